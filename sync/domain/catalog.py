@@ -1,0 +1,95 @@
+"""The matter catalog (事项清单) published by the town center."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import DomainError, ValidationError
+from .model import CaseType
+
+
+@dataclass(frozen=True)
+class MaterialRequirement:
+    """One material a matter needs: 原件 or 复印件, how many, 主件 or 附件."""
+
+    name: str
+    original: bool = True
+    copies: int = 1
+    required: bool = True
+    main: bool = True
+    how_to_obtain: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MaterialRequirement:
+        return cls(
+            name=str(data["name"]),
+            original=bool(data.get("original", True)),
+            copies=int(data.get("copies", 1)),
+            required=bool(data.get("required", True)),
+            main=bool(data.get("main", True)),
+            how_to_obtain=str(data.get("how_to_obtain", "")),
+        )
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    """A matter (事项) as published: the 十公开 data the clerk tells the villager."""
+
+    code: str
+    name: str
+    department: str
+    case_type: CaseType
+    promised_days: int
+    fee: str = "免费"
+    legal_basis: str = ""
+    conditions: str = ""
+    notice: str = ""
+    materials: tuple[MaterialRequirement, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ServiceItem:
+        return cls(
+            code=str(data["code"]),
+            name=str(data["name"]),
+            department=str(data["department"]),
+            case_type=CaseType(data.get("case_type", CaseType.PROMISED.value)),
+            promised_days=int(data["promised_days"]),
+            fee=str(data.get("fee", "免费")),
+            legal_basis=str(data.get("legal_basis", "")),
+            conditions=str(data.get("conditions", "")),
+            notice=str(data.get("notice", "")),
+            materials=tuple(MaterialRequirement.from_dict(m) for m in data.get("materials", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    items: tuple[ServiceItem, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
+        try:
+            items = tuple(ServiceItem.from_dict(i) for i in data["items"])
+            codes = [i.code for i in items]
+            if len(set(codes)) != len(codes):
+                raise ValueError("事项编码重复")
+            return cls(version=str(data["version"]), items=items)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationError("catalog", f"事项清单格式不正确：{exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> Catalog:
+        try:
+            return cls.from_dict(json.loads(text))
+        except json.JSONDecodeError:
+            raise ValidationError("catalog", "事项清单不是有效的JSON文件") from None
+
+    def get(self, code: str) -> ServiceItem:
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise DomainError(f"事项清单中没有编码为“{code}”的事项")

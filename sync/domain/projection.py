@@ -1,0 +1,132 @@
+"""Current state of a case as a pure fold over its events.
+
+Both the station's projection tables and the town center's views are built
+with ``apply_event``; rebuilding from the log must give the same result, so
+everything a projection needs is carried in the events (for example the due
+date that was promised, not one recomputed from today's calendar).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from .case_rules import CaseState, check_transition
+from .errors import DomainError, IllegalTransition
+from .events import Event
+from .model import Applicant, CaseKind, CaseType, MaterialItem
+
+CASE_REGISTERED = "case.registered"
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case_id: str
+    case_no: str
+    station_id: str
+    kind: CaseKind
+    case_type: CaseType
+    state: CaseState
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department: str
+    promised_days: int
+    materials: tuple[MaterialItem, ...]
+    registered_at: str
+    clerk: str
+    accepted_on: date | None = None
+    due_on: date | None = None
+    due_uncertain: bool = False
+    completed_on: date | None = None
+    result: str = ""
+    rating: int | None = None
+    last_reason: str = ""
+    suspended_from: CaseState | None = None
+    extended: bool = False
+    updated_at: str = ""
+    event_count: int = 1
+
+
+def _opt_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def registered_view(event: Event) -> CaseView:
+    p = event.payload
+    item: Mapping[str, Any] = p["item"]
+    return CaseView(
+        case_id=str(p["case_id"]),
+        case_no=str(p["case_no"]),
+        station_id=event.station_id,
+        kind=CaseKind(p["kind"]),
+        case_type=CaseType(p["case_type"]),
+        state=CaseState.DRAFT,
+        applicant=Applicant.from_dict(p["applicant"]),
+        item_code=str(item["code"]),
+        item_name=str(item["name"]),
+        department=str(item.get("department", "")),
+        promised_days=int(item.get("promised_days", 0)),
+        materials=tuple(MaterialItem.from_dict(m) for m in p.get("materials", [])),
+        registered_at=event.occurred_at,
+        clerk=event.actor,
+        updated_at=event.occurred_at,
+    )
+
+
+def apply_event(view: CaseView | None, event: Event) -> CaseView:
+    """The case after ``event``; raise DomainError if the event does not fit."""
+    if event.type == CASE_REGISTERED:
+        if view is not None:
+            raise DomainError(f"办件{view.case_no}已登记，不能重复登记")
+        return registered_view(event)
+    if view is None:
+        raise DomainError("事件指向的办件不存在")
+    if not event.type.startswith("case."):
+        raise DomainError(f"未知的事件类型“{event.type}”")
+    action = event.type.removeprefix("case.")
+    p = event.payload
+    target = check_transition(action, view.state, view.kind, event.origin, view.suspended_from)
+    changes: dict[str, Any] = {
+        "state": target,
+        "updated_at": event.occurred_at,
+        "event_count": view.event_count + 1,
+    }
+    if "reason" in p:
+        changes["last_reason"] = str(p["reason"])
+    if "materials" in p:
+        changes["materials"] = tuple(MaterialItem.from_dict(m) for m in p["materials"])
+    if action == "accept":
+        changes["accepted_on"] = date.fromisoformat(p["accepted_on"])
+        changes["due_on"] = _opt_date(p.get("due_on"))
+        changes["due_uncertain"] = bool(p.get("due_uncertain", False))
+    elif action in ("extend", "resume"):
+        if p.get("due_on"):
+            changes["due_on"] = date.fromisoformat(p["due_on"])
+            changes["due_uncertain"] = bool(p.get("due_uncertain", False))
+        changes["extended"] = view.extended or action == "extend"
+        changes["suspended_from"] = None
+    elif action == "suspend":
+        changes["suspended_from"] = view.state
+    elif action == "center_complete":
+        changes["completed_on"] = _opt_date(p.get("completed_on")) or date.fromisoformat(event.occurred_at[:10])
+        changes["result"] = str(p.get("result", ""))
+    elif action == "give_feedback":
+        rating = int(p["rating"])
+        if not 1 <= rating <= 5:
+            raise IllegalTransition("满意度评价应为1到5星")
+        changes["rating"] = rating
+    return replace(view, **changes)
+
+
+def fold(events: Iterable[Event]) -> dict[str, CaseView]:
+    """All cases after the given events (in sequence order), keyed by case id."""
+    cases: dict[str, CaseView] = {}
+    for event in events:
+        case_id = str(event.payload.get("case_id", ""))
+        if not case_id:
+            continue
+        cases[case_id] = apply_event(cases.get(case_id), event)
+    return cases
