@@ -66,6 +66,8 @@ _HANDLED = frozenset({CaseKind.AGENCY, CaseKind.ASSIST})
 _ALL_KINDS = frozenset(CaseKind)
 _BEFORE_CENTER = frozenset({CaseState.DRAFT, CaseState.AWAITING_MATERIALS})
 _AT_CENTER = frozenset({CaseState.DELIVERED, CaseState.IN_PROGRESS})
+_CANCELLABLE = _BEFORE_CENTER | CLOCK_RUNNING | {CaseState.SUSPENDED}
+_CONSULT_ONLY = frozenset({CaseKind.CONSULT})
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,12 @@ ACTIONS: dict[str, Action] = {
         Action("center_return", "镇中心退回", _AT_CENTER, CaseState.RETURNED, CENTER),
         Action("return", "退回", _BEFORE_CENTER, CaseState.RETURNED),
         Action("give_feedback", "结果交付并评价", frozenset({CaseState.COMPLETED}), CaseState.FEEDBACK_DONE),
-        Action("answer", "咨询答复（一次告知）", frozenset({CaseState.DRAFT}), CaseState.ANSWERED, kinds=frozenset({CaseKind.CONSULT})),
+        Action("answer", "咨询答复（一次告知）", frozenset({CaseState.DRAFT}), CaseState.ANSWERED, kinds=_CONSULT_ONLY),
         Action("archive", "归档", FINISHED, CaseState.ARCHIVED, kinds=_ALL_KINDS),
-        Action("withdraw", "撤回", _BEFORE_CENTER | CLOCK_RUNNING | {CaseState.SUSPENDED}, CaseState.WITHDRAWN, kinds=_ALL_KINDS),
+        Action("withdraw", "撤回", _CANCELLABLE, CaseState.WITHDRAWN, kinds=_ALL_KINDS),
         Action("suspend", "中止", CLOCK_RUNNING, CaseState.SUSPENDED),
         Action("resume", "续办", frozenset({CaseState.SUSPENDED}), None),
-        Action("terminate", "终止", _BEFORE_CENTER | CLOCK_RUNNING | {CaseState.SUSPENDED}, CaseState.TERMINATED),
+        Action("terminate", "终止", _CANCELLABLE, CaseState.TERMINATED),
         Action("extend", "延期", CLOCK_RUNNING, None),
     )
 }

@@ -1,0 +1,55 @@
+"""Small builders of valid domain data for tests."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sync.domain.events import CENTER, GENESIS_HASH, STATION, Event, new_event
+
+ID_NUMBER = "11010519491231002X"
+
+
+def registered_payload(case_no: str = "CS01-20261123-0001", kind: str = "agency", **extra: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "case_id": str(uuid.uuid4()),
+        "case_no": case_no,
+        "kind": kind,
+        "case_type": "promised",
+        "applicant": {
+            "name": "张三",
+            "id_number": ID_NUMBER,
+            "phone": "13800138000",
+            "address": "一组",
+            "special_groups": ["老"],
+        },
+        "item": {"code": "SB001", "name": "城乡居民基本养老保险参保登记", "department": "镇社保所", "promised_days": 5},
+        "materials": [{"name": "居民身份证", "original": True, "copies": 1, "required": True, "present": True}],
+    }
+    payload.update(extra)
+    return payload
+
+
+class Chain:
+    """Builds a valid hash chain of events for one station."""
+
+    def __init__(self, station_id: str = "station-1") -> None:
+        self.station_id = station_id
+        self.events: list[Event] = []
+
+    def add(self, type: str, payload: dict[str, Any], *, origin: str = STATION, actor: str = "李代办") -> Event:
+        prev = self.events[-1].hash if self.events else GENESIS_HASH
+        event = new_event(
+            station_id=self.station_id,
+            seq=len(self.events) + 1,
+            prev_hash=prev,
+            type=type,
+            payload=payload,
+            actor=actor,
+            origin=origin,
+        )
+        self.events.append(event)
+        return event
+
+    def center(self, type: str, payload: dict[str, Any]) -> Event:
+        return self.add(type, payload, origin=CENTER, actor="镇中心窗口")
