@@ -1,0 +1,1 @@
+"""The station's storage: SQLite (WAL) event log, projections, outbox, migrations."""

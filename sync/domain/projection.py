@@ -130,3 +130,64 @@ def fold(events: Iterable[Event]) -> dict[str, CaseView]:
             continue
         cases[case_id] = apply_event(cases.get(case_id), event)
     return cases
+
+
+def view_to_dict(view: CaseView) -> dict[str, Any]:
+    """JSON-ready form of a CaseView (dates as ISO strings), for projection tables."""
+    return {
+        "case_id": view.case_id,
+        "case_no": view.case_no,
+        "station_id": view.station_id,
+        "kind": view.kind.value,
+        "case_type": view.case_type.value,
+        "state": view.state.value,
+        "applicant": view.applicant.to_dict(),
+        "item_code": view.item_code,
+        "item_name": view.item_name,
+        "department": view.department,
+        "promised_days": view.promised_days,
+        "materials": [m.to_dict() for m in view.materials],
+        "registered_at": view.registered_at,
+        "clerk": view.clerk,
+        "accepted_on": view.accepted_on.isoformat() if view.accepted_on else None,
+        "due_on": view.due_on.isoformat() if view.due_on else None,
+        "due_uncertain": view.due_uncertain,
+        "completed_on": view.completed_on.isoformat() if view.completed_on else None,
+        "result": view.result,
+        "rating": view.rating,
+        "last_reason": view.last_reason,
+        "suspended_from": view.suspended_from.value if view.suspended_from else None,
+        "extended": view.extended,
+        "updated_at": view.updated_at,
+        "event_count": view.event_count,
+    }
+
+
+def view_from_dict(data: Mapping[str, Any]) -> CaseView:
+    return CaseView(
+        case_id=data["case_id"],
+        case_no=data["case_no"],
+        station_id=data["station_id"],
+        kind=CaseKind(data["kind"]),
+        case_type=CaseType(data["case_type"]),
+        state=CaseState(data["state"]),
+        applicant=Applicant.from_dict(data["applicant"]),
+        item_code=data["item_code"],
+        item_name=data["item_name"],
+        department=data["department"],
+        promised_days=int(data["promised_days"]),
+        materials=tuple(MaterialItem.from_dict(m) for m in data["materials"]),
+        registered_at=data["registered_at"],
+        clerk=data["clerk"],
+        accepted_on=_opt_date(data.get("accepted_on")),
+        due_on=_opt_date(data.get("due_on")),
+        due_uncertain=bool(data.get("due_uncertain", False)),
+        completed_on=_opt_date(data.get("completed_on")),
+        result=data.get("result", ""),
+        rating=data.get("rating"),
+        last_reason=data.get("last_reason", ""),
+        suspended_from=CaseState(data["suspended_from"]) if data.get("suspended_from") else None,
+        extended=bool(data.get("extended", False)),
+        updated_at=data.get("updated_at", ""),
+        event_count=int(data.get("event_count", 1)),
+    )

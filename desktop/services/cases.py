@@ -1,0 +1,168 @@
+"""Use cases around a case: register an entrustment, list and open cases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from desktop.store import event_log
+from desktop.store.models import CaseCounterRow, CaseRow
+from sync.domain.calendar import add_working_days, due_label
+from sync.domain.case_number import format_case_no
+from sync.domain.case_rules import CLOCK_RUNNING, CaseState
+from sync.domain.errors import DomainError, ValidationError
+from sync.domain.model import Applicant, CaseKind, MaterialItem, missing_required
+from sync.domain.projection import CaseView, view_from_dict
+from sync.domain.validation import mask_id_number, mask_phone
+
+from .context import ServiceContext
+from .records import CaseDraft, CaseSummary, Changed
+from .station import require_station
+from .sync_state import sync_labels
+
+
+def _next_case_no(session: Session, station_code: str, day: date) -> str:
+    key = f"{day:%Y%m%d}"
+    counter = session.get(CaseCounterRow, key)
+    if counter is None:
+        counter = CaseCounterRow(day=key, last_serial=0)
+        session.add(counter)
+    counter.last_serial += 1
+    return format_case_no(station_code, day, counter.last_serial)
+
+
+def _materials(draft: CaseDraft) -> list[MaterialItem]:
+    items = [MaterialItem.from_dict(m.__dict__) for m in draft.materials]
+    names = [m.name for m in items]
+    if len(set(names)) != len(names):
+        raise ValidationError("materials", "材料清单中有重复的材料名称")
+    return items
+
+
+def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
+    """Record a new entrustment and check its materials on the spot.
+
+    Complete materials → the case is accepted and the clock starts; otherwise
+    the missing required materials are recorded once (一次告知) and the case
+    waits for them (待补正). 咨询 cases are only registered. Everything is one
+    transaction: a refused input saves nothing.
+    """
+    station = require_station(ctx)
+    try:
+        kind = CaseKind(draft.kind)
+    except ValueError:
+        raise ValidationError("kind", "请选择服务方式（代办、帮办或咨询）") from None
+    if not draft.item_code:
+        raise ValidationError("item_code", "请选择办理事项")
+    item = ctx.catalog.get(draft.item_code)
+    applicant = Applicant.create(
+        name=draft.applicant_name,
+        id_number=draft.id_number,
+        phone=draft.phone,
+        address=draft.address,
+        special_groups=draft.special_groups,
+    )
+    materials = _materials(draft)
+    if kind is not CaseKind.CONSULT and not materials:
+        raise ValidationError("materials", "请核对并填写材料清单")
+    today = ctx.today()
+    case_id = str(uuid.uuid4())
+    with ctx.db.transaction() as session:
+        case_no = _next_case_no(session, station.code, today)
+        payload = {
+            "case_id": case_id,
+            "case_no": case_no,
+            "kind": kind.value,
+            "case_type": item.case_type.value,
+            "applicant": applicant.to_dict(),
+            "item": {
+                "code": item.code,
+                "name": item.name,
+                "department": item.department,
+                "promised_days": item.promised_days,
+            },
+            "materials": [m.to_dict() for m in materials],
+        }
+        append = _appender(session, station.station_id, station.clerk)
+        append("case.registered", payload)
+        if kind is not CaseKind.CONSULT:
+            missing = missing_required(materials)
+            if missing:
+                append("case.request_correction", {"case_id": case_id, "missing": [m.name for m in missing]})
+            else:
+                deadline = add_working_days(ctx.calendar, today, item.promised_days)
+                append(
+                    "case.accept",
+                    {
+                        "case_id": case_id,
+                        "accepted_on": today.isoformat(),
+                        "due_on": deadline.day.isoformat(),
+                        "due_uncertain": deadline.uncertain,
+                    },
+                )
+    return Changed(case_ids=(case_id,), sync=True, message=f"已登记办件 {case_no}")
+
+
+def _appender(session: Session, station_id: str, actor: str) -> Callable[[str, dict[str, object]], None]:
+    def append(type: str, payload: dict[str, object]) -> None:
+        event_log.append(session, station_id=station_id, type=type, payload=payload, actor=actor)
+
+    return append
+
+
+def get_case(ctx: ServiceContext, case_id: str) -> CaseView:
+    with ctx.db.reading() as session:
+        view = event_log.load_case(session, case_id)
+    if view is None:
+        raise DomainError("找不到该办件")
+    return view
+
+
+def list_cases(ctx: ServiceContext, text: str = "", state: str | None = None, limit: int = 500) -> list[CaseSummary]:
+    """Cases for the list, newest first, filtered by name, 身份证, phone, number or matter."""
+    query = select(CaseRow).order_by(CaseRow.registered_at.desc()).limit(limit)
+    text = text.strip()
+    if text:
+        like = f"%{text}%"
+        query = query.where(
+            or_(
+                CaseRow.applicant_name.like(like),
+                CaseRow.case_no.like(like),
+                CaseRow.item_name.like(like),
+                CaseRow.phone.like(like),
+                CaseRow.id_number.like(like.upper()),
+            )
+        )
+    if state:
+        query = query.where(CaseRow.state == state)
+    with ctx.db.reading() as session:
+        rows = session.scalars(query).all()
+        labels = sync_labels(session, rows)
+    today = ctx.today()
+    return [_summary(ctx, view_from_dict(row.data), today, labels[row.case_id]) for row in rows]
+
+
+def _summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: str) -> CaseSummary:
+    running = view.state in CLOCK_RUNNING
+    label = due_label(ctx.calendar, view.due_on, today) if (running and view.due_on) else ""
+    return CaseSummary(
+        case_id=view.case_id,
+        case_no=view.case_no,
+        applicant_name=view.applicant.name,
+        id_masked=mask_id_number(view.applicant.id_number),
+        phone_masked=mask_phone(view.applicant.phone),
+        item_name=view.item_name,
+        kind_label=view.kind.label,
+        case_type_label=view.case_type.label,
+        state=view.state.value,
+        state_label=CaseState(view.state).label,
+        registered_on=date.fromisoformat(view.registered_at[:10]),
+        due_on=view.due_on,
+        due_label=label,
+        overdue=bool(running and view.due_on and view.due_on < today),
+        sync_label=sync_label,
+    )

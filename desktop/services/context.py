@@ -1,0 +1,57 @@
+"""What every use case needs: the database, today's date, catalog and calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import resources
+from desktop.store import settings
+from desktop.store.db import Database
+from sync.domain.calendar import HolidayCalendar
+from sync.domain.catalog import Catalog
+
+DEMO_CATALOG = "catalog/demo.json"
+DEFAULT_CALENDAR = "holidays/cn.json"
+
+
+class ServiceContext:
+    """Composition of the station's services; built once by the app or a test."""
+
+    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+        self.db = db
+        self.today = today
+
+    @classmethod
+    def open(cls, data_dir: Path, today: Callable[[], date] = date.today) -> ServiceContext:
+        """Open (and migrate) the station database in ``data_dir``."""
+        db = Database(data_dir)
+        db.migrate()
+        return cls(db, today)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The catalog the town center published, else the shipped demo catalog."""
+        with self.db.reading() as session:
+            published = settings.get(session, settings.CATALOG)
+        if published:
+            return Catalog.from_dict(published)
+        return Catalog.from_json(resources.read_text(DEMO_CATALOG))
+
+    @cached_property
+    def calendar(self) -> HolidayCalendar:
+        with self.db.reading() as session:
+            published = settings.get(session, settings.CALENDAR)
+        if published:
+            return HolidayCalendar.from_dict(published)
+        return HolidayCalendar.from_json(resources.read_text(DEFAULT_CALENDAR))
+
+    def reload_reference_data(self) -> None:
+        """Forget the cached catalog and calendar (after the center sent new ones)."""
+        self.__dict__.pop("catalog", None)
+        self.__dict__.pop("calendar", None)
+
+    def close(self) -> None:
+        self.db.close()

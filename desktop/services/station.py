@@ -1,0 +1,54 @@
+"""The station's identity, created on first run."""
+
+from __future__ import annotations
+
+import uuid
+
+from desktop.store import settings
+from sync.domain.case_number import validate_station_code
+from sync.domain.errors import DomainError
+from sync.domain.validation import validate_name
+
+from .context import ServiceContext
+from .records import StationInfo
+
+
+def current_station(ctx: ServiceContext) -> StationInfo | None:
+    with ctx.db.reading() as session:
+        data = settings.get(session, settings.STATION)
+    return StationInfo(**data) if data else None
+
+
+def require_station(ctx: ServiceContext) -> StationInfo:
+    station = current_station(ctx)
+    if station is None:
+        raise DomainError("代办站尚未设置，请先完成首次设置")
+    return station
+
+
+def setup_station(ctx: ServiceContext, *, code: str, name: str, village: str, town: str, clerk: str) -> StationInfo:
+    """First run: record the station and its first clerk. Refused if already set up."""
+    info = StationInfo(
+        station_id=str(uuid.uuid4()),
+        code=validate_station_code(code),
+        name=validate_name(name, field="station_name", label="代办站名称"),
+        village=validate_name(village, field="village", label="村（居）名称"),
+        town=validate_name(town, field="town", label="所属镇（街道）"),
+        clerk=validate_name(clerk, field="clerk", label="代办员姓名"),
+    )
+    with ctx.db.transaction() as session:
+        if settings.get(session, settings.STATION):
+            raise DomainError("代办站已经设置过，不能重复设置")
+        settings.put(session, settings.STATION, info.__dict__)
+    return info
+
+
+def switch_clerk(ctx: ServiceContext, clerk: str) -> StationInfo:
+    """Record who is working now; every later event carries this actor."""
+    with ctx.db.transaction() as session:
+        data = dict(settings.get(session, settings.STATION) or {})
+        if not data:
+                raise DomainError("代办站尚未设置，请先完成首次设置")
+        data["clerk"] = validate_name(clerk, field="clerk", label="代办员姓名")
+        settings.put(session, settings.STATION, data)
+    return StationInfo(**data)

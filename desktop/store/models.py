@@ -1,0 +1,94 @@
+"""Tables of the station database (SQLAlchemy 2.x typed mapping).
+
+``events`` is the append-only log (the truth). ``cases`` is a projection of it,
+kept for fast lists and rebuildable from the log. ``sync_state`` and
+``sync_rejections`` are the outbox bookkeeping; ``settings`` holds small
+documents (station identity, catalog and calendar pushed by the town center).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    station_id: Mapped[str] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[str] = mapped_column(String(40))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(16))
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    case_type: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(64), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    item_name: Mapped[str] = mapped_column(String(200))
+    registered_at: Mapped[str] = mapped_column(String(40), index=True)
+    due_on: Mapped[str | None] = mapped_column(String(10), index=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class CaseCounterRow(Base):
+    """Last serial number used per day, for case numbers made offline."""
+
+    __tablename__ = "case_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_serial: Mapped[int] = mapped_column(Integer)
+
+
+class SyncStateRow(Base):
+    """One row: the highest sequence the town center confirmed holding."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    acked_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_success_at: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncRejectionRow(Base):
+    """An event the town center refused: shown to a person, never dropped."""
+
+    __tablename__ = "sync_rejections"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    field: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+Index("ix_cases_item_name", CaseRow.item_name)
