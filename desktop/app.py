@@ -1,0 +1,44 @@
+"""Composition root of the station app: ``python -m desktop [--data-dir DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "daibantong"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m desktop", description="代办通：村（居）代办站办件系统")
+    parser.add_argument("--data-dir", type=Path, default=None, help="数据文件夹（默认在用户数据目录）")
+    return parser.parse_args(argv)
+
+
+def configure_logging(data_dir: Path) -> None:
+    """A rotating log file in the data folder (no personal data is logged)."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        log_dir / "daibantong.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    data_dir: Path = args.data_dir or default_data_dir()
+    configure_logging(data_dir)
+    from desktop.ui.application import run  # Qt is loaded only here
+
+    return run(data_dir)

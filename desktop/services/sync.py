@@ -1,0 +1,155 @@
+"""Sync with the town center: enrollment, pushing the outbox, status.
+
+The outbox is implicit: every event after the sequence the center last
+acknowledged is pending. Pushing is idempotent on the server, so a push cut
+off at any byte is simply repeated; ``acked_seq`` only moves forward on the
+center's word, in its own transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from itertools import islice
+
+from desktop.store import event_log, settings
+from desktop.store.models import SyncRejectionRow
+from sync.client import credentials
+from sync.client.batching import split_batches
+from sync.client.client import SyncClient
+from sync.client.errors import Rejected, SequenceGap, SyncError
+from sync.domain.errors import DomainError
+from sync.domain.events import utc_now
+from sync.protocol import MAX_BATCH_BYTES
+
+from .context import ServiceContext
+from .records import Changed
+from .station import require_station
+from .sync_state import state_row
+
+SERVER = "server"
+BATCH_EVENTS = 500
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    pending: int
+    last_success_at: str | None
+    last_error: str | None
+
+    @property
+    def label(self) -> str:
+        if not self.enrolled:
+            return f"未连接镇中心 · 待同步 {self.pending} 条"
+        last = f"上次同步 {self.last_success_at[:16].replace('T', ' ')}" if self.last_success_at else "尚未同步"
+        text = f"{last} · 待同步 {self.pending} 条"
+        if self.last_error:
+            text += f" · 上次出错：{self.last_error}"
+        return text
+
+
+def status(ctx: ServiceContext) -> SyncStatus:
+    with ctx.db.reading() as session:
+        server = settings.get(session, SERVER)
+        row = state_row(session)
+        pending = event_log.count_events(session, row.acked_seq)
+        return SyncStatus(bool(server), pending, row.last_success_at, row.last_error)
+
+
+def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str) -> Changed:
+    """Enroll this station with the one-time code; the token goes to the OS keyring."""
+    station = require_station(ctx)
+    url = server_url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise DomainError("服务器地址应以 http:// 或 https:// 开头")
+    if not enrollment_code.strip():
+        raise DomainError("请输入镇中心提供的登记码")
+    enrollment = SyncClient(url).enroll(
+        enrollment_code.strip(), station_id=station.station_id, station_code=station.code, name=station.name
+    )
+    if enrollment.station_id != station.station_id:
+        raise DomainError("镇中心登记的代办站与本机不一致，请核对登记码")
+    credentials.save_token(station.station_id, enrollment.token)
+    with ctx.db.transaction() as session:
+        settings.put(session, SERVER, {"url": url})
+    return Changed(sync=True, message="已连接镇中心")
+
+
+def make_client(ctx: ServiceContext) -> SyncClient:
+    """A client for the enrolled town center, with the token from the keyring."""
+    station = require_station(ctx)
+    with ctx.db.reading() as session:
+        server = settings.get(session, SERVER)
+    token = credentials.load_token(station.station_id) if server else None
+    if not server or not token:
+        raise DomainError("尚未连接镇中心，请先选择“连接镇中心”，输入服务器地址和登记码")
+    return SyncClient(server["url"], token=token)
+
+
+def _set_acked(ctx: ServiceContext, seq: int) -> None:
+    with ctx.db.transaction() as session:
+        state_row(session).acked_seq = seq
+
+
+def _push_pending(ctx: ServiceContext, client: SyncClient) -> int:
+    """Push until nothing is pending; return how many events the center newly confirmed."""
+    confirmed = 0
+    while True:
+        with ctx.db.reading() as session:
+            acked = state_row(session).acked_seq
+            pending = list(islice(event_log.iter_events(session, acked), BATCH_EVENTS))
+        if not pending:
+            return confirmed
+        for batch in split_batches(pending, BATCH_EVENTS, MAX_BATCH_BYTES // 2):
+            try:
+                reply = client.push(batch, batch_id=str(uuid.uuid4()))
+            except SequenceGap as gap:
+                # The center holds less than we thought (e.g. restored from a backup): resend from there.
+                _set_acked(ctx, max(0, gap.expected_seq - 1))
+                break
+            if reply.acked_seq < batch[-1].seq:
+                raise DomainError("镇中心没有确认收到全部数据，请稍后重试")
+            confirmed += reply.acked_seq - acked
+            acked = reply.acked_seq
+            _set_acked(ctx, acked)
+
+
+def sync_now(ctx: ServiceContext, client: SyncClient | None = None) -> Changed:
+    """Push every unacknowledged event in bounded batches; record the outcome.
+
+    A refused event is recorded in ``sync_rejections`` (shown on its case as
+    被拒绝) and stops the push, so it is neither dropped nor retried forever.
+    """
+    client = client or make_client(ctx)
+    try:
+        pushed = _push_pending(ctx, client)
+    except Rejected as exc:
+        _record_rejection(ctx, exc)
+        _record(ctx, error=exc.message)
+        raise
+    except SyncError as exc:
+        _record(ctx, error=exc.message)
+        raise
+    _record(ctx, error=None)
+    return Changed(sync=True, message=f"同步完成，上传 {pushed} 条记录")
+
+
+def _record_rejection(ctx: ServiceContext, exc: Rejected) -> None:
+    """Remember which pending event the center refused, and why (the field, if named)."""
+    with ctx.db.transaction() as session:
+        pending = event_log.iter_events(session, state_row(session).acked_seq)
+        event = next((e for e in pending if e.id == exc.event_id), None) if exc.event_id else next(pending, None)
+        if event is None or session.get(SyncRejectionRow, event.id) is not None:
+            return
+        session.add(
+            SyncRejectionRow(event_id=event.id, seq=event.seq, reason=exc.message, field=exc.field, at=utc_now())
+        )
+
+
+def _record(ctx: ServiceContext, error: str | None) -> None:
+    with ctx.db.transaction() as session:
+        row = state_row(session)
+        row.last_error = error
+        if error is None:
+            row.last_success_at = utc_now()

@@ -1,0 +1,58 @@
+"""连接镇中心: enroll this station with the town center's one-time code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.services.records import Changed
+
+from .errors import user_message
+from .tasks import run_task
+
+
+class ConnectDialog(QDialog):
+    connected = Signal(object)  # Changed
+
+    def __init__(self, connect: Callable[[str, str], Changed], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("连接镇中心")
+        self._connect = connect
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("如 https://zhongxin.example.gov.cn")
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("镇为民服务中心提供的一次性登记码")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.error_label.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("服务器地址", self.url_edit)
+        form.addRow("登记码", self.code_edit)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton("连接", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("登记码只能使用一次。连接后，同步凭证保存在本机系统凭据库中。"))
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def submit(self) -> None:
+        url, code = self.url_edit.text(), self.code_edit.text()
+        self.error_label.clear()
+        self.ok_button.setEnabled(False)
+        self.ok_button.setText("正在连接…")
+        run_task(lambda: self._connect(url, code), self._on_connected, self._on_failed)
+
+    def _on_connected(self, changed: Changed) -> None:
+        self.connected.emit(changed)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.ok_button.setText("连接")
+        self.error_label.setText(user_message(exc))

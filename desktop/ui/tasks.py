@@ -1,0 +1,65 @@
+"""One helper for background work: database, files and network never run on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int)
+
+
+class _Task(QRunnable):
+    def __init__(self, op: Callable[..., Any], signals: _Signals, with_progress: bool) -> None:
+        super().__init__()
+        self.op = op
+        self.signals = signals
+        self.with_progress = with_progress
+
+    def run(self) -> None:
+        try:
+            result = self.op(self.signals.progressed.emit) if self.with_progress else self.op()
+        except Exception as exc:
+            log.exception("background task failed")
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+_running: set[_Signals] = set()
+
+
+def run_task(
+    op: Callable[..., Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Run ``op`` on the thread pool; callbacks run on the GUI thread.
+
+    ``op`` must not touch widgets. With ``on_progress``, ``op`` is called with a
+    ``report(done, total)`` function it may call from its thread.
+    """
+    signals = _Signals()
+    _running.add(signals)
+
+    def finished(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        def call(value: Any) -> None:
+            _running.discard(signals)
+            callback(value)
+
+        return call
+
+    signals.succeeded.connect(finished(on_success))
+    signals.failed.connect(finished(on_failure))
+    if on_progress is not None:
+        signals.progressed.connect(on_progress)
+    QThreadPool.globalInstance().start(_Task(op, signals, on_progress is not None))

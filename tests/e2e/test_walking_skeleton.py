@@ -1,0 +1,142 @@
+"""Window to town center: a case recorded at the station reaches the real server over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.services import sync
+from desktop.services.cases import list_cases, register_case
+from desktop.services.context import ServiceContext
+from desktop.services.station import require_station, setup_station
+from desktop.services.sync_state import state_row
+from desktop.store import event_log
+from desktop.ui.facade import StationFacade
+from desktop.ui.main_window import MainWindow
+from sync.client import credentials
+from sync.client.client import SyncClient
+from sync.client.errors import ConnectionFailed
+from tests.conftest import require_postgres
+from tests.desktop.conftest import TODAY, complete_draft
+from tests.sync.live_server import (
+    ServerHandle,
+    issue_enrollment_code,
+    postgres_schema_url,
+    sqlite_url,
+    start_server,
+)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+    if request.param == "sqlite":
+        handle = start_server(sqlite_url(tmp_path_factory.mktemp("center")))
+        yield handle
+        handle.stop()
+        return
+    with postgres_schema_url(require_postgres()) as url:
+        handle = start_server(url)
+        yield handle
+        handle.stop()
+
+
+@pytest.fixture
+def enrolled(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
+    """A fresh station (its own code, since a code enrolls once) connected to the center."""
+    station_code = f"E{uuid.uuid4().hex[:6].upper()}"
+    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    setup_station(ctx, code=station_code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
+    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, station_code, "城南村代办站"))
+    yield ctx
+    ctx.close()
+
+
+def _server_events(ctx: ServiceContext) -> list[dict[str, object]]:
+    station = require_station(ctx)
+    server_url = sync.make_client(ctx).base_url
+    client = SyncClient(server_url, token=credentials.load_token(station.station_id))
+    return [e.to_dict() for e in client.iter_events(0)]
+
+
+def test_case_is_synced_and_listed_by_the_server(enrolled: ServiceContext) -> None:
+    ctx = enrolled
+    register_case(ctx, complete_draft(ctx))
+    assert sync.status(ctx).pending == 2
+    changed = sync.sync_now(ctx)
+    assert "上传 2 条" in changed.message
+    with ctx.db.reading() as session:
+        local = [e.to_dict() for e in event_log.iter_events(session)]
+    assert _server_events(ctx) == local
+    status = sync.status(ctx)
+    assert status.pending == 0 and status.last_error is None and status.last_success_at
+    assert [c.sync_label for c in list_cases(ctx)] == ["已同步"]
+
+
+def test_resending_everything_duplicates_nothing(enrolled: ServiceContext) -> None:
+    ctx = enrolled
+    register_case(ctx, complete_draft(ctx))
+    sync.sync_now(ctx)
+    with ctx.db.transaction() as session:  # as if the acknowledgement had been lost on the way back
+        state_row(session).acked_seq = 0
+    register_case(ctx, complete_draft(ctx, applicant_name="赵四"))
+    sync.sync_now(ctx)
+    events = _server_events(ctx)
+    assert [e["seq"] for e in events] == [1, 2, 3, 4]
+    assert sync.status(ctx).pending == 0
+
+
+def test_link_down_keeps_everything_pending_with_a_chinese_error(enrolled: ServiceContext) -> None:
+    ctx = enrolled
+    register_case(ctx, complete_draft(ctx))
+    dead = SyncClient("http://127.0.0.1:9", token="x", timeout=(1, 1))
+    with pytest.raises(ConnectionFailed) as err:
+        sync.sync_now(ctx, dead)
+    assert "无法连接" in err.value.message or "网络" in err.value.message
+    status = sync.status(ctx)
+    assert status.pending == 2
+    assert status.last_error == err.value.message
+    sync.sync_now(ctx)
+    assert sync.status(ctx).pending == 0
+
+
+def test_sync_button_in_the_window(qtbot: QtBot, enrolled: ServiceContext) -> None:
+    ctx = enrolled
+    register_case(ctx, complete_draft(ctx))
+    window = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    assert window.model.row_at(0).sync_label == "未同步"
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: window.model.row_at(0).sync_label == "已同步", timeout=15000)
+    qtbot.waitUntil(lambda: "待同步 0 条" in window.sync_label.text(), timeout=5000)
+    assert window.sync_action.isEnabled()
+
+
+def test_connect_dialog_enrolls_and_refuses_a_used_code(qtbot: QtBot, tmp_path: Path, server: ServerHandle) -> None:
+    station_code = f"E{uuid.uuid4().hex[:6].upper()}"
+    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    setup_station(ctx, code=station_code, name="城北村代办站", village="城北村", town="城关镇", clerk="周代办")
+    window = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(window)
+    code = issue_enrollment_code(server.database_url, station_code, "城北村代办站")
+
+    dialog = window.connect_center()
+    qtbot.keyClicks(dialog.url_edit, server.url)
+    qtbot.keyClicks(dialog.code_edit, code)
+    with qtbot.waitSignal(dialog.connected, timeout=10000):
+        dialog.ok_button.click()
+    assert sync.status(ctx).enrolled
+
+    again = window.connect_center()
+    qtbot.keyClicks(again.url_edit, server.url)
+    qtbot.keyClicks(again.code_edit, code)
+    again.ok_button.click()
+    qtbot.waitUntil(lambda: bool(again.error_label.text()), timeout=10000)
+    assert again.isVisible()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in again.error_label.text())  # a Chinese message
+    ctx.close()
