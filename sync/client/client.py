@@ -1,0 +1,197 @@
+"""``SyncClient``: the station's requests-based client of the town-center API.
+
+Every method raises only ``SyncError`` subclasses (see ``errors``), with a
+Chinese message. Pushes are gzip-compressed and idempotent on the server, so
+any call cut off by the network can simply be repeated.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from sync import __version__
+from sync.domain.events import Event
+from sync.protocol.models import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_EVENTS,
+    PROTOCOL_VERSION,
+    DigestReply,
+    EnrollReply,
+    EventList,
+    HandshakeReply,
+    HealthReply,
+    PullReply,
+    PushReply,
+)
+
+from .batching import split_batches
+from .errors import BadResponse, NotEnrolled
+from .transport import http_error, json_of, transport_error
+
+M = TypeVar("M", bound=BaseModel)
+
+API = "/api/v1"
+DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds: generous for a 64 kbit/s link
+
+
+class Enrollment(NamedTuple):
+    station_id: str
+    token: str
+
+
+@dataclass(frozen=True)
+class PushAllResult:
+    acked_seq: int
+    accepted: int
+    duplicates: int
+    batches: int
+
+
+class SyncClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        verify: bool | str = True,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.verify = verify
+        self.http = session or requests.Session()
+
+    # -- plumbing ---------------------------------------------------------------------------------------------------
+
+    def _headers(self, auth: bool) -> dict[str, str]:
+        headers = {"X-Protocol-Version": PROTOCOL_VERSION, "User-Agent": f"daibantong/{__version__}"}
+        if auth:
+            if not self.token:
+                raise NotEnrolled("本站尚未连接镇中心，请先用镇中心提供的登记码登记")
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        json_body: Any = None,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> requests.Response:
+        """One HTTP exchange; raise a SyncError for transport failures and non-2xx answers."""
+        all_headers = self._headers(auth) | (headers or {})
+        try:
+            response = self.http.request(
+                method,
+                self.base_url + API + path,
+                json=json_body,
+                data=data,
+                headers=all_headers,
+                params=params,
+                timeout=self.timeout,
+                verify=self.verify,
+            )
+        except requests.RequestException as exc:
+            raise transport_error(exc) from exc
+        if response.status_code >= 400:
+            raise http_error(response)
+        return response
+
+    def _model(self, model: type[M], response: requests.Response) -> M:
+        try:
+            return model.model_validate(json_of(response))
+        except ValidationError as exc:
+            raise BadResponse("镇中心服务器的回复格式不正确，请确认服务器版本", status=response.status_code) from exc
+
+    # -- API --------------------------------------------------------------------------------------------------------
+
+    def health(self) -> HealthReply:
+        return self._model(HealthReply, self.request("GET", "/health", auth=False))
+
+    def handshake(self, station_id: str | None = None) -> HandshakeReply:
+        """Announce protocol and app version; ``ProtocolOutdated`` when the center refuses them."""
+        body = {"protocol_version": PROTOCOL_VERSION, "app_version": __version__, "station_id": station_id}
+        return self._model(HandshakeReply, self.request("POST", "/sync/handshake", auth=False, json_body=body))
+
+    def enroll(
+        self, code: str, *, station_id: str | None = None, station_code: str | None = None, name: str | None = None
+    ) -> Enrollment:
+        """Use a one-time code; returns (station_id, token) and keeps the token on this client."""
+        body = {"code": code, "station_id": station_id, "station_code": station_code, "name": name}
+        body["app_version"] = __version__
+        reply = self._model(EnrollReply, self.request("POST", "/enroll", auth=False, json_body=body))
+        self.token = reply.token
+        return Enrollment(reply.station_id, reply.token)
+
+    def push(self, events: Sequence[Event], batch_id: str | None = None, *, station_id: str | None = None) -> PushReply:
+        """Send one batch (gzip). Raises SequenceGap, Conflict, Rejected, TooLarge, AuthError, ConnectionFailed…"""
+        if station_id is None:
+            if not events:
+                raise ValueError("push() of no events needs station_id")
+            station_id = events[0].station_id
+        body = {
+            "batch_id": batch_id or str(uuid.uuid4()),
+            "station_id": station_id,
+            "events": [e.to_dict() for e in events],
+        }
+        data = gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        return self._model(PushReply, self.request("POST", "/sync/push", data=data, headers=headers))
+
+    def push_all(
+        self,
+        unsent_events: Sequence[Event],
+        batch_size: int = 500,
+        max_bytes: int = MAX_BATCH_BYTES // 2,
+        *,
+        on_batch: Callable[[PushReply], None] | None = None,
+    ) -> PushAllResult:
+        """Push events in bounded batches (count and uncompressed bytes), in order.
+
+        A ``SequenceGap`` propagates: its ``expected_seq`` tells the caller where to resend from.
+        """
+        size = min(batch_size, MAX_BATCH_EVENTS)
+        acked = accepted = duplicates = batches = 0
+        for batch in split_batches(unsent_events, size, max_bytes):
+            reply = self.push(batch, batch_id=str(uuid.uuid4()))
+            acked, batches = reply.acked_seq, batches + 1
+            accepted += reply.accepted
+            duplicates += reply.duplicates
+            if on_batch is not None:
+                on_batch(reply)
+        return PushAllResult(acked_seq=acked, accepted=accepted, duplicates=duplicates, batches=batches)
+
+    def events(self, after_seq: int = 0, limit: int = 500) -> EventList:
+        """One page of the station's own events as stored by the center."""
+        params = {"after_seq": after_seq, "limit": limit}
+        return self._model(EventList, self.request("GET", "/sync/events", params=params))
+
+    def iter_events(self, after_seq: int = 0, page: int = 500) -> Iterator[Event]:
+        while True:
+            listing = self.events(after_seq, page)
+            for wire in listing.events:
+                yield wire.to_event()
+            if not listing.has_more:
+                return
+            after_seq = listing.next_after_seq
+
+    def digest(self) -> DigestReply:
+        return self._model(DigestReply, self.request("GET", "/sync/digest"))
+
+    def pull(self, after: int = 0, limit: int = 500) -> PullReply:
+        """Center events for this station after the cursor ``after`` (the center's per-station seq)."""
+        params = {"after": after, "limit": limit}
+        return self._model(PullReply, self.request("GET", "/sync/pull", params=params))

@@ -1,0 +1,157 @@
+"""Pydantic v2 models of the wire protocol (version ``PROTOCOL_VERSION``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sync.domain.events import STATION, Event
+
+#: "major.minor": a server refuses clients whose major differs or whose minor is older than it requires.
+PROTOCOL_VERSION = "1.0"
+#: Upper bounds of one push batch; the server answers 413 past them.
+MAX_BATCH_EVENTS = 1000
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+HASH_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WireEvent(_Wire):
+    """One event on the wire; mirrors ``Event.to_dict()`` field by field."""
+
+    id: str = Field(min_length=1, max_length=64)
+    station_id: str = Field(min_length=1, max_length=64)
+    seq: int = Field(ge=1)
+    type: str = Field(min_length=1, max_length=80)
+    payload: dict[str, Any]
+    actor: str = Field(max_length=200)
+    occurred_at: str = Field(min_length=1, max_length=40)
+    prev_hash: str = Field(pattern=HASH_PATTERN)
+    hash: str = Field(pattern=HASH_PATTERN)
+    origin: Literal["station", "center"] = STATION
+
+    @classmethod
+    def from_event(cls, event: Event) -> WireEvent:
+        return cls.model_validate(event.to_dict())
+
+    def to_event(self) -> Event:
+        return Event.from_dict(self.model_dump())
+
+
+def wire_events(events: Iterable[Event]) -> list[WireEvent]:
+    return [WireEvent.from_event(e) for e in events]
+
+
+class Handshake(_Wire):
+    protocol_version: str = Field(min_length=1, max_length=20)
+    app_version: str = Field(min_length=1, max_length=40)
+    station_id: str | None = Field(default=None, max_length=64)
+
+
+class HandshakeReply(_Wire):
+    accepted: bool
+    server_version: str
+    protocol_version: str = PROTOCOL_VERSION
+    message: str = ""
+    max_batch_events: int = MAX_BATCH_EVENTS
+    max_batch_bytes: int = MAX_BATCH_BYTES
+
+
+class EnrollRequest(_Wire):
+    """A station presents its one-time code; it may bring the id it already uses offline."""
+
+    code: str = Field(min_length=4, max_length=64)
+    station_id: str | None = Field(default=None, min_length=1, max_length=64)
+    station_code: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, max_length=100)
+    app_version: str | None = Field(default=None, max_length=40)
+
+
+class EnrollReply(_Wire):
+    station_id: str
+    station_code: str
+    name: str
+    token: str
+
+
+class PushBatch(_Wire):
+    batch_id: str = Field(min_length=1, max_length=64)
+    station_id: str = Field(min_length=1, max_length=64)
+    events: list[WireEvent]
+
+
+class PushReply(_Wire):
+    batch_id: str
+    #: Highest contiguous sequence the server now holds for the station.
+    acked_seq: int
+    accepted: int = 0
+    duplicates: int = 0
+
+
+class EventList(_Wire):
+    station_id: str
+    events: list[WireEvent]
+    #: Highest seq returned, or the ``after_seq`` asked for when empty; pass it back to page on.
+    next_after_seq: int
+    has_more: bool = False
+
+
+class DigestReply(_Wire):
+    station_id: str
+    count: int
+    hash: str
+    last_seq: int
+
+
+class PullRequest(_Wire):
+    after: int = Field(default=0, ge=0)
+    limit: int = Field(default=500, ge=1, le=MAX_BATCH_EVENTS)
+
+
+class PullReply(_Wire):
+    """Center events for the station after a cursor (the center's per-station sequence)."""
+
+    events: list[WireEvent]
+    cursor: int
+    has_more: bool = False
+
+
+class HealthReply(_Wire):
+    status: Literal["ok"] = "ok"
+    version: str
+    protocol_version: str = PROTOCOL_VERSION
+    db: str
+
+
+class ErrorBody(_Wire):
+    """Every error answer of the API. ``message`` is Simplified Chinese, shown to the user as is."""
+
+    code: str
+    message: str
+    field: str | None = None
+    expected_seq: int | None = None
+    event_id: str | None = None
+
+
+#: Machine-readable ``ErrorBody.code`` values.
+class ErrorCode:
+    INVALID_REQUEST = "invalid_request"
+    UNAUTHORIZED = "unauthorized"
+    REVOKED = "station_revoked"
+    FORBIDDEN = "forbidden"
+    CONFLICT = "conflict"
+    GAP = "sequence_gap"
+    CHAIN_BROKEN = "chain_broken"
+    REJECTED = "rejected"
+    TOO_LARGE = "too_large"
+    OUTDATED = "protocol_outdated"
+    ENROLL_FAILED = "enroll_failed"
+    NOT_FOUND = "not_found"
+    BLOB_MISMATCH = "blob_mismatch"
+    BLOB_OFFSET = "blob_offset"

@@ -1,0 +1,67 @@
+"""``python -m sync.server [--host H] [--port P]`` serves the town center;
+``python -m sync.server enroll-code --station-code CODE --name 名称`` prints a one-time code;
+``python -m sync.server revoke --station-id ID [--reason 原因]`` stops a station."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from .core.config import Settings
+from .core.db import make_engine, make_sessionmaker
+from .core.migrate import upgrade_head
+from .services.enrollment import issue_code, revoke_station
+from .services.errors import ServiceError
+
+log = logging.getLogger("sync.server")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sync.server", description="代办通镇中心服务端")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--log-level", default="info")
+    sub = parser.add_subparsers(dest="command")
+    code = sub.add_parser("enroll-code", help="为代办站签发一次性登记码")
+    code.add_argument("--station-code", required=True)
+    code.add_argument("--name", required=True)
+    revoke = sub.add_parser("revoke", help="停用代办站")
+    revoke.add_argument("--station-id", required=True)
+    revoke.add_argument("--reason", default="")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    if args.command is None:
+        import uvicorn
+
+        from .main import create_app
+
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+        return 0
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade_head(engine)
+        sessions = make_sessionmaker(engine)
+        with sessions() as session, session.begin():
+            if args.command == "enroll-code":
+                code = issue_code(session, args.station_code, args.name, valid_days=settings.enrollment_code_days)
+                sys.stdout.write(code + "\n")
+            else:
+                revoke_station(session, args.station_id, args.reason)
+                log.info("已停用代办站 %s", args.station_id)
+    except ServiceError as exc:
+        log.error("%s", exc.message)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Typed dependencies: a database session, the authenticated station, the protocol check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync.protocol.models import ErrorCode
+
+from ..core.config import Settings
+from ..services.enrollment import authenticate
+from ..services.errors import ServiceError
+from ..services.versions import check_protocol
+from .errors import error, http_error
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    factory: sessionmaker[Session] = request.app.state.sessions
+    with factory() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+@dataclass(frozen=True)
+class AuthStation:
+    id: str
+    code: str
+    name: str
+
+
+def get_current_station(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> AuthStation:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            401,
+            detail={"code": ErrorCode.UNAUTHORIZED, "message": "缺少访问凭证，请先登记本站"},
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    try:
+        with session.begin():
+            station = authenticate(session, credentials.credentials)
+            return AuthStation(id=station.id, code=station.code, name=station.name)
+    except ServiceError as exc:
+        raise http_error(exc) from exc
+
+
+def check_client_protocol(settings: SettingsDep, x_protocol_version: Annotated[str | None, Header()] = None) -> None:
+    """Refuse (426) a client that announces an outdated protocol version."""
+    if x_protocol_version is None:
+        return
+    refusal = check_protocol(x_protocol_version, settings.min_protocol_version)
+    if refusal:
+        raise error(426, ErrorCode.OUTDATED, refusal)
+
+
+CurrentStation = Annotated[AuthStation, Depends(get_current_station)]

@@ -1,0 +1,77 @@
+"""Push, listing, digest and handshake: ``/api/v1/sync/...``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from sync import __version__
+from sync.protocol.models import (
+    MAX_BATCH_EVENTS,
+    DigestReply,
+    ErrorBody,
+    ErrorCode,
+    EventList,
+    Handshake,
+    HandshakeReply,
+    PushBatch,
+    PushReply,
+)
+
+from ...services.errors import ServiceError
+from ...services.ingest import ingest
+from ...services.queries import digest, list_events
+from ...services.versions import check_protocol
+from ..deps import CurrentStation, SessionDep, SettingsDep, check_client_protocol
+from ..errors import error, http_error
+from ..gzip_route import GzipRoute
+
+router = APIRouter(prefix="/sync", tags=["sync"], route_class=GzipRoute, dependencies=[Depends(check_client_protocol)])
+
+_REFUSALS: dict[int | str, dict[str, object]] = {code: {"model": ErrorBody} for code in (401, 403, 409, 413, 422, 426)}
+
+
+@router.post("/handshake", response_model=HandshakeReply, responses=_REFUSALS)
+def handshake(hello: Handshake, settings: SettingsDep) -> HandshakeReply:
+    refusal = check_protocol(hello.protocol_version, settings.min_protocol_version)
+    if refusal:
+        raise error(426, ErrorCode.OUTDATED, refusal)
+    return HandshakeReply(accepted=True, server_version=__version__, message="")
+
+
+@router.post("/push", response_model=PushReply, responses=_REFUSALS)
+def push(batch: PushBatch, station: CurrentStation, session: SessionDep) -> PushReply:
+    """Store a batch atomically; resending is harmless; answers the highest contiguous seq held."""
+    if batch.station_id != station.id:
+        raise error(403, ErrorCode.FORBIDDEN, "本站只能上传自己的数据")
+    if len(batch.events) > MAX_BATCH_EVENTS:
+        raise error(413, ErrorCode.TOO_LARGE, f"一批最多上传{MAX_BATCH_EVENTS}条记录，请分批上传")
+    events = [e.to_event() for e in batch.events]
+    try:
+        with session.begin():
+            result = ingest(session, station.id, batch.batch_id, events)
+    except ServiceError as exc:
+        raise http_error(exc) from exc
+    return PushReply(
+        batch_id=batch.batch_id, acked_seq=result.acked_seq, accepted=result.accepted, duplicates=result.duplicates
+    )
+
+
+@router.get("/events", response_model=EventList, responses=_REFUSALS)
+def events(
+    station: CurrentStation,
+    session: SessionDep,
+    after_seq: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_BATCH_EVENTS)] = 500,
+) -> EventList:
+    """The station's own stored events after ``after_seq``, in order."""
+    with session.begin():
+        return list_events(session, station.id, after_seq, limit)
+
+
+@router.get("/digest", response_model=DigestReply, responses=_REFUSALS)
+def station_digest(station: CurrentStation, session: SessionDep) -> DigestReply:
+    """Count and chain digest of the station's stored events (``chain_digest``)."""
+    with session.begin():
+        return digest(session, station.id)

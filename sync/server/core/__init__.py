@@ -1,0 +1,1 @@
+"""Configuration, database engine and models, security helpers."""

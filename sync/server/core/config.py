@@ -1,0 +1,29 @@
+"""Settings from the environment (12-factor): ``DATABASE_URL`` picks the database."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///./town_center.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    #: Oldest protocol "major.minor" a client may speak.
+    min_protocol_version: str = "1.0"
+    enrollment_code_days: int = 7
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            min_protocol_version=os.environ.get("DAIBANTONG_MIN_PROTOCOL", "1.0"),
+            enrollment_code_days=int(os.environ.get("DAIBANTONG_ENROLL_CODE_DAYS", "7")),
+        )
+
+
+def db_kind(url: str) -> str:
+    """ "sqlite" or "postgresql" (the dialect part of the URL)."""
+    return url.split(":", 1)[0].split("+", 1)[0]

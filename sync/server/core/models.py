@@ -1,0 +1,113 @@
+"""Tables of the town center (SQLAlchemy 2.x typed models).
+
+Timestamps are ISO-8601 UTC strings, as in the events themselves, so that
+SQLite and PostgreSQL store and compare them the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sync.domain.events import GENESIS_HASH, STATION
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class StationRow(Base):
+    """An enrolled 代办站. ``head_*`` is the last stored event of its chain."""
+
+    __tablename__ = "stations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    enrolled_at: Mapped[str] = mapped_column(String(40))
+    revoked_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    revoked_reason: Mapped[str] = mapped_column(String(200), default="")
+    head_seq: Mapped[int] = mapped_column(Integer, default=0)
+    head_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    center_seq: Mapped[int] = mapped_column(Integer, default=0)
+    center_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+
+
+class _EventColumns:
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[str] = mapped_column(String(40))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(16), default=STATION)
+    received_at: Mapped[str] = mapped_column(String(40))
+
+
+class EventRow(_EventColumns, Base):
+    """Events authored by stations, exactly as they were hashed."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("station_id", "seq", name="uq_events_station_seq"),)
+
+    batch_id: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class CenterEventRow(_EventColumns, Base):
+    """Events authored by the center for one station: a chain of their own (see services.center_events)."""
+
+    __tablename__ = "center_events"
+    __table_args__ = (UniqueConstraint("station_id", "seq", name="uq_center_events_station_seq"),)
+
+
+class BatchRow(Base):
+    __tablename__ = "batches"
+
+    station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(16), default="push")
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    acked_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseRow(Base):
+    """Projection of each case (``sync.domain.projection.view_to_dict``), rebuildable from the events."""
+
+    __tablename__ = "cases"
+
+    case_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), index=True)
+    case_no: Mapped[str] = mapped_column(String(40), index=True)
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class EnrollmentCodeRow(Base):
+    __tablename__ = "enrollment_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[str] = mapped_column(String(40))
+    used_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    station_id: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class TokenRow(Base):
+    """A station's bearer token; only its SHA-256 is kept."""
+
+    __tablename__ = "tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), index=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    revoked_at: Mapped[str | None] = mapped_column(String(40), default=None)

@@ -1,0 +1,43 @@
+"""The ASGI app: ``create_app()``; migrations run at startup (``alembic upgrade head``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from sync import __version__
+
+from .api import errors
+from .api.routes import health, stations
+from .api.routes import sync as sync_routes
+from .core.config import Settings
+from .core.db import make_engine, make_sessionmaker
+from .core.migrate import upgrade_head
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            upgrade_head(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="代办通 · 镇为民服务中心", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(health.router)
+    api.include_router(stations.router)
+    api.include_router(sync_routes.router)
+    app.include_router(api)
+    errors.install(app)
+    return app

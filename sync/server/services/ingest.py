@@ -1,0 +1,198 @@
+"""Storing a station's events: the one idempotent path for push and file import.
+
+``ingest`` runs in the caller's transaction and either stores the whole batch
+or refuses it with a ``ServiceError`` (nothing written):
+
+1. every event must belong to the authenticated station and be station-authored;
+2. events already stored with the same hash are duplicates (a resend) and skipped;
+   the same id or the same seq with other content is a conflict;
+3. the new events must continue the station's chain at ``head_seq + 1``
+   (else a gap, answered with ``expected_seq``) and verify with ``verify_chain``;
+4. every case event is re-checked with ``apply_event`` against the stored
+   case projection, which is then updated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from sync.domain.errors import ChainBroken, DomainError
+from sync.domain.events import STATION, Event, utc_now, verify_chain
+from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
+from sync.protocol.models import ErrorCode
+
+from ..core.models import BatchRow, CaseRow, EventRow, StationRow
+from .errors import ServiceError
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    acked_seq: int
+    accepted: int
+    duplicates: int
+
+
+def lock_station(session: Session, station_id: str) -> StationRow:
+    """The station row, locked for the rest of the transaction (PostgreSQL); SQLite is already serialized."""
+    station = session.get(StationRow, station_id, with_for_update=True, populate_existing=True)
+    if station is None:
+        raise ServiceError(ErrorCode.FORBIDDEN, "没有这个代办站的登记")
+    return station
+
+
+def ingest(
+    session: Session, station_id: str, batch_id: str, events: Sequence[Event], *, source: str = "push"
+) -> IngestResult:
+    for event in events:
+        if event.station_id != station_id:
+            raise ServiceError(
+                ErrorCode.FORBIDDEN, "数据中含有其他代办站的记录，本站只能上传自己的数据", event_id=event.id
+            )
+        if event.origin != STATION:
+            raise ServiceError(ErrorCode.REJECTED, "代办站不能上传镇中心的记录", field="origin", event_id=event.id)
+    station = lock_station(session, station_id)
+    fresh, duplicates = _split_known(session, station, sorted(events, key=lambda e: e.seq))
+    _check_chain(station, fresh)
+    _apply_cases(session, fresh)
+    now = utc_now()
+    if fresh:
+        session.execute(insert(EventRow), [_event_row(e, batch_id, now) for e in fresh])
+        station.head_seq = fresh[-1].seq
+        station.head_hash = fresh[-1].hash
+    if session.get(BatchRow, (station_id, batch_id)) is None:
+        session.add(
+            BatchRow(
+                station_id=station_id,
+                batch_id=batch_id,
+                received_at=now,
+                source=source,
+                accepted=len(fresh),
+                duplicates=duplicates,
+                acked_seq=station.head_seq,
+            )
+        )
+    session.flush()
+    return IngestResult(acked_seq=station.head_seq, accepted=len(fresh), duplicates=duplicates)
+
+
+def _split_known(session: Session, station: StationRow, events: list[Event]) -> tuple[list[Event], int]:
+    """(events not stored yet, number of exact duplicates); refuse conflicting content."""
+    seen: dict[str, Event] = {}
+    for event in events:
+        if event.id in seen:
+            raise ServiceError(ErrorCode.CONFLICT, f"同一批数据中第{event.seq}号记录重复出现", event_id=event.id)
+        seen[event.id] = event
+    ids = list(seen)
+    stored = {
+        row.id: row
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500))
+        for row in session.scalars(select(EventRow).where(EventRow.id.in_(chunk)))
+    }
+    old_seqs = [e.seq for e in events if e.seq <= station.head_seq and e.id not in stored]
+    if old_seqs:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            f"镇中心已有第{old_seqs[0]}号记录，但内容与本次上传的不同，需要人工核对",
+            event_id=next(e.id for e in events if e.seq == old_seqs[0]),
+        )
+    fresh: list[Event] = []
+    duplicates = 0
+    for event in events:
+        row = stored.get(event.id)
+        if row is None:
+            fresh.append(event)
+        elif row.station_id == event.station_id and row.seq == event.seq and row.hash == event.hash:
+            duplicates += 1
+        else:
+            raise ServiceError(
+                ErrorCode.CONFLICT,
+                f"第{event.seq}号记录与镇中心已收到的同一记录内容不同，需要人工核对",
+                event_id=event.id,
+            )
+    return fresh, duplicates
+
+
+def _check_chain(station: StationRow, fresh: list[Event]) -> None:
+    if not fresh:
+        return
+    expected = station.head_seq + 1
+    for offset, event in enumerate(fresh):
+        if event.seq != expected + offset:
+            # the batch is refused whole, so the server still expects head_seq + 1
+            raise ServiceError(
+                ErrorCode.GAP,
+                f"数据不连续：缺少第{expected + offset}号记录，镇中心需要从第{expected}号记录开始接收",
+                expected_seq=expected,
+                event_id=event.id,
+            )
+    try:
+        verify_chain(fresh, start_hash=station.head_hash, start_seq=expected)
+    except ChainBroken as exc:
+        raise ServiceError(ErrorCode.CHAIN_BROKEN, f"数据校验失败：{exc.message}", field="hash") from exc
+
+
+def _apply_cases(session: Session, fresh: list[Event]) -> None:
+    """Re-check every case transition and update the case projection."""
+    case_ids = sorted({str(e.payload["case_id"]) for e in fresh if e.payload.get("case_id")})
+    if not case_ids:
+        return
+    rows = {
+        row.case_id: row
+        for chunk in (case_ids[i : i + 500] for i in range(0, len(case_ids), 500))
+        for row in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(chunk)).with_for_update())
+    }
+    views: dict[str, CaseView | None] = {
+        cid: view_from_dict(rows[cid].data) if cid in rows else None for cid in case_ids
+    }
+    for event in fresh:
+        case_id = str(event.payload.get("case_id") or "")
+        if not case_id:
+            continue
+        current = views[case_id]
+        if current is not None and current.station_id != event.station_id:
+            raise ServiceError(ErrorCode.FORBIDDEN, "记录指向其他代办站的办件", event_id=event.id)
+        try:
+            views[case_id] = apply_event(current, event)
+        except DomainError as exc:
+            field = getattr(exc, "field", None)
+            message = f"第{event.seq}号记录被拒绝：{exc.message}"
+            raise ServiceError(ErrorCode.REJECTED, message, field=field, event_id=event.id) from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServiceError(
+                ErrorCode.REJECTED, f"第{event.seq}号记录内容不完整或格式不正确（{exc}）", event_id=event.id
+            ) from exc
+    for case_id, view in views.items():
+        if view is None:
+            continue
+        data = view_to_dict(view)
+        row = rows.get(case_id)
+        if row is None:
+            session.add(_case_row(view, data))
+        else:
+            row.state = view.state.value
+            row.data = data
+            row.updated_at = view.updated_at
+
+
+def _case_row(view: CaseView, data: dict[str, Any]) -> CaseRow:
+    return CaseRow(
+        case_id=view.case_id,
+        station_id=view.station_id,
+        case_no=view.case_no,
+        state=view.state.value,
+        data=data,
+        updated_at=view.updated_at,
+    )
+
+
+def _event_row(event: Event, batch_id: str | None, now: str) -> dict[str, Any]:
+    row = event.to_dict()
+    row["payload"] = dict(event.payload)
+    row["received_at"] = now
+    row["batch_id"] = batch_id
+    return row

@@ -1,0 +1,56 @@
+"""Reading a station's own stored events back: listing pages and the digest."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sync.domain.events import Event
+from sync.protocol.models import DigestReply, EventList, WireEvent
+
+from ..core.models import CenterEventRow, EventRow
+
+
+def row_to_event(row: EventRow | CenterEventRow) -> Event:
+    return Event(
+        id=row.id,
+        station_id=row.station_id,
+        seq=row.seq,
+        type=row.type,
+        payload=row.payload,
+        actor=row.actor,
+        occurred_at=row.occurred_at,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        origin=row.origin,
+    )
+
+
+def list_events(session: Session, station_id: str, after_seq: int, limit: int) -> EventList:
+    rows = session.scalars(
+        select(EventRow)
+        .where(EventRow.station_id == station_id, EventRow.seq > after_seq)
+        .order_by(EventRow.seq)
+        .limit(limit + 1)
+    ).all()
+    page = rows[:limit]
+    return EventList(
+        station_id=station_id,
+        events=[WireEvent.from_event(row_to_event(r)) for r in page],
+        next_after_seq=page[-1].seq if page else after_seq,
+        has_more=len(rows) > limit,
+    )
+
+
+def digest(session: Session, station_id: str) -> DigestReply:
+    """Same value as ``sync.domain.events.chain_digest`` over the station's events in order."""
+    hashes = session.scalars(select(EventRow.hash).where(EventRow.station_id == station_id).order_by(EventRow.seq))
+    sha = hashlib.sha256()
+    count = 0
+    for value in hashes:
+        sha.update(value.encode("ascii"))
+        count += 1
+    last_seq = session.scalar(select(func.max(EventRow.seq)).where(EventRow.station_id == station_id))
+    return DigestReply(station_id=station_id, count=count, hash=sha.hexdigest(), last_seq=last_seq or 0)

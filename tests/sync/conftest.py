@@ -1,0 +1,51 @@
+"""Live town-center servers (SQLite and PostgreSQL) and freshly enrolled stations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from sync.client.client import SyncClient
+from tests.conftest import require_postgres
+
+from .factories import Chain
+from .live_server import ServerHandle, issue_enrollment_code, postgres_schema_url, sqlite_url, start_server
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+    """A running ``python -m sync.server``, one per backend for the whole session."""
+    if request.param == "sqlite":
+        handle = start_server(sqlite_url(tmp_path_factory.mktemp("town_center")))
+        yield handle
+        handle.stop()
+        return
+    with postgres_schema_url(require_postgres()) as url:
+        handle = start_server(url)
+        yield handle
+        handle.stop()
+
+
+@dataclass
+class Station:
+    client: SyncClient
+    station_id: str
+    code: str
+    chain: Chain
+    server: ServerHandle
+
+
+def enroll_station(server: ServerHandle) -> Station:
+    code = f"T{uuid.uuid4().hex[:8].upper()}"
+    enrollment = issue_enrollment_code(server.database_url, code, f"测试代办站{code}")
+    client = SyncClient(server.url, timeout=(5, 30))
+    station_id, _token = client.enroll(enrollment, station_code=code)
+    return Station(client, station_id, code, Chain(station_id), server)
+
+
+@pytest.fixture
+def station(live_server: ServerHandle) -> Station:
+    return enroll_station(live_server)

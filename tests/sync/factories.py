@@ -1,0 +1,71 @@
+"""Events for sync tests, made with ``sync.domain.events.new_event`` in a proper chain."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sync.domain.events import GENESIS_HASH, Event, new_event
+
+
+def registered_payload(case_id: str | None = None, case_no: str = "CS01-20261123-0001") -> dict[str, Any]:
+    return {
+        "case_id": case_id or str(uuid.uuid4()),
+        "case_no": case_no,
+        "kind": "agency",
+        "case_type": "promised",
+        "applicant": {
+            "name": "张三",
+            "id_number": "11010519491231002X",
+            "phone": "13800138000",
+            "address": "一组",
+            "special_groups": [],
+        },
+        "item": {"code": "YL001", "name": "城乡居民养老保险参保登记", "department": "镇社保所", "promised_days": 5},
+        "materials": [{"name": "身份证", "original": True, "copies": 1, "required": True, "present": True}],
+    }
+
+
+@dataclass
+class Chain:
+    """A station's event chain under construction."""
+
+    station_id: str
+    events: list[Event] = field(default_factory=list)
+    actor: str = "李代办"
+
+    @property
+    def head(self) -> str:
+        return self.events[-1].hash if self.events else GENESIS_HASH
+
+    def add(self, type: str, payload: dict[str, Any]) -> Event:
+        event = new_event(
+            station_id=self.station_id,
+            seq=len(self.events) + 1,
+            prev_hash=self.head,
+            type=type,
+            payload=payload,
+            actor=self.actor,
+        )
+        self.events.append(event)
+        return event
+
+    def new_case(self, n: int = 1) -> str:
+        """register → accept → deliver one case; returns its id."""
+        payload = registered_payload(case_no=f"CS01-20261123-{n:04d}")
+        case_id = str(payload["case_id"])
+        self.add("case.registered", payload)
+        self.add("case.accept", {"case_id": case_id, "accepted_on": "2026-11-23", "due_on": "2026-11-30"})
+        self.add("case.deliver", {"case_id": case_id})
+        return case_id
+
+
+def tampered(event: Event, **changes: Any) -> Event:
+    """The event with changed fields but its old hash (as if a row were edited)."""
+    return replace(event, **changes)
+
+
+def resealed(event: Event, **changes: Any) -> Event:
+    """The event with changed fields and a freshly computed hash (same id)."""
+    return replace(event, **changes).sealed()

@@ -1,0 +1,164 @@
+"""Start the real town-center server for tests over HTTP (reusable by end-to-end tests).
+
+    handle = start_server(database_url)          # python -m sync.server on a free port
+    code = issue_enrollment_code(database_url, "CS01", "一组代办站")
+    ...  SyncClient(handle.url).enroll(code) ...
+    handle.stop()
+
+``postgres_schema_url(base)`` gives a PostgreSQL URL whose tables live in a
+fresh schema (dropped on exit), so parallel test runs never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.migrate import upgrade_head
+from sync.server.services.enrollment import issue_code, revoke_station
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServerHandle:
+    url: str
+    database_url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        """Graceful stop (SIGTERM, then SIGKILL after 10 s)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def kill(self) -> None:
+        """kill -9, for fault tests."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """Start again on the same port and database (after stop() or kill())."""
+        self.stop()
+        fresh = start_server(self.database_url, port=self.port, env=self.env, timeout=timeout)
+        self.process, self.log_path = fresh.process, fresh.log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_server(
+    database_url: str, *, port: int | None = None, env: dict[str, str] | None = None, timeout: float = 30.0
+) -> ServerHandle:
+    """Run ``python -m sync.server --port P`` with ``DATABASE_URL`` and wait until /api/v1/health answers."""
+    port = port or free_port()
+    extra = dict(env or {})
+    full_env = os.environ | extra | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    log_fd, log_name = tempfile.mkstemp(prefix="town_center_", suffix=".log")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sync.server", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=full_env,
+        cwd=ROOT,
+        stdout=log_fd,
+        stderr=subprocess.STDOUT,
+    )
+    os.close(log_fd)
+    handle = ServerHandle(f"http://127.0.0.1:{port}", database_url, port, process, Path(log_name), extra)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"town-center server exited with {process.returncode}:\n{handle.log()}")
+        try:
+            if requests.get(handle.url + "/api/v1/health", timeout=1).status_code == 200:
+                return handle
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    handle.stop()
+    raise RuntimeError(f"town-center server did not answer within {timeout} s:\n{handle.log()}")
+
+
+def issue_enrollment_code(database_url: str, station_code: str, name: str) -> str:
+    """What the staff page / CLI does: a fresh one-time code (the database is migrated first)."""
+    engine = make_engine(database_url)
+    try:
+        upgrade_head(engine)
+        with make_sessionmaker(engine)() as session, session.begin():
+            return issue_code(session, station_code, name)
+    finally:
+        engine.dispose()
+
+
+def revoke(database_url: str, station_id: str, reason: str = "") -> None:
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            revoke_station(session, station_id, reason)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_schema_url(base_url: str) -> Iterator[str]:
+    """A URL on ``base_url``'s database whose search_path is a new schema, dropped afterwards."""
+    schema = f"t_sync_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite:///{directory / 'town_center.db'}"
+
+
+def row_counts(database_url: str, station_id: str) -> dict[str, int]:
+    """Rows the server holds for a station: to prove that a refusal changed nothing."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return {
+                table: int(
+                    conn.execute(
+                        sa.text(f"SELECT count(*) FROM {table} WHERE station_id = :s"), {"s": station_id}
+                    ).scalar_one()
+                )
+                for table in ("events", "batches", "cases", "center_events")
+            }
+    finally:
+        engine.dispose()

@@ -1,0 +1,114 @@
+"""Enrollment codes, tokens, revocation and protocol refusal over real HTTP."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from sync.client.client import SyncClient
+from sync.client.errors import AuthError, EnrollmentFailed, NotEnrolled, ProtocolOutdated, StationRevoked
+
+from .conftest import Station
+from .live_server import ServerHandle, issue_enrollment_code, revoke
+
+
+def _code() -> str:
+    return f"E{uuid.uuid4().hex[:8].upper()}"
+
+
+def test_code_works_once_and_gives_a_working_token(live_server: ServerHandle) -> None:
+    station_code = _code()
+    code = issue_enrollment_code(live_server.database_url, station_code, "二组代办站")
+    client = SyncClient(live_server.url)
+    station_id, token = client.enroll(code, station_code=station_code)
+    assert token.startswith("dbt_") and len(token) > 30
+    assert client.token == token
+    assert client.digest().count == 0
+    with pytest.raises(EnrollmentFailed) as caught:
+        SyncClient(live_server.url).enroll(code)
+    assert caught.value.status == 400
+    assert "已使用" in caught.value.message
+    me = requests.get(live_server.url + "/api/v1/stations/me", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert me.json() == {"station_id": station_id, "station_code": station_code, "name": "二组代办站"}
+
+
+def test_station_keeps_the_id_it_used_offline(live_server: ServerHandle) -> None:
+    station_code = _code()
+    mine = str(uuid.uuid4())
+    code = issue_enrollment_code(live_server.database_url, station_code, "三组代办站")
+    station_id, _ = SyncClient(live_server.url).enroll(code, station_id=mine, station_code=station_code)
+    assert station_id == mine
+
+
+def test_code_for_another_station_code_is_refused(live_server: ServerHandle) -> None:
+    code = issue_enrollment_code(live_server.database_url, _code(), "四组代办站")
+    with pytest.raises(EnrollmentFailed) as caught:
+        SyncClient(live_server.url).enroll(code, station_code="OTHER")
+    assert "签发" in caught.value.message
+    # the refusal did not use the code up
+    station_id, _ = SyncClient(live_server.url).enroll(code.lower().replace("-", ""))
+    assert station_id
+
+
+def test_unknown_code_is_refused(live_server: ServerHandle) -> None:
+    with pytest.raises(EnrollmentFailed) as caught:
+        SyncClient(live_server.url).enroll("AAAA-BBBB-CCCC")
+    assert caught.value.field == "code"
+
+
+def test_client_without_token_says_so_before_asking(live_server: ServerHandle) -> None:
+    with pytest.raises(NotEnrolled) as caught:
+        SyncClient(live_server.url).digest()
+    assert "登记" in caught.value.message
+
+
+def test_forged_token_is_an_auth_error(live_server: ServerHandle) -> None:
+    with pytest.raises(AuthError) as caught:
+        SyncClient(live_server.url, token="dbt_not-a-real-token").digest()
+    assert caught.value.status == 401
+
+
+def test_revoked_station_is_refused(station: Station) -> None:
+    station.chain.new_case()
+    station.client.push(station.chain.events[:1])
+    revoke(station.server.database_url, station.station_id, "设备丢失")
+    with pytest.raises(StationRevoked) as caught:
+        station.client.push(station.chain.events[1:])
+    assert caught.value.status == 403
+    assert "停用" in caught.value.message and "设备丢失" in caught.value.message
+    with pytest.raises(StationRevoked):
+        station.client.events()
+
+
+def test_revoked_station_can_enroll_again_and_keeps_its_data(station: Station) -> None:
+    station.chain.new_case()
+    station.client.push(station.chain.events)
+    revoke(station.server.database_url, station.station_id)
+    code = issue_enrollment_code(station.server.database_url, station.code, "重新登记")
+    client = SyncClient(station.server.url)
+    station_id, _ = client.enroll(code, station_id=station.station_id, station_code=station.code)
+    assert station_id == station.station_id
+    assert client.digest().count == 3
+    with pytest.raises(AuthError):  # the old token stays revoked
+        station.client.digest()
+
+
+def test_outdated_protocol_is_refused_in_chinese(station: Station) -> None:
+    assert station.client.handshake(station.station_id).accepted
+    url = station.server.url + "/api/v1/sync/handshake"
+    old = requests.post(url, json={"protocol_version": "0.9", "app_version": "0.0.1"}, timeout=5)
+    assert old.status_code == 426
+    assert old.json()["code"] == "protocol_outdated"
+    assert "升级" in old.json()["message"]
+    headers = {"Authorization": f"Bearer {station.client.token}", "X-Protocol-Version": "0.1"}
+    pushed = requests.get(station.server.url + "/api/v1/sync/digest", headers=headers, timeout=5)
+    assert pushed.status_code == 426
+
+
+def test_client_maps_outdated_protocol(station: Station, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sync.client.client.PROTOCOL_VERSION", "0.5")
+    with pytest.raises(ProtocolOutdated) as caught:
+        station.client.handshake()
+    assert "升级" in caught.value.message

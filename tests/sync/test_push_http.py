@@ -1,0 +1,213 @@
+"""Push, listing and digest over real HTTP, against SQLite and PostgreSQL servers."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+
+import pytest
+import requests
+
+from sync.client.errors import Conflict, Forbidden, Rejected, SequenceGap
+from sync.domain.events import chain_digest
+
+from .conftest import Station, enroll_station
+from .factories import Chain, registered_payload, resealed, tampered
+from .live_server import row_counts
+
+
+def test_push_chain_and_list_it_back(station: Station) -> None:
+    station.chain.new_case()
+    events = station.chain.events
+    reply = station.client.push(events, batch_id="b-1")
+    assert (reply.batch_id, reply.acked_seq, reply.accepted, reply.duplicates) == ("b-1", 3, 3, 0)
+    stored = list(station.client.iter_events())
+    assert [e.to_dict() for e in stored] == [e.to_dict() for e in events]
+    digest = station.client.digest()
+    assert (digest.count, digest.hash) == chain_digest(events)
+    assert digest.last_seq == 3
+    counts = row_counts(station.server.database_url, station.station_id)
+    assert counts == {"events": 3, "batches": 1, "cases": 1, "center_events": 0}
+
+
+def test_case_projection_follows_pushed_events(station: Station) -> None:
+    import sqlalchemy as sa
+
+    case_id = station.chain.new_case()
+    station.client.push(station.chain.events)
+    engine = sa.create_engine(station.server.database_url)
+    with engine.connect() as conn:
+        state, case_no = conn.execute(
+            sa.text("SELECT state, case_no FROM cases WHERE case_id = :c"), {"c": case_id}
+        ).one()
+    engine.dispose()
+    assert (state, case_no) == ("delivered", "CS01-20261123-0001")
+
+
+def test_resending_a_batch_is_harmless(station: Station) -> None:
+    station.chain.new_case()
+    first = station.client.push(station.chain.events, batch_id="same")
+    again = station.client.push(station.chain.events, batch_id="same")
+    assert (again.acked_seq, again.accepted, again.duplicates) == (3, 0, 3)
+    assert first.acked_seq == again.acked_seq
+    station.chain.new_case(2)
+    overlap = station.client.push(station.chain.events)  # 1..6, of which 1..3 known
+    assert (overlap.acked_seq, overlap.accepted, overlap.duplicates) == (6, 3, 3)
+    assert station.client.digest().count == 6
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 6
+
+
+def test_paging_through_events(station: Station) -> None:
+    for n in range(1, 5):
+        station.chain.new_case(n)
+    station.client.push(station.chain.events)
+    page = station.client.events(after_seq=0, limit=5)
+    assert [e.seq for e in page.events] == [1, 2, 3, 4, 5]
+    assert page.has_more and page.next_after_seq == 5
+    assert [e.seq for e in station.client.iter_events(after_seq=5, page=3)] == list(range(6, 13))
+
+
+def test_same_id_with_other_content_is_a_conflict(station: Station) -> None:
+    station.chain.new_case()
+    station.client.push(station.chain.events)
+    before = row_counts(station.server.database_url, station.station_id)
+    changed = resealed(station.chain.events[2], actor="王五")
+    with pytest.raises(Conflict) as caught:
+        station.client.push([changed])
+    assert caught.value.status == 409
+    assert caught.value.event_id == changed.id
+    assert "服务器拒绝了数据" in caught.value.message
+    assert row_counts(station.server.database_url, station.station_id) == before
+    assert station.client.events().events[2].actor == "李代办"
+
+
+def test_same_seq_with_another_id_is_a_conflict(station: Station) -> None:
+    station.chain.new_case()
+    station.client.push(station.chain.events)
+    other = resealed(station.chain.events[2], id=str(uuid.uuid4()))
+    with pytest.raises(Conflict):
+        station.client.push([other])
+    assert station.client.digest().count == 3
+
+
+def test_gap_is_refused_with_the_expected_seq(station: Station) -> None:
+    station.chain.new_case()
+    station.chain.new_case(2)
+    events = station.chain.events
+    station.client.push(events[:2])
+    before = row_counts(station.server.database_url, station.station_id)
+    with pytest.raises(SequenceGap) as caught:
+        station.client.push(events[3:])
+    assert caught.value.expected_seq == 3
+    assert caught.value.status == 409
+    assert "第3号" in caught.value.message
+    assert row_counts(station.server.database_url, station.station_id) == before
+    reply = station.client.push(events[caught.value.expected_seq - 1 :])  # resend from there
+    assert reply.acked_seq == 6
+
+
+def test_tampered_event_is_refused(station: Station) -> None:
+    station.chain.new_case()
+    events = list(station.chain.events)
+    events[1] = tampered(events[1], payload={**events[1].payload, "due_on": "2027-01-01"})
+    with pytest.raises(Rejected) as caught:
+        station.client.push(events)
+    assert caught.value.status == 422
+    assert caught.value.code == "chain_broken"
+    assert "篡改" in caught.value.message
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+
+
+def test_broken_link_is_refused(station: Station) -> None:
+    station.chain.new_case()
+    events = list(station.chain.events)
+    events[2] = resealed(events[2], prev_hash="f" * 64)
+    with pytest.raises(Rejected) as caught:
+        station.client.push(events)
+    assert caught.value.code == "chain_broken"
+    assert station.client.digest().count == 0
+
+
+def test_illegal_transition_refuses_the_whole_batch(station: Station) -> None:
+    payload = registered_payload()
+    station.chain.add("case.registered", payload)
+    station.chain.add("case.give_feedback", {"case_id": payload["case_id"], "rating": 5})
+    with pytest.raises(Rejected) as caught:
+        station.client.push(station.chain.events)
+    assert caught.value.status == 422
+    assert caught.value.code == "rejected"
+    assert "不能进行" in caught.value.message
+    assert caught.value.event_id == station.chain.events[1].id
+    assert row_counts(station.server.database_url, station.station_id) == {
+        "events": 0,
+        "batches": 0,
+        "cases": 0,
+        "center_events": 0,
+    }
+
+
+def test_station_cannot_author_center_events(station: Station) -> None:
+    case_id = station.chain.new_case()
+    station.client.push(station.chain.events)
+    forged = Chain(station.station_id, list(station.chain.events))
+    event = forged.add("case.center_complete", {"case_id": case_id})
+    forged.events[-1] = resealed(event, origin="center")
+    with pytest.raises(Rejected):
+        station.client.push(forged.events[-1:])
+    assert station.client.digest().count == 3
+
+
+def test_another_stations_id_is_forbidden(live_server: object, station: Station) -> None:
+    other = enroll_station(station.server)
+    other.chain.new_case()
+    with pytest.raises(Forbidden) as caught:  # other's events with my token
+        station.client.push(other.chain.events)
+    assert caught.value.status == 403
+    with pytest.raises(Forbidden):  # my batch, other's station id
+        station.client.push([], station_id=other.station_id)
+    assert row_counts(station.server.database_url, other.station_id)["events"] == 0
+    other.client.push(other.chain.events)
+    assert station.client.digest().count == 0  # reads only its own
+    assert station.client.events().events == []
+
+
+def test_missing_and_forged_tokens_are_refused(station: Station) -> None:
+    station.chain.new_case()
+    body = {"batch_id": "x", "station_id": station.station_id, "events": [e.to_dict() for e in station.chain.events]}
+    url = station.server.url + "/api/v1/sync/push"
+    missing = requests.post(url, json=body, timeout=10)
+    forged = requests.post(url, json=body, headers={"Authorization": "Bearer dbt_forged"}, timeout=10)
+    for response in (missing, forged):
+        assert response.status_code == 401
+        assert response.json()["code"] == "unauthorized"
+        assert response.json()["message"]
+    assert requests.get(station.server.url + "/api/v1/sync/events", timeout=10).status_code == 401
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+
+
+def test_malformed_bodies_are_refused(station: Station) -> None:
+    url = station.server.url + "/api/v1/sync/push"
+    auth = {"Authorization": f"Bearer {station.client.token}", "Content-Type": "application/json"}
+    broken = requests.post(url, data=b'{"batch_id": ', headers=auth, timeout=10)
+    assert broken.status_code == 422
+    assert broken.json() == {"code": "invalid_request", "message": "请求内容不是有效的 JSON 数据"}
+    zipped = requests.post(url, data=gzip.compress(b"[1, 2"), headers=auth | {"Content-Encoding": "gzip"}, timeout=10)
+    assert zipped.status_code == 422
+    not_gzip = requests.post(url, data=b"not gzip", headers=auth | {"Content-Encoding": "gzip"}, timeout=10)
+    assert not_gzip.status_code == 400
+    assert "损坏" in not_gzip.json()["message"]
+    wrong_shape = requests.post(url, data=json.dumps({"batch_id": "b"}), headers=auth, timeout=10)
+    assert wrong_shape.status_code == 422
+    assert wrong_shape.json()["field"] == "station_id"
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+
+
+def test_health_and_openapi(live_server: object, station: Station) -> None:
+    health = station.client.health()
+    assert health.status == "ok"
+    assert health.version
+    assert health.db in ("sqlite", "postgresql")
+    schema = requests.get(station.server.url + "/openapi.json", timeout=10).json()
+    for path in ("/api/v1/health", "/api/v1/enroll", "/api/v1/sync/push", "/api/v1/sync/events", "/api/v1/sync/digest"):
+        assert path in schema["paths"]
