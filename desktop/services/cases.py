@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop.store import event_log
 from desktop.store.models import CaseCounterRow, CaseRow
-from sync.domain.calendar import add_working_days, due_label
+from sync.domain.calendar import DeadlineResult, add_working_days, due_label
 from sync.domain.case_number import format_case_no
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.errors import DomainError, ValidationError
@@ -165,4 +165,15 @@ def _summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: str) 
         due_label=label,
         overdue=bool(running and view.due_on and view.due_on < today),
         sync_label=sync_label,
+        due_warning=_due_warning(ctx, view) if running else "",
     )
+
+
+def _due_warning(ctx: ServiceContext, view: CaseView) -> str:
+    """Say so when the due date was counted without that year's holiday schedule."""
+    if view.due_on is None or ctx.calendar.covers(view.due_on.year):
+        return ""
+    years = sorted(
+        {y for y in range((view.accepted_on or view.due_on).year, view.due_on.year + 1) if not ctx.calendar.covers(y)}
+    )
+    return DeadlineResult(view.due_on, tuple(years)).warning() or ""

@@ -58,6 +58,7 @@ class CaseSummary:
     due_label: str
     overdue: bool
     sync_label: str
+    due_warning: str = ""
 
 
 @dataclass(frozen=True)

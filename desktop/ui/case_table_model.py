@@ -56,13 +56,18 @@ class CaseTableModel(QAbstractTableModel):
             if key == "due":
                 if case.due_on is None:
                     return ""
-                return f"{case.due_on:%Y-%m-%d}（{case.due_label}）" if case.due_label else f"{case.due_on:%Y-%m-%d}"
+                mark = "※" if case.due_warning else ""
+                text = f"{case.due_on:%Y-%m-%d}{mark}"
+                return f"{text}（{case.due_label}）" if case.due_label else text
             return getattr(case, key)
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "due" and case.overdue:
                 return QBrush(QColor("#c62828"))
             if key == "sync_label" and case.sync_label != "已同步":
                 return QBrush(QColor("#8a6d00"))
-        if role == Qt.ItemDataRole.ToolTipRole and key == "item_name":
-            return case.item_name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "item_name":
+                return case.item_name
+            if key == "due" and case.due_warning:
+                return case.due_warning
         return None

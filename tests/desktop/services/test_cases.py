@@ -91,3 +91,18 @@ def test_list_masks_id_and_filters(ctx: ServiceContext) -> None:
     assert rows[0].sync_label == "未同步"
     assert rows[0].state_label == "已受理"
     assert rows[0].due_label.startswith("还剩")
+
+
+def test_deadline_in_a_year_without_holiday_data_is_flagged(ctx: ServiceContext) -> None:
+    ctx.today = lambda: date(2026, 12, 28)
+    register_case(ctx, complete_draft(ctx))
+    (row,) = list_cases(ctx)
+    assert row.due_on is not None and row.due_on.year == 2027
+    assert "2027年" in row.due_warning and "周末" in row.due_warning
+
+
+def test_deadline_within_covered_year_has_no_warning(ctx: ServiceContext) -> None:
+    register_case(ctx, complete_draft(ctx))
+    (row,) = list_cases(ctx)
+    assert row.due_on is not None and row.due_on.year == 2026
+    assert row.due_warning == ""
