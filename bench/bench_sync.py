@@ -1,0 +1,259 @@
+"""Sync: push latency, wire bytes per typical case, push throughput over loopback.
+
+Starts ``python -m sync.server`` on a free port (SQLite in a temp dir; also
+PostgreSQL when ``TEST_POSTGRES_URL``/the default test database answers) and
+pushes with the real ``SyncClient``. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench import figure
+from sync.client.client import SyncClient
+from sync.domain.events import GENESIS_HASH, Event, new_event
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _signature(seed: int, points: int = 60) -> dict[str, Any]:
+    """A vector signature as the pad stores it: strokes of [x, y, ms] integer points."""
+    strokes = []
+    for s in range(2):
+        strokes.append([[40 + (i * 7 + seed + s * 13) % 300, 60 + (i * i + seed) % 80, i * 16] for i in range(points)])
+    return {"format": "strokes-v1", "width": 400, "height": 150, "strokes": strokes}
+
+
+def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, full: bool = False) -> list[Event]:
+    """A case with materials and a signed handover; ``full`` adds the second handover, signed feedback
+    and archiving (only valid after the center completed the case, so not pushed alone)."""
+    case_id = str(uuid.uuid4())
+    materials = [
+        {"name": "身份证", "original": True, "copies": 1, "required": True, "present": True},
+        {"name": "户口本", "original": True, "copies": 1, "required": True, "present": True},
+        {"name": "一寸照片", "original": True, "copies": 2, "required": False, "present": True},
+    ]
+    payloads: list[tuple[str, dict[str, Any]]] = [
+        (
+            "case.registered",
+            {
+                "case_id": case_id,
+                "case_no": f"CS01-20261123-{n:04d}",
+                "kind": "agency",
+                "case_type": "promised",
+                "applicant": {
+                    "name": "张三",
+                    "id_number": "11010519491231002X",
+                    "phone": "13800138000",
+                    "address": "一组",
+                    "special_groups": [],
+                },
+                "item": {
+                    "code": "YL001",
+                    "name": "城乡居民养老保险参保登记",
+                    "department": "镇社保所",
+                    "promised_days": 5,
+                },
+                "materials": materials,
+            },
+        ),
+        ("case.accept", {"case_id": case_id, "accepted_on": "2026-11-23", "due_on": "2026-11-30"}),
+        (
+            "case.deliver",
+            {
+                "case_id": case_id,
+                "handover": {"from": "villager", "to": "clerk", "items": [m["name"] for m in materials]},
+                "signature": _signature(n),
+            },
+        ),
+    ]
+    if full:
+        back = {"from": "clerk", "to": "villager", "items": [m["name"] for m in materials] + ["参保凭证"]}
+        payloads.append(
+            ("case.give_feedback", {"case_id": case_id, "rating": 5, "handover": back, "signature": _signature(n + 1)})
+        )
+        payloads.append(("case.archive", {"case_id": case_id}))
+    events: list[Event] = []
+    for offset, (kind, payload) in enumerate(payloads):
+        event = new_event(
+            station_id=station_id,
+            seq=start_seq + offset,
+            prev_hash=events[-1].hash if events else prev_hash,
+            type=kind,
+            payload=payload,
+            actor="李代办",
+        )
+        events.append(event)
+    return events
+
+
+def wire_bytes(events: list[Event], batch_id: str = "b") -> int:
+    body = {"batch_id": batch_id, "station_id": events[0].station_id, "events": [e.to_dict() for e in events]}
+    return len(gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(database_url: str) -> Iterator[str]:
+    port = _free_port()
+    env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync.server", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(url + "/api/v1/health", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def enrolled_client(url: str, database_url: str) -> tuple[SyncClient, str]:
+    from sync.server.core.db import make_engine, make_sessionmaker
+    from sync.server.services.enrollment import issue_code
+
+    engine = make_engine(database_url)
+    code_name = f"B{uuid.uuid4().hex[:6].upper()}"
+    with make_sessionmaker(engine)() as session, session.begin():
+        code = issue_code(session, code_name, "基准测试代办站")
+    engine.dispose()
+    client = SyncClient(url)
+    station_id, _ = client.enroll(code)
+    return client, station_id
+
+
+def make_events(station_id: str, count: int) -> list[Event]:
+    events: list[Event] = []
+    n = 0
+    while len(events) < count:
+        n += 1
+        events += typical_case(station_id, len(events) + 1, events[-1].hash if events else GENESIS_HASH, n)
+    return events[:count]
+
+
+def _throughput(url: str, database_url: str, count: int, batch: int) -> float:
+    client, station_id = enrolled_client(url, database_url)
+    events = make_events(station_id, count)
+    start = time.perf_counter()
+    result = client.push_all(events, batch_size=batch)
+    elapsed = time.perf_counter() - start
+    assert result.acked_seq == count, result
+    return count / elapsed
+
+
+def _one_case_ms(url: str, database_url: str) -> float:
+    client, station_id = enrolled_client(url, database_url)
+    best = float("inf")
+    prev, seq = GENESIS_HASH, 1
+    for n in range(1, 8):
+        events = typical_case(station_id, seq, prev, n)
+        start = time.perf_counter()
+        client.push(events)
+        best = min(best, (time.perf_counter() - start) * 1000)
+        prev, seq = events[-1].hash, seq + len(events)
+    return best
+
+
+def _naive_rate(url: str, database_url: str, count: int) -> float:
+    """One request per record, uncompressed: the upload this design replaces."""
+    client, station_id = enrolled_client(url, database_url)
+    events = make_events(station_id, count)
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {client.token}"}
+    start = time.perf_counter()
+    for event in events:
+        body = {"batch_id": event.id, "station_id": station_id, "events": [event.to_dict()]}
+        session.post(url + "/api/v1/sync/push", json=body, headers=headers, timeout=30).raise_for_status()
+    return count / (time.perf_counter() - start)
+
+
+def _postgres_available() -> bool:
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return True
+    except sa.exc.OperationalError:
+        return False
+
+
+@contextmanager
+def _postgres_schema() -> Iterator[str]:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    schema = f"bench_sync_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run() -> Iterator[dict[str, Any]]:
+    case = typical_case("00000000-0000-4000-8000-000000000001", 1, GENESIS_HASH, 1, full=True)
+    raw = len(json.dumps([e.to_dict() for e in case], ensure_ascii=False).encode("utf-8"))
+    yield figure("sync_wire_bytes_per_case", wire_bytes(case), "bytes", 2048, events=len(case), uncompressed=raw)
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = f"sqlite:///{Path(tmp) / 'bench_center.db'}"
+        with running_server(database_url) as url:
+            yield figure("sync_push_one_case_ms", _one_case_ms(url, database_url), "ms", None, db="sqlite")
+            rate = _throughput(url, database_url, 10_000, 500)
+            yield figure("sync_push_10k_events_per_s", rate, "events/s", None, db="sqlite", batch=500)
+            naive = _naive_rate(url, database_url, 500)
+            yield figure("sync_push_naive_events_per_s", naive, "events/s", None, db="sqlite", note="1 request/event")
+            one_day = make_events("00000000-0000-4000-8000-000000000002", 60)  # ~20 cases a day
+            yield figure("sync_round_trips_one_day_push", len(list(_batches(one_day))), "requests", 1)
+    if _postgres_available():
+        with _postgres_schema() as database_url, running_server(database_url) as url:
+            yield figure("sync_push_one_case_ms", _one_case_ms(url, database_url), "ms", None, db="postgresql")
+            rate = _throughput(url, database_url, 10_000, 500)
+            yield figure("sync_push_10k_events_per_s", rate, "events/s", 2000, db="postgresql", batch=500)
+
+
+def _batches(events: list[Event]) -> Iterator[list[Event]]:
+    from sync.client.batching import split_batches
+    from sync.protocol.models import MAX_BATCH_BYTES
+
+    return split_batches(events, 500, MAX_BATCH_BYTES // 2)
