@@ -18,7 +18,8 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from sync import __version__
-from sync.domain.events import Event
+from sync.domain.errors import ChainBroken
+from sync.domain.events import GENESIS_HASH, Event, verify_chain
 from sync.protocol.models import (
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
@@ -33,7 +34,7 @@ from sync.protocol.models import (
 )
 
 from .batching import split_batches
-from .errors import BadResponse, NotEnrolled
+from .errors import BadResponse, ChainMismatch, NotEnrolled
 from .transport import http_error, json_of, transport_error
 
 M = TypeVar("M", bound=BaseModel)
@@ -195,3 +196,23 @@ class SyncClient:
         """Center events for this station after the cursor ``after`` (the center's per-station seq)."""
         params = {"after": after, "limit": limit}
         return self._model(PullReply, self.request("GET", "/sync/pull", params=params))
+
+    def pull_events(self, after: int = 0, after_hash: str = GENESIS_HASH, page: int = 500) -> list[Event]:
+        """All center events after ``after``, verified as the continuation of the center chain.
+
+        ``after_hash`` is the hash of the last center event already applied (GENESIS_HASH at first).
+        Raises ChainMismatch when what arrived does not verify.
+        """
+        events: list[Event] = []
+        cursor = after
+        while True:
+            reply = self.pull(cursor, page)
+            events += [w.to_event() for w in reply.events]
+            if not reply.has_more or reply.cursor <= cursor:
+                break
+            cursor = reply.cursor
+        try:
+            verify_chain(events, start_hash=after_hash, start_seq=after + 1)
+        except ChainBroken as exc:
+            raise ChainMismatch(f"从镇中心收到的数据校验失败：{exc.message}，请稍后重新同步") from exc
+        return events

@@ -112,6 +112,10 @@ class SequenceGap(SyncError):
         self.expected_seq = expected_seq
 
 
+class ChainMismatch(SyncError):
+    """Events received from the center do not verify (hash chain broken or out of order)."""
+
+
 class KeyringUnavailable(SyncError):
     """No OS keyring backend to keep the token in."""
 

@@ -28,8 +28,10 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from sync.domain.events import Event
 from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import upgrade_head
+from sync.server.services.center_events import record_center_event
 from sync.server.services.enrollment import issue_code, revoke_station
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,5 +162,15 @@ def row_counts(database_url: str, station_id: str) -> dict[str, int]:
                 )
                 for table in ("events", "batches", "cases", "center_events")
             }
+    finally:
+        engine.dispose()
+
+
+def record_center(database_url: str, station_id: str, type: str, payload: dict[str, object], actor: str) -> Event:
+    """What center staff code does: append a center event for a station (one transaction)."""
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            return record_center_event(session, station_id, type, payload, actor)
     finally:
         engine.dispose()

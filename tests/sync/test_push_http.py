@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from sync.client.errors import Conflict, Forbidden, Rejected, SequenceGap
+from sync.client.errors import Conflict, Forbidden, Rejected, SequenceGap, TooLarge
 from sync.domain.events import chain_digest
 
 from .conftest import Station, enroll_station
@@ -211,3 +211,25 @@ def test_health_and_openapi(live_server: object, station: Station) -> None:
     schema = requests.get(station.server.url + "/openapi.json", timeout=10).json()
     for path in ("/api/v1/health", "/api/v1/enroll", "/api/v1/sync/push", "/api/v1/sync/events", "/api/v1/sync/digest"):
         assert path in schema["paths"]
+
+
+def test_oversize_batches_are_refused(station: Station) -> None:
+    from sync.protocol.models import MAX_BATCH_EVENTS
+
+    chain = Chain(station.station_id)
+    for n in range(MAX_BATCH_EVENTS // 3 + 1):
+        chain.new_case(n)
+    with pytest.raises(TooLarge) as caught:
+        station.client.push(chain.events[: MAX_BATCH_EVENTS + 1])
+    assert caught.value.status == 413
+    assert "分批" in caught.value.message
+    headers = {"Authorization": f"Bearer {station.client.token}", "Content-Type": "application/json"}
+    url = station.server.url + "/api/v1/sync/push"
+    huge = b'{"batch_id": "' + b"x" * (6 * 1024 * 1024) + b'"}'
+    assert requests.post(url, data=huge, headers=headers, timeout=30).status_code == 413
+    bomb = gzip.compress(huge)
+    assert len(bomb) < 100_000
+    response = requests.post(url, data=bomb, headers=headers | {"Content-Encoding": "gzip"}, timeout=30)
+    assert response.status_code == 413
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+    assert station.client.push_all(chain.events, batch_size=400).acked_seq == len(chain.events)

@@ -15,10 +15,12 @@ from sync.protocol.models import (
     EventList,
     Handshake,
     HandshakeReply,
+    PullReply,
     PushBatch,
     PushReply,
 )
 
+from ...services.center_events import pull as pull_center
 from ...services.errors import ServiceError
 from ...services.ingest import ingest
 from ...services.queries import digest, list_events
@@ -75,3 +77,15 @@ def station_digest(station: CurrentStation, session: SessionDep) -> DigestReply:
     """Count and chain digest of the station's stored events (``chain_digest``)."""
     with session.begin():
         return digest(session, station.id)
+
+
+@router.get("/pull", response_model=PullReply, responses=_REFUSALS)
+def pull(
+    station: CurrentStation,
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_BATCH_EVENTS)] = 500,
+) -> PullReply:
+    """Center events for this station after the cursor ``after`` (its center chain's seq)."""
+    with session.begin():
+        return pull_center(session, station.id, after, limit)
