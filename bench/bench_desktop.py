@@ -34,7 +34,11 @@ def _prepare(data_dir: Path, cases: int) -> None:
 
 
 def app_start_ms(data_dir: Path) -> float:
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "QT_LOGGING_RULES": "qt.qpa.*=false",
+    }
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bench.startup_probe", str(data_dir)], stdout=subprocess.PIPE, text=True, env=env
