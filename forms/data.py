@@ -1,0 +1,339 @@
+"""Plain input records of the printed forms.
+
+The forms know nothing of the database or the UI: a caller (desktop.services, the town
+center) fills these frozen dataclasses and passes one to a form's ``render()``. Sequences
+may be lists or tuples. Dates are ``datetime.date``; moments are ``datetime.datetime``.
+A ``None`` date or signature prints as a blank to be filled in by hand.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+DEFAULT_CASE_URL = "dbt://case/"
+
+
+@dataclass(frozen=True)
+class Station:
+    """The 代办站 that prints the form."""
+
+    name: str  # 例：青溪镇石桥村政务服务代办站
+    code: str  # station code, first part of every case number
+    phone: str = ""
+    town_center: str = ""  # 例：青溪镇为民服务中心
+    case_url_base: str = DEFAULT_CASE_URL  # the QR code holds case_url_base + case number
+
+
+@dataclass(frozen=True)
+class Party:
+    """A person (or unit) named on a form: 委托人, 受托人, 申请人."""
+
+    name: str
+    id_type: str = "居民身份证"
+    id_number: str = ""
+    address: str = ""
+    phone: str = ""
+
+
+Point = tuple[float, float, float]  # (x, y, t): t in milliseconds, kept for the record, not drawn
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A captured signature: vector strokes (preferred, sharp in print) or a PNG image.
+
+    Stroke coordinates are in a box ``width`` x ``height`` with y growing downwards, as a
+    signature pad widget records them (pixels, or 0..1 with width = height = 1).
+    """
+
+    strokes: Sequence[Sequence[Point]] = ()
+    width: float = 1.0
+    height: float = 1.0
+    png: bytes | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.png and not any(self.strokes)
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    """One material on a list: name, 原件 or 复印件, how many."""
+
+    name: str
+    original: bool = True
+    copies: int = 1  # 份数
+    note: str = ""
+    pages: int | None = None  # 页数, when counted
+
+
+@dataclass(frozen=True)
+class MissingMaterial:
+    """A material still to bring (一次性告知 / 补正), with how to get it."""
+
+    name: str
+    how_to_obtain: str
+    requirement: str = ""  # 材料标准/要求, e.g. 原件及复印件各1份，加盖公章
+    original: bool = True
+    copies: int = 1
+
+
+class Rating(enum.Enum):
+    """好差评 five levels (GB/T 39734-2020)."""
+
+    VERY_SATISFIED = "非常满意"
+    SATISFIED = "满意"
+    BASICALLY_SATISFIED = "基本满意"
+    DISSATISFIED = "不满意"
+    VERY_DISSATISFIED = "非常不满意"
+
+
+# ---------------------------------------------------------------- single-case forms
+
+
+@dataclass(frozen=True)
+class Entrustment:
+    """《代办服务委托书》."""
+
+    case_no: str
+    station: Station
+    principal: Party  # 委托人
+    agent: Party  # 受托人 (the clerk)
+    matter: str  # 委托事项
+    scope: str  # 委托权限
+    reason: str = ""  # 委托事由
+    redelegation_allowed: bool = False  # 是否允许转委托
+    period_start: date | None = None
+    period_end: date | None = None
+    materials: Sequence[MaterialLine] = ()
+    promised_deadline: date | None = None
+    promised_days: int | None = None  # 承诺时限, working days
+    service_kind: str = "代办"  # 代办 / 帮办
+    principal_signature: Signature | None = None
+    agent_signature: Signature | None = None
+    signed_on: date | None = None
+
+
+class HandoverDirection(enum.Enum):
+    """Who hands materials to whom; decides the form's title and the role labels."""
+
+    APPLICANT_TO_CLERK = "applicant_to_clerk"
+    CLERK_TO_CENTER = "clerk_to_center"
+    CENTER_TO_CLERK = "center_to_clerk"
+    CLERK_TO_APPLICANT = "clerk_to_applicant"
+
+
+@dataclass(frozen=True)
+class Handover:
+    """材料交接单 / 签收单: materials moving from one holder to another."""
+
+    case_no: str
+    station: Station
+    direction: HandoverDirection
+    matter: str
+    from_name: str  # 交出方
+    to_name: str  # 接收方
+    items: Sequence[MaterialLine]
+    handed_at: datetime | None = None
+    from_phone: str = ""
+    to_phone: str = ""
+    note: str = ""
+    from_signature: Signature | None = None
+    to_signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class OneTimeNotice:
+    """《一次性告知书》, or 《补正材料通知书》 when ``correction`` is true."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    legal_basis: str
+    conditions: str  # 受理条件
+    process: Sequence[str]  # 办事流程, one step per item
+    missing: Sequence[MissingMaterial]
+    fees: str  # 收费标准
+    promised_time: str  # 承诺时限, e.g. 材料齐全后5个工作日
+    consult_phone: str
+    supervise_phone: str
+    clerk_name: str
+    clerk_phone: str = ""
+    applied_on: date | None = None
+    issued_on: date | None = None
+    submitted: Sequence[MaterialLine] = ()  # 已提交材料
+    correction: bool = False
+    applicant_signature: Signature | None = None
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AcceptanceNotice:
+    """《承诺件受理通知》 (受理回执)."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    materials: Sequence[MaterialLine]
+    accepted_on: date
+    due_on: date
+    promised_days: int
+    clerk_name: str
+    clerk_phone: str = ""
+    case_type: str = "承诺件"
+    pickup: str = ""  # 取件方式, e.g. 办结后由代办员送达
+    consult_phone: str = ""
+    supervise_phone: str = ""
+    clerk_signature: Signature | None = None
+    applicant_signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class ExtensionNotice:
+    """《延期办理告知书》, printed in two copies (申请人留存 / 存档)."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    accepted_on: date
+    original_due: date
+    new_due: date
+    reason: str
+    extension_days: int  # working days added
+    head_name: str  # 负责人
+    clerk_name: str = ""
+    issued_on: date | None = None
+    applicant_signature: Signature | None = None  # the villager consents to the extension
+    consented_on: date | None = None
+    head_signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class ReturnNotice:
+    """《退回件通知书》."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    applied_on: date
+    reasons: Sequence[str]
+    legal_basis: str
+    returned: Sequence[MaterialLine]  # materials handed back
+    advice: str = ""  # 补齐/改正后如何再次申请
+    issued_on: date | None = None
+    clerk_name: str = ""
+    clerk_signature: Signature | None = None
+    applicant_signature: Signature | None = None  # signs for the returned materials
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RefusalRecord:
+    """《否定报备登记表》 for a refused (退回) matter."""
+
+    case_no: str
+    station: Station
+    applicant: Party  # name (or unit), phone, address
+    matter: str
+    applied_on: date
+    facts: str  # 基本情况
+    reasons: str
+    legal_basis: str
+    department: str  # 承办部门
+    staff: str  # 承办人
+    leader_opinion: str
+    returned: Sequence[MaterialLine] = ()
+    applicant_unit: str = ""
+    leader_name: str = ""
+    registered_on: date | None = None
+    staff_signature: Signature | None = None
+    leader_signature: Signature | None = None
+    applicant_signature: Signature | None = None
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """《服务意见反馈表》: the villager confirms the result and rates the service."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    clerk_name: str
+    result: str  # 办理结果
+    result_confirmed: bool
+    rating: Rating | None
+    attitude: str = ""  # 对服务态度的意见
+    efficiency: str = ""  # 对服务效率的意见
+    one_time_notice: str = ""  # 对一次告知的意见
+    suggestions: str = ""
+    accepted_on: date | None = None
+    done_on: date | None = None
+    applicant_signature: Signature | None = None
+    signed_on: date | None = None
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    case_no: str
+    applicant_name: str
+    applicant_id: str  # printed masked
+    matter: str
+    accepted_on: date | None
+    due_on: date | None
+    clerk: str
+    done_on: date | None = None
+    days_used: int | None = None  # working days
+    on_time: bool | None = None
+    rating: Rating | None = None
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """代办台账 for a period."""
+
+    station: Station
+    period_start: date
+    period_end: date
+    rows: Sequence[LedgerRow]
+    printed_on: date | None = None
+    keeper: str = ""  # 台账管理人
+
+
+@dataclass(frozen=True)
+class ArchiveRow:
+    case_no: str
+    title: str  # 案卷题名, e.g. 张三 城乡居民养老保险参保登记
+    case_type: str
+    closed_on: date | None
+    pages: int
+    retention: str = "10年"  # 保管期限
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ArchiveList:
+    """Quarterly 档案移交清单."""
+
+    station: Station
+    year: int
+    quarter: int
+    rows: Sequence[ArchiveRow]
+    handed_by: str
+    received_by: str
+    receiver_unit: str = ""
+    handed_on: date | None = None
+    handed_by_signature: Signature | None = None
+    received_by_signature: Signature | None = None
+    items: Sequence[str] = field(default_factory=tuple)  # extra lines, e.g. 电子档案光盘1张

@@ -1,0 +1,105 @@
+"""《代办服务委托书》: the villager (委托人) entrusts the clerk (受托人) with a matter."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from forms import layout as L
+from forms.data import Entrustment, Party
+from forms.widgets import CheckOptions, SealArea, SignatureLine
+
+TITLE = "代办服务委托书"
+
+DECLARATION = (
+    "委托人声明：本人自愿委托受托人在上述权限和期限内代为办理上述事项，所提交的材料真实、合法、有效，"
+    "如有虚假，由本人承担相应法律责任。受托人应在委托权限内依法办理，及时告知办理进度，"
+    "办结后将办理结果及全部原件材料交还委托人。"
+)
+
+
+def _party_rows(role: str, party: Party) -> list[list[L.Cell]]:
+    return [
+        [
+            L.para(role, L.LABEL),
+            L.para("姓名", L.LABEL),
+            L.para(party.name),
+            L.para("联系电话", L.LABEL),
+            L.para(party.phone),
+        ],
+        [
+            None,
+            L.para("证件类型", L.LABEL),
+            L.para(party.id_type),
+            L.para("证件号码", L.LABEL),
+            L.para(party.id_number),
+        ],
+        [None, L.para("住址", L.LABEL), L.para(party.address), None, None],
+    ]
+
+
+def story(data: Entrustment) -> list[Flowable]:
+    width = L.PORTRAIT_WIDTH
+    widths = [15 * mm, 21 * mm, 56 * mm, 21 * mm, width - 113 * mm]
+    rows: list[list[L.Cell]] = [*_party_rows("委托人", data.principal), *_party_rows("受托人", data.agent)]
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = [
+        ((0, 0), (0, 2)),
+        ((2, 2), (4, 2)),
+        ((0, 3), (0, 5)),
+        ((2, 5), (4, 5)),
+    ]
+
+    def wide(label: str, value: Flowable) -> None:
+        rows.append([L.para(label, L.LABEL), None, value, None, None])
+        n = len(rows) - 1
+        spans.extend([((0, n), (1, n)), ((2, n), (4, n))])
+
+    wide("委托事由", L.para(data.reason or "—"))
+    wide("委托事项", L.para(data.matter))
+    wide("委托权限", L.para(data.scope))
+    rows.append(
+        [
+            L.para("服务方式", L.LABEL),
+            None,
+            CheckOptions(["代办", "帮办"], [data.service_kind], font_size=10),
+            L.para("是否允许转委托", L.LABEL),
+            CheckOptions(["允许", "不允许"], ["允许" if data.redelegation_allowed else "不允许"], font_size=10),
+        ]
+    )
+    spans.append(((0, len(rows) - 1), (1, len(rows) - 1)))
+    wide("委托期限", L.para(f"自 {L.fmt_date(data.period_start)} 至 {L.fmt_date(data.period_end)}"))
+    days = f"{data.promised_days}个工作日" if data.promised_days is not None else "____个工作日"
+    wide(
+        "承诺办结时限",
+        L.para(f"{days}（自材料齐全受理次日起计算），承诺于 {L.fmt_date(data.promised_deadline)} 前办结"),
+    )
+
+    out: list[Flowable] = L.header(
+        TITLE, data.case_no, L.case_url(data.station.case_url_base, data.case_no), data.station.name
+    )
+    out.append(L.grid(rows, widths, spans=spans))
+    out.append(L.gap(3))
+    out.append(L.para("委托人提交材料清单", L.HEADING))
+    out.append(L.grid(L.material_rows(data.materials), L.material_widths(width), header_rows=1))
+    out.append(L.gap(3))
+    out.append(L.para(DECLARATION, L.BODY_INDENT))
+    out.append(L.gap(4))
+    seal_w = 40 * mm
+    signatures: list[Flowable] = [
+        SignatureLine(
+            "委托人（签字或按指印）", data.principal_signature, L.fmt_date(data.signed_on), sign_width=36 * mm
+        ),
+        L.gap(4),
+        SignatureLine("受托人（代办员签字）", data.agent_signature, L.fmt_date(data.signed_on), sign_width=36 * mm),
+        L.gap(5),
+        L.para(f"代办站（盖章）：{data.station.name}", L.BODY),
+    ]
+    out.append(L.plain_table([[signatures, SealArea("代办站盖章处", 34 * mm)]], [width - seal_w, seal_w], "MIDDLE"))
+    out.append(L.gap(3))
+    out.append(L.para("注：本委托书一式两份，委托人与代办站各执一份；委托人、受托人身份证件复印件附后。", L.SMALL))
+    return out
+
+
+def render(data: Entrustment) -> bytes:
+    """The 委托书 as PDF bytes."""
+    return L.build_pdf(story(data), title=TITLE, info=L.PageInfo(data.case_no, data.station.name))

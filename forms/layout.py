@@ -1,0 +1,345 @@
+"""Page template, header, footer, paragraph and table styles shared by every form.
+
+A form module builds a Platypus story (a list of flowables) from its data record with the
+helpers here and hands it to :func:`build_pdf`, which lays it out on A4 with a binding
+margin, draws the footer (编号, 第 N 页 共 M 页) on every page and returns the PDF bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+
+from forms import fonts
+from forms.widgets import qr_drawing
+
+# Binding margin on the left (装订线), the usual office-printer safe area elsewhere.
+LEFT_MARGIN = 28 * mm
+RIGHT_MARGIN = 18 * mm
+TOP_MARGIN = 16 * mm
+BOTTOM_MARGIN = 20 * mm
+FOOTER_Y = 10 * mm
+QR_SIZE = 21 * mm
+
+PORTRAIT_WIDTH = A4[0] - LEFT_MARGIN - RIGHT_MARGIN
+LANDSCAPE_WIDTH = A4[1] - LEFT_MARGIN - RIGHT_MARGIN
+
+BLANK_DATE = "______年____月____日"
+BLANK_DATETIME = "______年____月____日____时____分"
+
+fonts.register()
+
+
+def _style(name: str, **kw: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {"fontName": fonts.SONG, "fontSize": 10.5, "leading": 15.5, "wordWrap": "CJK"}
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+TITLE = _style("title", fontName=fonts.HEI, fontSize=19, leading=26, alignment=TA_CENTER)
+SUBTITLE = _style("subtitle", fontSize=10.5, leading=14, alignment=TA_CENTER)
+HEADING = _style("heading", fontName=fonts.HEI, fontSize=11, leading=16, spaceBefore=4, spaceAfter=2)
+BODY = _style("body")
+BODY_INDENT = _style("body_indent", firstLineIndent=21)
+CELL = _style("cell", fontSize=10, leading=14)
+CELL_CENTER = _style("cell_center", fontSize=10, leading=14, alignment=TA_CENTER)
+LABEL = _style("label", fontSize=10, leading=14, alignment=TA_CENTER)
+TH = _style("th", fontName=fonts.HEI, fontSize=9.5, leading=13, alignment=TA_CENTER)
+SMALL = _style("small", fontSize=8.5, leading=12)
+SMALL_CENTER = _style("small_center", fontSize=8.5, leading=12, alignment=TA_CENTER)
+SMALL_RIGHT = _style("small_right", fontSize=8.5, leading=12, alignment=TA_RIGHT)
+META_LEFT = _style("meta_left", fontSize=10, leading=14, alignment=TA_LEFT)
+META_RIGHT = _style("meta_right", fontSize=10, leading=14, alignment=TA_RIGHT)
+COPY_LABEL = _style("copy_label", fontName=fonts.HEI, fontSize=10.5, leading=14, alignment=TA_LEFT)
+
+
+# ---------------------------------------------------------------- text
+
+
+def para(text: str, style: ParagraphStyle = CELL) -> Paragraph:
+    """A paragraph of plain user text: markup escaped, line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def markup(xml: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph whose text is already ReportLab markup (escape user parts with :func:`esc`)."""
+    return Paragraph(xml, style)
+
+
+def esc(text: str) -> str:
+    return escape(text).replace("\n", "<br/>")
+
+
+def fmt_date(value: date | None, blank: str = BLANK_DATE) -> str:
+    if value is None:
+        return blank
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def fmt_datetime(value: datetime | None, blank: str = BLANK_DATETIME) -> str:
+    if value is None:
+        return blank
+    return f"{value.year}年{value.month}月{value.day}日{value.hour:02d}时{value.minute:02d}分"
+
+
+def original_label(original: bool) -> str:
+    return "原件" if original else "复印件"
+
+
+def mask_id(number: str) -> str:
+    """De-identify an ID number for lists and ledgers (GB/T 35273): 440308********1234."""
+    n = len(number)
+    if n >= 15:
+        return number[:6] + "*" * (n - 10) + number[-4:]
+    if n >= 5:
+        return number[:2] + "*" * (n - 4) + number[-2:]
+    return "*" * n
+
+
+# ---------------------------------------------------------------- header and tables
+
+
+def header(
+    title: str,
+    number: str,
+    qr_data: str,
+    station_name: str,
+    *,
+    width: float = PORTRAIT_WIDTH,
+    subtitle: str | None = None,
+    copy_label: str | None = None,
+    number_label: str = "编号",
+) -> list[Flowable]:
+    """Title centered in bold, QR code top right, station name left and 编号 right below it."""
+    side = QR_SIZE + 4 * mm
+    center: list[Flowable] = [para(title, TITLE)]
+    if subtitle:
+        center.append(para(subtitle, SUBTITLE))
+    left: list[Flowable] = [para(copy_label, COPY_LABEL)] if copy_label else []
+    right: list[Flowable] = [qr_drawing(qr_data, QR_SIZE), para("扫码查看办件", SMALL_CENTER)]
+    top = Table([[left, center, right]], colWidths=[side, width - 2 * side, side])
+    top.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), fonts.SONG, 10),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("VALIGN", (0, 0), (0, 0), "TOP"),
+                ("ALIGN", (2, 0), (2, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    meta = Table(
+        [[para(f"代办站：{station_name}", META_LEFT), para(f"{number_label}：{number}", META_RIGHT)]],
+        colWidths=[width * 0.58, width * 0.42],
+    )
+    meta.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), fonts.SONG, 10),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return [top, meta]
+
+
+Cell = Flowable | str | Sequence[Flowable] | None
+
+
+def grid(
+    rows: Sequence[Sequence[Cell]],
+    col_widths: Sequence[float],
+    *,
+    spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+    header_rows: int = 0,
+    repeat_header: bool = False,
+    extra: Sequence[tuple[Any, ...]] = (),
+    padding: float = 3,
+) -> Table:
+    """A ruled form table. Cells should be Paragraphs (which wrap) or flowables.
+
+    ``spans`` are ((col0, row0), (col1, row1)) pairs as in ReportLab's SPAN command.
+    """
+    table = Table(
+        [list(r) for r in rows],
+        colWidths=list(col_widths),
+        repeatRows=header_rows if repeat_header else 0,
+    )
+    style: list[tuple[Any, ...]] = [
+        # Cell font of non-paragraph cells; without it ReportLab pulls in a non-embedded Helvetica.
+        ("FONT", (0, 0), (-1, -1), fonts.SONG, 10),
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding - 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding + 0.5),
+    ]
+    for start, end in spans:
+        style.append(("SPAN", start, end))
+    if header_rows:
+        style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.92, 0.92, 0.92)))
+    style.extend(extra)
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def plain_table(rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], valign: str = "BOTTOM") -> Table:
+    """A table without rules, for laying out signature lines side by side."""
+    table = Table([list(r) for r in rows], colWidths=list(col_widths))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), fonts.SONG, 10),
+                ("VALIGN", (0, 0), (-1, -1), valign),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def material_rows(lines: Sequence[Any], *, with_pages: bool = False) -> list[list[Cell]]:
+    """Header and one row per :class:`forms.data.MaterialLine` for a materials table."""
+    head = ["序号", "材料名称", "原件/复印件", "份数"] + (["页数"] if with_pages else []) + ["备注"]
+    rows: list[list[Cell]] = [[para(h, TH) for h in head]]
+    for i, line in enumerate(lines, 1):
+        row: list[Cell] = [
+            para(str(i), CELL_CENTER),
+            para(line.name),
+            para(original_label(line.original), CELL_CENTER),
+            para(str(line.copies), CELL_CENTER),
+        ]
+        if with_pages:
+            row.append(para("" if line.pages is None else str(line.pages), CELL_CENTER))
+        row.append(para(line.note))
+        rows.append(row)
+    if not lines:
+        rows.append([para("—", CELL_CENTER), para("（无）"), None, None] + ([None] if with_pages else []) + [None])
+    return rows
+
+
+def material_widths(width: float, *, with_pages: bool = False) -> list[float]:
+    fixed = [11 * mm, 22 * mm, 13 * mm] + ([13 * mm] if with_pages else [])
+    rest = width - sum(fixed)
+    return [fixed[0], rest * 0.62, *fixed[1:], rest * 0.38]
+
+
+def gap(height_mm: float = 3) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+# ---------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the footer prints on every page."""
+
+    number: str
+    station_name: str
+    number_label: str = "编号"
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so the footer can say 共 M 页."""
+
+    def __init__(self, *args: Any, page_info: PageInfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page_info = page_info
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._footer(total)
+            super().showPage()
+        super().save()
+
+    def _footer(self, total: int) -> None:
+        info = self._page_info
+        width = self._pagesize[0]
+        self.saveState()
+        self.setFont(fonts.SONG, 8.5)
+        self.drawCentredString(width / 2, FOOTER_Y, f"第 {self._pageNumber} 页 共 {total} 页")
+        self.drawString(LEFT_MARGIN, FOOTER_Y, f"{info.number_label}：{info.number}")
+        self.drawRightString(width - RIGHT_MARGIN, FOOTER_Y, info.station_name)
+        self.setLineWidth(0.4)
+        self.line(LEFT_MARGIN, FOOTER_Y + 11, width - RIGHT_MARGIN, FOOTER_Y + 11)
+        self.restoreState()
+
+
+def build_pdf(story: list[Flowable], *, title: str, info: PageInfo, landscape_page: bool = False) -> bytes:
+    """Lay ``story`` out on A4 and return the PDF (identical bytes for identical input)."""
+    fonts.register()
+    pagesize = landscape(A4) if landscape_page else A4
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=LEFT_MARGIN,
+        rightMargin=RIGHT_MARGIN,
+        topMargin=TOP_MARGIN,
+        bottomMargin=BOTTOM_MARGIN,
+        title=title,
+        subject=info.number,
+        author=info.station_name,
+        creator="代办通",
+        invariant=1,
+        initialFontName=fonts.SONG,
+        initialFontSize=10.5,
+        initialLeading=15.5,
+        lang="zh-CN",
+    )
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate(id="form", frames=[frame])])
+
+    def canvasmaker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        return _NumberedCanvas(*args, page_info=info, **kwargs)
+
+    doc.build(story, canvasmaker=canvasmaker)
+    return buffer.getvalue()
+
+
+def case_url(base: str, case_no: str) -> str:
+    """What the QR code holds: the configured base URL followed by the case number."""
+    return f"{base}{case_no}"

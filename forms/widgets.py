@@ -1,0 +1,218 @@
+"""Flowables drawn with vector graphics: QR code, signature lines, check boxes, seal area."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from forms import fonts
+from forms.data import Signature
+
+
+def qr_drawing(data: str, size: float) -> Drawing:
+    """A vector QR code ``size`` points square (error correction M, quiet zone included)."""
+    widget = QrCodeWidget(data, barLevel="M", barBorder=2)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    # Otherwise the drawing's default state pulls in an unembedded Helvetica.
+    drawing.initialFontName = fonts.SONG
+    drawing.add(widget)
+    return drawing
+
+
+def draw_signature(canv: Canvas, signature: Signature, x: float, y: float, width: float, height: float) -> None:
+    """Fit ``signature`` into the box (x, y, width, height), keeping its proportions."""
+    if signature.png:
+        image = ImageReader(io.BytesIO(signature.png))
+        canv.drawImage(image, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto")
+        return
+    points = [p for stroke in signature.strokes for p in stroke]
+    if not points:
+        return
+    min_x = min(p[0] for p in points)
+    max_x = max(p[0] for p in points)
+    min_y = min(p[1] for p in points)
+    max_y = max(p[1] for p in points)
+    # Crop to the ink, but never blow a tiny scribble up beyond its recorded box.
+    span_x = max(max_x - min_x, signature.width * 0.05, 1e-6)
+    span_y = max(max_y - min_y, signature.height * 0.05, 1e-6)
+    scale = min(width / span_x, height / span_y)
+    off_x = x + (width - span_x * scale) / 2
+    off_y = y + (height - span_y * scale) / 2
+    canv.saveState()
+    canv.setStrokeColor(colors.Color(0.05, 0.1, 0.35))
+    canv.setLineWidth(1.0)
+    canv.setLineCap(1)
+    canv.setLineJoin(1)
+    path = canv.beginPath()
+    for stroke in signature.strokes:
+        if not stroke:
+            continue
+        first = stroke[0]
+        sx = off_x + (first[0] - min_x) * scale
+        sy = off_y + (max_y - first[1]) * scale
+        path.moveTo(sx, sy)
+        if len(stroke) == 1:
+            path.lineTo(sx + 0.3, sy)
+        for p in stroke[1:]:
+            path.lineTo(off_x + (p[0] - min_x) * scale, off_y + (max_y - p[1]) * scale)
+    canv.drawPath(path, stroke=1, fill=0)
+    canv.restoreState()
+
+
+class SignatureLine(Flowable):
+    """``委托人（签字）：________  日期：2026年11月20日`` with the captured signature on the line.
+
+    Falls back to two lines (signature, then date) when the width is too narrow for one.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        signature: Signature | None,
+        date_text: str,
+        *,
+        date_label: str = "日期",
+        sign_width: float = 42 * mm,
+        sign_height: float = 12 * mm,
+        font_size: float = 10.5,
+    ) -> None:
+        super().__init__()
+        self.label = f"{label}："
+        self.signature = signature
+        self.date_text = f"{date_label}：{date_text}" if date_label else date_text
+        self.sign_width = sign_width
+        self.sign_height = sign_height
+        self.font_size = font_size
+        self._one_line = True
+        self._width = 0.0
+
+    def _widths(self) -> tuple[float, float]:
+        return (
+            fonts.string_width(self.label, fonts.SONG, self.font_size),
+            fonts.string_width(self.date_text, fonts.SONG, self.font_size),
+        )
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        label_w, date_w = self._widths()
+        self._width = availWidth
+        self._one_line = label_w + self.sign_width + 8 + date_w <= availWidth
+        line = self.font_size * 1.5
+        self.height = self.sign_height + 4 + (0 if self._one_line else line)
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        label_w, _ = self._widths()
+        sign_w = min(self.sign_width, max(self._width - label_w, 20 * mm))
+        base = 3.0 if self._one_line else 3.0 + self.font_size * 1.5
+        canv.setFont(fonts.SONG, self.font_size)
+        canv.drawString(0, base, self.label)
+        canv.setLineWidth(0.6)
+        canv.line(label_w, base - 2, label_w + sign_w, base - 2)
+        if self.signature is not None and not self.signature.is_empty:
+            draw_signature(canv, self.signature, label_w + 2, base - 1, sign_w - 4, self.sign_height)
+        if self._one_line:
+            canv.drawString(label_w + sign_w + 8, base, self.date_text)
+        else:
+            canv.drawString(0, 3.0, self.date_text)
+
+
+class CheckOptions(Flowable):
+    """A row of check boxes with labels, the chosen ones ticked: ☑满意 ☐不满意."""
+
+    def __init__(
+        self,
+        options: Sequence[str],
+        chosen: Sequence[str] = (),
+        *,
+        font_size: float = 10.5,
+        spacing: float = 5 * mm,
+        prefix: str = "",
+    ) -> None:
+        super().__init__()
+        self.options = list(options)
+        self.chosen = set(chosen)
+        self.font_size = font_size
+        self.spacing = spacing
+        self.prefix = prefix
+        self._lines: list[list[tuple[float, str]]] = []
+
+    def _item_width(self, text: str) -> float:
+        return self.font_size + 2 + fonts.string_width(text, fonts.SONG, self.font_size)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        lines: list[list[tuple[float, str]]] = [[]]
+        x = fonts.string_width(self.prefix, fonts.SONG, self.font_size) if self.prefix else 0.0
+        for option in self.options:
+            w = self._item_width(option)
+            if lines[-1] and x + w > availWidth:
+                lines.append([])
+                x = 0.0
+            lines[-1].append((x, option))
+            x += w + self.spacing
+        self._lines = lines
+        self.width = availWidth
+        self.height = len(lines) * self.font_size * 1.45
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        size = self.font_size
+        line_h = size * 1.45
+        canv.setFont(fonts.SONG, size)
+        for n, line in enumerate(self._lines):
+            base = self.height - (n + 1) * line_h + size * 0.35
+            if n == 0 and self.prefix:
+                canv.drawString(0, base, self.prefix)
+            for x, option in line:
+                box = size * 0.85
+                canv.setLineWidth(0.7)
+                canv.rect(x, base - 1, box, box, stroke=1, fill=0)
+                if option in self.chosen:
+                    canv.saveState()
+                    canv.setLineWidth(1.3)
+                    canv.setLineCap(1)
+                    canv.setLineJoin(1)
+                    path = canv.beginPath()
+                    path.moveTo(x + box * 0.15, base - 1 + box * 0.5)
+                    path.lineTo(x + box * 0.42, base - 1 + box * 0.18)
+                    path.lineTo(x + box * 0.95, base - 1 + box * 1.05)
+                    canv.drawPath(path, stroke=1, fill=0)
+                    canv.restoreState()
+                canv.drawString(x + box + 2, base, option)
+
+
+class SealArea(Flowable):
+    """A dashed circle marking where the station's seal goes (盖章处)."""
+
+    def __init__(self, text: str = "盖章处", diameter: float = 36 * mm) -> None:
+        super().__init__()
+        self.text = text
+        self.diameter = diameter
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = min(availWidth, self.diameter)
+        self.height = self.diameter
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        r = self.diameter / 2
+        canv.saveState()
+        canv.setStrokeColor(colors.Color(0.55, 0.55, 0.55))
+        canv.setFillColor(colors.Color(0.55, 0.55, 0.55))
+        canv.setLineWidth(0.6)
+        canv.setDash(3, 3)
+        canv.circle(self.width / 2, r, r - 1, stroke=1, fill=0)
+        canv.setFont(fonts.SONG, 9)
+        canv.drawCentredString(self.width / 2, r - 3, self.text)
+        canv.restoreState()

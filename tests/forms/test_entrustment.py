@@ -1,0 +1,91 @@
+"""《代办服务委托书》 specifics: long texts wrap, blanks for hand filling, QR content, PNG signatures."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from forms import demo, entrustment, layout
+from forms.data import Signature
+from tests.forms import pdfcheck
+
+LONG_MATTER = ("城乡居民基本养老保险待遇领取资格认证、待遇申领、遗属待遇核定及丧葬补助金申领" * 6)[:200]
+_ADDRESS_PART = "浙江省杭州市青溪镇石桥村下湾组27号（原石桥乡红旗大队第三生产队老粮站后面第二排）ABCDEFGHIJ0123456789"
+LONG_ADDRESS = (_ADDRESS_PART * 4)[:200]
+
+
+def test_demo_fits_one_page() -> None:
+    assert pdfcheck.page_count(entrustment.render(demo.entrustment())) == 1
+
+
+def test_200_character_matter_and_address_wrap_inside_their_cells() -> None:
+    base = demo.entrustment()
+    data = dataclasses.replace(
+        base,
+        matter=LONG_MATTER,
+        principal=dataclasses.replace(base.principal, address=LONG_ADDRESS),
+    )
+    pdf = entrustment.render(data)
+    text = pdfcheck.text(pdf)
+    assert pdfcheck.squash(LONG_MATTER) in text
+    assert pdfcheck.squash(LONG_ADDRESS) in text
+    assert pdfcheck.missing_fields(pdf, data) == {}
+    assert pdfcheck.words_outside_body(pdf) == []
+    assert pdfcheck.page_count(pdf) <= 2
+    # Wrapped: the matter's words span several lines, each no wider than the value column.
+    lines = [w for w in pdfcheck.words(pdf) if w.text and w.text in LONG_MATTER and len(w.text) > 10]
+    assert len(lines) >= 3
+    assert len({round(w.y0) for w in lines}) == len(lines)
+
+
+def test_unsigned_form_prints_blanks_for_hand_filling() -> None:
+    data = dataclasses.replace(
+        demo.entrustment(),
+        principal_signature=None,
+        agent_signature=None,
+        signed_on=None,
+        promised_deadline=None,
+        promised_days=None,
+    )
+    text = pdfcheck.text(entrustment.render(data))
+    assert "委托人（签字或按指印）：" in text
+    assert text.count(pdfcheck.squash(layout.BLANK_DATE)) >= 3
+
+
+def test_png_signature_is_drawn() -> None:
+    image = Image.new("RGBA", (200, 60), (255, 255, 255, 0))
+    for x in range(20, 180):
+        image.putpixel((x, 30 + (x % 7)), (0, 0, 0, 255))
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    data = dataclasses.replace(demo.entrustment(), principal_signature=Signature(png=buf.getvalue()))
+    pdf = entrustment.render(data)
+    assert b"/Subtype /Image" in pdf
+
+
+def test_vector_signature_is_paths_not_images() -> None:
+    pdf = entrustment.render(demo.entrustment())
+    assert b"/Subtype /Image" not in pdf
+
+
+def test_qr_code_holds_the_case_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    original = layout.qr_drawing
+
+    def spy(data: str, size: float) -> Any:
+        seen.append(data)
+        return original(data, size)
+
+    monkeypatch.setattr(layout, "qr_drawing", spy)
+    record = demo.entrustment()
+    entrustment.render(record)
+    assert seen == [record.station.case_url_base + record.case_no]
+
+
+def test_markup_characters_in_user_text_are_printed_literally() -> None:
+    data = dataclasses.replace(demo.entrustment(), scope="代为提交 <申请表> & 领取结果 <b>不加粗</b>")
+    assert pdfcheck.squash("代为提交 <申请表> & 领取结果 <b>不加粗</b>") in pdfcheck.text(entrustment.render(data))
