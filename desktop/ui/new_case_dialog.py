@@ -25,13 +25,11 @@ from PySide6.QtWidgets import (
 from desktop.services.records import CaseDraft, Changed
 from sync.domain.catalog import Catalog
 from sync.domain.errors import ValidationError
-from sync.domain.model import SPECIAL_GROUPS, CaseKind
+from sync.domain.model import SPECIAL_GROUP_LABELS, SPECIAL_GROUPS, CaseKind
 
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
 from .tasks import run_task
-
-GROUP_LABELS = {"老": "老年人", "弱": "弱势群体", "病": "患病", "残": "残疾人", "军": "军人/退役军人"}
 
 
 class NewCaseDialog(QDialog):
@@ -78,7 +76,7 @@ class NewCaseDialog(QDialog):
         groups_row = QHBoxLayout()
         self.group_boxes: dict[str, QCheckBox] = {}
         for group in SPECIAL_GROUPS:
-            box = QCheckBox(GROUP_LABELS[group])
+            box = QCheckBox(SPECIAL_GROUP_LABELS[group])
             self.group_boxes[group] = box
             groups_row.addWidget(box)
         groups_row.addStretch()

@@ -49,6 +49,7 @@ _CASE_TYPE_LABELS = {
 
 #: 老、弱、病、残、军 — groups that get home visits and 帮办.
 SPECIAL_GROUPS = ("老", "弱", "病", "残", "军")
+SPECIAL_GROUP_LABELS = {"老": "老年人", "弱": "弱势群体", "病": "患病", "残": "残疾人", "军": "军人/退役军人"}
 
 
 @dataclass(frozen=True)
