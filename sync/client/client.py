@@ -24,6 +24,7 @@ from sync.protocol.models import (
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
     PROTOCOL_VERSION,
+    BlobStatus,
     DigestReply,
     EnrollReply,
     EventList,
@@ -33,6 +34,7 @@ from sync.protocol.models import (
     PushReply,
 )
 
+from . import blobs
 from .batching import split_batches
 from .errors import BadResponse, ChainMismatch, NotEnrolled
 from .transport import http_error, json_of, transport_error
@@ -91,6 +93,7 @@ class SyncClient:
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
         params: dict[str, Any] | None = None,
+        allow_statuses: tuple[int, ...] = (),
     ) -> requests.Response:
         """One HTTP exchange; raise a SyncError for transport failures and non-2xx answers."""
         all_headers = self._headers(auth) | (headers or {})
@@ -107,11 +110,11 @@ class SyncClient:
             )
         except requests.RequestException as exc:
             raise transport_error(exc) from exc
-        if response.status_code >= 400:
+        if response.status_code >= 400 and response.status_code not in allow_statuses:
             raise http_error(response)
         return response
 
-    def _model(self, model: type[M], response: requests.Response) -> M:
+    def parse(self, model: type[M], response: requests.Response) -> M:
         try:
             return model.model_validate(json_of(response))
         except ValidationError as exc:
@@ -120,12 +123,12 @@ class SyncClient:
     # -- API --------------------------------------------------------------------------------------------------------
 
     def health(self) -> HealthReply:
-        return self._model(HealthReply, self.request("GET", "/health", auth=False))
+        return self.parse(HealthReply, self.request("GET", "/health", auth=False))
 
     def handshake(self, station_id: str | None = None) -> HandshakeReply:
         """Announce protocol and app version; ``ProtocolOutdated`` when the center refuses them."""
         body = {"protocol_version": PROTOCOL_VERSION, "app_version": __version__, "station_id": station_id}
-        return self._model(HandshakeReply, self.request("POST", "/sync/handshake", auth=False, json_body=body))
+        return self.parse(HandshakeReply, self.request("POST", "/sync/handshake", auth=False, json_body=body))
 
     def enroll(
         self, code: str, *, station_id: str | None = None, station_code: str | None = None, name: str | None = None
@@ -133,7 +136,7 @@ class SyncClient:
         """Use a one-time code; returns (station_id, token) and keeps the token on this client."""
         body = {"code": code, "station_id": station_id, "station_code": station_code, "name": name}
         body["app_version"] = __version__
-        reply = self._model(EnrollReply, self.request("POST", "/enroll", auth=False, json_body=body))
+        reply = self.parse(EnrollReply, self.request("POST", "/enroll", auth=False, json_body=body))
         self.token = reply.token
         return Enrollment(reply.station_id, reply.token)
 
@@ -150,7 +153,7 @@ class SyncClient:
         }
         data = gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
-        return self._model(PushReply, self.request("POST", "/sync/push", data=data, headers=headers))
+        return self.parse(PushReply, self.request("POST", "/sync/push", data=data, headers=headers))
 
     def push_all(
         self,
@@ -178,7 +181,7 @@ class SyncClient:
     def events(self, after_seq: int = 0, limit: int = 500) -> EventList:
         """One page of the station's own events as stored by the center."""
         params = {"after_seq": after_seq, "limit": limit}
-        return self._model(EventList, self.request("GET", "/sync/events", params=params))
+        return self.parse(EventList, self.request("GET", "/sync/events", params=params))
 
     def iter_events(self, after_seq: int = 0, page: int = 500) -> Iterator[Event]:
         while True:
@@ -190,12 +193,12 @@ class SyncClient:
             after_seq = listing.next_after_seq
 
     def digest(self) -> DigestReply:
-        return self._model(DigestReply, self.request("GET", "/sync/digest"))
+        return self.parse(DigestReply, self.request("GET", "/sync/digest"))
 
     def pull(self, after: int = 0, limit: int = 500) -> PullReply:
         """Center events for this station after the cursor ``after`` (the center's per-station seq)."""
         params = {"after": after, "limit": limit}
-        return self._model(PullReply, self.request("GET", "/sync/pull", params=params))
+        return self.parse(PullReply, self.request("GET", "/sync/pull", params=params))
 
     def pull_events(self, after: int = 0, after_hash: str = GENESIS_HASH, page: int = 500) -> list[Event]:
         """All center events after ``after``, verified as the continuation of the center chain.
@@ -216,3 +219,20 @@ class SyncClient:
         except ChainBroken as exc:
             raise ChainMismatch(f"从镇中心收到的数据校验失败：{exc.message}，请稍后重新同步") from exc
         return events
+
+    def blob_status(self, sha256: str) -> BlobStatus | None:
+        """How much of the blob the center holds, or None if nothing."""
+        return blobs.blob_status(self, sha256)
+
+    def upload_blob(
+        self,
+        data: bytes,
+        *,
+        chunk_size: int = blobs.DEFAULT_CHUNK,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> BlobStatus:
+        """Upload once, resuming where the center stopped; verified by the center on the last chunk."""
+        return blobs.upload_blob(self, data, chunk_size=chunk_size, on_progress=on_progress)
+
+    def fetch_blob(self, sha256: str) -> bytes:
+        return blobs.fetch_blob(self, sha256)

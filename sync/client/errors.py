@@ -112,6 +112,18 @@ class SequenceGap(SyncError):
         self.expected_seq = expected_seq
 
 
+class BlobOffset(Rejected):
+    """A chunk was sent at the wrong offset; continue at ``expected_offset``."""
+
+    @property
+    def expected_offset(self) -> int:
+        return self.body.expected_offset or 0 if self.body else 0
+
+
+class BlobMismatch(Rejected):
+    """The uploaded bytes do not hash to the blob's address."""
+
+
 class ChainMismatch(SyncError):
     """Events received from the center do not verify (hash chain broken or out of order)."""
 

@@ -13,6 +13,8 @@ from sync.protocol.models import ErrorBody, ErrorCode
 from .errors import (
     AuthError,
     BadResponse,
+    BlobMismatch,
+    BlobOffset,
     Conflict,
     ConnectionFailed,
     EnrollmentFailed,
@@ -75,6 +77,10 @@ def http_error(response: requests.Response) -> SyncError:
     }
     if body.code in kinds:
         return kinds[body.code](message, status=status, body=body)
+    if body.code == ErrorCode.BLOB_OFFSET:
+        return BlobOffset(message, status=status, body=body)
+    if body.code == ErrorCode.BLOB_MISMATCH:
+        return BlobMismatch(f"服务器拒绝了附件：{message}", status=status, body=body)
     if status == 401:
         return AuthError(message, status=status, body=body)
     if status == 403:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from .models import (
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
+    MAX_BLOB_BYTES,
+    MAX_BLOB_CHUNK_BYTES,
     PROTOCOL_VERSION,
+    BlobStatus,
     DigestReply,
     EnrollReply,
     EnrollRequest,
@@ -31,7 +34,10 @@ from .models import (
 __all__ = [
     "MAX_BATCH_BYTES",
     "MAX_BATCH_EVENTS",
+    "MAX_BLOB_BYTES",
+    "MAX_BLOB_CHUNK_BYTES",
     "PROTOCOL_VERSION",
+    "BlobStatus",
     "DigestReply",
     "EnrollReply",
     "EnrollRequest",

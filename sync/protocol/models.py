@@ -15,6 +15,10 @@ PROTOCOL_VERSION = "1.0"
 MAX_BATCH_EVENTS = 1000
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 
+#: Blobs (signature renderings, scans): whole size and the largest chunk of one PUT.
+MAX_BLOB_BYTES = 64 * 1024 * 1024
+MAX_BLOB_CHUNK_BYTES = 1024 * 1024
+
 HASH_PATTERN = r"^[0-9a-f]{64}$"
 
 
@@ -122,6 +126,15 @@ class PullReply(_Wire):
     has_more: bool = False
 
 
+class BlobStatus(_Wire):
+    """How much of a blob the center holds; ``complete`` only after its SHA-256 verified."""
+
+    sha256: str = Field(pattern=HASH_PATTERN)
+    size: int = Field(ge=0)
+    received: int = Field(ge=0)
+    complete: bool
+
+
 class HealthReply(_Wire):
     status: Literal["ok"] = "ok"
     version: str
@@ -137,6 +150,8 @@ class ErrorBody(_Wire):
     field: str | None = None
     expected_seq: int | None = None
     event_id: str | None = None
+    #: For a blob chunk sent at the wrong offset: where to continue.
+    expected_offset: int | None = None
 
 
 #: Machine-readable ``ErrorBody.code`` values.

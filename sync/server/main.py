@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from sync import __version__
 
 from .api import errors
-from .api.routes import health, stations
+from .api.routes import blobs, health, stations
 from .api.routes import sync as sync_routes
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     api.include_router(health.router)
     api.include_router(stations.router)
     api.include_router(sync_routes.router)
+    api.include_router(blobs.router)
     app.include_router(api)
     errors.install(app)
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sync.domain.events import GENESIS_HASH, STATION
@@ -111,3 +111,28 @@ class TokenRow(Base):
     station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), index=True)
     created_at: Mapped[str] = mapped_column(String(40))
     revoked_at: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class BlobRow(Base):
+    """A content-addressed file of one station; ``complete`` once its SHA-256 verified."""
+
+    __tablename__ = "blobs"
+
+    station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(String(40))
+    completed_at: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class BlobChunkRow(Base):
+    """The bytes of a blob, in the chunks they arrived in (resumable upload)."""
+
+    __tablename__ = "blob_chunks"
+
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

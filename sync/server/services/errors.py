@@ -16,6 +16,7 @@ class ServiceError(Exception):
         field: str | None = None,
         expected_seq: int | None = None,
         event_id: str | None = None,
+        expected_offset: int | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -23,6 +24,7 @@ class ServiceError(Exception):
         self.field = field
         self.expected_seq = expected_seq
         self.event_id = event_id
+        self.expected_offset = expected_offset
 
     def body(self) -> ErrorBody:
         return ErrorBody(
@@ -31,4 +33,5 @@ class ServiceError(Exception):
             field=self.field,
             expected_seq=self.expected_seq,
             event_id=self.event_id,
+            expected_offset=self.expected_offset,
         )

@@ -8,7 +8,8 @@ or refuses it with a ``ServiceError`` (nothing written):
    the same id or the same seq with other content is a conflict;
 3. the new events must continue the station's chain at ``head_seq + 1``
    (else a gap, answered with ``expected_seq``) and verify with ``verify_chain``;
-4. every case event is re-checked with ``apply_event`` against the stored
+4. blobs named in ``payload["blobs"]`` must have fully arrived;
+5. every case event is re-checked with ``apply_event`` against the stored
    case projection, which is then updated.
 """
 
@@ -27,6 +28,7 @@ from sync.domain.projection import CaseView, apply_event, view_from_dict, view_t
 from sync.protocol.models import ErrorCode
 
 from ..core.models import BatchRow, CaseRow, EventRow, StationRow
+from .blobs import require_blobs
 from .errors import ServiceError
 
 
@@ -58,6 +60,7 @@ def ingest(
     station = lock_station(session, station_id)
     fresh, duplicates = _split_known(session, station, sorted(events, key=lambda e: e.seq))
     _check_chain(station, fresh)
+    require_blobs(session, station_id, fresh)
     _apply_cases(session, fresh)
     now = utc_now()
     if fresh:
