@@ -9,6 +9,7 @@ center's word, in its own transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -92,9 +93,13 @@ def _set_acked(ctx: ServiceContext, seq: int) -> None:
         state_row(session).acked_seq = seq
 
 
-def _push_pending(ctx: ServiceContext, client: SyncClient) -> int:
+Progress = Callable[[int, int], None]
+
+
+def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | None) -> int:
     """Push until nothing is pending; return how many events the center newly confirmed."""
     confirmed = 0
+    total = status(ctx).pending
     while True:
         with ctx.db.reading() as session:
             acked = state_row(session).acked_seq
@@ -113,9 +118,11 @@ def _push_pending(ctx: ServiceContext, client: SyncClient) -> int:
             confirmed += reply.acked_seq - acked
             acked = reply.acked_seq
             _set_acked(ctx, acked)
+            if progress is not None:
+                progress(min(confirmed, total), max(total, confirmed))
 
 
-def sync_now(ctx: ServiceContext, client: SyncClient | None = None) -> Changed:
+def sync_now(ctx: ServiceContext, client: SyncClient | None = None, progress: Progress | None = None) -> Changed:
     """Push every unacknowledged event in bounded batches; record the outcome.
 
     A refused event is recorded in ``sync_rejections`` (shown on its case as
@@ -123,7 +130,7 @@ def sync_now(ctx: ServiceContext, client: SyncClient | None = None) -> Changed:
     """
     client = client or make_client(ctx)
     try:
-        pushed = _push_pending(ctx, client)
+        pushed = _push_pending(ctx, client, progress)
     except Rejected as exc:
         _record_rejection(ctx, exc)
         _record(ctx, error=exc.message)

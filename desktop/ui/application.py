@@ -53,6 +53,7 @@ def open_main_window(ctx: ServiceContext) -> MainWindow | None:
             return None
     window = MainWindow(StationFacade(ctx))
     window.show()
+    window.sync_worker.start()
     return window
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from desktop.services import cases, printing, station, sync
@@ -41,6 +43,9 @@ class StationFacade(QObject):
 
     def sync_now(self) -> Changed:
         return sync.sync_now(self.ctx)
+
+    def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed:
+        return sync.sync_now(self.ctx, progress=report)
 
     def connect_center(self, server_url: str, enrollment_code: str) -> Changed:
         return sync.connect_center(self.ctx, server_url, enrollment_code)

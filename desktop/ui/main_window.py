@@ -27,6 +27,7 @@ from .connect_dialog import ConnectDialog
 from .errors import show_error
 from .facade import StationFacade
 from .new_case_dialog import NewCaseDialog
+from .sync_worker import SyncWorker
 from .tasks import run_task
 
 
@@ -93,6 +94,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.facade.changed.connect(self._on_changed)
+        self.sync_worker = SyncWorker(facade, parent=self)
+        self.sync_worker.sync_started.connect(self._on_sync_started)
+        self.sync_worker.sync_progressed.connect(self._on_sync_progressed)
+        self.sync_worker.sync_finished.connect(self._on_synced)
+        self.sync_worker.sync_failed.connect(self._on_sync_failed)
         self.refresh()
 
     # --- list ---
@@ -152,15 +158,22 @@ class MainWindow(QMainWindow):
         return dialog
 
     def sync_now(self) -> None:
+        """立即同步: the same background sync the timer runs."""
+        self.sync_worker.sync_now()
+
+    def _on_sync_started(self) -> None:
         self.sync_action.setEnabled(False)
         self.sync_label.setText("正在同步…")
-        run_task(self.facade.sync_now, self._on_synced, self._on_sync_failed)
+
+    def _on_sync_progressed(self, done: int, total: int) -> None:
+        self.sync_label.setText(f"正在上传 {done}/{total} 条…")
 
     def _on_synced(self, changed: Changed) -> None:
         self.sync_action.setEnabled(True)
         self.facade.changed.emit(changed)
 
-    def _on_sync_failed(self, exc: BaseException) -> None:
+    def _on_sync_failed(self, message: str) -> None:
+        # The status bar says what went wrong; a dialog would interrupt the clerk on every retry.
         self.sync_action.setEnabled(True)
         self.refresh()
-        show_error(self, exc, "同步未完成")
+        self.statusBar().showMessage(f"同步未完成：{message}", 15000)

@@ -140,3 +140,29 @@ def test_connect_dialog_enrolls_and_refuses_a_used_code(qtbot: QtBot, tmp_path: 
     assert again.isVisible()
     assert any("\u4e00" <= ch <= "\u9fff" for ch in again.error_label.text())  # a Chinese message
     ctx.close()
+
+
+def test_worker_backs_off_while_the_center_is_down_and_catches_up(
+    qtbot: QtBot, enrolled: ServiceContext, server: ServerHandle
+) -> None:
+    ctx = enrolled
+    register_case(ctx, complete_draft(ctx))
+    window = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(window)
+    worker = window.sync_worker
+    server.stop()
+    try:
+        with qtbot.waitSignal(worker.sync_failed, timeout=20000) as failed:
+            window.sync_action.trigger()
+        assert "无法连接" in failed.args[0]
+        assert worker.schedule.failures == 1
+        assert worker.timer.isActive()
+        assert 7_000 <= worker.timer.remainingTime() <= 15_000  # first retry: 15 s with jitter
+        assert sync.status(ctx).pending == 2
+    finally:
+        server.restart()
+    with qtbot.waitSignal(worker.sync_finished, timeout=20000):
+        assert worker.sync_now()
+    assert worker.schedule.failures == 0
+    assert sync.status(ctx).pending == 0
+    assert worker.timer.remainingTime() > 200_000  # back to the regular interval

@@ -1,0 +1,88 @@
+"""Background sync: on a timer, when the network comes back, and on "立即同步".
+
+The sync itself runs through ``run_task`` on the thread pool, never on the GUI
+thread; this object only decides when, and reports what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtNetwork import QNetworkInformation
+
+from desktop.services.records import Changed
+from desktop.services.sync_schedule import SyncSchedule
+from sync.domain.errors import DomainError
+
+from .errors import user_message
+from .facade import StationFacade
+from .tasks import run_task
+
+log = logging.getLogger(__name__)
+
+FIRST_ATTEMPT_MS = 3000
+
+
+class SyncWorker(QObject):
+    sync_started = Signal()
+    sync_progressed = Signal(int, int)
+    sync_finished = Signal(object)  # Changed
+    sync_failed = Signal(str)  # Chinese message
+
+    def __init__(self, facade: StationFacade, schedule: SyncSchedule | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.facade = facade
+        self.schedule = schedule or SyncSchedule()
+        self.running = False
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.timeout.connect(self.sync_now)
+        self._watch_network()
+
+    def start(self, first_delay_ms: int = FIRST_ATTEMPT_MS) -> None:
+        self.timer.start(first_delay_ms)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def sync_now(self) -> bool:
+        """Start a sync unless one is running; True if started."""
+        if self.running:
+            return False
+        self.running = True
+        self.timer.stop()
+        self.sync_started.emit()
+        run_task(self.facade.sync_now_with_progress, self._on_success, self._on_failure, self.sync_progressed.emit)
+        return True
+
+    def _on_success(self, changed: Changed) -> None:
+        self.running = False
+        self.schedule.succeeded()
+        self.timer.start(int(self.schedule.next_delay() * 1000))
+        self.sync_finished.emit(changed)
+
+    def _on_failure(self, exc: BaseException) -> None:
+        self.running = False
+        if isinstance(exc, DomainError):
+            # Not enrolled yet or a rule refused: retrying faster would not help.
+            self.timer.start(int(self.schedule.regular * 1000))
+        else:
+            self.schedule.failed()
+            self.timer.start(int(self.schedule.next_delay() * 1000))
+        self.sync_failed.emit(user_message(exc))
+
+    def _watch_network(self) -> None:
+        """Sync as soon as the OS says the network is back (where Qt has a backend for it)."""
+        try:
+            if not QNetworkInformation.loadDefaultBackend():
+                return
+            info = QNetworkInformation.instance()
+        except RuntimeError:  # pragma: no cover - platform without network information
+            return
+        if info is not None:
+            info.reachabilityChanged.connect(self._on_reachability)
+
+    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        if reachability == QNetworkInformation.Reachability.Online:
+            log.info("network is back: syncing")
+            self.sync_now()

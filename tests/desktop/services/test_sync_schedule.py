@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import random
+
+from desktop.services.sync_schedule import SyncSchedule
+
+
+def test_regular_interval_while_all_is_well() -> None:
+    schedule = SyncSchedule(regular=300)
+    assert schedule.next_delay() == 300
+
+
+def test_backoff_doubles_with_jitter_up_to_the_cap_and_resets_on_success() -> None:
+    schedule = SyncSchedule(first_retry=10, cap=100, rng=random.Random(7))
+    bases = []
+    for _ in range(6):
+        schedule.failed()
+        delay = schedule.next_delay()
+        base = min(100, 10 * 2 ** (schedule.failures - 1))
+        assert base / 2 <= delay <= base
+        bases.append(base)
+    assert bases == [10, 20, 40, 80, 100, 100]
+    schedule.succeeded()
+    assert schedule.next_delay() == schedule.regular
+
+
+def test_jitter_spreads_stations_apart() -> None:
+    delays = set()
+    for seed in range(50):
+        schedule = SyncSchedule(rng=random.Random(seed))
+        schedule.failed()
+        schedule.failed()
+        delays.add(round(schedule.next_delay(), 3))
+    assert len(delays) > 40
