@@ -1,6 +1,8 @@
 """``python -m sync.server [--host H] [--port P]`` serves the town center;
 ``python -m sync.server enroll-code --station-code CODE --name 名称`` prints a one-time code;
-``python -m sync.server revoke --station-id ID [--reason 原因]`` stops a station."""
+``python -m sync.server revoke --station-id ID [--reason 原因]`` stops a station;
+``python -m sync.server import-file PATH`` imports a station's USB transfer file (idempotent);
+``python -m sync.server export-file --station-id ID [--after N] --out PATH`` writes center events for a station."""
 
 from __future__ import annotations
 
@@ -8,12 +10,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
+from .services.transfer import export_center_file, import_station_file
 
 log = logging.getLogger("sync.server")
 
@@ -30,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke", help="停用代办站")
     revoke.add_argument("--station-id", required=True)
     revoke.add_argument("--reason", default="")
+    imp = sub.add_parser("import-file", help="导入代办站的U盘传输文件")
+    imp.add_argument("path", type=Path)
+    exp = sub.add_parser("export-file", help="为代办站导出镇中心记录（U盘传输）")
+    exp.add_argument("--station-id", required=True)
+    exp.add_argument("--after", type=int, default=0)
+    exp.add_argument("--out", type=Path, required=True)
     return parser
 
 
@@ -52,11 +62,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "enroll-code":
                 code = issue_code(session, args.station_code, args.name, valid_days=settings.enrollment_code_days)
                 sys.stdout.write(code + "\n")
-            else:
+            elif args.command == "revoke":
                 revoke_station(session, args.station_id, args.reason)
                 log.info("已停用代办站 %s", args.station_id)
+            elif args.command == "import-file":
+                result = import_station_file(session, args.path.read_bytes())
+                sys.stdout.write(
+                    f"已导入：新增{result.accepted}条，重复{result.duplicates}条，附件{result.blobs}个，"
+                    f"已确认至第{result.acked_seq}号\n"
+                )
+            else:
+                args.out.write_bytes(export_center_file(session, args.station_id, args.after))
+                log.info("已导出到 %s", args.out)
     except ServiceError as exc:
         log.error("%s", exc.message)
+        return 1
+    except OSError as exc:
+        log.error("无法读写文件：%s", exc)
         return 1
     finally:
         engine.dispose()

@@ -1,0 +1,55 @@
+"""USB transfer on the station side: export unsent events and blobs, read the center's file.
+
+The format lives in ``sync.protocol.transfer`` (shared with the center).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sync.domain.errors import ChainBroken
+from sync.domain.events import GENESIS_HASH, Event, verify_chain
+from sync.protocol.transfer import (
+    CENTER_TO_STATION,
+    STATION_TO_CENTER,
+    TransferFormatError,
+    read_transfer,
+    signing_key,
+    write_transfer,
+)
+
+from .errors import TransferFileError
+
+
+def export_unsent(
+    *, station_id: str, token: str, events: Sequence[Event], blobs: Mapping[str, bytes] | None = None
+) -> bytes:
+    """A signed file with the events (and the blobs they name) for the center to import."""
+    if any(e.station_id != station_id for e in events):
+        raise TransferFileError("只能导出本站的记录")
+    return write_transfer(
+        direction=STATION_TO_CENTER, station_id=station_id, events=events, blobs=blobs, key=signing_key(token)
+    )
+
+
+def read_center_file(
+    data: bytes, *, station_id: str, token: str, after: int = 0, after_hash: str = GENESIS_HASH
+) -> list[Event]:
+    """Center events from a file, after the station's center cursor, verified as the chain's continuation.
+
+    Events the station already applied (seq <= ``after``) are skipped, so reading a file twice is harmless.
+    """
+    try:
+        contents = read_transfer(data, [signing_key(token)], direction=CENTER_TO_STATION)
+    except TransferFormatError as exc:
+        raise TransferFileError(exc.message) from exc
+    if contents.station_id != station_id:
+        raise TransferFileError("这个文件是镇中心为其他代办站导出的")
+    fresh = [e for e in contents.events if e.seq > after]
+    if fresh and fresh[0].seq != after + 1:
+        raise TransferFileError(f"缺少镇中心第{after + 1}号起的记录，请先导入更早导出的文件")
+    try:
+        verify_chain(fresh, start_hash=after_hash, start_seq=after + 1)
+    except ChainBroken as exc:
+        raise TransferFileError(f"文件中的镇中心记录校验失败：{exc.message}") from exc
+    return fresh
