@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from forms import demo, entrustment
+from forms import demo, entrustment, handover, one_time_notice
 
 DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "代办服务委托书.pdf": lambda: entrustment.render(demo.entrustment()),
+    "材料交接单.pdf": lambda: handover.render(demo.handover_in()),
+    "材料签收单.pdf": lambda: handover.render(demo.handover_back()),
+    "一次性告知书.pdf": lambda: one_time_notice.render(demo.one_time_notice()),
+    "补正材料通知书.pdf": lambda: one_time_notice.render(demo.one_time_notice(correction=True)),
 }

@@ -23,7 +23,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 from forms import fonts
-from forms.widgets import qr_drawing
+from forms.data import MaterialLine, Signature, Station
+from forms.widgets import SignatureLine, qr_drawing
 
 # Binding margin on the left (装订线), the usual office-printer safe area elsewhere.
 LEFT_MARGIN = 28 * mm
@@ -50,7 +51,7 @@ def _style(name: str, **kw: Any) -> ParagraphStyle:
 
 TITLE = _style("title", fontName=fonts.HEI, fontSize=19, leading=26, alignment=TA_CENTER)
 SUBTITLE = _style("subtitle", fontSize=10.5, leading=14, alignment=TA_CENTER)
-HEADING = _style("heading", fontName=fonts.HEI, fontSize=11, leading=16, spaceBefore=4, spaceAfter=2)
+HEADING = _style("heading", fontName=fonts.HEI, fontSize=11, leading=15, spaceBefore=2, spaceAfter=2)
 BODY = _style("body")
 BODY_INDENT = _style("body_indent", firstLineIndent=21)
 CELL = _style("cell", fontSize=10, leading=14)
@@ -68,14 +69,43 @@ COPY_LABEL = _style("copy_label", fontName=fonts.HEI, fontSize=10.5, leading=14,
 # ---------------------------------------------------------------- text
 
 
+class CellParagraph(Paragraph):
+    """A paragraph that never draws past its width.
+
+    ReportLab's CJK wrapping keeps a closing mark (。，、） …) at the end of a full line, one
+    character beyond the width; in a table cell that crosses the rule. Such a paragraph is
+    wrapped again one character narrower, so the hanging mark stays inside.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = super().wrap(availWidth, availHeight)
+        if self._overhangs(availWidth):
+            em = float(self.style.fontSize)
+            width, height = super().wrap(max(availWidth - em, em), availHeight)
+            self.width = availWidth
+        return width, height
+
+    def _overhangs(self, avail: float) -> bool:
+        para = getattr(self, "blPara", None)
+        if para is None:
+            return False
+        for line in para.lines:
+            used = getattr(line, "width", None)
+            if used is None and isinstance(line, tuple):
+                used = avail - line[0]
+            if used is not None and used > avail + 0.01:
+                return True
+        return False
+
+
 def para(text: str, style: ParagraphStyle = CELL) -> Paragraph:
     """A paragraph of plain user text: markup escaped, line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return CellParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def markup(xml: str, style: ParagraphStyle = BODY) -> Paragraph:
     """A paragraph whose text is already ReportLab markup (escape user parts with :func:`esc`)."""
-    return Paragraph(xml, style)
+    return CellParagraph(xml, style)
 
 
 def esc(text: str) -> str:
@@ -223,8 +253,8 @@ def plain_table(rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], val
     return table
 
 
-def material_rows(lines: Sequence[Any], *, with_pages: bool = False) -> list[list[Cell]]:
-    """Header and one row per :class:`forms.data.MaterialLine` for a materials table."""
+def material_rows(lines: Sequence[MaterialLine], *, with_pages: bool = False) -> list[list[Cell]]:
+    """Header and one row per material for a materials table."""
     head = ["序号", "材料名称", "原件/复印件", "份数"] + (["页数"] if with_pages else []) + ["备注"]
     rows: list[list[Cell]] = [[para(h, TH) for h in head]]
     for i, line in enumerate(lines, 1):
@@ -343,3 +373,65 @@ def build_pdf(story: list[Flowable], *, title: str, info: PageInfo, landscape_pa
 def case_url(base: str, case_no: str) -> str:
     """What the QR code holds: the configured base URL followed by the case number."""
     return f"{base}{case_no}"
+
+
+KV = tuple[str, Flowable | str] | tuple[str, Flowable | str, str, Flowable | str]
+
+
+def _value(value: Flowable | str) -> Flowable:
+    return para(value) if isinstance(value, str) else value
+
+
+def kv_grid(rows: Sequence[KV], *, width: float = PORTRAIT_WIDTH, label_width: float = 24 * mm) -> Table:
+    """The usual label | value [| label | value] form grid; two-item rows span the full width."""
+    value_w = (width - 2 * label_width) / 2
+    cells: list[list[Cell]] = []
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for n, row in enumerate(rows):
+        if len(row) == 2:
+            cells.append([para(row[0], LABEL), _value(row[1]), None, None])
+            spans.append(((1, n), (3, n)))
+        else:
+            cells.append([para(row[0], LABEL), _value(row[1]), para(row[2], LABEL), _value(row[3])])
+    return grid(cells, [label_width, value_w, label_width, width - 2 * label_width - value_w], spans=spans)
+
+
+def signature_lines(
+    specs: Sequence[tuple[str, Signature | None, str]],
+    *,
+    date_label: str = "日期",
+    sign_width: float = 40 * mm,
+    spacing_mm: float = 4,
+) -> list[Flowable]:
+    """Stacked signature lines ``(label, signature, date text)`` whose underlines line up."""
+    label_w = max(fonts.string_width(f"{label}：", fonts.SONG, 10.5) for label, _, _ in specs)
+    out: list[Flowable] = []
+    for n, (label, signature, when) in enumerate(specs):
+        if n:
+            out.append(gap(spacing_mm))
+        out.append(
+            SignatureLine(label, signature, when, date_label=date_label, sign_width=sign_width, label_width=label_w)
+        )
+    return out
+
+
+def numbered(items: Sequence[str]) -> str:
+    """``1. 第一项<br/>2. 第二项`` for a paragraph (items escaped)."""
+    if len(items) == 1:
+        return esc(items[0])
+    return "<br/>".join(f"{i}. {esc(item)}" for i, item in enumerate(items, 1))
+
+
+def material_summary(lines: Sequence[MaterialLine]) -> str:
+    originals = sum(line.copies for line in lines if line.original)
+    copies = sum(line.copies for line in lines if not line.original)
+    return f"合计：共 {len(lines)} 项，原件 {originals} 份，复印件 {copies} 份。"
+
+
+def standard_header(title: str, case_no: str, station: Station, **kw: Any) -> list[Flowable]:
+    """:func:`header` for a single-case form of ``station``."""
+    return header(title, case_no, case_url(station.case_url_base, case_no), station.name, **kw)
+
+
+def single_case_pdf(story: list[Flowable], title: str, case_no: str, station: Station) -> bytes:
+    return build_pdf(story, title=title, info=PageInfo(case_no, station.name))

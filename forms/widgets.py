@@ -84,9 +84,11 @@ class SignatureLine(Flowable):
         sign_width: float = 42 * mm,
         sign_height: float = 12 * mm,
         font_size: float = 10.5,
+        label_width: float = 0.0,
     ) -> None:
         super().__init__()
         self.label = f"{label}："
+        self.label_width = label_width  # set the same on stacked lines so their underlines align
         self.signature = signature
         self.date_text = f"{date_label}：{date_text}" if date_label else date_text
         self.sign_width = sign_width
@@ -97,7 +99,7 @@ class SignatureLine(Flowable):
 
     def _widths(self) -> tuple[float, float]:
         return (
-            fonts.string_width(self.label, fonts.SONG, self.font_size),
+            max(self.label_width, fonts.string_width(self.label, fonts.SONG, self.font_size)),
             fonts.string_width(self.date_text, fonts.SONG, self.font_size),
         )
 

@@ -1,0 +1,90 @@
+"""《一次性告知书》 / 《补正材料通知书》: everything still missing, told once, in writing."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from forms import layout as L
+from forms.data import MissingMaterial, OneTimeNotice
+
+TITLE = "一次性告知书"
+CORRECTION_TITLE = "补正材料通知书"
+
+
+def title(data: OneTimeNotice) -> str:
+    return CORRECTION_TITLE if data.correction else TITLE
+
+
+def _missing_table(missing: tuple[MissingMaterial, ...] | list[MissingMaterial], width: float) -> Flowable:
+    head = ["序号", "需补正材料", "原件/复印件及份数", "材料要求", "获取方式（到哪里、怎么办）"]
+    rows: list[list[L.Cell]] = [[L.para(h, L.TH) for h in head]]
+    for i, item in enumerate(missing, 1):
+        rows.append(
+            [
+                L.para(str(i), L.CELL_CENTER),
+                L.para(item.name),
+                L.para(f"{L.original_label(item.original)} {item.copies} 份", L.CELL_CENTER),
+                L.para(item.requirement),
+                L.para(item.how_to_obtain),
+            ]
+        )
+    rest = width - 11 * mm - 25 * mm
+    widths = [11 * mm, rest * 0.27, 25 * mm, rest * 0.25, rest * 0.48]
+    return L.grid(rows, widths, header_rows=1, repeat_header=True)
+
+
+def story(data: OneTimeNotice) -> list[Flowable]:
+    width = L.PORTRAIT_WIDTH
+    out = L.standard_header(title(data), data.case_no, data.station)
+    out.append(L.para(f"{data.applicant.name}：", L.BODY))
+    out.append(
+        L.markup(
+            f"您于{L.fmt_date(data.applied_on)}申请办理的“{L.esc(data.matter)}”事项，经审查，申请材料尚不齐全。"
+            "根据《中华人民共和国行政许可法》第三十二条的规定，现将办理该事项的要求及需补正的全部材料一次性告知如下。"
+            "请您补齐后再次提交；承诺时限自材料补齐受理的次日起计算。",
+            L.BODY_INDENT,
+        )
+    )
+    out.append(L.gap(2))
+    out.append(
+        L.kv_grid(
+            [
+                ("申请人", data.applicant.name, "联系电话", data.applicant.phone),
+                ("事项名称", data.matter),
+                ("申请日期", L.fmt_date(data.applied_on), "经办代办员", f"{data.clerk_name}  {data.clerk_phone}"),
+                ("办理依据", data.legal_basis),
+                ("受理条件", data.conditions),
+                ("办事流程", L.markup(L.numbered(list(data.process)), L.CELL)),
+                ("收费标准", data.fees, "承诺时限", data.promised_time),
+                ("咨询电话", data.consult_phone, "监督电话", data.supervise_phone),
+            ]
+        )
+    )
+    if data.submitted:
+        out.append(L.gap(2))
+        out.append(L.para("已提交材料", L.HEADING))
+        out.append(L.grid(L.material_rows(data.submitted), L.material_widths(width), header_rows=1))
+    out.append(L.gap(2))
+    out.append(L.para(f"需补正的全部材料（共 {len(data.missing)} 项）", L.HEADING))
+    out.append(_missing_table(list(data.missing), width))
+    out.append(L.gap(2))
+    out.append(L.para(f"告知单位：{data.station.name}（盖章）        告知日期：{L.fmt_date(data.issued_on)}", L.BODY))
+    out.append(
+        L.para(
+            "申请人签收：本人已收到本告知书（一式两份，申请人与代办站各执一份），已知悉需补正的全部材料及获取方式。",
+            L.BODY,
+        )
+    )
+    out.append(L.gap(1))
+    out.extend(
+        L.signature_lines(
+            [("申请人（签字）", data.applicant_signature, L.fmt_datetime(data.received_at))], date_label="签收时间"
+        )
+    )
+    return out
+
+
+def render(data: OneTimeNotice) -> bytes:
+    """The 一次性告知书 (补正材料通知书 when ``data.correction``) as PDF bytes."""
+    return L.single_case_pdf(story(data), title(data), data.case_no, data.station)
