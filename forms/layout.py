@@ -375,15 +375,25 @@ def case_url(base: str, case_no: str) -> str:
     return f"{base}{case_no}"
 
 
-KV = tuple[str, Flowable | str] | tuple[str, Flowable | str, str, Flowable | str]
+Value = Flowable | str | Sequence[Flowable]
+KV = tuple[str, Value] | tuple[str, Value, str, Value]
 
 
-def _value(value: Flowable | str) -> Flowable:
+def _value(value: Flowable | str | Sequence[Flowable]) -> Cell:
     return para(value) if isinstance(value, str) else value
 
 
-def kv_grid(rows: Sequence[KV], *, width: float = PORTRAIT_WIDTH, label_width: float = 24 * mm) -> Table:
-    """The usual label | value [| label | value] form grid; two-item rows span the full width."""
+def kv_grid(
+    rows: Sequence[KV],
+    *,
+    width: float = PORTRAIT_WIDTH,
+    label_width: float = 24 * mm,
+    min_heights: dict[int, float] | None = None,
+) -> Table:
+    """The usual label | value [| label | value] form grid; two-item rows span the full width.
+
+    ``min_heights`` maps a row index to a minimum height, e.g. room to write by hand.
+    """
     value_w = (width - 2 * label_width) / 2
     cells: list[list[Cell]] = []
     spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
@@ -393,7 +403,33 @@ def kv_grid(rows: Sequence[KV], *, width: float = PORTRAIT_WIDTH, label_width: f
             spans.append(((1, n), (3, n)))
         else:
             cells.append([para(row[0], LABEL), _value(row[1]), para(row[2], LABEL), _value(row[3])])
+    for n, height in (min_heights or {}).items():
+        cells[n][1] = AtLeast(cells[n][1], height)
     return grid(cells, [label_width, value_w, label_width, width - 2 * label_width - value_w], spans=spans)
+
+
+class AtLeast(Flowable):
+    """Wraps a cell's content so the row is at least ``height`` tall; content sits at the top."""
+
+    def __init__(self, content: Cell, height: float) -> None:
+        super().__init__()
+        if content is None or isinstance(content, str):
+            content = para(content or "")
+        self.content: list[Flowable] = [content] if isinstance(content, Flowable) else list(content)
+        self.min_height = height
+        self._heights: list[float] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._heights = [f.wrap(availWidth, availHeight)[1] for f in self.content]
+        self.width = availWidth
+        self.height = max(self.min_height, sum(self._heights))
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for flowable, h in zip(self.content, self._heights, strict=True):
+            y -= h
+            flowable.drawOn(self.canv, 0, y)
 
 
 def signature_lines(

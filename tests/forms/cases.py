@@ -6,7 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from forms import demo, entrustment, handover, one_time_notice
+from forms import (
+    acceptance,
+    demo,
+    entrustment,
+    extension,
+    feedback,
+    handover,
+    one_time_notice,
+    refusal_record,
+    return_notice,
+)
 
 
 @dataclass(frozen=True)
@@ -33,4 +43,9 @@ CASES = [
         one_time_notice.render,
         NO_ID | {"applicant.address"},
     ),
+    FormCase("acceptance", demo.acceptance, acceptance.render, NO_ID | {"applicant.address"}),
+    FormCase("extension", demo.extension, extension.render, NO_ID | {"applicant.address"}),
+    FormCase("return_notice", demo.return_notice, return_notice.render, NO_ID),
+    FormCase("refusal_record", demo.refusal_record, refusal_record.render, NO_ID),
+    FormCase("feedback", demo.feedback, feedback.render, NO_ID | {"applicant.address"}),
 ]
