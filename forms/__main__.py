@@ -1,4 +1,7 @@
-"""``python -m forms demo OUTDIR``: write every form, filled with demo data, as PDF files."""
+"""``python -m forms demo OUTDIR``: write every form, filled with demo data, as PDF files.
+
+The two list forms (代办台账, 档案移交清单) are also written as .xlsx.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ def main(argv: list[str]) -> int:
         return 2
     out = Path(argv[2])
     out.mkdir(parents=True, exist_ok=True)
-    for name, make in demo_files.DEMO_FILES.items():
+    for name, make in {**demo_files.DEMO_FILES, **demo_files.DEMO_XLSX}.items():
         (out / name).write_bytes(make())
         sys.stdout.write(f"{out / name}\n")
     return 0

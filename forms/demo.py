@@ -391,7 +391,7 @@ def archive_list() -> ArchiveList:
         ArchiveRow(
             case_no=r.case_no,
             title=f"{r.applicant_name} {r.matter}",
-            case_type="承诺件" if (r.due_on and r.accepted_on and r.due_on > r.accepted_on) else "即办件",
+            case_type="即办件" if (r.due_on and r.accepted_on and (r.due_on - r.accepted_on).days <= 1) else "承诺件",
             closed_on=r.done_on,
             pages=3 + i % 9,
             retention="30年" if "宅基地" in r.matter else "10年",

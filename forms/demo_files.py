@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 from forms import (
     acceptance,
+    archive_list,
     demo,
     entrustment,
     extension,
     feedback,
     handover,
+    ledger,
     one_time_notice,
     refusal_record,
     return_notice,
@@ -27,4 +29,12 @@ DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "退回件通知书.pdf": lambda: return_notice.render(demo.return_notice()),
     "否定报备登记表.pdf": lambda: refusal_record.render(demo.refusal_record()),
     "服务意见反馈表.pdf": lambda: feedback.render(demo.feedback()),
+    "代办台账.pdf": lambda: ledger.render(demo.ledger()),
+    "档案移交清单.pdf": lambda: archive_list.render(demo.archive_list()),
+}
+
+# The list forms also export to Excel.
+DEMO_XLSX: dict[str, Callable[[], bytes]] = {
+    "代办台账.xlsx": lambda: ledger.to_xlsx(demo.ledger()),
+    "档案移交清单.xlsx": lambda: archive_list.to_xlsx(demo.archive_list()),
 }

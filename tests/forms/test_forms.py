@@ -16,6 +16,8 @@ def case(request: pytest.FixtureRequest) -> tuple[FormCase, bytes]:
 
 def test_every_field_is_printed(case: tuple[FormCase, bytes]) -> None:
     form, pdf = case
+    if not form.fields:
+        pytest.skip("checked in the list form's own tests")
     assert pdfcheck.missing_fields(pdf, form.record(), form.skip) == {}
 
 

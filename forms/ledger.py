@@ -1,0 +1,146 @@
+"""代办台账: one row per case over a period; PDF (landscape, header row on every page) and Excel."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from forms import layout as L
+from forms import xlsx
+from forms.data import Ledger, LedgerRow, Rating
+
+TITLE = "代办台账"
+HEADERS = (
+    "序号",
+    "办件编号",
+    "申请人",
+    "身份证号",
+    "办理事项",
+    "受理日期",
+    "承诺\n办结日期",
+    "办结日期",
+    "用时\n（工作日）",
+    "是否\n按时",
+    "满意度",
+    "代办员",
+)
+_FIXED_MM = (9, 33, 15, 30, None, 19, 19, 19, 17, 11, 17, 15)
+_GOOD = {Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED}
+
+
+def number(data: Ledger) -> str:
+    return f"{data.station.code}-TZ-{data.period_start:%Y%m%d}-{data.period_end:%Y%m%d}"
+
+
+def qr_data(data: Ledger) -> str:
+    return f"dbt://ledger/{data.station.code}/{data.period_start:%Y%m%d}-{data.period_end:%Y%m%d}"
+
+
+def period_text(data: Ledger) -> str:
+    return f"统计期间：{L.fmt_date(data.period_start)} 至 {L.fmt_date(data.period_end)}"
+
+
+def iso(value: object) -> str:
+    return value.isoformat() if value is not None and hasattr(value, "isoformat") else "—"
+
+
+def cells(n: int, row: LedgerRow) -> list[str]:
+    """The printed text of one row (ID masked, blanks as —)."""
+    return [
+        str(n),
+        row.case_no,
+        row.applicant_name,
+        L.mask_id(row.applicant_id),
+        row.matter,
+        iso(row.accepted_on),
+        iso(row.due_on),
+        iso(row.done_on),
+        "—" if row.days_used is None else str(row.days_used),
+        "—" if row.on_time is None else ("是" if row.on_time else "否"),
+        row.rating.value if row.rating else "未评价",
+        row.clerk,
+    ]
+
+
+def summary(data: Ledger) -> str:
+    rows = list(data.rows)
+    done = [r for r in rows if r.done_on is not None]
+    on_time = [r for r in done if r.on_time]
+    rated = [r for r in rows if r.rating is not None]
+    good = [r for r in rated if r.rating in _GOOD]
+
+    def pct(part: int, whole: int) -> str:
+        return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+    return (
+        f"合计：办件 {len(rows)} 件，已办结 {len(done)} 件，未办结 {len(rows) - len(done)} 件；"
+        f"按时办结率 {pct(len(on_time), len(done))}；已评价 {len(rated)} 件，满意率 {pct(len(good), len(rated))}。"
+    )
+
+
+def _widths(width: float) -> list[float]:
+    fixed = sum(w for w in _FIXED_MM if w is not None) * mm
+    return [w * mm if w is not None else width - fixed for w in _FIXED_MM]
+
+
+def story(data: Ledger) -> list[Flowable]:
+    width = L.LANDSCAPE_WIDTH
+    period = period_text(data)
+    out = L.header(
+        TITLE, number(data), qr_data(data), data.station.name, width=width, subtitle=period, number_label="台账编号"
+    )
+    rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
+    centered = {0, 5, 6, 7, 8, 9, 10}
+    for n, row in enumerate(data.rows, 1):
+        rows.append([L.para(t, L.SMALL_CENTER if i in centered else L.SMALL) for i, t in enumerate(cells(n, row))])
+    if not data.rows:
+        rows.append([L.para("本期无办件", L.SMALL_CENTER)] + [None] * (len(HEADERS) - 1))
+    spans = [((0, 1), (-1, 1))] if not data.rows else []
+    out.append(L.grid(rows, _widths(width), header_rows=1, repeat_header=True, padding=2.5, spans=spans))
+    out.append(L.gap(2))
+    out.append(L.para(summary(data), L.BODY))
+    out.append(L.gap(3))
+    out.append(
+        L.para(f"台账管理人：{data.keeper or '__________'}        打印日期：{L.fmt_date(data.printed_on)}", L.BODY)
+    )
+    return out
+
+
+def render(data: Ledger) -> bytes:
+    """The ledger as a landscape PDF: 第 N 页 共 M 页, header row repeated on every page."""
+    return L.build_pdf(
+        story(data), title=TITLE, info=L.PageInfo(number(data), data.station.name, "台账编号"), landscape_page=True
+    )
+
+
+def to_xlsx(data: Ledger) -> bytes:
+    """The same ledger as an Excel workbook (dates as real dates, ID masked)."""
+    rows: list[list[xlsx.CellValue]] = []
+    for n, row in enumerate(data.rows, 1):
+        text = cells(n, row)
+        rows.append(
+            [
+                n,
+                row.case_no,
+                row.applicant_name,
+                text[3],
+                row.matter,
+                row.accepted_on,
+                row.due_on,
+                row.done_on,
+                row.days_used,
+                text[9] if row.on_time is not None else None,
+                text[10],
+                row.clerk,
+            ]
+        )
+    return xlsx.workbook(
+        sheet=TITLE,
+        title=f"{data.station.name} {TITLE}",
+        subtitle=f"{period_text(data)}    台账编号：{number(data)}",
+        headers=HEADERS,
+        widths=(6, 24, 10, 22, 40, 12, 12, 12, 8, 8, 10, 10),
+        rows=rows,
+        footer=(summary(data), f"台账管理人：{data.keeper}"),
+        stamp=data.printed_on or data.period_end,
+    )
