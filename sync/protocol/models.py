@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.domain.events import STATION, Event
+from sync.domain.events import Event
 
 #: "major.minor": a server refuses clients whose major differs or whose minor is older than it requires.
 PROTOCOL_VERSION = "1.0"
@@ -38,7 +38,7 @@ class WireEvent(_Wire):
     occurred_at: str = Field(min_length=1, max_length=40)
     prev_hash: str = Field(pattern=HASH_PATTERN)
     hash: str = Field(pattern=HASH_PATTERN)
-    origin: Literal["station", "center"] = STATION
+    origin: Literal["station", "center"] = "station"
 
     @classmethod
     def from_event(cls, event: Event) -> WireEvent:

@@ -23,7 +23,7 @@ def test_save_load_delete(memory_keyring: MemoryKeyring) -> None:
 
 
 def test_no_keyring_backend_is_a_clear_error() -> None:
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     with pytest.raises(KeyringUnavailable) as caught:
         credentials.save_token("station-1", "dbt_secret")
     assert "凭据" in caught.value.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -54,7 +55,7 @@ def error(status: int, code: str, message: str, **extra: Any) -> HTTPException:
     return HTTPException(status, detail=ErrorBody(code=code, message=message, **extra).model_dump(exclude_none=True))
 
 
-def _json(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
+def _json(status: int, body: ErrorBody, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
