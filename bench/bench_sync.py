@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -141,6 +142,53 @@ def running_server(database_url: str) -> Iterator[str]:
         proc.wait(10)
 
 
+def enrolled_clients(url: str, database_url: str, count: int) -> list[tuple[SyncClient, str]]:
+    from sync.server.core.db import make_engine, make_sessionmaker
+    from sync.server.services.enrollment import issue_code
+
+    engine = make_engine(database_url)
+    prefix = uuid.uuid4().hex[:4].upper()
+    with make_sessionmaker(engine)() as session, session.begin():
+        codes = [issue_code(session, f"M{prefix}{i:04d}", f"并发测试站{i}") for i in range(count)]
+    engine.dispose()
+    clients = []
+    for code in codes:
+        client = SyncClient(url)
+        station_id, _ = client.enroll(code)
+        clients.append((client, station_id))
+    return clients
+
+
+def _many_stations(url: str, database_url: str, count: int) -> tuple[float, float, int]:
+    """``count`` stations push one case each, all released at once: (wall s, p95 ms, errors)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sync.client.errors import SyncError
+
+    clients = enrolled_clients(url, database_url, count)
+    barrier = threading.Barrier(count)
+
+    def one(pair: tuple[SyncClient, str]) -> float:
+        client, station_id = pair
+        events = typical_case(station_id, 1, GENESIS_HASH, 1)
+        barrier.wait()
+        start = time.perf_counter()
+        try:
+            client.push(events)
+            client.pull()
+        except SyncError:
+            return -1.0
+        return (time.perf_counter() - start) * 1000
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        times = list(pool.map(one, clients))
+    wall = time.perf_counter() - start
+    ok = sorted(t for t in times if t >= 0)
+    p95 = ok[int(len(ok) * 0.95) - 1] if ok else float("nan")
+    return wall, p95, len(times) - len(ok)
+
+
 def enrolled_client(url: str, database_url: str) -> tuple[SyncClient, str]:
     from sync.server.core.db import make_engine, make_sessionmaker
     from sync.server.services.enrollment import issue_code
@@ -245,11 +293,25 @@ def run() -> Iterator[dict[str, Any]]:
             yield figure("sync_push_naive_events_per_s", naive, "events/s", None, db="sqlite", note="1 request/event")
             one_day = make_events("00000000-0000-4000-8000-000000000002", 60)  # ~20 cases a day
             yield figure("sync_round_trips_one_day_push", len(list(_batches(one_day))), "requests", 1)
+            wall, p95, errors = _many_stations(url, database_url, 500)
+            yield figure(
+                "sync_500_stations_errors", errors, "errors", 0, db="sqlite", wall_s=round(wall, 2), p95_ms=round(p95)
+            )
     if _postgres_available():
         with _postgres_schema() as database_url, running_server(database_url) as url:
             yield figure("sync_push_one_case_ms", _one_case_ms(url, database_url), "ms", None, db="postgresql")
             rate = _throughput(url, database_url, 10_000, 500)
             yield figure("sync_push_10k_events_per_s", rate, "events/s", 2000, db="postgresql", batch=500)
+            wall, p95, errors = _many_stations(url, database_url, 500)
+            yield figure(
+                "sync_500_stations_errors",
+                errors,
+                "errors",
+                0,
+                db="postgresql",
+                wall_s=round(wall, 2),
+                p95_ms=round(p95),
+            )
 
 
 def _batches(events: list[Event]) -> Iterator[list[Event]]:

@@ -45,7 +45,18 @@ class WireEvent(_Wire):
         return cls.model_validate(event.to_dict())
 
     def to_event(self) -> Event:
-        return Event.from_dict(self.model_dump())
+        return Event(
+            id=self.id,
+            station_id=self.station_id,
+            seq=self.seq,
+            type=self.type,
+            payload=self.payload,
+            actor=self.actor,
+            occurred_at=self.occurred_at,
+            prev_hash=self.prev_hash,
+            hash=self.hash,
+            origin=self.origin,
+        )
 
 
 def wire_events(events: Iterable[Event]) -> list[WireEvent]:

@@ -13,7 +13,8 @@ from .config import db_kind
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if db_kind(url) != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        # up to the 40 request threads of the server, each holding one connection at a time
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30, **kwargs)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
     @event.listens_for(engine, "connect")
