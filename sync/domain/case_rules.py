@@ -68,6 +68,8 @@ _BEFORE_CENTER = frozenset({CaseState.DRAFT, CaseState.AWAITING_MATERIALS})
 _AT_CENTER = frozenset({CaseState.DELIVERED, CaseState.IN_PROGRESS})
 _CANCELLABLE = _BEFORE_CENTER | CLOCK_RUNNING | {CaseState.SUSPENDED}
 _CONSULT_ONLY = frozenset({CaseKind.CONSULT})
+_NOT_ARCHIVED = frozenset(CaseState) - {CaseState.ARCHIVED}
+_RATED = frozenset({CaseState.FEEDBACK_DONE, CaseState.ARCHIVED})
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,11 @@ ACTIONS: dict[str, Action] = {
         Action("resume", "续办", frozenset({CaseState.SUSPENDED}), None),
         Action("terminate", "终止", _CANCELLABLE, CaseState.TERMINATED),
         Action("extend", "延期", CLOCK_RUNNING, None),
+        # Actions that record a fact without moving the case (target None: stays).
+        Action("handover", "材料交接", _NOT_ARCHIVED, None),
+        Action("attach", "添加附件", _NOT_ARCHIVED, None, kinds=_ALL_KINDS),
+        Action("set_case_type", "变更办件类型", OPEN, None),
+        Action("center_close_rating", "镇中心差评回访办结", _RATED, None, CENTER),
     )
 }
 

@@ -14,9 +14,12 @@ from datetime import date
 from typing import Any
 
 from .case_rules import CaseState, check_transition
-from .errors import DomainError, IllegalTransition
+from .custody import apply_handover, originals_out, parse_handover
+from .errors import DomainError, IllegalTransition, ValidationError
 from .events import Event
+from .feedback import parse_feedback
 from .model import Applicant, CaseKind, CaseType, MaterialItem
+from .ratings import is_bad_rating
 
 CASE_REGISTERED = "case.registered"
 
@@ -48,6 +51,14 @@ class CaseView:
     extended: bool = False
     updated_at: str = ""
     event_count: int = 1
+    #: (material name, holder) of every original handed over at least once.
+    custody: tuple[tuple[str, str], ...] = ()
+    #: Required materials still missing (from the last 一次告知).
+    missing: tuple[str, ...] = ()
+    suspended_on: date | None = None
+    rating_bad: bool = False
+    rating_followed_up: bool = False
+    attachment_count: int = 0
 
 
 def _opt_date(value: Any) -> date | None:
@@ -98,11 +109,18 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
         changes["last_reason"] = str(p["reason"])
     if "materials" in p:
         changes["materials"] = tuple(MaterialItem.from_dict(m) for m in p["materials"])
-    if action == "accept":
+    if action in _FACTS:
+        changes.update(_FACTS[action](view, event))
+    elif action == "accept":
         changes["accepted_on"] = date.fromisoformat(p["accepted_on"])
         changes["due_on"] = _opt_date(p.get("due_on"))
         changes["due_uncertain"] = bool(p.get("due_uncertain", False))
+        changes["missing"] = ()
+    elif action in ("request_correction", "center_request_correction"):
+        changes["missing"] = tuple(str(m) for m in p.get("missing", ()))
     elif action in ("extend", "resume"):
+        if action == "extend":
+            _check_extension(view, p)
         if p.get("due_on"):
             changes["due_on"] = date.fromisoformat(p["due_on"])
             changes["due_uncertain"] = bool(p.get("due_uncertain", False))
@@ -110,15 +128,77 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
         changes["suspended_from"] = None
     elif action == "suspend":
         changes["suspended_from"] = view.state
+        changes["suspended_on"] = _opt_date(p.get("suspended_on")) or date.fromisoformat(event.occurred_at[:10])
     elif action == "center_complete":
         changes["completed_on"] = _opt_date(p.get("completed_on")) or date.fromisoformat(event.occurred_at[:10])
         changes["result"] = str(p.get("result", ""))
     elif action == "give_feedback":
+        if "result_confirmed" in p:  # the signed 服务意见反馈表; older events carry only the rating
+            parse_feedback(p)
         rating = int(p["rating"])
         if not 1 <= rating <= 5:
             raise IllegalTransition("满意度评价应为1到5星")
         changes["rating"] = rating
+        changes["rating_bad"] = is_bad_rating(rating)
+    elif action == "archive":
+        out = originals_out(view.custody)
+        if out:
+            raise DomainError(f"以下原件尚未退还申请人，也没有交给办理部门的记录，不能归档：{'、'.join(out)}")
+    if target is not CaseState.SUSPENDED:
+        changes["suspended_on"] = None
     return replace(view, **changes)
+
+
+def _check_extension(view: CaseView, p: Mapping[str, Any]) -> None:
+    """延期: only with the villager's consent and a reason, and never once the deadline has passed."""
+    if p.get("consent") is not True:
+        raise ValidationError("consent", "延期办理须征得申请人同意，请先记录申请人的同意")
+    if not str(p.get("reason", "")).strip():
+        raise ValidationError("reason", "请填写延期理由")
+    if not p.get("due_on"):
+        raise ValidationError("due_on", "请填写延期后的办结日期")
+    requested = _opt_date(p.get("requested_on"))
+    if requested is None:
+        raise ValidationError("requested_on", "延期申请缺少申请日期")
+    if view.due_on is not None and requested > view.due_on:
+        raise DomainError(f"办件已于{view.due_on:%Y年%m月%d日}到期，超过期限后申请延期按超期处理，不能再延期")
+
+
+def _handover(view: CaseView, event: Event) -> dict[str, Any]:
+    handover = parse_handover(event.payload)
+    custody = apply_handover(dict(view.custody), handover)
+    return {"custody": tuple(sorted(custody.items()))}
+
+
+def _attach(view: CaseView, event: Event) -> dict[str, Any]:
+    sha = str(event.payload.get("sha256", ""))
+    if len(sha) != 64 or sha.strip("0123456789abcdef"):
+        raise ValidationError("sha256", "附件的校验值无效")
+    if not str(event.payload.get("filename", "")).strip():
+        raise ValidationError("filename", "附件缺少文件名")
+    return {"attachment_count": view.attachment_count + 1}
+
+
+def _set_case_type(view: CaseView, event: Event) -> dict[str, Any]:
+    try:
+        case_type = CaseType(event.payload.get("case_type"))
+    except ValueError:
+        raise ValidationError("case_type", "请选择办件类型") from None
+    if not str(event.payload.get("reason", "")).strip():
+        raise ValidationError("reason", "变更办件类型须填写理由")
+    return {"case_type": case_type}
+
+
+def _close_rating(view: CaseView, event: Event) -> dict[str, Any]:
+    return {"rating_followed_up": True}
+
+
+_FACTS = {
+    "handover": _handover,
+    "attach": _attach,
+    "set_case_type": _set_case_type,
+    "center_close_rating": _close_rating,
+}
 
 
 def fold(events: Iterable[Event]) -> dict[str, CaseView]:
@@ -160,6 +240,12 @@ def view_to_dict(view: CaseView) -> dict[str, Any]:
         "extended": view.extended,
         "updated_at": view.updated_at,
         "event_count": view.event_count,
+        "custody": [list(c) for c in view.custody],
+        "missing": list(view.missing),
+        "suspended_on": view.suspended_on.isoformat() if view.suspended_on else None,
+        "rating_bad": view.rating_bad,
+        "rating_followed_up": view.rating_followed_up,
+        "attachment_count": view.attachment_count,
     }
 
 
@@ -190,4 +276,10 @@ def view_from_dict(data: Mapping[str, Any]) -> CaseView:
         extended=bool(data.get("extended", False)),
         updated_at=data.get("updated_at", ""),
         event_count=int(data.get("event_count", 1)),
+        custody=tuple((str(n), str(h)) for n, h in data.get("custody", ())),
+        missing=tuple(str(m) for m in data.get("missing", ())),
+        suspended_on=_opt_date(data.get("suspended_on")),
+        rating_bad=bool(data.get("rating_bad", False)),
+        rating_followed_up=bool(data.get("rating_followed_up", False)),
+        attachment_count=int(data.get("attachment_count", 0)),
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
+from sync.domain.custody import HandoverItem, handover_content
 from sync.domain.events import CENTER, GENESIS_HASH, STATION, Event, new_event
+from sync.domain.signing import content_hash
 
 ID_NUMBER = "11010519491231002X"
 
@@ -53,3 +56,25 @@ class Chain:
 
     def center(self, type: str, payload: dict[str, Any]) -> Event:
         return self.add(type, payload, origin=CENTER, actor="镇中心窗口")
+
+
+def signature_ref(signer: str, role: str, content: dict[str, Any]) -> dict[str, str]:
+    """A signature reference over ``content`` (the signature data is a stand-in)."""
+    return {
+        "signer": signer,
+        "role": role,
+        "signature_sha256": hashlib.sha256(f"ink of {signer}".encode()).hexdigest(),
+        "content_sha256": content_hash(content),
+    }
+
+
+def signed_handover(
+    case_id: str, from_holder: str, to_holder: str, items: list[dict[str, Any]], note: str = ""
+) -> dict[str, Any]:
+    """A complete ``case.handover`` payload signed by both sides."""
+    parsed = [HandoverItem.from_dict(i) for i in items]
+    content = handover_content(case_id, from_holder, to_holder, parsed, note)
+    return {
+        **content,
+        "signatures": [signature_ref("张三", "委托人", content), signature_ref("李代办", "代办员", content)],
+    }

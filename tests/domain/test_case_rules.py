@@ -12,7 +12,7 @@ from sync.domain.events import STATION, Event, chain_digest, verify_chain
 from sync.domain.model import CaseKind
 from sync.domain.projection import apply_event, fold
 
-from .factories import Chain, registered_payload
+from .factories import Chain, registered_payload, signed_handover
 
 
 def test_full_agency_path() -> None:
@@ -110,6 +110,14 @@ def _payload_for(action: str, cid: str) -> dict[str, object]:
         payload.update(accepted_on="2026-11-23", due_on="2026-11-30")
     if action == "give_feedback":
         payload["rating"] = 4
+    if action == "extend":
+        payload.update(due_on="2026-12-10", reason="需现场核查", consent=True, requested_on="2026-11-24")
+    if action == "handover":
+        payload.update(signed_handover(cid, "villager", "clerk", [{"name": "户口簿", "original": False}]))
+    if action == "attach":
+        payload.update(sha256="a" * 64, filename="户口簿.jpg", size=10, mime="image/jpeg")
+    if action == "set_case_type":
+        payload.update(case_type="joint", reason="涉及多个部门")
     return payload
 
 

@@ -1,0 +1,83 @@
+"""服务意见反馈表: the villager's confirmation of the result and 好差评 rating."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ValidationError
+from .ratings import RATING_LABELS, is_bad_rating
+from .signing import SignatureRef, check_signatures
+
+#: Optional comment fields of the form.
+COMMENT_FIELDS: dict[str, str] = {
+    "attitude": "服务态度",
+    "efficiency": "服务效率",
+    "one_time_notice": "一次告知",
+}
+MAX_COMMENT = 500
+
+
+def feedback_content(case_id: str, result_confirmed: bool, rating: int, comments: Mapping[str, str]) -> dict[str, Any]:
+    """What the villager signs on the feedback form."""
+    return {
+        "case_id": case_id,
+        "result_confirmed": result_confirmed,
+        "rating": rating,
+        "comments": {k: comments[k] for k in sorted(comments)},
+    }
+
+
+@dataclass(frozen=True)
+class Feedback:
+    result_confirmed: bool
+    rating: int
+    comments: Mapping[str, str]
+    signature: SignatureRef
+
+    @property
+    def bad(self) -> bool:
+        return is_bad_rating(self.rating)
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS[self.rating]
+
+
+def validate_rating(value: Any) -> int:
+    try:
+        rating = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("rating", "请选择满意度评价（1到5星）") from None
+    if rating not in RATING_LABELS:
+        raise ValidationError("rating", "满意度评价应为1到5星")
+    return rating
+
+
+def clean_comments(comments: Mapping[str, Any]) -> dict[str, str]:
+    cleaned: dict[str, str] = {}
+    for key, value in comments.items():
+        if key not in COMMENT_FIELDS:
+            raise ValidationError("comments", f"未知的意见栏目“{key}”")
+        text = str(value or "").strip()
+        if len(text) > MAX_COMMENT:
+            raise ValidationError(key, f"“{COMMENT_FIELDS[key]}”意见不能超过{MAX_COMMENT}个字")
+        if text:
+            cleaned[key] = text
+    return cleaned
+
+
+def parse_feedback(payload: Mapping[str, Any]) -> Feedback:
+    """Validate a feedback payload; the villager's signature must cover its content."""
+    rating = validate_rating(payload.get("rating"))
+    confirmed = payload.get("result_confirmed")
+    if not isinstance(confirmed, bool):
+        raise ValidationError("result_confirmed", "请确认是否已收到办理结果")
+    comments = clean_comments(payload.get("comments") or {})
+    content = feedback_content(str(payload.get("case_id", "")), confirmed, rating, comments)
+    ref = payload.get("signature")
+    if not isinstance(ref, Mapping):
+        raise ValidationError("signature", "请申请人在服务意见反馈表上签名")
+    (signature,) = check_signatures([ref], content, required=1, field="signature")
+    return Feedback(confirmed, rating, comments, signature)
