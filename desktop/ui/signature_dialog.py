@@ -1,0 +1,290 @@
+"""签名对话框: "请 {name} 签名" on the pad, or a photo of a paper signature.
+
+``python -m desktop.ui.signature_dialog OUT.png`` saves a screenshot with a drawn
+name (run under ``xvfb-run -a`` or offscreen).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync.domain.errors import DomainError, ValidationError
+from sync.domain.signature import APPLICANT, Signature
+
+from .errors import user_message
+from .signature_pad import SignaturePad
+from .tasks import run_task
+
+MAX_SCAN_BYTES = 15 * 1024 * 1024
+IMAGE_FILTER = "图片文件 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff);;所有文件 (*)"
+
+
+@dataclass(frozen=True)
+class ScanImage:
+    """A photo of a paper signature as read from disk; ``data`` is kept as an attachment."""
+
+    name: str
+    data: bytes
+    image: QImage
+
+
+def read_scan(path: str) -> ScanImage:
+    """Read and decode an image file (runs off the GUI thread: touches no widget)."""
+    file = Path(path)
+    if file.stat().st_size > MAX_SCAN_BYTES:
+        raise DomainError("照片文件过大（超过 15 MB），请换一张或先缩小后再导入")
+    data = file.read_bytes()
+    image = QImage.fromData(data)
+    if image.isNull():
+        raise DomainError("无法识别这个文件，请选择 JPG 或 PNG 格式的签名照片")
+    return ScanImage(file.name, data, image)
+
+
+class SignatureDialog(QDialog):
+    """Collects one signature. After ``accept``, ``result_signature`` holds it and, for a scan,
+    ``scan_bytes`` the image to store as an attachment (its SHA-256 is in the signature)."""
+
+    signature_confirmed = Signal(object)  # Signature
+
+    def __init__(
+        self, signer: str, role: str = APPLICANT, parent: QWidget | None = None, clock: Callable[[], int] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.signer = signer
+        self.role = role
+        self.result_signature: Signature | None = None
+        self.scan_bytes: bytes | None = None
+        self._scan: ScanImage | None = None
+        self.setWindowTitle(f"签名 — {signer}")
+        self.setMinimumSize(640, 380)
+
+        title = QLabel(f"请 {signer} 签名")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        title.setFont(font)
+        guide = QLabel(f"签名人身份：{role}。请用鼠标、手写笔或手指在下方框内写下姓名，写错可撤销或清除。")
+        guide.setWordWrap(True)
+        guide.setStyleSheet("color: #4b5563;")
+
+        self.pad = SignaturePad(clock=clock)
+        self.pad.signature_changed.connect(self._on_signature_changed)
+        self.scan_preview = QLabel()
+        self.scan_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scan_preview.setStyleSheet("background: #fffefa; border: 1px solid #c9ced6; border-radius: 6px;")
+        self.scan_preview.setMinimumSize(self.pad.minimumSize())
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.pad)
+        self.stack.addWidget(self.scan_preview)
+
+        self.scan_label = QLabel()
+        self.scan_label.setWordWrap(True)
+        self.scan_label.hide()
+        self.message_label = QLabel()
+        self.message_label.setStyleSheet("color: #c0392b; font-weight: bold;")
+        self.message_label.setAccessibleName("签名提示")
+        self.message_label.hide()
+
+        self.import_button = QPushButton("导入纸质签名照片…")
+        self.undo_button = QPushButton("撤销一笔")
+        self.clear_button = QPushButton("清除")
+        self.cancel_button = QPushButton("取消")
+        self.confirm_button = QPushButton("确认签名")
+        for button in (
+            self.import_button,
+            self.undo_button,
+            self.clear_button,
+            self.cancel_button,
+            self.confirm_button,
+        ):
+            button.setAutoDefault(False)  # Enter must not sign by accident
+            button.setMinimumHeight(34)
+        self.import_button.clicked.connect(self.import_scan)
+        self.undo_button.clicked.connect(self.pad.undo_stroke)
+        self.clear_button.clicked.connect(self.clear)
+        self.cancel_button.clicked.connect(self.reject)
+        self.confirm_button.clicked.connect(self.confirm)
+
+        row = QHBoxLayout()
+        row.addWidget(self.import_button)
+        row.addStretch()
+        row.addWidget(self.undo_button)
+        row.addWidget(self.clear_button)
+        row.addSpacing(24)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.confirm_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(guide)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.scan_label)
+        layout.addWidget(self.message_label)
+        layout.addLayout(row)
+        self._update_buttons()
+
+    # actions
+
+    def confirm(self) -> None:
+        """Keep the signature and close, or say on the dialog why it cannot be kept."""
+        try:
+            if self._scan is not None:
+                signature = Signature.from_scan(self.signer, self.role, self._scan.data)
+            else:
+                signature = self.pad.signature(self.signer, self.role)
+        except ValidationError as exc:
+            self._show_message(exc.message)
+            return
+        self.result_signature = signature
+        self.scan_bytes = self._scan.data if self._scan is not None else None
+        self.signature_confirmed.emit(signature)
+        self.accept()
+
+    def clear(self) -> None:
+        """Wipe the pad; with a scan imported, drop it and go back to the pad."""
+        self._scan = None
+        self.scan_preview.clear()
+        self.scan_label.hide()
+        self.stack.setCurrentWidget(self.pad)
+        self.pad.clear()
+        self._show_message("")
+        self._update_buttons()
+
+    def import_scan(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择纸质签名照片", "", IMAGE_FILTER)
+        if path:
+            self.load_scan(path)
+
+    def load_scan(self, path: str) -> None:
+        """Read ``path`` in the background and show it as the signature to confirm."""
+        self.import_button.setEnabled(False)
+        self._show_message("")
+        run_task(lambda: read_scan(path), self._on_scan_loaded, self._on_scan_failed)
+
+    # callbacks
+
+    def _on_scan_loaded(self, scan: ScanImage) -> None:
+        self._scan = scan
+        self.stack.setCurrentWidget(self.scan_preview)
+        self._show_scan_preview()
+        size_kb = max(1, round(len(scan.data) / 1024))
+        self.scan_label.setText(f"已导入纸质签名照片：{scan.name}（{size_kb} KB）。如需改为在屏幕上签名，请点“清除”。")
+        self.scan_label.show()
+        self.import_button.setEnabled(True)
+        self._update_buttons()
+
+    def _on_scan_failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        self._show_message(user_message(exc))
+
+    def _on_signature_changed(self) -> None:
+        if not self.pad.is_empty():
+            self._show_message("")
+        self._update_buttons()
+
+    # helpers
+
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def _update_buttons(self) -> None:
+        has_ink = not self.pad.is_empty()
+        self.undo_button.setEnabled(has_ink and self._scan is None)
+        self.clear_button.setEnabled(has_ink or self._scan is not None)
+
+    def _show_scan_preview(self) -> None:
+        if self._scan is None:
+            return
+        size = self.scan_preview.size().shrunkBy(self.scan_preview.contentsMargins()) * 0.96
+        pixmap = QPixmap.fromImage(self._scan.image)
+        self.scan_preview.setPixmap(
+            pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_scan_preview()
+
+
+# --- screenshot -----------------------------------------------------------------------------------
+
+#: "王小川" as pen strokes: polylines in box units (drawn left to right, top to bottom).
+DEMO_NAME = "王小川"
+DEMO_STROKES: tuple[tuple[tuple[float, float], ...], ...] = (
+    ((62, 58), (100, 55), (138, 52)),  # 王 横
+    ((70, 96), (104, 94), (130, 92)),  # 王 横
+    ((99, 56), (101, 100), (102, 136)),  # 王 竖
+    ((54, 140), (100, 137), (150, 133)),  # 王 提横
+    ((238, 42), (240, 90), (239, 130), (233, 138), (224, 131)),  # 小 竖钩
+    ((208, 78), (198, 100), (186, 118)),  # 小 左点
+    ((266, 80), (278, 98), (290, 114)),  # 小 右点
+    ((368, 46), (366, 86), (358, 116), (342, 140)),  # 川 撇
+    ((406, 58), (407, 96), (408, 126)),  # 川 竖
+    ((446, 40), (447, 90), (449, 146)),  # 川 竖
+)
+
+
+def demo_points(strokes: tuple[tuple[tuple[float, float], ...], ...] = DEMO_STROKES) -> list[list[tuple[float, ...]]]:
+    """Pen-like samples along the polylines: 8 ms apart, pressure rising and easing off."""
+    out: list[list[tuple[float, ...]]] = []
+    t = 0.0
+    for polyline in strokes:
+        samples: list[tuple[float, float]] = []
+        for (x0, y0), (x1, y1) in pairwise(polyline):
+            steps = max(2, round(math.dist((x0, y0), (x1, y1)) / 3))
+            samples += [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps) for i in range(steps)]
+        samples.append(polyline[-1])
+        samples = [(x + 30, y) for x, y in samples]
+        stroke = []
+        for i, (x, y) in enumerate(samples):
+            phase = i / max(1, len(samples) - 1)
+            stroke.append((x, y, t, 0.35 + 0.45 * math.sin(math.pi * min(1.0, phase * 1.4))))
+            t += 8
+        out.append(stroke)
+        t += 180
+    return out
+
+
+def draw_demo(pad: SignaturePad) -> None:
+    for stroke in demo_points():
+        pad.add_stroke(stroke)
+
+
+def save_screenshot(path: Path) -> None:
+    from .application import make_application
+
+    app = make_application()
+    dialog = SignatureDialog(DEMO_NAME, APPLICANT)
+    dialog.resize(780, 400)
+    dialog.show()
+    app.processEvents()
+    draw_demo(dialog.pad)
+    app.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(path))
+    dialog.close()
+
+
+if __name__ == "__main__":
+    save_screenshot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots/signature_pad.png"))
+    QApplication.quit()
