@@ -44,7 +44,13 @@ def _widths(width: float) -> list[float]:
 def story(data: ArchiveList) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
     out = L.header(
-        TITLE, number(data), qr_data(data), data.station.name, subtitle=period(data), number_label="清单编号"
+        TITLE,
+        number(data),
+        qr_data(data),
+        data.station.name,
+        subtitle=period(data),
+        number_label="清单编号",
+        qr_caption="扫码查看清单",
     )
     rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
     centered = {0, 3, 4, 5, 6}

@@ -72,27 +72,44 @@ MATERIALS = (
 
 
 def signature(seed: int, letters: int = 3) -> Signature:
-    """A plausible handwritten scribble as vector strokes in a 400 x 130 pixel pad."""
+    """A plausible quick handwritten signature as vector strokes in a 400 x 130 pixel pad.
+
+    Each "character" is one looping cursive stroke plus one or two short dashes, written
+    left to right with a slight upward slant, as people sign in a hurry.
+    """
     rng = random.Random(seed)
     strokes: list[list[Point]] = []
     t = 0.0
     for n in range(letters):
-        cx = 60 + n * 115
-        for _ in range(rng.randint(2, 4)):
-            points: list[Point] = []
-            x0 = cx + rng.uniform(-30, 25)
-            y0 = 65 + rng.uniform(-35, 30)
-            dx = rng.uniform(25, 70) * rng.choice((1, 1, -1))
-            dy = rng.uniform(-40, 45)
-            wobble = rng.uniform(4, 14)
-            for i in range(14):
-                f = i / 13
-                x = x0 + dx * f + wobble * math.sin(f * math.pi * 2 + n)
-                y = y0 + dy * f + wobble * math.cos(f * math.pi * 1.5)
-                points.append((round(x, 1), round(y, 1), round(t, 1)))
-                t += 12
-            strokes.append(points)
-            t += 180
+        cx = 55 + n * 120 + rng.uniform(-8, 8)
+        cy = 72 - n * 6
+        size = rng.uniform(28, 40)
+        loops = rng.uniform(1.6, 2.6)
+        points: list[Point] = []
+        steps = 40
+        for i in range(steps):
+            f = i / (steps - 1)
+            angle = f * loops * 2 * math.pi + rng.uniform(-0.05, 0.05)
+            x = cx - size + f * 2 * size + 0.45 * size * math.sin(angle)
+            y = cy + 0.7 * size * math.cos(angle) * (1 - 0.4 * f) - f * size * 0.3
+            points.append((round(x, 1), round(y, 1), round(t, 1)))
+            t += 9
+        strokes.append(points)
+        t += 150
+        for _ in range(rng.randint(1, 2)):
+            x0 = cx + rng.uniform(-size, size * 0.4)
+            y0 = cy + rng.uniform(-size * 0.9, -size * 0.3)
+            dash_len = rng.uniform(0.6, 1.1) * size
+            bend = rng.uniform(-6, 6)
+            dash: list[Point] = []
+            for i in range(8):
+                f = i / 7
+                dash.append(
+                    (round(x0 + f * dash_len, 1), round(y0 - f * 5 + bend * math.sin(f * math.pi), 1), round(t, 1))
+                )
+                t += 10
+            strokes.append(dash)
+            t += 120
     return Signature(strokes=strokes, width=400, height=130)
 
 
@@ -337,7 +354,16 @@ _MATTERS = (
 _RATINGS = (Rating.VERY_SATISFIED,) * 6 + (Rating.SATISFIED,) * 3 + (Rating.BASICALLY_SATISFIED, Rating.DISSATISFIED)
 
 
-def ledger_rows(count: int, start: date = date(2026, 10, 1), seed: int = 7) -> list[LedgerRow]:
+def add_workdays(day: date, n: int) -> date:
+    """``day`` plus ``n`` Monday-to-Friday days (demo only: the real rule lives in sync.domain)."""
+    while n > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def ledger_rows(count: int, start: date = date(2026, 10, 12), seed: int = 7) -> list[LedgerRow]:
     """``count`` plausible ledger rows, a few per working day from ``start``."""
     rng = random.Random(seed)
     rows: list[LedgerRow] = []
@@ -351,7 +377,7 @@ def ledger_rows(count: int, start: date = date(2026, 10, 1), seed: int = 7) -> l
             serial = 0
         serial += 1
         promised = rng.choice((1, 3, 5, 5, 10))
-        due = day + timedelta(days=promised + 2 * (promised // 5))
+        due = add_workdays(day, promised)
         used = max(1, promised + rng.choice((-2, -1, -1, 0, 0, 0, 1)))
         finished = rng.random() > 0.08
         rows.append(
@@ -366,7 +392,7 @@ def ledger_rows(count: int, start: date = date(2026, 10, 1), seed: int = 7) -> l
                 accepted_on=day,
                 due_on=due,
                 clerk=rng.choice((CLERK.name, "林建华")),
-                done_on=day + timedelta(days=used + 2 * (used // 5)) if finished else None,
+                done_on=add_workdays(day, used) if finished else None,
                 days_used=used if finished else None,
                 on_time=(used <= promised) if finished else None,
                 rating=rng.choice(_RATINGS) if finished else None,
@@ -391,7 +417,7 @@ def archive_list() -> ArchiveList:
         ArchiveRow(
             case_no=r.case_no,
             title=f"{r.applicant_name} {r.matter}",
-            case_type="即办件" if (r.due_on and r.accepted_on and (r.due_on - r.accepted_on).days <= 1) else "承诺件",
+            case_type="即办件" if r.days_used == 1 else "承诺件",
             closed_on=r.done_on,
             pages=3 + i % 9,
             retention="30年" if "宅基地" in r.matter else "10年",

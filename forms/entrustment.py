@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable
 
 from forms import layout as L
 from forms.data import Entrustment, Party
-from forms.widgets import CheckOptions, SealArea, SignatureLine
+from forms.widgets import CheckOptions, SealArea
 
 TITLE = "代办服务委托书"
 
@@ -62,7 +62,7 @@ def story(data: Entrustment) -> list[Flowable]:
             L.para("服务方式", L.LABEL),
             None,
             CheckOptions(["代办", "帮办"], [data.service_kind], font_size=10),
-            L.para("是否允许转委托", L.LABEL),
+            L.para("可否转委托", L.LABEL),
             CheckOptions(["允许", "不允许"], ["允许" if data.redelegation_allowed else "不允许"], font_size=10),
         ]
     )
@@ -85,15 +85,14 @@ def story(data: Entrustment) -> list[Flowable]:
     out.append(L.para(DECLARATION, L.BODY_INDENT))
     out.append(L.gap(4))
     seal_w = 40 * mm
-    signatures: list[Flowable] = [
-        SignatureLine(
-            "委托人（签字或按指印）", data.principal_signature, L.fmt_date(data.signed_on), sign_width=36 * mm
-        ),
-        L.gap(4),
-        SignatureLine("受托人（代办员签字）", data.agent_signature, L.fmt_date(data.signed_on), sign_width=36 * mm),
-        L.gap(5),
-        L.para(f"代办站（盖章）：{data.station.name}", L.BODY),
-    ]
+    signatures = L.signature_lines(
+        [
+            ("委托人（签字或按指印）", data.principal_signature, L.fmt_date(data.signed_on)),
+            ("受托人（代办员签字）", data.agent_signature, L.fmt_date(data.signed_on)),
+        ],
+        sign_width=36 * mm,
+    )
+    signatures += [L.gap(5), L.para(f"代办站（盖章）：{data.station.name}", L.BODY)]
     out.append(L.plain_table([[signatures, SealArea("代办站盖章处", 34 * mm)]], [width - seal_w, seal_w], "MIDDLE"))
     out.append(L.gap(3))
     out.append(L.para("注：本委托书一式两份，委托人与代办站各执一份；委托人、受托人身份证件复印件附后。", L.SMALL))

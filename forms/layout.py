@@ -152,14 +152,17 @@ def header(
     subtitle: str | None = None,
     copy_label: str | None = None,
     number_label: str = "编号",
+    qr_caption: str = "扫码查看办件",
 ) -> list[Flowable]:
     """Title centered in bold, QR code top right, station name left and 编号 right below it."""
     side = QR_SIZE + 4 * mm
+    if copy_label:
+        side = max(side, fonts.string_width(copy_label, fonts.HEI, COPY_LABEL.fontSize) + 3 * mm)
     center: list[Flowable] = [para(title, TITLE)]
     if subtitle:
         center.append(para(subtitle, SUBTITLE))
     left: list[Flowable] = [para(copy_label, COPY_LABEL)] if copy_label else []
-    right: list[Flowable] = [qr_drawing(qr_data, QR_SIZE), para("扫码查看办件", SMALL_CENTER)]
+    right: list[Flowable] = [qr_drawing(qr_data, QR_SIZE), para(qr_caption, SMALL_CENTER)]
     top = Table([[left, center, right]], colWidths=[side, width - 2 * side, side])
     top.setStyle(
         TableStyle(

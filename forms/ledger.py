@@ -87,7 +87,14 @@ def story(data: Ledger) -> list[Flowable]:
     width = L.LANDSCAPE_WIDTH
     period = period_text(data)
     out = L.header(
-        TITLE, number(data), qr_data(data), data.station.name, width=width, subtitle=period, number_label="台账编号"
+        TITLE,
+        number(data),
+        qr_data(data),
+        data.station.name,
+        width=width,
+        subtitle=period,
+        number_label="台账编号",
+        qr_caption="扫码查看台账",
     )
     rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
     centered = {0, 5, 6, 7, 8, 9, 10}
