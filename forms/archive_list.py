@@ -5,13 +5,15 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
+from forms import fonts, xlsx
 from forms import layout as L
-from forms import xlsx
 from forms.data import ArchiveList, ArchiveRow
 
 TITLE = "档案移交清单"
 HEADERS = ("序号", "办件编号", "案卷题名", "办件类型", "办结日期", "页数", "保管期限", "备注")
 _FIXED_MM = (9, 33, None, 15, 19, 10, 14, 26)
+CENTERED = frozenset({0, 3, 4, 5, 6})
+PADDING = 2.5
 
 
 def number(data: ArchiveList) -> str:
@@ -53,13 +55,18 @@ def story(data: ArchiveList) -> list[Flowable]:
         qr_caption="扫码查看清单",
     )
     rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
-    centered = {0, 3, 4, 5, 6}
+    widths = _widths(width)
+    room = [w - 2 * PADDING for w in widths]
     for n, row in enumerate(data.rows, 1):
-        rows.append([L.para(t, L.SMALL_CENTER if i in centered else L.SMALL) for i, t in enumerate(cells(n, row))])
+        rows.append(
+            [L.fit(t, room[i], L.SMALL_CENTER if i in CENTERED else L.SMALL) for i, t in enumerate(cells(n, row))]
+        )
     if not data.rows:
         rows.append([L.para("本季度无移交案卷", L.SMALL_CENTER)] + [None] * (len(HEADERS) - 1))
     spans = [((0, 1), (-1, 1))] if not data.rows else []
-    out.append(L.grid(rows, _widths(width), header_rows=1, repeat_header=True, padding=2.5, spans=spans))
+    extra = [("FONT", (0, 1), (-1, -1), fonts.SONG, L.SMALL.fontSize, L.SMALL.leading)]
+    extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in CENTERED]
+    out.append(L.grid(rows, widths, header_rows=1, repeat_header=True, padding=PADDING, spans=spans, extra=extra))
     out.append(L.gap(2))
     out.append(L.para(summary(data), L.BODY))
     for item in data.items:

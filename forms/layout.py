@@ -104,6 +104,16 @@ def para(text: str, style: ParagraphStyle = CELL) -> Paragraph:
     return CellParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
+def fit(text: str, width: float, style: ParagraphStyle = SMALL) -> Paragraph | str:
+    """Plain text when it fits on one line of ``width`` (much faster in long tables), else a paragraph.
+
+    A plain-string cell takes its font from the table's FONT command: keep it the same as ``style``.
+    """
+    if "\n" not in text and fonts.string_width(text, style.fontName, style.fontSize) <= width:
+        return text
+    return para(text, style)
+
+
 def markup(xml: str, style: ParagraphStyle = BODY) -> Paragraph:
     """A paragraph whose text is already ReportLab markup (escape user parts with :func:`esc`)."""
     return CellParagraph(xml, style)

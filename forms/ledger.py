@@ -5,8 +5,8 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from forms import fonts, xlsx
 from forms import layout as L
-from forms import xlsx
 from forms.data import Ledger, LedgerRow, Rating
 
 TITLE = "代办台账"
@@ -25,6 +25,8 @@ HEADERS = (
     "代办员",
 )
 _FIXED_MM = (9, 33, 15, 30, None, 19, 19, 19, 17, 11, 17, 15)
+CENTERED = frozenset({0, 5, 6, 7, 8, 9, 10})
+PADDING = 2.5
 _GOOD = {Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED}
 
 
@@ -97,13 +99,18 @@ def story(data: Ledger) -> list[Flowable]:
         qr_caption="扫码查看台账",
     )
     rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
-    centered = {0, 5, 6, 7, 8, 9, 10}
+    widths = _widths(width)
+    room = [w - 2 * PADDING for w in widths]
     for n, row in enumerate(data.rows, 1):
-        rows.append([L.para(t, L.SMALL_CENTER if i in centered else L.SMALL) for i, t in enumerate(cells(n, row))])
+        rows.append(
+            [L.fit(t, room[i], L.SMALL_CENTER if i in CENTERED else L.SMALL) for i, t in enumerate(cells(n, row))]
+        )
     if not data.rows:
         rows.append([L.para("本期无办件", L.SMALL_CENTER)] + [None] * (len(HEADERS) - 1))
     spans = [((0, 1), (-1, 1))] if not data.rows else []
-    out.append(L.grid(rows, _widths(width), header_rows=1, repeat_header=True, padding=2.5, spans=spans))
+    extra = [("FONT", (0, 1), (-1, -1), fonts.SONG, L.SMALL.fontSize, L.SMALL.leading)]
+    extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in CENTERED]
+    out.append(L.grid(rows, widths, header_rows=1, repeat_header=True, padding=PADDING, spans=spans, extra=extra))
     out.append(L.gap(2))
     out.append(L.para(summary(data), L.BODY))
     out.append(L.gap(3))

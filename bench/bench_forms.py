@@ -1,0 +1,28 @@
+"""Form PDFs: one 代办服务委托书, and a 1,000-row 代办台账 (PDF and Excel)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import bench
+
+
+def run() -> Iterator[dict[str, Any]]:
+    start = time.perf_counter()
+    from forms import demo, entrustment, ledger
+
+    data = demo.entrustment()
+    entrustment.render(data)  # registers and parses the fonts once per process
+    cold = (time.perf_counter() - start) * 1000
+    yield bench.figure("forms.first_pdf_including_font_loading", cold, "ms", None)
+    yield bench.figure("forms.entrustment_pdf", bench.best_ms(lambda: entrustment.render(data), 10), "ms", 100)
+
+    rows = dataclasses.replace(demo.ledger(), rows=demo.ledger_rows(1000))
+    pages = len(ledger.render(rows).split(b"/Type /Page\n")) - 1
+    yield bench.figure(
+        "forms.ledger_1000_rows_pdf", bench.best_ms(lambda: ledger.render(rows), 3), "ms", 3000, pages=pages
+    )
+    yield bench.figure("forms.ledger_1000_rows_xlsx", bench.best_ms(lambda: ledger.to_xlsx(rows), 3), "ms", None)
