@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
 import socket
 import subprocess
@@ -27,17 +28,26 @@ import requests
 from bench import figure
 from sync.client.client import SyncClient
 from sync.domain.events import GENESIS_HASH, Event, new_event
+from sync.domain.signature import APPLICANT, Signature
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def _signature(seed: int, points: int = 60) -> dict[str, Any]:
-    """A vector signature as the pad stores it: strokes of [x, y, ms] integer points."""
+def _signature(seed: int, signer: str, content: dict[str, Any]) -> dict[str, Any]:
+    """A pad signature as the station records it: ``Signature.from_pad`` over a smooth pen trace
+    (3 strokes × 80 raw points at 100 Hz), its wire form and its binding to the signed content."""
     strokes = []
-    for s in range(2):
-        strokes.append([[40 + (i * 7 + seed + s * 13) % 300, 60 + (i * i + seed) % 80, i * 16] for i in range(points)])
-    return {"format": "strokes-v1", "width": 400, "height": 150, "strokes": strokes}
+    for s in range(3):
+        x0 = 60 + 160 * s
+        strokes.append(
+            [
+                (x0 + 1.8 * i + 14 * math.sin(i / 5 + seed + s), 100 + 35 * math.sin(i / 7 + 0.3 * seed + s), 10 * i)
+                for i in range(80)
+            ]
+        )
+    signature = Signature.from_pad(signer, APPLICANT, strokes)
+    return {"signature": signature.to_dict(), "binding": signature.sign_content(content)}
 
 
 def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, full: bool = False) -> list[Event]:
@@ -49,6 +59,7 @@ def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, ful
         {"name": "户口本", "original": True, "copies": 1, "required": True, "present": True},
         {"name": "一寸照片", "original": True, "copies": 2, "required": False, "present": True},
     ]
+    handover_in = {"from": "villager", "to": "clerk", "items": [m["name"] for m in materials]}
     payloads: list[tuple[str, dict[str, Any]]] = [
         (
             "case.registered",
@@ -78,16 +89,15 @@ def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, ful
             "case.deliver",
             {
                 "case_id": case_id,
-                "handover": {"from": "villager", "to": "clerk", "items": [m["name"] for m in materials]},
-                "signature": _signature(n),
+                "handover": handover_in,
+                **_signature(n, "张三", handover_in),
             },
         ),
     ]
     if full:
         back = {"from": "clerk", "to": "villager", "items": [m["name"] for m in materials] + ["参保凭证"]}
-        payloads.append(
-            ("case.give_feedback", {"case_id": case_id, "rating": 5, "handover": back, "signature": _signature(n + 1)})
-        )
+        signed = _signature(n + 1, "张三", back)
+        payloads.append(("case.give_feedback", {"case_id": case_id, "rating": 5, "handover": back, **signed}))
         payloads.append(("case.archive", {"case_id": case_id}))
     events: list[Event] = []
     for offset, (kind, payload) in enumerate(payloads):

@@ -94,22 +94,35 @@ class SyncClient:
         headers: dict[str, str] | None = None,
         params: dict[str, Any] | None = None,
         allow_statuses: tuple[int, ...] = (),
+        idempotent: bool = True,
     ) -> requests.Response:
-        """One HTTP exchange; raise a SyncError for transport failures and non-2xx answers."""
+        """One HTTP exchange; raise a SyncError for transport failures and non-2xx answers.
+
+        An ``idempotent`` request (every sync call is: the server skips what it already has)
+        is tried once more when the connection breaks without an answer, which is what a
+        kept-alive connection closed by the server at the same moment looks like.
+        """
         all_headers = self._headers(auth) | (headers or {})
-        try:
-            response = self.http.request(
-                method,
-                self.base_url + API + path,
-                json=json_body,
-                data=data,
-                headers=all_headers,
-                params=params,
-                timeout=self.timeout,
-                verify=self.verify,
-            )
-        except requests.RequestException as exc:
-            raise transport_error(exc) from exc
+        attempts = 2 if idempotent else 1
+        for attempt in range(attempts):
+            try:
+                response = self.http.request(
+                    method,
+                    self.base_url + API + path,
+                    json=json_body,
+                    data=data,
+                    headers=all_headers,
+                    params=params,
+                    timeout=self.timeout,
+                    verify=self.verify,
+                )
+                break
+            except requests.ConnectionError as exc:
+                if attempt + 1 < attempts and not isinstance(exc, requests.Timeout | requests.exceptions.SSLError):
+                    continue
+                raise transport_error(exc) from exc
+            except requests.RequestException as exc:
+                raise transport_error(exc) from exc
         if response.status_code >= 400 and response.status_code not in allow_statuses:
             raise http_error(response)
         return response
@@ -136,7 +149,7 @@ class SyncClient:
         """Use a one-time code; returns (station_id, token) and keeps the token on this client."""
         body = {"code": code, "station_id": station_id, "station_code": station_code, "name": name}
         body["app_version"] = __version__
-        reply = self.parse(EnrollReply, self.request("POST", "/enroll", auth=False, json_body=body))
+        reply = self.parse(EnrollReply, self.request("POST", "/enroll", auth=False, json_body=body, idempotent=False))
         self.token = reply.token
         return Enrollment(reply.station_id, reply.token)
 
