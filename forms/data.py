@@ -38,7 +38,8 @@ class Party:
     phone: str = ""
 
 
-Point = tuple[float, float, float]  # (x, y, t): t in milliseconds, kept for the record, not drawn
+# (x, y, t) or (x, y, t, pressure) as the signature pad records them; only x and y are drawn.
+Point = Sequence[float]
 
 
 @dataclass(frozen=True)
