@@ -27,16 +27,19 @@ import requests
 
 from bench import figure
 from sync.client.client import SyncClient
+from sync.domain.custody import HandoverItem, handover_content
 from sync.domain.events import GENESIS_HASH, Event, new_event
-from sync.domain.signature import APPLICANT, Signature
+from sync.domain.feedback import feedback_content
+from sync.domain.signature import APPLICANT, CLERK, Signature
+from sync.domain.signing import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def _signature(seed: int, signer: str, content: dict[str, Any]) -> dict[str, Any]:
-    """A pad signature as the station records it: ``Signature.from_pad`` over a smooth pen trace
-    (3 strokes × 80 raw points at 100 Hz), its wire form and its binding to the signed content."""
+def _signed(seed: int, signer: str, role: str, content: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """A pad signature over ``content`` as the station records it: the reference and the ink
+    (``Signature.from_pad`` over a smooth pen trace of 3 strokes × 80 raw points at 100 Hz)."""
     strokes = []
     for s in range(3):
         x0 = 60 + 160 * s
@@ -46,58 +49,64 @@ def _signature(seed: int, signer: str, content: dict[str, Any]) -> dict[str, Any
                 for i in range(80)
             ]
         )
-    signature = Signature.from_pad(signer, APPLICANT, strokes)
-    return {"signature": signature.to_dict(), "binding": signature.sign_content(content)}
+    signature = Signature.from_pad(signer, role, strokes)
+    ref = {
+        "signer": signer,
+        "role": role,
+        "signature_sha256": signature.digest(),
+        "content_sha256": content_hash(content),
+    }
+    return ref, signature.to_dict()
+
+
+def _handover(case_id: str, seed: int, route: tuple[str, str], items: list[HandoverItem]) -> dict[str, Any]:
+    content = handover_content(case_id, route[0], route[1], items)
+    refs, ink = [], {}
+    for n, (signer, role) in enumerate((("张三", APPLICANT), ("李代办", CLERK))):
+        ref, data = _signed(seed + n, signer, role, content)
+        refs.append(ref)
+        ink[ref["signature_sha256"]] = data
+    return content | {"signatures": refs, "signature_data": ink}
 
 
 def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, full: bool = False) -> list[Event]:
-    """A case with materials and a signed handover; ``full`` adds the second handover, signed feedback
-    and archiving (only valid after the center completed the case, so not pushed alone)."""
+    """A station's events for one case: registered with 3 materials, a signed handover of the originals
+    (villager → clerk), accept, deliver. ``full`` adds the signed handover back (clerk → villager), the
+    signed feedback and archiving: valid only after the center completed the case, so not pushed alone."""
     case_id = str(uuid.uuid4())
     materials = [
         {"name": "身份证", "original": True, "copies": 1, "required": True, "present": True},
         {"name": "户口本", "original": True, "copies": 1, "required": True, "present": True},
         {"name": "一寸照片", "original": True, "copies": 2, "required": False, "present": True},
     ]
-    handover_in = {"from": "villager", "to": "clerk", "items": [m["name"] for m in materials]}
+    originals = [HandoverItem("身份证"), HandoverItem("户口本")]
+    registered = {
+        "case_id": case_id,
+        "case_no": f"CS01-20261123-{n:04d}",
+        "kind": "agency",
+        "case_type": "promised",
+        "applicant": {
+            "name": "张三",
+            "id_number": "11010519491231002X",
+            "phone": "13800138000",
+            "address": "一组",
+            "special_groups": [],
+        },
+        "item": {"code": "YL001", "name": "城乡居民养老保险参保登记", "department": "镇社保所", "promised_days": 5},
+        "materials": materials,
+    }
     payloads: list[tuple[str, dict[str, Any]]] = [
-        (
-            "case.registered",
-            {
-                "case_id": case_id,
-                "case_no": f"CS01-20261123-{n:04d}",
-                "kind": "agency",
-                "case_type": "promised",
-                "applicant": {
-                    "name": "张三",
-                    "id_number": "11010519491231002X",
-                    "phone": "13800138000",
-                    "address": "一组",
-                    "special_groups": [],
-                },
-                "item": {
-                    "code": "YL001",
-                    "name": "城乡居民养老保险参保登记",
-                    "department": "镇社保所",
-                    "promised_days": 5,
-                },
-                "materials": materials,
-            },
-        ),
+        ("case.registered", registered),
+        ("case.handover", _handover(case_id, n, ("villager", "clerk"), originals)),
         ("case.accept", {"case_id": case_id, "accepted_on": "2026-11-23", "due_on": "2026-11-30"}),
-        (
-            "case.deliver",
-            {
-                "case_id": case_id,
-                "handover": handover_in,
-                **_signature(n, "张三", handover_in),
-            },
-        ),
+        ("case.deliver", {"case_id": case_id}),
     ]
     if full:
-        back = {"from": "clerk", "to": "villager", "items": [m["name"] for m in materials] + ["参保凭证"]}
-        signed = _signature(n + 1, "张三", back)
-        payloads.append(("case.give_feedback", {"case_id": case_id, "rating": 5, "handover": back, **signed}))
+        payloads.append(("case.handover", _handover(case_id, n + 2, ("clerk", "villager"), originals)))
+        content = feedback_content(case_id, True, 5, {})
+        ref, ink = _signed(n + 4, "张三", APPLICANT, content)
+        feedback = {"case_id": case_id, "result_confirmed": True, "rating": 5, "comments": {}, "signature": ref}
+        payloads.append(("case.give_feedback", feedback | {"signature_data": {ref["signature_sha256"]: ink}}))
         payloads.append(("case.archive", {"case_id": case_id}))
     events: list[Event] = []
     for offset, (kind, payload) in enumerate(payloads):

@@ -116,3 +116,16 @@ def test_events_wait_for_their_blobs(station: Station) -> None:
     assert station.client.digest().count == 0
     station.client.upload_blob(data)
     assert station.client.push(station.chain.events).acked_seq == 3
+
+
+def test_an_attachment_event_waits_for_its_scan(station: Station) -> None:
+    scan = os.urandom(40_000)
+    sha = hashlib.sha256(scan).hexdigest()
+    case_id = station.chain.new_case()
+    station.chain.add("case.attach", {"case_id": case_id, "sha256": sha, "filename": "户口本扫描.jpg"})
+    with pytest.raises(Rejected) as caught:
+        station.client.push(station.chain.events)
+    assert caught.value.event_id == station.chain.events[-1].id
+    assert station.client.digest().count == 0
+    station.client.upload_blob(scan, chunk_size=16_384)
+    assert station.client.push(station.chain.events).acked_seq == 4

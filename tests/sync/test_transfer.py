@@ -90,7 +90,8 @@ def test_import_goes_through_the_push_path_and_twice_is_harmless(station: Statio
     blob = os.urandom(20_000)
     sha = hashlib.sha256(blob).hexdigest()
     case_id = station.chain.new_case(2)
-    station.chain.add("case.extend", {"case_id": case_id, "due_on": "2026-12-15", "blobs": [sha]})
+    extension = {"due_on": "2026-12-15", "consent": True, "reason": "部门系统升级", "requested_on": "2026-11-25"}
+    station.chain.add("case.extend", {"case_id": case_id, **extension, "blobs": [sha]})
     unsent = station.chain.events[3:]
     token = station.client.token or ""
     data = export_unsent(station_id=station.station_id, token=token, events=unsent, blobs={sha: blob})

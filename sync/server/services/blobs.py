@@ -5,7 +5,8 @@ a chunk that was already stored is a harmless resend; offset 0 restarts an
 incomplete upload. When the last byte arrives the whole content is hashed: a
 blob is ``complete`` only if it matches its address. Events that name blobs in
 ``payload["blobs"]`` (a list of SHA-256 hex strings) are accepted only after
-those blobs are complete (see ``require_blobs``).
+those blobs are complete (see ``require_blobs``), and so is the blob of a
+``case.attach`` event (``payload["sha256"]``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..core.models import BlobChunkRow, BlobRow
 from .errors import ServiceError
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+ATTACH_EVENT = "case.attach"
 
 
 def check_address(sha256: str) -> None:
@@ -109,8 +111,11 @@ def read_blob(session: Session, station_id: str, sha256: str) -> bytes:
 
 
 def referenced_blobs(events: Iterable[Event]) -> list[tuple[Event, str]]:
+    """Blobs an event needs: ``payload["sha256"]`` of a ``case.attach`` and any ``payload["blobs"]`` list."""
     refs: list[tuple[Event, str]] = []
     for event in events:
+        if event.type == ATTACH_EVENT and event.payload.get("sha256"):
+            refs.append((event, str(event.payload["sha256"])))
         names = event.payload.get("blobs") or []
         if isinstance(names, list):
             refs += [(event, str(name)) for name in names]
