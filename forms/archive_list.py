@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
@@ -64,7 +66,7 @@ def story(data: ArchiveList) -> list[Flowable]:
     if not data.rows:
         rows.append([L.para("本季度无移交案卷", L.SMALL_CENTER)] + [None] * (len(HEADERS) - 1))
     spans = [((0, 1), (-1, 1))] if not data.rows else []
-    extra = [("FONT", (0, 1), (-1, -1), fonts.SONG, L.SMALL.fontSize, L.SMALL.leading)]
+    extra: list[tuple[Any, ...]] = [("FONT", (0, 1), (-1, -1), fonts.SONG, L.SMALL.fontSize, L.SMALL.leading)]
     extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in CENTERED]
     out.append(L.grid(rows, widths, header_rows=1, repeat_header=True, padding=PADDING, spans=spans, extra=extra))
     out.append(L.gap(2))

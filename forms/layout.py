@@ -283,7 +283,8 @@ def material_rows(lines: Sequence[MaterialLine], *, with_pages: bool = False) ->
         row.append(para(line.note))
         rows.append(row)
     if not lines:
-        rows.append([para("—", CELL_CENTER), para("（无）"), None, None] + ([None] if with_pages else []) + [None])
+        empty: list[Cell] = [para("—", CELL_CENTER), para("（无）"), None, None, None]
+        rows.append(empty + ([None] if with_pages else []))
     return rows
 
 
@@ -314,12 +315,14 @@ class _NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, page_info: PageInfo, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._page_width = float(kwargs.get("pagesize", A4)[0])
         self._page_info = page_info
         self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        # ReportLab's own page reset (the documented NumberedCanvas recipe); not in the stubs.
+        self._startPage()  # type: ignore[attr-defined]
 
     def save(self) -> None:
         total = len(self._pages)
@@ -331,10 +334,10 @@ class _NumberedCanvas(Canvas):
 
     def _footer(self, total: int) -> None:
         info = self._page_info
-        width = self._pagesize[0]
+        width = self._page_width
         self.saveState()
         self.setFont(fonts.SONG, 8.5)
-        self.drawCentredString(width / 2, FOOTER_Y, f"第 {self._pageNumber} 页 共 {total} 页")
+        self.drawCentredString(width / 2, FOOTER_Y, f"第 {self.getPageNumber()} 页 共 {total} 页")
         self.drawString(LEFT_MARGIN, FOOTER_Y, f"{info.number_label}：{info.number}")
         self.drawRightString(width - RIGHT_MARGIN, FOOTER_Y, info.station_name)
         self.setLineWidth(0.4)

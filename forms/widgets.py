@@ -21,9 +21,10 @@ def qr_drawing(data: str, size: float) -> Drawing:
     """A vector QR code ``size`` points square (error correction M, quiet zone included)."""
     widget = QrCodeWidget(data, barLevel="M", barBorder=2)
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    # Otherwise the drawing's default state pulls in an unembedded Helvetica.
-    drawing.initialFontName = fonts.SONG
+    # initialFontName: otherwise the drawing's default state pulls in an unembedded Helvetica.
+    drawing = Drawing(
+        size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=fonts.SONG
+    )
     drawing.add(widget)
     return drawing
 

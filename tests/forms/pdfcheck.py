@@ -67,13 +67,24 @@ def fonts(pdf: bytes) -> Iterator[tuple[str, DictionaryObject]]:
         yield from walk(page.get("/Resources"))
 
 
-def font_is_embedded(font: DictionaryObject) -> bool:
+def _descriptor(font: DictionaryObject) -> Any:
     if font.get("/Subtype") == "/Type0":
-        font = _resolve(font["/DescendantFonts"][0])
-    descriptor = _resolve(font.get("/FontDescriptor"))
+        descendants: Any = _resolve(font["/DescendantFonts"])
+        font = _resolve(descendants[0])
+    return _resolve(font.get("/FontDescriptor"))
+
+
+def font_is_embedded(font: DictionaryObject) -> bool:
+    descriptor = _descriptor(font)
     if descriptor is None:
         return False
     return any(k in descriptor for k in ("/FontFile2", "/FontFile", "/FontFile3"))
+
+
+def has_font_file2(font: DictionaryObject) -> bool:
+    """A TrueType font program embedded (what ReportLab writes for TTF/TTC subsets)."""
+    descriptor = _descriptor(font)
+    return descriptor is not None and "/FontFile2" in descriptor
 
 
 @dataclass(frozen=True)

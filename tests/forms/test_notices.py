@@ -52,7 +52,12 @@ def test_refusal_record_long_facts_wrap() -> None:
 
 def _ticks(pdf: bytes) -> int:
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return sum(page.get_contents().get_data().count(b"1.3 w") for page in reader.pages)  # type: ignore[union-attr]
+    total = 0
+    for page in reader.pages:
+        contents = page.get_contents()
+        assert contents is not None
+        total += contents.get_data().count(b"1.3 w")
+    return total
 
 
 @pytest.mark.parametrize("rating", [*Rating, None])
