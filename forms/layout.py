@@ -90,11 +90,16 @@ class CellParagraph(Paragraph):
         para = getattr(self, "blPara", None)
         if para is None:
             return False
-        for line in para.lines:
+        style = self.style
+        room = avail - float(style.leftIndent) - float(style.rightIndent)
+        for n, line in enumerate(para.lines):
+            line_room = room - (float(style.firstLineIndent) if n == 0 else 0.0)
+            # Lines come as tuples (extraSpace, words), FragLines with extraSpace, or ABags with width.
+            extra = getattr(line, "extraSpace", None)
+            if extra is None and isinstance(line, tuple):
+                extra = line[0]
             used = getattr(line, "width", None)
-            if used is None and isinstance(line, tuple):
-                used = avail - line[0]
-            if used is not None and used > avail + 0.01:
+            if (extra is not None and extra < -0.01) or (used is not None and used > line_room + 0.01):
                 return True
         return False
 
@@ -102,6 +107,15 @@ class CellParagraph(Paragraph):
 def para(text: str, style: ParagraphStyle = CELL) -> Paragraph:
     """A paragraph of plain user text: markup escaped, line breaks kept."""
     return CellParagraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def clip(text: str, width: float, size: float, font: str = fonts.SONG) -> str:
+    """``text`` cut to ``width`` with an ellipsis (for one-line footers, never for form content)."""
+    if fonts.string_width(text, font, size) <= width:
+        return text
+    while text and fonts.string_width(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def fit(text: str, width: float, style: ParagraphStyle = SMALL) -> Paragraph | str:
@@ -337,9 +351,11 @@ class _NumberedCanvas(Canvas):
         width = self._page_width
         self.saveState()
         self.setFont(fonts.SONG, 8.5)
-        self.drawCentredString(width / 2, FOOTER_Y, f"第 {self.getPageNumber()} 页 共 {total} 页")
-        self.drawString(LEFT_MARGIN, FOOTER_Y, f"{info.number_label}：{info.number}")
-        self.drawRightString(width - RIGHT_MARGIN, FOOTER_Y, info.station_name)
+        page = f"第 {self.getPageNumber()} 页 共 {total} 页"
+        side = (width - LEFT_MARGIN - RIGHT_MARGIN - fonts.string_width(page, fonts.SONG, 8.5)) / 2 - 6
+        self.drawCentredString(width / 2, FOOTER_Y, page)
+        self.drawString(LEFT_MARGIN, FOOTER_Y, clip(f"{info.number_label}：{info.number}", side, 8.5))
+        self.drawRightString(width - RIGHT_MARGIN, FOOTER_Y, clip(info.station_name, side, 8.5))
         self.setLineWidth(0.4)
         self.line(LEFT_MARGIN, FOOTER_Y + 11, width - RIGHT_MARGIN, FOOTER_Y + 11)
         self.restoreState()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
 from forms import fonts
 from forms.data import Signature
@@ -72,7 +74,8 @@ def draw_signature(canv: Canvas, signature: Signature, x: float, y: float, width
 class SignatureLine(Flowable):
     """``委托人（签字）：________  日期：2026年11月20日`` with the captured signature on the line.
 
-    Falls back to two lines (signature, then date) when the width is too narrow for one.
+    When the width is too narrow the date goes to a second line; a label too long for the
+    line (a long name in it) wraps above the signature line.
     """
 
     def __init__(
@@ -95,36 +98,50 @@ class SignatureLine(Flowable):
         self.sign_width = sign_width
         self.sign_height = sign_height
         self.font_size = font_size
-        self._one_line = True
-        self._width = 0.0
-
-    def _widths(self) -> tuple[float, float]:
-        return (
-            max(self.label_width, fonts.string_width(self.label, fonts.SONG, self.font_size)),
-            fonts.string_width(self.date_text, fonts.SONG, self.font_size),
-        )
+        self._label_para: Paragraph | None = None
+        self._label_x = 0.0  # where the underline starts
+        self._sign_w = sign_width
+        self._date_inline = True
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        label_w, date_w = self._widths()
-        self._width = availWidth
-        self._one_line = label_w + self.sign_width + 8 + date_w <= availWidth
-        line = self.font_size * 1.5
-        self.height = self.sign_height + 4 + (0 if self._one_line else line)
+        size = self.font_size
+        label_w = max(self.label_width, fonts.string_width(self.label, fonts.SONG, size))
+        date_w = fonts.string_width(self.date_text, fonts.SONG, size)
+        line = size * 1.5
+        min_sign = 20 * mm
+        self._label_para = None
+        if label_w + min_sign <= availWidth:
+            self._label_x = label_w
+            self._sign_w = min(self.sign_width, availWidth - label_w)
+            label_h = 0.0
+        else:
+            style = ParagraphStyle("signature_label", fontName=fonts.SONG, fontSize=size, leading=line, wordWrap="CJK")
+            self._label_para = Paragraph(escape(self.label), style)
+            label_h = float(self._label_para.wrap(availWidth - size, availHeight)[1])
+            self._label_x = 0.0
+            self._sign_w = min(self.sign_width, availWidth)
+        self._date_inline = self._label_x + self._sign_w + 8 + date_w <= availWidth
+        self.width = availWidth
+        self.height = label_h + self.sign_height + 4 + (0 if self._date_inline else line)
         return availWidth, self.height
 
     def draw(self) -> None:
         canv = self.canv
-        label_w, _ = self._widths()
-        sign_w = min(self.sign_width, max(self._width - label_w, 20 * mm))
-        base = 3.0 if self._one_line else 3.0 + self.font_size * 1.5
-        canv.setFont(fonts.SONG, self.font_size)
-        canv.drawString(0, base, self.label)
+        size = self.font_size
+        base = 3.0 if self._date_inline else 3.0 + size * 1.5
+        canv.setFont(fonts.SONG, size)
+        if self._label_para is not None:
+            self._label_para.drawOn(canv, 0, base + self.sign_height + 1)
+        else:
+            canv.drawString(0, base, self.label)
+        x = self._label_x
         canv.setLineWidth(0.6)
-        canv.line(label_w, base - 2, label_w + sign_w, base - 2)
+        canv.line(x, base - 2, x + self._sign_w, base - 2)
         if self.signature is not None and not self.signature.is_empty:
-            draw_signature(canv, self.signature, label_w + 2, base - 1, sign_w - 4, self.sign_height)
-        if self._one_line:
-            canv.drawString(label_w + sign_w + 8, base, self.date_text)
+            draw_signature(canv, self.signature, x + 2, base - 1, self._sign_w - 4, self.sign_height)
+        canv.setFont(fonts.SONG, size)
+        if self._date_inline:
+            canv.drawString(x + self._sign_w + 8, base, self.date_text)
         else:
             canv.drawString(0, 3.0, self.date_text)
 
