@@ -132,5 +132,13 @@ class KeyringUnavailable(SyncError):
     """No OS keyring backend to keep the token in."""
 
 
+class WrongPassword(KeyringUnavailable):
+    """The password does not open the encrypted token file."""
+
+
+class WeakPassword(KeyringUnavailable):
+    pass
+
+
 class TransferFileError(SyncError):
     """A USB transfer file is damaged, forged or not for this station."""
