@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.store import event_log
+from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
 from desktop.store.models import CaseCounterRow, CaseRow
 from sync.domain.calendar import DeadlineResult, add_working_days, due_label
 from sync.domain.case_number import format_case_no
@@ -17,10 +18,10 @@ from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import Applicant, CaseKind, MaterialItem, missing_required
 from sync.domain.projection import CaseView, view_from_dict
-from sync.domain.validation import mask_id_number, mask_phone
+from sync.domain.validation import mask_id_number, mask_phone, normalize_id_number
 
 from .context import ServiceContext
-from .records import CaseDraft, CaseSummary, Changed
+from .records import CaseDraft, CaseFilter, CaseSummary, Changed
 from .station import require_station
 from .sync_state import sync_labels
 
@@ -124,29 +125,70 @@ def get_case(ctx: ServiceContext, case_id: str) -> CaseView:
 
 def list_cases(ctx: ServiceContext, text: str = "", state: str | None = None, limit: int = 500) -> list[CaseSummary]:
     """Cases for the list, newest first, filtered by name, 身份证, phone, number or matter."""
+    return search_cases(ctx, CaseFilter(text=text, state=state, limit=limit))
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _field_pattern(field: str, inner: str) -> str:
+    """A LIKE pattern on ``search_text`` that matches ``inner`` within one field only."""
+    i = SEARCH_FIELDS.index(field)
+    parts = ["%"] * len(SEARCH_FIELDS)
+    parts[i] = inner
+    return SEARCH_SEP.join(parts)
+
+
+def filter_patterns(f: CaseFilter) -> list[str]:
+    """LIKE patterns on ``cases.search_text`` for the filter's text fields (all must match)."""
+    patterns: list[str] = []
+    if f.text.strip():
+        patterns.append(f"%{_like_escape(f.text.strip().upper())}%")
+    for field, value in (("name", f.name), ("case_no", f.case_no), ("item", f.item)):
+        if value.strip():
+            patterns.append(_field_pattern(field, f"%{_like_escape(value.strip().upper())}%"))
+    phone = f.phone.strip().replace(" ", "")
+    if phone:
+        if not phone.replace("-", "").isdigit():
+            raise ValidationError("phone", "联系电话只能包含数字和短横线")
+        patterns.append(_field_pattern("phone", f"%{phone}%"))
+    number = normalize_id_number(f.id_number)
+    if number:
+        if not number.rstrip("X").isdigit() or "X" in number[:-1] or len(number) > 18:
+            raise ValidationError("id_number", "身份证号码只能包含数字和X（查询可只填后几位）")
+        # the full number matches exactly, a shorter one matches the last digits
+        patterns.append(_field_pattern("id_number", number if len(number) == 18 else f"%{number}"))
+    return patterns
+
+
+def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
+    """The case list with every filter of ``CaseFilter``; 身份证 masked in the result.
+
+    All text filters are LIKE patterns on one column (``search_text``), so the
+    query scans the covering index ``ix_cases_list`` newest first and stops at
+    ``limit`` matches.
+    """
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise ValidationError("date_from", "开始日期不能晚于结束日期")
+    limit = max(1, min(int(f.limit), 5000))
     query = select(CaseRow).order_by(CaseRow.registered_at.desc()).limit(limit)
-    text = text.strip()
-    if text:
-        like = f"%{text}%"
-        query = query.where(
-            or_(
-                CaseRow.applicant_name.like(like),
-                CaseRow.case_no.like(like),
-                CaseRow.item_name.like(like),
-                CaseRow.phone.like(like),
-                CaseRow.id_number.like(like.upper()),
-            )
-        )
-    if state:
-        query = query.where(CaseRow.state == state)
+    for pattern in filter_patterns(f):
+        query = query.where(CaseRow.search_text.like(pattern, escape="\\"))
+    if f.state:
+        query = query.where(CaseRow.state == f.state)
+    if f.date_from:
+        query = query.where(CaseRow.registered_at >= f.date_from.isoformat())
+    if f.date_to:
+        query = query.where(CaseRow.registered_at < (f.date_to + timedelta(days=1)).isoformat())
     with ctx.db.reading() as session:
         rows = session.scalars(query).all()
         labels = sync_labels(session, rows)
     today = ctx.today()
-    return [_summary(ctx, view_from_dict(row.data), today, labels[row.case_id]) for row in rows]
+    return [case_summary(ctx, view_from_dict(row.data), today, labels[row.case_id]) for row in rows]
 
 
-def _summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: str) -> CaseSummary:
+def case_summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: str) -> CaseSummary:
     running = view.state in CLOCK_RUNNING
     label = due_label(ctx.calendar, view.due_on, today) if (running and view.due_on) else ""
     return CaseSummary(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+
+from sync.domain.projection import CaseView
 
 
 @dataclass(frozen=True)
@@ -14,6 +18,8 @@ class StationInfo:
     village: str
     town: str
     clerk: str
+    #: Account name of the logged-in clerk ("" before accounts existed).
+    username: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,3 +74,166 @@ class Changed:
     case_ids: tuple[str, ...] = ()
     sync: bool = False
     message: str = ""
+
+
+@dataclass(frozen=True)
+class ClerkInfo:
+    """A local clerk account (never its password hash)."""
+
+    username: str
+    display_name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    """A signature captured by the UI for one piece of content.
+
+    ``signature_sha256`` is ``Signature.digest()`` (pad) or the scan's hash;
+    ``content_sha256`` is the hash the service showed for signing
+    (``SignedContent.content_sha256``). ``data`` (``Signature.to_dict()``), if
+    given, is kept in the event so the form can be reprinted with the ink.
+    """
+
+    signer: str
+    role: str
+    signature_sha256: str
+    content_sha256: str
+    data: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SignedContent:
+    """What is about to be signed and its hash, for the signature step."""
+
+    content: Mapping[str, Any]
+    content_sha256: str
+
+
+@dataclass(frozen=True)
+class HandoverItemDraft:
+    name: str
+    original: bool = True
+    copies: int = 1
+    pages: int = 0
+
+
+@dataclass(frozen=True)
+class HandoverDraft:
+    """A handover before signing: holders are villager / clerk / window / department."""
+
+    from_holder: str
+    to_holder: str
+    items: tuple[HandoverItemDraft, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HandoverInput:
+    draft: HandoverDraft
+    signatures: tuple[SignatureInput, ...]
+
+
+@dataclass(frozen=True)
+class CustodyLine:
+    """Where one original of a case is now."""
+
+    material: str
+    holder: str
+    holder_label: str
+    settled: bool
+
+
+@dataclass(frozen=True)
+class FeedbackDraft:
+    """The 服务意见反馈表 before signing; comments keyed attitude / efficiency / one_time_notice."""
+
+    result_confirmed: bool
+    rating: int
+    comments: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FeedbackInput:
+    draft: FeedbackDraft
+    signature: SignatureInput
+
+
+@dataclass(frozen=True)
+class ReturnInput:
+    """退回 with the 否定报备 data (applicant, phone and matter come from the case)."""
+
+    reasons: tuple[str, ...]
+    legal_basis: str
+    leader_opinion: str
+    basic_facts: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    sha256: str
+    filename: str
+    size: int
+    mime: str
+    note: str
+    added_at: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a case's history: who did what when, as a Chinese sentence."""
+
+    at: str
+    actor: str
+    action: str
+    sentence: str
+    from_center: bool
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Case list filters; empty fields do not filter. Dates are registration dates, inclusive."""
+
+    text: str = ""
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    case_no: str = ""
+    item: str = ""
+    state: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """The clerk's day: each list is newest-due first."""
+
+    due_today: tuple[CaseSummary, ...]
+    due_soon: tuple[CaseSummary, ...]
+    overdue: tuple[CaseSummary, ...]
+    awaiting_materials: tuple[CaseSummary, ...]
+    to_hand_back: tuple[CaseSummary, ...]
+    bad_ratings_open: tuple[CaseSummary, ...]
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything the case page shows. ``view.applicant`` holds the full 身份证 number: show it only on demand."""
+
+    summary: CaseSummary
+    view: CaseView
+    custody: tuple[CustodyLine, ...]
+    history: tuple[HistoryEntry, ...]
+    attachments: tuple[AttachmentInfo, ...]
+    actions: tuple[ActionInfo, ...]
+    rating_label: str
+    missing: tuple[str, ...]

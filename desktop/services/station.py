@@ -9,6 +9,7 @@ from sync.domain.case_number import validate_station_code
 from sync.domain.errors import DomainError
 from sync.domain.validation import validate_name
 
+from .accounts_store import new_account
 from .context import ServiceContext
 from .records import StationInfo
 
@@ -26,8 +27,25 @@ def require_station(ctx: ServiceContext) -> StationInfo:
     return station
 
 
-def setup_station(ctx: ServiceContext, *, code: str, name: str, village: str, town: str, clerk: str) -> StationInfo:
-    """First run: record the station and its first clerk. Refused if already set up."""
+def setup_station(
+    ctx: ServiceContext,
+    *,
+    code: str,
+    name: str,
+    village: str,
+    town: str,
+    clerk: str,
+    username: str = "",
+    password: str | None = None,
+) -> StationInfo:
+    """First run: record the station and its first clerk. Refused if already set up.
+
+    With ``password`` the first clerk also gets a local account (``username``,
+    default ``admin``) in the same transaction; the clerk is then logged in.
+    """
+    account = None
+    if password is not None:
+        account = new_account(username or "admin", clerk, password)
     info = StationInfo(
         station_id=str(uuid.uuid4()),
         code=validate_station_code(code),
@@ -35,11 +53,14 @@ def setup_station(ctx: ServiceContext, *, code: str, name: str, village: str, to
         village=validate_name(village, field="village", label="村（居）名称"),
         town=validate_name(town, field="town", label="所属镇（街道）"),
         clerk=validate_name(clerk, field="clerk", label="代办员姓名"),
+        username=account.username if account else "",
     )
     with ctx.db.transaction() as session:
         if settings.get(session, settings.STATION):
             raise DomainError("代办站已经设置过，不能重复设置")
         settings.put(session, settings.STATION, info.__dict__)
+        if account is not None:
+            session.add(account)
     return info
 
 
@@ -48,7 +69,7 @@ def switch_clerk(ctx: ServiceContext, clerk: str) -> StationInfo:
     with ctx.db.transaction() as session:
         data = dict(settings.get(session, settings.STATION) or {})
         if not data:
-                raise DomainError("代办站尚未设置，请先完成首次设置")
+            raise DomainError("代办站尚未设置，请先完成首次设置")
         data["clerk"] = validate_name(clerk, field="clerk", label="代办员姓名")
         settings.put(session, settings.STATION, data)
     return StationInfo(**data)

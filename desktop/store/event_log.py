@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from sync.domain.events import GENESIS_HASH, STATION, Event, new_event, verify_chain
 from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
 
-from .models import CaseRow, EventRow
+from .models import CaseRow, CenterEventRow, EventRow
 
 
-def to_event(row: EventRow) -> Event:
+def to_event(row: EventRow | CenterEventRow) -> Event:
     return Event(
         id=row.id,
         station_id=row.station_id,
@@ -79,15 +79,33 @@ def _store_case(session: Session, view: CaseView, seq: int) -> None:
     row.due_on = view.due_on.isoformat() if view.due_on else None
     row.last_seq = seq
     row.data = view_to_dict(view)
+    row.search_text = search_text(view)
+    row.bad_rating_open = view.rating_bad and not view.rating_followed_up
 
 
-def project(session: Session, event: Event) -> CaseView | None:
-    """Fold one event into the projection; raise DomainError if it does not fit."""
+#: Separates the fields of ``cases.search_text`` (cannot be typed, so a pattern can address one field).
+SEARCH_SEP = "\x1f"
+#: Order of the fields in ``cases.search_text``.
+SEARCH_FIELDS = ("name", "case_no", "phone", "id_number", "item")
+
+
+def search_text(view: CaseView) -> str:
+    """The one string the case list filter matches (upper-case, so 'x' finds an ID ending in 'X')."""
+    a = view.applicant
+    return SEARCH_SEP.join((a.name, view.case_no, a.phone, a.id_number, view.item_name)).upper()
+
+
+def project(session: Session, event: Event, seq: int | None = None) -> CaseView | None:
+    """Fold one event into the projection; raise DomainError if it does not fit.
+
+    ``seq`` is the station sequence to record as the case's last (defaults to
+    the event's own; a center event passes the station's head instead).
+    """
     case_id = event.payload.get("case_id")
     if not case_id:
         return None
     view = apply_event(load_case(session, str(case_id)), event)
-    _store_case(session, view, event.seq)
+    _store_case(session, view, event.seq if seq is None else seq)
     return view
 
 
@@ -138,17 +156,37 @@ def verify(session: Session) -> str:
     return verify_chain(iter_events(session))
 
 
+def iter_history(session: Session) -> Iterator[tuple[int, Event]]:
+    """The station's events and the applied center events, in the order they were applied.
+
+    Yields (station seq at that point, event). A center event applied when the
+    station's head was *k* comes after station event *k* and before *k + 1*.
+    """
+    center_rows = session.scalars(
+        select(CenterEventRow).where(CenterEventRow.conflict.is_(None)).order_by(CenterEventRow.seq)
+    ).all()
+    center = sorted(center_rows, key=lambda r: (r.applied_after_seq, r.seq))
+    i = 0
+    for event in iter_events(session):
+        while i < len(center) and center[i].applied_after_seq < event.seq:
+            yield center[i].applied_after_seq, to_event(center[i])
+            i += 1
+        yield event.seq, event
+    for row in center[i:]:
+        yield row.applied_after_seq, to_event(row)
+
+
 def rebuild_projection(session: Session) -> int:
-    """Drop the projection and replay the whole log; return the number of cases."""
+    """Drop the projection and replay the whole log (with center events); return the number of cases."""
     session.execute(delete(CaseRow))
     session.flush()
     cases: dict[str, CaseView] = {}
     last_seq: dict[str, int] = {}
-    for event in iter_events(session):
+    for seq, event in iter_history(session):
         case_id = event.payload.get("case_id")
         if case_id:
             cases[str(case_id)] = apply_event(cases.get(str(case_id)), event)
-            last_seq[str(case_id)] = event.seq
+            last_seq[str(case_id)] = seq
     for case_id, view in cases.items():
         _store_case(session, view, last_seq[case_id])
     session.flush()

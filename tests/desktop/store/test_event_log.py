@@ -22,9 +22,10 @@ def test_migration_from_empty_creates_every_table(tmp_path: Path) -> None:
     db = Database(tmp_path)
     assert current_revision(db.engine) is None
     db.migrate()
-    assert current_revision(db.engine) == "0001"
+    assert current_revision(db.engine) == "0002"
     tables = set(inspect(db.engine).get_table_names())
     assert {"events", "cases", "settings", "case_counters", "sync_state", "sync_rejections"} <= tables
+    assert {"clerks", "center_events"} <= tables
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL

@@ -1,0 +1,104 @@
+"""Local clerk accounts: create, log in, switch user, deactivate.
+
+The logged-in clerk is kept with the station identity, so every event the
+services append carries that clerk as its actor. A wrong password and an
+unknown user get the same message (and cost the same time).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from desktop.store import settings
+from desktop.store.models import ClerkRow
+from sync.domain.errors import DomainError, ValidationError
+
+from .accounts_store import new_account, validate_username
+from .context import ServiceContext
+from .passwords import DUMMY_HASH, hash_password, validate_password, verify_password
+from .records import ClerkInfo
+
+LOGIN_FAILED = "登录名或密码不正确"
+
+
+def _info(row: ClerkRow) -> ClerkInfo:
+    return ClerkInfo(username=row.username, display_name=row.display_name, active=row.active)
+
+
+def has_accounts(ctx: ServiceContext) -> bool:
+    with ctx.db.reading() as session:
+        return bool(session.scalar(select(func.count()).select_from(ClerkRow)))
+
+
+def list_clerks(ctx: ServiceContext) -> list[ClerkInfo]:
+    with ctx.db.reading() as session:
+        return [_info(r) for r in session.scalars(select(ClerkRow).order_by(ClerkRow.username))]
+
+
+def create_clerk(ctx: ServiceContext, username: str, display_name: str, password: str) -> ClerkInfo:
+    row = new_account(username, display_name, password)
+    with ctx.db.transaction() as session:
+        if session.get(ClerkRow, row.username) is not None:
+            raise ValidationError("username", f"登录名“{row.username}”已被使用")
+        session.add(row)
+    return _info(row)
+
+
+def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
+    """Check the password and make this clerk the actor of every later event (also: switch user)."""
+    try:
+        name = validate_username(username)
+    except ValidationError:
+        name = ""
+    with ctx.db.transaction() as session:
+        row = session.get(ClerkRow, name) if name else None
+        ok = verify_password(password, row.password_hash if row else DUMMY_HASH)
+        if row is None or not ok:
+            raise DomainError(LOGIN_FAILED)
+        if not row.active:
+            raise DomainError("该账号已停用，请联系站内其他代办员或镇中心")
+        station = dict(settings.get(session, settings.STATION) or {})
+        if not station:
+            raise DomainError("代办站尚未设置，请先完成首次设置")
+        station["clerk"] = row.display_name
+        station["username"] = row.username
+        settings.put(session, settings.STATION, station)
+        return _info(row)
+
+
+switch_user = login
+
+
+def current_clerk(ctx: ServiceContext) -> ClerkInfo | None:
+    with ctx.db.reading() as session:
+        station = settings.get(session, settings.STATION) or {}
+        row = session.get(ClerkRow, station.get("username", "")) if station.get("username") else None
+        return _info(row) if row else None
+
+
+def set_active(ctx: ServiceContext, username: str, active: bool) -> ClerkInfo:
+    """Deactivate or reactivate an account; the last active account and the current one stay active."""
+    with ctx.db.transaction() as session:
+        row = session.get(ClerkRow, username)
+        if row is None:
+            raise DomainError("没有这个代办员账号")
+        if not active:
+            station = settings.get(session, settings.STATION) or {}
+            if station.get("username") == username:
+                raise DomainError("不能停用当前登录的账号")
+            others = session.scalar(
+                select(func.count()).select_from(ClerkRow).where(ClerkRow.active, ClerkRow.username != username)
+            )
+            if not others:
+                raise DomainError("至少需要保留一个可用的代办员账号")
+        row.active = active
+        return _info(row)
+
+
+def change_password(ctx: ServiceContext, username: str, old_password: str, new_password: str) -> None:
+    validate_password(new_password, field="new_password")
+    with ctx.db.transaction() as session:
+        row = session.get(ClerkRow, username)
+        if row is None or not verify_password(old_password, row.password_hash):
+            raise ValidationError("old_password", "原密码不正确")
+        row.password_hash = hash_password(new_password)

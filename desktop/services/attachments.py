@@ -1,0 +1,127 @@
+"""Photos and scans of a case's materials: stored content-addressed, recorded by an event.
+
+The file's bytes go to ``<data dir>/blobs/ab/cdef…`` (named by SHA-256)
+before the ``case.attach`` event is committed; the event names the blob in
+``payload["blobs"]`` so sync uploads it first. A blob left behind by a failed
+save is harmless: it is only ever reached through an event.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
+
+from desktop.store import blob_store
+from desktop.store.models import EventRow
+from sync.domain.errors import DomainError, ValidationError
+
+from .case_ops import case_op
+from .context import ServiceContext
+from .records import AttachmentInfo, Changed
+
+MAX_BYTES = 30 * 1024 * 1024
+ALLOWED_MIME = {"image/jpeg", "image/png", "image/tiff", "image/bmp", "image/webp", "application/pdf"}
+_PIL_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff", "BMP": "image/bmp", "WEBP": "image/webp"}
+THUMB_PX = 160
+
+
+def _sniff_mime(data: bytes, filename: str) -> str:
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            mime = _PIL_MIME.get(image.format or "")
+    except (UnidentifiedImageError, OSError):
+        mime = None
+    if mime:
+        return mime
+    guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    raise ValidationError("file", f"不支持的附件类型（{guessed}），请选择照片、扫描图片或PDF文件")
+
+
+def add_attachment(ctx: ServiceContext, case_id: str, path: Path, note: str = "") -> Changed:
+    """Attach a photo or scan from a file (JPEG, PNG, TIFF, BMP, WebP or PDF, at most 30 MB)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ValidationError("file", "附件不能超过30MB")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError("file", f"找不到文件“{path.name}”") from None
+    except OSError as exc:
+        raise ValidationError("file", f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
+    return add_attachment_bytes(ctx, case_id, data, path.name, note)
+
+
+def add_attachment_bytes(ctx: ServiceContext, case_id: str, data: bytes, filename: str, note: str = "") -> Changed:
+    """Attach bytes captured from a camera or a document scanner."""
+    if not data:
+        raise ValidationError("file", "附件是空文件，请重新选择")
+    if len(data) > MAX_BYTES:
+        raise ValidationError("file", "附件不能超过30MB")
+    name = Path(filename).name.strip() or "附件"
+    if len(name) > 200:
+        raise ValidationError("file", "附件文件名过长")
+    if len(note) > 200:
+        raise ValidationError("note", "附件说明不能超过200个字")
+    mime = _sniff_mime(data, name)
+    with case_op(ctx, case_id, "attach") as op:
+        sha256 = blob_store.put(ctx.db.data_dir, data)
+        op.append(
+            "case.attach",
+            {
+                "sha256": sha256,
+                "filename": name,
+                "size": len(data),
+                "mime": mime,
+                "note": note.strip(),
+                "blobs": [sha256],
+            },
+        )
+        case_no = op.view.case_no
+    return Changed(case_ids=(case_id,), sync=True, message=f"已为办件 {case_no} 添加附件“{name}”")
+
+
+def list_attachments(ctx: ServiceContext, case_id: str) -> list[AttachmentInfo]:
+    with ctx.db.reading() as session:
+        rows = session.scalars(
+            select(EventRow).where(EventRow.case_id == case_id, EventRow.type == "case.attach").order_by(EventRow.seq)
+        ).all()
+    return [
+        AttachmentInfo(
+            sha256=r.payload["sha256"],
+            filename=r.payload["filename"],
+            size=int(r.payload["size"]),
+            mime=r.payload["mime"],
+            note=r.payload.get("note", ""),
+            added_at=r.occurred_at,
+            actor=r.actor,
+        )
+        for r in rows
+    ]
+
+
+def read_attachment(ctx: ServiceContext, sha256: str) -> bytes:
+    try:
+        return blob_store.get(ctx.db.data_dir, sha256)
+    except (OSError, ValueError):
+        raise DomainError("附件文件不存在或已损坏，请重新添加") from None
+
+
+def thumbnail(ctx: ServiceContext, sha256: str, max_px: int = THUMB_PX) -> bytes | None:
+    """A PNG thumbnail (at most ``max_px`` on the long side), or None for a PDF."""
+    data = read_attachment(ctx, sha256)
+    if data.startswith(b"%PDF-"):
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((max_px, max_px))
+            out = io.BytesIO()
+            image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").save(out, format="PNG")
+    except (UnidentifiedImageError, OSError):
+        raise DomainError("附件图片已损坏，无法生成缩略图") from None
+    return out.getvalue()

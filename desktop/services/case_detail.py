@@ -1,0 +1,54 @@
+"""The case page: the case, where its originals are, its history, attachments and next actions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from desktop.store import center_log, event_log
+from desktop.store.models import EventRow
+from sync.domain.case_rules import allowed_actions
+from sync.domain.errors import DomainError
+from sync.domain.events import STATION, Event
+from sync.domain.ratings import RATING_LABELS
+
+from .attachments import list_attachments
+from .cases import case_summary
+from .context import ServiceContext
+from .handovers import custody_lines
+from .history import history_entry
+from .records import ActionInfo, CaseDetail, HistoryEntry
+from .sync_state import sync_labels
+
+
+def case_events(ctx: ServiceContext, case_id: str) -> list[Event]:
+    """The case's own and center events, in the order they were applied."""
+    with ctx.db.reading() as session:
+        rows = session.scalars(select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)).all()
+        center = center_log.case_events(session, case_id)
+    merged = [((r.seq, 0, 0), event_log.to_event(r)) for r in rows]
+    merged += [((after, 1, e.seq), e) for after, e in center]
+    return [e for _, e in sorted(merged, key=lambda pair: pair[0])]
+
+
+def case_history(ctx: ServiceContext, case_id: str) -> list[HistoryEntry]:
+    return [history_entry(e) for e in case_events(ctx, case_id)]
+
+
+def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:
+    with ctx.db.reading() as session:
+        row = session.get(event_log.CaseRow, case_id)
+        if row is None:
+            raise DomainError("找不到该办件")
+        view = event_log.view_from_dict(row.data)
+        label = sync_labels(session, [row])[case_id]
+    summary = case_summary(ctx, view, ctx.today(), label)
+    return CaseDetail(
+        summary=summary,
+        view=view,
+        custody=tuple(custody_lines(view)),
+        history=tuple(case_history(ctx, case_id)),
+        attachments=tuple(list_attachments(ctx, case_id)),
+        actions=tuple(ActionInfo(a.name, a.label) for a in allowed_actions(view.state, view.kind, STATION)),
+        rating_label=RATING_LABELS.get(view.rating, "") if view.rating else "",
+        missing=view.missing,
+    )

@@ -1,0 +1,99 @@
+"""One transaction around a case: load it, append events as the current clerk."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop.store import event_log
+from sync.domain.case_rules import ACTIONS, CaseState, check_transition
+from sync.domain.errors import DomainError, ValidationError
+from sync.domain.events import STATION, Event, canonical_json
+from sync.domain.projection import CaseView
+
+from .context import ServiceContext
+from .records import SignatureInput, StationInfo
+from .station import require_station
+
+
+@dataclass
+class CaseOp:
+    """The open transaction of one use case on one case."""
+
+    session: Session
+    station: StationInfo
+    view: CaseView
+
+    def append(self, type: str, payload: Mapping[str, Any]) -> Event:
+        event = event_log.append(
+            self.session,
+            station_id=self.station.station_id,
+            type=type,
+            payload={"case_id": self.view.case_id, **payload},
+            actor=self.station.clerk,
+        )
+        loaded = event_log.load_case(self.session, self.view.case_id)
+        assert loaded is not None
+        self.view = loaded
+        return event
+
+    def check(self, action: str) -> CaseState:
+        """Refuse early, with the state machine's message, before building a payload."""
+        return check_transition(action, self.view.state, self.view.kind, STATION, self.view.suspended_from)
+
+
+@contextmanager
+def case_op(ctx: ServiceContext, case_id: str, action: str | None = None) -> Iterator[CaseOp]:
+    """Open one transaction on ``case_id`` (and check ``action`` is allowed now)."""
+    station = require_station(ctx)
+    with ctx.db.transaction() as session:
+        view = event_log.load_case(session, case_id)
+        if view is None:
+            raise DomainError("找不到该办件")
+        op = CaseOp(session, station, view)
+        if action is not None:
+            op.check(action)
+        yield op
+
+
+def require_text(value: str, field: str, label: str, limit: int = 500) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(field, f"请填写{label}")
+    if len(text) > limit:
+        raise ValidationError(field, f"{label}不能超过{limit}个字")
+    return text
+
+
+def action_label(action: str) -> str:
+    spec = ACTIONS.get(action)
+    return spec.label if spec else action
+
+
+def signature_payload(signatures: tuple[SignatureInput, ...] | list[SignatureInput]) -> dict[str, Any]:
+    """Signature references (+ the ink, when given) for an event payload; checks the ink's hash."""
+    refs: list[dict[str, str]] = []
+    data: dict[str, Any] = {}
+    for sig in signatures:
+        refs.append(
+            {
+                "signer": sig.signer,
+                "role": sig.role,
+                "signature_sha256": sig.signature_sha256,
+                "content_sha256": sig.content_sha256,
+            }
+        )
+        if sig.data is not None:
+            digest = hashlib.sha256(canonical_json(dict(sig.data)).encode("utf-8")).hexdigest()
+            if digest != sig.signature_sha256:
+                raise ValidationError("signatures", f"{sig.signer}的签名数据与其校验值不符，请重新签名")
+            data[sig.signature_sha256] = dict(sig.data)
+    payload: dict[str, Any] = {"signatures": refs}
+    if data:
+        payload["signature_data"] = data
+    return payload

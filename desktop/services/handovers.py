@@ -1,0 +1,72 @@
+"""材料交接: signed handovers of a case's materials and where each original is now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.domain.custody import (
+    SETTLED,
+    VILLAGER,
+    HandoverItem,
+    handover_content,
+    holder_label,
+    originals_out,
+)
+from sync.domain.projection import CaseView
+from sync.domain.signing import content_hash
+
+from .case_ops import CaseOp, case_op, signature_payload
+from .cases import get_case
+from .context import ServiceContext
+from .records import Changed, CustodyLine, HandoverDraft, HandoverInput, SignedContent
+
+
+def _items(draft: HandoverDraft) -> list[HandoverItem]:
+    return [HandoverItem.from_dict(i.__dict__) for i in draft.items]
+
+
+def prepare_handover(ctx: ServiceContext, case_id: str, draft: HandoverDraft) -> SignedContent:
+    """The content both parties sign (validated), and its hash for the signatures."""
+    items = _items(draft)
+    content = handover_content(case_id, draft.from_holder, draft.to_holder, items, draft.note.strip())
+    return SignedContent(content=content, content_sha256=content_hash(content))
+
+
+def handover_payload(case_id: str, handover: HandoverInput) -> dict[str, Any]:
+    draft = handover.draft
+    content = handover_content(case_id, draft.from_holder, draft.to_holder, _items(draft), draft.note.strip())
+    return {**content, **signature_payload(handover.signatures)}
+
+
+def append_handover(op: CaseOp, handover: HandoverInput) -> None:
+    """Record a handover inside an open case transaction (used by deliver, feedback, return …)."""
+    op.append("case.handover", handover_payload(op.view.case_id, handover))
+
+
+def record_handover(ctx: ServiceContext, case_id: str, handover: HandoverInput) -> Changed:
+    """One signed handover (villager ↔ clerk ↔ town window, or to the department)."""
+    with case_op(ctx, case_id, "handover") as op:
+        append_handover(op, handover)
+        case_no = op.view.case_no
+    return Changed(case_ids=(case_id,), sync=True, message=f"已记录办件 {case_no} 的材料交接")
+
+
+def custody_lines(view: CaseView) -> list[CustodyLine]:
+    """Every original of the case (checklist and handed over) and who holds it now."""
+    holders = dict(view.custody)
+    names = [m.name for m in view.materials if m.original]
+    names += [n for n in holders if n not in names]
+    lines = []
+    for name in names:
+        holder = holders.get(name, VILLAGER)
+        lines.append(CustodyLine(name, holder, holder_label(holder), holder in SETTLED))
+    return lines
+
+
+def custody(ctx: ServiceContext, case_id: str) -> list[CustodyLine]:
+    """Where is each original of this case now?"""
+    return custody_lines(get_case(ctx, case_id))
+
+
+def originals_not_returned(ctx: ServiceContext, case_id: str) -> list[str]:
+    return originals_out(get_case(ctx, case_id).custody)

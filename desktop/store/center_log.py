@@ -1,0 +1,97 @@
+"""Events of the town center's chain for this station, stored apart from the station's own log.
+
+The center keeps one chain per station (``sync.server.services.center_events``):
+seq 1, 2, 3, … linked by ``prev_hash`` from ``GENESIS_HASH``. Those events are
+not part of the station's hash chain (the station never re-sends them), so they
+live in ``center_events``. ``record`` stores one in the caller's transaction
+and folds it into the case projection with the same ``apply_event``; an event
+that does not fit its case (say the villager withdrew meanwhile) is stored with
+its ``conflict`` reason and shown to a person, never dropped, and the chain
+still moves on. ``event_log.iter_history`` replays both logs in the order they
+were applied, so ``rebuild_projection`` gives the same cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.domain.errors import ChainBroken, DomainError
+from sync.domain.events import CENTER, GENESIS_HASH, Event, utc_now
+
+from . import event_log
+from .models import CenterEventRow
+
+
+@dataclass(frozen=True)
+class Recorded:
+    event: Event
+    duplicate: bool = False
+    conflict: str | None = None
+
+
+def head(session: Session) -> tuple[int, str]:
+    """(last center seq, its hash), or (0, GENESIS_HASH)."""
+    row = session.execute(
+        select(CenterEventRow.seq, CenterEventRow.hash).order_by(CenterEventRow.seq.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def record(session: Session, event: Event) -> Recorded:
+    """Store and apply one center event; idempotent by id, refuses a broken chain."""
+    if event.origin != CENTER:
+        raise DomainError("只能接收镇中心的记录")
+    known = session.scalar(select(CenterEventRow).where(CenterEventRow.id == event.id))
+    if known is not None:
+        if known.hash != event.hash or known.seq != event.seq:
+            raise DomainError(f"镇中心第{event.seq}号记录与本站已收到的同一记录内容不同，需要人工核对")
+        return Recorded(event, duplicate=True, conflict=known.conflict)
+    last_seq, last_hash = head(session)
+    if event.seq != last_seq + 1:
+        raise ChainBroken(f"镇中心记录不连续：应为第{last_seq + 1}号，实际为第{event.seq}号")
+    if event.prev_hash != last_hash or event.compute_hash() != event.hash:
+        raise ChainBroken(f"镇中心第{event.seq}号记录校验失败，可能被篡改")
+    station_seq, _ = event_log.head(session)
+    conflict: str | None = None
+    try:
+        with session.begin_nested():
+            event_log.project(session, event, seq=station_seq)
+    except DomainError as exc:
+        conflict = exc.message
+    session.add(
+        CenterEventRow(
+            seq=event.seq,
+            id=event.id,
+            station_id=event.station_id,
+            type=event.type,
+            case_id=str(event.payload["case_id"]) if event.payload.get("case_id") else None,
+            payload=dict(event.payload),
+            actor=event.actor,
+            occurred_at=event.occurred_at,
+            prev_hash=event.prev_hash,
+            hash=event.hash,
+            origin=event.origin,
+            applied_after_seq=station_seq,
+            applied_at=utc_now(),
+            conflict=conflict,
+        )
+    )
+    session.flush()
+    return Recorded(event, conflict=conflict)
+
+
+def conflicts(session: Session) -> list[CenterEventRow]:
+    return list(session.scalars(select(CenterEventRow).where(CenterEventRow.conflict.is_not(None))))
+
+
+def case_events(session: Session, case_id: str) -> list[tuple[int, Event]]:
+    """(applied after station seq, event) of the applied center events of one case."""
+    rows = session.scalars(
+        select(CenterEventRow)
+        .where(CenterEventRow.case_id == case_id, CenterEventRow.conflict.is_(None))
+        .order_by(CenterEventRow.seq)
+    )
+    return [(r.applied_after_seq, event_log.to_event(r)) for r in rows]
