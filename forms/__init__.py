@@ -1,0 +1,23 @@
+"""The printed forms: plain data in (``forms.data``), PDF bytes out; ReportLab only, no Qt, no DB.
+
+One module per form, each with ``render(record) -> bytes``:
+
+=====================  ==================================  =========================
+module                 form                                record
+=====================  ==================================  =========================
+``entrustment``        《代办服务委托书》                    ``Entrustment``
+``handover``           材料交接单 / 材料签收单 (4 directions)  ``Handover``
+``one_time_notice``    《一次性告知书》 / 《补正材料通知书》    ``OneTimeNotice``
+``acceptance``         《承诺件受理通知》（受理回执）          ``AcceptanceNotice``
+``extension``          《延期办理告知书》 (two copies)         ``ExtensionNotice``
+``return_notice``      《退回件通知书》                      ``ReturnNotice``
+``refusal_record``     《否定报备登记表》                    ``RefusalRecord``
+``feedback``           《服务意见反馈表》                    ``Feedback``
+``ledger``             代办台账 (+ ``to_xlsx``)              ``Ledger``
+``archive_list``       档案移交清单 (+ ``to_xlsx``)          ``ArchiveList``
+=====================  ==================================  =========================
+
+``layout`` and ``widgets`` hold what the forms share; ``fonts`` registers the embedded CJK
+fonts from ``resources/fonts``; ``demo`` has fixed demo records (``python -m forms demo OUTDIR``).
+Rendering is thread-safe (builds are serialised) and deterministic: same record, same bytes.
+"""

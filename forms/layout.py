@@ -8,6 +8,7 @@ margin, draws the footer (编号, 第 N 页 共 M 页) on every page and returns
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -399,8 +400,13 @@ def build_pdf(story: list[Flowable], *, title: str, info: PageInfo, landscape_pa
     def canvasmaker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
         return _NumberedCanvas(*args, page_info=info, **kwargs)
 
-    doc.build(story, canvasmaker=canvasmaker)
+    # ReportLab keeps per-document subset state inside the shared TTFont objects: one build at a time.
+    with _build_lock:
+        doc.build(story, canvasmaker=canvasmaker)
     return buffer.getvalue()
+
+
+_build_lock = threading.Lock()
 
 
 def case_url(base: str, case_no: str) -> str:

@@ -89,3 +89,26 @@ def test_qr_code_holds_the_case_url(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_markup_characters_in_user_text_are_printed_literally() -> None:
     data = dataclasses.replace(demo.entrustment(), scope="代为提交 <申请表> & 领取结果 <b>不加粗</b>")
     assert pdfcheck.squash("代为提交 <申请表> & 领取结果 <b>不加粗</b>") in pdfcheck.text(entrustment.render(data))
+
+
+def test_pad_strokes_with_pressure_and_single_points() -> None:
+    # The signature pad records (x, y, t, pressure) in box units; a tap is a one-point stroke.
+    pad = Signature(
+        strokes=(((0.1, 0.5, 0, 0.4), (0.3, 0.2, 16, 0.6), (0.6, 0.7, 32, 0.5)), ((0.8, 0.4, 300, 0.5),)),
+        width=1.0,
+        height=0.35,
+    )
+    data = dataclasses.replace(demo.entrustment(), principal_signature=pad, agent_signature=Signature())
+    pdf = entrustment.render(data)
+    assert pdfcheck.page_count(pdf) == 1
+    assert b"/Subtype /Image" not in pdf
+
+
+def test_concurrent_renders_are_identical() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = demo.entrustment()
+    expected = entrustment.render(data)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: entrustment.render(data), range(8)))
+    assert all(r == expected for r in results)
