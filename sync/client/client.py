@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from sync import __version__
 from sync.domain.errors import ChainBroken
-from sync.domain.events import GENESIS_HASH, Event, verify_chain
+from sync.domain.events import GENESIS_HASH, Event, chain_digest, verify_chain
 from sync.protocol.models import (
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
@@ -205,8 +205,29 @@ class SyncClient:
                 return
             after_seq = listing.next_after_seq
 
-    def digest(self) -> DigestReply:
-        return self.parse(DigestReply, self.request("GET", "/sync/digest"))
+    def digest(self, upto: int | None = None) -> DigestReply:
+        """Count and hash of the station's events held by the center (those with seq <= ``upto``)."""
+        params = {"upto": upto} if upto is not None else None
+        return self.parse(DigestReply, self.request("GET", "/sync/digest", params=params))
+
+    def first_difference(self, local: Sequence[Event]) -> int | None:
+        """The first seq where the center's log differs from ``local`` (events 1..n in order), or None.
+
+        Bisects with prefix digests (about log2(n) requests), so a mismatch after a sync can be
+        repaired from that point instead of by overwriting anything.
+        """
+        remote = self.digest()
+        if (remote.count, remote.hash) == chain_digest(local):
+            return None
+        lo, hi = 0, min(len(local), remote.last_seq)  # prefixes up to lo agree; find the first bad one
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            theirs = self.digest(upto=mid)
+            if (theirs.count, theirs.hash) == chain_digest(local[:mid]):
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
 
     def pull(self, after: int = 0, limit: int = 500) -> PullReply:
         """Center events for this station after the cursor ``after`` (the center's per-station seq)."""

@@ -233,3 +233,18 @@ def test_oversize_batches_are_refused(station: Station) -> None:
     assert response.status_code == 413
     assert row_counts(station.server.database_url, station.station_id)["events"] == 0
     assert station.client.push_all(chain.events, batch_size=400).acked_seq == len(chain.events)
+
+
+def test_prefix_digests_find_the_first_difference(station: Station) -> None:
+    for n in range(1, 6):
+        station.chain.new_case(n)
+    events = station.chain.events
+    station.client.push(events)
+    assert station.client.first_difference(events) is None
+    assert station.client.digest(upto=4).count == 4
+    assert (station.client.digest(upto=4).count, station.client.digest(upto=4).hash) == chain_digest(events[:4])
+    local = list(events)
+    local[8] = resealed(local[8], actor="本地改动")  # the station's copy differs from seq 9 on
+    assert station.client.first_difference(local) == 9
+    assert station.client.first_difference(events[:10]) == 11  # the center holds more than the station
+    assert station.client.first_difference([*events, *Chain(station.station_id).events]) is None

@@ -44,13 +44,21 @@ def list_events(session: Session, station_id: str, after_seq: int, limit: int) -
     )
 
 
-def digest(session: Session, station_id: str) -> DigestReply:
-    """Same value as ``sync.domain.events.chain_digest`` over the station's events in order."""
-    hashes = session.scalars(select(EventRow.hash).where(EventRow.station_id == station_id).order_by(EventRow.seq))
+def digest(session: Session, station_id: str, upto: int | None = None) -> DigestReply:
+    """Same value as ``sync.domain.events.chain_digest`` over the station's events in order.
+
+    With ``upto``, only events with seq <= upto count: comparing prefixes lets a station find
+    the first event where its log and the center's differ (bisection), for a guided repair.
+    """
+    query = select(EventRow.hash).where(EventRow.station_id == station_id)
+    last = select(func.max(EventRow.seq)).where(EventRow.station_id == station_id)
+    if upto is not None:
+        query = query.where(EventRow.seq <= upto)
+        last = last.where(EventRow.seq <= upto)
     sha = hashlib.sha256()
     count = 0
-    for value in hashes:
+    for value in session.scalars(query.order_by(EventRow.seq)):
         sha.update(value.encode("ascii"))
         count += 1
-    last_seq = session.scalar(select(func.max(EventRow.seq)).where(EventRow.station_id == station_id))
+    last_seq = session.scalar(last)
     return DigestReply(station_id=station_id, count=count, hash=sha.hexdigest(), last_seq=last_seq or 0)

@@ -73,10 +73,12 @@ def events(
 
 
 @router.get("/digest", response_model=DigestReply, responses=_REFUSALS)
-def station_digest(station: CurrentStation, session: SessionDep) -> DigestReply:
-    """Count and chain digest of the station's stored events (``chain_digest``)."""
+def station_digest(
+    station: CurrentStation, session: SessionDep, upto: Annotated[int | None, Query(ge=0)] = None
+) -> DigestReply:
+    """Count and chain digest of the station's stored events (``chain_digest``), optionally up to seq ``upto``."""
     with session.begin():
-        return digest(session, station.id)
+        return digest(session, station.id, upto)
 
 
 @router.get("/pull", response_model=PullReply, responses=_REFUSALS)
