@@ -84,13 +84,13 @@ def story(data: Entrustment) -> list[Flowable]:
     out.append(L.gap(3))
     out.append(L.para(DECLARATION, L.BODY_INDENT))
     out.append(L.gap(4))
-    seal_w = 40 * mm
+    seal_w = 38 * mm
     signatures = L.signature_lines(
         [
             ("委托人（签字或按指印）", data.principal_signature, L.fmt_date(data.signed_on)),
             ("受托人（代办员签字）", data.agent_signature, L.fmt_date(data.signed_on)),
         ],
-        sign_width=36 * mm,
+        sign_width=33 * mm,
     )
     signatures += [L.gap(5), L.para(f"代办站（盖章）：{data.station.name}", L.BODY)]
     out.append(L.plain_table([[signatures, SealArea("代办站盖章处", 34 * mm)]], [width - seal_w, seal_w], "MIDDLE"))

@@ -38,8 +38,8 @@ QR_SIZE = 21 * mm
 PORTRAIT_WIDTH = A4[0] - LEFT_MARGIN - RIGHT_MARGIN
 LANDSCAPE_WIDTH = A4[1] - LEFT_MARGIN - RIGHT_MARGIN
 
-BLANK_DATE = "______年____月____日"
-BLANK_DATETIME = "______年____月____日____时____分"
+BLANK_DATE = "_____年___月___日"
+BLANK_DATETIME = "_____年___月___日___时___分"
 
 fonts.register()
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+from typing import Any
+
 import pytest
 
+from forms import layout
+from forms.data import Signature
 from tests.forms import pdfcheck
 from tests.forms.cases import CASES, FormCase
 
@@ -50,3 +56,23 @@ def test_case_number_on_every_page(case: tuple[FormCase, bytes]) -> None:
         pytest.skip("list forms carry a list number, checked in their own tests")
     for page in pdfcheck.page_texts(pdf):
         assert number in pdfcheck.squash(page)
+
+
+def _blank(record: Any) -> Any:
+    """The record as printed before signing: every optional date, time and signature left empty."""
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if f.default is None and isinstance(value, date | Signature):
+            changes[f.name] = None
+    return dataclasses.replace(record, **changes)
+
+
+def test_blank_form_for_hand_signing_keeps_its_pages(case: tuple[FormCase, bytes]) -> None:
+    form, pdf = case
+    blank = form.render(_blank(form.record()))
+    assert pdfcheck.page_count(blank) == pdfcheck.page_count(pdf)
+    assert pdfcheck.words_outside_body(blank) == []
+    record = form.record()
+    if any(f.default is None and isinstance(getattr(record, f.name), date) for f in dataclasses.fields(record)):
+        assert pdfcheck.squash(layout.BLANK_DATE)[:5] in pdfcheck.text(blank)
