@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -162,6 +162,16 @@ def filter_patterns(f: CaseFilter) -> list[str]:
     return patterns
 
 
+def _utc_start(day: date) -> str:
+    """The instant the local day begins, as the UTC ISO text ``registered_at`` is stored in."""
+    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def local_date(iso: str) -> date:
+    """The station's local calendar day of a stored UTC timestamp."""
+    return datetime.fromisoformat(iso).astimezone().date()
+
+
 def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
     """The case list with every filter of ``CaseFilter``; 身份证 masked in the result.
 
@@ -178,9 +188,9 @@ def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
     if f.state:
         query = query.where(CaseRow.state == f.state)
     if f.date_from:
-        query = query.where(CaseRow.registered_at >= f.date_from.isoformat())
+        query = query.where(CaseRow.registered_at >= _utc_start(f.date_from))
     if f.date_to:
-        query = query.where(CaseRow.registered_at < (f.date_to + timedelta(days=1)).isoformat())
+        query = query.where(CaseRow.registered_at < _utc_start(f.date_to + timedelta(days=1)))
     with ctx.db.reading() as session:
         rows = session.scalars(query).all()
         labels = sync_labels(session, rows)
@@ -202,7 +212,7 @@ def case_summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: s
         case_type_label=view.case_type.label,
         state=view.state.value,
         state_label=CaseState(view.state).label,
-        registered_on=date.fromisoformat(view.registered_at[:10]),
+        registered_on=local_date(view.registered_at),
         due_on=view.due_on,
         due_label=label,
         overdue=bool(running and view.due_on and view.due_on < today),

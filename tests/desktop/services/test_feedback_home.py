@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from desktop.services import workflow
+from desktop.services.cases import get_case
+from desktop.services.context import ServiceContext
+from desktop.services.feedback import give_feedback, prepare_feedback
+from desktop.services.home import home
+from desktop.services.records import FeedbackDraft, FeedbackInput
+from desktop.store import event_log
+from sync.domain.calendar import add_working_days
+from sync.domain.errors import DomainError, ValidationError
+
+from .workflow_helpers import center, feedback, registered, sign
+
+
+def _completed(ctx: ServiceContext, **changes: object) -> str:
+    case_id = registered(ctx, **changes)
+    workflow.deliver(ctx, case_id)
+    center(ctx, "case.center_accept", {"case_id": case_id})
+    center(ctx, "case.center_complete", {"case_id": case_id, "result": "办结"})
+    return case_id
+
+
+def _count(ctx: ServiceContext) -> int:
+    with ctx.db.reading() as session:
+        return event_log.count_events(session)
+
+
+def test_bad_rating_is_flagged_and_listed_until_the_center_follows_up(ctx: ServiceContext) -> None:
+    case_id = _completed(ctx)
+    changed = give_feedback(ctx, case_id, feedback(ctx, case_id, 2, attitude="态度冷淡", efficiency="跑了两趟"))
+    assert "差评" in changed.message
+    view = get_case(ctx, case_id)
+    assert view.rating == 2 and view.rating_bad
+    assert [s.case_id for s in home(ctx).bad_ratings_open] == [case_id]
+    center(ctx, "case.center_close_rating", {"case_id": case_id, "note": "已回访，立行立改"})
+    assert home(ctx).bad_ratings_open == ()
+
+
+def test_good_rating_is_not_a_bad_one(ctx: ServiceContext) -> None:
+    case_id = _completed(ctx)
+    give_feedback(ctx, case_id, feedback(ctx, case_id, 3))
+    assert not get_case(ctx, case_id).rating_bad and home(ctx).bad_ratings_open == ()
+
+
+@pytest.mark.parametrize(
+    ("draft", "field"),
+    [
+        (FeedbackDraft(True, 0), "rating"),
+        (FeedbackDraft(True, 6), "rating"),
+        (FeedbackDraft(False, 5), "result_confirmed"),
+        (FeedbackDraft(True, 5, {"attitude": "很" * 501}), "attitude"),
+        (FeedbackDraft(True, 5, {"weather": "晴"}), "comments"),
+    ],
+)
+def test_bad_feedback_input_is_refused(ctx: ServiceContext, draft: FeedbackDraft, field: str) -> None:
+    case_id = _completed(ctx)
+    before = _count(ctx)
+    with pytest.raises(ValidationError) as err:
+        give_feedback(ctx, case_id, FeedbackInput(draft, sign("王秀英", "委托人", "0" * 64)))
+    assert err.value.field == field
+    assert _count(ctx) == before
+
+
+def test_feedback_signed_over_other_content_is_refused(ctx: ServiceContext) -> None:
+    case_id = _completed(ctx)
+    signed = prepare_feedback(ctx, case_id, FeedbackDraft(True, 1))
+    tampered = FeedbackInput(FeedbackDraft(True, 5), sign("王秀英", "委托人", signed.content_sha256))
+    with pytest.raises(ValidationError, match="重新签名"):
+        give_feedback(ctx, case_id, tampered)
+
+
+def test_feedback_only_when_the_result_is_back(ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    with pytest.raises(DomainError, match="不能进行“结果交付并评价”"):
+        give_feedback(ctx, case_id, feedback(ctx, case_id, 5))
+
+
+def test_home_page_lists_the_day(ctx: ServiceContext) -> None:
+    due_today = registered(ctx)  # accepted on 11-23
+    waiting = registered(ctx, applicant_name="赵四", missing=["居民身份证"])
+    to_hand_back = _completed(ctx, applicant_name="钱五")
+    due = get_case(ctx, due_today).due_on
+    assert due is not None
+    ctx.today = lambda: due
+    view = home(ctx)
+    assert due_today in [s.case_id for s in view.due_today]
+    assert waiting in [s.case_id for s in view.awaiting_materials]
+    assert [s.case_id for s in view.to_hand_back] == [to_hand_back]
+    ctx.today = lambda: add_working_days(ctx.calendar, due, 1).day
+    view = home(ctx)
+    assert due_today in [s.case_id for s in view.overdue] and view.overdue[0].overdue
+    ctx.today = lambda: date(2026, 11, 23)
+    soon = home(ctx).due_soon
+    assert (due_today in [s.case_id for s in soon]) == (
+        add_working_days(ctx.calendar, date(2026, 11, 23), 3).day >= due
+    )
+
+
+def test_supplement_with_nothing_ticked_is_refused(ctx: ServiceContext) -> None:
+    case_id = registered(ctx, missing=["居民身份证"])
+    with pytest.raises(ValidationError, match="请勾选") as err:
+        workflow.supplement_received(ctx, case_id, [" "])
+    assert err.value.field == "received"
+    assert replace(get_case(ctx, case_id)).state.label == "待补正"
