@@ -25,6 +25,8 @@ class CuttingProxy:
     seed: int = 1
     cut_rate: float = 0.6
     max_offset: int = 3000
+    #: Range of cuts towards the client, when replies are much smaller than requests (None: ``max_offset``).
+    max_offset_down: int | None = None
     enabled: bool = True
     cuts: int = 0
     connections: int = 0
@@ -54,9 +56,11 @@ class CuttingProxy:
             self.connections += 1
             if not self.enabled:
                 return None, None
+            upstream = self._rng.random() < 0.5
+            limit = self.max_offset if upstream or self.max_offset_down is None else self.max_offset_down
             near = self._rng.random() < self.cut_rate
-            offset = self._rng.randint(0, self.max_offset) if near else self._rng.randint(0, 3 * self.max_offset)
-            return (offset, None) if self._rng.random() < 0.5 else (None, offset)
+            offset = self._rng.randint(0, limit) if near else self._rng.randint(0, 3 * limit)
+            return (offset, None) if upstream else (None, offset)
 
     def _accept(self) -> None:
         while not self._stopped:

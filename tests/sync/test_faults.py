@@ -137,3 +137,26 @@ def test_server_killed_mid_batch_loses_nothing(own_server: ServerHandle) -> None
         if sim.sync_once():
             break
     _assert_exactly_once(sim, own_server)
+
+
+def test_blob_upload_resumes_through_a_cutting_link(station: Station) -> None:
+    import hashlib
+    import os
+
+    data = os.urandom(300_000)
+    proxy = CuttingProxy(station.server.port, seed=3, cut_rate=0.7, max_offset=40_000, max_offset_down=600)
+    client = SyncClient(proxy.url, token=station.client.token, timeout=(2, 5))
+    attempts = 0
+    try:
+        while True:
+            attempts += 1
+            assert attempts < 200, "the upload should finish"
+            try:
+                status = client.upload_blob(data, chunk_size=32 * 1024)
+            except SyncError:
+                continue
+            break
+    finally:
+        proxy.stop()
+    assert status.complete and proxy.cuts > 3, (attempts, proxy.cuts)
+    assert station.client.fetch_blob(hashlib.sha256(data).hexdigest()) == data
