@@ -20,4 +20,6 @@ module                 form                                record
 ``layout`` and ``widgets`` hold what the forms share; ``fonts`` registers the embedded CJK
 fonts from ``resources/fonts``; ``demo`` has fixed demo records (``python -m forms demo OUTDIR``).
 Rendering is thread-safe (builds are serialised) and deterministic: same record, same bytes.
+Input that cannot be printed (a damaged signature image) raises ``forms.errors.FormDataError``
+whose ``message`` is Chinese text for the clerk.
 """

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from forms import fonts
 from forms.data import Signature
+from forms.errors import FormDataError
 
 
 def qr_drawing(data: str, size: float) -> Drawing:
@@ -31,11 +32,22 @@ def qr_drawing(data: str, size: float) -> Drawing:
     return drawing
 
 
+def signature_image(png: bytes) -> ImageReader:
+    """The PNG of a scanned or photographed signature, or a clear error if it is damaged."""
+    try:
+        image = ImageReader(io.BytesIO(png))
+        image.getSize()
+    except (OSError, ValueError) as exc:
+        raise FormDataError("签名图片已损坏，无法打印。请重新签名或重新拍摄后再打印。") from exc
+    return image
+
+
 def draw_signature(canv: Canvas, signature: Signature, x: float, y: float, width: float, height: float) -> None:
     """Fit ``signature`` into the box (x, y, width, height), keeping its proportions."""
     if signature.png:
-        image = ImageReader(io.BytesIO(signature.png))
-        canv.drawImage(image, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto")
+        canv.drawImage(
+            signature_image(signature.png), x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto"
+        )
         return
     points = [p for stroke in signature.strokes for p in stroke]
     if not points:

@@ -112,3 +112,12 @@ def test_concurrent_renders_are_identical() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: entrustment.render(data), range(8)))
     assert all(r == expected for r in results)
+
+
+def test_damaged_signature_image_raises_a_clear_error() -> None:
+    from forms.errors import FormDataError
+
+    data = dataclasses.replace(demo.entrustment(), principal_signature=Signature(png=b"not a png"))
+    with pytest.raises(FormDataError) as info:
+        entrustment.render(data)
+    assert "签名图片已损坏" in info.value.message
