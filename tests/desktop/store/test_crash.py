@@ -1,0 +1,81 @@
+"""kill -9 of a process writing cases: no committed case lost, no half case, the chain verifies."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop.services.context import ServiceContext
+from desktop.store import event_log
+from desktop.store.models import CaseRow, EventRow
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _run_and_kill(data_dir: Path, cases_before_kill: int) -> list[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.desktop.store.crash_writer", str(data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdout is not None
+    committed: list[str] = []
+    try:
+        while len(committed) < cases_before_kill:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            committed.append(line.strip())
+        time.sleep(random.uniform(0, 0.02))  # land somewhere inside the next transaction
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    return committed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("round_", range(3))
+def test_kill_minus_nine_while_saving_loses_no_committed_case(tmp_path: Path, round_: int) -> None:
+    data_dir = tmp_path / "data"
+    committed = _run_and_kill(data_dir, 10 + 7 * round_)
+    committed += _run_and_kill(data_dir, 5)  # a second life after the first crash, then killed again
+    assert len(committed) >= 15
+    ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
+    try:
+        with ctx.db.reading() as session:
+            event_log.verify(session)
+            types: dict[str, list[str]] = {}
+            for row in session.scalars(select(EventRow).order_by(EventRow.seq)):
+                types.setdefault(str(row.case_id), []).append(row.type)
+            stored = set(session.scalars(select(CaseRow.case_id)))
+        assert set(committed) <= stored, "a committed case was lost"
+        for case_id in stored:
+            assert types[case_id][0] == "case.registered"
+            assert types[case_id][1] in ("case.accept", "case.request_correction"), "half a case"
+            assert len(types[case_id]) == 2
+        assert set(types) == stored
+        before = {c.case_id: c for c in _all_cases(ctx)}
+        with ctx.db.transaction() as session:
+            assert event_log.rebuild_projection(session) == len(stored)
+        assert {c.case_id: c for c in _all_cases(ctx)} == before
+    finally:
+        ctx.close()
+
+
+def _all_cases(ctx: ServiceContext) -> list:  # type: ignore[type-arg]
+    with ctx.db.reading() as session:
+        return [event_log.view_from_dict(r.data) for r in session.scalars(select(CaseRow))]
