@@ -17,7 +17,9 @@ module                 form                                record
 ``archive_list``       档案移交清单 (+ ``to_xlsx``)          ``ArchiveList``
 =====================  ==================================  =========================
 
-``layout`` and ``widgets`` hold what the forms share; ``fonts`` registers the embedded CJK
+``layout`` (tables, header, signature blocks), ``text`` (styles, wrapping, dates), ``page`` (A4,
+margins, footer, build) and ``widgets`` (QR, signature lines, check boxes) hold what the forms
+share; ``fonts`` registers the embedded CJK
 fonts from ``resources/fonts``; ``demo`` has fixed demo records (``python -m forms demo OUTDIR``).
 Rendering is thread-safe (builds are serialised) and deterministic: same record, same bytes.
 Input that cannot be printed (a damaged signature image) raises ``forms.errors.FormDataError``
