@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
+from .main import SKIP_MIGRATE_ENV
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
 from .services.transfer import export_center_file, import_station_file
@@ -27,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--log-level", default="info")
+    parser.add_argument("--workers", type=int, default=1, help="服务进程数（多核服务器可设为CPU核数）")
     sub = parser.add_subparsers(dest="command")
     code = sub.add_parser("enroll-code", help="为代办站签发一次性登记码")
     code.add_argument("--station-code", required=True)
@@ -48,12 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     if args.command is None:
-        import uvicorn
-
-        from .main import create_app
-
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
-        return 0
+        return serve(settings, args.host, args.port, args.workers, args.log_level)
     engine = make_engine(settings.database_url)
     try:
         upgrade_head(engine)
@@ -82,6 +80,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         engine.dispose()
+    return 0
+
+
+def serve(settings: Settings, host: str, port: int, workers: int, log_level: str) -> int:
+    """Migrate once, then run uvicorn (each worker process builds the app from the environment)."""
+    import uvicorn
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade_head(engine)
+    finally:
+        engine.dispose()
+    if workers <= 1:
+        from .main import create_app
+
+        uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level=log_level)
+    else:
+        os.environ[SKIP_MIGRATE_ENV] = "1"
+        target = "sync.server.main:create_app"
+        uvicorn.run(target, factory=True, host=host, port=port, workers=workers, log_level=log_level)
     return 0
 
 

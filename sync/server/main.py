@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,10 +18,14 @@ from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
 
 API_PREFIX = "/api/v1"
+#: Set by ``python -m sync.server --workers N``, which migrates once before starting the workers.
+SKIP_MIGRATE_ENV = "DAIBANTONG_SKIP_MIGRATE"
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
+    if migrate is None:
+        migrate = os.environ.get(SKIP_MIGRATE_ENV) != "1"
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +51,7 @@ class ServerHandle:
     process: subprocess.Popen[bytes]
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
         """Graceful stop (SIGTERM, then SIGKILL after 10 s)."""
@@ -71,7 +72,7 @@ class ServerHandle:
     def restart(self, timeout: float = 30.0) -> None:
         """Start again on the same port and database (after stop() or kill())."""
         self.stop()
-        fresh = start_server(self.database_url, port=self.port, env=self.env, timeout=timeout)
+        fresh = start_server(self.database_url, port=self.port, env=self.env, timeout=timeout, args=self.args)
         self.process, self.log_path = fresh.process, fresh.log_path
 
     def log(self) -> str:
@@ -79,7 +80,12 @@ class ServerHandle:
 
 
 def start_server(
-    database_url: str, *, port: int | None = None, env: dict[str, str] | None = None, timeout: float = 30.0
+    database_url: str,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+    args: Sequence[str] = (),
 ) -> ServerHandle:
     """Run ``python -m sync.server --port P`` with ``DATABASE_URL`` and wait until /api/v1/health answers."""
     port = port or free_port()
@@ -87,14 +93,25 @@ def start_server(
     full_env = os.environ | extra | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     log_fd, log_name = tempfile.mkstemp(prefix="town_center_", suffix=".log")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sync.server", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "sync.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            *args,
+        ],
         env=full_env,
         cwd=ROOT,
         stdout=log_fd,
         stderr=subprocess.STDOUT,
     )
     os.close(log_fd)
-    handle = ServerHandle(f"http://127.0.0.1:{port}", database_url, port, process, Path(log_name), extra)
+    handle = ServerHandle(f"http://127.0.0.1:{port}", database_url, port, process, Path(log_name), extra, list(args))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
