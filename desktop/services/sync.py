@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
-from desktop.store import event_log, settings
+from desktop.store import center_log, event_log, settings
 from desktop.store.models import SyncRejectionRow
 from sync.client import credentials
 from sync.client.batching import split_batches
@@ -21,6 +21,7 @@ from sync.client.client import SyncClient
 from sync.client.errors import Rejected, SequenceGap, SyncError
 from sync.domain.errors import DomainError
 from sync.domain.events import utc_now
+from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
 
 from .context import ServiceContext
@@ -122,15 +123,45 @@ def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | 
                 progress(min(confirmed, total), max(total, confirmed))
 
 
+def _pull_center(ctx: ServiceContext, client: SyncClient) -> tuple[list[str], int, int]:
+    """Fetch the center's events after our cursor and apply them all in one transaction.
+
+    Returns (changed case ids, events applied, conflicts kept for a person).
+    """
+    with ctx.db.reading() as session:
+        after, after_hash = center_log.head(session)
+    events = client.pull_events(after, after_hash)
+    if not events:
+        return [], 0, 0
+    case_ids: list[str] = []
+    conflicts = 0
+    reference_changed = False
+    with ctx.db.transaction() as session:
+        for event in events:
+            recorded = center_log.record(session, event)
+            conflicts += recorded.conflict is not None and not recorded.duplicate
+            if event.payload.get("case_id"):
+                case_ids.append(str(event.payload["case_id"]))
+            document = None if recorded.duplicate else published_document(event.type, event.payload)
+            if document is not None:
+                settings.put(session, document[0], document[1])
+                reference_changed = True
+    if reference_changed:
+        ctx.reload_reference_data()
+    return case_ids, len(events), conflicts
+
+
 def sync_now(ctx: ServiceContext, client: SyncClient | None = None, progress: Progress | None = None) -> Changed:
-    """Push every unacknowledged event in bounded batches; record the outcome.
+    """Push every unacknowledged event in bounded batches, then pull the center's decisions.
 
     A refused event is recorded in ``sync_rejections`` (shown on its case as
     被拒绝) and stops the push, so it is neither dropped nor retried forever.
+    A center decision that no longer fits its case is kept as a conflict.
     """
     client = client or make_client(ctx)
     try:
         pushed = _push_pending(ctx, client, progress)
+        case_ids, pulled, conflicts = _pull_center(ctx, client)
     except Rejected as exc:
         _record_rejection(ctx, exc)
         _record(ctx, error=exc.message)
@@ -139,7 +170,10 @@ def sync_now(ctx: ServiceContext, client: SyncClient | None = None, progress: Pr
         _record(ctx, error=exc.message)
         raise
     _record(ctx, error=None)
-    return Changed(sync=True, message=f"同步完成，上传 {pushed} 条记录")
+    message = f"同步完成，上传 {pushed} 条、接收镇中心 {pulled} 条记录"
+    if conflicts:
+        message += f"；其中 {conflicts} 条与本站记录冲突，请在“冲突记录”中处理"
+    return Changed(case_ids=tuple(dict.fromkeys(case_ids)), sync=True, message=message)
 
 
 def _record_rejection(ctx: ServiceContext, exc: Rejected) -> None:
