@@ -27,6 +27,7 @@ from .connect_dialog import ConnectDialog
 from .errors import show_error
 from .facade import StationFacade
 from .new_case_dialog import NewCaseDialog
+from .print_preview import PrintPreviewDialog
 from .sync_worker import SyncWorker
 from .tasks import run_task
 
@@ -35,6 +36,7 @@ class MainWindow(QMainWindow):
     def __init__(self, facade: StationFacade) -> None:
         super().__init__()
         self.facade = facade
+        self.preview: PrintPreviewDialog | None = None
         station = facade.station
         self.setWindowTitle(f"代办通 — {station.name}（{station.code}）")
         self.resize(1200, 720)
@@ -146,10 +148,8 @@ class MainWindow(QMainWindow):
         )
 
     def _preview(self, pdf: bytes, title: str) -> None:
-        from .print_preview import PrintPreviewDialog
-
-        dialog = PrintPreviewDialog(pdf, title, self)
-        dialog.open()
+        self.preview = PrintPreviewDialog(pdf, title, self)
+        self.preview.open()
 
     def connect_center(self) -> ConnectDialog:
         dialog = ConnectDialog(self.facade.connect_center, self)

@@ -106,3 +106,21 @@ def test_search_filters_the_list(qtbot: QtBot, window: MainWindow, ctx: ServiceC
     type_text(qtbot, window.search_edit, "赵四")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
     assert window.model.row_at(0).applicant_name == "赵四"
+
+
+def test_print_entrustment_opens_the_preview_of_the_selected_case(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    from desktop.services.cases import register_case
+
+    from ..conftest import complete_draft
+
+    register_case(ctx, complete_draft(ctx))
+    window.refresh()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    window.table.selectRow(0)
+    window.print_action.trigger()
+    qtbot.waitUntil(lambda: window.preview is not None and window.preview.page_count == 1, timeout=10000)
+    assert window.preview is not None
+    assert window.model.row_at(0).case_no in window.preview.windowTitle()
+    assert window.preview.pdf_bytes.startswith(b"%PDF")
