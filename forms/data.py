@@ -47,7 +47,10 @@ class Signature:
     """A captured signature: vector strokes (preferred, sharp in print) or a PNG image.
 
     Stroke coordinates are in a box ``width`` x ``height`` with y growing downwards, as a
-    signature pad widget records them (pixels, or 0..1 with width = height = 1).
+    signature pad widget records them (pixels, or 0..1 with width = height = 1). A
+    ``sync.domain.signature.Signature`` prints as ``Signature(strokes=s.strokes,
+    width=BOX_WIDTH, height=BOX_HEIGHT)``: its 4th value per point, pressure, weights the pen.
+    ``png`` may hold any image ReportLab reads (PNG or JPEG of a paper signature).
     """
 
     strokes: Sequence[Sequence[Point]] = ()

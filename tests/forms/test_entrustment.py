@@ -121,3 +121,19 @@ def test_damaged_signature_image_raises_a_clear_error() -> None:
     with pytest.raises(FormDataError) as info:
         entrustment.render(data)
     assert "签名图片已损坏" in info.value.message
+
+
+def test_a_pad_signature_of_the_shared_core_prints() -> None:
+    # How desktop.services hands a captured signature to a form: strokes and box as they are.
+    from sync.domain import signature as core
+
+    raw = demo.signature(1)
+    captured = core.Signature.from_pad(
+        "王秀英",
+        "委托人",
+        [[(x * 1.5, y * 1.5, t, 0.3 + 0.4 * (i % 3) / 2) for i, (x, y, t) in enumerate(s)] for s in raw.strokes],
+    )
+    printable = Signature(strokes=captured.strokes, width=core.BOX_WIDTH, height=core.BOX_HEIGHT)
+    pdf = entrustment.render(dataclasses.replace(demo.entrustment(), principal_signature=printable))
+    assert pdfcheck.page_count(pdf) == 1
+    assert b"/Subtype /Image" not in pdf
