@@ -9,18 +9,18 @@ center's word, in its own transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from desktop.store import center_log, event_log, settings
+from desktop.store import blob_store, center_log, event_log, settings
 from desktop.store.models import SyncRejectionRow
 from sync.client import credentials
 from sync.client.batching import split_batches
 from sync.client.client import SyncClient
 from sync.client.errors import Rejected, SequenceGap, SyncError
 from sync.domain.errors import DomainError
-from sync.domain.events import utc_now
+from sync.domain.events import Event, utc_now
 from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
 
@@ -108,6 +108,7 @@ def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | 
         if not pending:
             return confirmed
         for batch in split_batches(pending, BATCH_EVENTS, MAX_BATCH_BYTES // 2):
+            _upload_blobs(ctx, client, batch)
             try:
                 reply = client.push(batch, batch_id=str(uuid.uuid4()))
             except SequenceGap as gap:
@@ -123,14 +124,34 @@ def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | 
                 progress(min(confirmed, total), max(total, confirmed))
 
 
+def blobs_named(events: Sequence[Event]) -> list[str]:
+    """SHA-256 of every blob (scan, photo) the events need, in first-use order."""
+    return list(dict.fromkeys(str(sha) for e in events for sha in e.payload.get("blobs", ())))
+
+
+def _upload_blobs(ctx: ServiceContext, client: SyncClient, events: Sequence[Event]) -> None:
+    """Blobs go up (once, resumable) before the events that name them."""
+    for sha256 in blobs_named(events):
+        status = client.blob_status(sha256)
+        if status is None or not status.complete:
+            client.upload_blob(blob_store.get(ctx.db.data_dir, sha256))
+
+
+def center_head(ctx: ServiceContext) -> tuple[int, str]:
+    with ctx.db.reading() as session:
+        return center_log.head(session)
+
+
 def _pull_center(ctx: ServiceContext, client: SyncClient) -> tuple[list[str], int, int]:
-    """Fetch the center's events after our cursor and apply them all in one transaction.
+    """Fetch the center's events after our cursor and apply them all in one transaction."""
+    return apply_center_events(ctx, client.pull_events(*center_head(ctx)))
+
+
+def apply_center_events(ctx: ServiceContext, events: Sequence[Event]) -> tuple[list[str], int, int]:
+    """Apply verified center events in one transaction (pull and USB import alike).
 
     Returns (changed case ids, events applied, conflicts kept for a person).
     """
-    with ctx.db.reading() as session:
-        after, after_hash = center_log.head(session)
-    events = client.pull_events(after, after_hash)
     if not events:
         return [], 0, 0
     case_ids: list[str] = []

@@ -1,0 +1,77 @@
+"""USB transfer for weeks without a link: export unsent records, import the center's decisions.
+
+The file is signed with the station's credential and checked part by part
+(``sync.protocol.transfer``); the center imports it through the same
+idempotent path as a push, so carrying a file twice is harmless. Exporting
+does not mark anything as sent: only the center's word (a later online sync)
+moves the outbox on.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from desktop.store import blob_store, event_log
+from sync.client import credentials
+from sync.client.transfer import export_unsent, read_center_file
+from sync.domain.errors import DomainError
+
+from .context import ServiceContext
+from .records import Changed
+from .station import require_station
+from .sync import apply_center_events, blobs_named, center_head
+from .sync_state import state_row
+
+
+def _token(station_id: str) -> str:
+    token = credentials.load_token(station_id)
+    if not token:
+        raise DomainError("本站尚未在镇中心登记，无法生成签名的传输文件。请先联网“连接镇中心”一次")
+    return token
+
+
+def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
+    """Write every unacknowledged event (and the scans they name) to one signed file."""
+    station = require_station(ctx)
+    token = _token(station.station_id)
+    with ctx.db.reading() as session:
+        events = list(event_log.iter_events(session, state_row(session).acked_seq))
+    if not events:
+        raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
+    blobs = {sha: blob_store.get(ctx.db.data_dir, sha) for sha in blobs_named(events)}
+    data = export_unsent(station_id=station.station_id, token=token, events=events, blobs=blobs)
+    _write_atomically(path, data)
+    return Changed(message=f"已导出 {len(events)} 条记录到 {path.name}，请交镇中心导入")
+
+
+def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
+    """Apply the center's decisions from a file it exported for this station."""
+    station = require_station(ctx)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DomainError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
+    after, after_hash = center_head(ctx)
+    events = read_center_file(
+        data, station_id=station.station_id, token=_token(station.station_id), after=after, after_hash=after_hash
+    )
+    case_ids, applied, conflicts = apply_center_events(ctx, events)
+    message = f"已导入镇中心 {applied} 条记录" if applied else "文件中没有新的记录（可能已经导入过）"
+    if conflicts:
+        message += f"；其中 {conflicts} 条与本站记录冲突，请人工处理"
+    return Changed(case_ids=tuple(dict.fromkeys(case_ids)), message=message)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """A USB stick may be pulled at any moment: write aside, flush, then rename into place."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DomainError(f"无法写入文件“{path.name}”：{exc.strerror or exc}") from None
