@@ -134,11 +134,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str) -> Iterator[str]:
+def running_server(database_url: str, workers: int = 1) -> Iterator[str]:
     port = _free_port()
     env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sync.server", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "sync.server", "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

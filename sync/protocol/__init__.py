@@ -1,8 +1,29 @@
 """Versioned wire schema shared by the station client and the town-center server.
 
 Every model here is what travels over HTTP (JSON) or inside a transfer file.
-``PROTOCOL_VERSION`` changes when a change is not backward compatible; the
-server refuses a handshake from an older major version with a Chinese message.
+``PROTOCOL_VERSION`` ("major.minor") changes when the wire changes; clients send
+it in ``X-Protocol-Version`` on every request and the server refuses an
+outdated one with 426 and a Chinese message (also ``POST /sync/handshake``).
+
+API (prefix ``/api/v1``; all but health, handshake and enroll need
+``Authorization: Bearer <token>``; every refusal is an ``ErrorBody``):
+
+* ``GET /health`` → ``HealthReply``; ``POST /enroll`` ``EnrollRequest`` → ``EnrollReply``
+* ``POST /sync/push`` ``PushBatch`` (gzip allowed) → ``PushReply``; 409 conflict or
+  ``sequence_gap`` (``expected_seq``), 422 ``chain_broken``/``rejected`` (``event_id``,
+  ``field``), 413 past ``MAX_BATCH_EVENTS``/``MAX_BATCH_BYTES``, 403 other station's data
+* ``GET /sync/events?after_seq=&limit=`` → ``EventList`` (the station's own events)
+* ``GET /sync/digest[?upto=N]`` → ``DigestReply`` (``chain_digest`` of events ≤ N)
+* ``GET /sync/pull?after=&limit=`` → ``PullReply``: the station's *center chain*, the
+  events the center addressed to it (``origin="center"``), numbered 1, 2, … per
+  station and hash-linked from ``GENESIS_HASH``; ``after`` is the last seq applied
+* ``HEAD|PUT|GET /blobs/{sha256}``: resumable upload (``?offset=&total=``, raw body
+  ≤ ``MAX_BLOB_CHUNK_BYTES``; headers ``Upload-Offset``/``Upload-Length``/
+  ``X-Blob-Complete``), verified against the address on the last byte
+
+Events that need blobs (``case.attach`` with ``payload["sha256"]``, or any
+``payload["blobs"]`` list of SHA-256 strings) are refused until those blobs are
+complete: upload blobs first, then push. USB transfer files: ``transfer``.
 """
 
 from __future__ import annotations

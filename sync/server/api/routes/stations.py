@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from sync.protocol.models import EnrollReply, EnrollRequest, ErrorBody
 
 from ...services.enrollment import enroll
 from ...services.errors import ServiceError
-from ..deps import CurrentStation, SessionDep
+from ..deps import CurrentStation, SessionDep, check_client_protocol
 from ..errors import http_error
 
-router = APIRouter(tags=["stations"])
+router = APIRouter(tags=["stations"], dependencies=[Depends(check_client_protocol)])
 
 
 @router.post("/enroll", response_model=EnrollReply, responses={400: {"model": ErrorBody}})
