@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.store.models import CaseRow, EventRow, SyncRejectionRow, SyncStateRow
+from desktop.store.models import CaseRow, CenterEventRow, EventRow, SyncRejectionRow, SyncStateRow
 
 UNSYNCED = "未同步"
 SYNCED = "已同步"
 REJECTED = "被拒绝"
+CONFLICT = "有冲突"
 
 
 def state_row(session: Session) -> SyncStateRow:
@@ -35,10 +36,15 @@ def sync_labels(session: Session, rows: Sequence[CaseRow]) -> dict[str, str]:
             select(EventRow.case_id).join(SyncRejectionRow, SyncRejectionRow.event_id == EventRow.id)
         ).all()
     )
+    conflicted_cases = set(
+        session.scalars(select(CenterEventRow.case_id).where(CenterEventRow.conflict.is_not(None))).all()
+    )
     labels = {}
     for row in rows:
         if row.case_id in rejected_cases:
             labels[row.case_id] = REJECTED
+        elif row.case_id in conflicted_cases:
+            labels[row.case_id] = CONFLICT
         else:
             labels[row.case_id] = SYNCED if row.last_seq <= acked else UNSYNCED
     return labels
