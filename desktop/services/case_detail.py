@@ -12,7 +12,7 @@ from sync.domain.events import STATION, Event
 from sync.domain.ratings import RATING_LABELS
 
 from .attachments import list_attachments
-from .cases import case_summary
+from .case_list import case_summary
 from .context import ServiceContext
 from .handovers import custody_lines
 from .history import history_entry

@@ -9,7 +9,7 @@ from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.projection import view_from_dict
 
-from .cases import case_summary
+from .case_list import case_summary
 from .context import ServiceContext
 from .records import CaseSummary, HomeView
 from .sync_state import sync_labels

@@ -1,0 +1,181 @@
+"""The case list: every filter on one indexed column, summaries built from plain columns.
+
+``cases.search_text`` holds name, case number, phone, 身份证 and matter
+(upper-case, joined by U+001F). The free-text box is ``instr`` on it; the
+per-field filters are LIKE patterns that address one field by counting
+separators. The query is forced onto the covering index ``ix_cases_list``
+(registered_at, search_text, state), scanned newest first until ``limit``
+matches, so the table's large JSON rows are read only for the rows shown —
+and not even then: summaries are built from the narrow columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import text as sql_text
+
+from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
+from sync.domain.calendar import DeadlineResult
+from sync.domain.case_rules import CLOCK_RUNNING, CaseState
+from sync.domain.errors import ValidationError
+from sync.domain.model import CaseKind, CaseType
+from sync.domain.projection import CaseView
+from sync.domain.validation import mask_id_number, mask_phone, normalize_id_number
+
+from .context import ServiceContext
+from .due import due_label
+from .records import CaseFilter, CaseSummary
+from .sync_state import sync_labels
+
+MAX_LIMIT = 5000
+_RUNNING = frozenset(s.value for s in CLOCK_RUNNING)
+_COLUMNS = (
+    "case_id, case_no, applicant_name, id_number, phone, item_name, kind, case_type, state, registered_at, "
+    "due_on, last_seq"
+)
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _field_pattern(field: str, inner: str) -> str:
+    """A LIKE pattern on ``search_text`` that matches ``inner`` within one field only."""
+    parts = ["%"] * len(SEARCH_FIELDS)
+    parts[SEARCH_FIELDS.index(field)] = inner
+    return SEARCH_SEP.join(parts)
+
+
+def filter_patterns(f: CaseFilter) -> list[str]:
+    """LIKE patterns on ``cases.search_text`` for the per-field filters (all must match)."""
+    patterns: list[str] = []
+    for field, value in (("name", f.name), ("case_no", f.case_no), ("item", f.item)):
+        if value.strip():
+            patterns.append(_field_pattern(field, f"%{_like_escape(value.strip().upper())}%"))
+    phone = f.phone.strip().replace(" ", "")
+    if phone:
+        if not phone.replace("-", "").isdigit():
+            raise ValidationError("phone", "联系电话只能包含数字和短横线")
+        patterns.append(_field_pattern("phone", f"%{phone}%"))
+    number = normalize_id_number(f.id_number)
+    if number:
+        if not number.rstrip("X").isdigit() or "X" in number[:-1] or len(number) > 18:
+            raise ValidationError("id_number", "身份证号码只能包含数字和X（查询可只填后几位）")
+        # the full number matches exactly, a shorter one matches the last digits
+        patterns.append(_field_pattern("id_number", number if len(number) == 18 else f"%{number}"))
+    return patterns
+
+
+def _utc_start(day: date) -> str:
+    """The instant the local day begins, as the UTC ISO text ``registered_at`` is stored in."""
+    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def local_date(iso: str) -> date:
+    """The station's local calendar day of a stored UTC timestamp."""
+    return datetime.fromisoformat(iso).astimezone().date()
+
+
+def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
+    """The case list with every filter of ``CaseFilter``, newest first; 身份证 masked."""
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise ValidationError("date_from", "开始日期不能晚于结束日期")
+    if len(f.text) > 100:
+        raise ValidationError("text", "查询内容不能超过100个字")
+    limit = max(1, min(int(f.limit), MAX_LIMIT))
+    where: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
+    text_ = f.text.strip().upper()
+    if text_:
+        where.append("instr(search_text, :text) > 0")
+        params["text"] = text_
+    for i, pattern in enumerate(filter_patterns(f)):
+        where.append(f"search_text LIKE :p{i} ESCAPE '\\'")
+        params[f"p{i}"] = pattern
+    if f.state:
+        where.append("state = :state")
+        params["state"] = f.state
+    if f.date_from:
+        where.append("registered_at >= :date_from")
+        params["date_from"] = _utc_start(f.date_from)
+    if f.date_to:
+        where.append("registered_at < :date_to")
+        params["date_to"] = _utc_start(f.date_to + timedelta(days=1))
+    # SQLAlchemy's SQLite dialect renders no index hints, hence text(): only bound parameters go in.
+    query = sql_text(
+        f"SELECT {_COLUMNS} FROM cases INDEXED BY ix_cases_list"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY registered_at DESC LIMIT :limit"
+    )
+    with ctx.db.reading() as session:
+        rows = session.execute(query, params).all()
+        labels = sync_labels(session, rows)  # type: ignore[arg-type]
+    return _summaries(ctx, rows, labels)
+
+
+def _summaries(ctx: ServiceContext, rows: Sequence[Any], labels: dict[str, str]) -> list[CaseSummary]:
+    today = ctx.today()
+    calendar = ctx.calendar
+    due_labels: dict[str, str] = {}
+    out = []
+    for r in rows:
+        running = r.state in _RUNNING and r.due_on is not None
+        due_on = date.fromisoformat(r.due_on) if r.due_on else None
+        label = ""
+        if running and due_on is not None:
+            label = due_labels.get(r.due_on) or due_labels.setdefault(r.due_on, due_label(calendar, due_on, today))
+        out.append(
+            CaseSummary(
+                case_id=r.case_id,
+                case_no=r.case_no,
+                applicant_name=r.applicant_name,
+                id_masked=mask_id_number(r.id_number),
+                phone_masked=mask_phone(r.phone),
+                item_name=r.item_name,
+                kind_label=CaseKind(r.kind).label,
+                case_type_label=CaseType(r.case_type).label,
+                state=r.state,
+                state_label=CaseState(r.state).label,
+                registered_on=local_date(r.registered_at),
+                due_on=due_on,
+                due_label=label,
+                overdue=bool(running and due_on is not None and due_on < today),
+                sync_label=labels[r.case_id],
+                due_warning=_due_warning(ctx, due_on, local_date(r.registered_at).year) if running else "",
+            )
+        )
+    return out
+
+
+def _due_warning(ctx: ServiceContext, due_on: date | None, from_year: int) -> str:
+    """Say so when the due date was counted without that year's holiday schedule."""
+    if due_on is None or ctx.calendar.covers(due_on.year):
+        return ""
+    years = sorted({y for y in range(from_year, due_on.year + 1) if not ctx.calendar.covers(y)})
+    return DeadlineResult(due_on, tuple(years)).warning() or ""
+
+
+def case_summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: str) -> CaseSummary:
+    """The list line of one case view (home page, case page)."""
+    running = view.state in CLOCK_RUNNING and view.due_on is not None
+    return CaseSummary(
+        case_id=view.case_id,
+        case_no=view.case_no,
+        applicant_name=view.applicant.name,
+        id_masked=mask_id_number(view.applicant.id_number),
+        phone_masked=mask_phone(view.applicant.phone),
+        item_name=view.item_name,
+        kind_label=view.kind.label,
+        case_type_label=view.case_type.label,
+        state=view.state.value,
+        state_label=view.state.label,
+        registered_on=local_date(view.registered_at),
+        due_on=view.due_on,
+        due_label=due_label(ctx.calendar, view.due_on, today) if running and view.due_on else "",
+        overdue=bool(running and view.due_on and view.due_on < today),
+        sync_label=sync_label,
+        due_warning=_due_warning(ctx, view.due_on, (view.accepted_on or view.due_on or today).year) if running else "",
+    )
