@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -20,16 +20,55 @@ from forms.data import Signature
 from forms.errors import FormDataError
 
 
-def qr_drawing(data: str, size: float) -> Drawing:
-    """A vector QR code ``size`` points square (error correction M, quiet zone included)."""
-    widget = QrCodeWidget(data, barLevel="M", barBorder=2)
-    x0, y0, x1, y1 = widget.getBounds()
-    # initialFontName: otherwise the drawing's default state pulls in an unembedded Helvetica.
-    drawing = Drawing(
-        size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=fonts.SONG
-    )
-    drawing.add(widget)
-    return drawing
+@functools.lru_cache(maxsize=512)
+def qr_modules(data: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code of ``data`` (error correction M) as rows of dark/light modules; cached."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(data)
+    code.make()
+    return tuple(tuple(bool(m) for m in row) for row in code.modules)
+
+
+class QrCode(Flowable):
+    """A vector QR code ``size`` points square, with a 2-module quiet zone; runs of dark modules
+    are filled as one rectangle each, in a single path."""
+
+    QUIET = 2
+
+    def __init__(self, data: str, size: float) -> None:
+        super().__init__()
+        self.data = data
+        self.size = size
+        self.width = self.height = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        rows = qr_modules(self.data)
+        cell = self.size / (len(rows) + 2 * self.QUIET)
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(colors.black)
+        path = canv.beginPath()
+        for r, row in enumerate(rows):
+            y = self.size - (r + self.QUIET + 1) * cell
+            c = 0
+            while c < len(row):
+                if not row[c]:
+                    c += 1
+                    continue
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rect((start + self.QUIET) * cell, y, (c - start) * cell, cell)
+        canv.drawPath(path, stroke=0, fill=1)
+        canv.restoreState()
+
+
+def qr_drawing(data: str, size: float) -> Flowable:
+    """The QR code flowable for ``data``."""
+    return QrCode(data, size)
 
 
 def signature_image(png: bytes) -> ImageReader:
