@@ -23,7 +23,15 @@ HASH_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class _Wire(BaseModel):
+    """What a client sends: unknown fields are refused."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Reply(BaseModel):
+    """What the server answers: unknown fields are ignored, so a newer server may add some."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class WireEvent(_Wire):
@@ -69,7 +77,7 @@ class Handshake(_Wire):
     station_id: str | None = Field(default=None, max_length=64)
 
 
-class HandshakeReply(_Wire):
+class HandshakeReply(_Reply):
     accepted: bool
     server_version: str
     protocol_version: str = PROTOCOL_VERSION
@@ -88,7 +96,7 @@ class EnrollRequest(_Wire):
     app_version: str | None = Field(default=None, max_length=40)
 
 
-class EnrollReply(_Wire):
+class EnrollReply(_Reply):
     station_id: str
     station_code: str
     name: str
@@ -101,15 +109,25 @@ class PushBatch(_Wire):
     events: list[WireEvent]
 
 
-class PushReply(_Wire):
+class ConflictNote(_Reply):
+    """A station event stored although the center had meanwhile moved the case elsewhere."""
+
+    event_id: str
+    case_id: str
+    message: str
+
+
+class PushReply(_Reply):
     batch_id: str
     #: Highest contiguous sequence the server now holds for the station.
     acked_seq: int
     accepted: int = 0
     duplicates: int = 0
+    #: Events of this batch kept as conflicts with the center's handling (shown to a person on both sides).
+    conflicts: list[ConflictNote] = []
 
 
-class EventList(_Wire):
+class EventList(_Reply):
     station_id: str
     events: list[WireEvent]
     #: Highest seq returned, or the ``after_seq`` asked for when empty; pass it back to page on.
@@ -117,7 +135,7 @@ class EventList(_Wire):
     has_more: bool = False
 
 
-class DigestReply(_Wire):
+class DigestReply(_Reply):
     station_id: str
     count: int
     hash: str
@@ -129,7 +147,7 @@ class PullRequest(_Wire):
     limit: int = Field(default=500, ge=1, le=MAX_BATCH_EVENTS)
 
 
-class PullReply(_Wire):
+class PullReply(_Reply):
     """Center events for the station after a cursor (the center's per-station sequence)."""
 
     events: list[WireEvent]
@@ -137,7 +155,7 @@ class PullReply(_Wire):
     has_more: bool = False
 
 
-class BlobStatus(_Wire):
+class BlobStatus(_Reply):
     """How much of a blob the center holds; ``complete`` only after its SHA-256 verified."""
 
     sha256: str = Field(pattern=HASH_PATTERN)
@@ -146,14 +164,14 @@ class BlobStatus(_Wire):
     complete: bool
 
 
-class HealthReply(_Wire):
+class HealthReply(_Reply):
     status: Literal["ok"] = "ok"
     version: str
     protocol_version: str = PROTOCOL_VERSION
     db: str
 
 
-class ErrorBody(_Wire):
+class ErrorBody(_Reply):
     """Every error answer of the API. ``message`` is Simplified Chinese, shown to the user as is."""
 
     code: str

@@ -94,3 +94,49 @@ def test_tampered_pull_is_detected(station: Station) -> None:
         station.client.pull_events(after=0, after_hash="1" * 64)
     assert "校验失败" in caught.value.message
     assert verify_chain(station.client.pull_events(after=0, after_hash=GENESIS_HASH)) != GENESIS_HASH
+
+
+def _case_row(database_url: str, case_id: str) -> tuple[str, str]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        state, conflict = conn.execute(
+            sa.text("SELECT state, conflict FROM cases WHERE case_id = :c"), {"c": case_id}
+        ).one()
+    engine.dispose()
+    return str(state), str(conflict)
+
+
+def test_a_late_station_move_is_kept_as_a_conflict_not_refused(station: Station) -> None:
+    case_id = _delivered_case(station)
+    db = station.server.database_url
+    record_center(db, station.station_id, "case.center_accept", {"case_id": case_id}, "镇窗口王")
+    record_center(db, station.station_id, "case.center_complete", {"case_id": case_id}, "镇窗口王")
+    # offline, before hearing of it, the villager withdrew at the station
+    station.chain.add("case.withdraw", {"case_id": case_id, "reason": "申请人已自行办理"})
+    reply = station.client.push(station.chain.events[-1:])
+    assert (reply.acked_seq, reply.accepted) == (4, 1)
+    assert [n.event_id for n in reply.conflicts] == [station.chain.events[-1].id]
+    assert "冲突" in reply.conflicts[0].message and "撤回" in reply.conflicts[0].message
+    state, conflict = _case_row(db, case_id)
+    assert state == "completed" and "冲突" in conflict
+    station.chain.add("case.archive", {"case_id": case_id})  # the station goes on under its own view
+    later = station.client.push(station.chain.events[-1:])
+    assert later.acked_seq == 5 and len(later.conflicts) == 1
+    assert station.client.digest().count == 5
+
+
+def test_a_station_move_the_center_cannot_explain_is_refused(station: Station) -> None:
+    case_id = _delivered_case(station)
+    db = station.server.database_url
+    record_center(db, station.station_id, "case.center_accept", {"case_id": case_id}, "镇窗口王")
+    extension = {"due_on": "2026-12-15", "consent": True, "reason": "部门系统升级", "requested_on": "2026-11-25"}
+    station.chain.add("case.extend", {"case_id": case_id, **extension})  # legal after center_accept
+    assert station.client.push(station.chain.events[-1:]).conflicts == []
+    station.chain.add("case.give_feedback", {"case_id": case_id, "rating": 5})  # not completed: a bug
+    with pytest.raises(Rejected) as caught:
+        station.client.push(station.chain.events[-1:])
+    assert caught.value.status == 422
+    assert _case_row(db, case_id)[1] == ""
+    assert station.client.digest().count == 4

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sync.domain.events import GENESIS_HASH, STATION
@@ -88,6 +88,10 @@ class CaseRow(Base):
     state: Mapped[str] = mapped_column(String(32), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[str] = mapped_column(String(40))
+    #: Set when a station event conflicted with the center's handling (the Chinese reason); "" otherwise.
+    conflict: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    #: Whether the center changed the case after the station's last accepted event for it.
+    center_since_station: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class EnrollmentCodeRow(Base):

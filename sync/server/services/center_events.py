@@ -88,6 +88,7 @@ def _apply_to_case(session: Session, station_id: str, case_id: str, event: Event
     row.data = view_to_dict(view)
     row.state = view.state.value
     row.updated_at = view.updated_at
+    row.center_since_station = True
 
 
 def pull(session: Session, station_id: str, after: int, limit: int) -> PullReply:

@@ -10,25 +10,26 @@ or refuses it with a ``ServiceError`` (nothing written):
    (else a gap, answered with ``expected_seq``) and verify with ``verify_chain``;
 4. blobs named in ``payload["blobs"]`` must have fully arrived;
 5. every case event is re-checked with ``apply_event`` against the stored
-   case projection, which is then updated.
+   case projection, which is then updated (see ``case_projection`` for late
+   station events that conflict with the center's handling: kept, flagged).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from sync.domain.errors import ChainBroken, DomainError
+from sync.domain.errors import ChainBroken
 from sync.domain.events import STATION, Event, utc_now, verify_chain
-from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
-from sync.protocol.models import ErrorCode
+from sync.protocol.models import ConflictNote, ErrorCode
 
-from ..core.models import BatchRow, CaseRow, EventRow, StationRow
+from ..core.models import BatchRow, EventRow, StationRow
 from .blobs import require_blobs
+from .case_projection import apply_station_events
 from .errors import ServiceError
 
 
@@ -37,6 +38,7 @@ class IngestResult:
     acked_seq: int
     accepted: int
     duplicates: int
+    conflicts: list[ConflictNote] = field(default_factory=list)
 
 
 def lock_station(session: Session, station_id: str) -> StationRow:
@@ -61,7 +63,7 @@ def ingest(
     fresh, duplicates = _split_known(session, station, sorted(events, key=lambda e: e.seq))
     _check_chain(station, fresh)
     require_blobs(session, station_id, fresh)
-    _apply_cases(session, fresh)
+    conflicts = apply_station_events(session, fresh)
     now = utc_now()
     if fresh:
         session.execute(insert(EventRow), [_event_row(e, batch_id, now) for e in fresh])
@@ -80,7 +82,7 @@ def ingest(
             )
         )
     session.flush()
-    return IngestResult(acked_seq=station.head_seq, accepted=len(fresh), duplicates=duplicates)
+    return IngestResult(acked_seq=station.head_seq, accepted=len(fresh), duplicates=duplicates, conflicts=conflicts)
 
 
 def _split_known(session: Session, station: StationRow, events: list[Event]) -> tuple[list[Event], int]:
@@ -137,60 +139,6 @@ def _check_chain(station: StationRow, fresh: list[Event]) -> None:
         verify_chain(fresh, start_hash=station.head_hash, start_seq=expected)
     except ChainBroken as exc:
         raise ServiceError(ErrorCode.CHAIN_BROKEN, f"数据校验失败：{exc.message}", field="hash") from exc
-
-
-def _apply_cases(session: Session, fresh: list[Event]) -> None:
-    """Re-check every case transition and update the case projection."""
-    case_ids = sorted({str(e.payload["case_id"]) for e in fresh if e.payload.get("case_id")})
-    if not case_ids:
-        return
-    rows = {
-        row.case_id: row
-        for chunk in (case_ids[i : i + 500] for i in range(0, len(case_ids), 500))
-        for row in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(chunk)).with_for_update())
-    }
-    views: dict[str, CaseView | None] = {
-        cid: view_from_dict(rows[cid].data) if cid in rows else None for cid in case_ids
-    }
-    for event in fresh:
-        case_id = str(event.payload.get("case_id") or "")
-        if not case_id:
-            continue
-        current = views[case_id]
-        if current is not None and current.station_id != event.station_id:
-            raise ServiceError(ErrorCode.FORBIDDEN, "记录指向其他代办站的办件", event_id=event.id)
-        try:
-            views[case_id] = apply_event(current, event)
-        except DomainError as exc:
-            field = getattr(exc, "field", None)
-            message = f"第{event.seq}号记录被拒绝：{exc.message}"
-            raise ServiceError(ErrorCode.REJECTED, message, field=field, event_id=event.id) from exc
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ServiceError(
-                ErrorCode.REJECTED, f"第{event.seq}号记录内容不完整或格式不正确（{exc}）", event_id=event.id
-            ) from exc
-    for case_id, view in views.items():
-        if view is None:
-            continue
-        data = view_to_dict(view)
-        row = rows.get(case_id)
-        if row is None:
-            session.add(_case_row(view, data))
-        else:
-            row.state = view.state.value
-            row.data = data
-            row.updated_at = view.updated_at
-
-
-def _case_row(view: CaseView, data: dict[str, Any]) -> CaseRow:
-    return CaseRow(
-        case_id=view.case_id,
-        station_id=view.station_id,
-        case_no=view.case_no,
-        state=view.state.value,
-        data=data,
-        updated_at=view.updated_at,
-    )
 
 
 def _event_row(event: Event, batch_id: str | None, now: str) -> dict[str, Any]:

@@ -56,7 +56,11 @@ def push(batch: PushBatch, station: CurrentStation, session: SessionDep) -> Push
     except ServiceError as exc:
         raise http_error(exc) from exc
     return PushReply(
-        batch_id=batch.batch_id, acked_seq=result.acked_seq, accepted=result.accepted, duplicates=result.duplicates
+        batch_id=batch.batch_id,
+        acked_seq=result.acked_seq,
+        accepted=result.accepted,
+        duplicates=result.duplicates,
+        conflicts=result.conflicts,
     )
 
 
