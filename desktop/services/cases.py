@@ -18,6 +18,7 @@ from sync.domain.projection import CaseView
 
 from .case_list import case_summary, search_cases
 from .context import ServiceContext
+from .notices import notice_lines
 from .records import CaseDraft, CaseFilter, CaseSummary, Changed
 from .station import require_station
 
@@ -89,7 +90,17 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
         if kind is not CaseKind.CONSULT:
             missing = missing_required(materials)
             if missing:
-                append("case.request_correction", {"case_id": case_id, "missing": [m.name for m in missing]})
+                names = [m.name for m in missing]
+                append(
+                    "case.request_correction",
+                    {
+                        "case_id": case_id,
+                        "missing": names,
+                        "notice": notice_lines(item, materials, names),
+                        "legal_basis": item.legal_basis,
+                        "notified_on": today.isoformat(),
+                    },
+                )
             else:
                 deadline = add_working_days(ctx.calendar, today, item.promised_days)
                 append(

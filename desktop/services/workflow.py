@@ -21,6 +21,7 @@ from sync.domain.projection import CaseView
 from .case_ops import case_op, require_text
 from .context import ServiceContext
 from .handovers import append_handover
+from .notices import notice_lines
 from .records import Changed, HandoverInput, ReturnInput
 
 
@@ -37,23 +38,7 @@ def _catalog_item(ctx: ServiceContext, view: CaseView) -> ServiceItem | None:
 
 def _notice_lines(ctx: ServiceContext, view: CaseView, names: Sequence[str]) -> list[dict[str, Any]]:
     """Each missing material with its form, copies and how to obtain it (from the catalog)."""
-    item = _catalog_item(ctx, view)
-    reqs = {m.name: m for m in item.materials} if item else {}
-    mats = {m.name: m for m in view.materials}
-    lines = []
-    for name in names:
-        req = reqs.get(name)
-        mat = mats.get(name)
-        original = req.original if req else (mat.original if mat else True)
-        lines.append(
-            {
-                "name": name,
-                "form": "原件" if original else "复印件",
-                "copies": req.copies if req else (mat.copies if mat else 1),
-                "how_to_obtain": req.how_to_obtain if req else "",
-            }
-        )
-    return lines
+    return notice_lines(_catalog_item(ctx, view), view.materials, names)
 
 
 def request_correction(ctx: ServiceContext, case_id: str, extra_missing: Sequence[str] = (), note: str = "") -> Changed:

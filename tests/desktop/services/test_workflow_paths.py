@@ -223,3 +223,17 @@ def test_illegal_transition_is_refused_and_saves_nothing(ctx: ServiceContext) ->
     with pytest.raises(DomainError, match="找不到"):
         workflow.deliver(ctx, "no-such-case")
     assert _events(ctx) == before
+
+
+def test_registration_with_missing_materials_tells_how_to_obtain_each(ctx: ServiceContext) -> None:
+    item = promised_item(ctx)
+    names = [m.name for m in item.materials if m.required]
+    case_id = registered(ctx, missing=names)
+    with ctx.db.reading() as session:
+        (event,) = [e for e in event_log.iter_events(session) if e.type == "case.request_correction"]
+    notice = event.payload["notice"]
+    assert [line["name"] for line in notice] == names
+    expected = {m.name: m.how_to_obtain for m in item.materials}
+    assert all(line["how_to_obtain"] == expected[line["name"]] for line in notice)
+    assert any(line["how_to_obtain"] for line in notice)
+    assert get_case(ctx, case_id).missing == tuple(names)
