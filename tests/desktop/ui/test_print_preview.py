@@ -162,3 +162,29 @@ def test_broken_pdf_can_still_be_saved(qtbot: QtBot) -> None:
 def test_safe_file_name() -> None:
     assert safe_file_name('材料交接单/签收单: "张三"') == "材料交接单_签收单_ _张三_"
     assert safe_file_name("...") == "表单"
+
+
+def test_printer_that_cannot_start_shows_a_chinese_message(
+    qtbot: QtBot, two_pages: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda parent, title, text, *a: shown.append((title, text)))
+    )
+    dialog = open_dialog(qtbot, two_pages)
+    printer = dialog.new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "没有这个文件夹" / "printed.pdf"))
+    assert dialog.print_to(printer) == 0
+    assert shown and shown[0][0] == "打印失败" and "打印机" in shown[0][1]
+
+
+def test_page_range_from_the_print_dialog(qtbot: QtBot, two_pages: bytes, tmp_path: Path) -> None:
+    dialog = open_dialog(qtbot, two_pages)
+    printer = dialog.new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "second.pdf"
+    printer.setOutputFileName(str(out))
+    printer.setFromTo(2, 2)
+    assert dialog.print_to(printer) == 1
+    assert len(pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages) == 1
