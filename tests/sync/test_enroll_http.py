@@ -153,3 +153,19 @@ def test_command_line_issues_codes_and_revokes(live_server: ServerHandle) -> Non
     assert revoked.returncode == 0, revoked.stderr
     with pytest.raises(StationRevoked):
         client.digest()
+
+
+def test_a_code_enrolls_only_once_even_when_raced(live_server: ServerHandle) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = issue_enrollment_code(live_server.database_url, _code(), "六组代办站")
+
+    def attempt(_n: int) -> str:
+        try:
+            return SyncClient(live_server.url).enroll(code).station_id
+        except EnrollmentFailed:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(attempt, range(6)))
+    assert outcomes.count("refused") == 5

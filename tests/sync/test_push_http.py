@@ -248,3 +248,17 @@ def test_prefix_digests_find_the_first_difference(station: Station) -> None:
     assert station.client.first_difference(local) == 9
     assert station.client.first_difference(events[:10]) == 11  # the center holds more than the station
     assert station.client.first_difference([*events, *Chain(station.station_id).events]) is None
+
+
+def test_push_all_reports_progress_and_the_gap(station: Station) -> None:
+    for n in range(1, 8):
+        station.chain.new_case(n)
+    events = station.chain.events
+    replies: list[int] = []
+    result = station.client.push_all(events[:12], batch_size=5, on_batch=lambda r: replies.append(r.acked_seq))
+    assert replies == [5, 10, 12]
+    assert (result.acked_seq, result.accepted, result.batches) == (12, 12, 3)
+    with pytest.raises(SequenceGap) as caught:
+        station.client.push_all(events[14:], batch_size=5)
+    assert caught.value.expected_seq == 13
+    assert station.client.push_all(events[12:], batch_size=5).acked_seq == len(events)
