@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from desktop.store import center_log, event_log
-from desktop.store.models import EventRow
+from desktop.store.models import CaseRow, EventRow
 from sync.domain.case_rules import allowed_actions
 from sync.domain.errors import DomainError
 from sync.domain.events import STATION, Event
+from sync.domain.projection import view_from_dict
 from sync.domain.ratings import RATING_LABELS
 
 from .attachments import list_attachments
@@ -36,10 +37,10 @@ def case_history(ctx: ServiceContext, case_id: str) -> list[HistoryEntry]:
 
 def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:
     with ctx.db.reading() as session:
-        row = session.get(event_log.CaseRow, case_id)
+        row = session.get(CaseRow, case_id)
         if row is None:
             raise DomainError("找不到该办件")
-        view = event_log.view_from_dict(row.data)
+        view = view_from_dict(row.data)
         label = sync_labels(session, [row])[case_id]
     summary = case_summary(ctx, view, ctx.today(), label)
     return CaseDetail(

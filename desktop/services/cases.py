@@ -71,7 +71,7 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
     case_id = str(uuid.uuid4())
     with ctx.db.transaction() as session:
         case_no = _next_case_no(session, station.code, today)
-        payload = {
+        payload: dict[str, object] = {
             "case_id": case_id,
             "case_no": case_no,
             "kind": kind.value,

@@ -181,7 +181,7 @@ def _attach(view: CaseView, event: Event) -> dict[str, Any]:
 
 def _set_case_type(view: CaseView, event: Event) -> dict[str, Any]:
     try:
-        case_type = CaseType(event.payload.get("case_type"))
+        case_type = CaseType(str(event.payload.get("case_type", "")))
     except ValueError:
         raise ValidationError("case_type", "请选择办件类型") from None
     if not str(event.payload.get("reason", "")).strip():
