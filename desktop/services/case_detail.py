@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from desktop.store import center_log, event_log
@@ -11,6 +13,7 @@ from sync.domain.errors import DomainError
 from sync.domain.events import STATION, Event
 from sync.domain.projection import view_from_dict
 from sync.domain.ratings import RATING_LABELS
+from sync.domain.validation import mask_id_number
 
 from .attachments import list_attachments
 from .case_list import case_summary
@@ -43,9 +46,10 @@ def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:
         view = view_from_dict(row.data)
         label = sync_labels(session, [row])[case_id]
     summary = case_summary(ctx, view, ctx.today(), label)
+    masked = replace(view.applicant, id_number=mask_id_number(view.applicant.id_number))
     return CaseDetail(
         summary=summary,
-        view=view,
+        view=replace(view, applicant=masked),
         custody=tuple(custody_lines(view)),
         history=tuple(case_history(ctx, case_id)),
         attachments=tuple(list_attachments(ctx, case_id)),

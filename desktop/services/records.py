@@ -227,7 +227,8 @@ class HomeView:
 
 @dataclass(frozen=True)
 class CaseDetail:
-    """Everything the case page shows. ``view.applicant`` holds the full 身份证 number: show it only on demand."""
+    """Everything the case page shows. ``view.applicant.id_number`` is masked; the full number only
+    through ``audit.reveal_id_number`` (which records the read)."""
 
     summary: CaseSummary
     view: CaseView
