@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+from collections.abc import Iterable
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from desktop.store import blob_store
 from desktop.store.models import EventRow
 from sync.domain.errors import DomainError, ValidationError
+from sync.domain.events import Event
 
 from .case_ops import case_op
 from .context import ServiceContext
@@ -125,3 +127,17 @@ def thumbnail(ctx: ServiceContext, sha256: str, max_px: int = THUMB_PX) -> bytes
     except (UnidentifiedImageError, OSError):
         raise DomainError("附件图片已损坏，无法生成缩略图") from None
     return out.getvalue()
+
+
+def blobs_named(events: Iterable[Event]) -> list[str]:
+    """SHA-256s named in ``payload["blobs"]`` of these events, in order, once each (upload them before the events)."""
+    seen: dict[str, None] = {}
+    for event in events:
+        for sha in event.payload.get("blobs", ()) or ():
+            seen.setdefault(str(sha), None)
+    return list(seen)
+
+
+def blob_bytes(ctx: ServiceContext, sha256: str) -> bytes:
+    """The stored bytes of a blob, for the sync upload or the USB export."""
+    return read_attachment(ctx, sha256)

@@ -8,7 +8,14 @@ import pytest
 from PIL import Image
 
 from desktop.services import workflow
-from desktop.services.attachments import add_attachment, list_attachments, read_attachment, thumbnail
+from desktop.services.attachments import (
+    add_attachment,
+    blob_bytes,
+    blobs_named,
+    list_attachments,
+    read_attachment,
+    thumbnail,
+)
 from desktop.services.case_detail import case_detail
 from desktop.services.cases import get_case
 from desktop.services.center import apply_center_event, center_conflicts, center_cursor
@@ -48,6 +55,9 @@ def test_attachment_is_stored_content_addressed_with_a_thumbnail(ctx: ServiceCon
     with ctx.db.reading() as session:
         event = next(e for e in event_log.iter_events(session) if e.type == "case.attach")
     assert event.payload["blobs"] == [sha]
+    with ctx.db.reading() as session:
+        assert blobs_named(event_log.iter_events(session)) == [sha]
+    assert blob_bytes(ctx, sha) == path.read_bytes()
     assert case_detail(ctx, case_id).attachments[0].sha256 == sha
 
 
