@@ -1,4 +1,4 @@
-"""Start the Qt application: open the station database, first-run setup, main window."""
+"""Start the Qt application: open the station database, first-run setup, login, main window."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog
 
 import resources
+from desktop.services import accounts
 from desktop.services.context import ServiceContext
 from desktop.services.station import current_station, setup_station
 
 from .errors import show_error
 from .facade import StationFacade
+from .login_dialog import FirstClerkDialog, LoginDialog
 from .main_window import MainWindow
 from .setup_dialog import SetupDialog
 
@@ -45,12 +47,24 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def sign_in_dialog(ctx: ServiceContext) -> QDialog:
+    """The login dialog, or on a station without accounts the first clerk's account dialog."""
+    station = current_station(ctx)
+    if not accounts.has_accounts(ctx):
+        return FirstClerkDialog(
+            partial(accounts.create_clerk, ctx), partial(accounts.login, ctx), station.clerk if station else ""
+        )
+    return LoginDialog(partial(accounts.login, ctx), station.name if station else "")
+
+
 def open_main_window(ctx: ServiceContext) -> MainWindow | None:
-    """The main window, after the first-run setup if the station is new (None: setup cancelled)."""
+    """The main window after the first-run setup (if new) and login (None: cancelled)."""
     if current_station(ctx) is None:
         dialog = SetupDialog(partial(setup_station, ctx))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+    if sign_in_dialog(ctx).exec() != QDialog.DialogCode.Accepted:
+        return None
     window = MainWindow(StationFacade(ctx))
     window.show()
     window.sync_worker.start()

@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.services import cases, printing, station, sync
+from desktop.services import (
+    accounts,
+    attachments,
+    case_detail,
+    cases,
+    feedback,
+    handovers,
+    home,
+    printing,
+    station,
+    sync,
+    workflow,
+)
 from desktop.services.context import ServiceContext
-from desktop.services.records import CaseDraft, CaseSummary, Changed, StationInfo
+from desktop.services.records import (
+    CaseDetail,
+    CaseDraft,
+    CaseFilter,
+    CaseSummary,
+    Changed,
+    ClerkInfo,
+    FeedbackDraft,
+    FeedbackInput,
+    HandoverDraft,
+    HandoverInput,
+    HomeView,
+    ReturnInput,
+    SignedContent,
+    StationInfo,
+)
 from sync.domain.catalog import Catalog
 
 
@@ -29,12 +58,96 @@ class StationFacade(QObject):
     def catalog(self) -> Catalog:
         return self.ctx.catalog
 
+    def today(self) -> date:
+        return self.ctx.today()
+
+    # --- cases ---
     def register_case(self, draft: CaseDraft) -> Changed:
         return cases.register_case(self.ctx, draft)
 
     def list_cases(self, text: str = "", state: str | None = None) -> list[CaseSummary]:
         return cases.list_cases(self.ctx, text, state)
 
+    def search_cases(self, case_filter: CaseFilter) -> list[CaseSummary]:
+        return cases.search_cases(self.ctx, case_filter)
+
+    def home(self) -> HomeView:
+        return home.home(self.ctx)
+
+    def case_detail(self, case_id: str) -> CaseDetail:
+        return case_detail.case_detail(self.ctx, case_id)
+
+    # --- workflow (each one transaction; refusals raise DomainError / ValidationError) ---
+    def request_correction(self, case_id: str, extra_missing: Sequence[str] = (), note: str = "") -> Changed:
+        return workflow.request_correction(self.ctx, case_id, extra_missing, note)
+
+    def supplement_received(self, case_id: str, received: Sequence[str]) -> Changed:
+        return workflow.supplement_received(self.ctx, case_id, received)
+
+    def deliver(self, case_id: str, handover: HandoverInput | None = None) -> Changed:
+        return workflow.deliver(self.ctx, case_id, handover)
+
+    def archive(self, case_id: str) -> Changed:
+        return workflow.archive(self.ctx, case_id)
+
+    def withdraw(self, case_id: str, reason: str) -> Changed:
+        return workflow.withdraw(self.ctx, case_id, reason)
+
+    def return_case(self, case_id: str, data: ReturnInput) -> Changed:
+        return workflow.return_case(self.ctx, case_id, data)
+
+    def extend(self, case_id: str, new_due_on: date, reason: str, consent: bool, approved_by: str = "") -> Changed:
+        return workflow.extend(self.ctx, case_id, new_due_on, reason, consent, approved_by)
+
+    def suspend(self, case_id: str, reason: str, restart_condition: str) -> Changed:
+        return workflow.suspend(self.ctx, case_id, reason, restart_condition)
+
+    def resume(self, case_id: str) -> Changed:
+        return workflow.resume(self.ctx, case_id)
+
+    def terminate(self, case_id: str, reason: str) -> Changed:
+        return workflow.terminate(self.ctx, case_id, reason)
+
+    def answer_consult(self, case_id: str, answer: str = "") -> Changed:
+        return workflow.answer_consult(self.ctx, case_id, answer)
+
+    def override_case_type(self, case_id: str, case_type: str, reason: str) -> Changed:
+        return workflow.override_case_type(self.ctx, case_id, case_type, reason)
+
+    # --- handovers and feedback ---
+    def prepare_handover(self, case_id: str, draft: HandoverDraft) -> SignedContent:
+        return handovers.prepare_handover(self.ctx, case_id, draft)
+
+    def record_handover(self, case_id: str, handover: HandoverInput) -> Changed:
+        return handovers.record_handover(self.ctx, case_id, handover)
+
+    def prepare_feedback(self, case_id: str, draft: FeedbackDraft) -> SignedContent:
+        return feedback.prepare_feedback(self.ctx, case_id, draft)
+
+    def give_feedback(self, case_id: str, data: FeedbackInput) -> Changed:
+        return feedback.give_feedback(self.ctx, case_id, data)
+
+    # --- attachments ---
+    def add_attachment(self, case_id: str, path: Path, note: str = "") -> Changed:
+        return attachments.add_attachment(self.ctx, case_id, path, note)
+
+    def thumbnail(self, sha256: str) -> bytes | None:
+        return attachments.thumbnail(self.ctx, sha256)
+
+    # --- accounts ---
+    def has_accounts(self) -> bool:
+        return accounts.has_accounts(self.ctx)
+
+    def login(self, username: str, password: str) -> ClerkInfo:
+        return accounts.login(self.ctx, username, password)
+
+    def create_clerk(self, username: str, display_name: str, password: str) -> ClerkInfo:
+        return accounts.create_clerk(self.ctx, username, display_name, password)
+
+    def current_clerk(self) -> ClerkInfo | None:
+        return accounts.current_clerk(self.ctx)
+
+    # --- printing and sync ---
     def entrustment_pdf(self, case_id: str) -> bytes:
         return printing.entrustment_pdf(self.ctx, case_id)
 

@@ -1,31 +1,32 @@
-"""The main window: today's cases, new entrustment, print, sync."""
+"""The main window: 首页 (today's work) and the case list; new entrustment, print, sync, switch user."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.services.records import CaseSummary, Changed
-from sync.domain.case_rules import STATE_LABELS
+from desktop.services.records import CaseSummary, Changed, ClerkInfo
 
+from .case_detail_window import CaseDetailWindow
+from .case_filters import CaseFilterBar
 from .case_table_model import CaseTableModel
 from .connect_dialog import ConnectDialog
 from .errors import show_error
 from .facade import StationFacade
+from .home_page import HomePage
+from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
 from .print_preview import PrintPreviewDialog
 from .sync_worker import SyncWorker
@@ -37,7 +38,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.facade = facade
         self.preview: PrintPreviewDialog | None = None
+        self.case_windows: dict[str, CaseDetailWindow] = {}
+        self.login_dialog: LoginDialog | None = None
         station = facade.station
+        self.station_name = station.name
         self.setWindowTitle(f"代办通 — {station.name}（{station.code}）")
         self.resize(1200, 720)
 
@@ -50,29 +54,23 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda _index: self.print_entrustment())
+        self.table.doubleClicked.connect(self._open_selected)
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索：姓名、身份证号、电话、办件编号或事项")
-        self.search_edit.setClearButtonEnabled(True)
-        self.state_combo = QComboBox()
-        self.state_combo.addItem("全部状态", "")
-        for state, label in STATE_LABELS.items():
-            self.state_combo.addItem(label, state.value)
-        self._search_timer = QTimer(self, singleShot=True, interval=200)
-        self._search_timer.timeout.connect(self.refresh)
-        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
-        self.state_combo.currentIndexChanged.connect(lambda _index: self.refresh())
-
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("查找"))
-        filters.addWidget(self.search_edit, 1)
-        filters.addWidget(self.state_combo)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addLayout(filters)
+        self.filters = CaseFilterBar(facade.today())
+        self.search_edit = self.filters.search_edit
+        self.state_combo = self.filters.state_combo
+        self.filters.filters_changed.connect(self.refresh)
+        cases_page = QWidget()
+        layout = QVBoxLayout(cases_page)
+        layout.addWidget(self.filters)
         layout.addWidget(self.table)
-        self.setCentralWidget(central)
+        self.home = HomePage(facade)
+        self.home.case_opened.connect(self.open_case)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.home, "首页")
+        self.tabs.addTab(cases_page, "办件列表")
+        self.setCentralWidget(self.tabs)
 
         toolbar = QToolBar("常用操作")
         toolbar.setMovable(False)
@@ -86,14 +84,21 @@ class MainWindow(QMainWindow):
         self.sync_action.triggered.connect(self.sync_now)
         self.connect_action = QAction("连接镇中心", self)
         self.connect_action.triggered.connect(self.connect_center)
-        for action in (self.new_action, self.print_action, self.sync_action):
+        self.open_action = QAction("打开办件", self)
+        self.open_action.triggered.connect(self._open_selected)
+        self.switch_user_action = QAction("切换用户", self)
+        self.switch_user_action.triggered.connect(self.switch_user)
+        for action in (self.new_action, self.open_action, self.print_action, self.sync_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.connect_action)
+        toolbar.addAction(self.switch_user_action)
 
         self.count_label = QLabel()
         self.sync_label = QLabel()
+        self.clerk_label = QLabel(f"经办人：{station.clerk}")
         self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.clerk_label)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.facade.changed.connect(self._on_changed)
         self.sync_worker = SyncWorker(facade, parent=self)
@@ -105,9 +110,8 @@ class MainWindow(QMainWindow):
 
     # --- list ---
     def refresh(self) -> None:
-        text = self.search_edit.text()
-        state = str(self.state_combo.currentData() or "")
-        run_task(lambda: self.facade.list_cases(text, state or None), self._show_cases, self._on_error)
+        case_filter = self.filters.case_filter()
+        run_task(lambda: self.facade.search_cases(case_filter), self._show_cases, self._on_error)
         run_task(self.facade.sync_status, self._show_sync_status, self._on_error)
 
     def _show_cases(self, rows: list[CaseSummary]) -> None:
@@ -128,6 +132,41 @@ class MainWindow(QMainWindow):
     def selected_case(self) -> CaseSummary | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
+
+    # --- cases ---
+    def _open_selected(self) -> None:
+        case = self.selected_case()
+        if case is None:
+            QMessageBox.information(self, "打开办件", "请先在列表中选择一个办件。")
+            return
+        self.open_case(case.case_id)
+
+    def open_case(self, case_id: str) -> CaseDetailWindow:
+        """The case page (one window per case; opening it again brings it to the front)."""
+        window = self.case_windows.get(case_id)
+        if window is None:
+            window = CaseDetailWindow(self.facade, case_id, self)
+            window.finished.connect(lambda _r: self.case_windows.pop(case_id, None))
+            self.case_windows[case_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def switch_user(self) -> LoginDialog:
+        """切换用户: the next clerk logs in; every later event carries that clerk."""
+        dialog = LoginDialog(self.facade.login, self.station_name, self)
+        dialog.setWindowTitle("切换用户")
+        dialog.accepted.connect(lambda: self._on_logged_in(dialog.clerk))
+        self.login_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_logged_in(self, clerk: ClerkInfo | None) -> None:
+        if clerk is None:
+            return
+        self.clerk_label.setText(f"经办人：{clerk.display_name}")
+        self.facade.changed.emit(Changed(message=f"{clerk.display_name} 已登录"))
 
     # --- actions ---
     def new_case(self) -> NewCaseDialog:

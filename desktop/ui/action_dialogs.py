@@ -1,0 +1,226 @@
+"""The small dialogs of the case actions that need input: 补正, 延期, 中止, 撤回/终止, 退回, 咨询答复."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from desktop.services.records import CaseDetail, Changed, ReturnInput
+from sync.domain.errors import ValidationError
+from sync.domain.model import CaseType
+
+from .action_form import ActionDialog
+from .facade import StationFacade
+
+
+def _text_box(placeholder: str = "", height: int = 70) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setPlaceholderText(placeholder)
+    box.setFixedHeight(height)
+    return box
+
+
+class CorrectionDialog(ActionDialog):
+    """一次性告知补正: every missing material at once (the checklist's missing ones plus any added here)."""
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        missing = [m.name for m in detail.view.materials if m.required and not m.present]
+        intro = "将一次性告知申请人需补正的全部材料，补齐后才开始计算办理时限。"
+        if missing:
+            intro += "\n材料清单中未提交的必需材料：" + "、".join(missing)
+        super().__init__("一次性告知补正", intro, parent, "告知并打印")
+        self.facade, self.case_id = facade, detail.view.case_id
+        self.extra_edit = _text_box("另需补正的材料，每行一项（可不填）")
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("补充说明（可不填）")
+        self.form.addRow("另需补正", self.extra_edit)
+        self.form.addRow("说明", self.note_edit)
+
+    def operation(self) -> Callable[[], Changed]:
+        extra = [line.strip() for line in self.extra_edit.toPlainText().splitlines() if line.strip()]
+        note, facade, case_id = self.note_edit.text(), self.facade, self.case_id
+        return lambda: facade.request_correction(case_id, extra, note)
+
+
+class SupplementDialog(ActionDialog):
+    """补正材料已收: tick what arrived; once complete the case is accepted and the clock starts."""
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__("补正材料已收", "请勾选申请人本次送来的补正材料。", parent, "登记收到")
+        self.facade, self.case_id = facade, detail.view.case_id
+        self.list = QListWidget()
+        for name in detail.missing:
+            item = QListWidgetItem(name)
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.form.addRow("需补正材料", self.list)
+
+    def set_checked(self, name: str, checked: bool = True) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.text() == name:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def operation(self) -> Callable[[], Changed]:
+        received = [
+            self.list.item(r).text()
+            for r in range(self.list.count())
+            if self.list.item(r).checkState() == Qt.CheckState.Checked
+        ]
+        facade, case_id = self.facade, self.case_id
+        return lambda: facade.supplement_received(case_id, received)
+
+
+class ExtendDialog(ActionDialog):
+    """延期: reason, the new deadline and the villager's consent (required)."""
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        due = detail.view.due_on
+        intro = "延期办理须有正当理由并征得申请人同意，《延期办理告知书》一式两份。"
+        if due is not None:
+            intro += f"\n原定办结日期：{due:%Y年%m月%d日}"
+        super().__init__("延期办理", intro, parent, "登记延期")
+        self.facade, self.case_id = facade, detail.view.case_id
+        self.reason_edit = _text_box("如：需实地核查，部门无法在承诺时限内办结")
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy年MM月dd日")
+        start = due or facade.today()
+        self.date_edit.setDate(QDate(start.year, start.month, start.day).addDays(7))
+        self.approved_edit = QLineEdit()
+        self.approved_edit.setPlaceholderText("批准延期的负责人（可不填）")
+        self.consent_box = QCheckBox("申请人已同意延期（须当面确认）")
+        self.form.addRow("延期理由", self.reason_edit)
+        self.form.addRow("延期至", self.date_edit)
+        self.form.addRow("批准人", self.approved_edit)
+        self.form.addRow("", self.consent_box)
+
+    def set_new_due(self, day: date) -> None:
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+
+    def operation(self) -> Callable[[], Changed]:
+        new_due: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        reason, consent = self.reason_edit.toPlainText(), self.consent_box.isChecked()
+        approved = self.approved_edit.text()
+        facade, case_id = self.facade, self.case_id
+        return lambda: facade.extend(case_id, new_due, reason, consent, approved)
+
+
+class SuspendDialog(ActionDialog):
+    """中止: the clock stops; why, and what restarts it."""
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__("中止办理", "中止期间不计算办理时限，续办后期限相应顺延。", parent, "中止")
+        self.facade, self.case_id = facade, detail.view.case_id
+        self.reason_edit = _text_box("如：需要专家评审、听证、检验检测")
+        self.restart_edit = QLineEdit()
+        self.restart_edit.setPlaceholderText("如：收到鉴定结论后续办")
+        self.form.addRow("中止原因", self.reason_edit)
+        self.form.addRow("恢复条件", self.restart_edit)
+
+    def operation(self) -> Callable[[], Changed]:
+        reason, restart, facade, case_id = (
+            self.reason_edit.toPlainText(),
+            self.restart_edit.text(),
+            self.facade,
+            self.case_id,
+        )
+        return lambda: facade.suspend(case_id, reason, restart)
+
+
+class ReasonDialog(ActionDialog):
+    """撤回 or 终止: one reason."""
+
+    def __init__(
+        self, title: str, label: str, run: Callable[[str], Changed], intro: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(title, intro, parent, title)
+        self._run = run
+        self.reason_edit = _text_box()
+        self.form.addRow(label, self.reason_edit)
+
+    def operation(self) -> Callable[[], Changed]:
+        reason, run = self.reason_edit.toPlainText(), self._run
+        return lambda: run(reason)
+
+
+class ReturnDialog(ActionDialog):
+    """退回 with written reasons and legal basis, and the 否定报备 data."""
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        view = detail.view
+        intro = "退回须书面说明理由和依据，并登记《否定报备登记表》。"
+        intro += f"\n申请人：{view.applicant.name}　事项：{view.item_name}"
+        super().__init__("退回办件", intro, parent, "退回并登记")
+        self.facade, self.case_id = facade, view.case_id
+        self.reasons_edit = _text_box("退回理由，每行一条")
+        self.basis_edit = QLineEdit()
+        self.basis_edit.setPlaceholderText("如：《社会救助暂行办法》第九条")
+        self.facts_edit = _text_box("基本情况（可不填）", 50)
+        self.opinion_edit = QLineEdit()
+        self.opinion_edit.setPlaceholderText("如：同意退回（张主任）")
+        self.form.addRow("退回理由", self.reasons_edit)
+        self.form.addRow("法律依据", self.basis_edit)
+        self.form.addRow("基本情况", self.facts_edit)
+        self.form.addRow("领导意见", self.opinion_edit)
+
+    def operation(self) -> Callable[[], Changed]:
+        data = ReturnInput(
+            reasons=tuple(r.strip() for r in self.reasons_edit.toPlainText().splitlines() if r.strip()),
+            legal_basis=self.basis_edit.text(),
+            leader_opinion=self.opinion_edit.text(),
+            basic_facts=self.facts_edit.toPlainText(),
+        )
+        facade, case_id = self.facade, self.case_id
+        return lambda: facade.return_case(case_id, data)
+
+
+class ConsultAnswerDialog(ActionDialog):
+    """咨询答复: the matter's 一次性告知 from the catalog plus what the clerk told."""
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        view = detail.view
+        intro = f"将按事项清单一次性告知“{view.item_name}”的办理依据、条件、材料、时限和收费。"
+        super().__init__("咨询答复（一次告知）", intro, parent, "答复并结束咨询")
+        self.facade, self.case_id = facade, view.case_id
+        self.answer_edit = _text_box("答复要点（可不填）", 110)
+        self.form.addRow("答复内容", self.answer_edit)
+
+    def operation(self) -> Callable[[], Changed]:
+        answer, facade, case_id = self.answer_edit.toPlainText(), self.facade, self.case_id
+        return lambda: facade.answer_consult(case_id, answer)
+
+
+class CaseTypeDialog(ActionDialog):
+    """变更办件类型 (e.g. 承诺件 → 联办件) with a reason."""
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__("变更办件类型", f"当前类型：{detail.view.case_type.label}", parent, "变更")
+        self.facade, self.case_id = facade, detail.view.case_id
+        self.type_combo = QComboBox()
+        for case_type in CaseType:
+            self.type_combo.addItem(case_type.label, case_type.value)
+        self.type_combo.setCurrentIndex(self.type_combo.findData(detail.view.case_type.value))
+        self.reason_edit = _text_box()
+        self.form.addRow("新类型", self.type_combo)
+        self.form.addRow("变更理由", self.reason_edit)
+
+    def operation(self) -> Callable[[], Changed]:
+        case_type = str(self.type_combo.currentData() or "")
+        if not case_type:
+            raise ValidationError("case_type", "请选择办件类型")
+        reason, facade, case_id = self.reason_edit.toPlainText(), self.facade, self.case_id
+        return lambda: facade.override_case_type(case_id, case_type, reason)

@@ -1,0 +1,87 @@
+"""A small dialog for one case action: fields, a Chinese error line, save in the background.
+
+A refused action (``DomainError``/``ValidationError``) is shown on the dialog,
+which stays open with what the clerk typed; only a saved action closes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.records import Changed
+from sync.domain.errors import DomainError, ValidationError
+
+from .errors import show_error, user_message
+from .tasks import run_task
+
+ERROR_STYLE = "color: #c62828; font-weight: bold;"
+
+
+class ActionDialog(QDialog):
+    """Subclasses add rows to ``form`` and implement ``operation()``: the service call to run."""
+
+    done = Signal(object)  # Changed
+
+    def __init__(self, title: str, intro: str = "", parent: QWidget | None = None, ok_text: str = "确定") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.intro_label = QLabel(intro)
+        self.intro_label.setWordWrap(True)
+        self.intro_label.setVisible(bool(intro))
+        self.form = QFormLayout()
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox()
+        self.ok_button: QPushButton = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.main_layout = QVBoxLayout(self)
+        self.main_layout.addWidget(self.intro_label)
+        self.main_layout.addLayout(self.form)
+        self.main_layout.addWidget(self.error_label)
+        self.main_layout.addWidget(self.buttons)
+
+    def operation(self) -> Callable[[], Changed]:
+        """Read the fields (on the GUI thread) and return the call to run in the background."""
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.show_error("")
+        try:
+            op = self.operation()
+        except DomainError as exc:
+            self.show_error(user_message(exc))
+            return
+        self.ok_button.setEnabled(False)
+        run_task(op, self._on_saved, self._on_failed)
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    def _on_saved(self, changed: Changed) -> None:
+        self.ok_button.setEnabled(True)
+        self.done.emit(changed)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if isinstance(exc, DomainError | ValidationError):
+            self.show_error(user_message(exc))
+        else:
+            show_error(self, exc)

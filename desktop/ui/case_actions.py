@@ -1,0 +1,178 @@
+"""What each action button of the case page does: a small dialog when input is needed, else run it.
+
+The buttons come from the state machine's allowed actions (``CaseDetail.actions``),
+so an illegal move is never offered; a refusal by the service (e.g. 归档 while an
+original is out) is shown on the page or the dialog, which stays open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from desktop.services.records import CaseDetail, Changed
+from sync.domain.custody import CLERK, VILLAGER, WINDOW
+from sync.domain.model import CaseKind
+
+from .action_dialogs import (
+    CaseTypeDialog,
+    ConsultAnswerDialog,
+    CorrectionDialog,
+    ExtendDialog,
+    ReasonDialog,
+    ReturnDialog,
+    SupplementDialog,
+    SuspendDialog,
+)
+from .errors import user_message
+from .facade import StationFacade
+from .feedback_dialog import FeedbackDialog
+from .handover_dialog import HandoverDialog
+from .tasks import run_task
+
+#: Button texts (the clerk's words) for the state machine's actions; others use the action's label.
+BUTTON_LABELS = {
+    "request_correction": "一次性告知补正",
+    "accept": "补正材料已收",
+    "deliver": "送件",
+    "give_feedback": "结果交付并评价",
+    "answer": "咨询答复",
+    "handover": "材料交接",
+    "attach": "添加附件",
+    "set_case_type": "变更办件类型",
+}
+#: Actions of the page in this order; anything else the state machine offers comes after.
+ORDER = (
+    "request_correction",
+    "accept",
+    "deliver",
+    "give_feedback",
+    "answer",
+    "extend",
+    "suspend",
+    "resume",
+    "handover",
+    "attach",
+    "return",
+    "withdraw",
+    "terminate",
+    "archive",
+    "set_case_type",
+)
+IMAGE_FILTER = "照片、扫描件或PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.pdf)"
+
+
+def offered(detail: CaseDetail) -> list[tuple[str, str]]:
+    """(action, button text) for the actions allowed now."""
+    allowed = {a.name: a.label for a in detail.actions}
+    if detail.missing:
+        allowed.pop("request_correction", None)  # told once already (一次告知): the service refuses a second time
+    else:
+        allowed.pop("accept", None)  # accepting happens at registration or when the 补正 materials arrive
+    names = [n for n in ORDER if n in allowed] + [n for n in allowed if n not in ORDER]
+    return [(n, BUTTON_LABELS.get(n, allowed[n])) for n in names]
+
+
+class CaseActions(QObject):
+    """Runs the actions of one case page; ``finished``/``refused`` carry the Chinese message."""
+
+    finished = Signal(str)
+    refused = Signal(str)
+
+    def __init__(self, facade: StationFacade, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.facade = facade
+        self.page = parent
+        self.dialog: QDialog | None = None
+
+    def run(self, name: str, detail: CaseDetail) -> None:
+        case_id = detail.view.case_id
+        f = self.facade
+        dialogs: dict[str, Callable[[], QDialog]] = {
+            "request_correction": lambda: CorrectionDialog(f, detail, self.page),
+            "accept": lambda: SupplementDialog(f, detail, self.page),
+            "extend": lambda: ExtendDialog(f, detail, self.page),
+            "suspend": lambda: SuspendDialog(f, detail, self.page),
+            "return": lambda: ReturnDialog(f, detail, self.page),
+            "answer": lambda: ConsultAnswerDialog(f, detail, self.page),
+            "set_case_type": lambda: CaseTypeDialog(f, detail, self.page),
+            "give_feedback": lambda: FeedbackDialog(f, detail, self.page),
+            "withdraw": lambda: ReasonDialog(
+                "撤回", "撤回原因", lambda r: f.withdraw(case_id, r), "申请人要求撤回办件。", self.page
+            ),
+            "terminate": lambda: ReasonDialog(
+                "终止", "终止原因", lambda r: f.terminate(case_id, r), "办结前终止办理，材料请另行交接退还。", self.page
+            ),
+            "handover": lambda: self._handover(detail, *_default_route(detail)),
+        }
+        if name == "deliver":
+            if detail.view.kind is CaseKind.AGENCY:
+                self._open(self._handover(detail, CLERK, WINDOW, "送件（材料交接）", f.deliver))
+            else:  # 帮办: the villager carries the materials, accompanied by the clerk
+                self._direct(lambda: f.deliver(case_id))
+        elif name in ("archive", "resume"):
+            self._direct(lambda: f.archive(case_id) if name == "archive" else f.resume(case_id))
+        elif name == "attach":
+            self.add_attachment(case_id)
+        elif name in dialogs:
+            self._open(dialogs[name]())
+
+    def _handover(
+        self,
+        detail: CaseDetail,
+        from_holder: str,
+        to_holder: str,
+        title: str = "材料交接",
+        save: Callable[..., Changed] | None = None,
+    ) -> HandoverDialog:
+        case_id, f = detail.view.case_id, self.facade
+        record = save or f.record_handover
+        return HandoverDialog(
+            detail,
+            f.station.clerk,
+            lambda draft: f.prepare_handover(case_id, draft),
+            lambda handover: record(case_id, handover),
+            from_holder,
+            to_holder,
+            title,
+            self.page,
+        )
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.done.connect(self._on_done)  # type: ignore[attr-defined]
+        dialog.open()
+
+    def _direct(self, op: Callable[[], Changed]) -> None:
+        run_task(op, self._on_done, self._on_failed)
+
+    def add_attachment(self, case_id: str, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.page, "选择材料照片或扫描件", "", IMAGE_FILTER)
+            if not path:
+                return
+        file = Path(path)
+        self._direct(lambda: self.facade.add_attachment(case_id, file))
+
+    def _on_done(self, changed: Changed) -> None:
+        self.finished.emit(changed.message)
+        self.facade.changed.emit(changed)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.refused.emit(user_message(exc))
+
+
+def _default_route(detail: CaseDetail) -> tuple[str, str]:
+    """The handover that usually comes next: in from the villager, back from the window, back to the villager."""
+    holders = {line.holder for line in detail.custody}
+    if WINDOW in holders:
+        return WINDOW, CLERK
+    going_home = ("completed", "feedback_done", "returned", "withdrawn", "terminated")
+    if CLERK in holders and detail.view.state.value in going_home:
+        return CLERK, VILLAGER
+    if CLERK in holders:
+        return CLERK, WINDOW
+    return VILLAGER, CLERK

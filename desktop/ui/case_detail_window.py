@@ -1,0 +1,242 @@
+"""The case page: who, what, where each original is, the history and the next actions.
+
+Everything is read through ``case_detail`` in the background and redrawn when
+``facade.changed`` names this case. Action buttons come from the state
+machine's allowed actions; a refusal is shown in red on the page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.records import CaseDetail, Changed
+from sync.domain.model import SPECIAL_GROUP_LABELS, CaseKind
+from sync.domain.validation import mask_id_number
+
+from .case_actions import CaseActions, offered
+from .case_sections import AttachmentsView, CustodyView, HistoryView, MaterialsView
+from .errors import show_error
+from .facade import StationFacade
+from .print_preview import PrintPreviewDialog
+from .tasks import run_task
+
+BADGE = "padding: 3px 10px; border-radius: 10px; font-weight: bold; color: white; background: {};"
+STATE_COLORS = {"待补正": "#b26a00", "已办结": "#1565c0", "退回": "#6d4c41", "已归档": "#546e7a"}
+SYNC_COLORS = {"已同步": "#2e7d32", "被拒绝": "#c62828", "有冲突": "#c62828"}
+MESSAGE_OK = "color: #2e7d32; font-weight: bold;"
+MESSAGE_REFUSED = "color: #c62828; font-weight: bold; background: #fdecea; padding: 6px; border-radius: 4px;"
+
+
+class CaseDetailWindow(QDialog):
+    def __init__(self, facade: StationFacade, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.facade, self.case_id = facade, case_id
+        self.detail: CaseDetail | None = None
+        self.preview: PrintPreviewDialog | None = None
+        self.setWindowTitle("办件详情")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.resize(1080, 760)
+        self.actions = CaseActions(facade, self)
+        self.actions.finished.connect(lambda text: self.show_message(text, refused=False))
+        self.actions.refused.connect(lambda text: self.show_message(text, refused=True))
+
+        self.title_label = QLabel()
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.state_badge, self.sync_badge = QLabel(), QLabel()
+        header = QHBoxLayout()
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.state_badge)
+        header.addWidget(self.sync_badge)
+
+        self.fields: dict[str, QLabel] = {}
+        applicant_box, case_box = QGroupBox("申请人"), QGroupBox("办件")
+        for box, names in (
+            (applicant_box, ("姓名", "身份证号", "联系电话", "住址", "特殊群体")),
+            (case_box, ("办理事项", "办理部门", "服务方式", "办件类型", "受理日期", "办理期限", "经办代办员")),
+        ):
+            form = QFormLayout(box)
+            for name in names:
+                label = QLabel()
+                label.setWordWrap(True)
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.fields[name] = label
+                form.addRow(name, label)
+        self.id_note = QLabel("身份证号已脱敏显示；完整号码仅打印在委托书上。")
+        self.id_note.setStyleSheet("color: #6b7280;")
+        applicant_box.layout().addWidget(self.id_note)  # type: ignore[union-attr]
+        self.due_warning = QLabel()
+        self.due_warning.setWordWrap(True)
+        self.due_warning.setStyleSheet("color: #8a6d00;")
+        case_box.layout().addWidget(self.due_warning)  # type: ignore[union-attr]
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        info = QGridLayout()
+        info.addWidget(applicant_box, 0, 0)
+        info.addWidget(case_box, 0, 1)
+        info.setColumnStretch(0, 2)
+        info.setColumnStretch(1, 3)
+
+        self.materials_view = MaterialsView()
+        self.custody_view = CustodyView()
+        self.history_view = HistoryView()
+        self.attachments_view = AttachmentsView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.history_view, "办理记录")
+        self.tabs.addTab(self.materials_view, "材料清单")
+        self.tabs.addTab(self.custody_view, "原件去向")
+        self.tabs.addTab(self.attachments_view, "附件")
+
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+        self.action_row = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.print_button = QPushButton("打印委托书")
+        self.print_button.clicked.connect(self.print_entrustment)
+        actions_box = QGroupBox("办理操作")
+        actions_layout = QVBoxLayout(actions_box)
+        actions_layout.addLayout(self.action_row)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(info)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(actions_box)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.tabs, 1)
+        facade.changed.connect(self._on_changed)
+        self.refresh()
+
+    # --- loading ---
+    def refresh(self) -> None:
+        facade, case_id = self.facade, self.case_id
+        run_task(lambda: facade.case_detail(case_id), self._show, lambda exc: show_error(self, exc))
+
+    def _on_changed(self, changed: Changed) -> None:
+        if not changed.case_ids or self.case_id in changed.case_ids:
+            self.refresh()
+
+    def _show(self, detail: CaseDetail) -> None:
+        self.detail = detail
+        view, summary = detail.view, detail.summary
+        self.setWindowTitle(f"办件详情 — {view.case_no} {view.applicant.name}")
+        self.title_label.setText(f"{view.case_no}　{view.applicant.name}　{view.item_name}")
+        self._badge(self.state_badge, summary.state_label, STATE_COLORS.get(summary.state_label, "#37474f"))
+        self._badge(self.sync_badge, summary.sync_label, SYNC_COLORS.get(summary.sync_label, "#8a6d00"))
+        applicant = view.applicant
+        groups = "、".join(SPECIAL_GROUP_LABELS.get(g, g) for g in applicant.special_groups) or "无"
+        values = {
+            "姓名": applicant.name,
+            "身份证号": mask_id_number(applicant.id_number),
+            "联系电话": applicant.phone,
+            "住址": applicant.address or "—",
+            "特殊群体": groups,
+            "办理事项": view.item_name,
+            "办理部门": view.department or "—",
+            "服务方式": view.kind.label,
+            "办件类型": view.case_type.label + ("（已延期）" if view.extended else ""),
+            "受理日期": f"{view.accepted_on:%Y年%m月%d日}" if view.accepted_on else "尚未受理（时限未开始计算）",
+            "办理期限": self._due_text(detail),
+            "经办代办员": view.clerk,
+        }
+        for name, text in values.items():
+            self.fields[name].setText(text)
+        self.fields["办理期限"].setStyleSheet("color: #c62828; font-weight: bold;" if summary.overdue else "")
+        self.due_warning.setText(f"※ {summary.due_warning}" if summary.due_warning else "")
+        self.due_warning.setVisible(bool(summary.due_warning))
+        extra = []
+        if detail.missing:
+            extra.append("待补正材料：" + "、".join(detail.missing))
+        if view.last_reason:
+            extra.append(f"最近一次说明：{view.last_reason}")
+        if detail.rating_label:
+            bad = "（差评，待镇中心回访整改）" if view.rating_bad and not view.rating_followed_up else ""
+            extra.append(f"申请人评价：{detail.rating_label}{bad}")
+        self.reason_label.setText("\n".join(extra))
+        self.reason_label.setVisible(bool(extra))
+        self.materials_view.show_materials(view.materials, detail.missing)
+        self.custody_view.show_custody(detail.custody)
+        self.history_view.show_history(detail.history)
+        self.attachments_view.show_attachments(detail.attachments)
+        self.tabs.setTabText(3, f"附件（{len(detail.attachments)}）")
+        self._load_thumbnails(detail)
+        self._show_actions(detail)
+
+    @staticmethod
+    def _badge(label: QLabel, text: str, color: str) -> None:
+        label.setText(text)
+        label.setStyleSheet(BADGE.format(color))
+
+    @staticmethod
+    def _due_text(detail: CaseDetail) -> str:
+        view, summary = detail.view, detail.summary
+        if view.state.value == "suspended":
+            return "中止中，时限暂停计算"
+        if view.due_on is None:
+            return "即时办结" if view.accepted_on else "—"
+        mark = "※" if summary.due_warning else ""
+        label = f"（{summary.due_label}）" if summary.due_label else ""
+        return f"{view.due_on:%Y年%m月%d日}{mark}{label}"
+
+    def _load_thumbnails(self, detail: CaseDetail) -> None:
+        facade = self.facade
+        for attachment in detail.attachments:
+            if attachment.mime.startswith("image/"):
+                sha = attachment.sha256
+                run_task(
+                    lambda sha=sha: facade.thumbnail(sha),
+                    lambda png, sha=sha: self.attachments_view.set_thumbnail(sha, png),
+                    lambda exc: self.show_message(str(getattr(exc, "message", "缩略图无法显示")), refused=True),
+                )
+
+    def _show_actions(self, detail: CaseDetail) -> None:
+        while self.action_row.count():
+            widget = self.action_row.takeAt(0).widget()
+            if widget is not None and widget is not self.print_button:
+                widget.deleteLater()
+        self.action_buttons.clear()
+        for name, text in offered(detail):
+            button = QPushButton(text)
+            button.setMinimumHeight(34)
+            button.clicked.connect(lambda _c=False, n=name: self.run_action(n))
+            self.action_buttons[name] = button
+            self.action_row.addWidget(button)
+        self.action_row.addStretch()
+        self.print_button.setVisible(detail.view.kind is not CaseKind.CONSULT)
+        self.action_row.addWidget(self.print_button)
+
+    # --- acting ---
+    def run_action(self, name: str) -> None:
+        if self.detail is None:
+            return
+        self.message_label.hide()
+        self.actions.run(name, self.detail)
+
+    def show_message(self, text: str, refused: bool) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(MESSAGE_REFUSED if refused else MESSAGE_OK)
+        self.message_label.setVisible(bool(text))
+
+    def print_entrustment(self) -> None:
+        facade, case_id = self.facade, self.case_id
+        run_task(lambda: facade.entrustment_pdf(case_id), self._preview, lambda exc: show_error(self, exc))
+
+    def _preview(self, pdf: bytes) -> None:
+        case_no = self.detail.view.case_no if self.detail else ""
+        self.preview = PrintPreviewDialog(pdf, f"代办服务委托书 {case_no}", self)
+        self.preview.open()

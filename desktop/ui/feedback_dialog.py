@@ -1,0 +1,192 @@
+"""服务意见反馈表: the villager confirms the result, rates the service and signs.
+
+No rating is preselected and nothing hints at one: the clerk must not suggest
+a rating (好差评 rules). A 差评 (the bottom two levels) is flagged for the town
+center's 回访 and 整改, and the dialog says so once one is chosen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.records import (
+    CaseDetail,
+    Changed,
+    FeedbackDraft,
+    FeedbackInput,
+    SignatureInput,
+    SignedContent,
+)
+from sync.domain.errors import DomainError
+from sync.domain.feedback import COMMENT_FIELDS
+from sync.domain.ratings import RATING_LABELS, is_bad_rating
+from sync.domain.signature import APPLICANT, Signature
+
+from .action_form import ERROR_STYLE
+from .errors import show_error, user_message
+from .facade import StationFacade
+from .signature_dialog import SignatureDialog
+from .tasks import run_task
+
+BAD_RATING_NOTE = "该评价为差评，提交后镇为民服务中心将进行回访核实并督促整改。"
+
+
+class FeedbackDialog(QDialog):
+    done = Signal(object)  # Changed
+
+    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        view = detail.view
+        self.facade, self.case_id, self.signer = facade, view.case_id, view.applicant.name
+        self.setWindowTitle(f"服务意见反馈表 — {view.case_no}")
+        self.setMinimumWidth(680)
+        self.signed: SignedContent | None = None
+        self.signature: Signature | None = None
+        self.signature_dialog: SignatureDialog | None = None
+
+        result = view.result or "（镇中心未填写结果说明）"
+        info = QLabel(f"办理事项：{view.item_name}\n办理结果：{result}")
+        info.setWordWrap(True)
+        self.confirm_box = QCheckBox("申请人已收到办理结果并确认")
+        self.confirm_box.toggled.connect(lambda _b: self._content_changed())
+
+        rating_box = QGroupBox("请申请人本人选择对本次服务的评价")
+        rating_row = QHBoxLayout(rating_box)
+        self.rating_group = QButtonGroup(self)
+        self.rating_buttons: dict[int, QRadioButton] = {}
+        for rating in sorted(RATING_LABELS, reverse=True):
+            button = QRadioButton(RATING_LABELS[rating])
+            button.setMinimumHeight(56)
+            button.setStyleSheet("QRadioButton { font-size: 16pt; padding: 6px 10px; }")
+            self.rating_group.addButton(button, rating)
+            self.rating_buttons[rating] = button
+            rating_row.addWidget(button)
+        self.rating_group.idToggled.connect(lambda _id, on: on and self._content_changed())
+
+        self.comment_edits: dict[str, QLineEdit] = {}
+        comments = QFormLayout()
+        for key, label in COMMENT_FIELDS.items():
+            edit = QLineEdit()
+            edit.setPlaceholderText("可不填")
+            edit.textEdited.connect(lambda _t: self._content_changed())
+            self.comment_edits[key] = edit
+            comments.addRow(f"{label}意见", edit)
+
+        self.bad_label = QLabel(BAD_RATING_NOTE)
+        self.bad_label.setStyleSheet("color: #c62828; background: #fdecea; padding: 6px; border-radius: 4px;")
+        self.bad_label.setWordWrap(True)
+        self.bad_label.hide()
+        self.sign_button = QPushButton(f"请 {self.signer} 签名")
+        self.sign_button.setMinimumHeight(36)
+        self.sign_button.clicked.connect(self.sign)
+        self.sign_label = QLabel("未签名")
+        sign_row = QHBoxLayout()
+        sign_row.addWidget(self.sign_button)
+        sign_row.addWidget(self.sign_label, 1)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("提交反馈", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addWidget(self.confirm_box)
+        layout.addWidget(rating_box)
+        layout.addLayout(comments)
+        layout.addWidget(self.bad_label)
+        layout.addLayout(sign_row)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self._content_changed()
+
+    def choose(self, rating: int) -> None:
+        self.rating_buttons[rating].setChecked(True)
+
+    def draft(self) -> FeedbackDraft:
+        comments = {k: e.text() for k, e in self.comment_edits.items() if e.text().strip()}
+        return FeedbackDraft(self.confirm_box.isChecked(), self.rating_group.checkedId(), comments)
+
+    def _content_changed(self) -> None:
+        rating = self.rating_group.checkedId()
+        self.bad_label.setVisible(rating > 0 and is_bad_rating(rating))
+        had = self.signature is not None
+        self.signed, self.signature = None, None
+        self.sign_label.setText("未签名")
+        self.sign_label.setStyleSheet("color: #8a6d00;")
+        self._show_error("反馈内容已更改，请申请人重新签名。" if had else "")
+        self.save_button.setEnabled(False)
+
+    def sign(self) -> None:
+        """Check and fix the form's content (prepare_feedback), then ask the villager to sign it."""
+        self._show_error("")
+        if not self.confirm_box.isChecked():
+            self._show_error("请申请人确认已收到办理结果后再签名")
+            return
+        if self.rating_group.checkedId() < 0:
+            self._show_error("请申请人本人选择评价后再签名")
+            return
+        draft, facade, case_id = self.draft(), self.facade, self.case_id
+        run_task(lambda: facade.prepare_feedback(case_id, draft), self._on_prepared, self._on_failed)
+
+    def _on_prepared(self, signed: SignedContent) -> None:
+        self.signed = signed
+        dialog = SignatureDialog(self.signer, APPLICANT, self)
+        dialog.setWindowTitle(f"服务意见反馈表签名 — {self.signer}")
+        dialog.signature_confirmed.connect(self.set_signature)
+        self.signature_dialog = dialog
+        dialog.open()
+
+    def set_signature(self, signature: Signature) -> None:
+        if self.signed is None:
+            return
+        self.signature = signature
+        self.sign_label.setText(f"✔ {signature.signer} 已签名")
+        self.sign_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+        self.save_button.setEnabled(True)
+
+    def submit(self) -> None:
+        if self.signed is None or self.signature is None:
+            self._show_error("请申请人签名后再提交")
+            return
+        sig = self.signature
+        data = FeedbackInput(
+            self.draft(), SignatureInput(sig.signer, sig.role, sig.digest(), self.signed.content_sha256, sig.to_dict())
+        )
+        self.save_button.setEnabled(False)
+        facade, case_id = self.facade, self.case_id
+        run_task(lambda: facade.give_feedback(case_id, data), self._on_saved, self._on_failed)
+
+    def _on_saved(self, changed: Changed) -> None:
+        self.done.emit(changed)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(self.signature is not None)
+        if isinstance(exc, DomainError):
+            self._show_error(user_message(exc))
+        else:
+            show_error(self, exc)
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
