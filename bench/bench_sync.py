@@ -7,6 +7,7 @@ pushes with the real ``SyncClient``. See docs/performance.md.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import math
@@ -298,6 +299,64 @@ def _postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def slow_link(target_port: int, bits_per_s: int = 64_000) -> Iterator[str]:
+    """A loopback proxy that paces both directions to ``bits_per_s`` (a station's mobile link)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def pump(source: socket.socket, target: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(512):
+                time.sleep(len(data) * 8 / bits_per_s)
+                target.sendall(data)
+        for sock in (source, target):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = listener.accept()
+                upstream = socket.create_connection(("127.0.0.1", target_port))
+                threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
+                threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tuple[float, int, int]:
+    """A day's work (``cases`` cases) pushed, then the center's answers pulled, over 64 kbit/s:
+    (seconds, HTTP requests, bytes sent)."""
+    from sync.server.services.center_events import record_center_event
+
+    client, station_id = enrolled_client(url, database_url)
+    events: list[Event] = []
+    for n in range(cases):
+        events += typical_case(station_id, len(events) + 1, events[-1].hash if events else GENESIS_HASH, n)
+    client.push_all(events[:4])  # yesterday's first case, so that the center has something to answer
+    from sync.server.core.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        case_id = str(events[0].payload["case_id"])
+        record_center_event(session, station_id, "case.center_accept", {"case_id": case_id}, "镇窗口")
+    engine.dispose()
+    port = int(url.rsplit(":", 1)[1])
+    with slow_link(port) as slow:
+        link = SyncClient(slow, token=client.token, timeout=(10, 120))
+        requests_made: list[int] = []
+        link.http.hooks["response"].append(lambda r, *a, **k: requests_made.append(len(r.request.body or b"")))
+        start = time.perf_counter()
+        link.push_all(events[4:])
+        link.pull_events()
+        elapsed = time.perf_counter() - start
+    return elapsed, len(requests_made), sum(requests_made)
+
+
 def run() -> Iterator[dict[str, Any]]:
     case = typical_case("00000000-0000-4000-8000-000000000001", 1, GENESIS_HASH, 1, full=True)
     raw = len(json.dumps([e.to_dict() for e in case], ensure_ascii=False).encode("utf-8"))
@@ -310,8 +369,9 @@ def run() -> Iterator[dict[str, Any]]:
             yield figure("sync_push_10k_events_per_s", rate, "events/s", None, db="sqlite", batch=500)
             naive = _naive_rate(url, database_url, 500)
             yield figure("sync_push_naive_events_per_s", naive, "events/s", None, db="sqlite", note="1 request/event")
-            one_day = make_events("00000000-0000-4000-8000-000000000002", 60)  # ~20 cases a day
-            yield figure("sync_round_trips_one_day_push", len(list(_batches(one_day))), "requests", 1)
+            seconds, round_trips, sent = _one_day_over_slow_link(url, database_url)
+            yield figure("sync_round_trips_one_day", round_trips, "requests", 2, note="1 push + 1 pull, 14 cases")
+            yield figure("sync_one_day_64kbps_s", seconds, "s", None, bytes_up=sent, link="64 kbit/s both ways")
             wall, p95, errors = _many_stations(url, database_url, 500)
             yield figure(
                 "sync_500_stations_errors", errors, "errors", 0, db="sqlite", wall_s=round(wall, 2), p95_ms=round(p95)
@@ -331,10 +391,3 @@ def run() -> Iterator[dict[str, Any]]:
                 wall_s=round(wall, 2),
                 p95_ms=round(p95),
             )
-
-
-def _batches(events: list[Event]) -> Iterator[list[Event]]:
-    from sync.client.batching import split_batches
-    from sync.protocol.models import MAX_BATCH_BYTES
-
-    return split_batches(events, 500, MAX_BATCH_BYTES // 2)
