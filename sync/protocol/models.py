@@ -84,6 +84,8 @@ class HandshakeReply(_Reply):
     message: str = ""
     max_batch_events: int = MAX_BATCH_EVENTS
     max_batch_bytes: int = MAX_BATCH_BYTES
+    #: The center's clock (UTC ISO-8601), so a station can warn when its own clock is far off.
+    server_time: str = ""
 
 
 class EnrollRequest(_Wire):

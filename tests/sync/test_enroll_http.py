@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -99,7 +100,10 @@ def test_revoked_station_can_enroll_again_and_keeps_its_data(station: Station) -
 
 
 def test_outdated_protocol_is_refused_in_chinese(station: Station) -> None:
-    assert station.client.handshake(station.station_id).accepted
+    hello = station.client.handshake(station.station_id)
+    assert hello.accepted and hello.max_batch_events > 0
+    skew = datetime.now(UTC) - datetime.fromisoformat(hello.server_time)
+    assert abs(skew.total_seconds()) < 60
     url = station.server.url + "/api/v1/sync/handshake"
     old = requests.post(url, json={"protocol_version": "0.9", "app_version": "0.0.1"}, timeout=5)
     assert old.status_code == 426

@@ -47,6 +47,7 @@ _GENERIC: dict[int, str] = {
 def http_error(exc: ServiceError) -> HTTPException:
     """The HTTPException a route raises for a refused use case."""
     status = STATUS_OF.get(exc.code, 400)
+    log.info("refused (%s %s): %s", status, exc.code, exc.message)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return HTTPException(status, detail=exc.body().model_dump(exclude_none=True), headers=headers)
 

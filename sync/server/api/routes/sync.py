@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from sync import __version__
+from sync.domain.events import utc_now
 from sync.protocol.models import (
     MAX_BATCH_EVENTS,
     DigestReply,
@@ -39,7 +40,7 @@ def handshake(hello: Handshake, settings: SettingsDep) -> HandshakeReply:
     refusal = check_protocol(hello.protocol_version, settings.min_protocol_version)
     if refusal:
         raise error(426, ErrorCode.OUTDATED, refusal)
-    return HandshakeReply(accepted=True, server_version=__version__, message="")
+    return HandshakeReply(accepted=True, server_version=__version__, message="", server_time=utc_now())
 
 
 @router.post("/push", response_model=PushReply, responses=_REFUSALS)
