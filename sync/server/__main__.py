@@ -20,6 +20,7 @@ from .main import SKIP_MIGRATE_ENV
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
 from .services.transfer import export_center_file, import_station_file
+from .web import staff_cli
 
 log = logging.getLogger("sync.server")
 
@@ -47,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["create-staff"]:  # staff accounts: see sync.server.web.staff_cli
+        return staff_cli.main(argv[1:])
     args = _parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()

@@ -16,6 +16,7 @@ from .api.routes import sync as sync_routes
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
+from .web import router as web_router
 
 API_PREFIX = "/api/v1"
 #: Set by ``python -m sync.server --workers N``, which migrates once before starting the workers.
@@ -45,5 +46,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     api.include_router(sync_routes.router)
     api.include_router(blobs.router)
     app.include_router(api)
+    app.include_router(web_router)
     errors.install(app)
     return app

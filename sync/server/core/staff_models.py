@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
+from .models import Base, CaseRow
 
 
 class StaffRow(Base):
@@ -79,3 +79,7 @@ class PublishedDocRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_at: Mapped[str] = mapped_column(String(40))
     published_by: Mapped[str] = mapped_column(String(100))
+
+
+#: The inbox lists the most recently changed cases first.
+Index("ix_cases_updated_at", CaseRow.updated_at)

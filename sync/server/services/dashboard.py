@@ -1,0 +1,226 @@
+"""Read side of the staff pages: the inbox with its filters, the deadline board, one case with its history.
+
+Every query is bounded (a page of rows, counts done by the database) so the pages stay fast with
+100,000 cases; deadlines are shown in working days with the calendar in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from sync.domain.calendar import HolidayCalendar, add_working_days, due_label
+from sync.domain.case_rules import CLOCK_RUNNING, STATE_LABELS, CaseState
+from sync.domain.model import CaseType
+from sync.domain.ratings import RATING_LABELS
+
+from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
+from ..core.staff_models import FollowupRow
+
+PAGE_SIZE = 50
+DUE_SOON_DAYS = 3
+_RUNNING = [s.value for s in CLOCK_RUNNING]
+
+
+def mask_id(id_number: str) -> str:
+    """440308********1234 (GB/T 35273 de-identification)."""
+    if len(id_number) < 10:
+        return "*" * len(id_number)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def _due_on() -> Any:
+    return CaseRow.data["due_on"].as_string()
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    station_id: str = ""
+    clerk: str = ""
+    matter: str = ""
+    state: str = ""
+    due_by: date | None = None
+    page: int = 1
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = []
+        if self.station_id:
+            out.append(CaseRow.station_id == self.station_id)
+        if self.state:
+            out.append(CaseRow.state == self.state)
+        if self.clerk:
+            out.append(CaseRow.data["clerk"].as_string() == self.clerk)
+        if self.matter:
+            out.append(CaseRow.data["item_name"].as_string().contains(self.matter, autoescape=True))
+        if self.due_by is not None:
+            out.append(_due_on() <= self.due_by.isoformat())
+            out.append(CaseRow.state.in_(_RUNNING))
+        return out
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    case_id: str
+    case_no: str
+    station_name: str
+    applicant: str
+    id_masked: str
+    item_name: str
+    case_type: str
+    materials: str
+    state: str
+    state_label: str
+    clerk: str
+    due_on: str
+    due_text: str
+    overdue: bool
+    conflict: str = ""
+
+
+@dataclass
+class InboxPage:
+    items: list[CaseItem]
+    total: int
+    page: int
+    pages: int
+    stations: dict[str, str] = field(default_factory=dict)
+
+
+def station_names(session: Session) -> dict[str, str]:
+    return {
+        sid: f"{name}（{code}）"
+        for sid, code, name in session.execute(select(StationRow.id, StationRow.code, StationRow.name))
+    }
+
+
+def _item(row: CaseRow, stations: dict[str, str], calendar: HolidayCalendar, today: date) -> CaseItem:
+    d = row.data
+    due = d.get("due_on")
+    running = row.state in _RUNNING
+    due_text, overdue = "", False
+    if due and running:
+        due_day = date.fromisoformat(due)
+        due_text, overdue = due_label(calendar, due_day, today), due_day < today
+    materials = d.get("materials", [])
+    present = sum(1 for m in materials if m.get("present", True))
+    return CaseItem(
+        case_id=row.case_id,
+        case_no=row.case_no,
+        station_name=stations.get(row.station_id, row.station_id),
+        applicant=d["applicant"]["name"],
+        id_masked=mask_id(d["applicant"].get("id_number", "")),
+        item_name=d.get("item_name", ""),
+        case_type=CaseType(d["case_type"]).label,
+        materials=f"{present}/{len(materials)}件",
+        state=row.state,
+        state_label=STATE_LABELS[CaseState(row.state)],
+        clerk=d.get("clerk", ""),
+        due_on=due or "",
+        due_text=due_text,
+        overdue=overdue,
+        conflict=row.conflict,
+    )
+
+
+def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: date) -> InboxPage:
+    conditions = flt.conditions()
+    total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, flt.page), pages)
+    rows = session.scalars(
+        select(CaseRow)
+        .where(*conditions)
+        .order_by(CaseRow.updated_at.desc(), CaseRow.case_id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    stations = station_names(session)
+    items = [_item(r, stations, calendar, today) for r in rows]
+    return InboxPage(items, total, page, pages, stations)
+
+
+@dataclass
+class DeadlineBoard:
+    overdue: list[CaseItem]
+    due_soon: list[CaseItem]
+    soon_until: date
+    counts: dict[str, int]
+
+
+def deadline_board(session: Session, calendar: HolidayCalendar, today: date, limit: int = 200) -> DeadlineBoard:
+    """Cases whose clock runs: overdue ones, and those due within DUE_SOON_DAYS working days."""
+    until = add_working_days(calendar, today, DUE_SOON_DAYS).day
+    stations = station_names(session)
+    running = CaseRow.state.in_(_RUNNING)
+
+    def fetch(*cond: ColumnElement[bool]) -> list[CaseItem]:
+        rows = session.scalars(select(CaseRow).where(running, *cond).order_by(_due_on(), CaseRow.case_no).limit(limit))
+        return [_item(r, stations, calendar, today) for r in rows]
+
+    overdue = fetch(_due_on() < today.isoformat())
+    soon = fetch(_due_on() >= today.isoformat(), _due_on() <= until.isoformat())
+    return DeadlineBoard(overdue, soon, until, dashboard_counts(session, calendar, today))
+
+
+def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -> dict[str, int]:
+    until = add_working_days(calendar, today, DUE_SOON_DAYS).day.isoformat()
+
+    def count(*cond: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
+
+    running = CaseRow.state.in_(_RUNNING)
+    return {
+        "incoming": count(CaseRow.state == CaseState.DELIVERED.value),
+        "in_progress": count(CaseRow.state == CaseState.IN_PROGRESS.value),
+        "overdue": count(running, _due_on() < today.isoformat()),
+        "due_soon": count(running, _due_on() >= today.isoformat(), _due_on() <= until),
+        "conflicts": count(CaseRow.conflict != ""),
+        "followups_open": session.scalar(
+            select(func.count()).select_from(FollowupRow).where(FollowupRow.closed_on.is_(None))
+        )
+        or 0,
+    }
+
+
+@dataclass
+class HistoryLine:
+    at: str
+    origin: str
+    actor: str
+    type: str
+    text: str
+
+
+def _describe(type_: str, payload: dict[str, Any]) -> str:
+    parts = []
+    for key, label in (("missing", "缺少材料"), ("result", "结果"), ("reason", "原因"), ("legal_basis", "依据")):
+        value = payload.get(key)
+        if value:
+            parts.append(f"{label}：{'、'.join(value) if isinstance(value, list) else value}")
+    if "rating" in payload:
+        rating = int(payload["rating"])
+        parts.append(f"评价：{RATING_LABELS.get(rating, rating)}")
+    for key, label in (("accepted_on", "受理日"), ("due_on", "到期日"), ("completed_on", "办结日")):
+        if payload.get(key):
+            parts.append(f"{label}：{payload[key]}")
+    return "；".join(parts)
+
+
+def case_history(session: Session, row: CaseRow) -> list[HistoryLine]:
+    lines: list[HistoryLine] = []
+    for model, origin in ((EventRow, "代办站"), (CenterEventRow, "镇中心")):
+        query = select(model).where(
+            model.station_id == row.station_id, or_(model.payload["case_id"].as_string() == row.case_id)
+        )
+        for ev in session.scalars(query):
+            lines.append(HistoryLine(ev.occurred_at, origin, ev.actor, ev.type, _describe(ev.type, ev.payload)))
+    lines.sort(key=lambda line: line.at)
+    return lines
+
+
+def case_item(session: Session, row: CaseRow, calendar: HolidayCalendar, today: date) -> CaseItem:
+    return _item(row, station_names(session), calendar, today)

@@ -1,0 +1,192 @@
+"""好差评 and 考核: rates per station and per clerk over a month, quarter or year; the 差评 follow-up ledger.
+
+满意率 = (非常满意 + 满意 + 基本满意) / rated; 即办件 on the spot = completed on the day it was accepted;
+承诺件 on time = completed on or before its promised due date. Every 差评 (rating ≤ 2) opens a
+follow-up (回访/整改) due ``FOLLOWUP_DAYS`` working days after the rating.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from sync.domain.calendar import HolidayCalendar, add_working_days
+from sync.domain.case_rules import CaseState
+from sync.protocol.models import ErrorCode
+
+from ..core.models import CaseRow, EventRow
+from ..core.staff_models import FollowupRow
+from .center_events import record_center_event
+from .errors import ServiceError
+
+SATISFACTION_TARGET = 0.98
+FOLLOWUP_DAYS = 5
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
+
+
+def period_range(period: str) -> tuple[str, str, str]:
+    """("2026-11" | "2026-Q4" | "2026") → (first day, day after the last, Chinese label)."""
+    match = _PERIOD.match(period.strip())
+    if not match:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "统计周期格式应为 2026-11、2026-Q4 或 2026", field="period")
+    year = int(match[1])
+    if match[2]:
+        month = int(match[2])
+        if not 1 <= month <= 12:
+            raise ServiceError(ErrorCode.INVALID_REQUEST, "月份应为01到12", field="period")
+        end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return date(year, month, 1).isoformat(), end.isoformat(), f"{year}年{month}月"
+    if match[3]:
+        q = int(match[3])
+        end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+        return date(year, 3 * q - 2, 1).isoformat(), end.isoformat(), f"{year}年第{q}季度"
+    return date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat(), f"{year}年"
+
+
+@dataclass
+class Rates:
+    key: str
+    label: str
+    cases: int = 0
+    immediate_done: int = 0
+    immediate_on_spot: int = 0
+    promised_done: int = 0
+    promised_on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    bad: int = 0
+
+    @staticmethod
+    def _ratio(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def on_spot_rate(self) -> float | None:
+        return self._ratio(self.immediate_on_spot, self.immediate_done)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._ratio(self.promised_on_time, self.promised_done)
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self._ratio(self.satisfied, self.rated)
+
+    @property
+    def below_target(self) -> bool:
+        return self.satisfaction is not None and self.satisfaction < SATISFACTION_TARGET
+
+    def add(self, d: dict[str, Any]) -> None:
+        self.cases += 1
+        completed, accepted, due = d.get("completed_on"), d.get("accepted_on"), d.get("due_on")
+        if completed and d.get("case_type") == "immediate":
+            self.immediate_done += 1
+            self.immediate_on_spot += int(completed <= (accepted or d["registered_at"][:10]))
+        if completed and d.get("case_type") == "promised" and due:
+            self.promised_done += 1
+            self.promised_on_time += int(completed <= due)
+        rating = d.get("rating")
+        if rating is not None:
+            self.rated += 1
+            self.satisfied += int(int(rating) >= 3)
+            self.bad += int(int(rating) <= 2)
+
+
+@dataclass
+class Evaluation:
+    period: str
+    label: str
+    total: Rates
+    stations: list[Rates] = field(default_factory=list)
+    clerks: list[Rates] = field(default_factory=list)
+
+
+def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:
+    start, end, label = period_range(period)
+    registered = CaseRow.data["registered_at"].as_string()
+    rows = session.execute(select(CaseRow.station_id, CaseRow.data).where(registered >= start, registered < end)).all()
+    total = Rates("", "全镇合计")
+    stations: dict[str, Rates] = {}
+    clerks: dict[str, Rates] = {}
+    for station_id, data in rows:
+        total.add(data)
+        name = station_names.get(station_id, station_id)
+        stations.setdefault(station_id, Rates(station_id, name)).add(data)
+        clerk = str(data.get("clerk", ""))
+        clerks.setdefault(f"{station_id}/{clerk}", Rates(clerk, f"{clerk}（{name}）")).add(data)
+    return Evaluation(
+        period,
+        label,
+        total,
+        sorted(stations.values(), key=lambda r: r.label),
+        sorted(clerks.values(), key=lambda r: r.label),
+    )
+
+
+def open_followups(session: Session, calendar: HolidayCalendar) -> int:
+    """Open a follow-up for every 差评 that has none yet (in the caller's transaction); how many were opened."""
+    bad = session.scalars(
+        select(CaseRow).where(
+            CaseRow.data["rating"].as_integer() <= 2,
+            ~exists().where(FollowupRow.case_id == CaseRow.case_id),
+        )
+    ).all()
+    for row in bad:
+        rated_on, comment = row.updated_at[:10], ""
+        feedback = session.scalars(
+            select(EventRow)
+            .where(EventRow.station_id == row.station_id, EventRow.type == "case.give_feedback")
+            .where(EventRow.payload["case_id"].as_string() == row.case_id)
+            .order_by(EventRow.seq.desc())
+            .limit(1)
+        ).first()
+        if feedback is not None:
+            rated_on = feedback.occurred_at[:10]
+            comments = feedback.payload.get("comments") or {}
+            comment = "；".join(str(v) for v in comments.values() if v) if isinstance(comments, dict) else ""
+        due = add_working_days(calendar, date.fromisoformat(rated_on), FOLLOWUP_DAYS).day
+        session.add(
+            FollowupRow(
+                case_id=row.case_id,
+                station_id=row.station_id,
+                case_no=row.case_no,
+                clerk=str(row.data.get("clerk", "")),
+                rating=int(row.data["rating"]),
+                comment=comment[:1000],
+                rated_on=rated_on,
+                due_on=due.isoformat(),
+            )
+        )
+    session.flush()
+    return len(bad)
+
+
+def followups(session: Session, only_open: bool = False) -> list[FollowupRow]:
+    query = select(FollowupRow).order_by(FollowupRow.closed_on.is_not(None), FollowupRow.due_on, FollowupRow.case_no)
+    if only_open:
+        query = query.where(FollowupRow.closed_on.is_(None))
+    return list(session.scalars(query))
+
+
+def close_followup(session: Session, case_id: str, outcome: str, actor: str, today: date) -> FollowupRow:
+    """Record the outcome of the 回访/整改 and tell the station (``case.center_close_rating``)."""
+    row = session.get(FollowupRow, case_id, with_for_update=True)
+    if row is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "没有这条差评回访记录")
+    if row.closed_on is not None:
+        raise ServiceError(ErrorCode.CONFLICT, "这条差评已回访整改完毕")
+    if not outcome.strip():
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "请填写回访和整改情况", field="outcome")
+    row.outcome = outcome.strip()[:1000]
+    row.closed_on = today.isoformat()
+    row.closed_by = actor
+    case = session.get(CaseRow, case_id)
+    if case is not None and case.state in (CaseState.FEEDBACK_DONE.value, CaseState.ARCHIVED.value):
+        payload = {"case_id": case_id, "outcome": row.outcome, "closed_on": row.closed_on}
+        record_center_event(session, row.station_id, "case.center_close_rating", payload, actor)
+    return row

@@ -1,0 +1,65 @@
+"""Excel export of the evaluation and the 差评 ledger (openpyxl)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sync.domain.ratings import RATING_LABELS
+
+from ..core.staff_models import FollowupRow
+from .evaluation import Evaluation, Rates
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _rates_sheet(sheet: Worksheet, title: str, rows: Sequence[Rates]) -> None:
+    sheet.append([title])
+    sheet.append(["名称", "办件数", "即办件现场办结率", "承诺件按时办结率", "评价数", "满意率", "差评数"])
+    for r in rows:
+        sheet.append(
+            [r.label, r.cases, _pct(r.on_spot_rate), _pct(r.on_time_rate), r.rated, _pct(r.satisfaction), r.bad]
+        )
+    sheet.append([])
+
+
+def evaluation_workbook(ev: Evaluation, ledger: Sequence[FollowupRow], names: dict[str, str]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    if not isinstance(ws, Worksheet):  # a new workbook always has one sheet
+        ws = wb.create_sheet()
+    ws.title = "考核"
+    ws.append([f"镇为民服务中心考核统计（{ev.label}）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    _rates_sheet(ws, "全镇", [ev.total])
+    _rates_sheet(ws, "按代办站", ev.stations)
+    _rates_sheet(ws, "按代办员", ev.clerks)
+    ws.column_dimensions["A"].width = 36
+    sheet = wb.create_sheet("差评台账")
+    sheet.append(
+        ["办件编号", "代办站", "代办员", "评价", "意见", "评价日期", "回访期限", "办结日期", "回访整改情况", "经办人"]
+    )
+    for f in ledger:
+        sheet.append(
+            [
+                f.case_no,
+                names.get(f.station_id, f.station_id),
+                f.clerk,
+                RATING_LABELS.get(f.rating, str(f.rating)),
+                f.comment,
+                f.rated_on,
+                f.due_on,
+                f.closed_on or "未完成",
+                f.outcome,
+                f.closed_by,
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

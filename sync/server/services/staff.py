@@ -1,0 +1,127 @@
+"""Center staff: accounts (scrypt-hashed passwords), browser sessions with CSRF tokens, and the audit log."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sync.domain.events import utc_now
+from sync.protocol.models import ErrorCode
+
+from ..core.security import secret_hash
+from ..core.staff_models import AuditRow, StaffRow, StaffSessionRow
+from .errors import ServiceError
+
+DIRECTOR = "director"
+WINDOW = "window"
+SUPERVISOR = "supervisor"
+ROLE_LABELS = {DIRECTOR: "主任", WINDOW: "窗口", SUPERVISOR: "督查"}
+#: Who may decide cases (受理/补正/办结/退回) and close 差评 follow-ups.
+DECIDERS = frozenset({DIRECTOR, WINDOW})
+#: Who may see a full 身份证 number (each view audited).
+FULL_ID_ROLES = frozenset({DIRECTOR, WINDOW})
+SESSION_HOURS = 10
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    id: int
+    username: str
+    name: str
+    role: str
+    csrf_token: str
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _scheme, salt_b64, digest_b64 = stored.split("$")
+        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+    except ValueError:
+        return False
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=len(expected), **_SCRYPT)
+    return hmac.compare_digest(digest, expected)
+
+
+def create_staff(session: Session, username: str, name: str, role: str, password: str) -> StaffRow:
+    username, name = username.strip(), name.strip()
+    if not username or not name:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "请填写用户名和姓名", field="username")
+    if role not in ROLE_LABELS:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "角色应为主任、窗口或督查", field="role")
+    if len(password) < 8:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "密码至少8位", field="password")
+    if session.scalar(select(StaffRow).where(StaffRow.username == username)) is not None:
+        raise ServiceError(ErrorCode.CONFLICT, f"用户名{username}已存在", field="username")
+    row = StaffRow(username=username, name=name, role=role, password_hash=hash_password(password), created_at=utc_now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_staff(session: Session) -> list[StaffRow]:
+    return list(session.scalars(select(StaffRow).order_by(StaffRow.id)))
+
+
+def login(session: Session, username: str, password: str) -> tuple[str, StaffRow]:
+    """A new session token (for the cookie) for valid credentials."""
+    row = session.scalar(select(StaffRow).where(StaffRow.username == username.strip()))
+    if row is None or not row.active or not verify_password(password, row.password_hash):
+        raise ServiceError(ErrorCode.UNAUTHORIZED, "用户名或密码不正确", field="password")
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    session.add(
+        StaffSessionRow(
+            token_hash=secret_hash(token),
+            staff_id=row.id,
+            csrf_token=secrets.token_urlsafe(24),
+            created_at=now.isoformat(timespec="milliseconds"),
+            expires_at=(now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="milliseconds"),
+        )
+    )
+    return token, row
+
+
+def session_user(session: Session, token: str) -> StaffUser | None:
+    """The staff member behind a session cookie, or None if unknown/expired/deactivated."""
+    if not token:
+        return None
+    found = session.get(StaffSessionRow, secret_hash(token))
+    if found is None or found.expires_at < utc_now():
+        return None
+    staff = session.get(StaffRow, found.staff_id)
+    if staff is None or not staff.active:
+        return None
+    return StaffUser(staff.id, staff.username, staff.name, staff.role, found.csrf_token)
+
+
+def logout(session: Session, token: str) -> None:
+    session.execute(delete(StaffSessionRow).where(StaffSessionRow.token_hash == secret_hash(token)))
+
+
+def audit(session: Session, username: str, action: str, target: str = "", detail: str = "", ip: str = "") -> None:
+    session.add(
+        AuditRow(at=utc_now(), username=username, action=action, target=target[:200], detail=detail[:1000], ip=ip[:64])
+    )
+
+
+def audit_page(session: Session, limit: int = 200, offset: int = 0) -> list[AuditRow]:
+    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(query))

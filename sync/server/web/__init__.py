@@ -1,0 +1,22 @@
+"""Staff web pages of the town center (server-rendered, under ``/center``): login, inbox, decisions,
+deadlines, evaluation and 差评 follow-ups, catalog/calendar publishing, stations, audit log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Response
+
+from . import routes_admin, routes_auth, routes_cases, routes_review
+from .deps import PREFIX
+
+_CSS = (Path(__file__).resolve().parent / "static" / "center.css").read_text(encoding="utf-8")
+
+router = APIRouter(prefix=PREFIX, tags=["镇中心工作人员页面"])
+for module in (routes_auth, routes_cases, routes_review, routes_admin):
+    router.include_router(module.router)
+
+
+@router.get("/static/center.css", include_in_schema=False)
+def stylesheet() -> Response:
+    return Response(_CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600"})

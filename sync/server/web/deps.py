@@ -1,0 +1,92 @@
+"""Typed dependencies of the staff pages: the logged-in staff member, role checks, CSRF, templates.
+
+Staff are recognised only by their session cookie: a station's bearer token opens no staff page,
+and the sync API ignores staff cookies.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Form, Request, Response
+from fastapi.templating import Jinja2Templates
+
+from ..api.deps import SessionDep
+from ..services.staff import DECIDERS, DIRECTOR, StaffUser, session_user
+
+COOKIE = "dbt_staff"
+LOGIN_CSRF_COOKIE = "dbt_login_csrf"
+PREFIX = "/center"
+SESSION_MAX_AGE = 10 * 3600
+#: The center works on Beijing time: "today" for deadlines is the local date.
+CHINA = timezone(timedelta(hours=8))
+
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+
+
+class LoginRequired(Exception):
+    """No valid staff session: the route class redirects to the login page."""
+
+
+class WebError(Exception):
+    """A refusal shown as a Chinese page with this status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def today() -> date:
+    return datetime.now(UTC).astimezone(CHINA).date()
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def get_staff(request: Request, session: SessionDep) -> StaffUser:
+    token = request.cookies.get(COOKIE, "")
+    with session.begin():
+        user = session_user(session, token)
+    if user is None:
+        raise LoginRequired()
+    request.state.staff = user
+    return user
+
+
+StaffDep = Annotated[StaffUser, Depends(get_staff)]
+
+
+def require_decider(user: StaffDep) -> StaffUser:
+    if user.role not in DECIDERS:
+        raise WebError(403, "督查人员只能查看，不能受理、补正、办结、退回或回访办件")
+    return user
+
+
+def require_director(user: StaffDep) -> StaffUser:
+    if user.role != DIRECTOR:
+        raise WebError(403, "只有中心主任可以进行此操作")
+    return user
+
+
+DeciderDep = Annotated[StaffUser, Depends(require_decider)]
+DirectorDep = Annotated[StaffUser, Depends(require_director)]
+
+
+def check_csrf(user: StaffDep, csrf_token: Annotated[str, Form()] = "") -> StaffUser:
+    """Every POST form carries the session's CSRF token."""
+    if not csrf_token or not secrets.compare_digest(csrf_token, user.csrf_token):
+        raise WebError(403, "页面已过期或来源不明（CSRF校验失败），请刷新页面后重试")
+    return user
+
+
+CsrfDep = Annotated[StaffUser, Depends(check_csrf)]
+
+
+def render(request: Request, name: str, status: int = 200, **context: object) -> Response:
+    user = getattr(request.state, "staff", None)
+    return templates.TemplateResponse(request, name, {"user": user, "prefix": PREFIX, **context}, status_code=status)

@@ -1,0 +1,31 @@
+"""Route class of the staff pages: refusals become a redirect to the login page or a Chinese error page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from .deps import PREFIX, LoginRequired, WebError, templates
+
+
+class WebRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                target = request.url.path if request.method == "GET" else PREFIX + "/"
+                return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
+            except WebError as exc:
+                user = getattr(request.state, "staff", None)
+                context = {"user": user, "prefix": PREFIX, "message": exc.message, "status": exc.status}
+                return templates.TemplateResponse(request, "error.html", context, status_code=exc.status)
+
+        return guarded

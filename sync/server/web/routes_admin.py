@@ -1,0 +1,150 @@
+"""Director pages: publish the 事项清单 and the holiday calendar, enroll and revoke stations, the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ..api.deps import SessionDep, SettingsDep
+from ..services.catalog_admin import KIND_LABELS, publish, stations_overview, versions
+from ..services.enrollment import issue_code, revoke_station
+from ..services.errors import ServiceError
+from ..services.reference_docs import current_document
+from ..services.staff import DIRECTOR, audit, audit_page
+from .deps import PREFIX, CsrfDep, DirectorDep, StaffDep, WebError, client_ip, render
+from .route_class import WebRoute
+
+router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+Kind = Literal["catalog", "calendar"]
+
+
+def _director(user: CsrfDep) -> None:
+    if user.role != DIRECTOR:
+        raise WebError(403, "只有中心主任可以进行此操作")
+
+
+def _publish_page(
+    request: Request,
+    session: SessionDep,
+    kind: Kind,
+    text: str | None = None,
+    message: str = "",
+    status: int = 200,
+    done: str = "",
+) -> Response:
+    with session.begin():
+        if text is None:
+            text = json.dumps(current_document(session, kind), ensure_ascii=False, indent=2)
+        history = versions(session, kind)
+    return render(
+        request,
+        "publish.html",
+        status,
+        kind=kind,
+        kind_label=KIND_LABELS[kind],
+        text=text,
+        history=history,
+        message=message,
+        done=done,
+    )
+
+
+@router.get("/publish/{kind}", summary="编辑事项清单或节假日日历（主任）")
+def publish_page(request: Request, session: SessionDep, user: DirectorDep, kind: Kind, done: str = "") -> Response:
+    return _publish_page(request, session, kind, done=done)
+
+
+@router.post("/publish/{kind}", summary="发布事项清单或节假日日历（主任）")
+def publish_document(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    kind: Kind,
+    document: Annotated[str, Form(max_length=2_000_000)] = "",
+) -> Response:
+    _director(user)
+    try:
+        with session.begin():
+            row, sent = publish(session, kind, document, f"{user.name}（镇中心主任）")
+            audit(
+                session,
+                user.username,
+                f"发布{KIND_LABELS[kind]}",
+                f"版本{row.version}",
+                f"发往{sent}个代办站",
+                client_ip(request),
+            )
+    except ServiceError as exc:
+        return _publish_page(request, session, kind, document, exc.message, 422)
+    return RedirectResponse(f"{PREFIX}/publish/{kind}?done={row.version}", status_code=303)
+
+
+@router.get("/stations", summary="代办站管理")
+def stations_page(request: Request, session: SessionDep, user: StaffDep) -> Response:
+    with session.begin():
+        rows = stations_overview(session)
+    return render(request, "stations.html", rows=rows, code="", message="", may_manage=user.role == DIRECTOR)
+
+
+@router.post("/stations/code", summary="签发登记码（主任）")
+def station_code(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CsrfDep,
+    station_code: Annotated[str, Form(max_length=32)] = "",
+    name: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    _director(user)
+    code, message, status = "", "", 200
+    try:
+        with session.begin():
+            code = issue_code(session, station_code, name, valid_days=settings.enrollment_code_days)
+            audit(session, user.username, "签发登记码", station_code, name, client_ip(request))
+    except ServiceError as exc:
+        message, status = exc.message, 422
+    with session.begin():
+        rows = stations_overview(session)
+    response = render(
+        request,
+        "stations.html",
+        status,
+        rows=rows,
+        code=code,
+        code_for=f"{name}（{station_code}）",
+        message=message,
+        may_manage=True,
+        days=settings.enrollment_code_days,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/stations/{station_id}/revoke", summary="停用代办站（主任）")
+def station_revoke(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    station_id: str,
+    reason: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    _director(user)
+    try:
+        with session.begin():
+            revoke_station(session, station_id, reason)
+            audit(session, user.username, "停用代办站", station_id, reason, client_ip(request))
+    except ServiceError as exc:
+        raise WebError(404, exc.message) from None
+    return RedirectResponse(f"{PREFIX}/stations", status_code=303)
+
+
+@router.get("/audit", summary="操作日志（主任）")
+def audit_log(
+    request: Request, session: SessionDep, user: DirectorDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+) -> Response:
+    with session.begin():
+        rows = audit_page(session, 200, (page - 1) * 200)
+    return render(request, "audit.html", rows=rows, page=page)

@@ -1,0 +1,145 @@
+"""收件箱, 办件详情与处理（受理/补正/办结/退回）, 期限看板."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from sync.domain.case_rules import ACTIONS, STATE_LABELS
+
+from ..api.deps import SessionDep
+from ..core.models import CaseRow
+from ..services.dashboard import InboxFilter, case_history, case_item, dashboard_counts, deadline_board, inbox
+from ..services.decisions import DECISION_LABELS, DecisionForm, decide
+from ..services.errors import ServiceError
+from ..services.reference_docs import current_calendar
+from ..services.staff import DECIDERS, FULL_ID_ROLES, audit
+from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, render, today
+from .route_class import WebRoute
+
+router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+
+
+def _event_label(type_: str) -> str:
+    if type_ == "case.registered":
+        return "登记"
+    action = ACTIONS.get(type_.removeprefix("case."))
+    return action.label if action else type_
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/", summary="收件箱")
+def inbox_page(
+    request: Request,
+    session: SessionDep,
+    user: StaffDep,
+    station: Annotated[str, Query(max_length=64)] = "",
+    clerk: Annotated[str, Query(max_length=100)] = "",
+    matter: Annotated[str, Query(max_length=100)] = "",
+    state: Annotated[str, Query(max_length=32)] = "",
+    due_by: Annotated[str, Query(max_length=10)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    flt = InboxFilter(station, clerk.strip(), matter.strip(), state, _parse_day(due_by), page)
+    with session.begin():
+        calendar = current_calendar(session)
+        result = inbox(session, flt, calendar, today())
+        counts = dashboard_counts(session, calendar, today())
+    return render(request, "inbox.html", result=result, flt=flt, counts=counts, states=STATE_LABELS, due_by=due_by)
+
+
+@router.get("/deadlines", summary="超期与临期办件")
+def deadlines_page(request: Request, session: SessionDep, user: StaffDep) -> Response:
+    with session.begin():
+        board = deadline_board(session, current_calendar(session), today())
+    return render(request, "deadlines.html", board=board)
+
+
+def _case_or_404(session: SessionDep, case_id: str) -> CaseRow:
+    row = session.get(CaseRow, case_id)
+    if row is None:
+        raise WebError(404, "没有这个办件")
+    return row
+
+
+def _case_page(
+    request: Request,
+    session: SessionDep,
+    user: StaffDep,
+    case_id: str,
+    *,
+    full_id: bool = False,
+    message: str = "",
+    status: int = 200,
+) -> Response:
+    with session.begin():
+        row = _case_or_404(session, case_id)
+        item = case_item(session, row, current_calendar(session), today())
+        history = case_history(session, row)
+        if full_id:
+            audit(session, user.username, "查看完整身份证号", row.case_no, ip=client_ip(request))
+    return render(
+        request,
+        "case.html",
+        status,
+        row=row,
+        data=row.data,
+        item=item,
+        history=history,
+        event_label=_event_label,
+        full_id=row.data["applicant"].get("id_number", "") if full_id else "",
+        may_reveal=user.role in FULL_ID_ROLES,
+        may_decide=user.role in DECIDERS,
+        decisions=DECISION_LABELS,
+        message=message,
+        today=today().isoformat(),
+    )
+
+
+@router.get("/cases/{case_id}", summary="办件详情")
+def case_page(request: Request, session: SessionDep, user: StaffDep, case_id: str) -> Response:
+    return _case_page(request, session, user, case_id)
+
+
+@router.post("/cases/{case_id}/reveal", summary="查看完整身份证号（留痕）")
+def reveal_id(request: Request, session: SessionDep, user: CsrfDep, case_id: str) -> Response:
+    if user.role not in FULL_ID_ROLES:
+        raise WebError(403, "督查人员不能查看完整身份证号")
+    return _case_page(request, session, user, case_id, full_id=True)
+
+
+@router.post("/cases/{case_id}/decide", summary="受理/补正/办结/退回")
+def decide_case(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    case_id: str,
+    action: Annotated[str, Form(max_length=40)] = "",
+    missing: Annotated[str, Form(max_length=2000)] = "",
+    result: Annotated[str, Form(max_length=500)] = "",
+    completed_on: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+    legal_basis: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    if user.role not in DECIDERS:
+        raise WebError(403, "督查人员只能查看，不能受理、补正、办结或退回办件")
+    form = DecisionForm(action, missing, result, completed_on, reason, legal_basis)
+    actor = f"{user.name}（镇中心窗口）"
+    try:
+        with session.begin():
+            row = _case_or_404(session, case_id)
+            decide(session, case_id, form, actor, today())
+            detail = "；".join(v for v in (missing, result, reason, legal_basis) if v)
+            audit(session, user.username, DECISION_LABELS.get(action, action), row.case_no, detail, client_ip(request))
+    except ServiceError as exc:
+        return _case_page(request, session, user, case_id, message=exc.message, status=422)
+    return RedirectResponse(f"{PREFIX}/cases/{case_id}?done={action}", status_code=303)

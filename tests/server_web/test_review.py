@@ -1,0 +1,108 @@
+"""Evaluation numbers on a small known data set, 差评 follow-ups, the chart and the Excel export."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+from openpyxl import load_workbook
+
+from sync.server.web.deps import today
+from tests.sync.conftest import Station
+from tests.sync.factories import registered_payload
+from tests.sync.live_server import ServerHandle
+
+from .helpers import Staff
+
+
+def _case(station: Station, window: Staff, n: int, case_type: str, accepted: str, due: str, rating: int | None) -> str:
+    """A case pushed to the center, accepted and completed by the window today, then rated at the station."""
+    payload = registered_payload(case_no=f"{station.code}-{n:04d}")
+    payload["case_type"] = case_type
+    case_id = str(payload["case_id"])
+    station.chain.add("case.registered", payload)
+    station.chain.add("case.accept", {"case_id": case_id, "accepted_on": accepted, "due_on": due})
+    station.chain.add("case.deliver", {"case_id": case_id})
+    station.client.push_all(station.chain.events)
+    if rating is None:
+        return case_id
+    assert window.post(f"/cases/{case_id}/decide", {"action": "center_accept"}).status_code == 303
+    done = window.post(f"/cases/{case_id}/decide", {"action": "center_complete", "result": "已办结"})
+    assert done.status_code == 303
+    station.chain.add("case.give_feedback", {"case_id": case_id, "rating": rating})
+    station.client.push_all(station.chain.events)
+    return case_id
+
+
+def _known_data_set(station: Station, window: Staff) -> dict[str, str]:
+    day = today()
+    iso = day.isoformat()
+    return {
+        "on_time": _case(station, window, 1, "promised", iso, (day + timedelta(days=9)).isoformat(), 5),
+        "late_bad": _case(
+            station, window, 2, "promised", (day - timedelta(days=12)).isoformat(), (day - timedelta(3)).isoformat(), 2
+        ),
+        "on_spot": _case(station, window, 3, "immediate", iso, iso, 4),
+        "open": _case(station, window, 4, "promised", iso, (day + timedelta(days=9)).isoformat(), None),
+    }
+
+
+def _row_cells(html: str, label: str) -> list[str]:
+    for row in html.split("<tr")[1:]:
+        cells = [re.sub(r"\s+", "", c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        if cells and cells[0] == label:
+            return cells
+    raise AssertionError(f"no row {label}")
+
+
+def test_evaluation_numbers_and_followup(live_server: ServerHandle, station: Station, window: Staff) -> None:
+    cases = _known_data_set(station, window)
+    period = datetime.now(UTC).strftime("%Y-%m")
+    page = window.get(f"/review?period={period}")
+    assert page.status_code == 200
+    label = f"测试代办站{station.code}（{station.code}）"
+    assert _row_cells(page.text, label) == [label, "4", "100.0%（1/1）", "50.0%（1/2）", "3", "66.7%", "1"]
+    assert "<svg" in page.text and f">{label}</text>" in page.text and "目标98%" in page.text
+    clerk = _row_cells(page.text, f"李代办（{label}）")
+    assert clerk[1:] == ["4", "100.0%（1/1）", "50.0%（1/2）", "3", "66.7%", "1"]
+
+    ledger = window.get("/followups").text
+    bad_id = cases["late_bad"]
+    assert f"/cases/{bad_id}" in ledger and "不满意" in ledger and "登记回访整改" in ledger
+    assert all(f"/cases/{cases[k]}" not in ledger for k in ("on_time", "on_spot", "open"))
+
+    before = len(station.client.pull().events)
+    closed = window.post(f"/followups/{bad_id}/close", {"outcome": "已电话回访，代办员当面致歉并加快办理"})
+    assert closed.status_code == 303
+    assert "已办结" in window.get("/followups").text
+    events = station.client.pull().events
+    assert len(events) == before + 1 and events[-1].type == "case.center_close_rating"
+    again = window.post(f"/followups/{bad_id}/close", {"outcome": "再次"})
+    assert again.status_code == 422 and "已回访整改完毕" in again.text
+
+    export = window.get(f"/review.xlsx?period={period}")
+    assert export.status_code == 200
+    book = load_workbook(io.BytesIO(export.content))
+    rows = [[c for c in r] for r in book["考核"].iter_rows(values_only=True)]
+    assert [label, 4, "100.0%", "50.0%", 3, "66.7%", 1] in rows
+    ledger_rows = list(book["差评台账"].iter_rows(values_only=True))
+    assert any(r[0] == f"{station.code}-0002" and r[8].startswith("已电话回访") for r in ledger_rows)
+
+
+def test_bad_period_is_refused_in_chinese(live_server: ServerHandle, supervisor: Staff) -> None:
+    reply = supervisor.get("/review?period=2026-13")
+    assert reply.status_code == 422 and "月份" in reply.text
+    assert supervisor.get("/review?period=2026-Q4").status_code == 200
+    assert supervisor.get("/review?period=2026").status_code == 200
+
+
+def test_supervisor_cannot_close_a_followup(
+    live_server: ServerHandle, station: Station, window: Staff, supervisor: Staff
+) -> None:
+    day = today().isoformat()
+    case_id = _case(station, window, 7, "promised", day, day, 1)
+    ledger = supervisor.get("/followups").text
+    assert f"/cases/{case_id}" in ledger and "待回访" in ledger
+    refused = supervisor.post(f"/followups/{case_id}/close", {"outcome": "x"})
+    assert refused.status_code == 403
