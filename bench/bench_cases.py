@@ -134,6 +134,7 @@ def run() -> Iterator[dict[str, Any]]:
     from desktop.services.case_detail import case_detail
     from desktop.services.cases import list_cases, search_cases
     from desktop.services.context import ServiceContext
+    from desktop.services.home import home
     from desktop.services.records import CaseFilter
     from desktop.services.station import setup_station
 
@@ -158,6 +159,8 @@ def run() -> Iterator[dict[str, Any]]:
                 worst = max(worst, ms)
                 yield figure(f"case_list_filter_{name}_ms", ms, "ms", 50, cases=CASES, rows=len(fn()))
             yield figure("case_list_filter_worst_ms", worst, "ms", 50, cases=CASES)
+            ms = best_ms(lambda: home(ctx), repeat=5)
+            yield figure("home_page_ms", ms, "ms", None, cases=CASES, totals=dict(home(ctx).totals))
             case_id = _case_with_events(ctx, 50)
             case_detail(ctx, case_id)
             ms = best_ms(lambda: case_detail(ctx, case_id), repeat=7)

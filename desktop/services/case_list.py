@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Session
 
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
 from sync.domain.calendar import DeadlineResult
@@ -114,6 +115,27 @@ def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
         rows = session.execute(query, params).all()
         labels = sync_labels(session, rows)  # type: ignore[arg-type]
     return _summaries(ctx, rows, labels)
+
+
+def summaries_where(
+    session: Session,
+    ctx: ServiceContext,
+    where: str,
+    params: dict[str, Any],
+    order_by: str,
+    limit: int,
+    index: str | None = None,
+) -> tuple[list[CaseSummary], int]:
+    """(the first ``limit`` summaries, how many match) for a trusted SQL condition with bound parameters."""
+    source = f"cases INDEXED BY {index}" if index else "cases"
+    rows = session.execute(
+        sql_text(f"SELECT {_COLUMNS} FROM {source} WHERE {where} ORDER BY {order_by} LIMIT :limit"),
+        {**params, "limit": limit},
+    ).all()
+    total = len(rows)
+    if total == limit:
+        total = int(session.execute(sql_text(f"SELECT count(*) FROM cases WHERE {where}"), params).scalar() or 0)
+    return _summaries(ctx, rows, sync_labels(session, rows)), total  # type: ignore[arg-type]
 
 
 def _summaries(ctx: ServiceContext, rows: Sequence[Any], labels: dict[str, str]) -> list[CaseSummary]:

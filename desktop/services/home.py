@@ -1,53 +1,46 @@
-"""The clerk's day on the home page: deadlines, waiting cases, results to hand back, open 差评."""
+"""The clerk's day on the home page: deadlines, waiting cases, results to hand back, open 差评.
+
+Each list holds at most ``limit`` cases (most urgent first); ``HomeView.totals``
+says how many there are in all.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
 
-from desktop.store.models import CaseRow
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
-from sync.domain.projection import view_from_dict
 
-from .case_list import case_summary
+from .case_list import summaries_where
 from .context import ServiceContext
-from .records import CaseSummary, HomeView
-from .sync_state import sync_labels
+from .records import HomeView
 
 SOON_WORKING_DAYS = 3
+_RUNNING = "state IN ('" + "', '".join(sorted(s.value for s in CLOCK_RUNNING)) + "')"
 
 
-def home(ctx: ServiceContext) -> HomeView:
-    today = ctx.today()
-    soon = add_working_days(ctx.calendar, today, SOON_WORKING_DAYS).day
-    running = [s.value for s in CLOCK_RUNNING]
+def home(ctx: ServiceContext, limit: int = 200) -> HomeView:
+    today = ctx.today().isoformat()
+    soon = add_working_days(ctx.calendar, ctx.today(), SOON_WORKING_DAYS).day.isoformat()
+    groups: dict[str, tuple[str, dict[str, Any], str, str | None]] = {
+        "due_today": (f"{_RUNNING} AND due_on = :today", {"today": today}, "registered_at", None),
+        "due_soon": (
+            f"{_RUNNING} AND due_on > :today AND due_on <= :soon",
+            {"today": today, "soon": soon},
+            "due_on",
+            None,
+        ),
+        "overdue": (f"{_RUNNING} AND due_on < :today", {"today": today}, "due_on", None),
+        "awaiting_materials": ("state = :s", {"s": CaseState.AWAITING_MATERIALS.value}, "registered_at", None),
+        "to_hand_back": ("state = :s", {"s": CaseState.COMPLETED.value}, "registered_at", None),
+        # open 差评 are few: read them through their index and sort them, never scan the table
+        "bad_ratings_open": ("bad_rating_open = 1", {}, "registered_at", "ix_cases_bad_rating_open"),
+    }
+    lists: dict[str, Any] = {}
+    totals: dict[str, int] = {}
     with ctx.db.reading() as session:
-        due_rows = session.scalars(
-            select(CaseRow)
-            .where(CaseRow.state.in_(running), CaseRow.due_on.is_not(None), CaseRow.due_on <= soon.isoformat())
-            .order_by(CaseRow.due_on)
-        ).all()
-        awaiting = session.scalars(
-            select(CaseRow).where(CaseRow.state == CaseState.AWAITING_MATERIALS.value).order_by(CaseRow.registered_at)
-        ).all()
-        completed = session.scalars(
-            select(CaseRow).where(CaseRow.state == CaseState.COMPLETED.value).order_by(CaseRow.registered_at)
-        ).all()
-        bad = session.scalars(
-            select(CaseRow).where(CaseRow.bad_rating_open.is_(True)).order_by(CaseRow.registered_at)
-        ).all()
-        rows = [*due_rows, *awaiting, *completed, *bad]
-        labels = sync_labels(session, rows)
-
-    def summaries(group: list[CaseRow]) -> tuple[CaseSummary, ...]:
-        return tuple(case_summary(ctx, view_from_dict(r.data), today, labels[r.case_id]) for r in group)
-
-    today_iso = today.isoformat()
-    return HomeView(
-        due_today=summaries([r for r in due_rows if r.due_on == today_iso]),
-        due_soon=summaries([r for r in due_rows if r.due_on and r.due_on > today_iso]),
-        overdue=summaries([r for r in due_rows if r.due_on and r.due_on < today_iso]),
-        awaiting_materials=summaries(list(awaiting)),
-        to_hand_back=summaries(list(completed)),
-        bad_ratings_open=summaries(list(bad)),
-    )
+        for name, (where, params, order, index) in groups.items():
+            rows, total = summaries_where(session, ctx, where, params, order, limit, index)
+            lists[name] = tuple(rows)
+            totals[name] = total
+    return HomeView(**lists, totals=totals)

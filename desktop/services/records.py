@@ -215,7 +215,7 @@ class CaseFilter:
 
 @dataclass(frozen=True)
 class HomeView:
-    """The clerk's day: each list is newest-due first."""
+    """The clerk's day: each list most urgent first (overdue: longest overdue first)."""
 
     due_today: tuple[CaseSummary, ...]
     due_soon: tuple[CaseSummary, ...]
@@ -223,6 +223,8 @@ class HomeView:
     awaiting_materials: tuple[CaseSummary, ...]
     to_hand_back: tuple[CaseSummary, ...]
     bad_ratings_open: tuple[CaseSummary, ...]
+    #: How many cases each list has in all (the lists hold the first ``limit``).
+    totals: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

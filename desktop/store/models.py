@@ -137,3 +137,5 @@ class CenterEventRow(Base):
 Index("ix_cases_item_name", CaseRow.item_name)
 #: The list filter scans this index only (newest first), then reads the matching rows.
 Index("ix_cases_list", CaseRow.registered_at, CaseRow.search_text, CaseRow.state)
+#: The home page's deadline lists: state IN (clock running) AND due_on …, from the index alone.
+Index("ix_cases_state_due", CaseRow.state, CaseRow.due_on)

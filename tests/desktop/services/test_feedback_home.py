@@ -108,3 +108,11 @@ def test_supplement_with_nothing_ticked_is_refused(ctx: ServiceContext) -> None:
         workflow.supplement_received(ctx, case_id, [" "])
     assert err.value.field == "received"
     assert replace(get_case(ctx, case_id)).state.label == "待补正"
+
+
+def test_home_lists_are_capped_and_totals_count_all(ctx: ServiceContext) -> None:
+    for n in range(3):
+        registered(ctx, applicant_name=f"候补{n}", missing=["居民身份证"])
+    view = home(ctx, limit=2)
+    assert len(view.awaiting_materials) == 2 and view.totals["awaiting_materials"] == 3
+    assert view.totals["bad_ratings_open"] == 0 and view.awaiting_materials[0].id_masked.count("*") == 8
