@@ -1,0 +1,148 @@
+"""帮办, 咨询, 退回, 延期 and refused transitions through the case page's real widgets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.services.cases import get_case, register_case
+from desktop.services.context import ServiceContext
+from desktop.ui.action_dialogs import ConsultAnswerDialog, ExtendDialog, ReturnDialog
+from desktop.ui.facade import StationFacade
+from desktop.ui.feedback_dialog import FeedbackDialog
+from desktop.ui.main_window import MainWindow
+
+from ..conftest import TODAY, complete_draft
+from ..services.workflow_helpers import center, registered
+from .case_page import click_action, offered, open_case, save, sign_with_pad, wait_closed, wait_error, wait_state
+from .keyboard import type_text
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
+    win = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_assist_case_is_delivered_without_handover_rated_and_archived(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    case_id = register_case(ctx, complete_draft(ctx, kind="assist")).case_ids[0]
+    page = open_case(qtbot, window, case_id)
+    wait_state(qtbot, page, "已受理")
+    assert page.fields["服务方式"].text() == "帮办"
+    assert click_action(qtbot, page, "deliver") is None  # the villager carries the materials
+    wait_state(qtbot, page, "已送件")
+    center(ctx, "case.center_accept", {"case_id": case_id})
+    center(ctx, "case.center_complete", {"case_id": case_id, "result": "已办结"})
+    page.refresh()
+    wait_state(qtbot, page, "已办结")
+    feedback = click_action(qtbot, page, "give_feedback")
+    assert isinstance(feedback, FeedbackDialog)
+    feedback.confirm_box.setChecked(True)
+    qtbot.mouseClick(feedback.rating_buttons[4], Qt.MouseButton.LeftButton)
+    sign_with_pad(qtbot, feedback, feedback.sign)
+    save(qtbot, feedback, "save_button")
+    wait_closed(qtbot, feedback)
+    wait_state(qtbot, page, "已反馈")
+    click_action(qtbot, page, "archive")
+    wait_state(qtbot, page, "已归档")
+    assert offered(page) == set()
+
+
+def test_consultation_gets_its_one_time_notice(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+    case_id = register_case(ctx, complete_draft(ctx, kind="consult", materials=())).case_ids[0]
+    page = open_case(qtbot, window, case_id)
+    wait_state(qtbot, page, "登记")
+    assert offered(page) >= {"咨询答复", "撤回"} and "送件" not in offered(page)
+    assert not page.print_button.isVisible()
+    dialog = click_action(qtbot, page, "answer")
+    assert isinstance(dialog, ConsultAnswerDialog)
+    type_text(qtbot, dialog.answer_edit, "需带身份证、户口簿到镇民政办申请")
+    save(qtbot, dialog)
+    wait_closed(qtbot, dialog)
+    wait_state(qtbot, page, "已答复")
+    history = [page.history_view.item(r, 2).text() for r in range(page.history_view.rowCount())]
+    assert any("一次性告知" in line for line in history)
+    assert "归档" in offered(page)
+
+
+def test_return_needs_reasons_and_legal_basis(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+    item_materials = complete_draft(ctx).materials
+    case_id = registered(ctx, missing=[item_materials[0].name])
+    page = open_case(qtbot, window, case_id)
+    wait_state(qtbot, page, "待补正")
+    dialog = click_action(qtbot, page, "return")
+    assert isinstance(dialog, ReturnDialog)
+    type_text(qtbot, dialog.reasons_edit, "家庭收入超过当地低保标准")
+    save(qtbot, dialog)
+    wait_error(qtbot, dialog, "请填写退回的法律依据")
+    assert dialog.isVisible() and get_case(ctx, case_id).state.value == "awaiting_materials"
+    type_text(qtbot, dialog.basis_edit, "《社会救助暂行办法》第九条")
+    type_text(qtbot, dialog.opinion_edit, "同意退回")
+    save(qtbot, dialog)
+    wait_closed(qtbot, dialog)
+    wait_state(qtbot, page, "退回")
+    assert "家庭收入超过当地低保标准" in page.reason_label.text()
+
+
+def test_extension_needs_the_villagers_consent(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    due = get_case(ctx, case_id).due_on
+    assert due is not None
+    new_due = due + timedelta(days=7)
+    while not ctx.calendar.is_workday(new_due):
+        new_due += timedelta(days=1)
+    page = open_case(qtbot, window, case_id)
+    dialog = click_action(qtbot, page, "extend")
+    assert isinstance(dialog, ExtendDialog)
+    type_text(qtbot, dialog.reason_edit, "需实地核查")
+    dialog.set_new_due(new_due)
+    save(qtbot, dialog)
+    wait_error(qtbot, dialog, "须征得申请人同意")
+    assert dialog.isVisible() and get_case(ctx, case_id).due_on == due
+    dialog.consent_box.setChecked(True)
+    save(qtbot, dialog)
+    wait_closed(qtbot, dialog)
+    qtbot.waitUntil(lambda: f"{new_due:%Y年%m月%d日}" in page.fields["办理期限"].text(), timeout=5000)
+    assert "已延期" in page.fields["办件类型"].text()
+    assert "已延期" in page.message_label.text()
+
+
+def test_illegal_actions_are_not_offered_and_a_stale_one_is_refused(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    wait_state(qtbot, page, "已受理")
+    buttons = offered(page)
+    assert {"送件", "延期", "中止", "撤回", "终止"} <= buttons
+    assert not buttons & {"归档", "结果交付并评价", "补正材料已收", "续办", "咨询答复"}
+    page.run_action("archive")  # e.g. a page left open while the case moved on
+    qtbot.waitUntil(lambda: page.message_label.isVisible(), timeout=5000)
+    assert "不能进行“归档”操作" in page.message_label.text()
+    assert page.isVisible() and get_case(ctx, case_id).state.label == "已受理"
+
+
+def test_suspend_and_resume_move_the_deadline(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+    from desktop.ui.action_dialogs import SuspendDialog
+
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    dialog = click_action(qtbot, page, "suspend")
+    assert isinstance(dialog, SuspendDialog)
+    type_text(qtbot, dialog.reason_edit, "需要专家评审")
+    type_text(qtbot, dialog.restart_edit, "收到评审意见后续办")
+    save(qtbot, dialog)
+    wait_closed(qtbot, dialog)
+    wait_state(qtbot, page, "中止")
+    assert "暂停" in page.fields["办理期限"].text()
+    ctx.today = lambda: TODAY + timedelta(days=7)  # a week later the expert opinion arrives
+    click_action(qtbot, page, "resume")
+    wait_state(qtbot, page, "已受理")
+    assert "顺延" in page.message_label.text()
