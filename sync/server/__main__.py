@@ -2,7 +2,8 @@
 ``python -m sync.server enroll-code --station-code CODE --name 名称`` prints a one-time code;
 ``python -m sync.server revoke --station-id ID [--reason 原因]`` stops a station;
 ``python -m sync.server import-file PATH`` imports a station's USB transfer file (idempotent);
-``python -m sync.server export-file --station-id ID [--after N] --out PATH`` writes center events for a station."""
+``python -m sync.server export-file --station-id ID [--after N] --out PATH`` writes center events for a station;
+``python -m sync.server verify-chains`` re-verifies every stored chain (exit 2 when a row was edited or removed)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
 from .main import SKIP_MIGRATE_ENV
+from .services.audit import verify_all
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
 from .services.transfer import export_center_file, import_station_file
@@ -44,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--station-id", required=True)
     exp.add_argument("--after", type=int, default=0)
     exp.add_argument("--out", type=Path, required=True)
+    sub.add_parser("verify-chains", help="核验所有代办站记录的校验链（发现被修改或删除的记录）")
     return parser
 
 
@@ -73,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"已导入：新增{result.accepted}条，重复{result.duplicates}条，附件{result.blobs}个，"
                     f"已确认至第{result.acked_seq}号\n"
                 )
+            elif args.command == "verify-chains":
+                return _verify_chains(session)
             else:
                 args.out.write_bytes(export_center_file(session, args.station_id, args.after))
                 log.info("已导出到 %s", args.out)
@@ -85,6 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _verify_chains(session: Session) -> int:
+    reports = verify_all(session)
+    for report in reports:
+        status = "正常" if report.ok else "；".join(report.problems)
+        sys.stdout.write(f"{report.station_code}\t{report.events}条\t镇中心{report.center_events}条\t{status}\n")
+    return 0 if all(r.ok for r in reports) else 2
 
 
 def serve(settings: Settings, host: str, port: int, workers: int, log_level: str) -> int:
