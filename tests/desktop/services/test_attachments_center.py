@@ -157,3 +157,12 @@ def apply_center_event_safely(ctx: ServiceContext, case_id: str) -> str:
         origin=CENTER,
     )
     return apply_center_event(ctx, event.to_dict()).message
+
+
+def test_center_event_without_a_case_is_stored_in_order(ctx: ServiceContext) -> None:
+    center(ctx, "catalog.published", {"version": "2026-12"})
+    case_id = registered(ctx)
+    workflow.deliver(ctx, case_id)
+    center(ctx, "case.center_accept", {"case_id": case_id})
+    assert center_cursor(ctx) == 2 and center_conflicts(ctx) == []
+    assert get_case(ctx, case_id).state is CaseState.IN_PROGRESS
