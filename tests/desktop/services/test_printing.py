@@ -23,8 +23,16 @@ def test_entrustment_of_a_registered_case_carries_its_data(ctx: ServiceContext) 
     pdf = entrustment_pdf(ctx, case_id)
     assert pdf.startswith(b"%PDF")
     text = _text(pdf)
-    for expected in ("代办服务委托书", view.case_no, "王秀英", "11010519491231002X", "13800138000", "李代办",
-                     view.item_name, "城南村代办站"):
+    for expected in (
+        "代办服务委托书",
+        view.case_no,
+        "王秀英",
+        "11010519491231002X",
+        "13800138000",
+        "李代办",
+        view.item_name,
+        "城南村代办站",
+    ):
         assert expected in text, expected
     for material in view.materials:
         assert material.name.replace(" ", "") in text

@@ -1,0 +1,209 @@
+"""Every single-case form printed from a case built through the services, its text read back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop.services import printing, workflow
+from desktop.services.cases import get_case
+from desktop.services.context import ServiceContext
+from desktop.services.feedback import give_feedback
+from desktop.services.handovers import record_handover
+from desktop.services.printing_outcomes import (
+    extension_data,
+    extension_pdf,
+    feedback_data,
+    feedback_pdf,
+    refusal_record_pdf,
+    return_notice_data,
+    return_notice_pdf,
+)
+from desktop.services.records import ReturnInput
+from forms.data import HandoverDirection, Rating
+from sync.domain.errors import DomainError
+
+from ..conftest import promised_item
+from .print_helpers import inked_feedback, inked_handover, text
+from .workflow_helpers import center, registered
+
+
+def fmt(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def squash(value: str) -> str:
+    return "".join(value.split())
+
+
+@pytest.fixture
+def waiting(ctx: ServiceContext) -> str:
+    """A 承诺件 registered without its 身份证: the station gave the 一次性告知 on the spot."""
+    return registered(ctx, missing=[promised_item(ctx).materials[0].name])
+
+
+def test_one_time_notice_lists_every_missing_material_with_how_to_obtain_it(ctx: ServiceContext, waiting: str) -> None:
+    item = promised_item(ctx)
+    first = item.materials[0]
+    view = get_case(ctx, waiting)
+    notice = printing.one_time_notice_data(ctx, waiting)
+    assert not notice.correction and [m.name for m in notice.missing] == [first.name]
+    assert notice.consult_phone == "0000-1234502" and notice.supervise_phone == "0000-1234500"
+    assert len(notice.process) >= 4
+    pdf = text(printing.one_time_notice_pdf(ctx, waiting))
+    for expected in (
+        "一次性告知书",
+        view.case_no,
+        "王秀英",
+        first.name,
+        squash(first.how_to_obtain),
+        squash(item.legal_basis),
+        squash(item.conditions),
+        item.fee,
+        f"{item.promised_days}个工作日",
+        "0000-1234502",
+        "0000-1234500",
+        "李代办",
+        fmt(date(2026, 11, 23)),
+    ):
+        assert expected in pdf, expected
+    for present in item.materials[1:]:
+        assert squash(present.name) in pdf  # listed as 已提交
+
+
+def test_the_centers_correction_request_prints_as_a_correction_notice(ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    workflow.deliver(ctx, case_id)
+    center(ctx, "case.center_accept", {"case_id": case_id})
+    center(
+        ctx,
+        "case.center_request_correction",
+        {"case_id": case_id, "missing": ["村委会出具的居住证明"], "reason": "户籍地与居住地不一致"},
+    )
+    notice = printing.one_time_notice_data(ctx, case_id)
+    assert notice.correction
+    pdf = text(printing.one_time_notice_pdf(ctx, case_id))
+    assert "补正材料通知书" in pdf and "村委会出具的居住证明" in pdf and "户籍地与居住地不一致" in pdf
+    assert [f.title for f in printing.printable_forms(ctx, case_id)][1] == "补正材料通知书"
+
+
+def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, waiting: str) -> None:
+    ctx.today = lambda: date(2026, 11, 25)
+    workflow.supplement_received(ctx, waiting, [promised_item(ctx).materials[0].name])
+    view = get_case(ctx, waiting)
+    assert view.accepted_on == date(2026, 11, 25) and view.due_on is not None
+    acceptance = text(printing.acceptance_pdf(ctx, waiting))
+    for expected in ("王秀英", view.case_no, fmt(view.accepted_on), fmt(view.due_on), "承诺件", "0000-1234502"):
+        assert expected in acceptance, expected
+    for material in view.materials:
+        assert squash(material.name) in acceptance
+
+    record_handover(ctx, waiting, inked_handover(ctx, waiting, "villager", "clerk"))
+    entrust = printing.entrustment_data(ctx, waiting)
+    assert entrust.principal_signature is not None and entrust.principal_signature.strokes
+    assert entrust.agent_signature is not None and entrust.agent_signature.strokes
+    entrust_text = text(printing.entrustment_pdf(ctx, waiting))
+    assert "11010519491231002X" in entrust_text and "王秀英" in entrust_text
+
+    ctx.today = lambda: date(2026, 11, 27)
+    new_due = date(2026, 12, 18)
+    workflow.extend(ctx, waiting, new_due, "需调取1998年纸质缴费档案核实", True, approved_by="周主任")
+    ext = extension_data(ctx, waiting)
+    assert ext.original_due == view.due_on and ext.new_due == new_due and ext.extension_days > 0
+    ext_text = text(extension_pdf(ctx, waiting))
+    assert "需调取1998年纸质缴费档案核实" in ext_text and fmt(new_due) in ext_text and "周主任" in ext_text
+    assert ext_text.count("延期办理告知书") >= 2  # applicant's copy and file copy
+
+    workflow.deliver(ctx, waiting, inked_handover(ctx, waiting, "clerk", "window"))
+    center(ctx, "case.center_accept", {"case_id": waiting})
+    result = "已核定养老待遇，按月发放"
+    center(ctx, "case.center_complete", {"case_id": waiting, "result": result, "completed_on": "2026-12-01"})
+    record_handover(ctx, waiting, inked_handover(ctx, waiting, "window", "clerk"))
+    ctx.today = lambda: date(2026, 12, 2)
+    give_feedback(
+        ctx,
+        waiting,
+        inked_feedback(ctx, waiting, 4, attitude="态度很好，讲得清楚"),
+        inked_handover(ctx, waiting, "clerk", "villager"),
+    )
+    fb = feedback_data(ctx, waiting)
+    assert fb.rating is Rating.SATISFIED and fb.applicant_signature is not None
+    fb_text = text(feedback_pdf(ctx, waiting))
+    for expected in ("服务意见反馈表", "王秀英", result, "态度很好，讲得清楚", fmt(date(2026, 12, 1))):
+        assert expected in fb_text, expected
+
+    menu = printing.printable_forms(ctx, waiting)
+    keys = [f.key for f in menu]
+    assert keys[:3] == ["entrustment", "one_time_notice", "acceptance"]
+    assert keys.count("handover") == 4 and "extension" in keys and keys[-1] == "feedback"
+    directions = [printing.handover_data(ctx, waiting, f.event_id or "").direction for f in menu if f.key == "handover"]
+    assert directions == list(HandoverDirection)
+    last = [f for f in menu if f.key == "handover"][-1]
+    back = text(printing.form_pdf(ctx, waiting, "handover", last.event_id))
+    assert "材料签收单" in back and "王秀英" in back and "李代办" in back and "原件核验无误" in back
+    for form in menu:
+        assert printing.form_pdf(ctx, waiting, form.key, form.event_id).startswith(b"%PDF")
+
+
+def test_return_prints_the_notice_and_the_denial_register(ctx: ServiceContext, waiting: str) -> None:
+    data = ReturnInput(
+        reasons=("申请人未满60周岁，不符合待遇领取条件", "缴费年限不足15年"),
+        legal_basis="《国务院关于建立统一的城乡居民基本养老保险制度的意见》第六条",
+        leader_opinion="同意退回，请代办员做好解释",
+        basic_facts="申请人1970年出生，现年56周岁",
+    )
+    workflow.return_case(ctx, waiting, data)
+    notice = return_notice_data(ctx, waiting)
+    assert list(notice.reasons) == list(data.reasons) and notice.returned
+    notice_text = text(return_notice_pdf(ctx, waiting))
+    for expected in ("退回件通知书", "王秀英", *data.reasons, squash(data.legal_basis)):
+        assert expected in notice_text, expected
+    record = text(refusal_record_pdf(ctx, waiting))
+    for expected in (
+        "否定报备登记表",
+        "王秀英",
+        "13800138000",
+        "申请人1970年出生，现年56周岁",
+        "同意退回，请代办员做好解释",
+        "李代办",
+        "缴费年限不足15年",
+    ):
+        assert expected in record, expected
+    assert {"return_notice", "refusal_record"} <= {f.key for f in printing.printable_forms(ctx, waiting)}
+
+
+@pytest.mark.parametrize(
+    ("render", "message"),
+    [
+        (extension_pdf, "该办件尚未延期，没有延期办理告知书"),
+        (return_notice_pdf, "没有退回记录"),
+        (refusal_record_pdf, "没有退回记录"),
+        (feedback_pdf, "尚未交付结果并评价"),
+        (printing.one_time_notice_pdf, "没有一次性告知书"),
+    ],
+)
+def test_a_form_whose_event_is_missing_says_so(ctx: ServiceContext, render: object, message: str) -> None:
+    case_id = registered(ctx)
+    with pytest.raises(DomainError, match=message):
+        render(ctx, case_id)  # type: ignore[operator]
+
+
+def test_acceptance_and_handover_errors(ctx: ServiceContext, waiting: str) -> None:
+    with pytest.raises(DomainError, match="尚未受理"):
+        printing.acceptance_pdf(ctx, waiting)
+    with pytest.raises(DomainError, match="没有这次材料交接"):
+        printing.handover_pdf(ctx, waiting, "no-such-event")
+    with pytest.raises(DomainError, match="找不到该办件"):
+        printing.printable_forms(ctx, "no-such-case")
+    keys = [f.key for f in printing.printable_forms(ctx, waiting)]
+    assert keys == ["entrustment", "one_time_notice"]
+
+
+def test_a_consultation_prints_its_one_time_notice(ctx: ServiceContext) -> None:
+    case_id = registered(ctx, kind="consult")
+    workflow.answer_consult(ctx, case_id, "材料齐全后可来站代办")
+    item = promised_item(ctx)
+    notice = printing.one_time_notice_data(ctx, case_id)
+    assert [m.name for m in notice.missing] == [m.name for m in item.materials]
+    assert [f.key for f in printing.printable_forms(ctx, case_id)] == ["one_time_notice"]
