@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from desktop.store import blob_store, center_log, event_log, settings
+from desktop.store import center_log, event_log, settings
 from desktop.store.models import SyncRejectionRow
 from sync.client import credentials
 from sync.client.batching import split_batches
@@ -24,6 +24,7 @@ from sync.domain.events import Event, utc_now
 from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
 
+from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
 from .records import Changed
 from .station import require_station
@@ -124,17 +125,12 @@ def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | 
                 progress(min(confirmed, total), max(total, confirmed))
 
 
-def blobs_named(events: Sequence[Event]) -> list[str]:
-    """SHA-256 of every blob (scan, photo) the events need, in first-use order."""
-    return list(dict.fromkeys(str(sha) for e in events for sha in e.payload.get("blobs", ())))
-
-
 def _upload_blobs(ctx: ServiceContext, client: SyncClient, events: Sequence[Event]) -> None:
     """Blobs go up (once, resumable) before the events that name them."""
     for sha256 in blobs_named(events):
         status = client.blob_status(sha256)
         if status is None or not status.complete:
-            client.upload_blob(blob_store.get(ctx.db.data_dir, sha256))
+            client.upload_blob(blob_bytes(ctx, sha256))
 
 
 def center_head(ctx: ServiceContext) -> tuple[int, str]:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from desktop.store import blob_store, event_log
+from desktop.store import event_log
 from sync.client import credentials
 from sync.client.transfer import export_unsent, read_center_file
 from sync.domain.errors import DomainError
 
+from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
 from .records import Changed
 from .station import require_station
-from .sync import apply_center_events, blobs_named, center_head
+from .sync import apply_center_events, center_head
 from .sync_state import state_row
 
 
@@ -39,7 +40,7 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
         events = list(event_log.iter_events(session, state_row(session).acked_seq))
     if not events:
         raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
-    blobs = {sha: blob_store.get(ctx.db.data_dir, sha) for sha in blobs_named(events)}
+    blobs = {sha: blob_bytes(ctx, sha) for sha in blobs_named(events)}
     data = export_unsent(station_id=station.station_id, token=token, events=events, blobs=blobs)
     _write_atomically(path, data)
     return Changed(message=f"已导出 {len(events)} 条记录到 {path.name}，请交镇中心导入")

@@ -166,3 +166,23 @@ def test_worker_backs_off_while_the_center_is_down_and_catches_up(
     assert worker.schedule.failures == 0
     assert sync.status(ctx).pending == 0
     assert worker.timer.remainingTime() > 200_000  # back to the regular interval
+
+
+def test_scans_go_up_before_the_events_that_name_them(enrolled: ServiceContext) -> None:
+    import io
+
+    from PIL import Image
+
+    from desktop.services.attachments import add_attachment_bytes
+
+    ctx = enrolled
+    case_id = register_case(ctx, complete_draft(ctx)).case_ids[0]
+    scan = io.BytesIO()
+    Image.effect_noise((400, 300), 30).convert("RGB").save(scan, "PNG")
+    add_attachment_bytes(ctx, case_id, scan.getvalue(), "户口簿首页.png")
+    sync.sync_now(ctx)
+    assert sync.status(ctx).pending == 0
+    client = sync.make_client(ctx)
+    events = list(client.iter_events(0))
+    (sha,) = [e.payload["sha256"] for e in events if e.type == "case.attach"]
+    assert client.fetch_blob(sha) == scan.getvalue()
