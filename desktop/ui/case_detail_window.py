@@ -35,6 +35,8 @@ from .tasks import run_task
 BADGE = "padding: 3px 10px; border-radius: 10px; font-weight: bold; color: white; background: {};"
 STATE_COLORS = {"待补正": "#b26a00", "已办结": "#1565c0", "退回": "#6d4c41", "已归档": "#546e7a"}
 SYNC_COLORS = {"已同步": "#2e7d32", "被拒绝": "#c62828", "有冲突": "#c62828"}
+#: Actions that end a case early: drawn in red so they are not clicked by habit.
+DESTRUCTIVE = frozenset({"return", "withdraw", "terminate"})
 MESSAGE_OK = "color: #2e7d32; font-weight: bold;"
 MESSAGE_REFUSED = "color: #c62828; font-weight: bold; background: #fdecea; padding: 6px; border-radius: 4px;"
 
@@ -169,6 +171,8 @@ class CaseDetailWindow(QDialog):
             extra.append(f"申请人评价：{detail.rating_label}{bad}")
         self.reason_label.setText("\n".join(extra))
         self.reason_label.setVisible(bool(extra))
+        bad_open = view.rating_bad and not view.rating_followed_up
+        self.reason_label.setStyleSheet("color: #c62828; font-weight: bold;" if bad_open or detail.missing else "")
         self.materials_view.show_materials(view.materials, detail.missing)
         self.custody_view.show_custody(detail.custody)
         self.history_view.show_history(detail.history)
@@ -213,6 +217,8 @@ class CaseDetailWindow(QDialog):
         for name, text in offered(detail):
             button = QPushButton(text)
             button.setMinimumHeight(34)
+            if name in DESTRUCTIVE:
+                button.setStyleSheet("color: #b71c1c;")
             button.clicked.connect(lambda _c=False, n=name: self.run_action(n))
             self.action_buttons[name] = button
             self.action_row.addWidget(button)

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
 
         self.count_label = QLabel()
         self.sync_label = QLabel()
-        self.clerk_label = QLabel(f"经办人：{station.clerk}")
+        self.clerk_label = QLabel(f"经办人：{station.clerk}　")
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.clerk_label)
         self.statusBar().addPermanentWidget(self.sync_label)
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
     def _on_logged_in(self, clerk: ClerkInfo | None) -> None:
         if clerk is None:
             return
-        self.clerk_label.setText(f"经办人：{clerk.display_name}")
+        self.clerk_label.setText(f"经办人：{clerk.display_name}　")
         self.facade.changed.emit(Changed(message=f"{clerk.display_name} 已登录"))
 
     # --- actions ---

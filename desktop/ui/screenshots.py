@@ -1,47 +1,43 @@
 """Screenshots of the main screens for docs/: ``python -m desktop.ui.screenshots OUTDIR``.
 
 Run under Xvfb (``xvfb-run -a``) or offscreen; a throw-away station is filled
-with demo cases first.
+with a demo day of work first (``demo_station.seed``).
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
-from dataclasses import replace
-from datetime import date
+import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from PySide6.QtCore import QElapsedTimer, QPoint, QRect
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.services.cases import register_case
+from desktop.services import accounts
 from desktop.services.context import ServiceContext
-from desktop.services.records import CaseDraft, MaterialDraft
-from desktop.services.station import setup_station
 
 from .application import make_application
+from .case_detail_window import CaseDetailWindow
+from .demo_station import TODAY, seed
 from .facade import StationFacade
+from .handover_dialog import HandoverDialog
+from .login_dialog import LoginDialog
 from .main_window import MainWindow
-
-DEMO_PEOPLE = (
-    ("王秀英", "11010519491231002X", "13800138000", "MZ004"),
-    ("赵德明", "44030819900101123" + "9", "13912345678", "CL001"),
-    ("钱桂兰", "32010620001231567" + "6", "0571-88886666", "HJ001"),
-    ("孙建国", "51010219850612003" + "8", "13700001111", "MZ001"),
-)
+from .signature_dialog import draw_demo
 
 
-def seed(ctx: ServiceContext) -> None:
-    setup_station(ctx, code="QH01", name="青禾村政务服务代办站", village="青禾村", town="青禾镇", clerk="李代办")
-    from sync.domain.validation import id_check_char
-
-    for i, (name, id_number, phone, code) in enumerate(DEMO_PEOPLE):
-        id_number = id_number[:17] + id_check_char(id_number[:17])
-        item = ctx.catalog.get(code)
-        materials = tuple(MaterialDraft(m.name, m.original, m.copies, m.required, True) for m in item.materials)
-        if i == 2:
-            materials = tuple(replace(m, present=False) if m.required else m for m in materials[:2]) + materials[2:]
-        register_case(ctx, CaseDraft("agency", code, name, id_number, phone, "青禾村二组", (), materials))
+def _wait(app: QApplication, done: Callable[[], bool], ms: int = 5000) -> None:
+    timer = QElapsedTimer()
+    timer.start()
+    while not done() and timer.elapsed() < ms:
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):
+        app.processEvents()
 
 
 def _save(widget: QWidget, path: Path) -> None:
@@ -49,28 +45,111 @@ def _save(widget: QWidget, path: Path) -> None:
     widget.grab().save(str(path))
 
 
+def _composite(below: QWidget, above: QWidget, path: Path) -> None:
+    """The signature pad over the handover dialog it was opened from, as the clerk sees them."""
+    QApplication.processEvents()
+    back, front = below.grab(), above.grab()
+    offset = QPoint(max(0, back.width() - front.width() // 2 - 160), back.height() // 2)
+    canvas = QPixmap(max(back.width(), offset.x() + front.width()) + 12, offset.y() + front.height() + 12)
+    canvas.fill(QColor("#d9dee5"))
+    painter = QPainter(canvas)
+    painter.drawPixmap(0, 0, back)
+    painter.fillRect(QRect(offset + QPoint(6, 6), front.size()), QColor(0, 0, 0, 70))
+    painter.drawPixmap(offset, front)
+    painter.setPen(QColor("#7b8794"))
+    painter.drawRect(QRect(offset, front.size()).adjusted(0, 0, -1, -1))
+    painter.end()
+    canvas.save(str(path))
+
+
+def _case_page(app: QApplication, window: MainWindow, case_id: str) -> CaseDetailWindow:
+    page = window.open_case(case_id)
+    page.resize(1180, 820)
+    _wait(app, lambda: (page.detail is not None and page.attachments_view.count() > 0) or page.detail is not None)
+    _wait(app, lambda: False, 300)  # thumbnails
+    return page
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = make_application()
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = ServiceContext.open(Path(tmp), today=lambda: date(2026, 11, 23))
-        seed(ctx)
-        window = MainWindow(StationFacade(ctx))
+        ctx = ServiceContext.open(Path(tmp), today=lambda: TODAY)
+        ids = seed(ctx)
+        accounts.create_clerk(ctx, "lidb", "李代办", "qinghe2026")
+
+        login = LoginDialog(partial(accounts.login, ctx), "青禾村政务服务代办站")
+        login.username_edit.setText("lidb")
+        login.password_edit.setText("wrongpass")
+        login.show()
+        login.submit()
+        _wait(app, login.error_label.isVisible)
+        _save(login, out / "login.png")
+        login.close()
+
+        facade = StationFacade(ctx)
+        window = MainWindow(facade)
+        window.resize(1280, 800)
         window.show()
-        while window.model.rowCount() == 0:
-            app.processEvents()
+        _wait(app, lambda: window.home.view is not None and window.model.rowCount() > 0)
+        _save(window, out / "home.png")
+        window.tabs.setCurrentIndex(1)
         _save(window, out / "main_window.png")
+
         dialog = window.new_case()
         dialog.select_item("MZ004")
         dialog.name_edit.setText("周玉梅")
         dialog.id_edit.setText("110105194912310021")
         dialog.phone_edit.setText("13800138000")
-        dialog.materials.set_present(0, True)
+        dialog.address_edit.setText("青禾村三组8号")
+        dialog.group_boxes["老"].setChecked(True)
+        dialog.materials.set_all_present(True)
+        dialog.materials.set_present(2, False)
         dialog._show_field_error("id_number", "身份证号码校验位不正确，请核对后重新输入")
         _save(dialog, out / "new_case_dialog.png")
+        _save(dialog, out / "case_wizard.png")
         dialog.close()
-        window.close()
+
+        page = _case_page(app, window, ids["custody"])
+        _save(page, out / "case_detail.png")
+        page.tabs.setCurrentWidget(page.custody_view)
+        _save(page, out / "custody.png")
+        page.tabs.setCurrentWidget(page.attachments_view)
+        _save(page, out / "attachments.png")
+
+        detail = page.detail
+        assert detail is not None
+        handover = HandoverDialog(
+            detail,
+            facade.station.clerk,
+            lambda draft: facade.prepare_handover(ids["custody"], draft),
+            lambda data: facade.record_handover(ids["custody"], data),
+            "window",
+            "clerk",
+            "材料交接",
+            page,
+        )
+        handover.to_name.setText("李代办")
+        handover.from_name.setText("周窗口")
+        handover.show()
+        handover.sign("from")
+        _wait(app, lambda: handover.signature_dialog is not None and handover.signature_dialog.isVisible())
+        pad = handover.signature_dialog
+        assert pad is not None
+        pad.resize(780, 420)
+        _wait(app, lambda: False, 100)
+        draw_demo(pad.pad)
+        _save(handover, out / "handover_dialog.png")
+        _composite(handover, pad, out / "handover_signature.png")
+        pad.close()
+        handover.close()
+
+        bad = _case_page(app, window, ids["bad"])
+        bad.tabs.setCurrentWidget(bad.history_view)
+        _save(bad, out / "case_detail_bad_rating.png")
+        for widget in (bad, page, window):
+            widget.close()
         ctx.close()
     return 0
 

@@ -82,7 +82,7 @@ def test_switch_user_makes_the_next_clerk_the_actor(qtbot: QtBot, window: MainWi
     accounts.create_clerk(ctx, "zhangdb", "张代办", "qinghe2026")
     dialog = window.switch_user()
     _login(qtbot, dialog, "zhangdb", "qinghe2026")
-    qtbot.waitUntil(lambda: window.clerk_label.text() == "经办人：张代办", timeout=5000)
+    qtbot.waitUntil(lambda: window.clerk_label.text().strip() == "经办人：张代办", timeout=5000)
     assert require_station(ctx).clerk == "张代办"
     case_id = registered(ctx)
     page = window.open_case(case_id)
