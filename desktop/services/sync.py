@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from desktop.store import center_log, event_log, settings
-from desktop.store.models import SyncRejectionRow
+from desktop.store.models import SyncConflictRow, SyncRejectionRow
 from sync.client import credentials
 from sync.client.batching import split_batches
 from sync.client.client import SyncClient
@@ -23,6 +23,7 @@ from sync.domain.errors import DomainError
 from sync.domain.events import Event, utc_now
 from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
+from sync.protocol.models import ConflictNote
 
 from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
@@ -118,6 +119,7 @@ def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | 
                 break
             if reply.acked_seq < batch[-1].seq:
                 raise DomainError("镇中心没有确认收到全部数据，请稍后重试")
+            _record_conflicts(ctx, reply.conflicts)
             confirmed += reply.acked_seq - acked
             acked = reply.acked_seq
             _set_acked(ctx, acked)
@@ -191,6 +193,18 @@ def sync_now(ctx: ServiceContext, client: SyncClient | None = None, progress: Pr
     if conflicts:
         message += f"；其中 {conflicts} 条与本站记录冲突，请在“冲突记录”中处理"
     return Changed(case_ids=tuple(dict.fromkeys(case_ids)), sync=True, message=message)
+
+
+def _record_conflicts(ctx: ServiceContext, notes: Sequence[ConflictNote]) -> None:
+    """Events the center kept but flagged: the case badge says 有冲突 until a person resolves it."""
+    if not notes:
+        return
+    with ctx.db.transaction() as session:
+        for note in notes:
+            if session.get(SyncConflictRow, note.event_id) is None:
+                session.add(
+                    SyncConflictRow(event_id=note.event_id, case_id=note.case_id, message=note.message, at=utc_now())
+                )
 
 
 def _record_rejection(ctx: ServiceContext, exc: Rejected) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.store.models import CaseRow, CenterEventRow, EventRow, SyncRejectionRow, SyncStateRow
+from desktop.store.models import CaseRow, CenterEventRow, EventRow, SyncConflictRow, SyncRejectionRow, SyncStateRow
 
 UNSYNCED = "未同步"
 SYNCED = "已同步"
@@ -32,13 +32,11 @@ def acked_seq(session: Session) -> int:
 def sync_labels(session: Session, rows: Sequence[CaseRow]) -> dict[str, str]:
     acked = acked_seq(session)
     rejected_cases = set(
-        session.scalars(
-            select(EventRow.case_id).join(SyncRejectionRow, SyncRejectionRow.event_id == EventRow.id)
-        ).all()
+        session.scalars(select(EventRow.case_id).join(SyncRejectionRow, SyncRejectionRow.event_id == EventRow.id)).all()
     )
     conflicted_cases = set(
         session.scalars(select(CenterEventRow.case_id).where(CenterEventRow.conflict.is_not(None))).all()
-    )
+    ) | set(session.scalars(select(SyncConflictRow.case_id)).all())
     labels = {}
     for row in rows:
         if row.case_id in rejected_cases:

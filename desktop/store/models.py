@@ -95,6 +95,17 @@ class SyncRejectionRow(Base):
     at: Mapped[str] = mapped_column(String(40))
 
 
+class SyncConflictRow(Base):
+    """A station event the center stored but flagged: the case had meanwhile moved at the center."""
+
+    __tablename__ = "sync_conflicts"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(40))
+
+
 class ClerkRow(Base):
     """A local clerk account (代办员); the password is stored only as a scrypt hash."""
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.store.db import Database, current_revision, migrate
+from desktop.store.db import Database, current_revision, head_revision, migrate
 
 
 def test_upgrade_from_0001_fills_the_search_column(tmp_path: Path) -> None:
@@ -16,7 +16,7 @@ def test_upgrade_from_0001_fills_the_search_column(tmp_path: Path) -> None:
             "'2026-11-23T01:00:00', NULL, 2, '{}')"
         )
     db.migrate()
-    assert current_revision(db.engine) == "0003"
+    assert current_revision(db.engine) == head_revision() == "0004"
     with db.engine.connect() as conn:
         text = conn.exec_driver_sql("SELECT search_text FROM cases").scalar()
     assert text.split("\x1f") == ["王秀英", "CS01-20261123-0001", "13800138000", "11010519491231002X", "低保申请"]
