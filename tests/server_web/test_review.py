@@ -64,7 +64,7 @@ def test_evaluation_numbers_and_followup(live_server: ServerHandle, station: Sta
     label = f"测试代办站{station.code}（{station.code}）"
     assert _row_cells(page.text, label) == [label, "4", "100.0%（1/1）", "50.0%（1/2）", "3", "66.7%", "1"]
     assert "<svg" in page.text and f">{label}</text>" in page.text and "目标98%" in page.text
-    clerk = _row_cells(page.text, f"李代办（{label}）")
+    clerk = _row_cells(page.text, f"李代办·{label}")
     assert clerk[1:] == ["4", "100.0%（1/1）", "50.0%（1/2）", "3", "66.7%", "1"]
 
     ledger = window.get("/followups").text

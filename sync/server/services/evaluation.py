@@ -118,7 +118,7 @@ def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Ev
         name = station_names.get(station_id, station_id)
         stations.setdefault(station_id, Rates(station_id, name)).add(data)
         clerk = str(data.get("clerk", ""))
-        clerks.setdefault(f"{station_id}/{clerk}", Rates(clerk, f"{clerk}（{name}）")).add(data)
+        clerks.setdefault(f"{station_id}/{clerk}", Rates(clerk, f"{clerk} · {name}")).add(data)
     return Evaluation(
         period,
         label,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -10,7 +11,9 @@ def satisfaction_bars(rows: Sequence[tuple[str, float | None]], target: float = 
     """Horizontal bars of 满意率 per station, with the target line; stations without ratings say so."""
     bar_h, gap, left, width = 26, 10, 230, 420
     height = 40 + len(rows) * (bar_h + gap)
-    lo = 0.8  # the interesting range is 80–100 %; lower values are clipped at the axis and labelled
+    values = [v for _label, v in rows if v is not None]
+    # the interesting range is 80–100 %; widen it (in steps of 10 %) when a station is below
+    lo = min(0.8, max(0.0, math.floor(min(values, default=1.0) * 10) / 10 - 0.1))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="各代办站满意率" class="chart" '
         f'viewBox="0 0 {left + width + 90} {height}" width="{left + width + 90}" height="{height}">'
@@ -19,7 +22,8 @@ def satisfaction_bars(rows: Sequence[tuple[str, float | None]], target: float = 
     def x(value: float) -> float:
         return left + max(0.0, (value - lo) / (1 - lo)) * width
 
-    for tick in (0.8, 0.85, 0.9, 0.95, 1.0):
+    step = 0.05 if lo >= 0.8 else 0.1
+    for tick in [lo + i * step for i in range(round((1 - lo) / step) + 1)]:
         parts.append(f'<line x1="{x(tick):.1f}" y1="20" x2="{x(tick):.1f}" y2="{height - 10}" class="grid"/>')
         parts.append(f'<text x="{x(tick):.1f}" y="14" class="tick">{tick:.0%}</text>')
     for i, (label, value) in enumerate(rows):
@@ -29,7 +33,9 @@ def satisfaction_bars(rows: Sequence[tuple[str, float | None]], target: float = 
             parts.append(f'<text x="{left + 6}" y="{y + bar_h * 0.7:.1f}" class="none">暂无评价</text>')
             continue
         css = "ok" if value >= target else "bad"
-        parts.append(f'<rect x="{left}" y="{y}" width="{x(value) - left:.1f}" height="{bar_h}" class="{css}"/>')
+        parts.append(
+            f'<rect x="{left}" y="{y}" width="{max(2.0, x(value) - left):.1f}" height="{bar_h}" class="{css}"/>'
+        )
         parts.append(f'<text x="{x(value) + 6:.1f}" y="{y + bar_h * 0.7:.1f}" class="value">{value:.1%}</text>')
     parts.append(
         f'<line x1="{x(target):.1f}" y1="20" x2="{x(target):.1f}" y2="{height - 10}" class="target"/>'

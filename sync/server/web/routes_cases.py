@@ -15,6 +15,7 @@ from ..core.models import CaseRow
 from ..services.dashboard import InboxFilter, case_history, case_item, dashboard_counts, deadline_board, inbox
 from ..services.decisions import DECISION_LABELS, DecisionForm, decide
 from ..services.errors import ServiceError
+from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, FULL_ID_ROLES, audit
 from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, render, today
@@ -52,6 +53,7 @@ def inbox_page(
     flt = InboxFilter(station, clerk.strip(), matter.strip(), state, _parse_day(due_by), page)
     with session.begin():
         calendar = current_calendar(session)
+        open_followups(session, calendar)
         result = inbox(session, flt, calendar, today())
         counts = dashboard_counts(session, calendar, today())
     return render(request, "inbox.html", result=result, flt=flt, counts=counts, states=STATE_LABELS, due_by=due_by)

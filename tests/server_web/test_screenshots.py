@@ -1,0 +1,99 @@
+"""Screenshots of the inbox and the review page for docs/screenshots (run with DAIBANTONG_SCREENSHOTS=1).
+
+DAIBANTONG_SCREENSHOTS=1 .venv/bin/python -m pytest tests/server_web/test_screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from sync.client.client import SyncClient
+from sync.domain.validation import id_check_char
+from sync.server.web.deps import today
+from tests.sync.factories import Chain, registered_payload
+from tests.sync.live_server import issue_enrollment_code, sqlite_url, start_server
+
+from .browser import chromium
+from .helpers import PASSWORD, login, make_staff
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+VILLAGES = [
+    ("DH01", "东湖村代办站", "陈代办"),
+    ("XS02", "西山村代办站", "刘代办"),
+    ("NG03", "南岗社区代办站", "黄代办"),
+    ("BT04", "北塘村代办站", "吴代办"),
+]
+PEOPLE = ["王秀英", "李建国", "张桂兰", "刘志强", "陈玉兰", "杨海燕", "赵德华", "周春梅"]
+ITEMS = [
+    ("YL001", "城乡居民养老保险参保登记", "镇社保所", 5),
+    ("YB002", "城乡居民医保缴费登记", "镇医保站", 3),
+    ("HJ003", "户籍证明开具", "派出所", 2),
+    ("CJ004", "残疾人两项补贴申请", "镇残联", 10),
+]
+
+pytestmark = pytest.mark.skipif(not os.environ.get("DAIBANTONG_SCREENSHOTS"), reason="DAIBANTONG_SCREENSHOTS not set")
+
+
+def _id(rng: random.Random) -> str:
+    first = f"43052119{rng.randrange(40, 90)}0{rng.randrange(1, 10)}{rng.randrange(10, 29)}{rng.randrange(100, 999)}"
+    return first + id_check_char(first)
+
+
+def test_screenshots(tmp_path: Path) -> None:
+    server = start_server(sqlite_url(tmp_path))
+    rng = random.Random(7)
+    day = today()
+    try:
+        window_user = make_staff(server.database_url, "window", "李窗口")
+        window = login(server, window_user)
+        n = 0
+        for code, name, clerk in VILLAGES:
+            client = SyncClient(server.url, timeout=(5, 30))
+            station_id, _ = client.enroll(issue_enrollment_code(server.database_url, code, name), station_code=code)
+            chain = Chain(station_id, actor=clerk)
+            for i in range(6):
+                n += 1
+                payload = registered_payload(case_no=f"{code}-{day:%Y%m%d}-{i + 1:04d}")
+                payload["applicant"] |= {"name": rng.choice(PEOPLE), "id_number": _id(rng)}
+                icode, iname, dept, days = rng.choice(ITEMS)
+                payload["item"] = {"code": icode, "name": iname, "department": dept, "promised_days": days}
+                if i == 1:  # an 即办件, done on the spot
+                    payload["case_type"], days = "immediate", 0
+                case_id = str(payload["case_id"])
+                accepted = day if days == 0 else day - timedelta(days=rng.randrange(0, 12))
+                chain.add("case.registered", payload)
+                due = accepted + timedelta(days=days + 2)
+                chain.add(
+                    "case.accept", {"case_id": case_id, "accepted_on": accepted.isoformat(), "due_on": due.isoformat()}
+                )
+                if i < 5:
+                    chain.add("case.deliver", {"case_id": case_id})
+                client.push_all(chain.events)
+                if i < 3:
+                    window.post(f"/cases/{case_id}/decide", {"action": "center_accept"})
+                if i < 2:
+                    window.post(f"/cases/{case_id}/decide", {"action": "center_complete", "result": "已办结"})
+                    rating = 2 if (code == "XS02" and i == 0) else rng.choice([5, 5, 4, 5, 3])
+                    chain.add("case.give_feedback", {"case_id": case_id, "rating": rating})
+                    client.push_all(chain.events)
+        make_staff(server.database_url, "director", "王主任")
+        OUT.mkdir(parents=True, exist_ok=True)
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+            page.goto(server.url + "/center/login")
+            page.fill("input[name=username]", window_user)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button:has-text('登录')")
+            page.wait_for_url(server.url + "/center/")
+            page.screenshot(path=str(OUT / "center_inbox.png"), full_page=True)
+            page.goto(server.url + f"/center/review?period={day:%Y-%m}")
+            page.screenshot(path=str(OUT / "center_review.png"), full_page=True)
+            page.goto(server.url + "/center/followups")
+            page.screenshot(path=str(OUT / "center_followups.png"), full_page=True)
+    finally:
+        server.stop()
