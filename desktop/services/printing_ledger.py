@@ -72,9 +72,9 @@ def _ledger_views(ctx: ServiceContext, start: date, end: date, progress: Progres
     while True:
         with ctx.db.reading() as session:  # one short read per chunk: writers are never held up for long
             rows = session.execute(
-                select(CaseRow.registered_at, CaseRow.case_id, CaseRow.data)
-                .where(*where, tuple_(CaseRow.registered_at, CaseRow.case_id) > after)
-                .order_by(CaseRow.registered_at, CaseRow.case_id)
+                select(CaseRow.registered_at, CaseRow.case_no, CaseRow.data)
+                .where(*where, tuple_(CaseRow.registered_at, CaseRow.case_no) > after)
+                .order_by(CaseRow.registered_at, CaseRow.case_no)
                 .limit(CHUNK)
             ).all()
         if not rows:
@@ -83,7 +83,7 @@ def _ledger_views(ctx: ServiceContext, start: date, end: date, progress: Progres
             yield view_from_dict(row.data)
         done += len(rows)
         progress(min(done, total), total + 1)
-        after = (rows[-1].registered_at, rows[-1].case_id)
+        after = (rows[-1].registered_at, rows[-1].case_no)
 
 
 def ledger_row(ctx: ServiceContext, view: CaseView) -> LedgerRow:

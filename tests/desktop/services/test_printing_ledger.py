@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from itertools import pairwise
@@ -24,6 +25,8 @@ from desktop.services.printing_ledger import (
     ledger_xlsx,
     quarter_range,
 )
+from desktop.services.station import require_station
+from desktop.store import event_log
 from forms.data import Rating
 from sync.domain import events
 from sync.domain.calendar import working_days_between
@@ -47,6 +50,22 @@ def at(ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch) -> Callable[[date],
         ctx.today = lambda: day
 
     return move
+
+
+def many(ctx: ServiceContext, count: int) -> None:
+    """``count`` accepted cases: one registered through the service, the rest cloned from its events in one go."""
+    first = register_case(ctx, complete_draft(ctx)).case_ids[0]
+    station = require_station(ctx)
+    with ctx.db.transaction() as session:
+        registered_, accepted = (e for e in event_log.iter_events(session) if e.payload["case_id"] == first)
+        for n in range(2, count + 1):
+            case_id = str(uuid.uuid4())
+            payload = {**registered_.payload, "case_id": case_id, "case_no": f"CS01-20261102-{n:04d}"}
+            for type_, body in (
+                ("case.registered", payload),
+                ("case.accept", {**accepted.payload, "case_id": case_id}),
+            ):
+                event_log.append(session, station_id=station.station_id, type=type_, payload=body, actor="李代办")
 
 
 def _done(ctx: ServiceContext, case_id: str, completed: date, rating: int) -> None:
@@ -97,9 +116,7 @@ def test_ledger_rows_carry_each_cases_figures(ctx: ServiceContext, at: Callable[
 
 def test_ledger_of_a_thousand_cases_paginates_with_progress(ctx: ServiceContext, at: Callable[[date], None]) -> None:
     at(date(2026, 11, 2))
-    draft = complete_draft(ctx)
-    for _ in range(1000):
-        register_case(ctx, draft)
+    many(ctx, 1000)
     reports: list[tuple[int, int]] = []
     pdf = ledger_pdf(ctx, date(2026, 11, 1), date(2026, 11, 30), lambda done, total: reports.append((done, total)))
     assert pages(pdf) > 10
