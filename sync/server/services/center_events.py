@@ -61,7 +61,7 @@ def record_center_event(
     )
     case_id = str(payload.get("case_id") or "")
     if case_id:
-        _apply_to_case(session, station_id, case_id, event)
+        apply_center_event(session, station_id, case_id, event)
     now = utc_now()
     row = event.to_dict() | {"payload": dict(event.payload), "received_at": now}
     session.add(CenterEventRow(**row))
@@ -77,7 +77,8 @@ def record_broadcast_event(session: Session, type: str, payload: Mapping[str, An
     return [record_center_event(session, station_id, type, payload, actor) for station_id in ids]
 
 
-def _apply_to_case(session: Session, station_id: str, case_id: str, event: Event) -> None:
+def apply_center_event(session: Session, station_id: str, case_id: str, event: Event) -> None:
+    """Apply a center event to its case's projection; refuse (ServiceError) what the state machine forbids."""
     row = session.get(CaseRow, case_id, with_for_update=True)
     if row is None or row.station_id != station_id:
         raise ServiceError(ErrorCode.NOT_FOUND, "该代办站没有这个办件", field="case_id")
