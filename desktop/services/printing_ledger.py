@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, tuple_
 
@@ -184,7 +185,8 @@ def archive_rows(ctx: ServiceContext, year: int, quarter: int, progress: Progres
         chunk = ids[i : i + CHUNK]
         pages = _pages(ctx, chunk)
         with ctx.db.reading() as session:
-            data = dict(session.execute(select(CaseRow.case_id, CaseRow.data).where(CaseRow.case_id.in_(chunk))).all())
+            found = session.execute(select(CaseRow.case_id, CaseRow.data).where(CaseRow.case_id.in_(chunk))).all()
+        data: dict[str, dict[str, Any]] = {row.case_id: row.data for row in found}
         for case_id in chunk:
             view = view_from_dict(data[case_id])
             counted = pages.get(case_id, 0)

@@ -1,0 +1,273 @@
+"""台账与档案: print or export the 代办台账 of a period, or the quarterly 档案移交清单.
+
+The dialog is self-contained: it takes a ``LedgerSource`` (``ServiceLedgerSource(ctx)`` binds the
+printing services to a station; a facade with the same four methods will do) and runs every
+read and render on a worker through ``run_task``, with a progress bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import printing_ledger
+from desktop.services.context import ServiceContext
+from sync.domain.errors import ValidationError
+
+from .errors import show_error
+from .print_preview import PrintPreviewDialog, safe_file_name
+from .tasks import run_task
+
+Progress = Callable[[int, int], None]
+LEDGER, ARCHIVE = 0, 1
+THIS_MONTH, LAST_MONTH, THIS_QUARTER, CUSTOM = range(4)
+PERIODS = ("本月", "上月", "本季度", "自定义")
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+
+
+class LedgerSource(Protocol):
+    """What the dialog needs; every method runs on a worker thread."""
+
+    def today(self) -> date: ...
+    def ledger_pdf(self, start: date, end: date, progress: Progress) -> bytes: ...
+    def ledger_xlsx(self, start: date, end: date, progress: Progress) -> bytes: ...
+    def archive_list_pdf(self, year: int, quarter: int, progress: Progress) -> bytes: ...
+    def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes: ...
+
+
+class ServiceLedgerSource:
+    """``LedgerSource`` over the printing services of one station."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def today(self) -> date:
+        return self.ctx.today()
+
+    def ledger_pdf(self, start: date, end: date, progress: Progress) -> bytes:
+        return printing_ledger.ledger_pdf(self.ctx, start, end, progress)
+
+    def ledger_xlsx(self, start: date, end: date, progress: Progress) -> bytes:
+        return printing_ledger.ledger_xlsx(self.ctx, start, end, progress)
+
+    def archive_list_pdf(self, year: int, quarter: int, progress: Progress) -> bytes:
+        return printing_ledger.archive_list_pdf(self.ctx, year, quarter, progress)
+
+    def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes:
+        return printing_ledger.archive_list_xlsx(self.ctx, year, quarter, progress)
+
+
+def period_range(choice: int, today: date) -> tuple[date, date]:
+    """本月, 上月 or 本季度 as (first day, last day)."""
+    first = today.replace(day=1)
+    if choice == THIS_MONTH:
+        return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    if choice == LAST_MONTH:
+        end = first - timedelta(days=1)
+        return end.replace(day=1), end
+    return printing_ledger.quarter_range(today.year, quarter_of(today))
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def write_file(path: str, data: bytes) -> str:
+    """Write ``data`` to ``path`` (worker thread); returns the path."""
+    Path(path).write_bytes(data)
+    return path
+
+
+class LedgerDialog(QDialog):
+    """Choose 代办台账 (a period) or 档案移交清单 (a quarter), then 预览/打印 or 导出Excel."""
+
+    exported = Signal(str)  # path of the written workbook
+
+    def __init__(self, source: LedgerSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.today = source.today()
+        self.preview_dialog: PrintPreviewDialog | None = None
+        self.setWindowTitle("台账与档案移交清单")
+        self.resize(460, 300)
+
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItems(["代办台账", "档案移交清单（按季度）"])
+        self.period_combo = QComboBox()
+        self.period_combo.addItems(PERIODS)
+        self.start_edit = self._date_edit()
+        self.end_edit = self._date_edit()
+        ledger_page = QWidget()
+        ledger_form = QFormLayout(ledger_page)
+        ledger_form.addRow("统计期间", self.period_combo)
+        ledger_form.addRow("开始日期", self.start_edit)
+        ledger_form.addRow("结束日期", self.end_edit)
+
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2100)
+        self.year_spin.setValue(self.today.year)
+        self.year_spin.setSuffix(" 年")
+        self.quarter_combo = QComboBox()
+        self.quarter_combo.addItems([f"第{n}季度" for n in range(1, 5)])
+        self.quarter_combo.setCurrentIndex(quarter_of(self.today) - 1)
+        archive_page = QWidget()
+        archive_form = QFormLayout(archive_page)
+        archive_form.addRow("年份", self.year_spin)
+        archive_form.addRow("季度", self.quarter_combo)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(ledger_page)
+        self.pages.addWidget(archive_page)
+        self.kind_combo.currentIndexChanged.connect(self.pages.setCurrentIndex)
+        self.period_combo.currentIndexChanged.connect(self._on_period_changed)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("%v / %m")
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.preview_button = QPushButton("预览/打印…")
+        self.preview_button.setDefault(True)
+        self.preview_button.clicked.connect(self.preview)
+        self.export_button = QPushButton("导出Excel…")
+        self.export_button.clicked.connect(self.export)
+        close_button = QPushButton("关闭")
+        close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close_button)
+
+        top = QFormLayout()
+        top.addRow("打印内容", self.kind_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+        self._on_period_changed(THIS_MONTH)
+
+    def _date_edit(self) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        return edit
+
+    def _on_period_changed(self, choice: int) -> None:
+        custom = choice == CUSTOM
+        self.start_edit.setEnabled(custom)
+        self.end_edit.setEnabled(custom)
+        if not custom:
+            start, end = period_range(choice, self.today)
+            self.start_edit.setDate(_qdate(start))
+            self.end_edit.setDate(_qdate(end))
+
+    # ------------------------------------------------------------ what to make
+
+    def period(self) -> tuple[date, date]:
+        start, end = _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+        if start > end:
+            raise ValidationError("start", "开始日期不能晚于结束日期")
+        return start, end
+
+    def title(self) -> str:
+        if self.kind_combo.currentIndex() == ARCHIVE:
+            return f"档案移交清单 {self.year_spin.value()}年第{self.quarter_combo.currentIndex() + 1}季度"
+        start, end = self.period()
+        return f"代办台账 {start:%Y%m%d}-{end:%Y%m%d}"
+
+    def _job(self, excel: bool) -> Callable[[Progress], bytes]:
+        """The work for a worker thread: reads only values captured here, never a widget."""
+        source = self.source
+        if self.kind_combo.currentIndex() == ARCHIVE:
+            year, quarter = self.year_spin.value(), self.quarter_combo.currentIndex() + 1
+            archive = source.archive_list_xlsx if excel else source.archive_list_pdf
+            return lambda report: archive(year, quarter, report)
+        start, end = self.period()
+        ledger = source.ledger_xlsx if excel else source.ledger_pdf
+        return lambda report: ledger(start, end, report)
+
+    # ------------------------------------------------------------ actions
+
+    def preview(self) -> None:
+        try:
+            job, title = self._job(excel=False), self.title()
+        except ValidationError as exc:
+            show_error(self, exc)
+            return
+        self._start("正在生成，请稍候…")
+        run_task(job, lambda pdf: self._on_rendered(pdf, title), self._on_failed, self._on_progress)
+
+    def export(self) -> None:
+        try:
+            job, title = self._job(excel=True), self.title()
+        except ValidationError as exc:
+            show_error(self, exc)
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出Excel", f"{safe_file_name(title)}.xlsx", XLSX_FILTER)
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        self._start("正在导出，请稍候…")
+        run_task(lambda report: write_file(path, job(report)), self._on_exported, self._on_failed, self._on_progress)
+
+    def _start(self, message: str) -> None:
+        self.preview_button.setEnabled(False)
+        self.export_button.setEnabled(False)
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.status_label.setText(message)
+
+    def _finish(self, message: str) -> None:
+        self.preview_button.setEnabled(True)
+        self.export_button.setEnabled(True)
+        self.status_label.setText(message)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(min(done, max(total, 1)))
+
+    def _on_rendered(self, pdf: bytes, title: str) -> None:
+        self._finish("")
+        dialog = PrintPreviewDialog(pdf, title, self)
+        self.preview_dialog = dialog
+        dialog.open()
+
+    def _on_exported(self, path: str) -> None:
+        self._finish(f"已导出：{path}")
+        self.exported.emit(path)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._finish("")
+        show_error(self, exc, "未能生成")
