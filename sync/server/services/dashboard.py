@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar, add_working_days, due_label
@@ -20,6 +20,7 @@ from sync.domain.ratings import RATING_LABELS
 
 from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
 from ..core.staff_models import FollowupRow
+from .case_json import case_field
 
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 3
@@ -34,7 +35,7 @@ def mask_id(id_number: str) -> str:
 
 
 def _due_on() -> Any:
-    return CaseRow.data["due_on"].as_string()
+    return case_field("due_on")
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -
         "in_progress": count(CaseRow.state == CaseState.IN_PROGRESS.value),
         "overdue": count(running, _due_on() < today.isoformat()),
         "due_soon": count(running, _due_on() >= today.isoformat(), _due_on() <= until),
-        "conflicts": count(CaseRow.conflict != ""),
+        "conflicts": count(CaseRow.conflict != literal_column("''")),  # literal: the partial index applies
         "followups_open": session.scalar(
             select(func.count()).select_from(FollowupRow).where(FollowupRow.closed_on.is_(None))
         )
@@ -214,7 +215,7 @@ def case_history(session: Session, row: CaseRow) -> list[HistoryLine]:
     lines: list[HistoryLine] = []
     for model, origin in ((EventRow, "代办站"), (CenterEventRow, "镇中心")):
         query = select(model).where(
-            model.station_id == row.station_id, or_(model.payload["case_id"].as_string() == row.case_id)
+            model.station_id == row.station_id, model.payload["case_id"].as_string() == row.case_id
         )
         for ev in session.scalars(query):
             lines.append(HistoryLine(ev.occurred_at, origin, ev.actor, ev.type, _describe(ev.type, ev.payload)))

@@ -21,6 +21,7 @@ from sync.protocol.models import ErrorCode
 
 from ..core.models import CaseRow, EventRow
 from ..core.staff_models import FollowupRow
+from .case_json import case_field
 from .center_events import record_center_event
 from .errors import ServiceError
 
@@ -108,7 +109,7 @@ class Evaluation:
 
 def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:
     start, end, label = period_range(period)
-    registered = CaseRow.data["registered_at"].as_string()
+    registered = case_field("registered_at")
     rows = session.execute(select(CaseRow.station_id, CaseRow.data).where(registered >= start, registered < end)).all()
     total = Rates("", "全镇合计")
     stations: dict[str, Rates] = {}
@@ -132,7 +133,7 @@ def open_followups(session: Session, calendar: HolidayCalendar) -> int:
     """Open a follow-up for every 差评 that has none yet (in the caller's transaction); how many were opened."""
     bad = session.scalars(
         select(CaseRow).where(
-            CaseRow.data["rating"].as_integer() <= 2,
+            case_field("rating") <= 2,
             ~exists().where(FollowupRow.case_id == CaseRow.case_id),
         )
     ).all()
