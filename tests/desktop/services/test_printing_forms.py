@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from PIL import Image
 
 from desktop.services import printing, workflow
+from desktop.services.attachments import add_attachment_bytes
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import give_feedback
-from desktop.services.handovers import record_handover
+from desktop.services.handovers import prepare_handover, record_handover
 from desktop.services.printing_outcomes import (
     extension_data,
     extension_pdf,
@@ -20,13 +23,14 @@ from desktop.services.printing_outcomes import (
     return_notice_data,
     return_notice_pdf,
 )
-from desktop.services.records import ReturnInput
+from desktop.services.records import HandoverDraft, HandoverInput, ReturnInput, SignatureInput
 from forms.data import HandoverDirection, Rating
 from sync.domain.errors import DomainError
+from sync.domain.signature import Signature
 
 from ..conftest import promised_item
-from .print_helpers import inked_feedback, inked_handover, text
-from .workflow_helpers import center, registered
+from .print_helpers import inked, inked_feedback, inked_handover, text
+from .workflow_helpers import center, handover, originals, registered
 
 
 def fmt(day: date) -> str:
@@ -207,3 +211,46 @@ def test_a_consultation_prints_its_one_time_notice(ctx: ServiceContext) -> None:
     notice = printing.one_time_notice_data(ctx, case_id)
     assert [m.name for m in notice.missing] == [m.name for m in item.materials]
     assert [f.key for f in printing.printable_forms(ctx, case_id)] == ["one_time_notice"]
+
+
+def test_signatures_print_as_ink_scan_or_blank_lines(ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    assert printing.entrustment_data(ctx, case_id).principal_signature is None  # no handover yet: pen and paper
+    record_handover(ctx, case_id, handover(ctx, case_id, "villager", "clerk"))  # hashes only, no ink kept
+    (form,) = [f for f in printing.printable_forms(ctx, case_id) if f.key == "handover"]
+    blank = printing.handover_data(ctx, case_id, form.event_id or "")
+    assert blank.from_signature is None and blank.to_signature is None
+    assert (blank.from_name, blank.to_name) == ("王秀英", "李代办")
+
+    image = io.BytesIO()
+    Image.new("RGB", (300, 100), "white").save(image, format="PNG")
+    add_attachment_bytes(ctx, case_id, image.getvalue(), "纸质签名.png")
+    draft = HandoverDraft("clerk", "window", tuple(originals(ctx, case_id)))
+    content = prepare_handover(ctx, case_id, draft).content_sha256
+    scan = Signature.from_scan("李代办", "代办员", image.getvalue())
+    sigs = (
+        SignatureInput("李代办", "代办员", scan.digest(), content, scan.to_dict()),
+        inked("周窗口", "窗口工作人员", content),
+    )
+    workflow.deliver(ctx, case_id, HandoverInput(draft, sigs))
+    last = [f for f in printing.printable_forms(ctx, case_id) if f.key == "handover"][-1]
+    data = printing.handover_data(ctx, case_id, last.event_id or "")
+    assert data.direction is HandoverDirection.CLERK_TO_CENTER
+    assert data.from_signature is not None and data.from_signature.png == image.getvalue()
+    assert data.to_signature is not None and data.to_signature.strokes
+    assert "周窗口" in text(printing.handover_pdf(ctx, case_id, last.event_id or ""))
+
+
+def test_a_return_by_the_town_center_prints_its_reasons(ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    workflow.deliver(ctx, case_id)
+    center(ctx, "case.center_accept", {"case_id": case_id})
+    center(
+        ctx,
+        "case.center_return",
+        {"case_id": case_id, "reason": "户籍不在本镇", "reasons": ["户籍不在本镇"], "legal_basis": "《办法》第三条"},
+    )
+    notice = text(return_notice_pdf(ctx, case_id))
+    assert "户籍不在本镇" in notice and "《办法》第三条" in notice
+    record = text(refusal_record_pdf(ctx, case_id))
+    assert "户籍不在本镇" in record and "周窗口" in record  # the center's staff member handled it
