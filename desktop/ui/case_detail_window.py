@@ -15,19 +15,21 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.services.print_support import PrintableForm
 from desktop.services.records import CaseDetail, Changed
-from sync.domain.model import SPECIAL_GROUP_LABELS, CaseKind
+from sync.domain.model import SPECIAL_GROUP_LABELS
 from sync.domain.validation import mask_id_number
 
 from .case_actions import CaseActions, offered
 from .case_sections import AttachmentsView, CustodyView, HistoryView, MaterialsView
-from .errors import show_error
+from .errors import show_error, user_message
 from .facade import StationFacade
 from .print_preview import PrintPreviewDialog
 from .tasks import run_task
@@ -108,8 +110,9 @@ class CaseDetailWindow(QDialog):
         self.message_label.hide()
         self.action_row = QHBoxLayout()
         self.action_buttons: dict[str, QPushButton] = {}
-        self.print_button = QPushButton("打印委托书")
-        self.print_button.clicked.connect(self.print_entrustment)
+        self.print_menu = QMenu(self)
+        self.print_button = QPushButton("打印表单")
+        self.print_button.setMenu(self.print_menu)
         actions_box = QGroupBox("办理操作")
         actions_layout = QVBoxLayout(actions_box)
         actions_layout.addLayout(self.action_row)
@@ -130,6 +133,8 @@ class CaseDetailWindow(QDialog):
         run_task(lambda: facade.case_detail(case_id), self._show, lambda exc: show_error(self, exc))
 
     def _on_changed(self, changed: Changed) -> None:
+        if not self.isVisible():
+            return  # a closed page; reopening it loads afresh
         if not changed.case_ids or self.case_id in changed.case_ids:
             self.refresh()
 
@@ -223,8 +228,16 @@ class CaseDetailWindow(QDialog):
             self.action_buttons[name] = button
             self.action_row.addWidget(button)
         self.action_row.addStretch()
-        self.print_button.setVisible(detail.view.kind is not CaseKind.CONSULT)
         self.action_row.addWidget(self.print_button)
+        facade, case_id = self.facade, self.case_id
+        run_task(lambda: facade.printable_forms(case_id), self._show_forms, lambda exc: show_error(self, exc))
+
+    def _show_forms(self, forms: list[PrintableForm]) -> None:
+        self.print_menu.clear()
+        for form in forms:
+            action = self.print_menu.addAction(form.title)
+            action.triggered.connect(lambda _c=False, f=form: self.print_form(f))
+        self.print_button.setEnabled(bool(forms))
 
     # --- acting ---
     def run_action(self, name: str) -> None:
@@ -239,10 +252,18 @@ class CaseDetailWindow(QDialog):
         self.message_label.setVisible(bool(text))
 
     def print_entrustment(self) -> None:
-        facade, case_id = self.facade, self.case_id
-        run_task(lambda: facade.entrustment_pdf(case_id), self._preview, lambda exc: show_error(self, exc))
+        self.print_form(PrintableForm("entrustment", "代办服务委托书"))
 
-    def _preview(self, pdf: bytes) -> None:
+    def print_form(self, form: PrintableForm) -> None:
+        """Render ``form`` in the background and open its print preview."""
+        facade, case_id = self.facade, self.case_id
+        run_task(
+            lambda: facade.form_pdf(case_id, form.key, form.event_id),
+            lambda pdf: self._preview(pdf, form.title),
+            lambda exc: self.show_message(user_message(exc), refused=True),
+        )
+
+    def _preview(self, pdf: bytes, title: str) -> None:
         case_no = self.detail.view.case_no if self.detail else ""
-        self.preview = PrintPreviewDialog(pdf, f"代办服务委托书 {case_no}", self)
+        self.preview = PrintPreviewDialog(pdf, f"{title} {case_no}", self)
         self.preview.open()

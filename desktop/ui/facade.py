@@ -22,6 +22,7 @@ from desktop.services import (
     workflow,
 )
 from desktop.services.context import ServiceContext
+from desktop.services.print_support import PrintableForm
 from desktop.services.records import (
     CaseDetail,
     CaseDraft,
@@ -150,6 +151,12 @@ class StationFacade(QObject):
     # --- printing and sync ---
     def entrustment_pdf(self, case_id: str) -> bytes:
         return printing.entrustment_pdf(self.ctx, case_id)
+
+    def printable_forms(self, case_id: str) -> list[PrintableForm]:
+        return printing.printable_forms(self.ctx, case_id)
+
+    def form_pdf(self, case_id: str, key: str, event_id: str | None = None) -> bytes:
+        return printing.form_pdf(self.ctx, case_id, key, event_id)
 
     def sync_status(self) -> str:
         return sync.status(self.ctx).label

@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
             window = CaseDetailWindow(self.facade, case_id, self)
             window.finished.connect(lambda _r: self.case_windows.pop(case_id, None))
             self.case_windows[case_id] = window
+        elif not window.isVisible():
+            window.refresh()
         window.show()
         window.raise_()
         window.activateWindow()

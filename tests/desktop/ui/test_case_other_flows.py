@@ -60,7 +60,6 @@ def test_consultation_gets_its_one_time_notice(qtbot: QtBot, window: MainWindow,
     page = open_case(qtbot, window, case_id)
     wait_state(qtbot, page, "登记")
     assert offered(page) >= {"咨询答复", "撤回"} and "送件" not in offered(page)
-    assert not page.print_button.isVisible()
     dialog = click_action(qtbot, page, "answer")
     assert isinstance(dialog, ConsultAnswerDialog)
     type_text(qtbot, dialog.answer_edit, "需带身份证、户口簿到镇民政办申请")
@@ -70,6 +69,13 @@ def test_consultation_gets_its_one_time_notice(qtbot: QtBot, window: MainWindow,
     history = [page.history_view.item(r, 2).text() for r in range(page.history_view.rowCount())]
     assert any("一次性告知" in line for line in history)
     assert "归档" in offered(page)
+    qtbot.waitUntil(lambda: "一次性告知书" in [a.text() for a in page.print_menu.actions()], timeout=5000)
+    assert "代办服务委托书" not in [a.text() for a in page.print_menu.actions()]
+    notice = next(a for a in page.print_menu.actions() if a.text() == "一次性告知书")
+    notice.trigger()
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.page_count >= 1, timeout=10000)
+    assert page.preview is not None and page.preview.pdf_bytes.startswith(b"%PDF")
+    assert "一次性告知书" in page.preview.windowTitle()
 
 
 def test_return_needs_reasons_and_legal_basis(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:

@@ -1,0 +1,82 @@
+"""Parts of the case page: attachments as thumbnails, signatures bound to the handover content, print menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pytestqt.qtbot import QtBot
+
+from desktop.services.context import ServiceContext
+from desktop.ui.facade import StationFacade
+from desktop.ui.handover_dialog import HandoverDialog
+from desktop.ui.main_window import MainWindow
+
+from ..services.workflow_helpers import registered
+from .case_page import click_action, open_case, save, sign_with_pad, wait_closed
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
+    win = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_attached_scan_shows_as_a_thumbnail(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    scan = tmp_path / "户口簿.png"
+    Image.new("RGB", (600, 400), "#e8dcc0").save(scan)
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    page.actions.add_attachment(case_id, str(scan))
+    qtbot.waitUntil(lambda: page.attachments_view.count() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: not page.attachments_view.item(0).icon().isNull(), timeout=5000)
+    assert page.attachments_view.item(0).text() == "户口簿.png"
+    assert page.tabs.tabText(3) == "附件（1）"
+    bad = tmp_path / "note.txt"
+    bad.write_text("not an image", encoding="utf-8")
+    page.actions.add_attachment(case_id, str(bad))
+    qtbot.waitUntil(lambda: "不支持的附件类型" in page.message_label.text(), timeout=5000)
+    assert page.attachments_view.count() == 1
+
+
+def test_changing_the_handover_after_signing_asks_for_new_signatures(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    dialog = click_action(qtbot, page, "handover")
+    assert isinstance(dialog, HandoverDialog)
+    sign_with_pad(qtbot, dialog, lambda: dialog.sign("from"))
+    sign_with_pad(qtbot, dialog, lambda: dialog.sign("to"))
+    assert dialog.save_button.isEnabled() and "已签名" in dialog.sign_labels["to"].text()
+    first = dialog.table.item(0, 1).text()
+    dialog.set_checked(first, False)
+    assert not dialog.save_button.isEnabled() and dialog.signatures == {}
+    assert "请双方重新签名" in dialog.error_label.text()
+    dialog.set_checked(first, True)
+    sign_with_pad(qtbot, dialog, lambda: dialog.sign("from"))
+    sign_with_pad(qtbot, dialog, lambda: dialog.sign("to"))
+    save(qtbot, dialog, "save_button")
+    wait_closed(qtbot, dialog)
+    qtbot.waitUntil(
+        lambda: any("材料交接单" in a.text() for a in page.print_menu.actions()),
+        timeout=5000,
+    )
+    holders = {page.custody_view.item(r, 1).text() for r in range(page.custody_view.rowCount())}
+    assert holders == {"代办员"}
+
+
+def test_handover_needs_the_signers_name(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    dialog = click_action(qtbot, page, "deliver")
+    assert isinstance(dialog, HandoverDialog)
+    assert dialog.to_name.text() == ""  # the window clerk's name is typed in
+    dialog.sign("to")
+    assert "请填写接收方签名人的姓名" in dialog.error_label.text()
+    assert dialog.signature_dialog is None
