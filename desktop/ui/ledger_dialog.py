@@ -115,6 +115,7 @@ class LedgerDialog(QDialog):
         self.source = source
         self.today = source.today()
         self.preview_dialog: PrintPreviewDialog | None = None
+        self._closed = False  # a worker may finish after the dialog was closed: its result is dropped
         self.setWindowTitle("台账与档案移交清单")
         self.resize(460, 300)
 
@@ -176,6 +177,10 @@ class LedgerDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addLayout(buttons)
         self._on_period_changed(THIS_MONTH)
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
 
     def _date_edit(self) -> QDateEdit:
         edit = QDateEdit()
@@ -255,19 +260,27 @@ class LedgerDialog(QDialog):
         self.status_label.setText(message)
 
     def _on_progress(self, done: int, total: int) -> None:
+        if self._closed:
+            return
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(min(done, max(total, 1)))
 
     def _on_rendered(self, pdf: bytes, title: str) -> None:
+        if self._closed:
+            return
         self._finish("")
         dialog = PrintPreviewDialog(pdf, title, self)
         self.preview_dialog = dialog
         dialog.open()
 
     def _on_exported(self, path: str) -> None:
+        if self._closed:
+            return
         self._finish(f"已导出：{path}")
         self.exported.emit(path)
 
     def _on_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
         self._finish("")
         show_error(self, exc, "未能生成")

@@ -160,3 +160,9 @@ def test_archive_list_has_the_cases_archived_in_the_quarter(ctx: ServiceContext,
     cells = [str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
     assert any("赵归档" in c for c in cells) and not any("钱未归" in c for c in cells)
     assert archive_list_data(ctx, 2026, 3).rows == []
+
+
+def test_an_empty_period_and_a_too_long_one(ctx: ServiceContext) -> None:
+    assert "本期无办件" in text(ledger_pdf(ctx, date(2020, 1, 1), date(2020, 1, 31)))
+    with pytest.raises(ValidationError, match="不能超过三年"):
+        ledger_rows(ctx, date(2020, 1, 1), date(2026, 1, 1))

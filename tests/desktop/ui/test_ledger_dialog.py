@@ -130,3 +130,22 @@ def test_quarterly_archive_list_preview(
     qtbot.waitUntil(lambda: preview.page_count > 0, timeout=5000)
     assert "档案移交清单" in preview.windowTitle()
     assert dialog.progress_bar.value() == dialog.progress_bar.maximum() == 2
+
+
+def test_closing_while_the_work_runs_drops_the_result(qtbot: QtBot, ctx: ServiceContext, cases: list[str]) -> None:
+    dialog = open_dialog(qtbot, ctx)
+    finished: list[bytes] = []
+    source = dialog.source
+
+    class Watched(ServiceLedgerSource):
+        def ledger_pdf(self, start: date, end: date, progress: ledger_dialog.Progress) -> bytes:
+            pdf = source.ledger_pdf(start, end, progress)
+            finished.append(pdf)
+            return pdf
+
+    dialog.source = Watched(ctx)
+    dialog.preview_button.click()
+    dialog.reject()
+    qtbot.waitUntil(lambda: bool(finished), timeout=15000)
+    qtbot.wait(100)
+    assert dialog.preview_dialog is None
