@@ -24,28 +24,11 @@ from sync.domain.case_rules import CaseState
 from sync.domain.reference import CALENDAR_PUBLISHED, calendar_payload
 from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.services.center_events import record_broadcast_event, record_center_event
-from tests.conftest import require_postgres
 from tests.desktop.conftest import complete_draft
 from tests.sync.live_server import (
     ServerHandle,
     issue_enrollment_code,
-    postgres_schema_url,
-    sqlite_url,
-    start_server,
 )
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
-    if request.param == "sqlite":
-        handle = start_server(sqlite_url(tmp_path_factory.mktemp("center")))
-        yield handle
-        handle.stop()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        handle = start_server(url)
-        yield handle
-        handle.stop()
 
 
 @pytest.fixture

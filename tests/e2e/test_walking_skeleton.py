@@ -20,28 +20,11 @@ from desktop.ui.main_window import MainWindow
 from sync.client import credentials
 from sync.client.client import SyncClient
 from sync.client.errors import ConnectionFailed
-from tests.conftest import require_postgres
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.sync.live_server import (
     ServerHandle,
     issue_enrollment_code,
-    postgres_schema_url,
-    sqlite_url,
-    start_server,
 )
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
-    if request.param == "sqlite":
-        handle = start_server(sqlite_url(tmp_path_factory.mktemp("center")))
-        yield handle
-        handle.stop()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        handle = start_server(url)
-        yield handle
-        handle.stop()
 
 
 @pytest.fixture
