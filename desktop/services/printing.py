@@ -143,6 +143,8 @@ def handover_data(ctx: ServiceContext, case_id: str, event_id: str) -> Handover:
     event = facts.event(event_id, (HANDOVER,), "该办件没有这次材料交接的记录，无法打印交接单")
     p = event.payload
     route = (str(p.get("from")), str(p.get("to")))
+    if route not in _DIRECTIONS:
+        raise DomainError("这是镇中心内部的材料流转（窗口→办理部门），由镇中心出具交接单，代办站不打印")
     names = signers(p)
     inks = event_signatures(ctx, p)
     party = applicant_party(facts.view)
@@ -283,7 +285,9 @@ def printable_forms(ctx: ServiceContext, case_id: str) -> list[PrintableForm]:
     if facts.of_type(ACCEPT):
         out.append(PrintableForm("acceptance", "承诺件受理通知（受理回执）"))
     for e in facts.of_type(HANDOVER):
-        direction = _DIRECTIONS[(str(e.payload.get("from")), str(e.payload.get("to")))]
+        direction = _DIRECTIONS.get((str(e.payload.get("from")), str(e.payload.get("to"))))
+        if direction is None:
+            continue  # inside the town center (窗口→部门): not the station's paper
         when = local_time(e.occurred_at)
         out.append(PrintableForm("handover", f"{_HANDOVER_TITLES[direction]} {when:%m-%d %H:%M}", e.id))
     out += outcomes.printable(facts)

@@ -10,6 +10,7 @@ from PIL import Image
 
 from desktop.services import printing, workflow
 from desktop.services.attachments import add_attachment_bytes
+from desktop.services.case_detail import case_events
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import give_feedback
@@ -31,6 +32,10 @@ from sync.domain.signature import Signature
 from ..conftest import promised_item
 from .print_helpers import inked, inked_feedback, inked_handover, text
 from .workflow_helpers import center, handover, originals, registered
+
+
+def get_events(ctx: ServiceContext, case_id: str) -> list[str]:
+    return [e.id for e in case_events(ctx, case_id)]
 
 
 def fmt(day: date) -> str:
@@ -254,3 +259,15 @@ def test_a_return_by_the_town_center_prints_its_reasons(ctx: ServiceContext) -> 
     assert "户籍不在本镇" in notice and "《办法》第三条" in notice
     record = text(refusal_record_pdf(ctx, case_id))
     assert "户籍不在本镇" in record and "周窗口" in record  # the center's staff member handled it
+
+
+def test_a_handover_inside_the_town_center_is_not_the_stations_paper(ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    record_handover(ctx, case_id, handover(ctx, case_id, "villager", "clerk"))
+    workflow.deliver(ctx, case_id, handover(ctx, case_id, "clerk", "window"))
+    record_handover(ctx, case_id, handover(ctx, case_id, "window", "department"))
+    forms = [f for f in printing.printable_forms(ctx, case_id) if f.key == "handover"]
+    assert len(forms) == 2
+    internal = get_events(ctx, case_id)[-1]
+    with pytest.raises(DomainError, match="镇中心内部"):
+        printing.handover_pdf(ctx, case_id, internal)
