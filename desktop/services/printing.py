@@ -209,7 +209,7 @@ def one_time_notice_data(ctx: ServiceContext, case_id: str, correction: bool | N
         applicant=applicant_party(view),
         matter=f"{view.item_name}（{view.department}）",
         legal_basis=legal_basis,
-        conditions=f"{conditions}。{note}" if note and conditions else (conditions or note),
+        conditions="。".join(part for part in (conditions, f"补正说明：{note}" if note else "") if part),
         process=notice.process,
         missing=missing,
         fees=item.fee if item else "免费",
