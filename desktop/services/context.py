@@ -23,6 +23,8 @@ class ServiceContext:
     def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
         self.db = db
         self.today = today
+        #: The sync credential opened with the clerk's password, on PCs without a keyring (memory only).
+        self.unlocked_token: str | None = None
 
     @classmethod
     def open(cls, data_dir: Path, today: Callable[[], date] = date.today) -> ServiceContext:

@@ -15,7 +15,6 @@ from itertools import islice
 
 from desktop.store import center_log, event_log, settings
 from desktop.store.models import SyncConflictRow, SyncRejectionRow
-from sync.client import credentials
 from sync.client.batching import split_batches
 from sync.client.client import SyncClient
 from sync.client.errors import Rejected, SequenceGap, SyncError
@@ -25,6 +24,7 @@ from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
 from sync.protocol.models import ConflictNote
 
+from . import credential_store
 from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
 from .records import Changed
@@ -61,20 +61,25 @@ def status(ctx: ServiceContext) -> SyncStatus:
         return SyncStatus(bool(server), pending, row.last_success_at, row.last_error)
 
 
-def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str) -> Changed:
-    """Enroll this station with the one-time code; the token goes to the OS keyring."""
+def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
+    """Enroll this station with the one-time code; the token goes to the OS keyring.
+
+    On a PC without a keyring the clerk's ``password`` encrypts it instead
+    (``PasswordNeeded`` asks for it before the one-time code is spent).
+    """
     station = require_station(ctx)
     url = server_url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise DomainError("服务器地址应以 http:// 或 https:// 开头")
     if not enrollment_code.strip():
         raise DomainError("请输入镇中心提供的登记码")
+    credential_store.check_can_store(ctx, password)
     enrollment = SyncClient(url).enroll(
         enrollment_code.strip(), station_id=station.station_id, station_code=station.code, name=station.name
     )
     if enrollment.station_id != station.station_id:
         raise DomainError("镇中心登记的代办站与本机不一致，请核对登记码")
-    credentials.save_token(station.station_id, enrollment.token)
+    credential_store.store_token(ctx, station.station_id, enrollment.token, password)
     with ctx.db.transaction() as session:
         settings.put(session, SERVER, {"url": url})
     return Changed(sync=True, message="已连接镇中心")
@@ -85,7 +90,7 @@ def make_client(ctx: ServiceContext) -> SyncClient:
     station = require_station(ctx)
     with ctx.db.reading() as session:
         server = settings.get(session, SERVER)
-    token = credentials.load_token(station.station_id) if server else None
+    token = credential_store.load_token(ctx, station.station_id) if server else None
     if not server or not token:
         raise DomainError("尚未连接镇中心，请先选择“连接镇中心”，输入服务器地址和登记码")
     return SyncClient(server["url"], token=token)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop.services.credential_store import PasswordNeeded
 from desktop.services.records import Changed
 
 from .errors import user_message
@@ -16,7 +17,7 @@ from .tasks import run_task
 class ConnectDialog(QDialog):
     connected = Signal(object)  # Changed
 
-    def __init__(self, connect: Callable[[str, str], Changed], parent: QWidget | None = None) -> None:
+    def __init__(self, connect: Callable[[str, str, str | None], Changed], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("连接镇中心")
         self._connect = connect
@@ -24,12 +25,18 @@ class ConnectDialog(QDialog):
         self.url_edit.setPlaceholderText("如 https://zhongxin.example.gov.cn")
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("镇为民服务中心提供的一次性登记码")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("本机没有系统凭据库时，用代办员密码加密保存凭证")
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error_label.setWordWrap(True)
         form = QFormLayout()
         form.addRow("服务器地址", self.url_edit)
         form.addRow("登记码", self.code_edit)
+        form.addRow("代办员密码", self.password_edit)
+        self._form = form
+        form.setRowVisible(self.password_edit, False)
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton("连接", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
@@ -43,10 +50,11 @@ class ConnectDialog(QDialog):
 
     def submit(self) -> None:
         url, code = self.url_edit.text(), self.code_edit.text()
+        password = self.password_edit.text() or None
         self.error_label.clear()
         self.ok_button.setEnabled(False)
         self.ok_button.setText("正在连接…")
-        run_task(lambda: self._connect(url, code), self._on_connected, self._on_failed)
+        run_task(lambda: self._connect(url, code, password), self._on_connected, self._on_failed)
 
     def _on_connected(self, changed: Changed) -> None:
         self.connected.emit(changed)
@@ -56,3 +64,6 @@ class ConnectDialog(QDialog):
         self.ok_button.setEnabled(True)
         self.ok_button.setText("连接")
         self.error_label.setText(user_message(exc))
+        if isinstance(exc, PasswordNeeded):
+            self._form.setRowVisible(self.password_edit, True)
+            self.password_edit.setFocus()

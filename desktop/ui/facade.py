@@ -167,5 +167,5 @@ class StationFacade(QObject):
     def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed:
         return sync.sync_now(self.ctx, progress=report)
 
-    def connect_center(self, server_url: str, enrollment_code: str) -> Changed:
-        return sync.connect_center(self.ctx, server_url, enrollment_code)
+    def connect_center(self, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
+        return sync.connect_center(self.ctx, server_url, enrollment_code, password)

@@ -169,3 +169,32 @@ def test_scans_go_up_before_the_events_that_name_them(enrolled: ServiceContext) 
     events = list(client.iter_events(0))
     (sha,) = [e.payload["sha256"] for e in events if e.type == "case.attach"]
     assert client.fetch_blob(sha) == scan.getvalue()
+
+
+def test_connect_on_a_pc_without_keyring_asks_for_the_password(
+    qtbot: QtBot, tmp_path: Path, server: ServerHandle
+) -> None:
+    import keyring
+
+    from tests.desktop.services.test_credential_store import NoKeyring
+
+    keyring.set_keyring(NoKeyring())
+    station_code = f"E{uuid.uuid4().hex[:6].upper()}"
+    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    setup_station(ctx, code=station_code, name="城西村代办站", village="城西村", town="城关镇", clerk="冯代办")
+    window = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(window)
+    code = issue_enrollment_code(server.database_url, station_code, "城西村代办站")
+    dialog = window.connect_center()
+    qtbot.keyClicks(dialog.url_edit, server.url)
+    qtbot.keyClicks(dialog.code_edit, code)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: "代办员密码" in dialog.error_label.text(), timeout=10000)
+    assert dialog._form.isRowVisible(dialog.password_edit)
+    qtbot.keyClicks(dialog.password_edit, "mima-123456")
+    with qtbot.waitSignal(dialog.connected, timeout=15000):
+        dialog.ok_button.click()  # the one-time code was not spent by the first attempt
+    register_case(ctx, complete_draft(ctx))
+    sync.sync_now(ctx)
+    assert sync.status(ctx).pending == 0
+    ctx.close()
