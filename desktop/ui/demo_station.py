@@ -156,4 +156,12 @@ def seed(ctx: ServiceContext) -> dict[str, str]:
     signed = feedback.prepare_feedback(ctx, bad, draft)
     feedback.give_feedback(ctx, bad, FeedbackInput(draft, _sign(PEOPLE[6][0], APPLICANT, signed.content_sha256)))
     ctx.today = lambda: TODAY
-    return {"custody": custody, "bad": bad, "waiting": waiting, "overdue": overdue, "today": today_case, "soon": soon}
+    return {
+        "custody": custody,
+        "bad": bad,
+        "done": done,
+        "waiting": waiting,
+        "overdue": overdue,
+        "today": today_case,
+        "soon": soon,
+    }

@@ -43,6 +43,13 @@ from .facade import StationFacade
 from .signature_dialog import SignatureDialog
 from .tasks import run_task
 
+#: Five equal, framed choices: none looks preferred (the clerk must not hint at a rating).
+RATING_STYLE = (
+    "QRadioButton { font-size: 16pt; padding: 10px 14px; background: white;"
+    " border: 1px solid #c9ced6; border-radius: 8px; }"
+    " QRadioButton:checked { background: #e3f2fd; border: 2px solid #1565c0; }"
+    " QRadioButton::indicator { width: 22px; height: 22px; }"
+)
 BAD_RATING_NOTE = "该评价为差评，提交后镇为民服务中心将进行回访核实并督促整改。"
 
 
@@ -72,10 +79,10 @@ class FeedbackDialog(QDialog):
         for rating in sorted(RATING_LABELS, reverse=True):
             button = QRadioButton(RATING_LABELS[rating])
             button.setMinimumHeight(56)
-            button.setStyleSheet("QRadioButton { font-size: 16pt; padding: 6px 10px; }")
+            button.setStyleSheet(RATING_STYLE)
             self.rating_group.addButton(button, rating)
             self.rating_buttons[rating] = button
-            rating_row.addWidget(button)
+            rating_row.addWidget(button, 1)
         self.rating_group.idToggled.connect(lambda _id, on: on and self._content_changed())
 
         self.comment_edits: dict[str, QLineEdit] = {}

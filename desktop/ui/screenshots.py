@@ -24,6 +24,7 @@ from .application import make_application
 from .case_detail_window import CaseDetailWindow
 from .demo_station import TODAY, seed
 from .facade import StationFacade
+from .feedback_dialog import FeedbackDialog
 from .handover_dialog import HandoverDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
@@ -144,6 +145,15 @@ def main(argv: list[str]) -> int:
         _composite(handover, pad, out / "handover_signature.png")
         pad.close()
         handover.close()
+
+        done = _case_page(app, window, ids["done"])
+        assert done.detail is not None
+        feedback = FeedbackDialog(facade, done.detail, done)
+        feedback.confirm_box.setChecked(True)
+        feedback.show()
+        _save(feedback, out / "feedback_dialog.png")
+        feedback.close()
+        done.close()
 
         bad = _case_page(app, window, ids["bad"])
         bad.tabs.setCurrentWidget(bad.history_view)

@@ -80,3 +80,15 @@ def test_handover_needs_the_signers_name(qtbot: QtBot, window: MainWindow, ctx: 
     dialog.sign("to")
     assert "请填写接收方签名人的姓名" in dialog.error_label.text()
     assert dialog.signature_dialog is None
+
+
+def test_deadline_counted_without_next_years_holidays_is_marked(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    from datetime import date
+
+    ctx.today = lambda: date(2026, 12, 24)  # 10 working days later is in 2027: no holiday data yet
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    assert "2027年" in page.fields["办理期限"].text() and "※" in page.fields["办理期限"].text()
+    assert page.due_warning.isVisible() and page.due_warning.text().startswith("※")
