@@ -13,25 +13,14 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from sync.domain.events import GENESIS_HASH, STATION, Event, new_event, verify_chain
+from sync.domain.events import GENESIS_HASH, STATION, Event, event_from_record, new_event, verify_chain
 from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
 
 from .models import CaseRow, CenterEventRow, EventRow
 
 
 def to_event(row: EventRow | CenterEventRow) -> Event:
-    return Event(
-        id=row.id,
-        station_id=row.station_id,
-        seq=row.seq,
-        type=row.type,
-        payload=row.payload,
-        actor=row.actor,
-        occurred_at=row.occurred_at,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        origin=row.origin,
-    )
+    return event_from_record(row)
 
 
 def _to_row(event: Event) -> EventRow:

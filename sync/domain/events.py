@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import ChainBroken
 
@@ -91,6 +91,56 @@ class Event:
             hash=str(data.get("hash", "")),
             origin=str(data.get("origin", STATION)),
         )
+
+
+class EventRecord(Protocol):
+    """Anything that stores an event's fields as attributes (a database row on either side)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def station_id(self) -> str: ...
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def payload(self) -> Mapping[str, Any]: ...
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def occurred_at(self) -> str: ...
+
+    @property
+    def prev_hash(self) -> str: ...
+
+    @property
+    def hash(self) -> str: ...
+
+    @property
+    def origin(self) -> str: ...
+
+
+def event_from_record(record: EventRecord) -> Event:
+    """The Event stored in a row of the station's or the center's event tables."""
+    return Event(
+        id=record.id,
+        station_id=record.station_id,
+        seq=record.seq,
+        type=record.type,
+        payload=record.payload,
+        actor=record.actor,
+        occurred_at=record.occurred_at,
+        prev_hash=record.prev_hash,
+        hash=record.hash,
+        origin=record.origin,
+    )
 
 
 def new_event(

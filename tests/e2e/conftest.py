@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import require_postgres
 from tests.desktop.conftest import ctx
-from tests.sync.live_server import ServerHandle, postgres_schema_url, sqlite_url, start_server
+from tests.sync.live_server import ServerHandle, serving
 
 __all__ = ["ctx", "server"]
 
@@ -16,12 +15,5 @@ __all__ = ["ctx", "server"]
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
     """``python -m sync.server`` on a free loopback port, one per test module and backend."""
-    if request.param == "sqlite":
-        handle = start_server(sqlite_url(tmp_path_factory.mktemp("center")))
+    with serving(request.param, tmp_path_factory) as handle:
         yield handle
-        handle.stop()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        handle = start_server(url)
-        yield handle
-        handle.stop()

@@ -9,24 +9,16 @@ from dataclasses import dataclass
 import pytest
 
 from sync.client.client import SyncClient
-from tests.conftest import require_postgres
 
 from .factories import Chain
-from .live_server import ServerHandle, issue_enrollment_code, postgres_schema_url, sqlite_url, start_server
+from .live_server import ServerHandle, issue_enrollment_code, serving
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
     """A running ``python -m sync.server``, one per backend for the whole session."""
-    if request.param == "sqlite":
-        handle = start_server(sqlite_url(tmp_path_factory.mktemp("town_center")))
+    with serving(request.param, tmp_path_factory) as handle:
         yield handle
-        handle.stop()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        handle = start_server(url)
-        yield handle
-        handle.stop()
 
 
 @dataclass

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import requests
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -33,6 +34,7 @@ from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import upgrade_head
 from sync.server.services.center_events import record_center_event
 from sync.server.services.enrollment import issue_code, revoke_station
+from tests.conftest import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -191,3 +193,21 @@ def record_center(database_url: str, station_id: str, type: str, payload: dict[s
             return record_center_event(session, station_id, type, payload, actor)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def serving(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+    """A running server on ``backend`` ("sqlite" or "postgres"), stopped (and its schema dropped) on exit."""
+    if backend == "sqlite":
+        handle = start_server(sqlite_url(tmp_path_factory.mktemp("town_center")))
+        try:
+            yield handle
+        finally:
+            handle.stop()
+        return
+    with postgres_schema_url(require_postgres()) as url:
+        handle = start_server(url)
+        try:
+            yield handle
+        finally:
+            handle.stop()

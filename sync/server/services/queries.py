@@ -7,25 +7,14 @@ import hashlib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sync.domain.events import Event
+from sync.domain.events import Event, event_from_record
 from sync.protocol.models import DigestReply, EventList, WireEvent
 
 from ..core.models import CenterEventRow, EventRow
 
 
 def row_to_event(row: EventRow | CenterEventRow) -> Event:
-    return Event(
-        id=row.id,
-        station_id=row.station_id,
-        seq=row.seq,
-        type=row.type,
-        payload=row.payload,
-        actor=row.actor,
-        occurred_at=row.occurred_at,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        origin=row.origin,
-    )
+    return event_from_record(row)
 
 
 def list_events(session: Session, station_id: str, after_seq: int, limit: int) -> EventList:
