@@ -87,6 +87,8 @@ class CaseActions(QObject):
         self.facade = facade
         self.page = parent
         self.dialog: QDialog | None = None
+        #: The logged-in clerk's name, loaded with the case (signs handovers as 代办员).
+        self.clerk_name = ""
 
     def run(self, name: str, detail: CaseDetail) -> None:
         case_id = detail.view.case_id
@@ -132,7 +134,7 @@ class CaseActions(QObject):
         record = save or f.record_handover
         return HandoverDialog(
             detail,
-            f.station.clerk,
+            self.clerk_name,
             lambda draft: f.prepare_handover(case_id, draft),
             lambda handover: record(case_id, handover),
             from_holder,

@@ -130,7 +130,11 @@ class CaseDetailWindow(QDialog):
     # --- loading ---
     def refresh(self) -> None:
         facade, case_id = self.facade, self.case_id
-        run_task(lambda: facade.case_detail(case_id), self._show, lambda exc: show_error(self, exc))
+        run_task(
+            lambda: (facade.case_detail(case_id), facade.station.clerk),
+            lambda loaded: self._show(*loaded),
+            lambda exc: show_error(self, exc),
+        )
 
     def _on_changed(self, changed: Changed) -> None:
         if not self.isVisible():
@@ -138,8 +142,9 @@ class CaseDetailWindow(QDialog):
         if not changed.case_ids or self.case_id in changed.case_ids:
             self.refresh()
 
-    def _show(self, detail: CaseDetail) -> None:
+    def _show(self, detail: CaseDetail, clerk_name: str = "") -> None:
         self.detail = detail
+        self.actions.clerk_name = clerk_name
         view, summary = detail.view, detail.summary
         self.setWindowTitle(f"办件详情 — {view.case_no} {view.applicant.name}")
         self.title_label.setText(f"{view.case_no}　{view.applicant.name}　{view.item_name}")

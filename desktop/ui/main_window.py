@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._open_selected)
+        self.table.activated.connect(self._open_selected)  # Enter opens the case too
 
         self.filters = CaseFilterBar(facade.today())
         self.search_edit = self.filters.search_edit
