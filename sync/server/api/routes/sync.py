@@ -69,7 +69,7 @@ def push(batch: PushBatch, station: CurrentStation, session: SessionDep) -> Push
 def events(
     station: CurrentStation,
     session: SessionDep,
-    after_seq: Annotated[int, Query(ge=0)] = 0,
+    after_seq: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_BATCH_EVENTS)] = 500,
 ) -> EventList:
     """The station's own stored events after ``after_seq``, in order."""
@@ -79,7 +79,7 @@ def events(
 
 @router.get("/digest", response_model=DigestReply, responses=_REFUSALS)
 def station_digest(
-    station: CurrentStation, session: SessionDep, upto: Annotated[int | None, Query(ge=0)] = None
+    station: CurrentStation, session: SessionDep, upto: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None
 ) -> DigestReply:
     """Count and chain digest of the station's stored events (``chain_digest``), optionally up to seq ``upto``."""
     with session.begin():
@@ -90,7 +90,7 @@ def station_digest(
 def pull(
     station: CurrentStation,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_BATCH_EVENTS)] = 500,
 ) -> PullReply:
     """Center events for this station after the cursor ``after`` (its center chain's seq)."""
