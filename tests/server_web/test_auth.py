@@ -173,3 +173,17 @@ def test_actions_are_audited_with_ip(live_server: ServerHandle, station: Station
     assert director.post(f"/cases/{case_id}/reveal").status_code == 200
     audit = director.get("/audit").text
     assert director.username in audit and "查看完整身份证号" in audit and "127.0.0.1" in audit
+
+
+def test_nul_characters_are_refused_not_a_crash(live_server: ServerHandle, window: Staff) -> None:
+    reply = window.get("/?clerk=%00a&matter=b")
+    assert reply.status_code in (200, 422)
+    anon = requests.Session()
+    page = anon.get(live_server.url + "/center/login", timeout=10)
+    bad = anon.post(
+        live_server.url + "/center/login",
+        data={"username": "a\x00b", "password": "x", "csrf_token": csrf_of(page.text)},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert bad.status_code in (401, 422)

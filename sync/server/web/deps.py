@@ -77,9 +77,14 @@ DeciderDep = Annotated[StaffUser, Depends(require_decider)]
 DirectorDep = Annotated[StaffUser, Depends(require_director)]
 
 
+def same_token(given: str, expected: str) -> bool:
+    """Constant-time comparison that also takes any text a client may send (compare_digest wants ASCII)."""
+    return bool(given) and secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
 def check_csrf(user: StaffDep, csrf_token: Annotated[str, Form()] = "") -> StaffUser:
     """Every POST form carries the session's CSRF token."""
-    if not csrf_token or not secrets.compare_digest(csrf_token, user.csrf_token):
+    if not same_token(csrf_token, user.csrf_token):
         raise WebError(403, "页面已过期或来源不明（CSRF校验失败），请刷新页面后重试")
     return user
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
 
 from .deps import PREFIX, LoginRequired, WebError, templates
 
@@ -24,8 +25,14 @@ class WebRoute(APIRoute):
                 target = request.url.path if request.method == "GET" else PREFIX + "/"
                 return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
             except WebError as exc:
-                user = getattr(request.state, "staff", None)
-                context = {"user": user, "prefix": PREFIX, "message": exc.message, "status": exc.status}
-                return templates.TemplateResponse(request, "error.html", context, status_code=exc.status)
+                return _error_page(request, exc.status, exc.message)
+            except DataError:  # e.g. a NUL character, which PostgreSQL refuses in text: the action did nothing
+                return _error_page(request, 422, "输入中含有无法保存的字符，请检查后重新输入")
 
         return guarded
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    user = getattr(request.state, "staff", None)
+    context = {"user": user, "prefix": PREFIX, "message": message, "status": status}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)

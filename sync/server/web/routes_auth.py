@@ -11,7 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..api.deps import SessionDep
 from ..services.errors import ServiceError
 from ..services.staff import audit, login, logout
-from .deps import COOKIE, LOGIN_CSRF_COOKIE, PREFIX, SESSION_MAX_AGE, StaffDep, check_csrf, client_ip, render
+from .deps import (
+    COOKIE,
+    LOGIN_CSRF_COOKIE,
+    PREFIX,
+    SESSION_MAX_AGE,
+    StaffDep,
+    check_csrf,
+    client_ip,
+    render,
+    same_token,
+)
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -43,7 +53,7 @@ def do_login(
     next: Annotated[str, Form(max_length=500)] = PREFIX + "/",
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, csrf_token):
+    if not expected or not same_token(csrf_token, expected):
         return _login_page(request, next, "登录页面已过期，请重新输入", status=403)
     try:
         with session.begin():
