@@ -26,12 +26,12 @@ _INTEGER_KEYS = frozenset({"rating"})
 class case_field(FunctionElement[Any]):
     inherit_cache = True
     name = "case_field"
-    _traverse_internals = [("key", InternalTraversal.dp_string)]  # noqa: RUF012 - SQLAlchemy's protocol
+    _traverse_internals = [("field_key", InternalTraversal.dp_string)]  # noqa: RUF012 - SQLAlchemy's protocol
 
     def __init__(self, key: str) -> None:
         if not _KEY.match(key):
             raise ValueError(key)
-        self.key = key
+        self.field_key = key
         self.type = Integer() if key in _INTEGER_KEYS else String()
         super().__init__()
 
@@ -46,9 +46,9 @@ def _expr(key: str, dialect: str, table: str = "") -> str:
 
 @compiles(case_field, "sqlite")
 def _sqlite(element: case_field, compiler: Any, **kw: Any) -> str:
-    return _expr(element.key, "sqlite", "cases.")
+    return _expr(element.field_key, "sqlite", "cases.")
 
 
 @compiles(case_field)
 def _postgres(element: case_field, compiler: Any, **kw: Any) -> str:
-    return _expr(element.key, "postgresql", "cases.")
+    return _expr(element.field_key, "postgresql", "cases.")

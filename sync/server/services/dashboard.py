@@ -212,13 +212,19 @@ def _describe(type_: str, payload: dict[str, Any]) -> str:
 
 
 def case_history(session: Session, row: CaseRow) -> list[HistoryLine]:
-    lines: list[HistoryLine] = []
-    for model, origin in ((EventRow, "代办站"), (CenterEventRow, "镇中心")):
-        query = select(model).where(
-            model.station_id == row.station_id, model.payload["case_id"].as_string() == row.case_id
+    """The station's and the center's events about the case, oldest first."""
+    station = session.scalars(
+        select(EventRow).where(
+            EventRow.station_id == row.station_id, EventRow.payload["case_id"].as_string() == row.case_id
         )
-        for ev in session.scalars(query):
-            lines.append(HistoryLine(ev.occurred_at, origin, ev.actor, ev.type, _describe(ev.type, ev.payload)))
+    )
+    center = session.scalars(
+        select(CenterEventRow).where(
+            CenterEventRow.station_id == row.station_id, CenterEventRow.payload["case_id"].as_string() == row.case_id
+        )
+    )
+    lines = [HistoryLine(e.occurred_at, "代办站", e.actor, e.type, _describe(e.type, e.payload)) for e in station]
+    lines += [HistoryLine(e.occurred_at, "镇中心", e.actor, e.type, _describe(e.type, e.payload)) for e in center]
     lines.sort(key=lambda line: line.at)
     return lines
 
