@@ -31,7 +31,7 @@ ERROR_STYLE = "color: #c62828; font-weight: bold;"
 class ActionDialog(QDialog):
     """Subclasses add rows to ``form`` and implement ``operation()``: the service call to run."""
 
-    done = Signal(object)  # Changed
+    saved = Signal(object)  # Changed
 
     def __init__(self, title: str, intro: str = "", parent: QWidget | None = None, ok_text: str = "确定") -> None:
         super().__init__(parent)
@@ -76,7 +76,7 @@ class ActionDialog(QDialog):
 
     def _on_saved(self, changed: Changed) -> None:
         self.ok_button.setEnabled(True)
-        self.done.emit(changed)
+        self.saved.emit(changed)
         self.accept()
 
     def _on_failed(self, exc: BaseException) -> None:

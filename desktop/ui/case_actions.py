@@ -145,7 +145,7 @@ class CaseActions(QObject):
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
-        dialog.done.connect(self._on_done)  # type: ignore[attr-defined]
+        dialog.saved.connect(self._on_done)  # type: ignore[attr-defined]
         dialog.open()
 
     def _direct(self, op: Callable[[], Changed]) -> None:

@@ -54,7 +54,7 @@ BAD_RATING_NOTE = "该评价为差评，提交后镇为民服务中心将进行�
 
 
 class FeedbackDialog(QDialog):
-    done = Signal(object)  # Changed
+    saved = Signal(object)  # Changed
 
     def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,7 +184,7 @@ class FeedbackDialog(QDialog):
         run_task(lambda: facade.give_feedback(case_id, data), self._on_saved, self._on_failed)
 
     def _on_saved(self, changed: Changed) -> None:
-        self.done.emit(changed)
+        self.saved.emit(changed)
         self.accept()
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -55,7 +55,7 @@ SIDES = ("from", "to")
 class HandoverDialog(QDialog):
     """``save(HandoverInput)`` runs in the background (record_handover, or deliver with the handover)."""
 
-    done = Signal(object)  # Changed
+    saved = Signal(object)  # Changed
 
     def __init__(
         self,
@@ -286,7 +286,7 @@ class HandoverDialog(QDialog):
         run_task(lambda: save(data), self._on_saved, self._on_failed)
 
     def _on_saved(self, changed: Changed) -> None:
-        self.done.emit(changed)
+        self.saved.emit(changed)
         self.accept()
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -26,6 +26,7 @@ from .connect_dialog import ConnectDialog
 from .errors import show_error
 from .facade import StationFacade
 from .home_page import HomePage
+from .ledger_dialog import LedgerDialog, ServiceLedgerSource
 from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
 from .print_preview import PrintPreviewDialog
@@ -87,9 +88,11 @@ class MainWindow(QMainWindow):
         self.connect_action.triggered.connect(self.connect_center)
         self.open_action = QAction("打开办件", self)
         self.open_action.triggered.connect(self._open_selected)
+        self.ledger_action = QAction("台账与档案", self)
+        self.ledger_action.triggered.connect(self.open_ledger)
         self.switch_user_action = QAction("切换用户", self)
         self.switch_user_action.triggered.connect(self.switch_user)
-        for action in (self.new_action, self.open_action, self.print_action, self.sync_action):
+        for action in (self.new_action, self.open_action, self.print_action, self.ledger_action, self.sync_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.connect_action)
@@ -155,6 +158,12 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
         return window
+
+    def open_ledger(self) -> LedgerDialog:
+        """代办台账 / 档案移交清单 of a period: preview, print or export to Excel."""
+        dialog = LedgerDialog(ServiceLedgerSource(self.facade.ctx), self)
+        dialog.open()
+        return dialog
 
     def switch_user(self) -> LoginDialog:
         """切换用户: the next clerk logs in; every later event carries that clerk."""

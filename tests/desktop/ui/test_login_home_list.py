@@ -133,3 +133,12 @@ def test_list_filters_and_double_click_opens_the_case(qtbot: QtBot, window: Main
     page = window.case_windows[first]
     qtbot.waitUntil(lambda: page.detail is not None, timeout=5000)
     assert page.title_label.text().startswith(window.model.row_at(0).case_no)
+
+
+def test_toolbar_opens_the_ledger_dialog(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop.ui.ledger_dialog import LedgerDialog
+
+    window.ledger_action.trigger()
+    dialog = window.findChild(LedgerDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
