@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.print_support import PrintableForm
 from desktop.services.records import CaseDetail, Changed
+from sync.domain.case_rules import FINISHED
 from sync.domain.model import SPECIAL_GROUP_LABELS
 from sync.domain.validation import mask_id_number
 
@@ -174,6 +175,9 @@ class CaseDetailWindow(QDialog):
         extra = []
         if detail.missing:
             extra.append("待补正材料：" + "、".join(detail.missing))
+        out = [line.material for line in detail.custody if not line.settled]
+        if out and view.state in FINISHED:
+            extra.append("归档前请通过“材料交接”退还申请人的原件：" + "、".join(out))
         if view.last_reason:
             extra.append(f"最近一次说明：{view.last_reason}")
         if detail.rating_label:
@@ -182,7 +186,8 @@ class CaseDetailWindow(QDialog):
         self.reason_label.setText("\n".join(extra))
         self.reason_label.setVisible(bool(extra))
         bad_open = view.rating_bad and not view.rating_followed_up
-        self.reason_label.setStyleSheet("color: #c62828; font-weight: bold;" if bad_open or detail.missing else "")
+        urgent = bad_open or detail.missing or (out and view.state in FINISHED)
+        self.reason_label.setStyleSheet("color: #c62828; font-weight: bold;" if urgent else "")
         self.materials_view.show_materials(view.materials, detail.missing)
         self.custody_view.show_custody(detail.custody)
         self.history_view.show_history(detail.history)

@@ -146,6 +146,7 @@ def test_archive_is_refused_while_an_original_is_out(qtbot: QtBot, window: MainW
     wait_state(qtbot, page, "已反馈")
     custody = {page.custody_view.item(r, 0).text(): page.custody_view.item(r, 2).text() for r in range(3)}
     assert "尚未退还申请人" in custody.values()
+    assert "归档前请通过“材料交接”退还申请人的原件" in page.reason_label.text()
 
     click_action(qtbot, page, "archive")
     qtbot.waitUntil(lambda: "不能归档" in page.message_label.text(), timeout=5000)
