@@ -152,3 +152,27 @@ def test_suspend_and_resume_move_the_deadline(qtbot: QtBot, window: MainWindow, 
     click_action(qtbot, page, "resume")
     wait_state(qtbot, page, "已受理")
     assert "顺延" in page.message_label.text()
+
+
+def test_case_type_override_and_withdrawal(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+    from desktop.ui.action_dialogs import CaseTypeDialog, ReasonDialog
+
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    dialog = click_action(qtbot, page, "set_case_type")
+    assert isinstance(dialog, CaseTypeDialog)
+    dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("joint"))
+    save(qtbot, dialog)
+    wait_error(qtbot, dialog, "变更办件类型的理由")
+    type_text(qtbot, dialog.reason_edit, "需民政、残联两个部门联合审查")
+    save(qtbot, dialog)
+    wait_closed(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.fields["办件类型"].text() == "联办件", timeout=5000)
+
+    withdraw = click_action(qtbot, page, "withdraw")
+    assert isinstance(withdraw, ReasonDialog)
+    type_text(qtbot, withdraw.reason_edit, "申请人决定暂不申请")
+    save(qtbot, withdraw)
+    wait_closed(qtbot, withdraw)
+    wait_state(qtbot, page, "撤回")
+    assert offered(page) >= {"归档", "材料交接"} and "延期" not in offered(page)
