@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -39,6 +40,14 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("POST", "/publish/catalog", {"document": "{}"}, {"director": 422, "window": 403, "supervisor": 403}),
     ("POST", "/publish/calendar", {"document": "不是JSON"}, {"director": 422, "window": 403, "supervisor": 403}),
     ("GET", "/audit", {}, {"director": 200, "window": 403, "supervisor": 403}),
+    ("GET", "/staff", {}, {"director": 200, "window": 403, "supervisor": 403}),
+    (
+        "POST",
+        "/staff",
+        {"username": "", "name": "", "role": "window"},
+        {"director": 422, "window": 403, "supervisor": 403},
+    ),
+    ("POST", "/staff/999999/deactivate", {}, {"director": 422, "window": 403, "supervisor": 403}),
 ]
 #: Routes tested on their own (not in the matrix).
 OWN_TESTS = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/cases/{case_id}/decide")}
@@ -65,6 +74,7 @@ def test_every_staff_route_is_in_the_role_matrix(live_server: ServerHandle) -> N
     matrix = {(m, p.replace("{case}", "{case_id}").replace(NO_CASE, "{case_id}")) for m, p, _f, _e in MATRIX}
     matrix = {(m, p.replace("/stations/{case_id}/", "/stations/{station_id}/")) for m, p in matrix}
     matrix |= {(m, p.replace("/publish/catalog", "/publish/{kind}")) for m, p in matrix}
+    matrix |= {(m, p.replace("/999999/", "/{staff_id}/")) for m, p in matrix}
     assert routes <= matrix | OWN_TESTS, routes - matrix - OWN_TESTS
 
 
@@ -187,3 +197,21 @@ def test_nul_characters_are_refused_not_a_crash(live_server: ServerHandle, windo
         timeout=10,
     )
     assert bad.status_code in (401, 422)
+
+
+def test_director_creates_and_deactivates_an_account(live_server: ServerHandle, director: Staff) -> None:
+    username = f"new_{uuid.uuid4().hex[:6]}"
+    form = {"username": username, "name": "孙窗口", "role": "window", "password": "short"}
+    refused = director.post("/staff", form)
+    assert refused.status_code == 422 and "密码至少8位" in refused.text
+    assert director.post("/staff", form | {"password": PASSWORD}).status_code == 303
+    new = login(live_server, username)
+    assert "孙窗口（窗口）" in new.get("/").text
+
+    page = director.get("/staff").text
+    row = next(r for r in page.split("<tr>") if username in r)
+    staff_id = re.search(r"/center/staff/(\d+)/deactivate", row)
+    assert staff_id
+    assert director.post(f"/staff/{staff_id[1]}/deactivate").status_code == 303
+    assert new.get("/").status_code == 303  # its session ended at once
+    assert "停用账号" in director.get("/audit").text

@@ -125,3 +125,15 @@ def audit(session: Session, username: str, action: str, target: str = "", detail
 def audit_page(session: Session, limit: int = 200, offset: int = 0) -> list[AuditRow]:
     query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit).offset(offset)
     return list(session.scalars(query))
+
+
+def deactivate_staff(session: Session, staff_id: int, by_username: str) -> StaffRow:
+    """停用 an account: its sessions stop working at once (``session_user`` checks ``active``)."""
+    row = session.get(StaffRow, staff_id, with_for_update=True)
+    if row is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "没有这个工作人员账号")
+    if row.username == by_username:
+        raise ServiceError(ErrorCode.CONFLICT, "不能停用自己的账号")
+    row.active = False
+    session.execute(delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id))
+    return row

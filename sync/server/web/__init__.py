@@ -7,13 +7,13 @@ from pathlib import Path
 
 from fastapi import APIRouter, Response
 
-from . import routes_admin, routes_auth, routes_cases, routes_review
+from . import routes_admin, routes_auth, routes_cases, routes_review, routes_staff
 from .deps import PREFIX
 
 _CSS = (Path(__file__).resolve().parent / "static" / "center.css").read_text(encoding="utf-8")
 
 router = APIRouter(prefix=PREFIX, tags=["镇中心工作人员页面"])
-for module in (routes_auth, routes_cases, routes_review, routes_admin):
+for module in (routes_auth, routes_cases, routes_review, routes_admin, routes_staff):
     router.include_router(module.router)
 
 
