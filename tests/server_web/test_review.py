@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from openpyxl import load_workbook
 
@@ -58,7 +58,7 @@ def _row_cells(html: str, label: str) -> list[str]:
 
 def test_evaluation_numbers_and_followup(live_server: ServerHandle, station: Station, window: Staff) -> None:
     cases = _known_data_set(station, window)
-    period = datetime.now(UTC).strftime("%Y-%m")
+    period = today().strftime("%Y-%m")
     page = window.get(f"/review?period={period}")
     assert page.status_code == 200
     label = f"测试代办站{station.code}（{station.code}）"

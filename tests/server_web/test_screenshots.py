@@ -91,6 +91,8 @@ def test_screenshots(tmp_path: Path) -> None:
             page.click("button:has-text('登录')")
             page.wait_for_url(server.url + "/center/")
             page.screenshot(path=str(OUT / "center_inbox.png"), full_page=True)
+            page.click("a:has-text('-0004')")  # a case delivered, not yet accepted
+            page.screenshot(path=str(OUT / "center_case.png"), full_page=True)
             page.goto(server.url + f"/center/review?period={day:%Y-%m}")
             page.screenshot(path=str(OUT / "center_review.png"), full_page=True)
             page.goto(server.url + "/center/followups")

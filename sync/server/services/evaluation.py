@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -27,7 +27,19 @@ from .errors import ServiceError
 
 SATISFACTION_TARGET = 0.98
 FOLLOWUP_DAYS = 5
+#: Periods and dates are those of the center's clock (Beijing time); events carry UTC timestamps.
+CHINA = timezone(timedelta(hours=8))
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
+
+
+def local_day(utc_iso: str) -> date:
+    moment = datetime.fromisoformat(utc_iso)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(CHINA).date()
+
+
+def _utc_bound(day: str) -> str:
+    """Local midnight of ``day`` as a UTC timestamp comparable with the events' ``occurred_at`` strings."""
+    return datetime.combine(date.fromisoformat(day), time(), CHINA).astimezone(UTC).isoformat()
 
 
 def period_range(period: str) -> tuple[str, str, str]:
@@ -109,6 +121,7 @@ class Evaluation:
 
 def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:
     start, end, label = period_range(period)
+    start, end = _utc_bound(start), _utc_bound(end)
     registered = case_field("registered_at")
     rows = session.execute(select(CaseRow.station_id, CaseRow.data).where(registered >= start, registered < end)).all()
     total = Rates("", "全镇合计")
@@ -138,7 +151,7 @@ def open_followups(session: Session, calendar: HolidayCalendar) -> int:
         )
     ).all()
     for row in bad:
-        rated_on, comment = row.updated_at[:10], ""
+        rated_on, comment = local_day(row.updated_at).isoformat(), ""
         feedback = session.scalars(
             select(EventRow)
             .where(EventRow.station_id == row.station_id, EventRow.type == "case.give_feedback")
@@ -147,7 +160,7 @@ def open_followups(session: Session, calendar: HolidayCalendar) -> int:
             .limit(1)
         ).first()
         if feedback is not None:
-            rated_on = feedback.occurred_at[:10]
+            rated_on = local_day(feedback.occurred_at).isoformat()
             comments = feedback.payload.get("comments") or {}
             comment = "；".join(str(v) for v in comments.values() if v) if isinstance(comments, dict) else ""
         due = add_working_days(calendar, date.fromisoformat(rated_on), FOLLOWUP_DAYS).day

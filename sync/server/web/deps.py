@@ -27,6 +27,22 @@ CHINA = timezone(timedelta(hours=8))
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 
 
+def local_time(value: str | None, seconds: bool = False) -> str:
+    """An ISO-8601 UTC timestamp as Beijing time, "2026-11-23 18:05" (pages show local time)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local"] = local_time
+
+
 class LoginRequired(Exception):
     """No valid staff session: the route class redirects to the login page."""
 
