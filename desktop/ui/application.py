@@ -9,7 +9,6 @@ from functools import partial
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -22,7 +21,6 @@ from .errors import show_error
 from .facade import StationFacade
 from .login_dialog import FirstClerkDialog, LoginDialog
 from .main_window import MainWindow
-from .none_guard import keep_none_alive
 from .setup_dialog import SetupDialog
 
 log = logging.getLogger(__name__)
@@ -43,9 +41,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     font = QFont()
     font.setPointSize(11)
     app.setFont(font)
-    guard = QTimer(app)
-    guard.timeout.connect(keep_none_alive)  # see none_guard: PySide6 6.12 on Python 3.11
-    guard.start(30_000)
     style = resources.path("style.qss")
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

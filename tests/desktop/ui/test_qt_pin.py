@@ -1,19 +1,20 @@
-"""PySide6 6.12 on Python 3.11 drops a reference to None per void call; the guard keeps the app alive."""
+"""Regression guard for the pinned Qt: PySide6 6.12.0 on Python 3.11 dropped a reference to None on
+every void call (``setText``…) and the interpreter aborted after a few thousand calls. 6.11.3 does not."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from desktop.ui.none_guard import keep_none_alive
-
 SCRIPT = """
-import desktop.ui
+import sys
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication([])
 label = QLabel()
+before = sys.getrefcount(None)
 for _ in range(300_000):
     label.setText("代办")
+assert sys.getrefcount(None) >= before - 10, (before, sys.getrefcount(None))
 """
 
 
@@ -26,9 +27,3 @@ def test_many_void_calls_do_not_abort_the_interpreter() -> None:
         env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
     )
     assert out.returncode == 0, out.stderr[-500:]
-
-
-def test_topping_up_is_idempotent() -> None:
-    keep_none_alive()
-    assert keep_none_alive() == 0
-    assert sys.getrefcount(None) >= 1 << 30 or sys.version_info >= (3, 12)
