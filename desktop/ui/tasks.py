@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from sync.domain.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +29,10 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.op(self.signals.progressed.emit) if self.with_progress else self.op()
+        except DomainError as exc:
+            # An expected refusal (bad input, a rule): the user sees it; no traceback in the log.
+            log.info("refused: %s", type(exc).__name__)
+            self.signals.failed.emit(exc)
         except Exception as exc:
             log.exception("background task failed")
             self.signals.failed.emit(exc)
