@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from sync.client.errors import SyncError
 from sync.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.op(self.signals.progressed.emit) if self.with_progress else self.op()
-        except DomainError as exc:
+        except (DomainError, SyncError) as exc:
             # An expected refusal (bad input, a rule): the user sees it; no traceback in the log.
             log.info("refused: %s", type(exc).__name__)
             self.signals.failed.emit(exc)
