@@ -215,3 +215,18 @@ def test_director_creates_and_deactivates_an_account(live_server: ServerHandle, 
     assert director.post(f"/staff/{staff_id[1]}/deactivate").status_code == 303
     assert new.get("/").status_code == 303  # its session ended at once
     assert "停用账号" in director.get("/audit").text
+
+
+def test_repeated_failures_lock_the_username(live_server: ServerHandle) -> None:
+    username = make_staff(live_server.database_url, "window")
+    http = requests.Session()
+
+    def attempt(password: str) -> requests.Response:
+        page = http.get(live_server.url + "/center/login", timeout=10)
+        data = {"username": username, "password": password, "csrf_token": csrf_of(page.text)}
+        return http.post(live_server.url + "/center/login", data=data, allow_redirects=False, timeout=10)
+
+    for _ in range(5):
+        assert attempt("wrong-password").status_code == 401
+    locked = attempt(PASSWORD)
+    assert locked.status_code == 429 and "登录失败次数过多" in locked.text

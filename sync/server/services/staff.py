@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from sync.domain.events import utc_now
@@ -28,6 +28,10 @@ DECIDERS = frozenset({DIRECTOR, WINDOW})
 #: Who may see a full 身份证 number (each view audited).
 FULL_ID_ROLES = frozenset({DIRECTOR, WINDOW})
 SESSION_HOURS = 10
+#: Audit action of a failed login; MAX_FAILURES of them within LOCKOUT_MINUTES lock the username.
+LOGIN_FAILED = "登录失败"
+MAX_FAILURES = 5
+LOCKOUT_MINUTES = 15
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -80,8 +84,22 @@ def list_staff(session: Session) -> list[StaffRow]:
     return list(session.scalars(select(StaffRow).order_by(StaffRow.id)))
 
 
+def _recent_failures(session: Session, username: str) -> int:
+    since = (datetime.now(UTC) - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="milliseconds")
+    query = (
+        select(func.count())
+        .select_from(AuditRow)
+        .where(AuditRow.username == username, AuditRow.action == LOGIN_FAILED, AuditRow.at >= since)
+    )
+    return session.scalar(query) or 0
+
+
 def login(session: Session, username: str, password: str) -> tuple[str, StaffRow]:
-    """A new session token (for the cookie) for valid credentials."""
+    """A new session token (for the cookie) for valid credentials; refused after repeated failures."""
+    if _recent_failures(session, username.strip()[:64]) >= MAX_FAILURES:
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, f"登录失败次数过多，请{LOCKOUT_MINUTES}分钟后再试或联系中心主任", field="password"
+        )
     row = session.scalar(select(StaffRow).where(StaffRow.username == username.strip()))
     if row is None or not row.active or not verify_password(password, row.password_hash):
         raise ServiceError(ErrorCode.UNAUTHORIZED, "用户名或密码不正确", field="password")

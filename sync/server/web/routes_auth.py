@@ -8,9 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from sync.protocol.models import ErrorCode
+
 from ..api.deps import SessionDep
 from ..services.errors import ServiceError
-from ..services.staff import audit, login, logout
+from ..services.staff import LOGIN_FAILED, audit, login, logout
 from .deps import (
     COOKIE,
     LOGIN_CSRF_COOKIE,
@@ -61,8 +63,8 @@ def do_login(
             audit(session, staff.username, "登录", ip=client_ip(request))
     except ServiceError as exc:
         with session.begin():
-            audit(session, username[:64], "登录失败", ip=client_ip(request))
-        return _login_page(request, next, exc.message, status=401)
+            audit(session, username.strip()[:64], LOGIN_FAILED, ip=client_ip(request))
+        return _login_page(request, next, exc.message, status=401 if exc.code == ErrorCode.UNAUTHORIZED else 429)
     response = RedirectResponse(_safe_next(next), status_code=303)
     secure = request.url.scheme == "https"
     response.set_cookie(COOKIE, token, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax", secure=secure, path="/")
