@@ -19,6 +19,13 @@ def default_data_dir() -> Path:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m desktop", description="代办通：村（居）代办站办件系统")
     parser.add_argument("--data-dir", type=Path, default=None, help="数据文件夹（默认在用户数据目录）")
+    parser.add_argument(
+        "--self-test",
+        type=Path,
+        default=None,
+        metavar="OUTDIR",
+        help="自检：在临时代办站登记办件、打印委托书到 OUTDIR 并备份后退出",
+    )
     return parser.parse_args(argv)
 
 
@@ -37,6 +44,10 @@ def configure_logging(data_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.self_test is not None:  # the bundle's smoke test: no Qt, no user data touched
+        from desktop import selftest
+
+        return selftest.main([str(args.self_test)])
     data_dir: Path = args.data_dir or default_data_dir()
     configure_logging(data_dir)
     from desktop.ui.application import run  # Qt is loaded only here

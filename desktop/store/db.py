@@ -17,12 +17,26 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+
+from sync.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DB_FILENAME = "station.sqlite3"
+
+
+class DatabaseDamaged(DomainError):
+    """SQLite's check at start found the station database damaged; the app offers to restore a backup."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        super().__init__(
+            "本站数据库文件已损坏，无法安全打开。请从备份恢复，恢复后再同步一次以取回镇中心的办理结果。"
+        )
+        self.path = path
+        self.detail = detail
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -80,7 +94,41 @@ class Database:
         self.engine = make_engine(self.path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def migrate(self) -> None:
+    def check(self) -> None:
+        """PRAGMA quick_check of the file; raise DatabaseDamaged if SQLite finds damage."""
+        if not self.path.exists():
+            return
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+        except SQLDatabaseError as exc:
+            log.error("station database cannot be read: %s", exc)
+            self.engine.dispose()
+            raise DatabaseDamaged(self.path, str(exc)) from exc
+        if [tuple(r) for r in rows] != [("ok",)]:
+            detail = "; ".join(str(r[0]) for r in rows[:5])
+            log.error("station database failed quick_check: %s", detail)
+            self.engine.dispose()
+            raise DatabaseDamaged(self.path, detail)
+
+    def migrate(self, backup_folder: Path | None = None) -> None:
+        """Check the file, then upgrade it to head; an older schema is backed up first.
+
+        The before-migration backup goes to ``backup_folder`` (default: the
+        configured backup folder, see ``backup.configured_folder``); the
+        upgrade itself is one transaction.
+        """
+        self.check()
+        current = current_revision(self.engine)
+        if current is not None and current != head_revision():
+            from . import backup  # backup imports this module
+
+            if backup_folder is None:
+                made = backup.backup_with_fallback(self.path, self.data_dir, backup.BEFORE_MIGRATION)
+            else:
+                made = backup.make_backup(self.path, backup_folder, backup.BEFORE_MIGRATION)
+                backup.rotate(backup_folder)
+            log.info("schema %s → %s, backup %s", current, head_revision(), made.path.name)
         migrate(self.engine)
 
     @contextmanager

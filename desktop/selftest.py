@@ -1,0 +1,81 @@
+"""Smoke test of an installed app: ``python -m desktop.selftest OUTDIR`` or ``daibantong --self-test OUTDIR``.
+
+Qt-free: creates a temporary station, registers a case through the
+services, prints its 委托书 to ``OUTDIR/selftest.pdf``, makes a backup and
+verifies it. Exit code 0 when everything worked. The bundle's CI smoke test
+runs it from the built executable.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from desktop.services import backup
+from desktop.services.cases import register_case
+from desktop.services.context import ServiceContext
+from desktop.services.printing import entrustment_pdf
+from desktop.services.records import CaseDraft, MaterialDraft
+from desktop.services.station import setup_station
+from sync.domain.model import CaseType
+
+log = logging.getLogger(__name__)
+
+PDF_NAME = "selftest.pdf"
+
+
+def _draft(ctx: ServiceContext) -> CaseDraft:
+    item = next(i for i in ctx.catalog.items if i.case_type is CaseType.PROMISED and i.promised_days > 0)
+    materials = tuple(
+        MaterialDraft(name=m.name, original=m.original, copies=m.copies, required=m.required, present=True)
+        for m in item.materials
+    )
+    return CaseDraft(
+        kind="agency",
+        item_code=item.code,
+        applicant_name="王秀英",
+        id_number="11010519491231002X",
+        phone="13800138000",
+        address="城南村三组12号",
+        materials=materials,
+    )
+
+
+def run(outdir: Path) -> int:
+    """Run the self-test; write ``outdir/selftest.pdf``; return the exit code."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="daibantong-selftest-") as tmp:
+        ctx = ServiceContext.open(Path(tmp) / "data", today=date.today)
+        try:
+            setup_station(ctx, code="ST01", name="自检代办站", village="自检村", town="自检镇", clerk="自检员")
+            changed = register_case(ctx, _draft(ctx))
+            pdf = entrustment_pdf(ctx, changed.case_ids[0])
+            if not pdf.startswith(b"%PDF"):
+                log.error("self-test: the 委托书 is not a PDF")
+                return 1
+            (outdir / PDF_NAME).write_bytes(pdf)
+            made = backup.backup_now(ctx)
+            verified = backup.verify(made.path)
+            if verified.events < 2:
+                log.error("self-test: the backup holds %d events", verified.events)
+                return 1
+        finally:
+            ctx.close()
+    log.info("self-test passed: %s", outdir / PDF_NAME)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        sys.stderr.write("用法：python -m desktop.selftest 输出文件夹\n")
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return run(Path(args[0]))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

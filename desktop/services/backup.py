@@ -1,0 +1,125 @@
+"""Backup use cases: back up now, the daily backup, list and restore backups, the backup folder.
+
+The backup folder is kept in ``<data dir>/backup.json`` (not in the database),
+so that the recovery screen finds the backups when the database is damaged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop.store import backup as store
+from desktop.store.backup import BackupError, BackupFile, Restored
+
+from .context import ServiceContext
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "BackupError",
+    "BackupInfo",
+    "Restored",
+    "backup_folder",
+    "backup_now",
+    "daily_backup_if_due",
+    "list_backups",
+    "restore_backup",
+    "set_backup_folder",
+    "verify",
+]
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup as the clerk sees it."""
+
+    path: Path
+    taken_at: datetime
+    reason: str
+    reason_label: str
+    size_bytes: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.taken_at:%Y-%m-%d %H:%M:%S}  {self.reason_label}  {self.size_bytes / 1_048_576:.1f} MB"
+
+
+def _data_dir(ctx_or_data_dir: ServiceContext | Path) -> Path:
+    return ctx_or_data_dir if isinstance(ctx_or_data_dir, Path) else ctx_or_data_dir.db.data_dir
+
+
+def _info(b: BackupFile) -> BackupInfo:
+    try:
+        size = b.path.stat().st_size
+    except OSError:
+        size = 0
+    return BackupInfo(path=b.path, taken_at=b.taken_at, reason=b.reason, reason_label=b.reason_label, size_bytes=size)
+
+
+def backup_folder(ctx_or_data_dir: ServiceContext | Path) -> Path:
+    return store.configured_folder(_data_dir(ctx_or_data_dir))
+
+
+def set_backup_folder(ctx_or_data_dir: ServiceContext | Path, folder: Path | None) -> Path:
+    """Point backups at ``folder`` (e.g. a USB stick); None goes back to ``<data dir>/backups``."""
+    data_dir = _data_dir(ctx_or_data_dir)
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".daibantong-write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise BackupError(f"这个文件夹不能写入，请换一个：{folder}（{exc.strerror or exc}）") from exc
+    return store.set_configured_folder(data_dir, folder)
+
+
+def backup_now(ctx: ServiceContext, reason: str = store.MANUAL) -> BackupInfo:
+    """Back up the station database now (to the configured folder) and rotate old backups."""
+    made = store.backup_with_fallback(ctx.db.path, ctx.db.data_dir, reason)
+    return _info(made)
+
+
+def _folders(data_dir: Path) -> list[Path]:
+    folders = [store.configured_folder(data_dir), store.default_folder(data_dir)]
+    return list(dict.fromkeys(folders))
+
+
+def list_backups(ctx_or_data_dir: ServiceContext | Path) -> list[BackupInfo]:
+    """Backups in the configured folder and the default one, newest first (not verified)."""
+    found: dict[Path, BackupFile] = {}
+    for folder in _folders(_data_dir(ctx_or_data_dir)):
+        for b in store.list_backups(folder):
+            found.setdefault(b.path.resolve(), b)
+    ordered = sorted(found.values(), key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return [_info(b) for b in ordered]
+
+
+def daily_backup_if_due(ctx: ServiceContext, today: date | None = None) -> BackupInfo | None:
+    """Make today's daily backup unless one exists already; return it, or None if not due."""
+    day = today or ctx.today()
+    for b in list_backups(ctx):
+        if b.reason == store.DAILY and b.taken_at.date() == day:
+            return None
+    return backup_now(ctx, store.DAILY)
+
+
+def verify(path: Path) -> store.Verified:
+    """Integrity check and hash chain of a backup, on a temporary copy."""
+    return store.verify_backup(path)
+
+
+def restore_backup(ctx_or_data_dir: ServiceContext | Path, path: Path) -> Restored:
+    """Verify ``path`` and put it in place of the station database; the current one is kept aside.
+
+    With a context its database is closed first; the caller opens a new
+    context afterwards (and should sync to re-pull the center's events).
+    """
+    if isinstance(ctx_or_data_dir, ServiceContext):
+        ctx_or_data_dir.close()
+    restored = store.restore(path, _data_dir(ctx_or_data_dir))
+    log.info("backup restored: %s, %d events", path.name, restored.events)
+    return restored

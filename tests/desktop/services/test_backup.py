@@ -1,0 +1,74 @@
+"""Backup use cases: daily once a day, the backup folder, restore through the service, the self-test."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from desktop import app, selftest
+from desktop.services import backup
+from desktop.services.cases import list_cases, register_case
+from desktop.services.context import ServiceContext
+
+from ..conftest import TODAY, complete_draft
+
+
+def test_daily_backup_is_made_once_a_day(ctx: ServiceContext) -> None:
+    first = backup.daily_backup_if_due(ctx)
+    assert first is not None and first.reason == "daily" and first.reason_label == "每日自动备份"
+    assert backup.daily_backup_if_due(ctx) is None
+    tomorrow = date.fromordinal(first.taken_at.date().toordinal() + 1)
+    assert backup.daily_backup_if_due(ctx, today=tomorrow) is not None
+    assert [b.reason for b in backup.list_backups(ctx)] == ["daily", "daily"]
+
+
+def test_backup_now_goes_to_the_chosen_folder_and_lists_newest_first(ctx: ServiceContext, tmp_path: Path) -> None:
+    early = backup.backup_now(ctx)
+    usb = tmp_path / "U盘" / "代办通备份"
+    assert backup.set_backup_folder(ctx, usb) == usb
+    assert backup.backup_folder(ctx) == usb
+    later = backup.backup_now(ctx)
+    assert later.path.parent == usb
+    listed = backup.list_backups(ctx)
+    assert [b.path for b in listed][:2] in ([later.path, early.path], [early.path, later.path])
+    assert listed[0].taken_at >= listed[1].taken_at
+    assert "手动备份" in listed[0].label
+    assert backup.set_backup_folder(ctx, None) == ctx.db.data_dir / "backups"
+
+
+def test_an_unwritable_backup_folder_is_refused(ctx: ServiceContext, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(backup.BackupError, match="不能写入"):
+        backup.set_backup_folder(ctx, blocker / "sub")
+    assert backup.backup_folder(ctx) == ctx.db.data_dir / "backups"
+
+
+def test_restore_backup_closes_the_context_and_returns_what_was_restored(ctx: ServiceContext) -> None:
+    register_case(ctx, complete_draft(ctx))
+    made = backup.backup_now(ctx)
+    register_case(ctx, complete_draft(ctx, applicant_name="赵四"))
+    data_dir = ctx.db.data_dir
+
+    restored = backup.restore_backup(ctx, made.path)
+
+    assert restored.backup == made.path and restored.events == 2
+    assert restored.kept_aside is not None and restored.kept_aside.exists()
+    reopened = ServiceContext.open(data_dir, today=lambda: TODAY)
+    try:
+        assert [c.applicant_name for c in list_cases(reopened)] == ["王秀英"]
+    finally:
+        reopened.close()
+
+
+def test_self_test_command_exits_0_and_writes_a_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert app.main(["--self-test", str(out)]) == 0
+    pdf = (out / selftest.PDF_NAME).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_self_test_without_outdir_is_a_usage_error() -> None:
+    assert selftest.main([]) == 2
