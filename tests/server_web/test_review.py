@@ -106,3 +106,21 @@ def test_supervisor_cannot_close_a_followup(
     assert f"/cases/{case_id}" in ledger and "待回访" in ledger
     refused = supervisor.post(f"/followups/{case_id}/close", {"outcome": "x"})
     assert refused.status_code == 403
+
+
+def test_simultaneous_pages_open_each_followup_once(live_server: ServerHandle, station: Station, window: Staff) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    day = today().isoformat()
+    case_id = _case(station, window, 9, "promised", day, day, 2)
+    cookie = {"dbt_staff": window.http.cookies.get("dbt_staff") or ""}
+
+    def load(path: str) -> int:
+        return requests.get(window.base + path, cookies=cookie, timeout=30).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(load, ["/", "/followups", "/review", "/"] * 2))
+    assert codes == [200] * 8
+    assert window.get("/followups").text.count(f"/center/cases/{case_id}") == 1

@@ -13,8 +13,12 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ..api.deps import SessionDep
+from ..services.evaluation import open_followups
+from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, DIRECTOR, StaffUser, session_user
 
 COOKIE = "dbt_staff"
@@ -111,3 +115,16 @@ CsrfDep = Annotated[StaffUser, Depends(check_csrf)]
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:
     user = getattr(request.state, "staff", None)
     return templates.TemplateResponse(request, name, {"user": user, "prefix": PREFIX, **context}, status_code=status)
+
+
+def open_pending_followups(session: Session) -> None:
+    """Open the follow-ups of 差评 that arrived since the last look, in a transaction of its own.
+
+    Two pages loaded at the same moment may both try (PostgreSQL, READ COMMITTED): the loser's
+    unique-key violation only means the follow-ups exist now, so it is ignored.
+    """
+    try:
+        with session.begin():
+            open_followups(session, current_calendar(session))
+    except IntegrityError:
+        pass

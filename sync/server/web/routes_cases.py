@@ -15,10 +15,9 @@ from ..core.models import CaseRow
 from ..services.dashboard import InboxFilter, case_history, case_item, dashboard_counts, deadline_board, inbox
 from ..services.decisions import DECISION_LABELS, DecisionForm, decide
 from ..services.errors import ServiceError
-from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, FULL_ID_ROLES, audit
-from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, render, today
+from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, open_pending_followups, render, today
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -51,9 +50,9 @@ def inbox_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     flt = InboxFilter(station, clerk.strip(), matter.strip(), state, _parse_day(due_by), page)
+    open_pending_followups(session)
     with session.begin():
         calendar = current_calendar(session)
-        open_followups(session, calendar)
         result = inbox(session, flt, calendar, today())
         counts = dashboard_counts(session, calendar, today())
     return render(request, "inbox.html", result=result, flt=flt, counts=counts, states=STATE_LABELS, due_by=due_by)

@@ -19,13 +19,11 @@ from ..services.evaluation import (
     close_followup,
     evaluate,
     followups,
-    open_followups,
 )
 from ..services.export import evaluation_workbook
-from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, audit
 from .charts import satisfaction_bars
-from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, render, today
+from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, open_pending_followups, render, today
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -41,8 +39,8 @@ def _evaluation(session: SessionDep, period: str) -> Evaluation:
 
 @router.get("/review", summary="考核与好差评")
 def review_page(request: Request, session: SessionDep, user: StaffDep, period: PeriodQuery = "") -> Response:
+    open_pending_followups(session)
     with session.begin():
-        open_followups(session, current_calendar(session))
         ev = _evaluation(session, period)
     chart = Markup(satisfaction_bars([(r.label, r.satisfaction) for r in ev.stations], SATISFACTION_TARGET))
     d = today()
@@ -52,8 +50,8 @@ def review_page(request: Request, session: SessionDep, user: StaffDep, period: P
 
 @router.get("/review.xlsx", summary="导出考核与差评台账（Excel）", response_class=Response)
 def review_export(request: Request, session: SessionDep, user: StaffDep, period: PeriodQuery = "") -> Response:
+    open_pending_followups(session)
     with session.begin():
-        open_followups(session, current_calendar(session))
         ev = _evaluation(session, period)
         data = evaluation_workbook(ev, followups(session), station_names(session))
         audit(session, user.username, "导出考核表", ev.label, ip=client_ip(request))
@@ -67,8 +65,8 @@ def review_export(request: Request, session: SessionDep, user: StaffDep, period:
 
 @router.get("/followups", summary="差评回访整改台账")
 def followups_page(request: Request, session: SessionDep, user: StaffDep) -> Response:
+    open_pending_followups(session)
     with session.begin():
-        open_followups(session, current_calendar(session))
         rows = followups(session)
         names = station_names(session)
     return render(
