@@ -21,9 +21,12 @@ log = logging.getLogger(__name__)
 __all__ = [
     "BackupError",
     "BackupInfo",
+    "CheckedBackup",
     "Restored",
     "backup_folder",
     "backup_now",
+    "check_backup_file",
+    "check_backups",
     "daily_backup_if_due",
     "list_backups",
     "restore_backup",
@@ -110,6 +113,46 @@ def daily_backup_if_due(ctx: ServiceContext, today: date | None = None) -> Backu
 def verify(path: Path) -> store.Verified:
     """Integrity check and hash chain of a backup, on a temporary copy."""
     return store.verify_backup(path)
+
+
+@dataclass(frozen=True)
+class CheckedBackup:
+    """A backup with the result of its verification (``problem`` is Chinese, empty when it is good)."""
+
+    info: BackupInfo
+    events: int
+    problem: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def check_backup_file(path: Path) -> CheckedBackup:
+    """A backup file the clerk picked by hand (any name, e.g. on a USB stick), verified."""
+    parsed = store.parse_name(path)
+    try:
+        stat = path.stat()
+        size, taken = stat.st_size, datetime.fromtimestamp(stat.st_mtime)
+    except OSError:
+        size, taken = 0, datetime.now()
+    info = BackupInfo(
+        path=path,
+        taken_at=parsed.taken_at if parsed else taken,
+        reason=parsed.reason if parsed else store.MANUAL,
+        reason_label=parsed.reason_label if parsed else path.name,
+        size_bytes=size,
+    )
+    try:
+        verified = store.verify_backup(path)
+    except BackupError as exc:
+        return CheckedBackup(info=info, events=0, problem=exc.message)
+    return CheckedBackup(info=info, events=verified.events, problem="")
+
+
+def check_backups(ctx_or_data_dir: ServiceContext | Path) -> list[CheckedBackup]:
+    """Every backup, newest first, each verified on a temporary copy (slow: run off the GUI thread)."""
+    return [check_backup_file(info.path) for info in list_backups(ctx_or_data_dir)]
 
 
 def restore_backup(ctx_or_data_dir: ServiceContext | Path, path: Path) -> Restored:
