@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -72,3 +74,14 @@ def test_self_test_command_exits_0_and_writes_a_pdf(tmp_path: Path) -> None:
 
 def test_self_test_without_outdir_is_a_usage_error() -> None:
     assert selftest.main([]) == 2
+
+
+def test_python_m_desktop_selftest_runs_in_its_own_process(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop.selftest", str(tmp_path)], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / selftest.PDF_NAME).read_bytes().startswith(b"%PDF")
+    qt_free = "import sys, desktop.selftest; sys.exit(int('PySide6' in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", qt_free], cwd=root, timeout=120).returncode == 0
