@@ -9,19 +9,23 @@ from functools import partial
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog
 
 import resources
-from desktop.services import accounts
+from desktop.services import accounts, backup
 from desktop.services.context import ServiceContext
 from desktop.services.station import current_station, setup_station
+from desktop.store.db import DatabaseDamaged
 
-from .errors import show_error
+from .errors import show_error, user_message
 from .facade import StationFacade
 from .login_dialog import FirstClerkDialog, LoginDialog
 from .main_window import MainWindow
+from .recovery_dialog import run_recovery
 from .setup_dialog import SetupDialog
+from .tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +72,43 @@ def open_main_window(ctx: ServiceContext) -> MainWindow | None:
     window = MainWindow(StationFacade(ctx))
     window.show()
     window.sync_worker.start()
+    _schedule_daily_backup(window, ctx)
     return window
+
+
+def _schedule_daily_backup(window: MainWindow, ctx: ServiceContext) -> None:
+    """Today's backup now (off the GUI thread) and again every hour for PCs left on overnight."""
+
+    def on_failed(exc: BaseException) -> None:
+        log.warning("daily backup failed: %s", type(exc).__name__)
+        window.statusBar().showMessage(f"自动备份未完成：{user_message(exc)}", 15000)
+
+    def due() -> None:
+        run_task(lambda: backup.daily_backup_if_due(ctx), lambda _info: None, on_failed)
+
+    timer = QTimer(window)
+    timer.timeout.connect(due)
+    timer.start(3_600_000)
+    due()
+
+
+def _open_context(data_dir: Path) -> ServiceContext | None:
+    """Open the database; if it is damaged, offer to restore a verified backup (None: the clerk quit)."""
+    try:
+        return ServiceContext.open(data_dir)
+    except DatabaseDamaged:
+        log.error("station database damaged at start")
+        if not run_recovery(data_dir):
+            return None
+        return ServiceContext.open(data_dir)
 
 
 def run(data_dir: Path) -> int:
     app = make_application()
     sys.excepthook = _excepthook
-    ctx = ServiceContext.open(data_dir)
+    ctx = _open_context(data_dir)
+    if ctx is None:
+        return 1
     try:
         window = open_main_window(ctx)
         if window is None:

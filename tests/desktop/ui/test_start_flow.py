@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -60,3 +61,18 @@ def test_first_run_then_login_next_time(qtbot: QtBot, tmp_path: Path) -> None:
     _when_modal(LoginDialog, lambda dialog: dialog.reject())
     assert open_main_window(ctx) is None
     ctx.close()
+
+
+def test_damaged_database_offers_recovery_and_quitting_exits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.ui import application
+
+    ctx = ServiceContext.open(tmp_path)
+    ctx.close()
+    db_file = tmp_path / "station.sqlite3"
+    data = bytearray(db_file.read_bytes())
+    data[0:16] = b"garbage garbage!"
+    db_file.write_bytes(bytes(data))
+    asked: list[Path] = []
+    monkeypatch.setattr(application, "run_recovery", lambda d: asked.append(d) or False)
+    assert application._open_context(tmp_path) is None
+    assert asked == [tmp_path]
