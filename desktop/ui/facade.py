@@ -19,6 +19,7 @@ from desktop.services import (
     printing,
     station,
     sync,
+    transfer,
     workflow,
 )
 from desktop.services.context import ServiceContext
@@ -166,6 +167,12 @@ class StationFacade(QObject):
 
     def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed:
         return sync.sync_now(self.ctx, progress=report)
+
+    def export_to_file(self, path: Path) -> Changed:
+        return transfer.export_to_file(self.ctx, path)
+
+    def import_from_file(self, path: Path) -> Changed:
+        return transfer.import_from_file(self.ctx, path)
 
     def connect_center(self, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
         return sync.connect_center(self.ctx, server_url, enrollment_code, password)

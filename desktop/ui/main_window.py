@@ -32,6 +32,7 @@ from .new_case_dialog import NewCaseDialog
 from .print_preview import PrintPreviewDialog
 from .sync_worker import SyncWorker
 from .tasks import run_task
+from .usb_transfer import export_to_usb, import_from_usb
 
 
 class MainWindow(QMainWindow):
@@ -90,12 +91,22 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self._open_selected)
         self.ledger_action = QAction("台账与档案", self)
         self.ledger_action.triggered.connect(self.open_ledger)
+        self.export_action = QAction("导出到U盘", self)
+        self.export_action.triggered.connect(
+            lambda: export_to_usb(self, self.facade.export_to_file, self.facade.changed.emit)
+        )
+        self.import_action = QAction("从U盘导入", self)
+        self.import_action.triggered.connect(
+            lambda: import_from_usb(self, self.facade.import_from_file, self.facade.changed.emit)
+        )
         self.switch_user_action = QAction("切换用户", self)
         self.switch_user_action.triggered.connect(self.switch_user)
         for action in (self.new_action, self.open_action, self.print_action, self.ledger_action, self.sync_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.connect_action)
+        toolbar.addAction(self.export_action)
+        toolbar.addAction(self.import_action)
         toolbar.addAction(self.switch_user_action)
 
         self.count_label = QLabel()

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import pytest
 from PIL import Image
+from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
 from desktop.services import sync, transfer
@@ -152,3 +153,37 @@ def test_nothing_to_export_says_so(offline_station: tuple[ServiceContext, Center
     with pytest.raises(DomainError, match="没有需要导出的记录"):
         transfer.export_to_file(ctx, tmp_path / "x.dbt")
     assert not (tmp_path / "x.dbt").exists()
+
+
+def test_usb_buttons_in_the_main_window(
+    qtbot: QtBot, offline_station: tuple[ServiceContext, Center], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from desktop.ui.facade import StationFacade
+    from desktop.ui.main_window import MainWindow
+
+    ctx, center = offline_station
+    station_id = require_station(ctx).station_id
+    case_id = register_case(ctx, complete_draft(ctx)).case_ids[0]
+    deliver(ctx, case_id)
+    window = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(window)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    out = tmp_path / "stick" / "to_center.dbt"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "已导出" in shown[-1] and out.exists()
+    data = out.read_bytes()
+    center.run(lambda s: import_station_file(s, data))
+    center.run(lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
+    back = tmp_path / "stick" / "to_station.dbt"
+    back.write_bytes(center.run(lambda s: export_center_file(s, station_id)))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(back), ""))
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)
+    assert "已导入镇中心 1 条" in shown[-1]
+    assert get_case(ctx, case_id).state is CaseState.IN_PROGRESS
