@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -81,9 +82,15 @@ class CaseDetailWindow(QDialog):
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.fields[name] = label
                 form.addRow(name, label)
-        self.id_note = QLabel("身份证号已脱敏显示；完整号码仅打印在委托书上。")
+        self.id_note = QLabel("身份证号已脱敏显示；查看完整号码会被记录（谁、何时、用途）。")
         self.id_note.setStyleSheet("color: #6b7280;")
-        applicant_box.layout().addWidget(self.id_note)  # type: ignore[union-attr]
+        self.id_note.setWordWrap(True)
+        self.reveal_button = QPushButton("显示完整号码…")
+        self.reveal_button.clicked.connect(self.reveal_id_number)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.id_note, 1)
+        note_row.addWidget(self.reveal_button)
+        applicant_box.layout().addRow(note_row)  # type: ignore[union-attr]
         self.due_warning = QLabel()
         self.due_warning.setWordWrap(True)
         self.due_warning.setStyleSheet("color: #8a6d00;")
@@ -241,6 +248,18 @@ class CaseDetailWindow(QDialog):
         self.action_row.addWidget(self.print_button)
         facade, case_id = self.facade, self.case_id
         run_task(lambda: facade.printable_forms(case_id), self._show_forms, lambda exc: show_error(self, exc))
+
+    def reveal_id_number(self) -> None:
+        """The full 身份证 number, only with a stated purpose; the read is recorded as an event."""
+        purpose, ok = QInputDialog.getText(self, "查看完整身份证号码", "用途（将记录在案）：")
+        if not ok:
+            return
+        facade, case_id = self.facade, self.case_id
+        run_task(
+            lambda: facade.reveal_id_number(case_id, purpose),
+            lambda number: self.fields["身份证号"].setText(number),
+            lambda exc: show_error(self, exc),
+        )
 
     def _show_forms(self, forms: list[PrintableForm]) -> None:
         self.print_menu.clear()

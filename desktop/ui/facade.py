@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.services import (
     accounts,
     attachments,
+    audit,
     case_detail,
     cases,
     feedback,
@@ -167,6 +168,9 @@ class StationFacade(QObject):
 
     def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed:
         return sync.sync_now(self.ctx, progress=report)
+
+    def reveal_id_number(self, case_id: str, purpose: str) -> str:
+        return audit.reveal_id_number(self.ctx, case_id, purpose)
 
     def export_to_file(self, path: Path) -> Changed:
         return transfer.export_to_file(self.ctx, path)

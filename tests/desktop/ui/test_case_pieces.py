@@ -92,3 +92,25 @@ def test_deadline_counted_without_next_years_holidays_is_marked(
     page = open_case(qtbot, window, case_id)
     assert "2027年" in page.fields["办理期限"].text() and "※" in page.fields["办理期限"].text()
     assert page.due_warning.isVisible() and page.due_warning.text().startswith("※")
+
+
+def test_full_id_number_only_with_a_purpose_and_the_read_is_recorded(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.services.audit import id_number_reads
+    from desktop.services.cases import get_case
+
+    case_id = registered(ctx)
+    full = get_case(ctx, case_id).applicant.id_number
+    page = open_case(qtbot, window, case_id)
+    qtbot.waitUntil(lambda: "****" in page.fields["身份证号"].text(), timeout=5000)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
+    page.reveal_button.click()
+    assert full not in page.fields["身份证号"].text() and id_number_reads(ctx, case_id) == []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("核对低保申请人身份", True))
+    page.reveal_button.click()
+    qtbot.waitUntil(lambda: page.fields["身份证号"].text() == full, timeout=5000)
+    (read,) = id_number_reads(ctx, case_id)
+    assert read.actor == "李代办" and "核对低保申请人身份" in read.sentence
