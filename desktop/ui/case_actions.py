@@ -8,10 +8,11 @@ original is out) is shown on the page or the dialog, which stays open.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from desktop.services.records import CaseDetail, Changed
 from sync.domain.custody import CLERK, VILLAGER, WINDOW
@@ -27,6 +28,7 @@ from .action_dialogs import (
     SupplementDialog,
     SuspendDialog,
 )
+from .camera_dialog import CameraDialog, camera_available
 from .errors import user_message
 from .facade import StationFacade
 from .feedback_dialog import FeedbackDialog
@@ -152,12 +154,36 @@ class CaseActions(QObject):
         run_task(op, self._on_done, self._on_failed)
 
     def add_attachment(self, case_id: str, path: str | None = None) -> None:
+        if path is None and camera_available() and self._choose_camera():
+            self.take_photo(case_id)
+            return
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.page, "选择材料照片或扫描件", "", IMAGE_FILTER)
             if not path:
                 return
         file = Path(path)
         self._direct(lambda: self.facade.add_attachment(case_id, file))
+
+    def _choose_camera(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "添加附件", "用高拍仪（摄像头）拍照，还是从文件选择？", parent=self.page
+        )
+        camera = box.addButton("拍照", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("从文件选择", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is camera
+
+    def take_photo(self, case_id: str, dialog: CameraDialog | None = None) -> CameraDialog:
+        """Open the camera; the photo taken is stored as the case's attachment (off the GUI thread)."""
+        dialog = dialog or CameraDialog(self.page)
+        dialog.photo_taken.connect(lambda png: self.add_photo(case_id, png))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_photo(self, case_id: str, png: bytes) -> None:
+        name = f"拍照-{datetime.now():%Y%m%d-%H%M%S}.png"
+        self._direct(lambda: self.facade.add_attachment_bytes(case_id, png, name))
 
     def _on_done(self, changed: Changed) -> None:
         self.finished.emit(changed.message)

@@ -134,6 +134,9 @@ class StationFacade(QObject):
     def add_attachment(self, case_id: str, path: Path, note: str = "") -> Changed:
         return attachments.add_attachment(self.ctx, case_id, path, note)
 
+    def add_attachment_bytes(self, case_id: str, data: bytes, filename: str, note: str = "") -> Changed:
+        return attachments.add_attachment_bytes(self.ctx, case_id, data, filename, note)
+
     def thumbnail(self, sha256: str) -> bytes | None:
         return attachments.thumbnail(self.ctx, sha256)
 
