@@ -28,6 +28,25 @@ from .tasks import run_task
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
 
+def error_label() -> QLabel:
+    """The red, wrapping, initially hidden line a dialog shows its refusal in."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def ok_cancel(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> tuple[QDialogButtonBox, QPushButton]:
+    """The dialog's button row: ``ok_text`` runs ``on_ok`` (the dialog decides when to close), 取消 rejects."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok
+
+
 class ActionDialog(QDialog):
     """Subclasses add rows to ``form`` and implement ``operation()``: the service call to run."""
 
@@ -41,15 +60,8 @@ class ActionDialog(QDialog):
         self.intro_label.setWordWrap(True)
         self.intro_label.setVisible(bool(intro))
         self.form = QFormLayout()
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox()
-        self.ok_button: QPushButton = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        self.buttons, self.ok_button = ok_cancel(self, ok_text, self.submit)
         self.main_layout = QVBoxLayout(self)
         self.main_layout.addWidget(self.intro_label)
         self.main_layout.addLayout(self.form)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +36,7 @@ from sync.domain.feedback import COMMENT_FIELDS
 from sync.domain.ratings import RATING_LABELS, is_bad_rating
 from sync.domain.signature import APPLICANT, Signature
 
-from .action_form import ERROR_STYLE
+from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .facade import StationFacade
 from .signature_dialog import SignatureDialog
@@ -105,15 +104,8 @@ class FeedbackDialog(QDialog):
         sign_row = QHBoxLayout()
         sign_row.addWidget(self.sign_button)
         sign_row.addWidget(self.sign_label, 1)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("提交反馈", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        self.buttons, self.save_button = ok_cancel(self, "提交反馈", self.submit)
 
         layout = QVBoxLayout(self)
         layout.addWidget(info)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -42,7 +41,7 @@ from sync.domain.errors import DomainError
 from sync.domain.signature import APPLICANT, WINDOW_STAFF, Signature
 from sync.domain.signature import CLERK as CLERK_ROLE
 
-from .action_form import ERROR_STYLE
+from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .signature_dialog import SignatureDialog
 from .tasks import run_task
@@ -122,15 +121,8 @@ class HandoverDialog(QDialog):
             signs.addRow(row)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("备注（可不填）")
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("确认交接", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error_label = error_label()
+        self.buttons, self.save_button = ok_cancel(self, "确认交接", self.submit)
 
         layout = QVBoxLayout(self)
         layout.addLayout(route)
