@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
-from forms import fonts, xlsx
 from forms import layout as L
+from forms import xlsx
 from forms.data import ArchiveList, ArchiveRow
 
 TITLE = "档案移交清单"
@@ -56,19 +54,10 @@ def story(data: ArchiveList) -> list[Flowable]:
         number_label="清单编号",
         qr_caption="扫码查看清单",
     )
-    rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
-    widths = _widths(width)
-    room = [w - 2 * PADDING for w in widths]
-    for n, row in enumerate(data.rows, 1):
-        rows.append(
-            [L.fit(t, room[i], L.SMALL_CENTER if i in CENTERED else L.SMALL) for i, t in enumerate(cells(n, row))]
-        )
-    if not data.rows:
-        rows.append([L.para("本季度无移交案卷", L.SMALL_CENTER)] + [None] * (len(HEADERS) - 1))
-    spans = [((0, 1), (-1, 1))] if not data.rows else []
-    extra: list[tuple[Any, ...]] = [("FONT", (0, 1), (-1, -1), fonts.SONG, L.SMALL.fontSize, L.SMALL.leading)]
-    extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in CENTERED]
-    out.append(L.grid(rows, widths, header_rows=1, repeat_header=True, padding=PADDING, spans=spans, extra=extra))
+    lines = [cells(n, row) for n, row in enumerate(data.rows, 1)]
+    out.append(
+        L.list_table(HEADERS, _widths(width), lines, centered=CENTERED, empty_text="本季度无移交案卷", padding=PADDING)
+    )
     out.append(L.gap(2))
     out.append(L.para(summary(data), L.BODY))
     for item in data.items:

@@ -221,6 +221,32 @@ def grid(
     return table
 
 
+def list_table(
+    headers: Sequence[str],
+    widths: Sequence[float],
+    rows: Sequence[Sequence[str]],
+    *,
+    centered: frozenset[int],
+    empty_text: str,
+    padding: float,
+) -> Table:
+    """A multi-page register (台账, 移交清单): header repeated on every page, one line per record.
+
+    Each cell is shrunk to fit its column (``fit``) so long matters never overflow; an empty
+    register prints ``empty_text`` across the table.
+    """
+    table_rows: list[list[Cell]] = [[para(h, TH_SMALL) for h in headers]]
+    room = [w - 2 * padding for w in widths]
+    for cells in rows:
+        table_rows.append([fit(t, room[i], SMALL_CENTER if i in centered else SMALL) for i, t in enumerate(cells)])
+    if not rows:
+        table_rows.append([para(empty_text, SMALL_CENTER)] + [None] * (len(headers) - 1))
+    spans = [((0, 1), (-1, 1))] if not rows else []
+    extra: list[tuple[Any, ...]] = [("FONT", (0, 1), (-1, -1), fonts.SONG, SMALL.fontSize, SMALL.leading)]
+    extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in centered]
+    return grid(table_rows, widths, header_rows=1, repeat_header=True, padding=padding, spans=spans, extra=extra)
+
+
 def plain_table(rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], valign: str = "BOTTOM") -> Table:
     """A table without rules, for laying out signature lines side by side."""
     table = Table([list(r) for r in rows], colWidths=list(col_widths))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from forms import fonts, xlsx
 from forms import layout as L
+from forms import xlsx
 from forms.data import Ledger, LedgerRow, Rating
 
 TITLE = "代办台账"
@@ -100,19 +98,10 @@ def story(data: Ledger) -> list[Flowable]:
         number_label="台账编号",
         qr_caption="扫码查看台账",
     )
-    rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
-    widths = _widths(width)
-    room = [w - 2 * PADDING for w in widths]
-    for n, row in enumerate(data.rows, 1):
-        rows.append(
-            [L.fit(t, room[i], L.SMALL_CENTER if i in CENTERED else L.SMALL) for i, t in enumerate(cells(n, row))]
-        )
-    if not data.rows:
-        rows.append([L.para("本期无办件", L.SMALL_CENTER)] + [None] * (len(HEADERS) - 1))
-    spans = [((0, 1), (-1, 1))] if not data.rows else []
-    extra: list[tuple[Any, ...]] = [("FONT", (0, 1), (-1, -1), fonts.SONG, L.SMALL.fontSize, L.SMALL.leading)]
-    extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in CENTERED]
-    out.append(L.grid(rows, widths, header_rows=1, repeat_header=True, padding=PADDING, spans=spans, extra=extra))
+    lines = [cells(n, row) for n, row in enumerate(data.rows, 1)]
+    out.append(
+        L.list_table(HEADERS, _widths(width), lines, centered=CENTERED, empty_text="本期无办件", padding=PADDING)
+    )
     out.append(L.gap(2))
     out.append(L.para(summary(data), L.BODY))
     out.append(L.gap(3))
