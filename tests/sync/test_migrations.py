@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -60,5 +61,52 @@ def test_upgrade_head_matches_the_models_and_is_repeatable(empty_database: str) 
             assert compare_metadata(context, Base.metadata) == []
             version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
         assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    finally:
+        engine.dispose()
+
+
+def test_0102_station_status_backfills_last_push_and_import(empty_database: str) -> None:
+    """A center that synced before 0102 keeps its stations' last push and USB import times."""
+    config = alembic_config()
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0101_staff_case_indexes")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
+                    "center_seq, center_hash) VALUES (:id, :code, '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
+                ),
+                [{"id": "s1", "code": "A"}, {"id": "s2", "code": "B"}],
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO batches (station_id, batch_id, received_at, source, accepted, duplicates, acked_seq) "
+                    "VALUES ('s1', :b, :at, :src, 1, 0, 1)"
+                ),
+                [
+                    {"b": "b1", "at": "2026-11-02T01:00:00+00:00", "src": "push"},
+                    {"b": "b2", "at": "2026-11-03T01:00:00+00:00", "src": "push"},
+                    {"b": "b3", "at": "2026-11-04T01:00:00+00:00", "src": "file"},
+                ],
+            )
+            conn.commit()
+            command.upgrade(config, "0102_station_status")
+            rows = conn.execute(
+                sa.text(
+                    "SELECT id, last_push_at, last_import_at, app_version, pending_events FROM stations ORDER BY id"
+                )
+            ).all()
+            conn.commit()
+            assert [tuple(r) for r in rows] == [
+                ("s1", "2026-11-03T01:00:00+00:00", "2026-11-04T01:00:00+00:00", None, None),
+                ("s2", None, None, None, None),
+            ]
+            command.downgrade(config, "0101_staff_case_indexes")
+            conn.commit()
+            assert "app_version" not in {c["name"] for c in sa.inspect(conn).get_columns("stations")}
+            command.upgrade(config, "head")
+            conn.commit()
     finally:
         engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sync.domain.events import GENESIS_HASH, STATION
@@ -33,6 +33,18 @@ class StationRow(Base):
     head_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
     center_seq: Mapped[int] = mapped_column(Integer, default=0)
     center_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    # What the station last told about itself (authenticated handshake, enrollment), and when it last
+    # synced; shown on the stations page (migration 0102). ``reported_seq`` is the last seq of the
+    # station's own log at the handshake, so "still unsent" = reported_seq - head_seq after later pushes.
+    app_version: Mapped[str | None] = mapped_column(String(40), default=None)
+    protocol_version: Mapped[str | None] = mapped_column(String(20), default=None)
+    last_handshake_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    last_push_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    last_pull_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    last_import_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    pending_events: Mapped[int | None] = mapped_column(Integer, default=None)
+    pending_bytes: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    reported_seq: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class _EventColumns:
