@@ -15,6 +15,7 @@ from typing import Any
 
 from .case_rules import CaseState, check_transition
 from .custody import apply_handover, originals_out, parse_handover
+from .entrustment import check_registration
 from .errors import DomainError, IllegalTransition, ValidationError
 from .events import Event
 from .feedback import parse_feedback
@@ -92,6 +93,7 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
     if event.type == CASE_REGISTERED:
         if view is not None:
             raise DomainError(f"办件{view.case_no}已登记，不能重复登记")
+        check_registration(event.payload)  # the signed 委托书, when the registration carries it
         return registered_view(event)
     if view is None:
         raise DomainError("事件指向的办件不存在")

@@ -93,3 +93,19 @@ def check_signatures(
         if ref.content_sha256 != expected:
             raise ValidationError(field, f"{ref.signer}签名后内容已被修改，请重新签名")
     return parsed
+
+
+def check_ink(refs: Sequence[SignatureRef], ink: Any, *, field: str = "signatures") -> None:
+    """The kept ink (``signature_data``: digest → ``Signature.to_dict()``) must belong to a reference
+    and hash to its ``signature_sha256``; ``None`` (no ink kept) is fine."""
+    if ink is None:
+        return
+    if not isinstance(ink, Mapping):
+        raise ValidationError(field, "签名笔迹数据已损坏，请重新签名")
+    by_digest = {r.signature_sha256: r for r in refs}
+    for digest, data in ink.items():
+        ref = by_digest.get(str(digest))
+        if ref is None:
+            raise ValidationError(field, "签名笔迹与签名记录不对应，请重新签名")
+        if not isinstance(data, Mapping) or content_hash(data) != ref.signature_sha256:
+            raise ValidationError(field, f"{ref.signer}的签名笔迹与其校验值不符，请重新签名")
