@@ -70,6 +70,7 @@ _CANCELLABLE = _BEFORE_CENTER | CLOCK_RUNNING | {CaseState.SUSPENDED}
 _CONSULT_ONLY = frozenset({CaseKind.CONSULT})
 _NOT_ARCHIVED = frozenset(CaseState) - {CaseState.ARCHIVED}
 _RATED = frozenset({CaseState.FEEDBACK_DONE, CaseState.ARCHIVED})
+_ALL_STATES = frozenset(CaseState)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ ACTIONS: dict[str, Action] = {
         Action("attach", "添加附件", _NOT_ARCHIVED, None, kinds=_ALL_KINDS),
         Action("set_case_type", "变更办件类型", OPEN, None),
         Action("center_close_rating", "镇中心差评回访办结", _RATED, None, CENTER),
+        # 窗口确认收件: a fact about a past handover, so any state (a late word is kept, never refused).
+        Action("center_handover_received", "镇中心窗口确认收件", _ALL_STATES, None, CENTER),
     )
 }
 

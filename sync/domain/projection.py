@@ -14,13 +14,14 @@ from datetime import date
 from typing import Any
 
 from .case_rules import CaseState, check_transition
-from .custody import apply_handover, originals_out, parse_handover
+from .custody import CLERK, WINDOW, apply_handover, originals_out, parse_handover
 from .entrustment import check_registration
 from .errors import DomainError, IllegalTransition, ValidationError
 from .events import Event
 from .feedback import parse_feedback
 from .model import Applicant, CaseKind, CaseType, MaterialItem
 from .ratings import is_bad_rating
+from .window_receipt import WindowHandover, WindowReceipt, fold_receipt, parse_receipt
 
 CASE_REGISTERED = "case.registered"
 
@@ -60,6 +61,9 @@ class CaseView:
     rating_bad: bool = False
     rating_followed_up: bool = False
     attachment_count: int = 0
+    #: Clerk → window handovers on record, and the window's confirmations of them (窗口确认收件).
+    window_handovers: tuple[WindowHandover, ...] = ()
+    window_receipts: tuple[WindowReceipt, ...] = ()
 
 
 def _opt_date(value: Any) -> date | None:
@@ -169,7 +173,11 @@ def _check_extension(view: CaseView, p: Mapping[str, Any]) -> None:
 def _handover(view: CaseView, event: Event) -> dict[str, Any]:
     handover = parse_handover(event.payload)
     custody = apply_handover(dict(view.custody), handover)
-    return {"custody": tuple(sorted(custody.items()))}
+    changes: dict[str, Any] = {"custody": tuple(sorted(custody.items()))}
+    if (handover.from_holder, handover.to_holder) == (CLERK, WINDOW):
+        kept = WindowHandover(event.id, event.occurred_at, handover.items)
+        changes["window_handovers"] = (*view.window_handovers, kept)
+    return changes
 
 
 def _attach(view: CaseView, event: Event) -> dict[str, Any]:
@@ -195,11 +203,17 @@ def _close_rating(view: CaseView, event: Event) -> dict[str, Any]:
     return {"rating_followed_up": True}
 
 
+def _handover_received(view: CaseView, event: Event) -> dict[str, Any]:
+    receipt = parse_receipt(event.id, event.occurred_at, event.payload)
+    return {"window_receipts": fold_receipt(view.window_handovers, view.window_receipts, receipt)}
+
+
 _FACTS = {
     "handover": _handover,
     "attach": _attach,
     "set_case_type": _set_case_type,
     "center_close_rating": _close_rating,
+    "center_handover_received": _handover_received,
 }
 
 
@@ -248,6 +262,8 @@ def view_to_dict(view: CaseView) -> dict[str, Any]:
         "rating_bad": view.rating_bad,
         "rating_followed_up": view.rating_followed_up,
         "attachment_count": view.attachment_count,
+        "window_handovers": [h.to_dict() for h in view.window_handovers],
+        "window_receipts": [r.to_dict() for r in view.window_receipts],
     }
 
 
@@ -284,4 +300,6 @@ def view_from_dict(data: Mapping[str, Any]) -> CaseView:
         rating_bad=bool(data.get("rating_bad", False)),
         rating_followed_up=bool(data.get("rating_followed_up", False)),
         attachment_count=int(data.get("attachment_count", 0)),
+        window_handovers=tuple(WindowHandover.from_dict(h) for h in data.get("window_handovers", ())),
+        window_receipts=tuple(WindowReceipt.from_dict(r) for r in data.get("window_receipts", ())),
     )

@@ -118,6 +118,9 @@ def _payload_for(action: str, cid: str) -> dict[str, object]:
         payload.update(sha256="a" * 64, filename="户口簿.jpg", size=10, mime="image/jpeg")
     if action == "set_case_type":
         payload.update(case_type="joint", reason="涉及多个部门")
+    if action == "center_handover_received":  # of a handover this case has not seen: kept, unmatched
+        items = [{"name": "户口簿", "original": True, "copies": 1, "received_copies": 1}]
+        payload.update(handover_id="h-1", received_by="王窗口", items=items)
     return payload
 
 
