@@ -18,7 +18,7 @@ shown as unmatched until that handover arrives — never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,6 +223,10 @@ def fold_receipt(
     return (*receipts, receipt)
 
 
+def _minutes(at: str) -> str:
+    return at[:16].replace("T", " ")
+
+
 @dataclass(frozen=True)
 class ReceiptStatus:
     """One clerk → window handover and what the window said about it (or a confirmation without one)."""
@@ -261,12 +265,11 @@ class ReceiptStatus:
     def open_problem(self) -> bool:
         return self.status in (DISCREPANCY, UNMATCHED)
 
-    def sentence(self) -> str:
-        """One Chinese line: who confirmed when, or what differs."""
+    def sentence(self, when: Callable[[str], str] = _minutes) -> str:
+        """One Chinese line: who confirmed when (``when`` formats the ISO time), or what differs."""
         if self.receipt is None:
             return self.label
-        when = self.receipt.at[:16].replace("T", " ")
-        head = f"{self.label}（{self.receipt.received_by}，{when}）"
+        head = f"{self.label}（{self.receipt.received_by}，{when(self.receipt.at)}）"
         if self.problems:
             head += "：" + "；".join(self.problems)
         if self.receipt.note:

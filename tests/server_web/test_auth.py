@@ -28,6 +28,12 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
         {"action": "center_accept"},
         {"director": 404, "window": 404, "supervisor": 403},
     ),
+    (
+        "POST",
+        f"/cases/{NO_CASE}/receive",
+        {"handover_id": "x"},
+        {"director": 404, "window": 404, "supervisor": 403},
+    ),
     ("GET", "/review", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/review.xlsx", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/followups", {}, dict.fromkeys(ALL, 200)),

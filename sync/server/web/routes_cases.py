@@ -9,18 +9,35 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from sync.domain.case_rules import ACTIONS, STATE_LABELS
+from sync.domain.projection import view_from_dict
+from sync.protocol.models import ErrorCode
 
 from ..api.deps import SessionDep
 from ..core.models import CaseRow
 from ..services.dashboard import InboxFilter, case_history, case_item, dashboard_counts, deadline_board, inbox
 from ..services.decisions import DECISION_LABELS, DecisionForm, decide
 from ..services.errors import ServiceError
+from ..services.receipts import ReceiptForm, case_receipts, confirm_receipt, receipt_summary
 from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, FULL_ID_ROLES, audit
-from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, open_pending_followups, render, today
+from .deps import (
+    PREFIX,
+    CsrfDep,
+    StaffDep,
+    WebError,
+    client_ip,
+    local_time,
+    open_pending_followups,
+    render,
+    today,
+)
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+
+RECEIVED = "center_handover_received"
+#: What the page confirms after a POST (``?done=``).
+DONE_LABELS = {**DECISION_LABELS, RECEIVED: "确认收件"}
 
 
 def _event_label(type_: str) -> str:
@@ -86,6 +103,7 @@ def _case_page(
         row = _case_or_404(session, case_id)
         item = case_item(session, row, current_calendar(session), today())
         history = case_history(session, row)
+        receipts = case_receipts(view_from_dict(row.data))
         if full_id:
             audit(session, user.username, "查看完整身份证号", row.case_no, ip=client_ip(request))
     return render(
@@ -100,7 +118,9 @@ def _case_page(
         full_id=row.data["applicant"].get("id_number", "") if full_id else "",
         may_reveal=user.role in FULL_ID_ROLES,
         may_decide=user.role in DECIDERS,
-        decisions=DECISION_LABELS,
+        decisions=DONE_LABELS,
+        receipts=receipts,
+        local=local_time,
         message=message,
         today=today().isoformat(),
     )
@@ -144,3 +164,37 @@ def decide_case(
     except ServiceError as exc:
         return _case_page(request, session, user, case_id, message=exc.message, status=422)
     return RedirectResponse(f"{PREFIX}/cases/{case_id}?done={action}", status_code=303)
+
+
+def _indexes(values: list[str]) -> list[int]:
+    try:
+        return [int(v) for v in values]
+    except ValueError:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "勾选的材料不在交接清单中", field="received") from None
+
+
+@router.post("/cases/{case_id}/receive", summary="窗口确认收件（全部收到或列出差异）")
+def receive_materials(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    case_id: str,
+    handover_id: Annotated[str, Form(max_length=64)] = "",
+    received: Annotated[list[str] | None, Form(max_length=100)] = None,
+    copies: Annotated[list[str] | None, Form(max_length=100)] = None,
+    form: Annotated[list[str] | None, Form(max_length=100)] = None,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    if user.role not in DECIDERS:
+        raise WebError(403, "督查人员只能查看，不能确认收件")
+    actor = f"{user.name}（镇中心窗口）"
+    try:
+        ticked = _indexes(received or [])
+        with session.begin():
+            row = _case_or_404(session, case_id)
+            data = ReceiptForm(handover_id, ticked, tuple(copies or ()), tuple(form or ()), note)
+            event = confirm_receipt(session, case_id, data, user.name, actor)
+            audit(session, user.username, "确认收件", row.case_no, receipt_summary(event), client_ip(request))
+    except ServiceError as exc:
+        return _case_page(request, session, user, case_id, message=exc.message, status=422)
+    return RedirectResponse(f"{PREFIX}/cases/{case_id}?done={RECEIVED}", status_code=303)
