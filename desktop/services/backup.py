@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from desktop.store import backup as store
 from desktop.store.backup import BackupError, BackupFile, Restored
+from desktop.store.models import CaseRow
 
+from .audit import ExportRecord, record_export
 from .context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -80,10 +84,27 @@ def set_backup_folder(ctx_or_data_dir: ServiceContext | Path, folder: Path | Non
     return store.set_configured_folder(data_dir, folder)
 
 
+#: The actor of an audited daily backup into a folder the clerk chose.
+DAILY_BACKUP_ACTOR = "系统（每日备份）"
+
+
 def backup_now(ctx: ServiceContext, reason: str = store.MANUAL) -> BackupInfo:
-    """Back up the station database now (to the configured folder) and rotate old backups."""
+    """Back up the station database now (to the configured folder) and rotate old backups.
+
+    A backup outside ``<data dir>/backups`` (a folder the clerk chose, e.g. a USB stick) carries every
+    case out of the app: it is recorded as an export (``audit.export``, kind ``backup``).
+    """
     made = store.backup_with_fallback(ctx.db.path, ctx.db.data_dir, reason)
+    if made.path.parent.resolve() != store.default_folder(ctx.db.data_dir).resolve():
+        _record_backup_export(ctx, made, reason)
     return _info(made)
+
+
+def _record_backup_export(ctx: ServiceContext, made: BackupFile, reason: str) -> None:
+    with ctx.db.reading() as session:
+        cases = session.scalar(select(func.count()).select_from(CaseRow)) or 0
+    actor = DAILY_BACKUP_ACTOR if reason == store.DAILY else None
+    record_export(ctx, ExportRecord("backup", f"本站数据库备份（{made.reason_label}）", cases), made.path, actor)
 
 
 def _folders(data_dir: Path) -> list[Path]:

@@ -16,6 +16,7 @@ from sync.domain.ratings import RATING_LABELS
 from sync.domain.validation import mask_id_number
 
 from .attachments import list_attachments
+from .audit import case_audit_events, merge_audit
 from .case_list import case_summary
 from .context import ServiceContext
 from .handovers import custody_lines
@@ -35,7 +36,10 @@ def case_events(ctx: ServiceContext, case_id: str) -> list[Event]:
 
 
 def case_history(ctx: ServiceContext, case_id: str) -> list[HistoryEntry]:
-    return [history_entry(e) for e in case_events(ctx, case_id)]
+    """The case's steps, with the audited reads and exports of this case put in where they happened."""
+    events = case_events(ctx, case_id)
+    first = next((e.seq for e in events if e.origin == STATION), 0)
+    return [history_entry(e) for e in merge_audit(events, case_audit_events(ctx, case_id, first))]
 
 
 def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:

@@ -74,6 +74,34 @@ def _type(p: Payload) -> str:
     return f"办件类型由{before}改为{CaseType(p['case_type']).label}，理由：{p.get('reason', '')}"
 
 
+def _archive(p: Payload) -> str:
+    if p.get("retention_days"):
+        closed = f"（{_date(p['closed_on'])}办结）" if p.get("closed_on") else ""
+        return f"超过保存期限（办结后{p['retention_days']}天）{closed}，自动归档"
+    return "归档"
+
+
+#: What ``audit.export`` events record as ``what`` (the kind of file that left the app).
+EXPORT_KINDS: dict[str, str] = {
+    "usb_transfer": "导出到U盘",
+    "ledger_xlsx": "导出代办台账（Excel）",
+    "ledger_pdf": "导出代办台账（PDF）",
+    "archive_list_xlsx": "导出档案移交清单（Excel）",
+    "archive_list_pdf": "导出档案移交清单（PDF）",
+    "case_form_pdf": "另存为PDF",
+    "backup": "备份到所选文件夹",
+}
+#: The action column of audit events (not steps of a case).
+AUDIT_LABELS: dict[str, str] = {"audit.id_number_read": "查看完整身份证号码", "audit.export": "导出个人信息"}
+
+
+def _export(p: Payload) -> str:
+    what = EXPORT_KINDS.get(str(p.get("what", "")), "导出")
+    title = f"“{p['title']}”" if p.get("title") else ""
+    where = f"{p.get('file_name', '')}（{p.get('folder', '')}）"
+    return f"{what}{title}，含{int(p.get('case_count', 0))}件办件，文件：{where}"
+
+
 SENTENCES: dict[str, Callable[[Payload], str]] = {
     "case.registered": _registered,
     "case.request_correction": _correction,
@@ -86,7 +114,7 @@ SENTENCES: dict[str, Callable[[Payload], str]] = {
     "case.return": lambda p: f"退回：{p.get('reason', '')}（依据：{p.get('legal_basis', '')}），已登记否定报备",
     "case.give_feedback": _feedback,
     "case.answer": lambda p: "咨询答复，已一次性告知办理依据、条件、材料和时限",
-    "case.archive": lambda p: "归档",
+    "case.archive": _archive,
     "case.withdraw": lambda p: f"申请人撤回，原因：{p.get('reason', '')}",
     "case.suspend": lambda p: f"中止办理，原因：{p.get('reason', '')}；恢复条件：{p.get('restart_condition', '')}",
     "case.resume": _resume,
@@ -98,6 +126,8 @@ SENTENCES: dict[str, Callable[[Payload], str]] = {
     "case.attach": lambda p: f"添加附件“{p.get('filename', '')}”",
     "case.set_case_type": _type,
     "case.center_close_rating": lambda p: "镇中心完成差评回访整改",
+    "audit.id_number_read": lambda p: f"查看完整身份证号码，用途：{p.get('purpose', '')}",
+    "audit.export": _export,
 }
 
 
@@ -112,6 +142,7 @@ def history_entry(event: Event) -> HistoryEntry:
     action = event.type.removeprefix("case.")
     spec = ACTIONS.get(action)
     label = "登记" if event.type == "case.registered" else (spec.label if spec else event.type)
+    label = AUDIT_LABELS.get(event.type, label)
     describe = SENTENCES.get(event.type)
     try:
         sentence = describe(event.payload) if describe else label

@@ -14,6 +14,7 @@ from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from .case_list import summaries_where
 from .context import ServiceContext
 from .records import HomeView
+from .retention import expired_unarchived
 
 SOON_WORKING_DAYS = 3
 _RUNNING = "state IN ('" + "', '".join(sorted(s.value for s in CLOCK_RUNNING)) + "')"
@@ -43,4 +44,5 @@ def home(ctx: ServiceContext, limit: int = 200) -> HomeView:
             rows, total = summaries_where(session, ctx, where, params, order, limit, index)
             lists[name] = tuple(rows)
             totals[name] = total
-    return HomeView(**lists, totals=totals)
+    expired, totals["retention_overdue"] = expired_unarchived(ctx, limit)
+    return HomeView(**lists, totals=totals, retention_overdue=tuple(expired))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, tuple_
@@ -20,6 +21,7 @@ from sync.domain.calendar import working_days_between
 from sync.domain.errors import ValidationError
 from sync.domain.projection import CaseView, view_from_dict
 
+from .audit import ExportRecord, save_export
 from .context import ServiceContext
 from .print_support import form_station, opt_date
 from .printing_outcomes import rating_of
@@ -62,10 +64,19 @@ def quarter_range(year: int, quarter: int) -> tuple[date, date]:
 # ---------------------------------------------------------------- 代办台账
 
 
+def _ledger_where(start: date, end: date) -> tuple[Any, ...]:
+    lo, hi = _utc(start), _utc(end + timedelta(days=1))
+    return (CaseRow.registered_at >= lo, CaseRow.registered_at < hi, CaseRow.kind != "consult")
+
+
+def ledger_case_count(ctx: ServiceContext, start: date, end: date) -> int:
+    with ctx.db.reading() as session:
+        return session.scalar(select(func.count()).select_from(CaseRow).where(*_ledger_where(start, end))) or 0
+
+
 def _ledger_views(ctx: ServiceContext, start: date, end: date, progress: Progress) -> Iterator[CaseView]:
     """Cases registered in [start, end] (咨询 excepted), oldest first, CHUNK rows per read."""
-    lo, hi = _utc(start), _utc(end + timedelta(days=1))
-    where = (CaseRow.registered_at >= lo, CaseRow.registered_at < hi, CaseRow.kind != "consult")
+    where = _ledger_where(start, end)
     with ctx.db.reading() as session:
         total = session.scalar(select(func.count()).select_from(CaseRow).where(*where)) or 0
     progress(0, total + 1)
@@ -225,3 +236,27 @@ def archive_list_pdf(ctx: ServiceContext, year: int, quarter: int, progress: Pro
 def archive_list_xlsx(ctx: ServiceContext, year: int, quarter: int, progress: Progress | None = None) -> bytes:
     data = archive_list_data(ctx, year, quarter, progress)
     return _finish(archive_list.to_xlsx(data), len(data.rows) + 1, progress)
+
+
+# ---------------------------------------------------------------- audited export to a file
+
+
+def save_ledger(ctx: ServiceContext, path: Path | str, data: bytes, start: date, end: date, excel: bool) -> Path:
+    """Write an exported 代办台账 (Excel, or the PDF saved from its preview) and record the export."""
+    record = ExportRecord(
+        "ledger_xlsx" if excel else "ledger_pdf",
+        f"代办台账 {start:%Y-%m-%d}至{end:%Y-%m-%d}",
+        ledger_case_count(ctx, start, end),
+    )
+    return save_export(ctx, path, data, record)
+
+
+def save_archive_list(ctx: ServiceContext, path: Path | str, data: bytes, year: int, quarter: int, excel: bool) -> Path:
+    """Write an exported 档案移交清单 and record the export."""
+    start, end = quarter_range(year, quarter)
+    record = ExportRecord(
+        "archive_list_xlsx" if excel else "archive_list_pdf",
+        f"档案移交清单 {year}年第{quarter}季度",
+        len(_archived_ids(ctx, start, end)),
+    )
+    return save_export(ctx, path, data, record)

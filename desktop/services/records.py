@@ -225,6 +225,8 @@ class HomeView:
     bad_ratings_open: tuple[CaseSummary, ...]
     #: How many cases each list has in all (the lists hold the first ``limit``).
     totals: Mapping[str, int] = field(default_factory=dict)
+    #: 超期未归档: closed longer than the 保存期限 but not archived (an original is still out).
+    retention_overdue: tuple[CaseSummary, ...] = ()
 
 
 @dataclass(frozen=True)

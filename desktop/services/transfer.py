@@ -4,12 +4,12 @@ The file is signed with the station's credential and checked part by part
 (``sync.protocol.transfer``); the center imports it through the same
 idempotent path as a push, so carrying a file twice is harmless. Exporting
 does not mark anything as sent: only the center's word (a later online sync)
-moves the outbox on.
+moves the outbox on. The export is recorded as an ``audit.export`` event (who, when, how many
+cases, the file name), which itself travels with the next sync or transfer file.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from desktop.store import event_log
@@ -18,6 +18,7 @@ from sync.client.transfer import export_unsent, read_center_file
 from sync.domain.errors import DomainError
 
 from .attachments import blob_bytes, blobs_named
+from .audit import ExportRecord, record_export, write_atomically
 from .context import ServiceContext
 from .records import Changed
 from .station import require_station
@@ -42,7 +43,13 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
         raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
     blobs = {sha: blob_bytes(ctx, sha) for sha in blobs_named(events)}
     data = export_unsent(station_id=station.station_id, token=token, events=events, blobs=blobs)
-    _write_atomically(path, data)
+    write_atomically(path, data)
+    cases = len({str(e.payload["case_id"]) for e in events if e.payload.get("case_id")})
+    try:
+        record_export(ctx, ExportRecord("usb_transfer", f"未同步记录{len(events)}条", cases), path)
+    except BaseException:
+        path.unlink(missing_ok=True)  # an export that cannot be recorded does not happen
+        raise
     return Changed(message=f"已导出 {len(events)} 条记录到 {path.name}，请交镇中心导入")
 
 
@@ -62,17 +69,3 @@ def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
     if conflicts:
         message += f"；其中 {conflicts} 条与本站记录冲突，请人工处理"
     return Changed(case_ids=tuple(dict.fromkeys(case_ids)), message=message)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A USB stick may be pulled at any moment: write aside, flush, then rename into place."""
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DomainError(f"无法写入文件“{path.name}”：{exc.strerror or exc}") from None

@@ -1,4 +1,4 @@
-"""Reference data the town center publishes to every station: the catalog and the holiday calendar.
+"""Reference data the town center publishes to every station: the catalog, the holiday calendar, the 保存期限.
 
 Published as broadcast center events (no ``case_id``) of these types; the
 payload carries the whole document, validated with the same code on both sides.
@@ -12,9 +12,11 @@ from typing import Any
 from .calendar import HolidayCalendar
 from .catalog import Catalog
 from .errors import ValidationError
+from .retention import RetentionPolicy
 
 CATALOG_PUBLISHED = "catalog.published"
 CALENDAR_PUBLISHED = "calendar.published"
+RETENTION_PUBLISHED = "retention.published"
 
 
 def catalog_payload(catalog: Mapping[str, Any]) -> dict[str, Any]:
@@ -29,14 +31,22 @@ def calendar_payload(calendar: Mapping[str, Any]) -> dict[str, Any]:
     return {"calendar": dict(calendar)}
 
 
+def retention_payload(retention: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload of a ``retention.published`` event: ``{"retention": {"closed_case_days": N, ...}}``."""
+    return {"retention": RetentionPolicy.from_dict(retention).to_dict()}
+
+
 def published_document(event_type: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """("catalog" | "calendar", validated document) for a reference-data event, else None."""
+    """("catalog" | "calendar" | "retention", validated document) for a reference-data event, else None."""
     if event_type == CATALOG_PUBLISHED:
         key = "catalog"
         Catalog.from_dict(payload.get(key) or {})
     elif event_type == CALENDAR_PUBLISHED:
         key = "calendar"
         HolidayCalendar.from_dict(payload.get(key) or {})
+    elif event_type == RETENTION_PUBLISHED:
+        key = "retention"
+        RetentionPolicy.from_dict(payload.get(key) or {})
     else:
         return None
     document = payload.get(key)

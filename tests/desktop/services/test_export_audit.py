@@ -1,0 +1,126 @@
+"""Every export of personal data is recorded: who, when, what, how many cases, which file — never the data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from desktop.services import audit, backup, printing, printing_ledger, transfer, workflow
+from desktop.services.audit import EXPORT, audit_log, reveal_id_number, save_case_pdf
+from desktop.services.case_detail import case_history
+from desktop.services.cases import get_case
+from desktop.services.context import ServiceContext
+from desktop.store.models import EventRow
+from sync.domain.errors import DomainError
+
+from .workflow_helpers import registered
+
+TODAY = date(2026, 11, 23)
+FULL = "11010519491231002X"
+
+
+def export_events(ctx: ServiceContext) -> list[EventRow]:
+    with ctx.db.reading() as session:
+        return list(session.query(EventRow).filter(EventRow.type == EXPORT).order_by(EventRow.seq))
+
+
+def assert_no_personal_data(ctx: ServiceContext, row: EventRow, case_ids: list[str]) -> None:
+    text = json.dumps(row.payload, ensure_ascii=False)
+    for case_id in case_ids:
+        applicant = get_case(ctx, case_id).applicant
+        assert applicant.name not in text and applicant.id_number not in text and applicant.phone not in text
+
+
+def test_ledger_excel_and_pdf_exports_are_recorded(ctx: ServiceContext, tmp_path: Path) -> None:
+    cases = [registered(ctx, applicant_name=name) for name in ("赵一", "钱二")]
+    data = printing_ledger.ledger_xlsx(ctx, TODAY, TODAY)
+    written = printing_ledger.save_ledger(ctx, tmp_path / "台账.xlsx", data, TODAY, TODAY, excel=True)
+    assert written.read_bytes() == data
+    printing_ledger.save_ledger(
+        ctx, tmp_path / "台账.pdf", printing_ledger.ledger_pdf(ctx, TODAY, TODAY), TODAY, TODAY, False
+    )
+    xlsx, pdf = export_events(ctx)
+    assert xlsx.actor == "李代办"
+    assert xlsx.payload["what"] == "ledger_xlsx" and pdf.payload["what"] == "ledger_pdf"
+    assert xlsx.payload["case_count"] == 2 and xlsx.payload["file_name"] == "台账.xlsx"
+    assert xlsx.payload["folder"] == str(tmp_path) and "2026-11-23" in xlsx.payload["title"]
+    assert_no_personal_data(ctx, xlsx, cases)
+    (newest, older) = audit_log(ctx)[:2]
+    assert newest.action == "导出个人信息" and "导出代办台账（PDF）" in newest.detail and "含2件办件" in newest.detail
+    assert older.actor == "李代办" and "台账.xlsx" in older.detail
+    # The quarterly 档案移交清单 counts the cases archived in the quarter.
+    workflow.withdraw(ctx, cases[0], "申请人不再办理")
+    workflow.archive(ctx, cases[0])
+    sheet = printing_ledger.archive_list_xlsx(ctx, 2026, 4)
+    printing_ledger.save_archive_list(ctx, tmp_path / "清单.xlsx", sheet, 2026, 4, excel=True)
+    assert export_events(ctx)[-1].payload | {"folder": ""} == {
+        "what": "archive_list_xlsx",
+        "title": "档案移交清单 2026年第4季度",
+        "case_count": 1,
+        "file_name": "清单.xlsx",
+        "folder": "",
+    }
+
+
+def test_a_case_form_saved_as_pdf_shows_in_the_case_history(ctx: ServiceContext, tmp_path: Path) -> None:
+    case_id = registered(ctx)
+    other = registered(ctx)
+    pdf = printing.entrustment_pdf(ctx, case_id)
+    case_no = get_case(ctx, case_id).case_no
+    save_case_pdf(ctx, case_id, f"代办服务委托书 {case_no}", tmp_path / "委托书.pdf", pdf)
+    assert reveal_id_number(ctx, case_id, "核对身份") == FULL
+    (row,) = export_events(ctx)
+    assert row.payload["subject_case_id"] == case_id and row.payload["case_no"] == case_no
+    assert row.payload["case_count"] == 1 and "case_id" not in row.payload  # not a step of the case
+    assert_no_personal_data(ctx, row, [case_id])
+    history = case_history(ctx, case_id)
+    assert [h.action for h in history[-2:]] == ["导出个人信息", "查看完整身份证号码"]
+    assert "另存为PDF“代办服务委托书" in history[-2].sentence and "委托书.pdf" in history[-2].sentence
+    assert all(h.action not in ("导出个人信息", "查看完整身份证号码") for h in case_history(ctx, other))
+    with pytest.raises(DomainError):
+        save_case_pdf(ctx, "no-such-case", "x", tmp_path / "x.pdf", pdf)
+
+
+def test_an_export_that_cannot_be_recorded_leaves_no_file(
+    ctx: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = registered(ctx)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise DomainError("数据库忙")
+
+    monkeypatch.setattr(audit, "record_export", refuse)
+    target = tmp_path / "委托书.pdf"
+    with pytest.raises(DomainError):
+        save_case_pdf(ctx, case_id, "代办服务委托书", target, b"%PDF-1.4")
+    assert not target.exists() and export_events(ctx) == []
+
+
+def test_usb_export_is_recorded(ctx: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = [registered(ctx), registered(ctx)]
+    monkeypatch.setattr(transfer, "_token", lambda station_id: "t" * 43)
+    target = tmp_path / "代办站数据.dbt"
+    changed = transfer.export_to_file(ctx, target)
+    assert target.exists() and "已导出" in changed.message
+    (row,) = export_events(ctx)
+    assert row.payload["what"] == "usb_transfer" and row.payload["case_count"] == 2
+    assert row.payload["file_name"] == "代办站数据.dbt"
+    assert_no_personal_data(ctx, row, cases)
+
+
+def test_backup_into_a_chosen_folder_is_an_export(ctx: ServiceContext, tmp_path: Path) -> None:
+    registered(ctx)
+    backup.backup_now(ctx)  # the station's own backups folder: not an export
+    assert export_events(ctx) == []
+    stick = tmp_path / "U盘"
+    backup.set_backup_folder(ctx, stick)
+    made = backup.backup_now(ctx)
+    daily = backup.daily_backup_if_due(ctx, TODAY)
+    assert daily is not None
+    manual, automatic = export_events(ctx)
+    assert manual.actor == "李代办" and automatic.actor == backup.DAILY_BACKUP_ACTOR
+    assert manual.payload["what"] == "backup" and manual.payload["case_count"] == 1
+    assert manual.payload["file_name"] == made.path.name and manual.payload["folder"] == str(stick)
