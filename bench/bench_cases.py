@@ -109,8 +109,9 @@ def _fill(ctx: Any) -> None:
 def _case_with_events(ctx: Any, events: int) -> str:
     """A real case (through the services) with ``events`` events: registration, acceptance, handovers."""
     import hashlib
+    from dataclasses import replace
 
-    from desktop.services.cases import register_case
+    from desktop.services.cases import prepare_registration, register_case
     from desktop.services.handovers import prepare_handover, record_handover
     from desktop.services.records import CaseDraft, HandoverDraft, HandoverInput, HandoverItemDraft, MaterialDraft
     from desktop.services.records import SignatureInput as Sig
@@ -118,9 +119,11 @@ def _case_with_events(ctx: Any, events: int) -> str:
     item = next(i for i in ctx.catalog.items if i.materials and i.promised_days > 0)
     mats = tuple(MaterialDraft(m.name, m.original, m.copies, m.required, True) for m in item.materials)
     draft = CaseDraft("agency", item.code, "王秀英", "11010519491231002X", "13800138000", materials=mats)
-    case_id = register_case(ctx, draft).case_ids[0]
-    items = tuple(HandoverItemDraft(m.name, True, m.copies) for m in item.materials)
     ink = {name: hashlib.sha256(name.encode()).hexdigest() for name in ("王秀英", "李代办")}
+    sha = prepare_registration(ctx, draft).content_sha256
+    signed = (Sig("王秀英", "委托人", ink["王秀英"], sha), Sig("李代办", "代办员", ink["李代办"], sha))
+    case_id = register_case(ctx, replace(draft, signatures=signed)).case_ids[0]
+    items = tuple(HandoverItemDraft(m.name, True, m.copies) for m in item.materials)
     for n in range(events - 2):
         route = ("villager", "clerk") if n % 2 == 0 else ("clerk", "villager")
         hd = HandoverDraft(*route, items)

@@ -16,9 +16,12 @@ from bench import figure
 
 
 def _prepare(data_dir: Path, cases: int) -> None:
-    from desktop.services.cases import register_case
+    import hashlib
+    from dataclasses import replace
+
+    from desktop.services.cases import prepare_registration, register_case
     from desktop.services.context import ServiceContext
-    from desktop.services.records import CaseDraft, MaterialDraft
+    from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
     from desktop.services.station import setup_station
 
     ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
@@ -26,10 +29,13 @@ def _prepare(data_dir: Path, cases: int) -> None:
     item = ctx.catalog.items[0]
     materials = tuple(MaterialDraft(m.name, m.original, m.copies, m.required, True) for m in item.materials)
     for i in range(cases):
-        register_case(
-            ctx,
-            CaseDraft("agency", item.code, f"村民{i}", "11010519491231002X", "13800138000", materials=materials),
+        draft = CaseDraft("agency", item.code, f"村民{i}", "11010519491231002X", "13800138000", materials=materials)
+        sha = prepare_registration(ctx, draft).content_sha256
+        signed = tuple(
+            SignatureInput(name, role, hashlib.sha256(name.encode()).hexdigest(), sha)
+            for name, role in ((f"村民{i}", "委托人"), ("测试员", "代办员"))
         )
+        register_case(ctx, replace(draft, signatures=signed))
     ctx.close()
 
 

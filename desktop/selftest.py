@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from desktop.services import backup
-from desktop.services.cases import register_case
+from desktop.services.cases import prepare_registration, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.printing import entrustment_pdf
-from desktop.services.records import CaseDraft, MaterialDraft
+from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
 from desktop.services.station import setup_station
 from sync.domain.model import CaseType
+from sync.domain.signature import APPLICANT, CLERK, Signature
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ def _draft(ctx: ServiceContext) -> CaseDraft:
         MaterialDraft(name=m.name, original=m.original, copies=m.copies, required=m.required, present=True)
         for m in item.materials
     )
-    return CaseDraft(
+    draft = CaseDraft(
         kind="agency",
         item_code=item.code,
         applicant_name="王秀英",
@@ -42,6 +44,18 @@ def _draft(ctx: ServiceContext) -> CaseDraft:
         address="城南村三组12号",
         materials=materials,
     )
+    return _signed(ctx, draft)
+
+
+def _signed(ctx: ServiceContext, draft: CaseDraft) -> CaseDraft:
+    """The 委托书 signed by the villager and the clerk with a zigzag of pad ink (printed on the PDF)."""
+    content = prepare_registration(ctx, draft).content_sha256
+    stroke = [(40.0 + 25 * i, 60.0 + 70 * (i % 2), 30.0 * i) for i in range(12)]
+    sigs = []
+    for signer, role in ((draft.applicant_name, APPLICANT), ("自检员", CLERK)):
+        ink = Signature.from_pad(signer, role, [stroke])
+        sigs.append(SignatureInput(signer, role, ink.digest(), content, ink.to_dict()))
+    return replace(draft, signatures=tuple(sigs))
 
 
 def run(outdir: Path) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -12,14 +14,18 @@ from desktop.store import event_log
 from desktop.store.models import CaseCounterRow
 from sync.domain.calendar import add_working_days
 from sync.domain.case_number import format_case_no
+from sync.domain.catalog import ServiceItem
+from sync.domain.entrustment import DEFAULT_SCOPE, check_registration, entrustment_content
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import Applicant, CaseKind, MaterialItem, missing_required
 from sync.domain.projection import CaseView
+from sync.domain.signing import content_hash
 
 from .case_list import case_summary, search_cases
+from .case_ops import signature_payload
 from .context import ServiceContext
 from .notices import notice_lines
-from .records import CaseDraft, CaseFilter, CaseSummary, Changed
+from .records import CaseDraft, CaseFilter, CaseSummary, Changed, SignatureInput, SignedContent
 from .station import require_station
 
 
@@ -41,15 +47,36 @@ def _materials(draft: CaseDraft) -> list[MaterialItem]:
     return items
 
 
-def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
-    """Record a new entrustment and check its materials on the spot.
+SIGN_FIRST = "请委托人和代办员在《代办服务委托书》上签名后再登记"
 
-    Complete materials → the case is accepted and the clock starts; otherwise
-    the missing required materials are recorded once (一次告知) and the case
-    waits for them (待补正). 咨询 cases are only registered. Everything is one
-    transaction: a refused input saves nothing.
-    """
-    station = require_station(ctx)
+
+@dataclass(frozen=True)
+class _Entrustment:
+    kind: CaseKind
+    item: ServiceItem
+    applicant: Applicant
+    materials: list[MaterialItem]
+
+    def fields(self) -> dict[str, Any]:
+        """The registration's fields the 委托书 is signed over (no case id, no case number yet)."""
+        return {
+            "kind": self.kind.value,
+            "case_type": self.item.case_type.value,
+            "applicant": self.applicant.to_dict(),
+            "item": {
+                "code": self.item.code,
+                "name": self.item.name,
+                "department": self.item.department,
+                "promised_days": self.item.promised_days,
+            },
+            "materials": [m.to_dict() for m in self.materials],
+        }
+
+    def content(self) -> dict[str, Any]:
+        return entrustment_content(**self.fields(), scope=DEFAULT_SCOPE)
+
+
+def _validated(ctx: ServiceContext, draft: CaseDraft) -> _Entrustment:
     try:
         kind = CaseKind(draft.kind)
     except ValueError:
@@ -67,24 +94,43 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
     materials = _materials(draft)
     if kind is not CaseKind.CONSULT and not materials:
         raise ValidationError("materials", "请核对并填写材料清单")
+    return _Entrustment(kind, item, applicant, materials)
+
+
+def prepare_registration(ctx: ServiceContext, draft: CaseDraft) -> SignedContent:
+    """The 《代办服务委托书》 content (validated) the 委托人 and the 代办员 sign, and its hash."""
+    content = _validated(ctx, draft).content()
+    return SignedContent(content=content, content_sha256=content_hash(content))
+
+
+def _signed_fields(entrustment: _Entrustment, signatures: tuple[SignatureInput, ...]) -> dict[str, Any]:
+    """The 委托书's scope, signature references and ink for the payload; checked as the fold will."""
+    if not signatures:
+        raise ValidationError("signatures", SIGN_FIRST)
+    fields = {"scope": DEFAULT_SCOPE, **signature_payload(signatures)}
+    check_registration({**entrustment.fields(), **fields})
+    return fields
+
+
+def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
+    """Record a new entrustment and check its materials on the spot.
+
+    代办 and 帮办 need the signed 委托书: ``draft.signatures`` of the 委托人 and the 代办员
+    over ``prepare_registration``'s content (on the pad or a photo of a paper signature).
+    Complete materials → the case is accepted and the clock starts; otherwise
+    the missing required materials are recorded once (一次告知) and the case
+    waits for them (待补正). 咨询 cases are only registered. Everything is one
+    transaction: a refused input saves nothing.
+    """
+    station = require_station(ctx)
+    entrustment = _validated(ctx, draft)
+    kind, item, materials = entrustment.kind, entrustment.item, entrustment.materials
+    signed = _signed_fields(entrustment, draft.signatures) if kind is not CaseKind.CONSULT else {}
     today = ctx.today()
     case_id = str(uuid.uuid4())
     with ctx.db.transaction() as session:
         case_no = _next_case_no(session, station.code, today)
-        payload: dict[str, object] = {
-            "case_id": case_id,
-            "case_no": case_no,
-            "kind": kind.value,
-            "case_type": item.case_type.value,
-            "applicant": applicant.to_dict(),
-            "item": {
-                "code": item.code,
-                "name": item.name,
-                "department": item.department,
-                "promised_days": item.promised_days,
-            },
-            "materials": [m.to_dict() for m in materials],
-        }
+        payload: dict[str, object] = {"case_id": case_id, "case_no": case_no, **entrustment.fields(), **signed}
         append = _appender(session, station.station_id, station.clerk)
         append("case.registered", payload)
         if kind is not CaseKind.CONSULT:
@@ -135,4 +181,4 @@ def list_cases(ctx: ServiceContext, text: str = "", state: str | None = None, li
     return search_cases(ctx, CaseFilter(text=text, state=state, limit=limit))
 
 
-__all__ = ["case_summary", "get_case", "list_cases", "register_case", "search_cases"]
+__all__ = ["case_summary", "get_case", "list_cases", "prepare_registration", "register_case", "search_cases"]

@@ -9,6 +9,7 @@ The outcome forms (延期, 退回, 否定报备, 反馈) live in ``printing_outc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from forms import acceptance, entrustment, handover, one_time_notice
@@ -23,9 +24,11 @@ from forms.data import (
     Signature,
 )
 from sync.domain.custody import CLERK, DEPARTMENT, VILLAGER, WINDOW, holder_label
+from sync.domain.entrustment import AGENT_ROLES, DEFAULT_SCOPE
 from sync.domain.errors import DomainError
 from sync.domain.events import CENTER
 from sync.domain.model import SPECIAL_GROUP_LABELS, CaseKind
+from sync.domain.signature import APPLICANT
 
 from . import printing_outcomes as outcomes
 from .context import ServiceContext
@@ -49,11 +52,6 @@ from .print_support import (
 
 __all__ = ["PrintableForm", "form_pdf", "form_station", "printable_forms"]
 
-#: What a villager usually authorizes the clerk to do (委托权限) for a 代办 matter.
-DEFAULT_SCOPE = (
-    "代为向镇为民服务中心及相关部门递交申请材料、补正材料，查询办理进度，"
-    "领取办理结果及退还的材料，并将结果和材料交还委托人。"
-)
 HANDOVER = "case.handover"
 CORRECTIONS = ("case.request_correction", "case.center_request_correction")
 ANSWER = "case.answer"
@@ -84,16 +82,21 @@ def _first_intake(facts: CaseFacts) -> dict[str, Any] | None:
 def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
     """The 《代办服务委托书》 (the full 身份证 number is needed on this form).
 
-    The signatures are the registration's, if it carries them, else those of the first
-    handover from the villager to the clerk; without ink the lines stay blank for pen.
+    The signatures are the registration's (the 委托书 signed at registration), if it carries
+    them, else those of the first handover from the villager to the clerk (cases registered
+    before the 委托书 was signed on screen); without ink the lines stay blank for pen.
     """
     facts = case_facts(ctx, case_id)
     view, station = facts.view, facts.station
     registration = facts.of_type("case.registered")[0].payload
-    source = registration if registration.get("signatures") else _first_intake(facts)
-    inks: list[Signature | None] = event_signatures(ctx, source) if source else []
-    principal = inks[0] if inks else None
-    agent = inks[1] if len(inks) > 1 else None
+    if registration.get("signatures"):
+        principal = _ink_of(ctx, registration, (APPLICANT,))
+        agent = _ink_of(ctx, registration, AGENT_ROLES)
+    else:
+        intake = _first_intake(facts)
+        inks: list[Signature | None] = event_signatures(ctx, intake) if intake else []
+        principal = inks[0] if inks else None
+        agent = inks[1] if len(inks) > 1 else None
     registered = facts.registered_on
     return Entrustment(
         case_no=view.case_no,
@@ -101,7 +104,7 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
         principal=applicant_party(view),
         agent=Party(name=view.clerk or station.clerk, address=station.name),
         matter=f"{view.item_name}（{view.department}）",
-        scope=DEFAULT_SCOPE,
+        scope=str(registration.get("scope") or DEFAULT_SCOPE),
         reason=_reason(view.applicant.special_groups),
         period_start=registered,
         period_end=view.due_on,
@@ -113,6 +116,16 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
         agent_signature=agent,
         signed_on=registered,
     )
+
+
+def _ink_of(ctx: ServiceContext, payload: Mapping[str, Any], roles: tuple[str, ...]) -> Signature | None:
+    """The ink of the first signature of the event signed in one of ``roles``."""
+    refs = payload.get("signatures") or []
+    inks = event_signatures(ctx, payload)
+    for ref, ink in zip(refs, inks, strict=False):
+        if str(ref.get("role", "")) in roles:
+            return ink
+    return None
 
 
 def _reason(groups: tuple[str, ...]) -> str:

@@ -43,6 +43,8 @@ class CaseDraft:
     address: str = ""
     special_groups: tuple[str, ...] = ()
     materials: tuple[MaterialDraft, ...] = field(default_factory=tuple)
+    #: 代办/帮办: the 委托人's and the 代办员's signatures over ``prepare_registration``'s content.
+    signatures: tuple[SignatureInput, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from desktop.services import attachments, feedback, handovers, workflow
-from desktop.services.cases import get_case, register_case
+from desktop.services.cases import get_case, prepare_registration, register_case
 from desktop.services.center import apply_center_event
 from desktop.services.context import ServiceContext
 from desktop.services.records import (
@@ -73,7 +73,9 @@ def _register(ctx: ServiceContext, person: int, code: str, on: date, missing: in
     draft = CaseDraft(
         kind, code, name, _id(id_prefix), phone, "青禾村二组", ("老",) if person % 2 else (), tuple(materials)
     )
-    return register_case(ctx, draft).case_ids[0]
+    content = prepare_registration(ctx, draft).content_sha256
+    signed = (_sign(name, APPLICANT, content), _sign(require_station(ctx).clerk, CLERK, content))
+    return register_case(ctx, replace(draft, signatures=signed)).case_ids[0]
 
 
 def _sign(signer: str, role: str, content_sha256: str) -> SignatureInput:

@@ -138,10 +138,28 @@ class SyncClient:
     def health(self) -> HealthReply:
         return self.parse(HealthReply, self.request("GET", "/health", auth=False))
 
-    def handshake(self, station_id: str | None = None) -> HandshakeReply:
-        """Announce protocol and app version; ``ProtocolOutdated`` when the center refuses them."""
-        body = {"protocol_version": PROTOCOL_VERSION, "app_version": __version__, "station_id": station_id}
-        return self.parse(HandshakeReply, self.request("POST", "/sync/handshake", auth=False, json_body=body))
+    def handshake(
+        self,
+        station_id: str | None = None,
+        *,
+        pending_events: int | None = None,
+        pending_bytes: int | None = None,
+        last_seq: int | None = None,
+    ) -> HandshakeReply:
+        """Announce protocol and app version; ``ProtocolOutdated`` when the center refuses them.
+
+        With a token, the center records the versions and what the station has not yet sent
+        (the optional ``pending_*``/``last_seq`` fields) for its stations page.
+        """
+        body: dict[str, Any] = {
+            "protocol_version": PROTOCOL_VERSION,
+            "app_version": __version__,
+            "station_id": station_id,
+        }
+        report = {"pending_events": pending_events, "pending_bytes": pending_bytes, "last_seq": last_seq}
+        body.update({k: v for k, v in report.items() if v is not None})
+        response = self.request("POST", "/sync/handshake", auth=self.token is not None, json_body=body)
+        return self.parse(HandshakeReply, response)
 
     def enroll(
         self, code: str, *, station_id: str | None = None, station_code: str | None = None, name: str | None = None

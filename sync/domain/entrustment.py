@@ -28,7 +28,6 @@ DEFAULT_SCOPE = (
 )
 #: Roles the clerk may sign the 委托书 with.
 AGENT_ROLES = (CLERK, "受托人")
-MAX_SCOPE = 500
 FIELD = "signatures"
 
 
@@ -73,15 +72,6 @@ def registration_content(payload: Mapping[str, Any]) -> dict[str, Any]:
         materials=[m for m in materials if isinstance(m, Mapping)],
         scope=str(payload.get("scope", DEFAULT_SCOPE)),
     )
-
-
-def clean_scope(scope: str) -> str:
-    text = (scope or "").strip()
-    if not text:
-        raise ValidationError("scope", "请填写委托权限")
-    if len(text) > MAX_SCOPE:
-        raise ValidationError("scope", f"委托权限不能超过{MAX_SCOPE}个字")
-    return text
 
 
 def check_registration(payload: Mapping[str, Any]) -> tuple[SignatureRef, ...]:

@@ -75,6 +75,14 @@ class Handshake(_Wire):
     protocol_version: str = Field(min_length=1, max_length=20)
     app_version: str = Field(min_length=1, max_length=40)
     station_id: str | None = Field(default=None, max_length=64)
+    # Optional and additive (clients without them still work): what the station has not yet sent.
+    # Recorded for the stations page only when the handshake carries the station's bearer token.
+    #: Events of the station's log after the sequence the center last acknowledged.
+    pending_events: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    #: Their approximate size (uncompressed JSON bytes).
+    pending_bytes: int | None = Field(default=None, ge=0, le=2**53)
+    #: The last sequence of the station's own log (lets the center count down what is still unsent).
+    last_seq: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
 class HandshakeReply(_Reply):

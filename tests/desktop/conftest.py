@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from desktop.services.cases import prepare_registration
 from desktop.services.context import ServiceContext
-from desktop.services.records import CaseDraft, MaterialDraft
+from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
 from desktop.services.station import setup_station
 from sync.domain.catalog import ServiceItem
+from sync.domain.errors import ValidationError
 from sync.domain.model import CaseType
 
 TODAY = date(2026, 11, 23)
@@ -30,8 +34,29 @@ def promised_item(ctx: ServiceContext) -> ServiceItem:
     return next(i for i in ctx.catalog.items if i.case_type is CaseType.PROMISED and i.promised_days > 0)
 
 
+def signed(ctx: ServiceContext, draft: CaseDraft) -> CaseDraft:
+    """``draft`` with the 委托书 signed by the 委托人 and the 代办员 (stand-in ink hashes, no strokes).
+
+    A draft the service refuses stays unsigned: registering it raises the same Chinese message.
+    """
+    try:
+        content = prepare_registration(ctx, draft).content_sha256
+    except ValidationError:
+        return replace(draft, signatures=())
+    people = ((draft.applicant_name.strip(), "委托人"), ("李代办", "代办员"))
+    return replace(
+        draft,
+        signatures=tuple(
+            SignatureInput(name, role, hashlib.sha256(f"ink of {name}".encode()).hexdigest(), content)
+            for name, role in people
+        ),
+    )
+
+
 def complete_draft(ctx: ServiceContext, **changes: object) -> CaseDraft:
-    """A valid 代办 draft of a 承诺件 with every catalog material present."""
+    """A valid 代办 draft of a 承诺件 with every catalog material present, its 委托书 signed.
+
+    Changing a field of the result afterwards needs ``signed(ctx, changed)`` again."""
     item = promised_item(ctx)
     materials = tuple(
         MaterialDraft(name=m.name, original=m.original, copies=m.copies, required=m.required, present=True)
@@ -48,4 +73,4 @@ def complete_draft(ctx: ServiceContext, **changes: object) -> CaseDraft:
         "materials": materials,
     }
     data.update(changes)
-    return CaseDraft(**data)  # type: ignore[arg-type]
+    return signed(ctx, CaseDraft(**data))  # type: ignore[arg-type]

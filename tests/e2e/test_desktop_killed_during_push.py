@@ -39,9 +39,8 @@ def test_station_killed_during_push_loses_and_duplicates_nothing(
     ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
     setup_station(ctx, code=code, name="河口村代办站", village="河口村", town="城关镇", clerk="郑代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "河口村代办站"))
-    draft = complete_draft(ctx)
     for i in range(CASES):
-        register_case(ctx, draft.__class__(**{**draft.__dict__, "applicant_name": f"村民{i}"}))
+        register_case(ctx, complete_draft(ctx, applicant_name=f"村民{i}"))
     token = credentials.load_token(require_station(ctx).station_id)
     assert token
     ctx.close()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 from pypdf import PdfReader
 
+from desktop.services.cases import prepare_registration
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import prepare_feedback
 from desktop.services.handovers import prepare_handover
 from desktop.services.records import (
+    CaseDraft,
     FeedbackDraft,
     FeedbackInput,
     HandoverDraft,
@@ -45,6 +48,13 @@ def inked(signer: str, role: str, content_sha256: str, seed: int = 0) -> Signatu
     dash = [(60 + i * 40, 170, 400 + i * 20, 0.6) for i in range(6)]
     sig = Signature.from_pad(signer, role, [stroke, dash])
     return SignatureInput(signer, role, sig.digest(), content_sha256, sig.to_dict())
+
+
+def inked_registration(ctx: ServiceContext, draft: CaseDraft) -> CaseDraft:
+    """``draft`` with its 委托书 signed on the pad by the villager and the clerk, the ink kept."""
+    content = prepare_registration(ctx, draft).content_sha256
+    sigs = (inked(draft.applicant_name, "委托人", content), inked("李代办", "代办员", content, seed=7))
+    return replace(draft, signatures=sigs)
 
 
 def inked_handover(ctx: ServiceContext, case_id: str, from_holder: str, to_holder: str) -> HandoverInput:

@@ -12,7 +12,7 @@ from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CaseState
 from sync.domain.errors import DomainError, ValidationError
 
-from ..conftest import TODAY, complete_draft, promised_item
+from ..conftest import TODAY, complete_draft, promised_item, signed
 
 
 def _event_count(ctx: ServiceContext) -> int:
@@ -33,7 +33,7 @@ def test_complete_materials_accept_the_case_and_start_the_clock(ctx: ServiceCont
 
 def test_missing_materials_wait_for_correction(ctx: ServiceContext) -> None:
     draft = complete_draft(ctx)
-    draft = replace(draft, materials=tuple(replace(m, present=False) for m in draft.materials))
+    draft = signed(ctx, replace(draft, materials=tuple(replace(m, present=False) for m in draft.materials)))
     view = get_case(ctx, register_case(ctx, draft).case_ids[0])
     assert view.state is CaseState.AWAITING_MATERIALS
     assert view.due_on is None

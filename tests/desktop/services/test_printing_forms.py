@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from PIL import Image
 from desktop.services import printing, workflow
 from desktop.services.attachments import add_attachment_bytes
 from desktop.services.case_detail import case_events
-from desktop.services.cases import get_case
+from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import give_feedback
 from desktop.services.handovers import prepare_handover, record_handover
@@ -29,8 +30,8 @@ from forms.data import HandoverDirection, Rating
 from sync.domain.errors import DomainError
 from sync.domain.signature import Signature
 
-from ..conftest import promised_item
-from .print_helpers import inked, inked_feedback, inked_handover, text
+from ..conftest import complete_draft, promised_item
+from .print_helpers import inked, inked_feedback, inked_handover, inked_registration, text
 from .workflow_helpers import center, handover, originals, registered
 
 
@@ -48,8 +49,11 @@ def squash(value: str) -> str:
 
 @pytest.fixture
 def waiting(ctx: ServiceContext) -> str:
-    """A 承诺件 registered without its 身份证: the station gave the 一次性告知 on the spot."""
-    return registered(ctx, missing=[promised_item(ctx).materials[0].name])
+    """A 承诺件 registered without its 身份证 (the 一次性告知 given on the spot), its 委托书 signed with ink."""
+    draft = complete_draft(ctx)
+    first = promised_item(ctx).materials[0].name
+    draft = replace(draft, materials=tuple(replace(m, present=m.name != first) for m in draft.materials))
+    return register_case(ctx, inked_registration(ctx, draft)).case_ids[0]
 
 
 def test_one_time_notice_lists_every_missing_material_with_how_to_obtain_it(ctx: ServiceContext, waiting: str) -> None:
@@ -109,7 +113,7 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
         assert squash(material.name) in acceptance
 
     record_handover(ctx, waiting, inked_handover(ctx, waiting, "villager", "clerk"))
-    entrust = printing.entrustment_data(ctx, waiting)
+    entrust = printing.entrustment_data(ctx, waiting)  # the ink of the 委托书 signed at registration
     assert entrust.principal_signature is not None and entrust.principal_signature.strokes
     assert entrust.agent_signature is not None and entrust.agent_signature.strokes
     entrust_text = text(printing.entrustment_pdf(ctx, waiting))

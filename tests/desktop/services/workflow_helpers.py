@@ -24,7 +24,7 @@ from desktop.services.station import require_station
 from desktop.store import center_log
 from sync.domain.events import CENTER, new_event
 
-from ..conftest import complete_draft
+from ..conftest import complete_draft, signed
 
 
 def sign(signer: str, role: str, content_sha256: str) -> SignatureInput:
@@ -89,4 +89,4 @@ def registered(ctx: ServiceContext, *, missing: Sequence[str] = (), **changes: A
     """Register a 代办 case; names in ``missing`` are not present (so it waits for 补正)."""
     draft = complete_draft(ctx, **changes)
     mats = tuple(replace(m, present=m.name not in missing) for m in draft.materials)
-    return register_case(ctx, replace(draft, materials=mats)).case_ids[0]
+    return register_case(ctx, signed(ctx, replace(draft, materials=mats))).case_ids[0]

@@ -14,7 +14,7 @@ from pathlib import Path
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import current_station, setup_station
-from tests.desktop.conftest import complete_draft
+from tests.desktop.conftest import complete_draft, signed
 
 
 def main(data_dir: Path) -> None:
@@ -22,7 +22,7 @@ def main(data_dir: Path) -> None:
     if current_station(ctx) is None:
         setup_station(ctx, code="CS01", name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     draft = complete_draft(ctx)
-    incomplete = replace(draft, materials=tuple(replace(m, present=False) for m in draft.materials))
+    incomplete = signed(ctx, replace(draft, materials=tuple(replace(m, present=False) for m in draft.materials)))
     n = 0
     while True:
         changed = register_case(ctx, incomplete if n % 3 == 0 else draft)

@@ -15,7 +15,7 @@ from desktop.store.db import Database, current_revision, head_revision
 from desktop.store.models import CaseRow
 from sync.domain.errors import ChainBroken, IllegalTransition
 
-from ..conftest import complete_draft
+from ..conftest import complete_draft, signed
 
 
 def test_migration_from_empty_creates_every_table(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_rebuild_of_projection_gives_the_same_state(ctx: ServiceContext) -> None
     for name in ("王秀英", "赵四", "钱五"):
         register_case(ctx, complete_draft(ctx, applicant_name=name))
     draft = complete_draft(ctx, applicant_name="孙六")
-    register_case(ctx, replace(draft, materials=tuple(replace(m, present=False) for m in draft.materials)))
+    register_case(ctx, signed(ctx, replace(draft, materials=tuple(replace(m, present=False) for m in draft.materials))))
 
     def snapshot() -> list[tuple[str, str, str, int, dict[str, object]]]:
         with ctx.db.reading() as session:

@@ -25,8 +25,9 @@ from ...services.center_events import pull as pull_center
 from ...services.errors import ServiceError
 from ...services.ingest import ingest
 from ...services.queries import digest, list_events
+from ...services.station_status import record_handshake, record_pull
 from ...services.versions import check_protocol
-from ..deps import CurrentStation, SessionDep, SettingsDep, check_client_protocol
+from ..deps import CurrentStation, OptionalToken, SessionDep, SettingsDep, check_client_protocol
 from ..errors import error, http_error
 from ..gzip_route import GzipRoute
 
@@ -36,10 +37,17 @@ _REFUSALS: dict[int | str, dict[str, object]] = {code: {"model": ErrorBody} for 
 
 
 @router.post("/handshake", response_model=HandshakeReply, responses=_REFUSALS)
-def handshake(hello: Handshake, settings: SettingsDep) -> HandshakeReply:
+def handshake(hello: Handshake, settings: SettingsDep, session: SessionDep, token: OptionalToken) -> HandshakeReply:
+    """Check the protocol; with the station's token, also record its version and unsent events."""
     refusal = check_protocol(hello.protocol_version, settings.min_protocol_version)
     if refusal:
         raise error(426, ErrorCode.OUTDATED, refusal)
+    if token is not None:
+        try:
+            with session.begin():
+                record_handshake(session, token, hello)
+        except ServiceError as exc:
+            raise http_error(exc) from exc
     return HandshakeReply(accepted=True, server_version=__version__, message="", server_time=utc_now())
 
 
@@ -95,4 +103,5 @@ def pull(
 ) -> PullReply:
     """Center events for this station after the cursor ``after`` (its center chain's seq)."""
     with session.begin():
+        record_pull(session, station.id)
         return pull_center(session, station.id, after, limit)
