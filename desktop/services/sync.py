@@ -8,13 +8,16 @@ center's word, in its own transaction.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
+from sqlalchemy import LargeBinary, cast, func, select
+
 from desktop.store import center_log, event_log, settings
-from desktop.store.models import SyncConflictRow, SyncRejectionRow
+from desktop.store.models import EventRow, SyncConflictRow, SyncRejectionRow
 from sync.client.batching import split_batches
 from sync.client.client import SyncClient
 from sync.client.errors import Rejected, SequenceGap, SyncError
@@ -132,6 +135,56 @@ def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | 
                 progress(min(confirmed, total), max(total, confirmed))
 
 
+@dataclass(frozen=True)
+class Outbox:
+    """What this station has not yet sent: events, their approximate size, the last seq of its log."""
+
+    events: int
+    bytes: int
+    last_seq: int
+
+
+#: Per-event JSON beyond the payload and the text columns (keys, seq, punctuation).
+_EVENT_OVERHEAD = 120
+
+
+def outbox(ctx: ServiceContext) -> Outbox:
+    """Counted in SQL (no event is decoded): cheap even after weeks offline."""
+    with ctx.db.reading() as session:
+        acked = state_row(session).acked_seq
+        size = (
+            func.length(cast(EventRow.payload, LargeBinary))
+            + func.length(EventRow.id)
+            + func.length(EventRow.station_id)
+            + func.length(cast(EventRow.type, LargeBinary))
+            + func.length(cast(EventRow.actor, LargeBinary))
+            + func.length(EventRow.occurred_at)
+            + func.length(EventRow.prev_hash)
+            + func.length(EventRow.hash)
+            + _EVENT_OVERHEAD
+        )
+        count, total = session.execute(
+            select(func.count(), func.coalesce(func.sum(size), 0)).where(EventRow.seq > acked)
+        ).one()
+        last_seq = session.scalar(select(func.max(EventRow.seq))) or 0
+    return Outbox(int(count), int(total), int(last_seq))
+
+
+def _handshake(ctx: ServiceContext, client: SyncClient) -> None:
+    """Tell the center our app and protocol version and what is still unsent (its stations page shows them).
+
+    Refusals (outdated protocol, revoked station) stop the sync with their message. A center from before
+    the ``pending_*`` fields refuses unknown fields (422): it is greeted without them.
+    """
+    station_id = require_station(ctx).station_id
+    box = outbox(ctx)
+    try:
+        client.handshake(station_id, pending_events=box.events, pending_bytes=box.bytes, last_seq=box.last_seq)
+    except Rejected:
+        with contextlib.suppress(Rejected):  # a center that cannot say hello at all: push and pull as before
+            client.handshake(station_id)
+
+
 def _upload_blobs(ctx: ServiceContext, client: SyncClient, events: Sequence[Event]) -> None:
     """Blobs go up (once, resumable) before the events that name them."""
     for sha256 in blobs_named(events):
@@ -184,6 +237,7 @@ def sync_now(ctx: ServiceContext, client: SyncClient | None = None, progress: Pr
     """
     client = client or make_client(ctx)
     try:
+        _handshake(ctx, client)
         pushed = _push_pending(ctx, client, progress)
         case_ids, pulled, conflicts = _pull_center(ctx, client)
     except Rejected as exc:

@@ -8,7 +8,9 @@ import uuid
 
 import requests
 
+from sync import __version__
 from sync.client.client import SyncClient
+from sync.protocol.models import PROTOCOL_VERSION
 from tests.sync.conftest import Station
 from tests.sync.live_server import ServerHandle
 
@@ -69,3 +71,36 @@ def test_enroll_a_station_from_the_page_and_revoke_it(live_server: ServerHandle,
         live_server.url + "/api/v1/sync/pull", headers={"Authorization": f"Bearer {client.token}"}, timeout=10
     )
     assert pulled.status_code == 403
+
+
+def _station_row(html: str, code: str) -> str:
+    match = re.search(rf"<tr[^>]*>\s*<td>{code}</td>.*?</tr>", html, re.S)
+    assert match, f"no row for {code}"
+    return match[0]
+
+
+def test_stations_page_shows_last_sync_unsent_events_and_version(station: Station, supervisor: Staff) -> None:
+    row = _station_row(supervisor.get("/stations").text, station.code)
+    assert "从未同步" in row and "未知" in row  # enrolled, never pushed, never reported
+    station.chain.new_case(1)
+    station.chain.new_case(2)  # 6 events
+    station.client.handshake(station.station_id, pending_events=6, pending_bytes=3 * 1024, last_seq=6)
+    station.client.push(station.chain.events[:3])
+    page = supervisor.get("/stations")
+    assert page.status_code == 200
+    row = _station_row(page.text, station.code)
+    assert "3 条" in row and "约1.5 KB" in row and "报告于" in row  # 6 reported, 3 arrived since
+    assert __version__ in row and f"协议 {PROTOCOL_VERSION}" in row and "上传 " in row and "从未同步" not in row
+    assert 'class="overdue"' not in row
+    station.client.push(station.chain.events[3:])
+    station.client.pull()
+    row = _station_row(supervisor.get("/stations").text, station.code)
+    assert "<b class=\"\">0 条</b>" in row and "接收 " in row
+    # a station token opens no staff page
+    as_station = requests.get(
+        station.server.url + "/center/stations",
+        headers={"Authorization": f"Bearer {station.client.token}"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert as_station.status_code in (303, 307) and "login" in as_station.headers["location"]

@@ -60,6 +60,18 @@ def get_current_station(
         raise http_error(exc) from exc
 
 
+def get_optional_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str | None:
+    """The bearer token when the request carries one (the handshake works with and without)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        return None
+    return credentials.credentials
+
+
+OptionalToken = Annotated[str | None, Depends(get_optional_token)]
+
+
 def check_client_protocol(settings: SettingsDep, x_protocol_version: Annotated[str | None, Header()] = None) -> None:
     """Refuse (426) a client that announces an outdated protocol version."""
     if x_protocol_version is None:

@@ -1,15 +1,11 @@
-"""Publishing the 事项清单 and the holiday calendar: validate, store a new version, broadcast to every station.
-
-Also the station overview of the stations page (last sync, pending events, app version).
-"""
+"""Publishing the 事项清单 and the holiday calendar: validate, store a new version, broadcast to every station."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar
@@ -19,7 +15,6 @@ from sync.domain.events import utc_now
 from sync.domain.reference import CALENDAR_PUBLISHED, CATALOG_PUBLISHED, calendar_payload, catalog_payload
 from sync.protocol.models import ErrorCode
 
-from ..core.models import BatchRow, StationRow
 from ..core.staff_models import PublishedDocRow
 from .center_events import record_broadcast_event
 from .errors import ServiceError
@@ -73,41 +68,3 @@ def publish(session: Session, kind: str, text: str, actor: str) -> tuple[Publish
 def versions(session: Session, kind: str) -> list[PublishedDocRow]:
     query = select(PublishedDocRow).where(PublishedDocRow.kind == kind).order_by(PublishedDocRow.id.desc()).limit(20)
     return list(session.scalars(query))
-
-
-@dataclass(frozen=True)
-class StationOverview:
-    id: str
-    code: str
-    name: str
-    enrolled_at: str
-    revoked_at: str | None
-    revoked_reason: str
-    events: int
-    last_sync: str
-    center_events: int
-    app_version: str
-
-
-def stations_overview(session: Session) -> list[StationOverview]:
-    """Every station with its last push and how many center events it has not yet confirmed (if known)."""
-    last_push = dict(
-        session.execute(select(BatchRow.station_id, func.max(BatchRow.received_at)).group_by(BatchRow.station_id)).all()
-    )
-    out = []
-    for st in session.scalars(select(StationRow).order_by(StationRow.code)):
-        out.append(
-            StationOverview(
-                id=st.id,
-                code=st.code,
-                name=st.name,
-                enrolled_at=st.enrolled_at,
-                revoked_at=st.revoked_at,
-                revoked_reason=st.revoked_reason,
-                events=st.head_seq,
-                last_sync=str(last_push.get(st.id) or ""),
-                center_events=st.center_seq,
-                app_version=str(getattr(st, "app_version", "") or ""),
-            )
-        )
-    return out

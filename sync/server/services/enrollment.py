@@ -68,6 +68,8 @@ def enroll(session: Session, request: EnrollRequest) -> EnrollReply:
         station.name = row.name
         station.revoked_at = None
         station.revoked_reason = ""
+    if request.app_version:
+        station.app_version = request.app_version
     row.used_at = now
     row.station_id = station_id
     token = new_token()

@@ -69,6 +69,10 @@ def ingest(
         session.execute(insert(EventRow), [_event_row(e, batch_id, now) for e in fresh])
         station.head_seq = fresh[-1].seq
         station.head_hash = fresh[-1].hash
+    if source == "file":  # for the stations page (services.station_status)
+        station.last_import_at = now
+    else:
+        station.last_push_at = now
     if session.get(BatchRow, (station_id, batch_id)) is None:
         session.add(
             BatchRow(

@@ -44,7 +44,17 @@ def local_time(value: str | None, seconds: bool = False) -> str:
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
+def file_size(value: int) -> str:
+    """Bytes as the staff read them: "860 B", "12.5 KB", "3.2 MB"."""
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.1f} KB"
+    return f"{value / 1024 / 1024:.1f} MB"
+
+
 templates.env.filters["local"] = local_time
+templates.env.filters["filesize"] = file_size
 
 
 class LoginRequired(Exception):

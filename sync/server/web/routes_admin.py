@@ -9,11 +9,12 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..api.deps import SessionDep, SettingsDep
-from ..services.catalog_admin import KIND_LABELS, publish, stations_overview, versions
+from ..services.catalog_admin import KIND_LABELS, publish, versions
 from ..services.enrollment import issue_code, revoke_station
 from ..services.errors import ServiceError
 from ..services.reference_docs import current_document
 from ..services.staff import DIRECTOR, audit, audit_page
+from ..services.station_status import StationOverview, stations_overview
 from .deps import PREFIX, CsrfDep, DirectorDep, StaffDep, WebError, client_ip, render
 from .route_class import WebRoute
 
@@ -82,11 +83,27 @@ def publish_document(
     return RedirectResponse(f"{PREFIX}/publish/{kind}?done={row.version}", status_code=303)
 
 
-@router.get("/stations", summary="代办站管理")
-def stations_page(request: Request, session: SessionDep, user: StaffDep) -> Response:
+def _stations(session: SessionDep, settings: SettingsDep) -> list[StationOverview]:
     with session.begin():
-        rows = stations_overview(session)
-    return render(request, "stations.html", rows=rows, code="", message="", may_manage=user.role == DIRECTOR)
+        return stations_overview(
+            session,
+            stale_days=settings.stale_days,
+            current_app_version=settings.current_app_version,
+            min_protocol_version=settings.min_protocol_version,
+        )
+
+
+@router.get("/stations", summary="代办站管理")
+def stations_page(request: Request, session: SessionDep, settings: SettingsDep, user: StaffDep) -> Response:
+    return render(
+        request,
+        "stations.html",
+        rows=_stations(session, settings),
+        code="",
+        message="",
+        may_manage=user.role == DIRECTOR,
+        settings=settings,
+    )
 
 
 @router.post("/stations/code", summary="签发登记码（主任）")
@@ -106,18 +123,17 @@ def station_code(
             audit(session, user.username, "签发登记码", station_code, name, client_ip(request))
     except ServiceError as exc:
         message, status = exc.message, 422
-    with session.begin():
-        rows = stations_overview(session)
     response = render(
         request,
         "stations.html",
         status,
-        rows=rows,
+        rows=_stations(session, settings),
         code=code,
         code_for=f"{name}（{station_code}）",
         message=message,
         may_manage=True,
         days=settings.enrollment_code_days,
+        settings=settings,
     )
     response.headers["Cache-Control"] = "no-store"
     return response

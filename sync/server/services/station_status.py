@@ -1,0 +1,156 @@
+"""What each station last reported and when it last synced: recorded on the sync path, shown on the stations page.
+
+* an authenticated handshake records the app and protocol version and what the station has not yet
+  sent (``pending_events``, ``pending_bytes``, ``last_seq`` of its own log);
+* every push and USB import (``ingest``) and every pull stamps its time on the station row.
+
+The unsent count shown later is ``last_seq - head_seq`` (what the center still lacks of what the
+station had at its last handshake), so a push right after the handshake counts down without a new
+report. Old clients send none of this: their stations show 未知.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from sync.domain.events import utc_now
+from sync.protocol.models import ErrorCode, Handshake
+
+from ..core.models import StationRow
+from .enrollment import authenticate
+from .errors import ServiceError
+from .versions import check_protocol
+
+_VERSION = re.compile(r"^\s*[vV]?(\d+(?:\.\d+)*)")
+
+
+def record_handshake(session: Session, token: str, hello: Handshake) -> StationRow:
+    """Authenticate ``token`` and store what the station says about itself (caller's transaction)."""
+    station = authenticate(session, token)
+    if hello.station_id is not None and hello.station_id != station.id:
+        raise ServiceError(ErrorCode.FORBIDDEN, "本站只能上报自己的状态", field="station_id")
+    station.app_version = hello.app_version
+    station.protocol_version = hello.protocol_version
+    station.last_handshake_at = utc_now()
+    station.pending_events = hello.pending_events
+    station.pending_bytes = hello.pending_bytes
+    station.reported_seq = hello.last_seq
+    session.flush()
+    return station
+
+
+def record_pull(session: Session, station_id: str) -> None:
+    """Stamp the time of a pull (the last step of every successful sync)."""
+    session.execute(update(StationRow).where(StationRow.id == station_id).values(last_pull_at=utc_now()))
+
+
+def version_key(version: str) -> tuple[int, ...] | None:
+    """ "0.10.2" → (0, 10, 2), "1.2rc1" → (1, 2); None when it does not start with a number (never called old)."""
+    match = _VERSION.match(version)
+    return tuple(int(p) for p in match[1].split(".")) if match else None
+
+
+def older_than(version: str, reference: str) -> bool:
+    mine, ref = version_key(version), version_key(reference)
+    if mine is None or ref is None:
+        return False
+    width = max(len(mine), len(ref))
+    return mine + (0,) * (width - len(mine)) < ref + (0,) * (width - len(ref))
+
+
+@dataclass(frozen=True)
+class StationOverview:
+    id: str
+    code: str
+    name: str
+    enrolled_at: str
+    revoked_at: str | None
+    revoked_reason: str
+    #: Events received (the head of the station's chain) and center events sent to it.
+    events: int
+    center_events: int
+    #: Latest of the last push, pull and USB import ("" when never).
+    last_sync: str
+    last_push: str
+    last_pull: str
+    last_import: str
+    #: Days since ``last_sync`` (or since enrollment when never synced) beyond ``stale_days``.
+    stale: bool
+    days_silent: int | None
+    #: Still unsent at the station as far as the center knows; None when the station never said.
+    pending: int | None
+    pending_bytes: int | None
+    pending_as_of: str
+    app_version: str
+    protocol_version: str
+    #: Chinese reason why the version is highlighted ("" when current).
+    version_warning: str
+
+
+def _days_between(earlier: str, now: datetime) -> int | None:
+    try:
+        moment = datetime.fromisoformat(earlier)
+    except ValueError:
+        return None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return max(0, (now - moment) // timedelta(days=1))
+
+
+def _overview(st: StationRow, now: datetime, stale_days: int, current_app: str, min_protocol: str) -> StationOverview:
+    times = [t for t in (st.last_push_at, st.last_pull_at, st.last_import_at) if t]
+    last_sync = max(times) if times else ""
+    silent = _days_between(last_sync or st.enrolled_at, now)
+    pending: int | None = st.pending_events
+    size = st.pending_bytes
+    if st.reported_seq is not None:
+        pending = max(0, st.reported_seq - st.head_seq)
+        if size is not None and st.pending_events:
+            size = size * min(pending, st.pending_events) // st.pending_events
+    warning = ""
+    if st.protocol_version and check_protocol(st.protocol_version, min_protocol):
+        warning = f"通信协议{st.protocol_version}低于镇中心要求的{min_protocol}，需升级"
+    elif st.app_version and older_than(st.app_version, current_app):
+        warning = f"低于当前版本{current_app}，请安排升级"
+    return StationOverview(
+        id=st.id,
+        code=st.code,
+        name=st.name,
+        enrolled_at=st.enrolled_at,
+        revoked_at=st.revoked_at,
+        revoked_reason=st.revoked_reason,
+        events=st.head_seq,
+        center_events=st.center_seq,
+        last_sync=last_sync,
+        last_push=st.last_push_at or "",
+        last_pull=st.last_pull_at or "",
+        last_import=st.last_import_at or "",
+        stale=st.revoked_at is None and silent is not None and silent >= stale_days,
+        days_silent=silent,
+        pending=pending,
+        pending_bytes=size if pending else (0 if pending == 0 else None),
+        pending_as_of=st.last_handshake_at or "",
+        app_version=st.app_version or "",
+        protocol_version=st.protocol_version or "",
+        version_warning=warning,
+    )
+
+
+def stations_overview(
+    session: Session,
+    *,
+    stale_days: int = 7,
+    current_app_version: str = "",
+    min_protocol_version: str = "1.0",
+    now: datetime | None = None,
+) -> list[StationOverview]:
+    """Every station (by code) with its last sync, what it still has to send and its version."""
+    moment = now or datetime.now(UTC)
+    return [
+        _overview(st, moment, stale_days, current_app_version, min_protocol_version)
+        for st in session.scalars(select(StationRow).order_by(StationRow.code))
+    ]
