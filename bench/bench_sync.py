@@ -8,7 +8,6 @@ pushes with the real ``SyncClient``. See docs/performance.md.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import json
 import math
 import os
@@ -33,6 +32,7 @@ from sync.domain.events import GENESIS_HASH, Event, new_event
 from sync.domain.feedback import feedback_content
 from sync.domain.signature import APPLICANT, CLERK, Signature
 from sync.domain.signing import content_hash
+from sync.protocol import encoding
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -70,10 +70,30 @@ def _handover(case_id: str, seed: int, route: tuple[str, str], items: list[Hando
     return content | {"signatures": refs, "signature_data": ink}
 
 
-def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, full: bool = False) -> list[Event]:
+def _entrustment_signatures(registered: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The registration signed on the pad by the applicant and the clerk, carried like a handover's:
+    references over the registration content plus the ink (the variant figure; see docs/performance.md)."""
+    refs, ink = [], {}
+    for n, (signer, role) in enumerate((("张三", APPLICANT), ("李代办", CLERK))):
+        ref, data = _signed(seed + 10 + n, signer, role, registered)
+        refs.append(ref)
+        ink[ref["signature_sha256"]] = data
+    return registered | {"signatures": refs, "signature_data": ink}
+
+
+def typical_case(
+    station_id: str,
+    start_seq: int,
+    prev_hash: str,
+    n: int,
+    *,
+    full: bool = False,
+    entrustment_signatures: bool = False,
+) -> list[Event]:
     """A station's events for one case: registered with 3 materials, a signed handover of the originals
     (villager → clerk), accept, deliver. ``full`` adds the signed handover back (clerk → villager), the
-    signed feedback and archiving: valid only after the center completed the case, so not pushed alone."""
+    signed feedback and archiving: valid only after the center completed the case, so not pushed alone.
+    ``entrustment_signatures`` adds the applicant's and the clerk's pad signatures to the registration."""
     case_id = str(uuid.uuid4())
     materials = [
         {"name": "身份证", "original": True, "copies": 1, "required": True, "present": True},
@@ -96,6 +116,8 @@ def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, ful
         "item": {"code": "YL001", "name": "城乡居民养老保险参保登记", "department": "镇社保所", "promised_days": 5},
         "materials": materials,
     }
+    if entrustment_signatures:
+        registered = _entrustment_signatures(registered, n)
     payloads: list[tuple[str, dict[str, Any]]] = [
         ("case.registered", registered),
         ("case.handover", _handover(case_id, n, ("villager", "clerk"), originals)),
@@ -123,9 +145,20 @@ def typical_case(station_id: str, start_seq: int, prev_hash: str, n: int, *, ful
     return events
 
 
-def wire_bytes(events: list[Event], batch_id: str = "b") -> int:
-    body = {"batch_id": batch_id, "station_id": events[0].station_id, "events": [e.to_dict() for e in events]}
-    return len(gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6))
+def wire_bytes(events: list[Event], coding: str | None = None) -> int:
+    """Bytes of the push body ``SyncClient.push`` sends for ``events`` (``encoding.encode_push`` with the
+    client's coding, a uuid batch id as ``push_all`` gives)."""
+    coding = coding or SyncClient("http://bench.invalid").push_encoding
+    return len(encoding.encode_push(str(uuid.uuid4()), events[0].station_id, events, coding))
+
+
+def day_batch(station_id: str, cases: int = 15, **options: bool) -> list[Event]:
+    """A day's work: ``cases`` full typical cases in one chain (one push batch)."""
+    events: list[Event] = []
+    for n in range(cases):
+        prev = events[-1].hash if events else GENESIS_HASH
+        events += typical_case(station_id, len(events) + 1, prev, n + 1, full=True, **options)
+    return events
 
 
 def _free_port() -> int:
@@ -358,9 +391,41 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
 
 
 def run() -> Iterator[dict[str, Any]]:
-    case = typical_case("00000000-0000-4000-8000-000000000001", 1, GENESIS_HASH, 1, full=True)
+    station = "00000000-0000-4000-8000-000000000001"
+    case = typical_case(station, 1, GENESIS_HASH, 1, full=True)
     raw = len(json.dumps([e.to_dict() for e in case], ensure_ascii=False).encode("utf-8"))
-    yield figure("sync_wire_bytes_per_case", wire_bytes(case), "bytes", 2048, events=len(case), uncompressed=raw)
+    coding = SyncClient("http://bench.invalid").push_encoding
+    yield figure(
+        "sync_wire_bytes_per_case",
+        wire_bytes(case),
+        "bytes",
+        2048,
+        events=len(case),
+        uncompressed=raw,
+        coding=coding,
+        gzip_full=wire_bytes(case, encoding.GZIP),
+    )
+    day = day_batch(station)
+    yield figure(
+        "sync_wire_bytes_per_case_in_day_batch",
+        wire_bytes(day) / 15,
+        "bytes",
+        2048,
+        cases=15,
+        events=len(day),
+        coding=coding,
+        gzip_full=round(wire_bytes(day, encoding.GZIP) / 15),
+    )
+    signed = typical_case(station, 1, GENESIS_HASH, 1, full=True, entrustment_signatures=True)
+    yield figure(
+        "sync_wire_bytes_per_case_with_entrustment_signatures",
+        wire_bytes(signed),
+        "bytes",
+        2048,
+        signatures=7,
+        coding=coding,
+        in_day_batch=round(wire_bytes(day_batch(station, entrustment_signatures=True)) / 15),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'bench_center.db'}"
         with running_server(database_url) as url:

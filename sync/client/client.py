@@ -1,14 +1,14 @@
 """``SyncClient``: the station's requests-based client of the town-center API.
 
 Every method raises only ``SyncError`` subclasses (see ``errors``), with a
-Chinese message. Pushes are gzip-compressed and idempotent on the server, so
-any call cut off by the network can simply be repeated.
+Chinese message. Pushes are compressed (``sync.protocol.encoding``) and
+idempotent on the server, so any call cut off by the network can simply be
+repeated.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sync import __version__
 from sync.domain.errors import ChainBroken
 from sync.domain.events import GENESIS_HASH, Event, chain_digest, verify_chain
+from sync.protocol import encoding
 from sync.protocol.models import (
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
@@ -27,6 +28,7 @@ from sync.protocol.models import (
     BlobStatus,
     DigestReply,
     EnrollReply,
+    ErrorCode,
     EventList,
     HandshakeReply,
     HealthReply,
@@ -40,6 +42,25 @@ from .errors import BadResponse, ChainMismatch, NotEnrolled
 from .transport import http_error, json_of, transport_error
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
+
+#: Push codings learned per center (base URL) in this process: a fallback is paid once, not on every sync.
+_KNOWN_CODINGS: dict[str, str] = {}
+
+
+def _refuses_coding(response: requests.Response) -> bool:
+    """The center did not understand the body's coding: 415 (protocol 1.1+), or a center older than 1.1
+    that read the compressed bytes as JSON (422 ``invalid_request`` naming no field)."""
+    if response.status_code == 415:
+        return True
+    if response.status_code != 422:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("code") == ErrorCode.INVALID_REQUEST and not body.get("field")
+
 
 API = "/api/v1"
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds: generous for a 64 kbit/s link
@@ -72,6 +93,8 @@ class SyncClient:
         self.timeout = timeout
         self.verify = verify
         self.http = session or requests.Session()
+        #: ``Content-Encoding`` of push bodies: the best this client knows, until the center says otherwise.
+        self.push_encoding = _KNOWN_CODINGS.get(self.base_url, encoding.PUSH_ENCODINGS[0])
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -172,19 +195,30 @@ class SyncClient:
         return Enrollment(reply.station_id, reply.token)
 
     def push(self, events: Sequence[Event], batch_id: str | None = None, *, station_id: str | None = None) -> PushReply:
-        """Send one batch (gzip). Raises SequenceGap, Conflict, Rejected, TooLarge, AuthError, ConnectionFailed…"""
+        """Send one batch. Raises SequenceGap, Conflict, Rejected, TooLarge, AuthError, ConnectionFailed…
+
+        The body is a compact batch deflated with the shared preset dictionary (``encoding.DICT_V1``);
+        a center that does not know that coding gets plain gzip with full events from then on.
+        """
         if station_id is None:
             if not events:
                 raise ValueError("push() of no events needs station_id")
             station_id = events[0].station_id
-        body = {
-            "batch_id": batch_id or str(uuid.uuid4()),
-            "station_id": station_id,
-            "events": [e.to_dict() for e in events],
-        }
-        data = gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
-        return self.parse(PushReply, self.request("POST", "/sync/push", data=data, headers=headers))
+        batch_id = batch_id or str(uuid.uuid4())
+        coding = self.push_encoding
+        response = self._post_batch(batch_id, station_id, events, coding)
+        if coding != encoding.GZIP and _refuses_coding(response):
+            log.info("center refused push coding %s (status %s): falling back to gzip", coding, response.status_code)
+            self.push_encoding = _KNOWN_CODINGS[self.base_url] = encoding.GZIP
+            response = self._post_batch(batch_id, station_id, events, encoding.GZIP)
+        if response.status_code >= 400:
+            raise http_error(response)
+        return self.parse(PushReply, response)
+
+    def _post_batch(self, batch_id: str, station_id: str, events: Sequence[Event], coding: str) -> requests.Response:
+        data = encoding.encode_push(batch_id, station_id, events, coding)
+        headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+        return self.request("POST", "/sync/push", data=data, headers=headers, allow_statuses=(415, 422))
 
     def push_all(
         self,

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync.domain.events import Event
 
 #: "major.minor": a server refuses clients whose major differs or whose minor is older than it requires.
-PROTOCOL_VERSION = "1.0"
+#: 1.1: compact push batches with the ``dbt-zdict-1`` coding (``encoding``), ``HandshakeReply.push_encodings``.
+PROTOCOL_VERSION = "1.1"
 #: Upper bounds of one push batch; the server answers 413 past them.
 MAX_BATCH_EVENTS = 1000
 MAX_BATCH_BYTES = 4 * 1024 * 1024
@@ -67,6 +68,36 @@ class WireEvent(_Wire):
         )
 
 
+class PushEvent(_Wire):
+    """One event of a push batch: ``prev_hash``/``hash`` may be left out (compact batch, see ``encoding``)."""
+
+    id: str = Field(min_length=1, max_length=64)
+    station_id: str = Field(min_length=1, max_length=64)
+    seq: int = Field(ge=1)
+    type: str = Field(min_length=1, max_length=80)
+    payload: dict[str, Any]
+    actor: str = Field(max_length=200)
+    occurred_at: str = Field(min_length=1, max_length=40)
+    prev_hash: str | None = Field(default=None, pattern=HASH_PATTERN)
+    hash: str | None = Field(default=None, pattern=HASH_PATTERN)
+    origin: Literal["station", "center"] = "station"
+
+    def to_event(self) -> Event:
+        """The event with ``prev_hash``/``hash`` empty where left out, for ``encoding.expand_chain``."""
+        return Event(
+            id=self.id,
+            station_id=self.station_id,
+            seq=self.seq,
+            type=self.type,
+            payload=self.payload,
+            actor=self.actor,
+            occurred_at=self.occurred_at,
+            prev_hash=self.prev_hash or "",
+            hash=self.hash or "",
+            origin=self.origin,
+        )
+
+
 def wire_events(events: Iterable[Event]) -> list[WireEvent]:
     return [WireEvent.from_event(e) for e in events]
 
@@ -94,6 +125,9 @@ class HandshakeReply(_Reply):
     max_batch_bytes: int = MAX_BATCH_BYTES
     #: The center's clock (UTC ISO-8601), so a station can warn when its own clock is far off.
     server_time: str = ""
+    #: ``Content-Encoding`` values the center accepts on push, best first (``encoding.PUSH_ENCODINGS``);
+    #: empty from a center older than protocol 1.1 (then only ``gzip``).
+    push_encodings: list[str] = []
 
 
 class EnrollRequest(_Wire):
@@ -116,7 +150,8 @@ class EnrollReply(_Reply):
 class PushBatch(_Wire):
     batch_id: str = Field(min_length=1, max_length=64)
     station_id: str = Field(min_length=1, max_length=64)
-    events: list[WireEvent]
+    #: Full events, or a compact batch: ``prev_hash`` on the first, ``hash`` on the last (the chain head).
+    events: list[PushEvent]
 
 
 class ConflictNote(_Reply):
@@ -209,3 +244,4 @@ class ErrorCode:
     NOT_FOUND = "not_found"
     BLOB_MISMATCH = "blob_mismatch"
     BLOB_OFFSET = "blob_offset"
+    UNSUPPORTED_ENCODING = "unsupported_encoding"

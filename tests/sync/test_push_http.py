@@ -11,6 +11,7 @@ import requests
 
 from sync.client.errors import Conflict, Forbidden, Rejected, SequenceGap, TooLarge
 from sync.domain.events import chain_digest
+from sync.protocol import encoding
 
 from .conftest import Station, enroll_station
 from .factories import Chain, registered_payload, resealed, tampered
@@ -108,15 +109,75 @@ def test_gap_is_refused_with_the_expected_seq(station: Station) -> None:
 
 
 def test_tampered_event_is_refused(station: Station) -> None:
+    """Content changed in the middle of a compact batch: the recomputed chain head differs from the declared one."""
     station.chain.new_case()
     events = list(station.chain.events)
     events[1] = tampered(events[1], payload={**events[1].payload, "due_on": "2027-01-01"})
+    assert station.client.push_encoding == encoding.DICT_V1
     with pytest.raises(Rejected) as caught:
         station.client.push(events)
     assert caught.value.status == 422
     assert caught.value.code == "chain_broken"
     assert "篡改" in caught.value.message
     assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+
+
+def test_forged_head_hash_is_refused(station: Station) -> None:
+    station.chain.new_case()
+    events = list(station.chain.events)
+    events[-1] = tampered(events[-1], hash="e" * 64)
+    with pytest.raises(Rejected) as caught:
+        station.client.push(events)
+    assert (caught.value.status, caught.value.code) == (422, "chain_broken")
+    assert "篡改" in caught.value.message
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+
+
+def _post(station: Station, body: bytes, coding: str | None) -> requests.Response:
+    headers = {"Authorization": f"Bearer {station.client.token}", "Content-Type": "application/json"}
+    if coding:
+        headers["Content-Encoding"] = coding
+    return requests.post(station.server.url + "/api/v1/sync/push", data=body, headers=headers, timeout=10)
+
+
+def test_older_clients_gzip_with_full_events_is_still_accepted(station: Station) -> None:
+    station.chain.new_case()
+    events = list(station.chain.events)
+    forged = list(events)
+    forged[1] = tampered(events[1], hash="e" * 64)  # a full batch: every declared hash is checked
+    refused = _post(station, encoding.encode_push("b-0", station.station_id, forged, encoding.GZIP), "gzip")
+    assert (refused.status_code, refused.json()["code"]) == (422, "chain_broken")
+    assert "篡改" in refused.json()["message"]
+    ok = _post(station, encoding.encode_push("b-1", station.station_id, events, encoding.GZIP), "gzip")
+    assert ok.status_code == 200 and ok.json()["acked_seq"] == 3
+    assert [e.to_dict() for e in station.client.iter_events()] == [e.to_dict() for e in events]
+
+
+def test_compact_batch_is_stored_with_full_hashes(station: Station) -> None:
+    station.chain.new_case()
+    events = station.chain.events
+    assert encoding.encode_push("b", "s", events, encoding.IDENTITY).count(b'"hash"') == 3  # full: not compact
+    compact = encoding.push_body("b-1", station.station_id, events, compact=True)
+    assert _post(station, compact, None).json()["acked_seq"] == 3
+    stored = list(station.client.iter_events())
+    assert [(e.prev_hash, e.hash) for e in stored] == [(e.prev_hash, e.hash) for e in events]
+
+
+def test_unknown_and_broken_codings_are_refused_in_chinese(station: Station) -> None:
+    station.chain.new_case()
+    plain = encoding.push_body("b", station.station_id, station.chain.events, compact=True)
+    unknown = _post(station, plain, "br")
+    assert unknown.status_code == 415
+    assert unknown.json()["code"] == "unsupported_encoding"
+    assert "不支持" in unknown.json()["message"]
+    assert encoding.DICT_V1 in unknown.headers["Accept-Encoding"]
+    damaged = _post(station, b"not deflate at all", encoding.DICT_V1)
+    assert damaged.status_code == 400 and "损坏" in damaged.json()["message"]
+    bomb = encoding.encode(b'{"batch_id": "' + b"x" * (6 * 1024 * 1024) + b'"}', encoding.DICT_V1)
+    assert _post(station, bomb, encoding.DICT_V1).status_code == 413
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+    hello = station.client.handshake(station.station_id)
+    assert hello.push_encodings[0] == encoding.DICT_V1
 
 
 def test_broken_link_is_refused(station: Station) -> None:

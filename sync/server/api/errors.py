@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sync.protocol.encoding import PUSH_ENCODINGS
 from sync.protocol.models import ErrorBody, ErrorCode
 
 from ..services.errors import ServiceError
@@ -32,6 +33,7 @@ STATUS_OF: dict[str, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.BLOB_MISMATCH: 422,
     ErrorCode.BLOB_OFFSET: 409,
+    ErrorCode.UNSUPPORTED_ENCODING: 415,
 }
 
 _GENERIC: dict[int, str] = {
@@ -85,8 +87,15 @@ def body_too_large() -> HTTPException:
     return error(413, ErrorCode.TOO_LARGE, "上传的数据过大，请分批上传")
 
 
-def bad_body() -> HTTPException:
-    return error(400, ErrorCode.INVALID_REQUEST, "上传的数据已损坏（无法解压），请重新上传")
+def bad_body(message: str = "上传的数据已损坏（无法解压），请重新上传") -> HTTPException:
+    return error(400, ErrorCode.INVALID_REQUEST, message)
+
+
+def unsupported_encoding(message: str) -> HTTPException:
+    """415 for a body coding this center does not know; ``Accept-Encoding`` names those it does (RFC 7694)."""
+    exc = error(415, ErrorCode.UNSUPPORTED_ENCODING, message)
+    exc.headers = {"Accept-Encoding": ", ".join(PUSH_ENCODINGS)}
+    return exc
 
 
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:

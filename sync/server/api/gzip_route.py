@@ -1,31 +1,32 @@
-"""A route class that accepts ``Content-Encoding: gzip`` bodies, bounded in size."""
+"""A route class that decodes compressed request bodies (``sync.protocol.encoding``), bounded in size."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from sync.protocol import encoding
 from sync.protocol.models import MAX_BATCH_BYTES
 
-from .errors import bad_body, body_too_large
+from .errors import bad_body, body_too_large, unsupported_encoding
 
 #: Room for the JSON envelope around a maximal batch.
 MAX_BODY_BYTES = MAX_BATCH_BYTES + 256 * 1024
 
 
-def gunzip_bounded(data: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+def decode_bounded(data: bytes, content_encoding: str | None, limit: int) -> bytes:
+    """The body inflated per its ``Content-Encoding``; 415/400/413 refusals with a Chinese message."""
     try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise bad_body() from exc
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise body_too_large()
-    return out
+        return encoding.decode(data, encoding.parse_coding(content_encoding), limit)
+    except encoding.UnsupportedEncoding as exc:
+        raise unsupported_encoding(exc.message) from exc
+    except encoding.BodyTooLarge as exc:
+        raise body_too_large() from exc
+    except encoding.BodyError as exc:
+        raise bad_body(exc.message) from exc
 
 
 class BoundedGzipRequest(Request):
@@ -41,10 +42,7 @@ class BoundedGzipRequest(Request):
                 if size > MAX_BODY_BYTES:
                     raise body_too_large()
                 chunks.append(chunk)
-            body = b"".join(chunks)
-            if "gzip" in self.headers.get("content-encoding", "").lower():
-                body = gunzip_bounded(body, MAX_BODY_BYTES)
-            self._body = body
+            self._body = decode_bounded(b"".join(chunks), self.headers.get("content-encoding"), MAX_BODY_BYTES)
         return self._body
 
 

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from sync import __version__
+from sync.domain.errors import ChainBroken
 from sync.domain.events import utc_now
+from sync.protocol.encoding import PUSH_ENCODINGS, expand_chain
 from sync.protocol.models import (
     MAX_BATCH_EVENTS,
     DigestReply,
@@ -33,7 +35,9 @@ from ..gzip_route import GzipRoute
 
 router = APIRouter(prefix="/sync", tags=["sync"], route_class=GzipRoute, dependencies=[Depends(check_client_protocol)])
 
-_REFUSALS: dict[int | str, dict[str, object]] = {code: {"model": ErrorBody} for code in (401, 403, 409, 413, 422, 426)}
+_REFUSALS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody} for code in (401, 403, 409, 413, 415, 422, 426)
+}
 
 
 @router.post("/handshake", response_model=HandshakeReply, responses=_REFUSALS)
@@ -48,7 +52,13 @@ def handshake(hello: Handshake, settings: SettingsDep, session: SessionDep, toke
                 record_handshake(session, token, hello)
         except ServiceError as exc:
             raise http_error(exc) from exc
-    return HandshakeReply(accepted=True, server_version=__version__, message="", server_time=utc_now())
+    return HandshakeReply(
+        accepted=True,
+        server_version=__version__,
+        message="",
+        server_time=utc_now(),
+        push_encodings=list(PUSH_ENCODINGS),
+    )
 
 
 @router.post("/push", response_model=PushReply, responses=_REFUSALS)
@@ -58,7 +68,10 @@ def push(batch: PushBatch, station: CurrentStation, session: SessionDep) -> Push
         raise error(403, ErrorCode.FORBIDDEN, "本站只能上传自己的数据")
     if len(batch.events) > MAX_BATCH_EVENTS:
         raise error(413, ErrorCode.TOO_LARGE, f"一批最多上传{MAX_BATCH_EVENTS}条记录，请分批上传")
-    events = [e.to_event() for e in batch.events]
+    try:
+        events = expand_chain(e.to_event() for e in batch.events)
+    except ChainBroken as exc:
+        raise error(422, ErrorCode.CHAIN_BROKEN, f"数据校验失败：{exc.message}", field="hash") from exc
     try:
         with session.begin():
             result = ingest(session, station.id, batch.batch_id, events)
