@@ -23,6 +23,7 @@ from .handovers import custody_lines
 from .history import history_entry
 from .records import ActionInfo, CaseDetail, HistoryEntry
 from .sync_state import sync_labels
+from .window_receipts import receipt_lines
 
 
 def case_events(ctx: ServiceContext, case_id: str) -> list[Event]:
@@ -48,7 +49,7 @@ def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:
         if row is None:
             raise DomainError("找不到该办件")
         view = view_from_dict(row.data)
-        label = sync_labels(session, [row])[case_id]
+        label = sync_labels(session, [row], ctx.sync_in_flight)[case_id]
     summary = case_summary(ctx, view, ctx.today(), label)
     masked = replace(view.applicant, id_number=mask_id_number(view.applicant.id_number))
     return CaseDetail(
@@ -60,4 +61,5 @@ def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:
         actions=tuple(ActionInfo(a.name, a.label) for a in allowed_actions(view.state, view.kind, STATION)),
         rating_label=RATING_LABELS.get(view.rating, "") if view.rating else "",
         missing=view.missing,
+        receipts=tuple(receipt_lines(view)),
     )

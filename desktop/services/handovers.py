@@ -19,6 +19,7 @@ from .case_ops import CaseOp, case_op, signature_payload
 from .cases import get_case
 from .context import ServiceContext
 from .records import Changed, CustodyLine, HandoverDraft, HandoverInput, SignedContent
+from .window_receipts import window_words
 
 
 def _items(draft: HandoverDraft) -> list[HandoverItem]:
@@ -52,14 +53,16 @@ def record_handover(ctx: ServiceContext, case_id: str, handover: HandoverInput) 
 
 
 def custody_lines(view: CaseView) -> list[CustodyLine]:
-    """Every original of the case (checklist and handed over) and who holds it now."""
+    """Every original of the case (checklist and handed over), who holds it now and what the window said."""
     holders = dict(view.custody)
+    words = window_words(view)
     names = [m.name for m in view.materials if m.original]
     names += [n for n in holders if n not in names]
     lines = []
     for name in names:
         holder = holders.get(name, VILLAGER)
-        lines.append(CustodyLine(name, holder, holder_label(holder), holder in SETTLED))
+        word, problem = words.get(name, ("", False))
+        lines.append(CustodyLine(name, holder, holder_label(holder), holder in SETTLED, word, problem))
     return lines
 
 

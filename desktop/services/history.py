@@ -8,9 +8,11 @@ from typing import Any
 
 from sync.domain.case_rules import ACTIONS
 from sync.domain.custody import holder_label
+from sync.domain.errors import DomainError
 from sync.domain.events import CENTER, Event
 from sync.domain.model import CaseKind, CaseType
 from sync.domain.ratings import RATING_LABELS, is_bad_rating
+from sync.domain.window_receipt import ReceiptItem
 
 from .records import HistoryEntry
 
@@ -52,6 +54,17 @@ def _handover(p: Payload) -> str:
     )
     signers = "、".join(s.get("signer", "") for s in p.get("signatures", ()))
     return f"材料交接：{holder_label(str(p.get('from')))}交给{holder_label(str(p.get('to')))}，{items}；{signers}签名"
+
+
+def _received(p: Payload) -> str:
+    """窗口确认收件: all as listed, or what differs."""
+    try:
+        problems = [text for text in (ReceiptItem.from_dict(i).problem for i in p.get("items", ())) if text]
+    except DomainError:
+        problems = []
+    outcome = "有差异，" + "；".join(problems) if problems else "全部收到"
+    text = f"镇窗口确认收件（{p.get('received_by', '')}）：{outcome}"
+    return text + (f"。说明：{p['note']}" if p.get("note") else "")
 
 
 def _feedback(p: Payload) -> str:
@@ -126,6 +139,7 @@ SENTENCES: dict[str, Callable[[Payload], str]] = {
     "case.attach": lambda p: f"添加附件“{p.get('filename', '')}”",
     "case.set_case_type": _type,
     "case.center_close_rating": lambda p: "镇中心完成差评回访整改",
+    "case.center_handover_received": _received,
     "audit.id_number_read": lambda p: f"查看完整身份证号码，用途：{p.get('purpose', '')}",
     "audit.export": _export,
 }

@@ -15,6 +15,7 @@ from .case_list import summaries_where
 from .context import ServiceContext
 from .records import HomeView
 from .retention import expired_unarchived
+from .window_receipts import receipt_problem_cases
 
 SOON_WORKING_DAYS = 3
 _RUNNING = "state IN ('" + "', '".join(sorted(s.value for s in CLOCK_RUNNING)) + "')"
@@ -45,4 +46,5 @@ def home(ctx: ServiceContext, limit: int = 200) -> HomeView:
             lists[name] = tuple(rows)
             totals[name] = total
     expired, totals["retention_overdue"] = expired_unarchived(ctx, limit)
-    return HomeView(**lists, totals=totals, retention_overdue=tuple(expired))
+    problems, totals["receipt_problems"] = receipt_problem_cases(ctx, limit)
+    return HomeView(**lists, totals=totals, retention_overdue=tuple(expired), receipt_problems=tuple(problems))

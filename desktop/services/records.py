@@ -144,6 +144,23 @@ class CustodyLine:
     holder: str
     holder_label: str
     settled: bool
+    #: What the town window said about this original (镇窗口已确认收件 … / 镇窗口称未收到原件 …).
+    window_word: str = ""
+    window_problem: bool = False
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One clerk → window handover and the town window's latest word on it (窗口确认收件)."""
+
+    handed_at: str
+    items: str
+    #: pending / confirmed / discrepancy / unmatched (``sync.domain.window_receipt``)
+    status: str
+    sentence: str
+    problem: bool
+    received_by: str = ""
+    received_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +244,8 @@ class HomeView:
     bad_ratings_open: tuple[CaseSummary, ...]
     #: How many cases each list has in all (the lists hold the first ``limit``).
     totals: Mapping[str, int] = field(default_factory=dict)
+    #: The town window's count differs from the clerk's handover (窗口收件有差异).
+    receipt_problems: tuple[CaseSummary, ...] = ()
     #: 超期未归档: closed longer than the 保存期限 but not archived (an original is still out).
     retention_overdue: tuple[CaseSummary, ...] = ()
 
@@ -244,3 +263,5 @@ class CaseDetail:
     actions: tuple[ActionInfo, ...]
     rating_label: str
     missing: tuple[str, ...]
+    #: The clerk → window handovers and what the window said (窗口确认收件).
+    receipts: tuple[ReceiptLine, ...] = ()

@@ -185,6 +185,8 @@ class CaseDetailWindow(QDialog):
         out = [line.material for line in detail.custody if not line.settled]
         if out and view.state in FINISHED:
             extra.append("归档前请通过“材料交接”退还申请人的原件：" + "、".join(out))
+        receipt_problems = [r.sentence for r in detail.receipts if r.problem]
+        extra += receipt_problems
         if view.last_reason:
             extra.append(f"最近一次说明：{view.last_reason}")
         if detail.rating_label:
@@ -193,10 +195,10 @@ class CaseDetailWindow(QDialog):
         self.reason_label.setText("\n".join(extra))
         self.reason_label.setVisible(bool(extra))
         bad_open = view.rating_bad and not view.rating_followed_up
-        urgent = bad_open or detail.missing or (out and view.state in FINISHED)
+        urgent = bad_open or detail.missing or (out and view.state in FINISHED) or receipt_problems
         self.reason_label.setStyleSheet("color: #c62828; font-weight: bold;" if urgent else "")
         self.materials_view.show_materials(view.materials, detail.missing)
-        self.custody_view.show_custody(detail.custody)
+        self.custody_view.show_custody(detail.custody, detail.receipts)
         self.history_view.show_history(detail.history)
         self.attachments_view.show_attachments(detail.attachments)
         self.tabs.setTabText(3, f"附件（{len(detail.attachments)}）")
@@ -294,5 +296,8 @@ class CaseDetailWindow(QDialog):
 
     def _preview(self, pdf: bytes, title: str) -> None:
         case_no = self.detail.view.case_no if self.detail else ""
-        self.preview = PrintPreviewDialog(pdf, f"{title} {case_no}", self)
+        facade, case_id, full_title = self.facade, self.case_id, f"{title} {case_no}"
+        self.preview = PrintPreviewDialog(
+            pdf, full_title, self, saver=lambda path, data: facade.save_case_pdf(case_id, full_title, path, data)
+        )
         self.preview.open()

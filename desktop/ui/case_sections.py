@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import AttachmentInfo, CustodyLine, HistoryEntry
+from desktop.services.records import AttachmentInfo, CustodyLine, HistoryEntry, ReceiptLine
 from sync.domain.model import MaterialItem
 
 RED = QColor("#c62828")
 GREEN = QColor("#2e7d32")
 GREY = QColor("#6b7280")
+AMBER = QColor("#8a6d00")
 
 
 def _setup(table: QTableWidget, headers: Sequence[str], stretch: int) -> None:
@@ -67,18 +68,38 @@ class MaterialsView(QTableWidget):
 
 
 class CustodyView(QTableWidget):
-    """原件去向: where each original is now (申请人 / 代办员 / 镇中心窗口 / 办理部门)."""
+    """原件去向: where each original is now (申请人 / 代办员 / 镇中心窗口 / 办理部门), what the town window
+    said about it, and below, each handover to the window with the window's 确认收件 or its discrepancy."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _setup(self, ("原件", "现在何处", "状态"), 0)
+        _setup(self, ("原件", "现在何处", "状态", "镇窗口确认收件"), 3)
+        self.setWordWrap(True)
 
-    def show_custody(self, lines: Sequence[CustodyLine]) -> None:
+    def show_custody(self, lines: Sequence[CustodyLine], receipts: Sequence[ReceiptLine] = ()) -> None:
         rows = [
-            (line.material, line.holder_label, "已退还/已交部门" if line.settled else "尚未退还申请人")
+            (
+                line.material,
+                line.holder_label,
+                "已退还/已交部门" if line.settled else "尚未退还申请人",
+                line.window_word,
+            )
             for line in lines
         ]
-        _fill(self, rows, [GREEN if line.settled else RED for line in lines])
+        rows += [
+            (f"送交镇窗口（{r.handed_at}）" if r.handed_at else "镇窗口确认", r.items, "", r.sentence) for r in receipts
+        ]
+        _fill(self, rows)
+        for r, line in enumerate(lines):
+            self.item(r, 2).setForeground(QBrush(GREEN if line.settled else RED))
+            if line.window_word:
+                self.item(r, 3).setForeground(QBrush(RED if line.window_problem else GREEN))
+        for offset, receipt in enumerate(receipts):
+            color = RED if receipt.problem else (GREEN if receipt.status == "confirmed" else AMBER)
+            item = self.item(len(lines) + offset, 3)
+            item.setForeground(QBrush(color))
+            item.setToolTip(receipt.sentence)
+        self.resizeRowsToContents()
 
 
 class HistoryView(QTableWidget):

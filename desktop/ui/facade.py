@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop.services import (
+    about,
     accounts,
     attachments,
     audit,
@@ -18,6 +19,7 @@ from desktop.services import (
     handovers,
     home,
     printing,
+    retention,
     station,
     sync,
     transfer,
@@ -183,3 +185,16 @@ class StationFacade(QObject):
 
     def connect_center(self, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
         return sync.connect_center(self.ctx, server_url, enrollment_code, password)
+    def save_case_pdf(self, case_id: str, title: str, path: str, data: bytes) -> str:
+        """另存为PDF of a case's form: written and recorded as an export of that case."""
+        return str(audit.save_case_pdf(self.ctx, case_id, title, path, data))
+
+    def audit_log(self) -> list[audit.AuditEntry]:
+        return audit.audit_log(self.ctx)
+
+    def about_info(self) -> about.AboutInfo:
+        return about.about(self.ctx)
+
+    def archive_expired(self) -> retention.RetentionRun:
+        return retention.archive_expired(self.ctx)
+

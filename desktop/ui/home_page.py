@@ -1,4 +1,5 @@
-"""首页: the clerk's day at a glance — deadlines, cases waiting, results to hand back, open 差评.
+"""首页: the clerk's day at a glance — deadlines, cases waiting, results to hand back, open 差评
+(and, above them when there are any, the handovers whose receipt the town window disputes).
 
 Each group shows its count as a big number and a list; clicking a line opens
 the case. Read through ``home()`` in the background, redrawn on ``changed``.
@@ -33,6 +34,7 @@ GROUPS: tuple[tuple[str, str, str, str], ...] = (
     ("awaiting_materials", "等待补正材料", "#1565c0", "没有等待补正的办件"),
     ("to_hand_back", "待交付结果", "#2e7d32", "没有待交付的结果"),
     ("bad_ratings_open", "差评待跟进", "#6a1b9a", "没有待跟进的差评"),
+    ("retention_overdue", "超期未归档", "#455a64", "没有超过保存期限未归档的办件"),
 )
 
 
@@ -109,8 +111,15 @@ class HomePage(QWidget):
             card.list.itemActivated.connect(self._open)
             self.cards[key] = card
             grid.addWidget(card, i // 3, i % 3)
+        # 镇窗口收件有差异: shown only when the town window's count differs from a handover of ours
+        self.receipt_card = HomeCard("镇窗口收件有差异（请与镇中心核对）", "#c62828", "没有收件差异")
+        self.receipt_card.list.itemClicked.connect(self._open)
+        self.receipt_card.list.itemActivated.connect(self._open)
+        self.receipt_card.setMaximumHeight(160)
+        self.receipt_card.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
+        layout.addWidget(self.receipt_card)
         layout.addLayout(grid, 1)
         facade.changed.connect(lambda _changed: self.refresh())
         self.refresh()
@@ -122,6 +131,8 @@ class HomePage(QWidget):
         self.view = view
         for key, _title, _color, _empty in GROUPS:
             self.cards[key].show_cases(getattr(view, key), red=key == "overdue")
+        self.receipt_card.show_cases(view.receipt_problems, red=True)
+        self.receipt_card.setVisible(bool(view.receipt_problems))
         urgent = len(view.overdue) + len(view.due_today)
         today = self.facade.today()
         text = f"{today:%Y年%m月%d日}　今天的工作"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.records import CaseSummary, Changed, ClerkInfo
 
+from .about_dialog import AboutDialog
 from .case_detail_window import CaseDetailWindow
 from .case_filters import CaseFilterBar
 from .case_table_model import CaseTableModel
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.facade = facade
         self.preview: PrintPreviewDialog | None = None
+        self.about_dialog: AboutDialog | None = None
         self.case_windows: dict[str, CaseDetailWindow] = {}
         self.login_dialog: LoginDialog | None = None
         station = facade.station
@@ -108,6 +110,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.export_action)
         toolbar.addAction(self.import_action)
         toolbar.addAction(self.switch_user_action)
+        self.about_action = QAction("关于代办通", self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu = self.menuBar().addMenu("帮助")
+        help_menu.addAction(self.about_action)
 
         self.count_label = QLabel()
         self.sync_label = QLabel()
@@ -205,15 +211,25 @@ class MainWindow(QMainWindow):
             return
         run_task(
             lambda: self.facade.entrustment_pdf(case.case_id),
-            lambda pdf: self._preview(pdf, f"代办服务委托书 {case.case_no}"),
+            lambda pdf: self._preview(pdf, f"代办服务委托书 {case.case_no}", case.case_id),
             self._on_error,
         )
 
-    def _preview(self, pdf: bytes, title: str) -> None:
-        self.preview = PrintPreviewDialog(pdf, title, self)
+    def _preview(self, pdf: bytes, title: str, case_id: str) -> None:
+        facade = self.facade
+        self.preview = PrintPreviewDialog(
+            pdf, title, self, saver=lambda path, data: facade.save_case_pdf(case_id, title, path, data)
+        )
         self.preview.open()
 
     def connect_center(self) -> ConnectDialog:
+    def show_about(self) -> AboutDialog:
+        """帮助 → 关于代办通."""
+        dialog = AboutDialog(self.facade.about_info, self)
+        self.about_dialog = dialog
+        dialog.open()
+        return dialog
+
         dialog = ConnectDialog(self.facade.connect_center, self)
         dialog.connected.connect(self.facade.changed.emit)
         dialog.open()
