@@ -26,6 +26,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="OUTDIR",
         help="自检：在临时代办站登记办件、打印委托书到 OUTDIR 并备份后退出",
     )
+    # Benchmarks only (bench/bench_desktop.py): write the time the first window was on screen to this file.
+    parser.add_argument("--ready-file", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -52,4 +54,4 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(data_dir)
     from desktop.ui.application import run  # Qt is loaded only here
 
-    return run(data_dir)
+    return run(data_dir, ready_file=args.ready_file)

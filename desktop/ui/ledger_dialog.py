@@ -1,15 +1,16 @@
 """台账与档案: print or export the 代办台账 of a period, or the quarterly 档案移交清单.
 
 The dialog is self-contained: it takes a ``LedgerSource`` (``ServiceLedgerSource(ctx)`` binds the
-printing services to a station; a facade with the same four methods will do) and runs every
-read and render on a worker through ``run_task``, with a progress bar.
+printing services to a station; a facade with the same methods will do) and runs every
+read and render on a worker through ``run_task``, with a progress bar. Every file it writes (Excel, or
+另存为PDF from the preview) goes through the source's ``save_*``, which records the export; 查看审计记录
+lists those records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QDate, Signal
@@ -29,10 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import printing_ledger
+from desktop.services import audit, printing_ledger
+from desktop.services.audit import AuditEntry
 from desktop.services.context import ServiceContext
 from sync.domain.errors import ValidationError
 
+from .audit_dialog import AuditLogDialog
 from .errors import show_error
 from .print_preview import PrintPreviewDialog, safe_file_name
 from .tasks import run_task
@@ -52,6 +55,9 @@ class LedgerSource(Protocol):
     def ledger_xlsx(self, start: date, end: date, progress: Progress) -> bytes: ...
     def archive_list_pdf(self, year: int, quarter: int, progress: Progress) -> bytes: ...
     def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes: ...
+    def save_ledger(self, path: str, data: bytes, start: date, end: date, excel: bool) -> str: ...
+    def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str: ...
+    def audit_log(self) -> list[AuditEntry]: ...
 
 
 class ServiceLedgerSource:
@@ -74,6 +80,16 @@ class ServiceLedgerSource:
 
     def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes:
         return printing_ledger.archive_list_xlsx(self.ctx, year, quarter, progress)
+
+    def save_ledger(self, path: str, data: bytes, start: date, end: date, excel: bool) -> str:
+        """Write the file and record the export (who, when, period, case count, file)."""
+        return str(printing_ledger.save_ledger(self.ctx, path, data, start, end, excel))
+
+    def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str:
+        return str(printing_ledger.save_archive_list(self.ctx, path, data, year, quarter, excel))
+
+    def audit_log(self) -> list[AuditEntry]:
+        return audit.audit_log(self.ctx)
 
 
 def period_range(choice: int, today: date) -> tuple[date, date]:
@@ -99,10 +115,7 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def write_file(path: str, data: bytes) -> str:
-    """Write ``data`` to ``path`` (worker thread); returns the path."""
-    Path(path).write_bytes(data)
-    return path
+Saver = Callable[[str, bytes], str]
 
 
 class LedgerDialog(QDialog):
@@ -115,6 +128,7 @@ class LedgerDialog(QDialog):
         self.source = source
         self.today = source.today()
         self.preview_dialog: PrintPreviewDialog | None = None
+        self.audit_dialog: AuditLogDialog | None = None
         self._closed = False  # a worker may finish after the dialog was closed: its result is dropped
         self.setWindowTitle("台账与档案移交清单")
         self.resize(460, 300)
@@ -160,12 +174,16 @@ class LedgerDialog(QDialog):
         self.preview_button.clicked.connect(self.preview)
         self.export_button = QPushButton("导出Excel…")
         self.export_button.clicked.connect(self.export)
+        self.audit_button = QPushButton("查看审计记录…")
+        self.audit_button.setToolTip("谁在何时导出了个人信息、查看了完整身份证号码")
+        self.audit_button.clicked.connect(self.show_audit_log)
         close_button = QPushButton("关闭")
         close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.audit_button)
         buttons.addWidget(close_button)
 
         top = QFormLayout()
@@ -211,31 +229,38 @@ class LedgerDialog(QDialog):
         start, end = self.period()
         return f"代办台账 {start:%Y%m%d}-{end:%Y%m%d}"
 
-    def _job(self, excel: bool) -> Callable[[Progress], bytes]:
-        """The work for a worker thread: reads only values captured here, never a widget."""
+    def _job(self, excel: bool) -> tuple[Callable[[Progress], bytes], Saver]:
+        """The work for a worker thread and how its file is saved (recorded as an export): reads only
+        values captured here, never a widget."""
         source = self.source
         if self.kind_combo.currentIndex() == ARCHIVE:
             year, quarter = self.year_spin.value(), self.quarter_combo.currentIndex() + 1
             archive = source.archive_list_xlsx if excel else source.archive_list_pdf
-            return lambda report: archive(year, quarter, report)
+            return (
+                lambda report: archive(year, quarter, report),
+                lambda path, data: source.save_archive_list(path, data, year, quarter, excel),
+            )
         start, end = self.period()
         ledger = source.ledger_xlsx if excel else source.ledger_pdf
-        return lambda report: ledger(start, end, report)
+        return (
+            lambda report: ledger(start, end, report),
+            lambda path, data: source.save_ledger(path, data, start, end, excel),
+        )
 
     # ------------------------------------------------------------ actions
 
     def preview(self) -> None:
         try:
-            job, title = self._job(excel=False), self.title()
+            (job, saver), title = self._job(excel=False), self.title()
         except ValidationError as exc:
             show_error(self, exc)
             return
         self._start("正在生成，请稍候…")
-        run_task(job, lambda pdf: self._on_rendered(pdf, title), self._on_failed, self._on_progress)
+        run_task(job, lambda pdf: self._on_rendered(pdf, title, saver), self._on_failed, self._on_progress)
 
     def export(self) -> None:
         try:
-            job, title = self._job(excel=True), self.title()
+            (job, saver), title = self._job(excel=True), self.title()
         except ValidationError as exc:
             show_error(self, exc)
             return
@@ -245,7 +270,14 @@ class LedgerDialog(QDialog):
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         self._start("正在导出，请稍候…")
-        run_task(lambda report: write_file(path, job(report)), self._on_exported, self._on_failed, self._on_progress)
+        run_task(lambda report: saver(path, job(report)), self._on_exported, self._on_failed, self._on_progress)
+
+    def show_audit_log(self) -> AuditLogDialog:
+        """查看审计记录: the station's record of full 身份证 reads and exports."""
+        dialog = AuditLogDialog(self.source.audit_log, self)
+        self.audit_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _start(self, message: str) -> None:
         self.preview_button.setEnabled(False)
@@ -265,11 +297,11 @@ class LedgerDialog(QDialog):
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(min(done, max(total, 1)))
 
-    def _on_rendered(self, pdf: bytes, title: str) -> None:
+    def _on_rendered(self, pdf: bytes, title: str, saver: Saver | None = None) -> None:
         if self._closed:
             return
         self._finish("")
-        dialog = PrintPreviewDialog(pdf, title, self)
+        dialog = PrintPreviewDialog(pdf, title, self, saver=saver)
         self.preview_dialog = dialog
         dialog.open()
 

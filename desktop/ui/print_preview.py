@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Signal
@@ -53,10 +54,19 @@ class PrintPreviewDialog(QDialog):
     saved = Signal(str)  # path of the written PDF
     printed = Signal(int)  # number of pages sent to the printer
 
-    def __init__(self, pdf_bytes: bytes, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pdf_bytes: bytes,
+        title: str,
+        parent: QWidget | None = None,
+        saver: Callable[[str, bytes], str] | None = None,
+    ) -> None:
+        """``saver(path, data)`` writes 另存为PDF on a worker (default: plain write); forms with personal
+        data pass one that also records the export (``audit.save_export``)."""
         super().__init__(parent)
         self.pdf_bytes = bytes(pdf_bytes)
         self.form_title = title
+        self.saver = saver or write_pdf
         self.setWindowTitle(f"打印预览 - {title}")
         self.resize(900, 1000)
 
@@ -156,8 +166,8 @@ class PrintPreviewDialog(QDialog):
             path += ".pdf"
         self.save_button.setEnabled(False)
         self.status_label.setText("正在保存…")
-        data = self.pdf_bytes
-        run_task(lambda: write_pdf(path, data), self.on_saved, self.on_save_failed)
+        data, saver = self.pdf_bytes, self.saver
+        run_task(lambda: saver(path, data), self.on_saved, self.on_save_failed)
 
     def on_saved(self, path: str) -> None:
         self.save_button.setEnabled(True)
