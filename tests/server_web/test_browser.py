@@ -79,3 +79,29 @@ def test_roles_in_the_browser(browser: Any, live_server: ServerHandle, station: 
     assert "督查人员只能查看" in supervisor.inner_text("main")
     assert supervisor.locator("button:has-text('受理')").count() == 0
     supervisor.close()
+
+
+def test_window_confirms_receipt_with_a_discrepancy(browser: Any, live_server: ServerHandle, station: Station) -> None:
+    from tests.domain.factories import signed_handover
+
+    book = {"name": "户口簿", "original": True, "copies": 1}
+    copies = {"name": "身份证复印件", "original": False, "copies": 2}
+    case_id = station.chain.new_case(1)
+    station.chain.add("case.handover", signed_handover(case_id, "villager", "clerk", [book, copies]))
+    station.chain.add("case.handover", signed_handover(case_id, "clerk", "window", [book, copies]))
+    station.client.push_all(station.chain.events)
+    page = _login(browser, live_server, "window")
+    page.goto(f"{live_server.url}/center/cases/{case_id}")
+    assert "待镇窗口确认收件" in page.inner_text("main")
+    form = page.locator("form.receive")
+    form.get_by_label("户口簿", exact=True).uncheck()  # the 户口簿 original did not arrive
+    form.get_by_label("身份证复印件实收份数").fill("1")
+    form.locator("input[name=note]").fill("户口簿原件未随件送达，已电话告知代办员")
+    form.locator("button:has-text('确认收件')").click()
+    page.wait_for_selector("p.ok")
+    assert "已记录：确认收件" in page.inner_text("p.ok")
+    text = page.inner_text("main")
+    assert "镇窗口收件有差异" in text and "户口簿（原件）未收到" in text and "应2份，实收1份" in text
+    (event,) = station.client.pull().events
+    assert event.type == "case.center_handover_received" and event.payload["received_by"] == "李窗口"
+    page.close()
