@@ -15,6 +15,7 @@ module                 form                                record
 ``feedback``           《服务意见反馈表》                    ``Feedback``
 ``ledger``             代办台账 (+ ``to_xlsx``)              ``Ledger``
 ``archive_list``       档案移交清单 (+ ``to_xlsx``)          ``ArchiveList``
+``review``             考核统计表 (town center, with chart)   ``ReviewReport``
 =====================  ==================================  =========================
 
 ``layout`` (tables, header, signature blocks), ``text`` (styles, wrapping, dates), ``page`` (A4,

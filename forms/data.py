@@ -341,3 +341,55 @@ class ArchiveList:
     handed_by_signature: Signature | None = None
     received_by_signature: Signature | None = None
     items: Sequence[str] = field(default_factory=tuple)  # extra lines, e.g. 电子档案光盘1张
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One line of the 考核统计表: a village's 代办站, a clerk, or the town's total.
+
+    The counts are those of the center's 考核 page: 即办件 completed (on the spot = the day they were
+    accepted), 承诺件 completed (on time = by their promised date), ratings (satisfied = 基本满意 or better;
+    差评 = 不满意 or 非常不满意).
+    """
+
+    name: str
+    cases: int = 0
+    immediate_done: int = 0
+    immediate_on_spot: int = 0
+    promised_done: int = 0
+    promised_on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    bad: int = 0
+
+    @staticmethod
+    def _ratio(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def on_spot_rate(self) -> float | None:
+        return self._ratio(self.immediate_on_spot, self.immediate_done)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._ratio(self.promised_on_time, self.promised_done)
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self._ratio(self.satisfied, self.rated)
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    """考核统计表 of the town center for a month, quarter or year: per 代办站 (village) and per clerk."""
+
+    center_name: str  # 青溪镇为民服务中心
+    period: str  # 2026-11, 2026-Q4 or 2026
+    period_label: str  # 2026年11月
+    total: ReviewRow
+    stations: Sequence[ReviewRow]
+    clerks: Sequence[ReviewRow]
+    target: float = 0.98  # 满意率 target
+    printed_on: date | None = None
+    printed_by: str = ""
+    link: str = ""  # the center's review page for this period, printed as a QR code when given

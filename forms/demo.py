@@ -25,6 +25,8 @@ from forms.data import (
     Rating,
     RefusalRecord,
     ReturnNotice,
+    ReviewReport,
+    ReviewRow,
     Signature,
     Station,
 )
@@ -438,4 +440,59 @@ def archive_list() -> ArchiveList:
         handed_by_signature=signature(2),
         received_by_signature=signature(6),
         items=("台账电子版光盘1张", "服务意见反馈表汇总表1份"),
+    )
+
+
+# ---------------------------------------------------------------- 考核统计表 of the town center
+
+_REVIEW_STATIONS = (
+    # name, cases, 即办 done/on the spot, 承诺 done/on time, rated/satisfied/bad
+    ("青溪镇石桥村政务服务代办站（QX0312）", 46, 18, 18, 24, 23, 40, 40, 0),
+    ("青溪镇上杭村政务服务代办站（QX0307）", 38, 15, 14, 19, 19, 33, 32, 1),
+    ("青溪镇大源坞、小源坞自然村联合政务服务代办站（QX0325）", 27, 11, 11, 12, 11, 22, 20, 2),
+    ("青溪镇桐坞村代办站（QX0301）", 31, 12, 12, 16, 16, 28, 28, 0),
+    ("青溪镇东岭村代办站（QX0318）", 19, 9, 8, 8, 7, 15, 15, 0),
+    ("青溪镇新塘社区代办点（QX0330）", 6, 3, 3, 2, 2, 0, 0, 0),
+)
+_REVIEW_CLERKS = (
+    ("陈晓燕 · 青溪镇石桥村政务服务代办站（QX0312）", 0, 0.6),
+    ("林建华 · 青溪镇石桥村政务服务代办站（QX0312）", 0, 0.4),
+    ("周丽萍 · 青溪镇上杭村政务服务代办站（QX0307）", 1, 1.0),
+    ("赵国强 · 青溪镇大源坞、小源坞自然村联合政务服务代办站（QX0325）", 2, 1.0),
+    ("钱佳慧 · 青溪镇桐坞村代办站（QX0301）", 3, 1.0),
+    ("孙志明 · 青溪镇东岭村代办站（QX0318）", 4, 1.0),
+    ("吴海燕 · 青溪镇新塘社区代办点（QX0330）", 5, 1.0),
+)
+
+
+def _review_row(name: str, counts: tuple[int, ...]) -> ReviewRow:
+    cases, i_done, i_spot, p_done, p_time, rated, satisfied, bad = counts
+    return ReviewRow(name, cases, i_done, i_spot, p_done, p_time, rated, satisfied, bad)
+
+
+def review() -> ReviewReport:
+    """A quarter of a town with six stations: one below the 98 % target, one without any rating."""
+    stations = [_review_row(s[0], s[1:]) for s in _REVIEW_STATIONS]
+    clerks: list[ReviewRow] = []
+    for name, station, share in _REVIEW_CLERKS:
+        counts = _REVIEW_STATIONS[station][1:]
+        if share == 1.0:
+            part = tuple(int(c) for c in counts)
+        else:  # the station's two clerks split its work; the 差评 falls to nobody here
+            part = tuple(math.floor(int(c) * share + (0.5 if n % 2 else 0.2)) for n, c in enumerate(counts))
+        clerks.append(_review_row(name, part))
+    total = ReviewRow(
+        "全镇合计",
+        *(sum(int(s[k]) for s in _REVIEW_STATIONS) for k in range(1, 9)),
+    )
+    return ReviewReport(
+        center_name="青溪镇为民服务中心",
+        period="2026-Q4",
+        period_label="2026年第4季度",
+        total=total,
+        stations=stations,
+        clerks=clerks,
+        printed_on=date(2026, 11, 20),
+        printed_by="王主任",
+        link="https://wmfw.qingxi.gov.cn/center/review?period=2026-Q4",
     )

@@ -16,6 +16,7 @@ from forms import (
     one_time_notice,
     refusal_record,
     return_notice,
+    review,
 )
 
 DEMO_FILES: dict[str, Callable[[], bytes]] = {
@@ -31,6 +32,7 @@ DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "服务意见反馈表.pdf": lambda: feedback.render(demo.feedback()),
     "代办台账.pdf": lambda: ledger.render(demo.ledger()),
     "档案移交清单.pdf": lambda: archive_list.render(demo.archive_list()),
+    "考核统计表.pdf": lambda: review.render(demo.review()),
 }
 
 # The list forms also export to Excel.

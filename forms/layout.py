@@ -135,8 +135,9 @@ def header(
     copy_label: str | None = None,
     number_label: str = "编号",
     qr_caption: str = "扫码查看办件",
+    unit_label: str = "代办站",
 ) -> list[Flowable]:
-    """Title centered in bold, QR code top right, station name left and 编号 right below it."""
+    """Title centered in bold, QR code top right, station (``unit_label``) left and 编号 right below it."""
     side = QR_SIZE + 4 * mm
     if copy_label:
         side = max(side, fonts.string_width(copy_label, fonts.HEI, COPY_LABEL.fontSize) + 3 * mm)
@@ -161,7 +162,7 @@ def header(
         )
     )
     meta = Table(
-        [[para(f"代办站：{station_name}", META_LEFT), para(f"{number_label}：{number}", META_RIGHT)]],
+        [[para(f"{unit_label}：{station_name}", META_LEFT), para(f"{number_label}：{number}", META_RIGHT)]],
         colWidths=[width * 0.58, width * 0.42],
     )
     meta.setStyle(

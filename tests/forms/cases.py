@@ -18,6 +18,7 @@ from forms import (
     one_time_notice,
     refusal_record,
     return_notice,
+    review,
 )
 
 
@@ -53,4 +54,5 @@ CASES = [
     FormCase("feedback", demo.feedback, feedback.render, NO_ID | {"applicant.address"}),
     FormCase("ledger", demo.ledger, ledger.render, fields=False),
     FormCase("archive_list", demo.archive_list, archive_list.render, fields=False),
+    FormCase("review", demo.review, review.render, fields=False),
 ]

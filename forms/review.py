@@ -1,0 +1,296 @@
+"""考核统计表: the town center's rates per 代办站 (village) and per clerk over a period, with a bar chart.
+
+Portrait A4: the town's total, a horizontal bar chart of 满意率 per station (target line at
+``ReviewReport.target``, stations below it in red and marked 未达标), then one table per station
+and one per clerk (header repeated on every page). The numbers are those of the center's 考核 page
+and its Excel export.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
+
+from forms import fonts
+from forms import layout as L
+from forms.data import ReviewReport, ReviewRow
+
+TITLE = "考核统计表"
+RED = colors.Color(0.75, 0.22, 0.17)
+BLUE = colors.Color(0.23, 0.47, 0.72)
+GRID_GREY = colors.Color(0.82, 0.84, 0.86)
+TEXT_GREY = colors.Color(0.35, 0.38, 0.42)
+TARGET_GREEN = colors.Color(0.18, 0.49, 0.2)
+
+HEADERS = ("序号", "名称", "办件数", "即办件\n现场办结率", "承诺件\n按时办结率", "评价数", "满意率", "差评")
+_FIXED_MM = (9, None, 13, 24, 24, 13, 22, 11)
+PADDING = 2.5
+#: Stations per chart block: a drawing cannot split across pages.
+CHART_ROWS = 16
+_LABEL_SIZE = 8.5
+
+
+def number(data: ReviewReport) -> str:
+    return f"KH-{data.period}"
+
+
+def qr_data(data: ReviewReport) -> str:
+    return data.link or f"dbt://review/{data.period}"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def below_target(row: ReviewRow, target: float) -> bool:
+    return row.satisfaction is not None and row.satisfaction < target
+
+
+def summary(data: ReviewReport) -> str:
+    t = data.total
+    verdict = "" if t.satisfaction is None else ("，未达标" if below_target(t, data.target) else "，达标")
+    return (
+        f"全镇合计：办件 {t.cases} 件；即办件现场办结率 {pct(t.on_spot_rate)}"
+        f"（{t.immediate_on_spot}/{t.immediate_done}）；承诺件按时办结率 {pct(t.on_time_rate)}"
+        f"（{t.promised_on_time}/{t.promised_done}）；满意率 {pct(t.satisfaction)}"
+        f"（{t.satisfied}/{t.rated}，目标≥{data.target * 100:.0f}%{verdict}）；差评 {t.bad} 件。"
+    )
+
+
+def tiles(data: ReviewReport, width: float) -> Flowable:
+    """The town's total as five boxes: figure on top, what it is below (cf. the web page's tiles)."""
+    t = data.total
+    big = L.TITLE.clone("tile_figure", fontSize=15, leading=19)
+    warn = big.clone("tile_warn", textColor=RED)
+
+    def tile(figure: str, label: str, detail: str, style: object = big) -> list[Flowable]:
+        return [L.para(figure, style), L.para(label, L.SMALL_CENTER), L.para(detail, L.SMALL_CENTER)]  # type: ignore[arg-type]
+
+    verdict = "" if t.satisfaction is None else ("未达标" if below_target(t, data.target) else "达标")
+    cells = [
+        tile(str(t.cases), "办件数（件）", "按受理登记日期"),
+        tile(pct(t.on_spot_rate), "即办件现场办结率", f"（{t.immediate_on_spot}/{t.immediate_done}）"),
+        tile(pct(t.on_time_rate), "承诺件按时办结率", f"（{t.promised_on_time}/{t.promised_done}）"),
+        tile(
+            pct(t.satisfaction),
+            f"满意率（目标≥{data.target * 100:.0f}%）",
+            f"（{t.satisfied}/{t.rated}）{verdict}",
+            warn if verdict == "未达标" else big,
+        ),
+        tile(str(t.bad), "差评（件）", "不满意、非常不满意", warn if t.bad else big),
+    ]
+    return L.grid([cells], [width / 5] * 5, padding=3)
+
+
+# ---------------------------------------------------------------- chart
+
+
+def _wrap_label(text: str, width: float, lines: int = 2) -> list[str]:
+    """``text`` broken into at most ``lines`` lines of ``width``, preferably before "（" or after "、";
+    the last line clipped with … when it still does not fit."""
+    out: list[str] = []
+    rest = text.replace(" · ", "·")
+    while rest and len(out) < lines:
+        if len(out) == lines - 1 or fonts.string_width(rest, fonts.SONG, _LABEL_SIZE) <= width:
+            out.append(L.clip(rest, width, _LABEL_SIZE))
+            break
+        cut = len(rest)
+        while cut > 1 and fonts.string_width(rest[:cut], fonts.SONG, _LABEL_SIZE) > width:
+            cut -= 1
+        nice = max(rest.rfind("（", 1, cut + 1), rest.rfind("、", 0, cut) + 1, rest.rfind("·", 0, cut) + 1)
+        if nice > cut // 2:
+            cut = nice
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    return out or [""]
+
+
+def _scale_floor(values: Sequence[float]) -> float:
+    """The left end of the axis: 80 %, widened in steps of 10 % when a station is lower."""
+    return min(0.8, max(0.0, math.floor(min(values, default=1.0) * 10) / 10 - 0.1))
+
+
+def satisfaction_chart(rows: Sequence[ReviewRow], target: float, width: float, lo: float | None = None) -> Drawing:
+    """Horizontal bars of 满意率 per station with the target as a dashed line (one drawing, no page break)."""
+    fonts.register()
+    label_w, value_w = 48 * mm, 22 * mm
+    left, bar_w = label_w, width - label_w - value_w
+    if lo is None:
+        lo = _scale_floor([r.satisfaction for r in rows if r.satisfaction is not None])
+    labels = [_wrap_label(r.name, label_w - 3 * mm) for r in rows]
+    heights = [max(12.0, 10.5 * len(lines)) + 6 for lines in labels]
+    top, bottom = 14.0, 14.0
+    height = top + sum(heights) + bottom
+    d = Drawing(width, height)
+    d.initialFontName = fonts.SONG  # else the renderer starts with a non-embedded Helvetica
+
+    def x(value: float) -> float:
+        return left + max(0.0, (value - lo) / (1 - lo)) * bar_w
+
+    step = 0.05 if lo >= 0.8 else 0.1
+    for i in range(round((1 - lo) / step) + 1):
+        tick = lo + i * step
+        d.add(Line(x(tick), bottom - 2, x(tick), height - top + 2, strokeColor=GRID_GREY, strokeWidth=0.5))
+        d.add(String(x(tick), height - 9, f"{tick * 100:.0f}%", fontName=fonts.SONG, fontSize=7.5,
+                     fillColor=TEXT_GREY, textAnchor="middle"))  # fmt: skip
+    d.add(Line(x(target), bottom - 4, x(target), height - top + 2, strokeColor=TARGET_GREEN, strokeWidth=1.2,
+               strokeDashArray=[4, 2]))  # fmt: skip
+    d.add(String(x(target), 2, f"目标 {target * 100:.0f}%", fontName=fonts.HEI, fontSize=7.5,
+                 fillColor=TARGET_GREEN, textAnchor="middle"))  # fmt: skip
+    y = height - top
+    for row, lines, row_h in zip(rows, labels, heights, strict=True):
+        y -= row_h
+        middle = y + row_h / 2
+        first = middle + (len(lines) - 1) * 10.5 / 2 - 3
+        for n, line in enumerate(lines):
+            d.add(String(label_w - 3 * mm, first - n * 10.5, line, fontName=fonts.SONG, fontSize=_LABEL_SIZE,
+                         textAnchor="end"))  # fmt: skip
+        value = row.satisfaction
+        if value is None:
+            d.add(String(left + 4, middle - 3, "暂无评价", fontName=fonts.SONG, fontSize=8, fillColor=TEXT_GREY))
+            continue
+        bad = value < target
+        bar_h = 11.0
+        d.add(Rect(left, middle - bar_h / 2, max(1.5, x(value) - left), bar_h, fillColor=RED if bad else BLUE,
+                   strokeColor=None))  # fmt: skip
+        text = f"{value * 100:.1f}%" + ("  未达标" if bad else "")
+        font = fonts.HEI if bad else fonts.SONG
+        text_w = fonts.string_width(text, font, 8)
+        d.add(Rect(x(value) + 2, middle - 5, text_w + 4, 11, fillColor=colors.white, strokeColor=None))
+        d.add(String(x(value) + 4, middle - 3, text, fontName=font, fontSize=8,
+                     fillColor=RED if bad else colors.black))  # fmt: skip
+    d.add(Line(left, bottom - 2, left, height - top + 2, strokeColor=colors.black, strokeWidth=0.8))
+    return d
+
+
+def chart_blocks(data: ReviewReport, width: float) -> list[Flowable]:
+    rows = list(data.stations)
+    if not rows:
+        return [L.para("本期没有办件。", L.BODY)]
+    lo = _scale_floor([r.satisfaction for r in rows if r.satisfaction is not None])
+    return [
+        satisfaction_chart(rows[i : i + CHART_ROWS], data.target, width, lo) for i in range(0, len(rows), CHART_ROWS)
+    ]
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _rate_cell(value: float | None, part: int, whole: int) -> Flowable:
+    if value is None:
+        return L.para("—", L.CELL_CENTER)
+    return L.markup(f"{pct(value)}<br/><font size=7>（{part}/{whole}）</font>", L.SMALL_CENTER)
+
+
+def _satisfaction_cell(row: ReviewRow, target: float) -> Flowable:
+    if row.satisfaction is None:
+        return L.para("—", L.CELL_CENTER)
+    if below_target(row, target):
+        return L.markup(f'<font color="#bf382b"><b>{pct(row.satisfaction)}</b><br/>未达标</font>', L.SMALL_CENTER)
+    return L.markup(f"{pct(row.satisfaction)}<br/><font size=7>（{row.satisfied}/{row.rated}）</font>", L.SMALL_CENTER)
+
+
+def _name_cell(name: str, width: float) -> Flowable:
+    """ "陈晓燕 · 石桥村代办站（QX0312）": the clerk in bold on the first line; a station's code
+    "（QX0312）" kept whole on a line of its own when the name needs more than one line."""
+    clerk, _, station = name.rpartition(" · ")
+    head = f"<b>{L.esc(clerk)}</b><br/>" if clerk else ""
+    room = width - 2 * PADDING
+    if fonts.string_width(station, fonts.SONG, L.SMALL.fontSize) > room and "（" in station[1:]:
+        at = station.rindex("（")
+        return L.markup(f"{head}{L.esc(station[:at])}<br/>{L.esc(station[at:])}", L.SMALL)
+    return L.markup(head + L.esc(station), L.SMALL)
+
+
+def _cells(n: str, row: ReviewRow, target: float, name_width: float) -> list[L.Cell]:
+    return [
+        L.para(n, L.SMALL_CENTER),
+        _name_cell(row.name, name_width),
+        L.para(str(row.cases), L.SMALL_CENTER),
+        _rate_cell(row.on_spot_rate, row.immediate_on_spot, row.immediate_done),
+        _rate_cell(row.on_time_rate, row.promised_on_time, row.promised_done),
+        L.para(str(row.rated), L.SMALL_CENTER),
+        _satisfaction_cell(row, target),
+        L.para(str(row.bad), L.SMALL_CENTER),
+    ]
+
+
+def _widths(width: float) -> list[float]:
+    fixed = sum(w for w in _FIXED_MM if w is not None) * mm
+    return [w * mm if w is not None else width - fixed for w in _FIXED_MM]
+
+
+def rates_table(rows: Sequence[ReviewRow], data: ReviewReport, width: float, *, total: bool) -> Flowable:
+    """One line per station or clerk; the town's total at the end (``total``); header on every page."""
+    table_rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in HEADERS]]
+    widths = _widths(width)
+    table_rows += [_cells(str(n), r, data.target, widths[1]) for n, r in enumerate(rows, 1)]
+    extra: list[tuple[object, ...]] = []
+    if not rows:
+        table_rows.append([L.para("本期没有办件", L.SMALL_CENTER)] + [None] * (len(HEADERS) - 1))
+        extra.append(("SPAN", (0, 1), (-1, 1)))
+    if total:
+        table_rows.append(_cells("", data.total, data.target, widths[1]))
+        table_rows[-1][1] = L.markup("<b>全镇合计</b>", L.SMALL)
+        extra.append(("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)))
+    for n, row in enumerate(rows, 1):
+        if below_target(row, data.target):
+            extra.append(("BACKGROUND", (6, n), (6, n), colors.Color(0.99, 0.92, 0.91)))
+    return L.grid(table_rows, widths, header_rows=1, repeat_header=True, padding=PADDING, extra=extra)
+
+
+# ---------------------------------------------------------------- the document
+
+
+def story(data: ReviewReport) -> list[Flowable]:
+    width = L.PORTRAIT_WIDTH
+    out = L.header(
+        TITLE,
+        number(data),
+        qr_data(data),
+        data.center_name,
+        subtitle=f"统计周期：{data.period_label}（按受理登记日期）",
+        number_label="编号",
+        qr_caption="扫码查看考核页面",
+        unit_label="统计单位",
+    )
+    out.append(L.gap(1))
+    out.append(tiles(data, width))
+    out.append(L.gap(2))
+    charts = chart_blocks(data, width)
+    out.append(KeepTogether([L.para("各代办站满意率", L.HEADING), charts[0]]))
+    out.extend(charts[1:])
+    out.append(L.gap(2))
+    out.append(CondPageBreak(40 * mm))
+    out.append(L.para("按代办站（村）统计", L.HEADING))
+    out.append(rates_table(data.stations, data, width, total=True))
+    out.append(L.gap(2))
+    out.append(CondPageBreak(40 * mm))
+    out.append(L.para("按代办员统计", L.HEADING))
+    out.append(rates_table(data.clerks, data, width, total=False))
+    out.append(L.gap(2))
+    out.append(
+        L.para(
+            f"说明：满意率＝（非常满意＋满意＋基本满意）÷评价数，目标≥{data.target * 100:.0f}%，未达标者标红；"
+            "即办件现场办结率＝受理当日办结÷已办结即办件；承诺件按时办结率＝承诺期限内办结÷已办结承诺件；"
+            "“—”表示本期没有此类办件或评价。",
+            L.SMALL,
+        )
+    )
+    out.append(L.gap(3))
+    out.append(
+        L.para(f"制表人：{data.printed_by or '__________'}        打印日期：{L.fmt_date(data.printed_on)}", L.BODY)
+    )
+    return out
+
+
+def render(data: ReviewReport) -> bytes:
+    """The 考核统计表 as a portrait A4 PDF (第 N 页 共 M 页; identical bytes for identical input)."""
+    return L.build_pdf(
+        story(data), title=f"{TITLE}（{data.period_label}）", info=L.PageInfo(number(data), data.center_name)
+    )
