@@ -49,7 +49,7 @@ def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:
         if row is None:
             raise DomainError("找不到该办件")
         view = view_from_dict(row.data)
-        label = sync_labels(session, [row])[case_id]
+        label = sync_labels(session, [row], ctx.sync_in_flight)[case_id]
     summary = case_summary(ctx, view, ctx.today(), label)
     masked = replace(view.applicant, id_number=mask_id_number(view.applicant.id_number))
     return CaseDetail(

@@ -25,6 +25,9 @@ class ServiceContext:
         self.today = today
         #: The sync credential opened with the clerk's password, on PCs without a keyring (memory only).
         self.unlocked_token: str | None = None
+        #: Cases whose events are in the push batch being sent now (同步中); replaced whole, never mutated,
+        #: so a reader on another thread sees either the old or the new set.
+        self.sync_in_flight: frozenset[str] = frozenset()
 
     @classmethod
     def open(cls, data_dir: Path, today: Callable[[], date] = date.today) -> ServiceContext:

@@ -32,7 +32,7 @@ from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
 from .records import Changed
 from .station import require_station
-from .sync_state import state_row
+from .sync_state import case_ids_of, state_row
 
 SERVER = "server"
 BATCH_EVENTS = 500
@@ -105,9 +105,19 @@ def _set_acked(ctx: ServiceContext, seq: int) -> None:
 
 
 Progress = Callable[[int, int], None]
+#: Told the cases being sent (同步中) before each batch, and an empty set when it is answered or failed.
+InFlight = Callable[[frozenset[str]], None]
 
 
-def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | None) -> int:
+def _set_in_flight(ctx: ServiceContext, case_ids: frozenset[str], report: InFlight | None) -> None:
+    ctx.sync_in_flight = case_ids
+    if report is not None:
+        report(case_ids)
+
+
+def _push_pending(
+    ctx: ServiceContext, client: SyncClient, progress: Progress | None, in_flight: InFlight | None = None
+) -> int:
     """Push until nothing is pending; return how many events the center newly confirmed."""
     confirmed = 0
     total = status(ctx).pending
@@ -118,19 +128,23 @@ def _push_pending(ctx: ServiceContext, client: SyncClient, progress: Progress | 
         if not pending:
             return confirmed
         for batch in split_batches(pending, BATCH_EVENTS, MAX_BATCH_BYTES // 2):
-            _upload_blobs(ctx, client, batch)
+            _set_in_flight(ctx, case_ids_of(batch), in_flight)
             try:
+                _upload_blobs(ctx, client, batch)
                 reply = client.push(batch, batch_id=str(uuid.uuid4()))
             except SequenceGap as gap:
                 # The center holds less than we thought (e.g. restored from a backup): resend from there.
                 _set_acked(ctx, max(0, gap.expected_seq - 1))
                 break
-            if reply.acked_seq < batch[-1].seq:
-                raise DomainError("镇中心没有确认收到全部数据，请稍后重试")
-            _record_conflicts(ctx, reply.conflicts)
-            confirmed += reply.acked_seq - acked
-            acked = reply.acked_seq
-            _set_acked(ctx, acked)
+            else:
+                if reply.acked_seq < batch[-1].seq:
+                    raise DomainError("镇中心没有确认收到全部数据，请稍后重试")
+                _record_conflicts(ctx, reply.conflicts)
+                confirmed += reply.acked_seq - acked
+                acked = reply.acked_seq
+                _set_acked(ctx, acked)
+            finally:
+                _set_in_flight(ctx, frozenset(), in_flight)
             if progress is not None:
                 progress(min(confirmed, total), max(total, confirmed))
 
@@ -228,8 +242,16 @@ def apply_center_events(ctx: ServiceContext, events: Sequence[Event]) -> tuple[l
     return case_ids, len(events), conflicts
 
 
-def sync_now(ctx: ServiceContext, client: SyncClient | None = None, progress: Progress | None = None) -> Changed:
+def sync_now(
+    ctx: ServiceContext,
+    client: SyncClient | None = None,
+    progress: Progress | None = None,
+    in_flight: InFlight | None = None,
+) -> Changed:
     """Push every unacknowledged event in bounded batches, then pull the center's decisions.
+
+    While a batch is sent its cases read 同步中 (``ctx.sync_in_flight``); ``in_flight`` is told each
+    change, from this thread, so a view can refresh.
 
     A refused event is recorded in ``sync_rejections`` (shown on its case as
     被拒绝) and stops the push, so it is neither dropped nor retried forever.
@@ -238,7 +260,7 @@ def sync_now(ctx: ServiceContext, client: SyncClient | None = None, progress: Pr
     client = client or make_client(ctx)
     try:
         _handshake(ctx, client)
-        pushed = _push_pending(ctx, client, progress)
+        pushed = _push_pending(ctx, client, progress, in_flight)
         case_ids, pulled, conflicts = _pull_center(ctx, client)
     except Rejected as exc:
         _record_rejection(ctx, exc)

@@ -1,15 +1,22 @@
-"""The outbox: which events the town center confirmed, per-case sync labels."""
+"""The outbox: which events the town center confirmed, per-case sync labels.
+
+同步中 is not stored: while a push is under way, ``ServiceContext.sync_in_flight``
+holds the ids of the cases whose events are in the batch being sent (set and
+cleared by ``sync._push_pending``), and the labels read it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.store.models import CaseRow, CenterEventRow, EventRow, SyncConflictRow, SyncRejectionRow, SyncStateRow
+from sync.domain.events import Event
 
 UNSYNCED = "未同步"
+SYNCING = "同步中"
 SYNCED = "已同步"
 REJECTED = "被拒绝"
 CONFLICT = "有冲突"
@@ -29,7 +36,13 @@ def acked_seq(session: Session) -> int:
     return row.acked_seq if row else 0
 
 
-def sync_labels(session: Session, rows: Sequence[CaseRow]) -> dict[str, str]:
+def case_ids_of(events: Iterable[Event]) -> frozenset[str]:
+    """The cases a batch of events touches (what shows 同步中 while it is sent)."""
+    return frozenset(str(e.payload["case_id"]) for e in events if e.payload.get("case_id"))
+
+
+def sync_labels(session: Session, rows: Sequence[CaseRow], in_flight: Collection[str] = ()) -> dict[str, str]:
+    """未同步 / 同步中 / 已同步, or 被拒绝 / 有冲突 (which need a person, so they win over 同步中)."""
     acked = acked_seq(session)
     rejected_cases = set(
         session.scalars(select(EventRow.case_id).join(SyncRejectionRow, SyncRejectionRow.event_id == EventRow.id)).all()
@@ -43,6 +56,8 @@ def sync_labels(session: Session, rows: Sequence[CaseRow]) -> dict[str, str]:
             labels[row.case_id] = REJECTED
         elif row.case_id in conflicted_cases:
             labels[row.case_id] = CONFLICT
+        elif row.last_seq <= acked:
+            labels[row.case_id] = SYNCED
         else:
-            labels[row.case_id] = SYNCED if row.last_seq <= acked else UNSYNCED
+            labels[row.case_id] = SYNCING if row.case_id in in_flight else UNSYNCED
     return labels

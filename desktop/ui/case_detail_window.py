@@ -38,7 +38,7 @@ from .tasks import run_task
 
 BADGE = "padding: 3px 10px; border-radius: 10px; font-weight: bold; color: white; background: {};"
 STATE_COLORS = {"待补正": "#b26a00", "已办结": "#1565c0", "退回": "#6d4c41", "已归档": "#546e7a"}
-SYNC_COLORS = {"已同步": "#2e7d32", "被拒绝": "#c62828", "有冲突": "#c62828"}
+SYNC_COLORS = {"已同步": "#2e7d32", "同步中": "#1565c0", "被拒绝": "#c62828", "有冲突": "#c62828"}
 #: Actions that end a case early: drawn in red so they are not clicked by habit.
 DESTRUCTIVE = frozenset({"return", "withdraw", "terminate"})
 MESSAGE_OK = "color: #2e7d32; font-weight: bold;"

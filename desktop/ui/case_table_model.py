@@ -63,6 +63,8 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "due" and case.overdue:
                 return QBrush(QColor("#c62828"))
+            if key == "sync_label" and case.sync_label == "同步中":
+                return QBrush(QColor("#1565c0"))
             if key == "sync_label" and case.sync_label != "已同步":
                 return QBrush(QColor("#8a6d00"))
         if role == Qt.ItemDataRole.ToolTipRole:

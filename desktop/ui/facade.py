@@ -50,10 +50,14 @@ class StationFacade(QObject):
     """Thin adapter: every method may run on a worker thread (no widgets here)."""
 
     changed = Signal(object)  # Changed
+    #: The cases being pushed now (frozenset of case ids; empty when the batch is answered). Emitted on the
+    #: sync worker's thread, so connected slots of GUI objects run queued on the GUI thread.
+    sync_in_flight = Signal(object)
 
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self._shown_in_flight: frozenset[str] = frozenset()
 
     @property
     def station(self) -> StationInfo:
@@ -172,7 +176,15 @@ class StationFacade(QObject):
         return sync.sync_now(self.ctx)
 
     def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed:
-        return sync.sync_now(self.ctx, progress=report)
+        return sync.sync_now(self.ctx, progress=report, in_flight=self._report_in_flight)
+
+    def _report_in_flight(self, case_ids: frozenset[str]) -> None:
+        """同步中 on and off: the cases entering or leaving the batch refresh in every view."""
+        touched = case_ids | self._shown_in_flight
+        self._shown_in_flight = case_ids
+        self.sync_in_flight.emit(case_ids)
+        if touched:
+            self.changed.emit(Changed(case_ids=tuple(sorted(touched)), sync=True))
 
     def reveal_id_number(self, case_id: str, purpose: str) -> str:
         return audit.reveal_id_number(self.ctx, case_id, purpose)

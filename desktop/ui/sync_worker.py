@@ -1,7 +1,8 @@
 """Background sync: on a timer, when the network comes back, and on "立即同步".
 
 The sync itself runs through ``run_task`` on the thread pool, never on the GUI
-thread; this object only decides when, and reports what happened.
+thread; this object only decides when, and reports what happened, including
+which cases are being sent (``sync_in_flight``: their badge reads 同步中).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class SyncWorker(QObject):
     sync_progressed = Signal(int, int)
     sync_finished = Signal(object)  # Changed
     sync_failed = Signal(str)  # Chinese message
+    #: The cases whose events are in the batch being pushed (同步中), a frozenset of case ids; empty after.
+    sync_in_flight = Signal(object)
 
     def __init__(self, facade: StationFacade, schedule: SyncSchedule | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -37,6 +40,7 @@ class SyncWorker(QObject):
         self.running = False
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.sync_now)
+        facade.sync_in_flight.connect(self.sync_in_flight)
         self._watch_network()
 
     def start(self, first_delay_ms: int = FIRST_ATTEMPT_MS) -> None:

@@ -182,7 +182,14 @@ class SyncClient:
         report = {"pending_events": pending_events, "pending_bytes": pending_bytes, "last_seq": last_seq}
         body.update({k: v for k, v in report.items() if v is not None})
         response = self.request("POST", "/sync/handshake", auth=self.token is not None, json_body=body)
-        return self.parse(HandshakeReply, response)
+        reply = self.parse(HandshakeReply, response)
+        self._choose_push_encoding(reply.push_encodings)
+        return reply
+
+    def _choose_push_encoding(self, offered: list[str]) -> None:
+        """The best push coding both sides know; ``gzip`` with a center from before protocol 1.1 (none offered)."""
+        coding = next((c for c in encoding.PUSH_ENCODINGS if c in offered), encoding.GZIP)
+        self.push_encoding = _KNOWN_CODINGS[self.base_url] = coding
 
     def enroll(
         self, code: str, *, station_id: str | None = None, station_code: str | None = None, name: str | None = None

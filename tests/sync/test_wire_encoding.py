@@ -142,8 +142,11 @@ class _OldCenter(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         coding = self.headers.get("Content-Encoding", "")
-        self.codings.append(coding)
         data = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path.endswith("/sync/handshake"):
+            self._answer(200, {"accepted": True, "server_version": "0.9", "protocol_version": "1.0"})
+            return
+        self.codings.append(coding)
         try:
             body = json.loads(gzip.decompress(data) if coding == "gzip" else data)
             events = body["events"]
@@ -151,6 +154,9 @@ class _OldCenter(BaseHTTPRequestHandler):
             status, reply = 200, {"batch_id": body["batch_id"], "acked_seq": events[-1]["seq"], "accepted": len(events)}
         except ValueError:
             status, reply = 422, {"code": "invalid_request", "message": "请求内容不是有效的 JSON 数据"}
+        self._answer(status, reply)
+
+    def _answer(self, status: int, reply: dict[str, object]) -> None:
         out = json.dumps(reply).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -183,3 +189,12 @@ def test_client_falls_back_to_gzip_with_an_older_center_once(old_center: tuple[s
     assert client.push(events[3:]).acked_seq == 6
     assert SyncClient(url, token="t").push(events[3:]).acked_seq == 6  # learned for this center
     assert codings == [encoding.DICT_V1, encoding.GZIP, encoding.GZIP, encoding.GZIP]
+
+
+def test_a_handshake_with_an_older_center_picks_gzip_before_any_push(old_center: tuple[str, list[str]]) -> None:
+    url, codings = old_center
+    client = SyncClient(url + "/", token="t")
+    assert client.handshake("station-1").push_encodings == []
+    assert client.push_encoding == encoding.GZIP
+    assert client.push(_chain(1)).acked_seq == 3
+    assert codings == [encoding.GZIP]
