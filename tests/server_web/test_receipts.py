@@ -70,6 +70,8 @@ def test_a_discrepancy_is_recorded_shown_and_audited(
     page = director.get(f"/cases/{case_id}").text
     assert "镇窗口收件有差异" in page and "户口簿（原件）未收到" in page and "应2份，实收1份" in page
     assert "镇窗口称未收到原件" in page and "户口簿原件未随件送达" in page
+    assert "代办员交给镇中心窗口：户口簿（原件1份）、身份证复印件（复印件2份）" in page  # the history says what moved
+    assert "收件人：测试window；有差异：户口簿（原件）未收到" in page
     audit = director.get("/audit").text
     assert "确认收件" in audit and "有差异" in audit
 

@@ -15,6 +15,7 @@ import pytest
 from sync.client.client import SyncClient
 from sync.domain.validation import id_check_char
 from sync.server.web.deps import today
+from tests.domain.factories import signed_handover
 from tests.sync.factories import Chain, registered_payload
 from tests.sync.live_server import issue_enrollment_code, sqlite_url, start_server
 
@@ -29,6 +30,10 @@ VILLAGES = [
     ("BT04", "北塘村代办站", "吴代办"),
 ]
 PEOPLE = ["王秀英", "李建国", "张桂兰", "刘志强", "陈玉兰", "杨海燕", "赵德华", "周春梅"]
+MATERIALS = [
+    {"name": "居民户口簿", "original": True, "copies": 1, "pages": 4},
+    {"name": "居民身份证复印件", "original": False, "copies": 2},
+]
 ITEMS = [
     ("YL001", "城乡居民养老保险参保登记", "镇社保所", 5),
     ("YB002", "城乡居民医保缴费登记", "镇医保站", 3),
@@ -73,7 +78,14 @@ def test_screenshots(tmp_path: Path) -> None:
                 )
                 if i < 5:
                     chain.add("case.deliver", {"case_id": case_id})
+                if i in (2, 3):  # materials handed to the window: 确认收件 pending on -0004, disputed on -0003
+                    chain.add("case.handover", signed_handover(case_id, "villager", "clerk", MATERIALS))
+                    handover = chain.add("case.handover", signed_handover(case_id, "clerk", "window", MATERIALS))
                 client.push_all(chain.events)
+                if i == 2:
+                    receipt = {"handover_id": handover.id, "received": ["1"], "copies": ["1", "1"]}
+                    receipt |= {"form": ["original", "copy"], "note": "户口簿原件未随件送达，已电话告知代办员"}
+                    window.post(f"/cases/{case_id}/receive", receipt)  # type: ignore[arg-type]
                 if i < 3:
                     window.post(f"/cases/{case_id}/decide", {"action": "center_accept"})
                 if i < 2:
@@ -93,6 +105,9 @@ def test_screenshots(tmp_path: Path) -> None:
             page.screenshot(path=str(OUT / "center_inbox.png"), full_page=True)
             page.click("a:has-text('-0004')")  # a case delivered, not yet accepted
             page.screenshot(path=str(OUT / "center_case.png"), full_page=True)
+            page.goto(server.url + "/center/")
+            page.click("a:has-text('-0003')")
+            page.screenshot(path=str(OUT / "center_receipt.png"), full_page=True)
             page.goto(server.url + f"/center/review?period={day:%Y-%m}")
             page.screenshot(path=str(OUT / "center_review.png"), full_page=True)
             page.goto(server.url + "/center/followups")

@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar, add_working_days, due_label
 from sync.domain.case_rules import CLOCK_RUNNING, STATE_LABELS, CaseState
+from sync.domain.custody import holder_label
+from sync.domain.errors import DomainError
 from sync.domain.model import CaseType
 from sync.domain.ratings import RATING_LABELS
+from sync.domain.window_receipt import RECEIPT_EVENT, ReceiptItem
 
 from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
 from ..core.staff_models import FollowupRow
@@ -197,6 +200,15 @@ class HistoryLine:
 
 
 def _describe(type_: str, payload: dict[str, Any]) -> str:
+    if type_ == RECEIPT_EVENT:
+        return _describe_receipt(payload)
+    if type_ == "case.handover" and isinstance(payload.get("items"), list):
+        items = "、".join(
+            f"{i.get('name', '')}（{'原件' if i.get('original', True) else '复印件'}{i.get('copies', 1)}份）"
+            for i in payload["items"]
+            if isinstance(i, dict)
+        )
+        return f"{holder_label(str(payload.get('from')))}交给{holder_label(str(payload.get('to')))}：{items}"
     parts = []
     for key, label in (("missing", "缺少材料"), ("result", "结果"), ("reason", "原因"), ("legal_basis", "依据")):
         value = payload.get(key)
@@ -209,6 +221,17 @@ def _describe(type_: str, payload: dict[str, Any]) -> str:
         if payload.get(key):
             parts.append(f"{label}：{payload[key]}")
     return "；".join(parts)
+
+
+def _describe_receipt(payload: dict[str, Any]) -> str:
+    """窗口确认收件: by whom, 全部收到 or what differs."""
+    try:
+        problems = [p for p in (ReceiptItem.from_dict(i).problem for i in payload.get("items", ())) if p]
+    except DomainError:
+        problems = []
+    outcome = "有差异：" + "；".join(problems) if problems else "全部收到"
+    text = f"收件人：{payload.get('received_by', '')}；{outcome}"
+    return text + (f"；说明：{payload['note']}" if payload.get("note") else "")
 
 
 def case_history(session: Session, row: CaseRow) -> list[HistoryLine]:
