@@ -36,6 +36,7 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ),
     ("GET", "/review", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/review.xlsx", {}, dict.fromkeys(ALL, 200)),
+    ("GET", "/review.pdf", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/followups", {}, dict.fromkeys(ALL, 200)),
     ("POST", f"/followups/{NO_CASE}/close", {"outcome": "已回访"}, {"director": 422, "window": 422, "supervisor": 403}),
     ("GET", "/stations", {}, dict.fromkeys(ALL, 200)),
@@ -167,7 +168,7 @@ def test_post_without_or_with_wrong_csrf_is_refused(live_server: ServerHandle, s
 def test_station_token_opens_no_staff_page(live_server: ServerHandle, station: Station) -> None:
     token = station.client.token
     assert token
-    for path in ("/", "/review", "/audit", "/stations"):
+    for path in ("/", "/review", "/review.pdf", "/audit", "/stations"):
         reply = requests.get(
             live_server.url + "/center" + path,
             headers={"Authorization": f"Bearer {token}"},

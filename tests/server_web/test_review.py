@@ -6,6 +6,7 @@ import io
 import re
 from datetime import timedelta
 
+import pypdf
 from openpyxl import load_workbook
 
 from sync.server.web.deps import today
@@ -124,3 +125,28 @@ def test_simultaneous_pages_open_each_followup_once(live_server: ServerHandle, s
         codes = list(pool.map(load, ["/", "/followups", "/review", "/"] * 2))
     assert codes == [200] * 8
     assert window.get("/followups").text.count(f"/center/cases/{case_id}") == 1
+
+
+def test_pdf_export_has_the_page_numbers_and_is_audited(
+    live_server: ServerHandle, station: Station, window: Staff, director: Staff
+) -> None:
+    _known_data_set(station, window)
+    period = today().strftime("%Y-%m")
+    page = window.get(f"/review?period={period}")
+    assert f'href="/center/review.pdf?period={period}">导出PDF</a>' in page.text
+    reply = window.get(f"/review.pdf?period={period}")
+    assert reply.status_code == 200 and reply.headers["content-type"] == "application/pdf"
+    assert "filename*=UTF-8''%E8%80%83%E6%A0%B8%E7%BB%9F%E8%AE%A1%E8%A1%A8-" in reply.headers["content-disposition"]
+    reader = pypdf.PdfReader(io.BytesIO(reply.content))
+    text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
+    label = f"测试代办站{station.code}（{station.code}）"
+    assert "考核统计表" in text and f"统计周期：{today().year}年{today().month}月" in text
+    # the station's line: cases, 即办件 on the spot, 承诺件 on time, ratings, 满意率 (below target), 差评
+    assert f"{label}4100.0%（1/1）50.0%（1/2）366.7%未达标1" in text
+    assert f"李代办{label}4100.0%（1/1）50.0%（1/2）366.7%未达标1" in text
+    assert "各代办站满意率" in text and "目标98%" in text and "66.7%未达标" in text
+    assert "制表人：测试window" in text and "第1页共" in text  # other tests share the server: 1 or more pages
+    audit = director.get("/audit").text
+    assert "导出考核统计表PDF" in audit and window.username in audit
+    bad = window.get("/review.pdf?period=2026-13")
+    assert bad.status_code == 422 and "月份" in bad.text

@@ -20,6 +20,8 @@ class Settings:
     current_app_version: str = __version__
     #: A station not synced for this many days is highlighted on the stations page.
     stale_days: int = 7
+    #: Printed on the center's own forms (考核统计表).
+    center_name: str = "镇为民服务中心"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,6 +31,7 @@ class Settings:
             enrollment_code_days=int(os.environ.get("DAIBANTONG_ENROLL_CODE_DAYS", "7")),
             current_app_version=os.environ.get("DAIBANTONG_CURRENT_APP_VERSION", __version__),
             stale_days=int(os.environ.get("DAIBANTONG_STALE_DAYS", "7")),
+            center_name=os.environ.get("DAIBANTONG_CENTER_NAME", "镇为民服务中心"),
         )
 
 

@@ -1,18 +1,21 @@
-"""Excel export of the evaluation and the 差评 ledger (openpyxl)."""
+"""Exports of the evaluation: Excel with the 差评 ledger (openpyxl), and the printed 考核统计表 (forms.review)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from forms import review
+from forms.data import ReviewReport, ReviewRow
 from sync.domain.ratings import RATING_LABELS
 
 from ..core.staff_models import FollowupRow
-from .evaluation import Evaluation, Rates
+from .evaluation import SATISFACTION_TARGET, Evaluation, Rates
 
 
 def _pct(value: float | None) -> str:
@@ -63,3 +66,39 @@ def evaluation_workbook(ev: Evaluation, ledger: Sequence[FollowupRow], names: di
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _review_row(r: Rates, name: str | None = None) -> ReviewRow:
+    return ReviewRow(
+        name=name or r.label,
+        cases=r.cases,
+        immediate_done=r.immediate_done,
+        immediate_on_spot=r.immediate_on_spot,
+        promised_done=r.promised_done,
+        promised_on_time=r.promised_on_time,
+        rated=r.rated,
+        satisfied=r.satisfied,
+        bad=r.bad,
+    )
+
+
+def evaluation_report(
+    ev: Evaluation, *, center_name: str, printed_by: str, printed_on: date, link: str = ""
+) -> ReviewReport:
+    """The evaluation as the plain record ``forms.review`` prints (same numbers as the page and the Excel)."""
+    return ReviewReport(
+        center_name=center_name,
+        period=ev.period,
+        period_label=ev.label,
+        total=_review_row(ev.total, "全镇合计"),
+        stations=[_review_row(r) for r in ev.stations],
+        clerks=[_review_row(r) for r in ev.clerks],
+        target=SATISFACTION_TARGET,
+        printed_on=printed_on,
+        printed_by=printed_by,
+        link=link,
+    )
+
+
+def evaluation_pdf(report: ReviewReport) -> bytes:
+    return review.render(report)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from ..api.deps import SessionDep
+from ..api.deps import SessionDep, SettingsDep
 from ..services.dashboard import station_names
 from ..services.errors import ServiceError
 from ..services.evaluation import (
@@ -20,7 +20,7 @@ from ..services.evaluation import (
     evaluate,
     followups,
 )
-from ..services.export import evaluation_workbook
+from ..services.export import evaluation_pdf, evaluation_report, evaluation_workbook
 from ..services.staff import DECIDERS, audit
 from .charts import satisfaction_bars
 from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, open_pending_followups, render, today
@@ -59,6 +59,26 @@ def review_export(request: Request, session: SessionDep, user: StaffDep, period:
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+@router.get("/review.pdf", summary="导出考核统计表（PDF）", response_class=Response)
+def review_pdf(
+    request: Request, session: SessionDep, settings: SettingsDep, user: StaffDep, period: PeriodQuery = ""
+) -> Response:
+    """The same numbers as the page, printed by ``forms.review`` (bar chart, tables per station and clerk)."""
+    with session.begin():
+        ev = _evaluation(session, period)
+        audit(session, user.username, "导出考核统计表PDF", ev.label, ip=client_ip(request))
+    link = f"{request.url_for('review_page')}?period={quote(ev.period)}"
+    report = evaluation_report(
+        ev, center_name=settings.center_name, printed_by=user.name, printed_on=today(), link=link
+    )
+    name = quote(f"考核统计表-{ev.period}.pdf")
+    return Response(
+        evaluation_pdf(report),
+        media_type="application/pdf",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
 
