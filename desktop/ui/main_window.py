@@ -222,7 +222,6 @@ class MainWindow(QMainWindow):
         )
         self.preview.open()
 
-    def connect_center(self) -> ConnectDialog:
     def show_about(self) -> AboutDialog:
         """帮助 → 关于代办通."""
         dialog = AboutDialog(self.facade.about_info, self)
@@ -230,6 +229,7 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def connect_center(self) -> ConnectDialog:
         dialog = ConnectDialog(self.facade.connect_center, self)
         dialog.connected.connect(self.facade.changed.emit)
         dialog.open()
