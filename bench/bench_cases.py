@@ -26,8 +26,8 @@ def _id_number(rng: random.Random) -> str:
     return first17 + id_check_char(first17)
 
 
-def _rows(station_id: str, catalog: Any, rng: random.Random) -> Iterator[dict[str, Any]]:
-    from desktop.store.event_log import search_text
+def _rows(station_id: str, catalog: Any, rng: random.Random, key: Any) -> Iterator[dict[str, Any]]:
+    from desktop.store.personal_data import case_columns
     from sync.domain.case_rules import CaseState
     from sync.domain.model import Applicant, CaseKind, MaterialItem
     from sync.domain.projection import CaseView, view_to_dict
@@ -75,15 +75,13 @@ def _rows(station_id: str, catalog: Any, rng: random.Random) -> Iterator[dict[st
             "case_type": view.case_type.value,
             "state": view.state.value,
             "applicant_name": applicant.name,
-            "id_number": applicant.id_number,
-            "phone": applicant.phone,
             "item_name": view.item_name,
             "registered_at": view.registered_at,
             "due_on": view.due_on.isoformat() if view.due_on else None,
             "last_seq": 1,
-            "data": view_to_dict(view),
-            "search_text": search_text(view),
             "bad_rating_open": False,
+            # data (masked), sealed, masked columns, blind indexes, search_text: as the app stores them
+            **case_columns(key, view.case_id, view_to_dict(view)),
         }
 
 
@@ -95,7 +93,7 @@ def _fill(ctx: Any) -> None:
     rng = random.Random(20261123)
     batch: list[dict[str, Any]] = []
     with ctx.db.transaction() as session:
-        for row in _rows(station.station_id, ctx.catalog, rng):
+        for row in _rows(station.station_id, ctx.catalog, rng, ctx.db.key_slot.require()):
             batch.append(row)
             if len(batch) == 5000:
                 session.execute(insert(CaseRow), batch)
@@ -104,6 +102,16 @@ def _fill(ctx: Any) -> None:
             session.execute(insert(CaseRow), batch)
     with ctx.db.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
+
+
+def _probe(ctx: Any) -> tuple[str, str]:
+    """The full 身份证 and phone of the 50,000th case (searched for by blind index)."""
+    from desktop.store import event_log
+
+    with ctx.db.reading() as session:
+        view = event_log.load_case(session, f"00000000-0000-4000-8000-{CASES // 2:012d}")
+    assert view is not None
+    return view.applicant.id_number, view.applicant.phone
 
 
 def _case_with_events(ctx: Any, events: int) -> str:
@@ -146,12 +154,15 @@ def run() -> Iterator[dict[str, Any]]:
         try:
             setup_station(ctx, code="BM01", name="基准测试代办站", village="基准村", town="基准镇", clerk="李代办")
             _fill(ctx)
+            probe_id, probe_phone = _probe(ctx)
             # what the case list does on each keystroke: list_cases(text, state) → 500 summaries at most
             scenarios = {
                 "rare_name_full_scan": lambda: list_cases(ctx, "欧阳"),
                 "common_surname_500_rows": lambda: list_cases(ctx, "王"),
                 "id_last_digits": lambda: search_cases(ctx, CaseFilter(id_number="3X")),
-                "phone_fragment": lambda: list_cases(ctx, "1380013"),
+                "phone_fragment": lambda: list_cases(ctx, "8000"),
+                "full_id_number": lambda: search_cases(ctx, CaseFilter(id_number=probe_id)),
+                "full_phone": lambda: list_cases(ctx, probe_phone),
                 "state_in_progress_and_name": lambda: list_cases(ctx, "张", "in_progress"),
                 "no_filter_first_page": lambda: list_cases(ctx),
             }

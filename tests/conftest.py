@@ -3,38 +3,25 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+
+from tests.keyring_backend import PATH_VARIABLE, MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-class MemoryKeyring(KeyringBackend):
-    """Tests never touch the real OS keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
 @pytest.fixture(autouse=True)
-def memory_keyring() -> MemoryKeyring:
-    backend = MemoryKeyring()
+def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    """A fresh keyring per test, shared with the test's child processes through a file."""
+    path = tmp_path / "test-keyring.json"
+    monkeypatch.setenv(PATH_VARIABLE, str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backend.MemoryKeyring")
+    backend = MemoryKeyring(path)
     keyring.set_keyring(backend)
     return backend
 

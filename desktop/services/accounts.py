@@ -13,6 +13,7 @@ from desktop.store import settings
 from desktop.store.models import ClerkRow
 from sync.domain.errors import DomainError, ValidationError
 
+from . import data_key
 from .accounts_store import new_account, validate_username
 from .context import ServiceContext
 from .passwords import DUMMY_HASH, hash_password, validate_password, verify_password
@@ -41,11 +42,15 @@ def create_clerk(ctx: ServiceContext, username: str, display_name: str, password
         if session.get(ClerkRow, row.username) is not None:
             raise ValidationError("username", f"登录名“{row.username}”已被使用")
         session.add(row)
+        data_key.add_copy(session, ctx.db.key_slot, row.username, password)
     return _info(row)
 
 
 def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
-    """Check the password and make this clerk the actor of every later event (also: switch user)."""
+    """Check the password and make this clerk the actor of every later event (also: switch user).
+
+    The password also opens the station's data key where no keyring holds it (``data_key``).
+    """
     try:
         name = validate_username(username)
     except ValidationError:
@@ -60,10 +65,13 @@ def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
         station = dict(settings.get(session, settings.STATION) or {})
         if not station:
             raise DomainError("代办站尚未设置，请先完成首次设置")
+        unlocked = data_key.unlock_with_password(session, ctx.db.key_slot, row.username, password)
         station["clerk"] = row.display_name
         station["username"] = row.username
         settings.put(session, settings.STATION, station)
-        return _info(row)
+        info = _info(row)
+    data_key.after_unlock(ctx.db, unlocked)
+    return info
 
 
 switch_user = login
@@ -102,3 +110,4 @@ def change_password(ctx: ServiceContext, username: str, old_password: str, new_p
         if row is None or not verify_password(old_password, row.password_hash):
             raise ValidationError("old_password", "原密码不正确")
         row.password_hash = hash_password(new_password)
+        data_key.rewrap(session, ctx.db.key_slot, username, old_password, new_password)

@@ -72,7 +72,7 @@ def add_attachment_bytes(ctx: ServiceContext, case_id: str, data: bytes, filenam
         raise ValidationError("note", "附件说明不能超过200个字")
     mime = _sniff_mime(data, name)
     with case_op(ctx, case_id, "attach") as op:
-        sha256 = blob_store.put(ctx.db.data_dir, data)
+        sha256 = blob_store.put(ctx.db.data_dir, data, ctx.db.key_slot)
         op.append(
             "case.attach",
             {
@@ -109,7 +109,7 @@ def list_attachments(ctx: ServiceContext, case_id: str) -> list[AttachmentInfo]:
 
 def read_attachment(ctx: ServiceContext, sha256: str) -> bytes:
     try:
-        return blob_store.get(ctx.db.data_dir, sha256)
+        return blob_store.get(ctx.db.data_dir, sha256, ctx.db.key_slot)
     except (OSError, ValueError):
         raise DomainError("附件文件不存在或已损坏，请重新添加") from None
 

@@ -17,6 +17,7 @@ from desktop.store import backup as store
 from desktop.store.backup import BackupError, BackupFile, Restored
 from desktop.store.models import CaseRow
 
+from . import data_key
 from .audit import ExportRecord, record_export
 from .context import ServiceContext
 
@@ -133,7 +134,7 @@ def daily_backup_if_due(ctx: ServiceContext, today: date | None = None) -> Backu
 
 def verify(path: Path) -> store.Verified:
     """Integrity check and hash chain of a backup, on a temporary copy."""
-    return store.verify_backup(path)
+    return store.verify_backup(path, data_key.key_for_file(path))
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def check_backup_file(path: Path) -> CheckedBackup:
         size_bytes=size,
     )
     try:
-        verified = store.verify_backup(path)
+        verified = store.verify_backup(path, data_key.key_for_file(path))
     except BackupError as exc:
         return CheckedBackup(info=info, events=0, problem=exc.message)
     return CheckedBackup(info=info, events=verified.events, problem="")
@@ -182,8 +183,10 @@ def restore_backup(ctx_or_data_dir: ServiceContext | Path, path: Path) -> Restor
     With a context its database is closed first; the caller opens a new
     context afterwards (and should sync to re-pull the center's events).
     """
+    known = None
     if isinstance(ctx_or_data_dir, ServiceContext):
+        known = ctx_or_data_dir.db.key_slot.key
         ctx_or_data_dir.close()
-    restored = store.restore(path, _data_dir(ctx_or_data_dir))
+    restored = store.restore(path, _data_dir(ctx_or_data_dir), data_key=data_key.key_for_file(path, known))
     log.info("backup restored: %s, %d events", path.name, restored.events)
     return restored

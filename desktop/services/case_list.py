@@ -1,9 +1,13 @@
 """The case list: every filter on one indexed column, summaries built from plain columns.
 
-``cases.search_text`` holds name, case number, phone, 身份证 and matter
-(upper-case, joined by U+001F). The free-text box is ``instr`` on it; the
-per-field filters are LIKE patterns that address one field by counting
-separators. The query is forced onto the covering index ``ix_cases_list``
+``cases.search_text`` holds name, case number, *masked* phone, *masked* 身份证
+and matter (upper-case, joined by U+001F). The free-text box is ``instr`` on
+it; the per-field filters are LIKE patterns that address one field by
+counting separators. A full 身份证 or phone number is looked up exactly by
+its keyed blind index (``cases.id_number_index`` / ``phone_index``), since
+the full numbers are stored only encrypted; parts of a number match the
+digits the masked form keeps (the last four, a mobile's first three). The
+query is forced onto the covering index ``ix_cases_list``
 (registered_at, search_text, state), scanned newest first until ``limit``
 matches, so the table's large JSON rows are read only for the rows shown —
 and not even then: summaries are built from the narrow columns.
@@ -11,6 +15,7 @@ and not even then: summaries are built from the narrow columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -18,13 +23,14 @@ from typing import Any
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
+from desktop.store import personal_data
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
 from sync.domain.calendar import DeadlineResult
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseKind, CaseType
 from sync.domain.projection import CaseView
-from sync.domain.validation import mask_id_number, mask_phone, normalize_id_number
+from sync.domain.validation import mask_id_number, normalize_id_number
 
 from .context import ServiceContext
 from .due import due_label
@@ -34,8 +40,8 @@ from .sync_state import sync_labels
 MAX_LIMIT = 5000
 _RUNNING = frozenset(s.value for s in CLOCK_RUNNING)
 _COLUMNS = (
-    "case_id, case_no, applicant_name, id_number, phone, item_name, kind, case_type, state, registered_at, "
-    "due_on, last_seq"
+    "case_id, case_no, applicant_name, id_number_masked, phone_masked, item_name, kind, case_type, state, "
+    "registered_at, due_on, last_seq"
 )
 
 
@@ -50,8 +56,25 @@ def _field_pattern(field: str, inner: str) -> str:
     return SEARCH_SEP.join(parts)
 
 
+_FULL_ID = re.compile(r"^\d{17}[\dX]$")
+_FULL_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def full_id_number(text: str) -> str | None:
+    number = normalize_id_number(text)
+    return number if _FULL_ID.match(number) else None
+
+
+def full_phone(text: str) -> str | None:
+    phone = text.strip().replace(" ", "")
+    return phone if _FULL_PHONE.match(phone) else None
+
+
 def filter_patterns(f: CaseFilter) -> list[str]:
-    """LIKE patterns on ``cases.search_text`` for the per-field filters (all must match)."""
+    """LIKE patterns on ``cases.search_text`` for the per-field filters (all must match).
+
+    A full phone or 身份证 number is not a pattern: ``exact_lookups`` finds it by blind index.
+    """
     patterns: list[str] = []
     for field, value in (("name", f.name), ("case_no", f.case_no), ("item", f.item)):
         if value.strip():
@@ -60,14 +83,30 @@ def filter_patterns(f: CaseFilter) -> list[str]:
     if phone:
         if not phone.replace("-", "").isdigit():
             raise ValidationError("phone", "联系电话只能包含数字和短横线")
-        patterns.append(_field_pattern("phone", f"%{phone}%"))
+        if full_phone(phone) is None:  # a part: the digits the masked number keeps
+            patterns.append(_field_pattern("phone", f"%{phone}%"))
     number = normalize_id_number(f.id_number)
     if number:
         if not number.rstrip("X").isdigit() or "X" in number[:-1] or len(number) > 18:
             raise ValidationError("id_number", "身份证号码只能包含数字和X（查询可只填后几位）")
-        # the full number matches exactly, a shorter one matches the last digits
-        patterns.append(_field_pattern("id_number", number if len(number) == 18 else f"%{number}"))
+        if len(number) < 18:  # the last digits (the masked number keeps four)
+            patterns.append(_field_pattern("id_number", f"%{number}"))
     return patterns
+
+
+def exact_lookups(ctx: ServiceContext, f: CaseFilter, text: str) -> list[tuple[str, str]]:
+    """(blind-index column, value) for every full 身份证 or phone number in the filter (all must match)."""
+    key = ctx.db.key_slot.key
+    lookups: list[tuple[str, str]] = []
+    number = full_id_number(f.id_number) if f.id_number.strip() else None
+    phone = full_phone(f.phone) if f.phone.strip() else None
+    if text and number is None and phone is None:  # the free-text box holding a whole number
+        number, phone = full_id_number(text), full_phone(text)
+    if number is not None:
+        lookups.append(("id_number_index", personal_data.id_index(key, number) if key else "-"))
+    if phone is not None:
+        lookups.append(("phone_index", personal_data.phone_index(key, phone) if key else "-"))
+    return lookups
 
 
 def _utc_start(day: date) -> str:
@@ -90,9 +129,13 @@ def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
     where: list[str] = []
     params: dict[str, Any] = {"limit": limit}
     text_ = f.text.strip().upper()
-    if text_:
+    exact = exact_lookups(ctx, f, text_)
+    if text_ and not (exact and (full_id_number(text_) or full_phone(text_))):
         where.append("instr(search_text, :text) > 0")
         params["text"] = text_
+    for i, (column, value) in enumerate(exact):
+        where.append(f"{column} = :x{i}")
+        params[f"x{i}"] = value
     for i, pattern in enumerate(filter_patterns(f)):
         where.append(f"search_text LIKE :p{i} ESCAPE '\\'")
         params[f"p{i}"] = pattern
@@ -106,8 +149,9 @@ def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
         where.append("registered_at < :date_to")
         params["date_to"] = _utc_start(f.date_to + timedelta(days=1))
     # SQLAlchemy's SQLite dialect renders no index hints, hence text(): only bound parameters go in.
+    index = f"ix_cases_{exact[0][0]}" if exact else "ix_cases_list"  # an exact number: a handful of rows
     query = sql_text(
-        f"SELECT {_COLUMNS} FROM cases INDEXED BY ix_cases_list"
+        f"SELECT {_COLUMNS} FROM cases INDEXED BY {index}"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + " ORDER BY registered_at DESC LIMIT :limit"
     )
@@ -154,8 +198,8 @@ def _summaries(ctx: ServiceContext, rows: Sequence[Any], labels: dict[str, str])
                 case_id=r.case_id,
                 case_no=r.case_no,
                 applicant_name=r.applicant_name,
-                id_masked=mask_id_number(r.id_number),
-                phone_masked=mask_phone(r.phone),
+                id_masked=r.id_number_masked,
+                phone_masked=r.phone_masked,
                 item_name=r.item_name,
                 kind_label=CaseKind(r.kind).label,
                 case_type_label=CaseType(r.case_type).label,
@@ -188,7 +232,7 @@ def case_summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: s
         case_no=view.case_no,
         applicant_name=view.applicant.name,
         id_masked=mask_id_number(view.applicant.id_number),
-        phone_masked=mask_phone(view.applicant.phone),
+        phone_masked=personal_data.masked_phone(view.applicant.phone),
         item_name=view.item_name,
         kind_label=view.kind.label,
         case_type_label=view.case_type.label,

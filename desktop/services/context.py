@@ -13,6 +13,8 @@ from desktop.store.db import Database
 from sync.domain.calendar import HolidayCalendar
 from sync.domain.catalog import Catalog
 
+from . import data_key
+
 DEMO_CATALOG = "catalog/demo.json"
 DEFAULT_CALENDAR = "holidays/cn.json"
 
@@ -31,10 +33,8 @@ class ServiceContext:
 
     @classmethod
     def open(cls, data_dir: Path, today: Callable[[], date] = date.today) -> ServiceContext:
-        """Open (and migrate) the station database in ``data_dir``."""
-        db = Database(data_dir)
-        db.migrate()
-        return cls(db, today)
+        """Open (and migrate) the station database in ``data_dir``; its data key from the keyring if there is one."""
+        return cls(data_key.open_database(data_dir), today)
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -128,7 +128,7 @@ def printed_signature(ctx: ServiceContext, data: Mapping[str, Any] | None) -> Si
         return None
     if captured.method == pad.SCAN:
         try:
-            return Signature(png=blob_store.get(ctx.db.data_dir, captured.image_sha256))
+            return Signature(png=blob_store.get(ctx.db.data_dir, captured.image_sha256, ctx.db.key_slot))
         except (OSError, ValueError):
             return None
     return Signature(strokes=captured.strokes, width=pad.BOX_WIDTH, height=pad.BOX_HEIGHT)

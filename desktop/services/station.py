@@ -9,6 +9,7 @@ from sync.domain.case_number import validate_station_code
 from sync.domain.errors import DomainError
 from sync.domain.validation import validate_name
 
+from . import data_key
 from .accounts_store import new_account
 from .context import ServiceContext
 from .records import StationInfo
@@ -55,12 +56,16 @@ def setup_station(
         clerk=validate_name(clerk, field="clerk", label="代办员姓名"),
         username=account.username if account else "",
     )
+    unlocked = None
     with ctx.db.transaction() as session:
         if settings.get(session, settings.STATION):
             raise DomainError("代办站已经设置过，不能重复设置")
         settings.put(session, settings.STATION, info.__dict__)
-        if account is not None:
+        if account is not None and password is not None:
             session.add(account)
+            unlocked = data_key.unlock_with_password(session, ctx.db.key_slot, account.username, password)
+    if unlocked is not None:
+        data_key.after_unlock(ctx.db, unlocked)
     return info
 
 

@@ -26,7 +26,8 @@ from pathlib import Path
 from sync.domain.errors import ChainBroken, DomainError
 
 from . import event_log
-from .db import DB_FILENAME, Database
+from .crypto import DataKey, DataKeyWrong, DataLocked
+from .db import DB_FILENAME, Database, current_revision, head_revision, migrate
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +206,12 @@ def integrity_ok(db_path: Path, quick: bool = False) -> bool:
     return rows == [("ok",)]
 
 
-def verify_backup(path: Path) -> Verified:
+def verify_backup(path: Path, data_key: DataKey | None = None) -> Verified:
     """Check a backup on a temporary copy: SQLite integrity, then the event log's hash chain.
 
+    The hashes cover the plaintext events, so a full check needs the backup's
+    data key; without it (no keyring, nobody logged in yet, as on the recovery
+    screen) the sequence and links of the chain are checked, not the hashes.
     Raise BackupError with a Chinese message if it is not a good station database.
     """
     if not path.is_file():
@@ -221,12 +225,21 @@ def verify_backup(path: Path) -> Verified:
         if not integrity_ok(copy):
             raise BackupError(f"备份文件已损坏，不能用来恢复：{path.name}")
         db = Database(Path(tmp))
+        if data_key is not None:
+            db.key_slot.unlock(data_key)
         try:
+            if not _has_events_table(copy):
+                raise BackupError(f"这不是代办通的数据库备份：{path.name}")
+            if current_revision(db.engine) != head_revision():
+                migrate(db.engine)  # a backup of an older schema: read it (the copy) as this app stores it
             with db.reading() as session:
-                if not _has_events_table(copy):
-                    raise BackupError(f"这不是代办通的数据库备份：{path.name}")
-                last_hash = event_log.verify(session)
+                try:
+                    last_hash = event_log.verify(session)
+                except DataLocked:
+                    last_hash = event_log.verify_links(session)
                 events = event_log.count_events(session)
+        except DataKeyWrong as exc:
+            raise BackupError(f"备份中的个人信息无法用本机的数据密钥打开，不能用来恢复：{path.name}") from exc
         except ChainBroken as exc:
             raise BackupError(f"备份中的办件记录校验不通过（哈希链断开），不能用来恢复：{path.name}") from exc
         finally:
@@ -253,13 +266,15 @@ class Restored:
     events: int
 
 
-def restore(backup_path: Path, data_dir: Path, now: datetime | None = None) -> Restored:
+def restore(
+    backup_path: Path, data_dir: Path, now: datetime | None = None, data_key: DataKey | None = None
+) -> Restored:
     """Verify ``backup_path`` and make it the station database of ``data_dir``; all-or-nothing.
 
     The database must be closed. The current file (and its ``-wal``/``-shm``)
     is renamed to ``station.sqlite3.before-restore-<timestamp>``, never deleted.
     """
-    verified = verify_backup(backup_path)
+    verified = verify_backup(backup_path, data_key)
     now = now or datetime.now()
     data_dir.mkdir(parents=True, exist_ok=True)
     live = data_dir / DB_FILENAME

@@ -61,6 +61,7 @@ def record(session: Session, event: Event) -> Recorded:
             event_log.project(session, event, seq=station_seq)
     except DomainError as exc:
         conflict = exc.message
+    payload, sealed = event_log.sealed_payload(session, event)
     session.add(
         CenterEventRow(
             seq=event.seq,
@@ -68,7 +69,7 @@ def record(session: Session, event: Event) -> Recorded:
             station_id=event.station_id,
             type=event.type,
             case_id=str(event.payload["case_id"]) if event.payload.get("case_id") else None,
-            payload=dict(event.payload),
+            payload=payload,
             actor=event.actor,
             occurred_at=event.occurred_at,
             prev_hash=event.prev_hash,
@@ -77,6 +78,7 @@ def record(session: Session, event: Event) -> Recorded:
             applied_after_seq=station_seq,
             applied_at=utc_now(),
             conflict=conflict,
+            sealed=sealed,
         )
     )
     session.flush()

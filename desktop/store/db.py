@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sync.domain.errors import DomainError
 
+from .crypto import DataKey, KeySlot
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,9 +34,7 @@ class DatabaseDamaged(DomainError):
     """SQLite's check at start found the station database damaged; the app offers to restore a backup."""
 
     def __init__(self, path: Path, detail: str = "") -> None:
-        super().__init__(
-            "本站数据库文件已损坏，无法安全打开。请从备份恢复，恢复后再同步一次以取回镇中心的办理结果。"
-        )
+        super().__init__("本站数据库文件已损坏，无法安全打开。请从备份恢复，恢复后再同步一次以取回镇中心的办理结果。")
         self.path = path
         self.detail = detail
 
@@ -49,9 +49,7 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}", json_serializer=lambda value: json.dumps(value, ensure_ascii=False)
-    )
+    engine = create_engine(f"sqlite:///{path}", json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
     event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -62,11 +60,20 @@ def alembic_config() -> Config:
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema to ``revision`` in one transaction."""
+def migrate(
+    engine: Engine, revision: str = "head", data_key: DataKey | None = None, key_record: dict[str, Any] | None = None
+) -> None:
+    """Upgrade the schema to ``revision`` in one transaction.
+
+    With ``data_key``, migration 0005 also seals the personal data of existing
+    rows in that transaction (storing ``key_record`` of a new key with them);
+    without it they are sealed after the first login.
+    """
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
+        cfg.attributes["data_key"] = data_key
+        cfg.attributes["data_key_record"] = key_record
         command.upgrade(cfg, revision)
 
 
@@ -92,7 +99,9 @@ class Database:
         self.data_dir = data_dir
         self.path = data_dir / DB_FILENAME
         self.engine = make_engine(self.path)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        #: The data key once unlocked (desktop.services.data_key); every session carries it.
+        self.key_slot = KeySlot()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"key_slot": self.key_slot})
 
     def check(self) -> None:
         """PRAGMA quick_check of the file; raise DatabaseDamaged if SQLite finds damage."""
@@ -111,8 +120,15 @@ class Database:
             self.engine.dispose()
             raise DatabaseDamaged(self.path, detail)
 
-    def migrate(self, backup_folder: Path | None = None) -> None:
+    def migrate(
+        self,
+        backup_folder: Path | None = None,
+        data_key: DataKey | None = None,
+        key_record: dict[str, Any] | None = None,
+    ) -> bool:
         """Check the file, then upgrade it to head; an older schema is backed up first.
+
+        Returns True when an older schema was upgraded (not for a new file or one at head).
 
         The before-migration backup goes to ``backup_folder`` (default: the
         configured backup folder, see ``backup.configured_folder``); the
@@ -120,7 +136,8 @@ class Database:
         """
         self.check()
         current = current_revision(self.engine)
-        if current is not None and current != head_revision():
+        upgraded = current is not None and current != head_revision()
+        if upgraded:
             from . import backup  # backup imports this module
 
             if backup_folder is None:
@@ -129,7 +146,15 @@ class Database:
                 made = backup.make_backup(self.path, backup_folder, backup.BEFORE_MIGRATION)
                 backup.rotate(backup_folder)
             log.info("schema %s → %s, backup %s", current, head_revision(), made.path.name)
-        migrate(self.engine)
+        migrate(self.engine, data_key=data_key, key_record=key_record)
+        return upgraded
+
+    def purge_free_pages(self) -> None:
+        """Rewrite the file (VACUUM) and empty the WAL, so no old plaintext stays in free pages."""
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("VACUUM")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -3,40 +3,71 @@
 ``append`` seals the next event of the station's hash chain, stores it and
 folds it into the ``cases`` projection, all inside the session's transaction:
 either the event and its projection are both committed, or neither is.
+
+Personal data is sealed on the way into a row and opened on the way out
+(``personal_data``): the ``Event`` objects this module hands out are exactly
+the plaintext events the hash chain covers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from sync.domain.errors import ChainBroken
 from sync.domain.events import GENESIS_HASH, STATION, Event, event_from_record, new_event, verify_chain
 from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
 
+from . import personal_data
+from .crypto import KeySlot, key_slot
 from .models import CaseRow, CenterEventRow, EventRow
 
 
+def _slot_of(row: EventRow | CenterEventRow) -> KeySlot:
+    session = object_session(row)
+    if session is not None:
+        return key_slot(session)
+    slot = row.__dict__.get("_key_slot")  # loaded by a session that has closed since
+    return slot if isinstance(slot, KeySlot) else KeySlot()
+
+
 def to_event(row: EventRow | CenterEventRow) -> Event:
-    return event_from_record(row)
+    """The stored event with its personal data opened (raises DataLocked / DataKeyWrong in Chinese)."""
+    event = event_from_record(row)
+    if row.sealed is None:
+        return event
+    secrets = _slot_of(row).require().open(row.sealed, personal_data.event_aad(row.id))
+    return replace(event, payload=personal_data.merge(row.payload, secrets))
 
 
-def _to_row(event: Event) -> EventRow:
+def sealed_payload(session: Session, event: Event) -> tuple[dict[str, Any], str | None]:
+    """(payload with personal data masked, envelope of the real values) for storing ``event``."""
+    masked, secrets = personal_data.split(dict(event.payload))
+    if not secrets:
+        return masked, None
+    return masked, key_slot(session).require().seal(secrets, personal_data.event_aad(event.id))
+
+
+def _to_row(session: Session, event: Event) -> EventRow:
     case_id = event.payload.get("case_id")
+    payload, sealed = sealed_payload(session, event)
     return EventRow(
         seq=event.seq,
         id=event.id,
         station_id=event.station_id,
         type=event.type,
         case_id=str(case_id) if case_id else None,
-        payload=dict(event.payload),
+        payload=payload,
         actor=event.actor,
         occurred_at=event.occurred_at,
         prev_hash=event.prev_hash,
         hash=event.hash,
         origin=event.origin,
+        sealed=sealed,
     )
 
 
@@ -48,7 +79,13 @@ def head(session: Session) -> tuple[int, str]:
 
 def load_case(session: Session, case_id: str) -> CaseView | None:
     row = session.get(CaseRow, case_id)
-    return view_from_dict(row.data) if row else None
+    if row is None:
+        return None
+    data = row.data
+    if row.sealed:  # opened here too: a row written earlier in this session was not loaded (nor opened) by it
+        secrets = key_slot(session).require().open(row.sealed, personal_data.case_aad(case_id))
+        data = personal_data.merge(data, secrets)
+    return view_from_dict(data)
 
 
 def _store_case(session: Session, view: CaseView, seq: int) -> None:
@@ -61,27 +98,24 @@ def _store_case(session: Session, view: CaseView, seq: int) -> None:
     row.case_type = view.case_type.value
     row.state = view.state.value
     row.applicant_name = view.applicant.name
-    row.id_number = view.applicant.id_number
-    row.phone = view.applicant.phone
     row.item_name = view.item_name
     row.registered_at = view.registered_at
     row.due_on = view.due_on.isoformat() if view.due_on else None
     row.last_seq = seq
-    row.data = view_to_dict(view)
-    row.search_text = search_text(view)
+    for name, value in case_columns(key_slot(session), view).items():
+        setattr(row, name, value)
     row.bad_rating_open = view.rating_bad and not view.rating_followed_up
 
 
+def case_columns(slot: KeySlot, view: CaseView) -> dict[str, Any]:
+    """``data``, ``sealed``, masked and blind-index columns and ``search_text`` of a case row."""
+    return personal_data.case_columns(slot.require(), view.case_id, view_to_dict(view))
+
+
 #: Separates the fields of ``cases.search_text`` (cannot be typed, so a pattern can address one field).
-SEARCH_SEP = "\x1f"
-#: Order of the fields in ``cases.search_text``.
+SEARCH_SEP = personal_data.SEARCH_SEP
+#: Order of the fields in ``cases.search_text`` (phone and 身份证 masked: full numbers go by blind index).
 SEARCH_FIELDS = ("name", "case_no", "phone", "id_number", "item")
-
-
-def search_text(view: CaseView) -> str:
-    """The one string the case list filter matches (upper-case, so 'x' finds an ID ending in 'X')."""
-    a = view.applicant
-    return SEARCH_SEP.join((a.name, view.case_no, a.phone, a.id_number, view.item_name)).upper()
 
 
 def project(session: Session, event: Event, seq: int | None = None) -> CaseView | None:
@@ -119,7 +153,7 @@ def append(
         origin=origin,
     )
     project(session, event)  # validates before anything is written
-    session.add(_to_row(event))
+    session.add(_to_row(session, event))
     session.flush()
     return event
 
@@ -143,6 +177,18 @@ def count_events(session: Session, after_seq: int = 0) -> int:
 def verify(session: Session) -> str:
     """Verify the whole chain; return the last hash or raise ChainBroken."""
     return verify_chain(iter_events(session))
+
+
+def verify_links(session: Session) -> str:
+    """Sequence and links of the chain, without opening any payload (when the data key is not at hand)."""
+    expected_seq, expected_prev = 1, GENESIS_HASH
+    for seq, prev_hash, hash_ in session.execute(
+        select(EventRow.seq, EventRow.prev_hash, EventRow.hash).order_by(EventRow.seq)
+    ):
+        if seq != expected_seq or prev_hash != expected_prev:
+            raise ChainBroken(f"第{seq}号事件与前一事件的链接不符，记录可能被删除或篡改")
+        expected_seq, expected_prev = seq + 1, hash_
+    return expected_prev
 
 
 def iter_history(session: Session) -> Iterator[tuple[int, Event]]:

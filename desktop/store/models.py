@@ -1,7 +1,9 @@
 """Tables of the station database (SQLAlchemy 2.x typed mapping).
 
 ``events`` is the append-only log (the truth). ``cases`` is a projection of it,
-kept for fast lists and rebuildable from the log. ``sync_state`` and
+kept for fast lists and rebuildable from the log. Personal data (身份证, phone,
+signature ink) is stored masked in the JSON columns and sealed in ``sealed``
+(``desktop.store.personal_data``). ``sync_state`` and
 ``sync_rejections`` are the outbox bookkeeping; ``settings`` holds small
 documents (station identity, catalog and calendar pushed by the town center).
 """
@@ -32,6 +34,8 @@ class EventRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(16))
+    #: The payload's personal data (AES-GCM envelope); ``payload`` holds it masked. None: nothing personal.
+    sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseRow(Base):
@@ -43,17 +47,25 @@ class CaseRow(Base):
     case_type: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(24), index=True)
     applicant_name: Mapped[str] = mapped_column(String(64), index=True)
-    id_number: Mapped[str] = mapped_column(String(18), index=True)
-    phone: Mapped[str] = mapped_column(String(20))
+    #: 110105********002X: for lists; the full number only in ``sealed``.
+    id_number_masked: Mapped[str] = mapped_column(String(18), default="", server_default="")
+    #: 138****8000 (a landline keeps its area code and last four digits).
+    phone_masked: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: Keyed blind index (HMAC) of the full 身份证 number: exact search without storing it.
+    id_number_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: Keyed blind index of the full phone number (digits only).
+    phone_index: Mapped[str | None] = mapped_column(String(32), index=True)
     item_name: Mapped[str] = mapped_column(String(200))
     registered_at: Mapped[str] = mapped_column(String(40), index=True)
     due_on: Mapped[str | None] = mapped_column(String(10), index=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    #: name, case number, phone, 身份证 and matter in one upper-cased string: one LIKE serves the list filter.
+    #: name, case number, masked phone, masked 身份证 and matter, upper-cased: one LIKE serves the list filter.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: A 差评 the town center has not yet closed (回访整改): listed on the home page.
     bad_rating_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", index=True)
+    #: The personal data of ``data`` (AES-GCM envelope); ``data`` holds it masked.
+    sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class SettingRow(Base):
@@ -143,6 +155,8 @@ class CenterEventRow(Base):
     applied_at: Mapped[str] = mapped_column(String(40))
     #: Why the event could not be applied to its case (kept and shown to a person), else None.
     conflict: Mapped[str | None] = mapped_column(Text)
+    #: Personal data of the payload, sealed as in ``events``.
+    sealed: Mapped[str | None] = mapped_column(Text)
 
 
 Index("ix_cases_item_name", CaseRow.item_name)

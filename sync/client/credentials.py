@@ -68,6 +68,15 @@ def _derive(password: str, salt: bytes) -> bytes:
     )
 
 
+#: How ``password_key`` derives (recorded next to what it encrypts).
+PASSWORD_KDF = {"name": "scrypt", "n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P}
+
+
+def password_key(password: str, salt: bytes) -> bytes:
+    """An AES-256 key from the clerk's password (scrypt); also wraps the station's data key."""
+    return _derive(password, salt)
+
+
 def save_token_encrypted(path: Path, station_id: str, token: str, password: str) -> None:
     """Keep the token in ``path``, encrypted (AES-256-GCM, key from the clerk's password by scrypt).
 

@@ -32,8 +32,12 @@ def _ids(rows: list) -> set[str]:  # type: ignore[type-arg]
 def test_filters_by_each_field(ctx: ServiceContext, three: dict[str, str]) -> None:
     a, b, c = three["a"], three["b"], three["c"]
     assert _ids(search_cases(ctx, CaseFilter(name="赵"))) == {b}
-    assert _ids(search_cases(ctx, CaseFilter(phone="139001"))) == {b}
+    assert _ids(search_cases(ctx, CaseFilter(phone="13900139000"))) == {b}  # the full number, by blind index
+    assert _ids(search_cases(ctx, CaseFilter(phone="9000"))) == {b}  # the last digits the masked number keeps
+    assert _ids(search_cases(ctx, CaseFilter(phone="139001"))) == set()  # middle digits are not stored in the clear
     assert _ids(search_cases(ctx, CaseFilter(phone="0731"))) == {c}
+    assert _ids(search_cases(ctx, CaseFilter(phone="0731-8888888"))) == {c}
+    assert _ids(search_cases(ctx, CaseFilter(phone="07318888888"))) == {c}
     assert _ids(search_cases(ctx, CaseFilter(id_number=OTHER_ID))) == {b}
     assert _ids(search_cases(ctx, CaseFilter(id_number="1239"))) == {b}
     assert _ids(search_cases(ctx, CaseFilter(id_number="002x"))) == {a, c}
@@ -47,6 +51,12 @@ def test_filters_by_each_field(ctx: ServiceContext, three: dict[str, str]) -> No
     assert _ids(search_cases(ctx, CaseFilter(date_from=today + timedelta(days=1)))) == set()
     assert _ids(search_cases(ctx, CaseFilter(name="钱", date_to=today - timedelta(days=1)))) == set()
     assert _ids(list_cases(ctx, "赵四")) == {b}
+    # the free-text box: a whole number goes by blind index, a part by its masked digits
+    assert _ids(list_cases(ctx, OTHER_ID)) == {b}
+    assert _ids(list_cases(ctx, "13800138000")) == {a}
+    assert _ids(list_cases(ctx, "8000")) == {a}
+    assert _ids(search_cases(ctx, CaseFilter(id_number=OTHER_ID, phone="13900139000", name="赵"))) == {b}
+    assert _ids(search_cases(ctx, CaseFilter(id_number=OTHER_ID, phone="13800138000"))) == set()
 
 
 def test_name_filter_does_not_match_other_fields(ctx: ServiceContext, three: dict[str, str]) -> None:

@@ -131,7 +131,7 @@ def test_an_edited_event_in_a_backup_breaks_the_chain_and_is_refused(ctx: Servic
         conn.execute("UPDATE events SET actor = '张三' WHERE seq = 1")
     conn.close()
     with pytest.raises(BackupError, match="哈希链"):
-        backup.verify_backup(made.path)
+        backup.verify_backup(made.path, ctx.db.key_slot.key)
 
 
 def test_a_file_that_is_not_a_station_database_is_refused(tmp_path: Path) -> None:
