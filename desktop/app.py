@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from desktop.log_masking import MaskingFormatter
+
 APP_NAME = "daibantong"
 
 
@@ -32,13 +34,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def configure_logging(data_dir: Path) -> None:
-    """A rotating log file in the data folder (no personal data is logged)."""
+    """A rotating log file in the data folder (no personal data is logged; numbers that slip through are masked)."""
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         log_dir / "daibantong.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     root.addHandler(handler)

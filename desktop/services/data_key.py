@@ -184,7 +184,8 @@ def finish_open(db: Database, opened: OpenedKey, upgraded: bool) -> None:
                 first = True
                 changed = personal_data.seal_existing_rows(session.connection(), key, opened.new_record)
         if first or upgraded:
-            blob_store.seal_existing(db.data_dir, key)
+            blobs = blob_store.seal_existing(db.data_dir, key)
+            log.info("personal data sealed: %d rows and %d files written before encryption", changed, blobs)
     if upgraded or changed:
         db.purge_free_pages()
 
@@ -232,7 +233,8 @@ def after_unlock(db: Database, unlocked: Unlocked) -> None:
     if fresh and _keyring_put(unlocked.key):
         log.info("data key kept in the keyring")
     if unlocked.sealed_now:
-        blob_store.seal_existing(db.data_dir, unlocked.key)
+        blobs = blob_store.seal_existing(db.data_dir, unlocked.key)
+        log.info("personal data sealed at login (%d files written before encryption)", blobs)
         db.purge_free_pages()
 
 
