@@ -174,10 +174,12 @@ def archive_expired(ctx: ServiceContext) -> RetentionRun:
     )
 
 
-def expired_unarchived(ctx: ServiceContext, limit: int = 200, scan: int = 2000) -> tuple[list[CaseSummary], int]:
+def expired_unarchived(ctx: ServiceContext, limit: int = 200, scan: int = 500) -> tuple[list[CaseSummary], int]:
     """超期未归档: closed cases past the period that are still not archived (an original is out).
 
-    Reads at most ``scan`` candidates (oldest first): after the daily run only the refused cases remain.
+    Reads at most ``scan`` candidates (oldest first), to keep the home page fast: after the daily run only the
+    refused cases remain among them (on the 100,000-case benchmark station, where no run ever happened, reading
+    2,000 candidates doubled the home page's 21 ms).
     """
     ids = list(_expired_ids(ctx, retention_policy(ctx), ctx.today(), scan))
     if not ids:
