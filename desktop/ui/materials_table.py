@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QSpinBox, QTableWidget, QTableWidgetItem, QWidget
 
 from desktop.services.records import MaterialDraft
@@ -14,8 +14,14 @@ HEADERS = ("已提交", "材料名称", "原件/复印件", "份数", "必需")
 class MaterialsTable(QTableWidget):
     """One row per material; the clerk ticks what the villager handed over."""
 
+    #: Any row added or removed, ticked, renamed, or its form or copies changed.
+    materials_changed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(HEADERS), parent)
+        self.itemChanged.connect(lambda _item: self.materials_changed.emit())
+        self.model().rowsInserted.connect(lambda *_: self.materials_changed.emit())
+        self.model().rowsRemoved.connect(lambda *_: self.materials_changed.emit())
         self.setHorizontalHeaderLabels(HEADERS)
         header = self.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -39,10 +45,12 @@ class MaterialsTable(QTableWidget):
         kind = QComboBox()
         kind.addItems(["原件", "复印件"])
         kind.setCurrentIndex(0 if original else 1)
+        kind.currentIndexChanged.connect(lambda _i: self.materials_changed.emit())
         self.setCellWidget(row, 2, kind)
         count = QSpinBox()
         count.setRange(1, 999)
         count.setValue(copies)
+        count.valueChanged.connect(lambda _v: self.materials_changed.emit())
         self.setCellWidget(row, 3, count)
         needed = QTableWidgetItem("是" if required else "否")
         needed.setData(Qt.ItemDataRole.UserRole, required)

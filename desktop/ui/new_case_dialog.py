@@ -1,8 +1,15 @@
-"""新建委托: the clerk records an entrustment with the villager sitting there."""
+"""新建委托: the clerk records an entrustment with the villager sitting there.
+
+For 代办 and 帮办 the 委托人 and the 代办员 each sign the 《代办服务委托书》 on the pad
+(or import a photo of a paper signature). The content is fixed by
+``prepare_registration`` (validated, hashed, in the background) before the first
+signature; changing anything on the form afterwards drops both signatures.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,27 +29,55 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import CaseDraft, Changed
+from desktop.services.records import CaseDraft, Changed, SignatureInput, SignedContent
 from sync.domain.catalog import Catalog
-from sync.domain.errors import ValidationError
+from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import SPECIAL_GROUP_LABELS, SPECIAL_GROUPS, CaseKind
+from sync.domain.signature import APPLICANT, CLERK, Signature
 
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
+from .signature_dialog import SignatureDialog
 from .tasks import run_task
+
+#: Who signs the 委托书, in the order printed: the villager, then the clerk.
+SIDES = ("applicant", "clerk")
+ROLES = {"applicant": APPLICANT, "clerk": CLERK}
+SIGN_LABELS = {"applicant": "委托人签名", "clerk": "代办员（受托人）签名"}
+UNSIGNED_STYLE = "color: #8a6d00;"
+SIGNED_STYLE = "color: #2e7d32; font-weight: bold;"
 
 
 class NewCaseDialog(QDialog):
-    """Collects a ``CaseDraft``; saving runs ``save(draft)`` off the GUI thread."""
+    """Collects a ``CaseDraft`` and, for 代办/帮办, both signatures on the 委托书.
+
+    ``prepare(draft)`` (the signed content) and ``clerk()`` (the logged-in clerk's name) run
+    off the GUI thread before the first signature; saving runs ``save(draft)`` off it too.
+    """
 
     case_saved = Signal(object)  # Changed
 
-    def __init__(self, catalog: Catalog, save: Callable[[CaseDraft], Changed], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        save: Callable[[CaseDraft], Changed],
+        prepare: Callable[[CaseDraft], SignedContent],
+        clerk: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("新建代办委托")
-        self.resize(760, 640)
+        self.resize(760, 720)
         self._catalog = catalog
         self._save = save
+        self._prepare = prepare
+        self._clerk = clerk
+        #: The 委托书 content both sign (None until prepared, and again after any change).
+        self.signed: SignedContent | None = None
+        self._signed_draft: CaseDraft | None = None
+        self.clerk_name = ""
+        self.signatures: dict[str, Signature] = {}
+        self.signature_dialog: SignatureDialog | None = None
 
         self.kind_group = QButtonGroup(self)
         kind_row = QHBoxLayout()
@@ -103,6 +138,23 @@ class NewCaseDialog(QDialog):
         buttons_row.addStretch()
         materials_layout.addLayout(buttons_row)
 
+        self.sign_buttons = {side: QPushButton(SIGN_LABELS[side]) for side in SIDES}
+        self.sign_labels = {side: QLabel() for side in SIDES}
+        self.sign_box = QGroupBox("《代办服务委托书》签名（委托人、代办员各签一次）")
+        sign_layout = QVBoxLayout(self.sign_box)
+        sign_hint = QLabel("请核对上面的内容后签名；签名后如再修改，需双方重新签名。也可导入纸质签名照片。")
+        sign_hint.setWordWrap(True)
+        sign_hint.setStyleSheet("color: #4b5563;")
+        sign_layout.addWidget(sign_hint)
+        for side in SIDES:
+            button = self.sign_buttons[side]
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, s=side: self.sign(s))
+            row = QHBoxLayout()
+            row.addWidget(button)
+            row.addWidget(self.sign_labels[side], 1)
+            sign_layout.addLayout(row)
+
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
@@ -123,6 +175,7 @@ class NewCaseDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(applicant)
         layout.addWidget(materials_box, 1)
+        layout.addWidget(self.sign_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
@@ -133,7 +186,16 @@ class NewCaseDialog(QDialog):
             "address": self.address_edit,
             "item_code": self.item_combo,
             "materials": self.materials,
+            "signatures": self.sign_box,
         }
+        self._reset_signatures()
+        for edit in (self.name_edit, self.id_edit, self.phone_edit, self.address_edit):
+            edit.textChanged.connect(lambda _t: self._content_changed())
+        self.item_combo.currentIndexChanged.connect(lambda _i: self._content_changed())
+        self.kind_group.buttonToggled.connect(lambda _b, _on: self._content_changed())
+        for box in self.group_boxes.values():
+            box.toggled.connect(lambda _on: self._content_changed())
+        self.materials.materials_changed.connect(self._content_changed)
 
     # --- reading the form ---
     def select_item(self, code: str) -> None:
@@ -164,10 +226,106 @@ class NewCaseDialog(QDialog):
             materials=self.materials.materials(),
         )
 
+    def needs_signatures(self) -> bool:
+        checked = self.kind_group.checkedButton()
+        return checked is None or checked.property("kind") != CaseKind.CONSULT.value
+
+    # --- signing the 委托书 ---
+    def _content_changed(self) -> None:
+        self.sign_box.setVisible(self.needs_signatures())
+        if self.signed is None and not self.signatures:
+            return
+        had = bool(self.signatures)
+        self._reset_signatures()
+        if had:
+            self._show_field_error("signatures", "委托书内容已更改，请委托人和代办员重新签名。")
+
+    def _reset_signatures(self) -> None:
+        self.signed = None
+        self._signed_draft = None
+        self.signatures.clear()
+        for side in SIDES:
+            self.sign_labels[side].setText("未签名")
+            self.sign_labels[side].setStyleSheet(UNSIGNED_STYLE)
+
+    def _signer(self, side: str) -> str:
+        return self.name_edit.text().strip() if side == "applicant" else self.clerk_name
+
+    def sign(self, side: str) -> None:
+        """Fix the 委托书 content (``prepare``, in the background), then ask ``side`` to sign it."""
+        self._clear_error()
+        if side == "applicant" and not self.name_edit.text().strip():
+            self._show_field_error("name", "请先填写委托人姓名，再请委托人签名")
+            return
+        if self.signed is not None:
+            self._open_signature(side)
+            return
+        draft = self.draft()
+        prepare, clerk = self._prepare, self._clerk
+        for button in self.sign_buttons.values():
+            button.setEnabled(False)
+        run_task(
+            lambda: (prepare(draft), clerk()),
+            lambda loaded: self._on_prepared(side, draft, *loaded),
+            self._on_prepare_failed,
+        )
+
+    def _on_prepared(self, side: str, draft: CaseDraft, signed: SignedContent, clerk_name: str) -> None:
+        for button in self.sign_buttons.values():
+            button.setEnabled(True)
+        if self.draft() != draft:  # edited while the content was being prepared: prepare again
+            self.sign(side)
+            return
+        self.signed, self._signed_draft, self.clerk_name = signed, draft, clerk_name
+        self._open_signature(side)
+
+    def _on_prepare_failed(self, exc: BaseException) -> None:
+        for button in self.sign_buttons.values():
+            button.setEnabled(True)
+        self._on_failed(exc)
+
+    def _open_signature(self, side: str) -> None:
+        name, role = self._signer(side), ROLES[side]
+        dialog = SignatureDialog(name, role, self)
+        dialog.setWindowTitle(f"委托书签名 — {name}（{role}）")
+        dialog.signature_confirmed.connect(lambda sig: self.set_signature(side, sig))
+        self.signature_dialog = dialog
+        dialog.open()
+
+    def set_signature(self, side: str, signature: Signature) -> None:
+        if self.signed is None:
+            return  # the content changed while the pad was open: that signature covers nothing now
+        self.signatures[side] = signature
+        how = "（纸质签名照片）" if signature.method == "scan" else ""
+        self.sign_labels[side].setText(f"✔ {signature.signer} 已签名{how}")
+        self.sign_labels[side].setStyleSheet(SIGNED_STYLE)
+        if len(self.signatures) == len(SIDES):
+            self._clear_error()
+
+    def signed_draft(self) -> CaseDraft:
+        """The draft with both signatures (代办/帮办), or as typed (咨询; or unsigned: the service refuses it)."""
+        draft = self.draft()
+        if not self.needs_signatures() or self.signed is None or len(self.signatures) != len(SIDES):
+            return draft
+        if draft != self._signed_draft:
+            raise DomainError("委托书内容已更改，请委托人和代办员重新签名")
+        content = self.signed.content_sha256
+        sigs = tuple(
+            SignatureInput(s.signer, s.role, s.digest(), content, s.to_dict())
+            for s in (self.signatures[side] for side in SIDES)
+        )
+        return replace(draft, signatures=sigs)
+
     # --- saving ---
     def submit(self) -> None:
+        """Save in the background; the service names what is wrong first (a field, then the signatures)."""
         self._clear_error()
-        draft = self.draft()
+        try:
+            draft = self.signed_draft()
+        except DomainError as exc:
+            self._reset_signatures()
+            self._show_field_error("signatures", user_message(exc))
+            return
         self.save_button.setEnabled(False)
         run_task(lambda: self._save(draft), self._on_saved, self._on_failed)
 
@@ -187,7 +345,9 @@ class NewCaseDialog(QDialog):
         self.error_label.setText(message)
         self.error_label.show()
         widget = self._fields.get(field)
-        if widget is not None:
+        if isinstance(widget, QGroupBox):
+            widget.setStyleSheet("QGroupBox { border: 2px solid #c62828; }")
+        elif widget is not None:
             widget.setStyleSheet("border: 2px solid #c62828;")
             widget.setFocus()
 

@@ -40,6 +40,8 @@ def _register_with_dialog(qtbot: QtBot, window: MainWindow) -> str:
     dialog.materials.set_all_present(True)
     row = next(r for r in range(dialog.materials.rowCount()) if dialog.materials.item(r, 1).text() == MISSING)
     dialog.materials.set_present(row, False)
+    sign_with_pad(qtbot, dialog, lambda: dialog.sign("applicant"))
+    sign_with_pad(qtbot, dialog, lambda: dialog.sign("clerk"))
     with qtbot.waitSignal(dialog.case_saved, timeout=5000) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     return str(saved.args[0].case_ids[0])
