@@ -74,6 +74,13 @@ class StationFacade(QObject):
     def register_case(self, draft: CaseDraft) -> Changed:
         return cases.register_case(self.ctx, draft)
 
+    def prepare_registration(self, draft: CaseDraft) -> SignedContent:
+        return cases.prepare_registration(self.ctx, draft)
+
+    def clerk_name(self) -> str:
+        """The logged-in clerk, who signs the 委托书 and the handovers as 代办员."""
+        return station.require_station(self.ctx).clerk
+
     def list_cases(self, text: str = "", state: str | None = None) -> list[CaseSummary]:
         return cases.list_cases(self.ctx, text, state)
 

@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
 
     # --- actions ---
     def new_case(self) -> NewCaseDialog:
-        dialog = NewCaseDialog(self.facade.catalog, self.facade.register_case, self)
+        f = self.facade
+        dialog = NewCaseDialog(f.catalog, f.register_case, f.prepare_registration, f.clerk_name, self)
         dialog.case_saved.connect(self.facade.changed.emit)
         dialog.open()
         return dialog
