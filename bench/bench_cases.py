@@ -152,7 +152,16 @@ def run() -> Iterator[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         ctx = ServiceContext.open(Path(tmp), today=lambda: date(2026, 11, 23))
         try:
-            setup_station(ctx, code="BM01", name="基准测试代办站", village="基准村", town="基准镇", clerk="李代办")
+            # with a clerk's password: the data key is made and unlocked even on a PC without a keyring
+            setup_station(
+                ctx,
+                code="BM01",
+                name="基准测试代办站",
+                village="基准村",
+                town="基准镇",
+                clerk="李代办",
+                password="bench-mima",
+            )
             _fill(ctx)
             probe_id, probe_phone = _probe(ctx)
             # what the case list does on each keystroke: list_cases(text, state) → 500 summaries at most

@@ -25,7 +25,10 @@ def _prepare(data_dir: Path, cases: int) -> None:
     from desktop.services.station import setup_station
 
     ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
-    setup_station(ctx, code="BM01", name="基准测试代办站", village="基准村", town="基准镇", clerk="测试员")
+    # with a clerk's password, so the data key exists without a keyring (the probe opens the list without it)
+    setup_station(
+        ctx, code="BM01", name="基准测试代办站", village="基准村", town="基准镇", clerk="测试员", password="bench-mima"
+    )
     item = ctx.catalog.items[0]
     materials = tuple(MaterialDraft(m.name, m.original, m.copies, m.required, True) for m in item.materials)
     for i in range(cases):
