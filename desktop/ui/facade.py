@@ -199,11 +199,6 @@ class StationFacade(QObject):
     def export_to_file(self, path: Path) -> Changed:
         return transfer.export_to_file(self.ctx, path)
 
-    def import_from_file(self, path: Path) -> Changed:
-        return transfer.import_from_file(self.ctx, path)
-
-    def connect_center(self, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
-        return sync.connect_center(self.ctx, server_url, enrollment_code, password)
     def save_case_pdf(self, case_id: str, title: str, path: str, data: bytes) -> str:
         """另存为PDF of a case's form: written and recorded as an export of that case."""
         return str(audit.save_case_pdf(self.ctx, case_id, title, path, data))
@@ -217,3 +212,8 @@ class StationFacade(QObject):
     def archive_expired(self) -> retention.RetentionRun:
         return retention.archive_expired(self.ctx)
 
+    def import_from_file(self, path: Path) -> Changed:
+        return transfer.import_from_file(self.ctx, path)
+
+    def connect_center(self, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
+        return sync.connect_center(self.ctx, server_url, enrollment_code, password)
