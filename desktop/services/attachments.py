@@ -2,8 +2,10 @@
 
 The file's bytes go to ``<data dir>/blobs/ab/cdef…`` (named by SHA-256)
 before the ``case.attach`` event is committed; the event names the blob in
-``payload["blobs"]`` so sync uploads it first. A blob left behind by a failed
-save is harmless: it is only ever reached through an event.
+``payload["blobs"]`` so sync uploads it first. Photos of paper signatures are
+stored the same way (``store_scan_images``) by the save of the signed event
+(委托书, 交接单, 反馈表), which names them in its ``payload["blobs"]``. A blob
+left behind by a failed save is harmless: it is only ever reached through an event.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from desktop.store.models import EventRow
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.events import Event
 
-from .case_ops import case_op
+from .case_ops import case_op, scan_images
 from .context import ServiceContext
-from .records import AttachmentInfo, Changed
+from .records import AttachmentInfo, Changed, SignatureInput
 
 MAX_BYTES = 30 * 1024 * 1024
 ALLOWED_MIME = {"image/jpeg", "image/png", "image/tiff", "image/bmp", "image/webp", "application/pdf"}
@@ -43,6 +45,16 @@ def _sniff_mime(data: bytes, filename: str) -> str:
         return mime
     guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     raise ValidationError("file", f"不支持的附件类型（{guessed}），请选择照片、扫描图片或PDF文件")
+
+
+def store_blob(ctx: ServiceContext, data: bytes) -> str:
+    """Seal ``data`` into the station's content-addressed blob store; its SHA-256 (what events name)."""
+    return blob_store.put(ctx.db.data_dir, data, ctx.db.key_slot)
+
+
+def store_scan_images(ctx: ServiceContext, signatures: Iterable[SignatureInput]) -> list[str]:
+    """Store the paper-signature photos among ``signatures`` (inside the save of their event, before it commits)."""
+    return [store_blob(ctx, data) for data in scan_images(signatures).values()]
 
 
 def add_attachment(ctx: ServiceContext, case_id: str, path: Path, note: str = "") -> Changed:
@@ -72,7 +84,7 @@ def add_attachment_bytes(ctx: ServiceContext, case_id: str, data: bytes, filenam
         raise ValidationError("note", "附件说明不能超过200个字")
     mime = _sniff_mime(data, name)
     with case_op(ctx, case_id, "attach") as op:
-        sha256 = blob_store.put(ctx.db.data_dir, data, ctx.db.key_slot)
+        sha256 = store_blob(ctx, data)
         op.append(
             "case.attach",
             {
@@ -130,7 +142,11 @@ def thumbnail(ctx: ServiceContext, sha256: str, max_px: int = THUMB_PX) -> bytes
 
 
 def blobs_named(events: Iterable[Event]) -> list[str]:
-    """SHA-256s named in ``payload["blobs"]`` of these events, in order, once each (upload them before the events)."""
+    """SHA-256s named in ``payload["blobs"]`` of these events, in order, once each (upload them before the events).
+
+    That list holds an attachment's file and the photos of paper signatures (a scan's ``image_sha256``
+    in ``signature_data``), so the center, which checks the same list, never takes an event before its
+    blobs. A scan signature recorded before its photo was kept names no blob: there is nothing to send."""
     seen: dict[str, None] = {}
     for event in events:
         for sha in event.payload.get("blobs", ()) or ():

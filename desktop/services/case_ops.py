@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +15,7 @@ from sync.domain.case_rules import ACTIONS, CaseState, check_transition
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.events import STATION, Event, canonical_json
 from sync.domain.projection import CaseView
+from sync.domain.signature import SCAN
 
 from .context import ServiceContext
 from .records import SignatureInput, StationInfo
@@ -25,6 +26,7 @@ from .station import require_station
 class CaseOp:
     """The open transaction of one use case on one case."""
 
+    ctx: ServiceContext
     session: Session
     station: StationInfo
     view: CaseView
@@ -55,7 +57,7 @@ def case_op(ctx: ServiceContext, case_id: str, action: str | None = None) -> Ite
         view = event_log.load_case(session, case_id)
         if view is None:
             raise DomainError("找不到该办件")
-        op = CaseOp(session, station, view)
+        op = CaseOp(ctx, session, station, view)
         if action is not None:
             op.check(action)
         yield op
@@ -75,8 +77,26 @@ def action_label(action: str) -> str:
     return spec.label if spec else action
 
 
+def scan_images(signatures: Iterable[SignatureInput]) -> dict[str, bytes]:
+    """SHA-256 → bytes of the paper-signature photos among ``signatures``, each checked against its ink."""
+    images: dict[str, bytes] = {}
+    for sig in signatures:
+        if sig.scan_image is None:
+            continue
+        sha256 = hashlib.sha256(sig.scan_image).hexdigest()
+        ink = sig.data or {}
+        if not sig.scan_image or ink.get("method") != SCAN or ink.get("image_sha256") != sha256:
+            raise ValidationError("signatures", f"{sig.signer}的纸质签名照片与签名记录不符，请重新导入照片")
+        images[sha256] = sig.scan_image
+    return images
+
+
 def signature_payload(signatures: tuple[SignatureInput, ...] | list[SignatureInput]) -> dict[str, Any]:
-    """Signature references (+ the ink, when given) for an event payload; checks the ink's hash."""
+    """Signature references (+ the ink, when given) for an event payload; checks the ink's hash.
+
+    Paper-signature photos are named in ``payload["blobs"]``: the save stores them
+    (``attachments.store_scan_images``) and sync uploads them before the event.
+    """
     refs: list[dict[str, str]] = []
     data: dict[str, Any] = {}
     for sig in signatures:
@@ -96,4 +116,7 @@ def signature_payload(signatures: tuple[SignatureInput, ...] | list[SignatureInp
     payload: dict[str, Any] = {"signatures": refs}
     if data:
         payload["signature_data"] = data
+    images = scan_images(signatures)
+    if images:
+        payload["blobs"] = list(images)
     return payload

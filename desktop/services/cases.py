@@ -21,6 +21,7 @@ from sync.domain.model import Applicant, CaseKind, MaterialItem, missing_require
 from sync.domain.projection import CaseView
 from sync.domain.signing import content_hash
 
+from .attachments import store_scan_images
 from .case_list import case_summary, search_cases
 from .case_ops import signature_payload
 from .context import ServiceContext
@@ -116,7 +117,8 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
     """Record a new entrustment and check its materials on the spot.
 
     代办 and 帮办 need the signed 委托书: ``draft.signatures`` of the 委托人 and the 代办员
-    over ``prepare_registration``'s content (on the pad or a photo of a paper signature).
+    over ``prepare_registration``'s content (on the pad or a photo of a paper signature, whose
+    ``scan_image`` is stored in the blob store and named in the event's ``payload["blobs"]``).
     Complete materials → the case is accepted and the clock starts; otherwise
     the missing required materials are recorded once (一次告知) and the case
     waits for them (待补正). 咨询 cases are only registered. Everything is one
@@ -131,6 +133,8 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
     with ctx.db.transaction() as session:
         case_no = _next_case_no(session, station.code, today)
         payload: dict[str, object] = {"case_id": case_id, "case_no": case_no, **entrustment.fields(), **signed}
+        if signed:
+            store_scan_images(ctx, draft.signatures)
         append = _appender(session, station.station_id, station.clerk)
         append("case.registered", payload)
         if kind is not CaseKind.CONSULT:

@@ -6,6 +6,7 @@ from sync.domain.errors import ValidationError
 from sync.domain.feedback import clean_comments, feedback_content, validate_rating
 from sync.domain.signing import content_hash
 
+from .attachments import store_scan_images
 from .case_ops import case_op, signature_payload
 from .context import ServiceContext
 from .handovers import append_handover
@@ -31,10 +32,12 @@ def give_feedback(
         content = prepare_feedback(ctx, case_id, draft).content
         sig = signature_payload([feedback.signature])
         payload = {**content, "signature": sig["signatures"][0]}
-        if "signature_data" in sig:
-            payload["signature_data"] = sig["signature_data"]
+        for key in ("signature_data", "blobs"):
+            if key in sig:
+                payload[key] = sig[key]
         if handover is not None:
             append_handover(op, handover)
+        store_scan_images(ctx, [feedback.signature])
         op.append("case.give_feedback", payload)
         view = op.view
     note = "（差评，已提交镇中心回访整改）" if view.rating_bad else ""

@@ -15,6 +15,7 @@ from sync.domain.custody import (
 from sync.domain.projection import CaseView
 from sync.domain.signing import content_hash
 
+from .attachments import store_scan_images
 from .case_ops import CaseOp, case_op, signature_payload
 from .cases import get_case
 from .context import ServiceContext
@@ -41,7 +42,9 @@ def handover_payload(case_id: str, handover: HandoverInput) -> dict[str, Any]:
 
 def append_handover(op: CaseOp, handover: HandoverInput) -> None:
     """Record a handover inside an open case transaction (used by deliver, feedback, return …)."""
-    op.append("case.handover", handover_payload(op.view.case_id, handover))
+    payload = handover_payload(op.view.case_id, handover)
+    store_scan_images(op.ctx, handover.signatures)
+    op.append("case.handover", payload)
 
 
 def record_handover(ctx: ServiceContext, case_id: str, handover: HandoverInput) -> Changed:

@@ -95,6 +95,10 @@ class SignatureInput:
     ``content_sha256`` is the hash the service showed for signing
     (``SignedContent.content_sha256``). ``data`` (``Signature.to_dict()``), if
     given, is kept in the event so the form can be reprinted with the ink.
+    ``scan_image`` is the photo of a paper signature (``data`` of method
+    ``scan``, whose ``image_sha256`` names it): the save stores it in the blob
+    store and names it in the event's ``payload["blobs"]``, so it prints and
+    reaches the town center.
     """
 
     signer: str
@@ -102,6 +106,7 @@ class SignatureInput:
     signature_sha256: str
     content_sha256: str
     data: Mapping[str, Any] | None = None
+    scan_image: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -28,18 +28,17 @@ from desktop.services.records import (
     Changed,
     FeedbackDraft,
     FeedbackInput,
-    SignatureInput,
     SignedContent,
 )
 from sync.domain.errors import DomainError
 from sync.domain.feedback import COMMENT_FIELDS
 from sync.domain.ratings import RATING_LABELS, is_bad_rating
-from sync.domain.signature import APPLICANT, Signature
+from sync.domain.signature import APPLICANT
 
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .facade import StationFacade
-from .signature_dialog import SignatureDialog
+from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
 
 #: Five equal, framed choices: none looks preferred (the clerk must not hint at a rating).
@@ -62,7 +61,7 @@ class FeedbackDialog(QDialog):
         self.setWindowTitle(f"服务意见反馈表 — {view.case_no}")
         self.setMinimumWidth(680)
         self.signed: SignedContent | None = None
-        self.signature: Signature | None = None
+        self.signature: CapturedSignature | None = None
         self.signature_dialog: SignatureDialog | None = None
 
         result = view.result or "（镇中心未填写结果说明）"
@@ -151,15 +150,16 @@ class FeedbackDialog(QDialog):
         self.signed = signed
         dialog = SignatureDialog(self.signer, APPLICANT, self)
         dialog.setWindowTitle(f"服务意见反馈表签名 — {self.signer}")
-        dialog.signature_confirmed.connect(self.set_signature)
+        dialog.captured_confirmed.connect(self.set_signature)
         self.signature_dialog = dialog
         dialog.open()
 
-    def set_signature(self, signature: Signature) -> None:
+    def set_signature(self, captured: CapturedSignature) -> None:
         if self.signed is None:
             return
-        self.signature = signature
-        self.sign_label.setText(f"✔ {signature.signer} 已签名")
+        self.signature = captured
+        how = "（纸质签名照片）" if captured.is_scan else ""
+        self.sign_label.setText(f"✔ {captured.signature.signer} 已签名{how}")
         self.sign_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
         self.save_button.setEnabled(True)
 
@@ -167,10 +167,7 @@ class FeedbackDialog(QDialog):
         if self.signed is None or self.signature is None:
             self._show_error("请申请人签名后再提交")
             return
-        sig = self.signature
-        data = FeedbackInput(
-            self.draft(), SignatureInput(sig.signer, sig.role, sig.digest(), self.signed.content_sha256, sig.to_dict())
-        )
+        data = FeedbackInput(self.draft(), self.signature.signature_input(self.signed.content_sha256))
         self.save_button.setEnabled(False)
         facade, case_id = self.facade, self.case_id
         run_task(lambda: facade.give_feedback(case_id, data), self._on_saved, self._on_failed)

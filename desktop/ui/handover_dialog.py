@@ -33,17 +33,16 @@ from desktop.services.records import (
     HandoverDraft,
     HandoverInput,
     HandoverItemDraft,
-    SignatureInput,
     SignedContent,
 )
 from sync.domain.custody import CLERK, DEPARTMENT, HOLDER_LABELS, VILLAGER, WINDOW
 from sync.domain.errors import DomainError
-from sync.domain.signature import APPLICANT, WINDOW_STAFF, Signature
+from sync.domain.signature import APPLICANT, WINDOW_STAFF
 from sync.domain.signature import CLERK as CLERK_ROLE
 
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
-from .signature_dialog import SignatureDialog
+from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
 
 ROLES = {VILLAGER: APPLICANT, CLERK: CLERK_ROLE, WINDOW: WINDOW_STAFF, DEPARTMENT: "部门经办人"}
@@ -74,7 +73,7 @@ class HandoverDialog(QDialog):
         self._prepare, self._save = prepare, save
         self._names = {VILLAGER: detail.view.applicant.name, CLERK: clerk_name, WINDOW: "", DEPARTMENT: ""}
         self.signed: SignedContent | None = None
-        self.signatures: dict[str, Signature] = {}
+        self.signatures: dict[str, CapturedSignature] = {}
         self.signature_dialog: SignatureDialog | None = None
 
         self.from_combo, self.to_combo = QComboBox(), QComboBox()
@@ -244,15 +243,16 @@ class HandoverDialog(QDialog):
         name, role = self._signer(side)
         dialog = SignatureDialog(name, role, self)
         dialog.setWindowTitle(f"材料交接签名 — {name}（{role}）")
-        dialog.signature_confirmed.connect(lambda sig: self.set_signature(side, sig))
+        dialog.captured_confirmed.connect(lambda captured: self.set_signature(side, captured))
         self.signature_dialog = dialog
         dialog.open()
 
-    def set_signature(self, side: str, signature: Signature) -> None:
+    def set_signature(self, side: str, captured: CapturedSignature) -> None:
         if self.signed is None:
             return
-        self.signatures[side] = signature
-        self.sign_labels[side].setText(f"✔ {signature.signer} 已签名")
+        self.signatures[side] = captured
+        how = "（纸质签名照片）" if captured.is_scan else ""
+        self.sign_labels[side].setText(f"✔ {captured.signature.signer} 已签名{how}")
         self.sign_labels[side].setStyleSheet("color: #2e7d32; font-weight: bold;")
         self.save_button.setEnabled(len(self.signatures) == len(SIDES))
 
@@ -261,10 +261,7 @@ class HandoverDialog(QDialog):
         if self.signed is None or len(self.signatures) != len(SIDES):
             raise DomainError("请交出方和接收方都签名后再确认交接")
         content = self.signed.content_sha256
-        sigs = tuple(
-            SignatureInput(s.signer, s.role, s.digest(), content, s.to_dict())
-            for s in (self.signatures[side] for side in SIDES)
-        )
+        sigs = tuple(self.signatures[side].signature_input(content) for side in SIDES)
         return HandoverInput(self.draft(), sigs)
 
     def submit(self) -> None:

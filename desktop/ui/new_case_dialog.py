@@ -29,15 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import CaseDraft, Changed, SignatureInput, SignedContent
+from desktop.services.records import CaseDraft, Changed, SignedContent
 from sync.domain.catalog import Catalog
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import SPECIAL_GROUP_LABELS, SPECIAL_GROUPS, CaseKind
-from sync.domain.signature import APPLICANT, CLERK, Signature
+from sync.domain.signature import APPLICANT, CLERK
 
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
-from .signature_dialog import SignatureDialog
+from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
 
 #: Who signs the 委托书, in the order printed: the villager, then the clerk.
@@ -76,7 +76,7 @@ class NewCaseDialog(QDialog):
         self.signed: SignedContent | None = None
         self._signed_draft: CaseDraft | None = None
         self.clerk_name = ""
-        self.signatures: dict[str, Signature] = {}
+        self.signatures: dict[str, CapturedSignature] = {}
         self.signature_dialog: SignatureDialog | None = None
 
         self.kind_group = QButtonGroup(self)
@@ -288,16 +288,16 @@ class NewCaseDialog(QDialog):
         name, role = self._signer(side), ROLES[side]
         dialog = SignatureDialog(name, role, self)
         dialog.setWindowTitle(f"委托书签名 — {name}（{role}）")
-        dialog.signature_confirmed.connect(lambda sig: self.set_signature(side, sig))
+        dialog.captured_confirmed.connect(lambda captured: self.set_signature(side, captured))
         self.signature_dialog = dialog
         dialog.open()
 
-    def set_signature(self, side: str, signature: Signature) -> None:
+    def set_signature(self, side: str, captured: CapturedSignature) -> None:
         if self.signed is None:
             return  # the content changed while the pad was open: that signature covers nothing now
-        self.signatures[side] = signature
-        how = "（纸质签名照片）" if signature.method == "scan" else ""
-        self.sign_labels[side].setText(f"✔ {signature.signer} 已签名{how}")
+        self.signatures[side] = captured
+        how = "（纸质签名照片）" if captured.is_scan else ""
+        self.sign_labels[side].setText(f"✔ {captured.signature.signer} 已签名{how}")
         self.sign_labels[side].setStyleSheet(SIGNED_STYLE)
         if len(self.signatures) == len(SIDES):
             self._clear_error()
@@ -310,10 +310,7 @@ class NewCaseDialog(QDialog):
         if draft != self._signed_draft:
             raise DomainError("委托书内容已更改，请委托人和代办员重新签名")
         content = self.signed.content_sha256
-        sigs = tuple(
-            SignatureInput(s.signer, s.role, s.digest(), content, s.to_dict())
-            for s in (self.signatures[side] for side in SIDES)
-        )
+        sigs = tuple(self.signatures[side].signature_input(content) for side in SIDES)
         return replace(draft, signatures=sigs)
 
     # --- saving ---

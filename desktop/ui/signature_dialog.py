@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.records import SignatureInput
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.signature import APPLICANT, Signature
 
@@ -47,6 +48,23 @@ class ScanImage:
     image: QImage
 
 
+@dataclass(frozen=True)
+class CapturedSignature:
+    """A confirmed signature and, for a photo of a paper signature, the image its ``image_sha256`` names."""
+
+    signature: Signature
+    scan_bytes: bytes | None = None
+
+    @property
+    def is_scan(self) -> bool:
+        return self.scan_bytes is not None
+
+    def signature_input(self, content_sha256: str) -> SignatureInput:
+        """What the service records for the content signed (the ink kept, a scan's image stored with it)."""
+        s = self.signature
+        return SignatureInput(s.signer, s.role, s.digest(), content_sha256, s.to_dict(), self.scan_bytes)
+
+
 def read_scan(path: str) -> ScanImage:
     """Read and decode an image file (runs off the GUI thread: touches no widget)."""
     file = Path(path)
@@ -61,9 +79,11 @@ def read_scan(path: str) -> ScanImage:
 
 class SignatureDialog(QDialog):
     """Collects one signature. After ``accept``, ``result_signature`` holds it and, for a scan,
-    ``scan_bytes`` the image to store as an attachment (its SHA-256 is in the signature)."""
+    ``scan_bytes`` the image (its SHA-256 is in the signature); ``captured`` holds both, for the
+    save that stores the image with the signed event (``CapturedSignature.signature_input``)."""
 
     signature_confirmed = Signal(object)  # Signature
+    captured_confirmed = Signal(object)  # CapturedSignature
 
     def __init__(
         self, signer: str, role: str = APPLICANT, parent: QWidget | None = None, clock: Callable[[], int] | None = None
@@ -73,6 +93,7 @@ class SignatureDialog(QDialog):
         self.role = role
         self.result_signature: Signature | None = None
         self.scan_bytes: bytes | None = None
+        self.captured: CapturedSignature | None = None
         self._scan: ScanImage | None = None
         self.setWindowTitle(f"签名 — {signer}")
         self.setMinimumSize(640, 380)
@@ -156,7 +177,9 @@ class SignatureDialog(QDialog):
             return
         self.result_signature = signature
         self.scan_bytes = self._scan.data if self._scan is not None else None
+        self.captured = CapturedSignature(signature, self.scan_bytes)
         self.signature_confirmed.emit(signature)
+        self.captured_confirmed.emit(self.captured)
         self.accept()
 
     def clear(self) -> None:

@@ -6,6 +6,7 @@ import io
 import re
 from dataclasses import replace
 
+from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from desktop.services.cases import prepare_registration
@@ -71,3 +72,28 @@ def inked_feedback(ctx: ServiceContext, case_id: str, rating: int, **comments: s
     draft = FeedbackDraft(result_confirmed=True, rating=rating, comments=comments)
     signed = prepare_feedback(ctx, case_id, draft)
     return FeedbackInput(draft, inked("王秀英", "委托人", signed.content_sha256))
+
+
+SCAN_SIZE = (360, 120)
+
+
+def paper_signature(shade: int = 0) -> bytes:
+    """A photo of a name written on paper (PNG of a distinctive size, so the PDF's copy can be found)."""
+    image = Image.new("RGB", SCAN_SIZE, (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    draw.line([(20, 90), (120, 30), (200, 95), (330, 40)], fill=(shade, shade, 40), width=6)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def scanned(signer: str, role: str, content_sha256: str, image: bytes) -> SignatureInput:
+    """What the signature dialog hands over for a paper-signature photo."""
+    sig = Signature.from_scan(signer, role, image)
+    return SignatureInput(signer, role, sig.digest(), content_sha256, sig.to_dict(), image)
+
+
+def scan_images_in(pdf: bytes) -> int:
+    """How many images of the scan's size the PDF embeds (the pad's ink is drawn as lines, not an image)."""
+    images = [img.image for page in PdfReader(io.BytesIO(pdf)).pages for img in page.images]
+    return len([image for image in images if image is not None and image.size == SCAN_SIZE])

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.services.attachments import read_attachment
+from desktop.services.case_detail import case_events
 from desktop.services.context import ServiceContext
 from desktop.ui.facade import StationFacade
 from desktop.ui.handover_dialog import HandoverDialog
@@ -69,6 +73,33 @@ def test_changing_the_handover_after_signing_asks_for_new_signatures(
     )
     holders = {page.custody_view.item(r, 1).text() for r in range(page.custody_view.rowCount())}
     assert holders == {"代办员"}
+
+
+def test_a_handover_signed_on_paper_stores_the_photo(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    photo = tmp_path / "交接签名.jpg"
+    Image.new("RGB", (420, 140), "#f4efe2").save(photo, format="JPEG")
+    case_id = registered(ctx)
+    page = open_case(qtbot, window, case_id)
+    dialog = click_action(qtbot, page, "handover")
+    assert isinstance(dialog, HandoverDialog)
+    before = dialog.signature_dialog
+    dialog.sign("from")
+    qtbot.waitUntil(lambda: dialog.signature_dialog is not before and dialog.signature_dialog.isVisible(), timeout=5000)
+    pad_dialog = dialog.signature_dialog
+    assert pad_dialog is not None
+    pad_dialog.load_scan(str(photo))
+    qtbot.waitUntil(lambda: pad_dialog.stack.currentWidget() is pad_dialog.scan_preview, timeout=5000)
+    qtbot.mouseClick(pad_dialog.confirm_button, Qt.MouseButton.LeftButton)
+    assert "纸质签名照片" in dialog.sign_labels["from"].text()
+    sign_with_pad(qtbot, dialog, lambda: dialog.sign("to"))
+    save(qtbot, dialog, "save_button")
+    wait_closed(qtbot, dialog)
+    (event,) = [e for e in case_events(ctx, case_id) if e.type == "case.handover"]
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert event.payload["blobs"] == [sha]
+    assert read_attachment(ctx, sha) == photo.read_bytes()
 
 
 def test_handover_needs_the_signers_name(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services import printing
+from desktop.services.attachments import read_attachment
 from desktop.services.case_detail import case_events
 from desktop.services.cases import list_cases
 from desktop.services.context import ServiceContext
@@ -266,6 +268,11 @@ def test_the_villager_may_sign_on_paper_and_import_the_photo(
     ink = payload["signature_data"]
     assert isinstance(ink, dict)
     assert {d["method"] for d in ink.values()} == {"scan", "pad"}
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert payload["blobs"] == [sha]  # the photo is stored with the registration and named for the upload
+    assert read_attachment(ctx, sha) == photo.read_bytes()
+    principal = printing.entrustment_data(ctx, str(saved.args[0].case_ids[0])).principal_signature
+    assert principal is not None and principal.png == photo.read_bytes()
 
 
 def test_search_filters_the_list(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
