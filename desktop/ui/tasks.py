@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from sync.client.errors import SyncError
@@ -44,6 +45,18 @@ class _Task(QRunnable):
 _running: set[_Signals] = set()
 
 
+def _gone(callback: Callable[..., Any]) -> bool:
+    """True when a widget ``callback`` works on was deleted meanwhile (its window closed while the task ran):
+    the method's own object, or a QObject a lambda closes over."""
+    owners = [getattr(callback, "__self__", None)]
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            continue
+    return any(isinstance(o, QObject) and not shiboken6.isValid(o) for o in owners)
+
+
 def run_task(
     op: Callable[..., Any],
     on_success: Callable[[Any], None],
@@ -61,6 +74,9 @@ def run_task(
     def finished(callback: Callable[[Any], None]) -> Callable[[Any], None]:
         def call(value: Any) -> None:
             _running.discard(signals)
+            if _gone(callback):
+                log.debug("result of a background task dropped: its window was closed")
+                return
             callback(value)
 
         return call
