@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import sync
+from desktop.services import accounts, sync
 from desktop.services.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
@@ -181,7 +181,17 @@ def test_connect_on_a_pc_without_keyring_asks_for_the_password(
     keyring.set_keyring(NoKeyring())
     station_code = f"E{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
-    setup_station(ctx, code=station_code, name="城西村代办站", village="城西村", town="城关镇", clerk="冯代办")
+    setup_station(
+        ctx,
+        code=station_code,
+        name="城西村代办站",
+        village="城西村",
+        town="城关镇",
+        clerk="冯代办",
+        username="feng",
+        password="mima-123456",
+    )
+    accounts.login(ctx, "feng", "mima-123456")  # with no keyring, the login unlocks the personal data
     window = MainWindow(StationFacade(ctx))
     qtbot.addWidget(window)
     code = issue_enrollment_code(server.database_url, station_code, "城西村代办站")
