@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.store import event_log
 from desktop.store.models import EventRow
@@ -64,6 +65,14 @@ class AuditEntry:
 
 def record_export(ctx: ServiceContext, record: ExportRecord, path: Path, actor: str | None = None) -> Event:
     """Append the ``audit.export`` event of a file already written to ``path``."""
+    with ctx.db.transaction() as session:
+        return append_export(ctx, session, record, path, actor)
+
+
+def append_export(
+    ctx: ServiceContext, session: Session, record: ExportRecord, path: Path, actor: str | None = None
+) -> Event:
+    """The ``audit.export`` event of an export to ``path``, in the caller's transaction."""
     if record.kind not in EXPORT_KINDS:
         raise DomainError(f"未知的导出类型“{record.kind}”")
     station = require_station(ctx)
@@ -77,10 +86,9 @@ def record_export(ctx: ServiceContext, record: ExportRecord, path: Path, actor: 
     if record.case_id:
         payload["subject_case_id"] = record.case_id
         payload["case_no"] = record.case_no
-    with ctx.db.transaction() as session:
-        return event_log.append(
-            session, station_id=station.station_id, type=EXPORT, payload=payload, actor=actor or station.clerk
-        )
+    return event_log.append(
+        session, station_id=station.station_id, type=EXPORT, payload=payload, actor=actor or station.clerk
+    )
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -18,7 +18,7 @@ from sync.client.transfer import export_unsent, read_center_file
 from sync.domain.errors import DomainError
 
 from .attachments import blob_bytes, blobs_named
-from .audit import ExportRecord, record_export, write_atomically
+from .audit import ExportRecord, append_export, write_atomically
 from .context import ServiceContext
 from .records import Changed
 from .station import require_station
@@ -34,21 +34,34 @@ def _token(station_id: str) -> str:
 
 
 def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
-    """Write every unacknowledged event (and the scans they name) to one signed file."""
+    """Write every unacknowledged event (and the scans they name) to one signed file.
+
+    The export's own ``audit.export`` record is appended in the same transaction and travels in the
+    file, so a USB round trip leaves nothing of it unsent. The file is written before the commit: a
+    failed write records nothing, and a failed commit removes the file.
+    """
     station = require_station(ctx)
     token = _token(station.station_id)
     with ctx.db.reading() as session:
-        events = list(event_log.iter_events(session, state_row(session).acked_seq))
-    if not events:
-        raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
-    blobs = {sha: blob_bytes(ctx, sha) for sha in blobs_named(events)}
-    data = export_unsent(station_id=station.station_id, token=token, events=events, blobs=blobs)
-    write_atomically(path, data)
-    cases = len({str(e.payload["case_id"]) for e in events if e.payload.get("case_id")})
+        if next(event_log.iter_events(session, state_row(session).acked_seq), None) is None:
+            raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
+    written = False
     try:
-        record_export(ctx, ExportRecord("usb_transfer", f"未同步记录{len(events)}条", cases), path)
+        with ctx.db.transaction() as session:
+            acked = state_row(session).acked_seq
+            unsent = list(event_log.iter_events(session, acked))
+            cases = len({str(e.payload["case_id"]) for e in unsent if e.payload.get("case_id")})
+            record = ExportRecord("usb_transfer", f"未同步记录{len(unsent)}条", cases)
+            append_export(ctx, session, record, path)
+            session.flush()
+            events = list(event_log.iter_events(session, acked))
+            blobs = {sha: blob_bytes(ctx, sha) for sha in blobs_named(events)}
+            data = export_unsent(station_id=station.station_id, token=token, events=events, blobs=blobs)
+            write_atomically(path, data)
+            written = True
     except BaseException:
-        path.unlink(missing_ok=True)  # an export that cannot be recorded does not happen
+        if written:
+            path.unlink(missing_ok=True)  # an export that cannot be recorded does not happen
         raise
     return Changed(message=f"已导出 {len(events)} 条记录到 {path.name}，请交镇中心导入")
 

@@ -15,6 +15,7 @@ from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.store.models import EventRow
 from sync.domain.errors import DomainError
+from sync.protocol.transfer import STATION_TO_CENTER, read_transfer, signing_key
 
 from .workflow_helpers import registered
 
@@ -109,6 +110,19 @@ def test_usb_export_is_recorded(ctx: ServiceContext, tmp_path: Path, monkeypatch
     assert row.payload["what"] == "usb_transfer" and row.payload["case_count"] == 2
     assert row.payload["file_name"] == "代办站数据.dbt"
     assert_no_personal_data(ctx, row, cases)
+    # the file carries its own record, so the center learns of the export with the data itself
+    contents = read_transfer(target.read_bytes(), [signing_key("t" * 43)], direction=STATION_TO_CENTER)
+    assert contents.events[-1].id == row.id and contents.events[-1].type == "audit.export"
+
+
+def test_a_usb_export_that_cannot_be_written_records_nothing(
+    ctx: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registered(ctx)
+    monkeypatch.setattr(transfer, "_token", lambda station_id: "t" * 43)
+    with pytest.raises(DomainError, match="无法写入文件"):
+        transfer.export_to_file(ctx, tmp_path / "拔掉的U盘" / "代办站数据.dbt")
+    assert export_events(ctx) == []
 
 
 def test_backup_into_a_chosen_folder_is_an_export(ctx: ServiceContext, tmp_path: Path) -> None:
