@@ -119,7 +119,9 @@ def test_the_entrustment_prints_the_registration_ink_not_the_handovers(ctx: Serv
     payload = _registered_payload(ctx, case_id)
     ink = payload["signature_data"]
     assert isinstance(ink, dict)
-    villager, clerk = (Signature.from_dict(d) for d in ink.values())
+    by_role = {ref["role"]: Signature.from_dict(ink[ref["signature_sha256"]]) for ref in payload["signatures"]}
+    villager, clerk = by_role["委托人"], by_role["代办员"]
+    assert villager.strokes != clerk.strokes
     assert data.principal_signature is not None and data.principal_signature.strokes == villager.strokes
     assert data.agent_signature is not None and data.agent_signature.strokes == clerk.strokes
     assert data.scope == DEFAULT_SCOPE
