@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
-from desktop.services import attachments, feedback, handovers, workflow
+from desktop.services import accounts, attachments, feedback, handovers, workflow
 from desktop.services.cases import get_case, prepare_registration, register_case
 from desktop.services.center import apply_center_event
 from desktop.services.context import ServiceContext
@@ -48,6 +48,10 @@ PEOPLE = (
     ("郑小红", "32010619880512567", "13811112222"),
 )
 ROLES = {"villager": APPLICANT, "clerk": CLERK, "window": WINDOW_STAFF}
+
+
+DEMO_USER = "lidb"
+DEMO_PASSWORD = "qinghe2026"
 
 
 def _id(prefix: str) -> str:
@@ -134,7 +138,17 @@ def _scan_png(text: str) -> bytes:
 
 def seed(ctx: ServiceContext) -> dict[str, str]:
     """Fill the station; returns the ids of notable cases (``custody``, ``bad``, ``waiting``)."""
-    setup_station(ctx, code="QH01", name="青禾村政务服务代办站", village="青禾村", town="青禾镇", clerk="李代办")
+    setup_station(
+        ctx,
+        code="QH01",
+        name="青禾村政务服务代办站",
+        village="青禾村",
+        town="青禾镇",
+        clerk="李代办",
+        username=DEMO_USER,
+        password=DEMO_PASSWORD,
+    )
+    accounts.login(ctx, DEMO_USER, DEMO_PASSWORD)  # unlocks the personal data where no keyring exists
     cal = ctx.calendar
     overdue = _register(ctx, 0, "MZ004", date(2026, 10, 26))
     today_case = _register(ctx, 1, "MZ004", _registered_on(ctx, "MZ004", TODAY))

@@ -78,7 +78,6 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         ctx = ServiceContext.open(Path(tmp), today=lambda: TODAY)
         ids = seed(ctx)
-        accounts.create_clerk(ctx, "lidb", "李代办", "qinghe2026")
 
         login = LoginDialog(partial(accounts.login, ctx), "青禾村政务服务代办站")
         login.username_edit.setText("lidb")
