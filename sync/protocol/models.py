@@ -35,8 +35,8 @@ class _Reply(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class WireEvent(_Wire):
-    """One event on the wire; mirrors ``Event.to_dict()`` field by field."""
+class _EventBody(_Wire):
+    """The fields of an event that every wire form carries."""
 
     id: str = Field(min_length=1, max_length=64)
     station_id: str = Field(min_length=1, max_length=64)
@@ -45,6 +45,25 @@ class WireEvent(_Wire):
     payload: dict[str, Any]
     actor: str = Field(max_length=200)
     occurred_at: str = Field(min_length=1, max_length=40)
+
+    def _event(self, prev_hash: str, hash: str, origin: str) -> Event:
+        return Event(
+            id=self.id,
+            station_id=self.station_id,
+            seq=self.seq,
+            type=self.type,
+            payload=self.payload,
+            actor=self.actor,
+            occurred_at=self.occurred_at,
+            prev_hash=prev_hash,
+            hash=hash,
+            origin=origin,
+        )
+
+
+class WireEvent(_EventBody):
+    """One event on the wire; mirrors ``Event.to_dict()`` field by field."""
+
     prev_hash: str = Field(pattern=HASH_PATTERN)
     hash: str = Field(pattern=HASH_PATTERN)
     origin: Literal["station", "center"] = "station"
@@ -54,48 +73,19 @@ class WireEvent(_Wire):
         return cls.model_validate(event.to_dict())
 
     def to_event(self) -> Event:
-        return Event(
-            id=self.id,
-            station_id=self.station_id,
-            seq=self.seq,
-            type=self.type,
-            payload=self.payload,
-            actor=self.actor,
-            occurred_at=self.occurred_at,
-            prev_hash=self.prev_hash,
-            hash=self.hash,
-            origin=self.origin,
-        )
+        return self._event(self.prev_hash, self.hash, self.origin)
 
 
-class PushEvent(_Wire):
+class PushEvent(_EventBody):
     """One event of a push batch: ``prev_hash``/``hash`` may be left out (compact batch, see ``encoding``)."""
 
-    id: str = Field(min_length=1, max_length=64)
-    station_id: str = Field(min_length=1, max_length=64)
-    seq: int = Field(ge=1)
-    type: str = Field(min_length=1, max_length=80)
-    payload: dict[str, Any]
-    actor: str = Field(max_length=200)
-    occurred_at: str = Field(min_length=1, max_length=40)
     prev_hash: str | None = Field(default=None, pattern=HASH_PATTERN)
     hash: str | None = Field(default=None, pattern=HASH_PATTERN)
     origin: Literal["station", "center"] = "station"
 
     def to_event(self) -> Event:
         """The event with ``prev_hash``/``hash`` empty where left out, for ``encoding.expand_chain``."""
-        return Event(
-            id=self.id,
-            station_id=self.station_id,
-            seq=self.seq,
-            type=self.type,
-            payload=self.payload,
-            actor=self.actor,
-            occurred_at=self.occurred_at,
-            prev_hash=self.prev_hash or "",
-            hash=self.hash or "",
-            origin=self.origin,
-        )
+        return self._event(self.prev_hash or "", self.hash or "", self.origin)
 
 
 def wire_events(events: Iterable[Event]) -> list[WireEvent]:
