@@ -296,10 +296,10 @@ def receipt_statuses(handovers: Sequence[WindowHandover], receipts: Sequence[Win
     return out
 
 
-def confirmed_originals(
-    handovers: Sequence[WindowHandover], receipts: Sequence[WindowReceipt]
+def _originals_by_word(
+    handovers: Sequence[WindowHandover], receipts: Sequence[WindowReceipt], *, received: bool
 ) -> dict[str, WindowReceipt]:
-    """Originals the window confirmed holding, by name, from the latest confirmed handover of each."""
+    """Originals whose latest word from the window is "received as 原件" (``received``) or the opposite."""
     out: dict[str, WindowReceipt] = {}
     for status in receipt_statuses(handovers, receipts):
         if status.handover is None or status.receipt is None:
@@ -307,26 +307,22 @@ def confirmed_originals(
         for item in status.receipt.items:
             if not item.original:
                 continue
-            if item.received_copies > 0 and item.received_original:
+            if (item.received_copies > 0 and item.received_original) == received:
                 out[item.name] = status.receipt
             else:
                 out.pop(item.name, None)
     return out
+
+
+def confirmed_originals(
+    handovers: Sequence[WindowHandover], receipts: Sequence[WindowReceipt]
+) -> dict[str, WindowReceipt]:
+    """Originals the window confirmed holding, by name, from the latest confirmed handover of each."""
+    return _originals_by_word(handovers, receipts, received=True)
 
 
 def missing_originals(
     handovers: Sequence[WindowHandover], receipts: Sequence[WindowReceipt]
 ) -> dict[str, WindowReceipt]:
     """Originals the window says it did not receive (as 原件) in the latest word on their handover."""
-    out: dict[str, WindowReceipt] = {}
-    for status in receipt_statuses(handovers, receipts):
-        if status.handover is None or status.receipt is None:
-            continue
-        for item in status.receipt.items:
-            if not item.original:
-                continue
-            if item.received_copies > 0 and item.received_original:
-                out.pop(item.name, None)
-            else:
-                out[item.name] = status.receipt
-    return out
+    return _originals_by_word(handovers, receipts, received=False)
