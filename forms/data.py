@@ -343,24 +343,15 @@ class ArchiveList:
     items: Sequence[str] = field(default_factory=tuple)  # extra lines, e.g. 电子档案光盘1张
 
 
-@dataclass(frozen=True)
-class ReviewRow:
-    """One line of the 考核统计表: a village's 代办站, a clerk, or the town's total.
+class RateFigures:
+    """The three rates of the 考核 figures, from the counts of the class that mixes this in."""
 
-    The counts are those of the center's 考核 page: 即办件 completed (on the spot = the day they were
-    accepted), 承诺件 completed (on time = by their promised date), ratings (satisfied = 基本满意 or better;
-    差评 = 不满意 or 非常不满意).
-    """
-
-    name: str
-    cases: int = 0
-    immediate_done: int = 0
-    immediate_on_spot: int = 0
-    promised_done: int = 0
-    promised_on_time: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    bad: int = 0
+    immediate_done: int
+    immediate_on_spot: int
+    promised_done: int
+    promised_on_time: int
+    rated: int
+    satisfied: int
 
     @staticmethod
     def _ratio(part: int, whole: int) -> float | None:
@@ -377,6 +368,26 @@ class ReviewRow:
     @property
     def satisfaction(self) -> float | None:
         return self._ratio(self.satisfied, self.rated)
+
+
+@dataclass(frozen=True)
+class ReviewRow(RateFigures):
+    """One line of the 考核统计表: a village's 代办站, a clerk, or the town's total.
+
+    The counts are those of the center's 考核 page: 即办件 completed (on the spot = the day they were
+    accepted), 承诺件 completed (on time = by their promised date), ratings (satisfied = 基本满意 or better;
+    差评 = 不满意 or 非常不满意).
+    """
+
+    name: str
+    cases: int = 0
+    immediate_done: int = 0
+    immediate_on_spot: int = 0
+    promised_done: int = 0
+    promised_on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    bad: int = 0
 
 
 @dataclass(frozen=True)

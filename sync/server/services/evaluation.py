@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from forms.data import RateFigures
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
 from sync.protocol.models import ErrorCode
@@ -62,7 +63,7 @@ def period_range(period: str) -> tuple[str, str, str]:
 
 
 @dataclass
-class Rates:
+class Rates(RateFigures):
     key: str
     label: str
     cases: int = 0
@@ -73,22 +74,6 @@ class Rates:
     rated: int = 0
     satisfied: int = 0
     bad: int = 0
-
-    @staticmethod
-    def _ratio(part: int, whole: int) -> float | None:
-        return part / whole if whole else None
-
-    @property
-    def on_spot_rate(self) -> float | None:
-        return self._ratio(self.immediate_on_spot, self.immediate_done)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self._ratio(self.promised_on_time, self.promised_done)
-
-    @property
-    def satisfaction(self) -> float | None:
-        return self._ratio(self.satisfied, self.rated)
 
     @property
     def below_target(self) -> bool:
