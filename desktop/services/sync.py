@@ -8,7 +8,6 @@ center's word, in its own transaction.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -184,19 +183,25 @@ def outbox(ctx: ServiceContext) -> Outbox:
     return Outbox(int(count), int(total), int(last_seq))
 
 
-def _handshake(ctx: ServiceContext, client: SyncClient) -> None:
-    """Tell the center our app and protocol version and what is still unsent (its stations page shows them).
+def _handshake(ctx: ServiceContext, client: SyncClient, box: Outbox) -> None:
+    """Greet the center once per process (and center URL): app and protocol version, what is still unsent,
+    and the push codings it accepts. Later syncs report the same on their push and pull (``X-Station-*``).
 
     Refusals (outdated protocol, revoked station) stop the sync with their message. A center from before
     the ``pending_*`` fields refuses unknown fields (422): it is greeted without them.
     """
     station_id = require_station(ctx).station_id
-    box = outbox(ctx)
     try:
         client.handshake(station_id, pending_events=box.events, pending_bytes=box.bytes, last_seq=box.last_seq)
     except Rejected:
-        with contextlib.suppress(Rejected):  # a center that cannot say hello at all: push and pull as before
+        try:
             client.handshake(station_id)
+        except Rejected:  # a center that cannot say hello at all: push and pull as before, without asking again
+            client.mark_greeted()
+
+
+def _report(client: SyncClient, box: Outbox) -> None:
+    client.report_status(pending_events=box.events, pending_bytes=box.bytes, last_seq=box.last_seq)
 
 
 def _upload_blobs(ctx: ServiceContext, client: SyncClient, events: Sequence[Event]) -> None:
@@ -250,6 +255,9 @@ def sync_now(
 ) -> Changed:
     """Push every unacknowledged event in bounded batches, then pull the center's decisions.
 
+    One push per batch (none when nothing is pending) and one pull; the handshake only on the first sync
+    with this center in this process. Push and pull carry the station's backlog for the center's stations page.
+
     While a batch is sent its cases read 同步中 (``ctx.sync_in_flight``); ``in_flight`` is told each
     change, from this thread, so a view can refresh.
 
@@ -259,8 +267,13 @@ def sync_now(
     """
     client = client or make_client(ctx)
     try:
-        _handshake(ctx, client)
+        box = outbox(ctx)
+        if not client.greeted:
+            _handshake(ctx, client, box)
+        _report(client, box)
         pushed = _push_pending(ctx, client, progress, in_flight)
+        if box.events:  # what the push left (new events registered meanwhile, a refused one)
+            _report(client, outbox(ctx))
         case_ids, pulled, conflicts = _pull_center(ctx, client)
     except Rejected as exc:
         _record_rejection(ctx, exc)

@@ -8,6 +8,7 @@ repeated.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -46,6 +47,16 @@ log = logging.getLogger(__name__)
 
 #: Push codings learned per center (base URL) in this process: a fallback is paid once, not on every sync.
 _KNOWN_CODINGS: dict[str, str] = {}
+#: (base URL, token fingerprint) of the centers greeted in this process: one handshake per center and station
+#: identity per process, not per sync (the protocol version is checked on every request anyway).
+_GREETED: set[tuple[str, str]] = set()
+
+#: Optional headers on push and pull with what the station has not yet sent (its stations page at the center).
+REPORT_HEADERS = {
+    "last_seq": "X-Station-Last-Seq",
+    "pending_events": "X-Station-Pending-Events",
+    "pending_bytes": "X-Station-Pending-Bytes",
+}
 
 
 def _refuses_coding(response: requests.Response) -> bool:
@@ -95,6 +106,8 @@ class SyncClient:
         self.http = session or requests.Session()
         #: ``Content-Encoding`` of push bodies: the best this client knows, until the center says otherwise.
         self.push_encoding = _KNOWN_CODINGS.get(self.base_url, encoding.PUSH_ENCODINGS[0])
+        #: ``X-Station-*`` headers sent on push and pull (``report_status``); empty until set.
+        self.report_headers: dict[str, str] = {}
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -150,6 +163,24 @@ class SyncClient:
             raise http_error(response)
         return response
 
+    def _greeting_key(self) -> tuple[str, str]:
+        fingerprint = hashlib.sha256(self.token.encode()).hexdigest()[:16] if self.token else ""
+        return self.base_url, fingerprint
+
+    @property
+    def greeted(self) -> bool:
+        """Whether this process has already shaken hands with this center under this client's token."""
+        return self._greeting_key() in _GREETED
+
+    def mark_greeted(self) -> None:
+        """Remember the greeting (also for a center that cannot be greeted at all: not retried on every sync)."""
+        _GREETED.add(self._greeting_key())
+
+    def report_status(self, *, pending_events: int, pending_bytes: int, last_seq: int) -> None:
+        """Carry what the station has not yet sent on the following pushes and pulls (``X-Station-*``)."""
+        values = {"last_seq": last_seq, "pending_events": pending_events, "pending_bytes": pending_bytes}
+        self.report_headers = {REPORT_HEADERS[k]: str(max(0, int(v))) for k, v in values.items()}
+
     def parse(self, model: type[M], response: requests.Response) -> M:
         try:
             return model.model_validate(json_of(response))
@@ -184,6 +215,8 @@ class SyncClient:
         response = self.request("POST", "/sync/handshake", auth=self.token is not None, json_body=body)
         reply = self.parse(HandshakeReply, response)
         self._choose_push_encoding(reply.push_encodings)
+        if self.token is not None:
+            self.mark_greeted()
         return reply
 
     def _choose_push_encoding(self, offered: list[str]) -> None:
@@ -224,7 +257,7 @@ class SyncClient:
 
     def _post_batch(self, batch_id: str, station_id: str, events: Sequence[Event], coding: str) -> requests.Response:
         data = encoding.encode_push(batch_id, station_id, events, coding)
-        headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+        headers = {"Content-Type": "application/json", "Content-Encoding": coding} | self.report_headers
         return self.request("POST", "/sync/push", data=data, headers=headers, allow_statuses=(415, 422))
 
     def push_all(
@@ -291,7 +324,8 @@ class SyncClient:
     def pull(self, after: int = 0, limit: int = 500) -> PullReply:
         """Center events for this station after the cursor ``after`` (the center's per-station seq)."""
         params = {"after": after, "limit": limit}
-        return self.parse(PullReply, self.request("GET", "/sync/pull", params=params))
+        response = self.request("GET", "/sync/pull", params=params, headers=self.report_headers)
+        return self.parse(PullReply, response)
 
     def pull_events(self, after: int = 0, after_hash: str = GENESIS_HASH, page: int = 500) -> list[Event]:
         """All center events after ``after``, verified as the continuation of the center chain.

@@ -11,7 +11,10 @@ import pytest
 import requests
 from sqlalchemy.orm import Session
 
-from sync.protocol.models import EnrollRequest, Handshake
+from sync import __version__
+from sync.client.client import SyncClient
+from sync.client.errors import SequenceGap
+from sync.protocol.models import PROTOCOL_VERSION, EnrollRequest, Handshake
 from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import StationRow
@@ -20,6 +23,7 @@ from sync.server.services.errors import ServiceError
 from sync.server.services.ingest import ingest
 from sync.server.services.station_status import (
     StationOverview,
+    app_version_of,
     older_than,
     record_handshake,
     record_pull,
@@ -166,3 +170,95 @@ def test_handshake_with_token_is_recorded_and_without_still_answers(station: Sta
             assert session.get(StationRow, station.station_id).last_pull_at  # type: ignore[union-attr]
     finally:
         engine.dispose()
+
+
+def _row(station: Station) -> StationRow:
+    engine = make_engine(station.server.database_url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            row = session.get(StationRow, station.station_id)
+            assert row is not None
+            session.expunge(row)
+            return row
+    finally:
+        engine.dispose()
+
+
+def test_push_and_pull_headers_report_the_backlog_and_version_without_a_handshake(station: Station) -> None:
+    station.chain.new_case()  # 3 events
+    station.chain.new_case(2)  # 6 in all; the first case goes up now
+    station.client.report_status(pending_events=6, pending_bytes=3000, last_seq=6)
+    station.client.push(station.chain.events[:3])
+    row = _row(station)
+    assert (row.pending_events, row.pending_bytes, row.reported_seq, row.head_seq) == (6, 3000, 6, 3)
+    assert row.app_version == __version__ and row.protocol_version == PROTOCOL_VERSION and row.last_handshake_at
+    engine = make_engine(station.server.database_url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            (overview,) = [o for o in stations_overview(session) if o.id == station.station_id]
+    finally:
+        engine.dispose()
+    assert overview.pending == 3 and overview.pending_bytes == 1500
+    station.client.push(station.chain.events[3:])
+    station.client.report_status(pending_events=0, pending_bytes=0, last_seq=6)
+    station.client.pull()
+    row = _row(station)
+    assert (row.pending_events, row.pending_bytes, row.reported_seq) == (0, 0, 6) and row.last_pull_at
+
+
+def test_a_refused_push_still_records_its_report(station: Station) -> None:
+    station.chain.new_case()
+    station.client.report_status(pending_events=2, pending_bytes=900, last_seq=3)
+    with pytest.raises(SequenceGap):
+        station.client.push(station.chain.events[1:])  # seq 2..3 without 1
+    row = _row(station)
+    assert (row.pending_events, row.reported_seq, row.head_seq) == (2, 3, 0)
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Station-Last-Seq", "-1"),
+        ("X-Station-Pending-Events", "many"),
+        ("X-Station-Pending-Bytes", str(2**60)),
+        ("X-Station-Last-Seq", "1e3"),
+        ("X-App-Version", "x" * 41),
+    ],
+)
+def test_malformed_report_headers_are_refused_with_a_422_naming_them(station: Station, header: str, value: str) -> None:
+    url = station.server.url + "/api/v1/sync/pull"
+    auth = {"Authorization": f"Bearer {station.client.token}"}
+    response = requests.get(url, headers=auth | {header: value}, timeout=10)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "invalid_request" and body["field"] == f"header.{header.lower()}"
+    assert "请求数据格式不正确" in body["message"]
+
+
+def test_old_clients_without_headers_change_nothing_but_other_user_agents_record_no_version(station: Station) -> None:
+    station.client.handshake(station.station_id, pending_events=4, pending_bytes=2048, last_seq=4)
+    url = station.server.url + "/api/v1/sync/pull"
+    auth = {"Authorization": f"Bearer {station.client.token}"}
+    assert requests.get(url, headers=auth | {"User-Agent": "curl/8.0"}, timeout=10).status_code == 200
+    row = _row(station)
+    assert (row.pending_events, row.pending_bytes, row.reported_seq, row.app_version) == (4, 2048, 4, __version__)
+    response = requests.get(url, headers=auth | {"X-App-Version": "9.9.9"}, timeout=10)
+    assert response.status_code == 200 and _row(station).app_version == "9.9.9"
+
+
+def test_app_version_comes_from_the_header_or_our_user_agent() -> None:
+    assert app_version_of("daibantong/0.4.2") == "0.4.2"
+    assert app_version_of("python-requests/2.32 daibantong/1.0rc1") == "1.0rc1"
+    assert app_version_of("python-requests/2.32") is None and app_version_of(None) is None
+    assert app_version_of("daibantong/0.4.2", " 0.5.0 ") == "0.5.0"
+
+
+def test_the_client_greets_each_center_once_per_process(station: Station) -> None:
+    client = SyncClient(station.server.url, token=station.client.token)
+    assert not client.greeted
+    client.handshake(station.station_id)
+    assert client.greeted and SyncClient(station.server.url + "/", token=station.client.token).greeted
+    other_url = station.server.url.replace("127.0.0.1", "localhost")
+    assert not SyncClient(other_url, token=station.client.token).greeted  # the center URL changed
+    assert not SyncClient(station.server.url, token="another-token").greeted  # enrolled again
+    assert not SyncClient(station.server.url).greeted

@@ -15,6 +15,7 @@ from sync.protocol.models import ErrorCode
 from ..core.config import Settings
 from ..services.enrollment import authenticate
 from ..services.errors import ServiceError
+from ..services.station_status import StatusReport, app_version_of
 from ..services.versions import check_protocol
 from .errors import error, http_error
 
@@ -82,3 +83,32 @@ def check_client_protocol(settings: SettingsDep, x_protocol_version: Annotated[s
 
 
 CurrentStation = Annotated[AuthStation, Depends(get_current_station)]
+
+
+_MAX_SEQ = 2**31 - 1
+
+
+def get_station_report(
+    request: Request,
+    x_station_last_seq: Annotated[int | None, Header(ge=0, le=_MAX_SEQ)] = None,
+    x_station_pending_events: Annotated[int | None, Header(ge=0, le=_MAX_SEQ)] = None,
+    x_station_pending_bytes: Annotated[int | None, Header(ge=0, le=2**53)] = None,
+    x_app_version: Annotated[str | None, Header(min_length=1, max_length=40)] = None,
+) -> StatusReport:
+    """What a push or pull says about its station, for the stations page (``services.station_status``).
+
+    All optional: the last seq of the station's log and what it has not yet sent (``X-Station-*``), the app
+    version (``X-App-Version``, else ``User-Agent: daibantong/<version>``) and ``X-Protocol-Version``.
+    A malformed ``X-Station-*`` or ``X-App-Version`` is refused (422 naming the header).
+    """
+    protocol = (request.headers.get("x-protocol-version") or "").strip()
+    return StatusReport(
+        app_version=app_version_of(request.headers.get("user-agent"), x_app_version),
+        protocol_version=protocol if 0 < len(protocol) <= 20 else None,
+        pending_events=x_station_pending_events,
+        pending_bytes=x_station_pending_bytes,
+        last_seq=x_station_last_seq,
+    )
+
+
+StationReport = Annotated[StatusReport, Depends(get_station_report)]

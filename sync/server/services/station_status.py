@@ -1,12 +1,15 @@
 """What each station last reported and when it last synced: recorded on the sync path, shown on the stations page.
 
-* an authenticated handshake records the app and protocol version and what the station has not yet
-  sent (``pending_events``, ``pending_bytes``, ``last_seq`` of its own log);
+* an authenticated handshake (a desktop's first sync with this center after it starts) records the app
+  and protocol version and what the station has not yet sent (``pending_events``, ``pending_bytes``,
+  ``last_seq`` of its own log);
+* every push and pull records the same from its optional ``X-Station-*`` headers and the app version
+  from ``User-Agent: daibantong/<version>`` or ``X-App-Version`` (``StatusReport``, ``record_report``);
 * every push and USB import (``ingest``) and every pull stamps its time on the station row.
 
 The unsent count shown later is ``last_seq - head_seq`` (what the center still lacks of what the
-station had at its last handshake), so a push right after the handshake counts down without a new
-report. Old clients send none of this: their stations show 未知.
+station had at its last report), so a push counts down without a new report. Old clients send none
+of the headers (they greet the center before every sync instead); clients that never report show 未知.
 """
 
 from __future__ import annotations
@@ -44,9 +47,55 @@ def record_handshake(session: Session, token: str, hello: Handshake) -> StationR
     return station
 
 
-def record_pull(session: Session, station_id: str) -> None:
-    """Stamp the time of a pull (the last step of every successful sync)."""
-    session.execute(update(StationRow).where(StationRow.id == station_id).values(last_pull_at=utc_now()))
+@dataclass(frozen=True)
+class StatusReport:
+    """What a push or pull says about its station (all optional; validated by the route)."""
+
+    app_version: str | None = None
+    protocol_version: str | None = None
+    pending_events: int | None = None
+    pending_bytes: int | None = None
+    last_seq: int | None = None
+
+    def values(self) -> dict[str, object]:
+        """The station-row columns to set: versions when given, the backlog when any part of it is."""
+        values: dict[str, object] = {}
+        if self.app_version:
+            values["app_version"] = self.app_version
+        if self.protocol_version:
+            values["protocol_version"] = self.protocol_version
+        if (self.pending_events, self.pending_bytes, self.last_seq) != (None, None, None):
+            values |= {
+                "pending_events": self.pending_events,
+                "pending_bytes": self.pending_bytes,
+                "reported_seq": self.last_seq,
+                "last_handshake_at": utc_now(),
+            }
+        return values
+
+
+_AGENT = re.compile(r"(?:^|\s)daibantong/(\S{1,40})")
+
+
+def app_version_of(user_agent: str | None, header: str | None = None) -> str | None:
+    """``X-App-Version`` when sent, else the version in ``User-Agent: daibantong/<version>``; None for others."""
+    if header and header.strip():
+        return header.strip()[:40]
+    match = _AGENT.search(user_agent or "")
+    return match[1] if match else None
+
+
+def record_report(session: Session, station_id: str, report: StatusReport | None) -> None:
+    """Store what a push or pull reported (caller's transaction); nothing when it reported nothing."""
+    values = report.values() if report is not None else {}
+    if values:
+        session.execute(update(StationRow).where(StationRow.id == station_id).values(**values))
+
+
+def record_pull(session: Session, station_id: str, report: StatusReport | None = None) -> None:
+    """Stamp the time of a pull (the last step of every successful sync) and store what it reported."""
+    values = (report.values() if report is not None else {}) | {"last_pull_at": utc_now()}
+    session.execute(update(StationRow).where(StationRow.id == station_id).values(**values))
 
 
 def version_key(version: str) -> tuple[int, ...] | None:

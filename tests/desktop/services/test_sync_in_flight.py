@@ -25,7 +25,12 @@ class WatchingClient:
         self.ctx, self.case_ids, self.fail = ctx, list(case_ids), fail
         self.seen: list[dict[str, str]] = []
 
+    greeted = False
+
     def handshake(self, station_id: str, **report: Any) -> None:
+        return None
+
+    def report_status(self, **report: int) -> None:
         return None
 
     def blob_status(self, sha256: str) -> Any:

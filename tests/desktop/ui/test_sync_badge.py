@@ -29,7 +29,12 @@ class HeldCenter:
         self.pushing = threading.Event()
         self.release = threading.Event()
 
+    greeted = False
+
     def handshake(self, station_id: str, **report: Any) -> None:
+        return None
+
+    def report_status(self, **report: int) -> None:
         return None
 
     def blob_status(self, sha256: str) -> Any:

@@ -27,9 +27,9 @@ from ...services.center_events import pull as pull_center
 from ...services.errors import ServiceError
 from ...services.ingest import ingest
 from ...services.queries import digest, list_events
-from ...services.station_status import record_handshake, record_pull
+from ...services.station_status import record_handshake, record_pull, record_report
 from ...services.versions import check_protocol
-from ..deps import CurrentStation, OptionalToken, SessionDep, SettingsDep, check_client_protocol
+from ..deps import CurrentStation, OptionalToken, SessionDep, SettingsDep, StationReport, check_client_protocol
 from ..errors import error, http_error
 from ..gzip_route import GzipRoute
 
@@ -62,8 +62,12 @@ def handshake(hello: Handshake, settings: SettingsDep, session: SessionDep, toke
 
 
 @router.post("/push", response_model=PushReply, responses=_REFUSALS)
-def push(batch: PushBatch, station: CurrentStation, session: SessionDep) -> PushReply:
-    """Store a batch atomically; resending is harmless; answers the highest contiguous seq held."""
+def push(batch: PushBatch, station: CurrentStation, session: SessionDep, report: StationReport) -> PushReply:
+    """Store a batch atomically; resending is harmless; answers the highest contiguous seq held.
+
+    The optional ``X-Station-*`` headers (what the station has not yet sent) are recorded for the stations
+    page, with the batch, or on their own when the batch is refused.
+    """
     if batch.station_id != station.id:
         raise error(403, ErrorCode.FORBIDDEN, "本站只能上传自己的数据")
     if len(batch.events) > MAX_BATCH_EVENTS:
@@ -75,7 +79,10 @@ def push(batch: PushBatch, station: CurrentStation, session: SessionDep) -> Push
     try:
         with session.begin():
             result = ingest(session, station.id, batch.batch_id, events)
+            record_report(session, station.id, report)
     except ServiceError as exc:
+        with session.begin():
+            record_report(session, station.id, report)
         raise http_error(exc) from exc
     return PushReply(
         batch_id=batch.batch_id,
@@ -111,10 +118,14 @@ def station_digest(
 def pull(
     station: CurrentStation,
     session: SessionDep,
+    report: StationReport,
     after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_BATCH_EVENTS)] = 500,
 ) -> PullReply:
-    """Center events for this station after the cursor ``after`` (its center chain's seq)."""
+    """Center events for this station after the cursor ``after`` (its center chain's seq).
+
+    Records the time and the optional ``X-Station-*`` report (the desktop sends it after its push).
+    """
     with session.begin():
-        record_pull(session, station.id)
+        record_pull(session, station.id, report)
         return pull_center(session, station.id, after, limit)
