@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 import resources
@@ -46,6 +46,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv or sys.argv[:1])
     app.setApplicationName("代办通")
     app.setOrganizationName("daibantong")
+    icon = resources.path("icons/app.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     font = QFont()
     font.setPointSize(11)
     app.setFont(font)

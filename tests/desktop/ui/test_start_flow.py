@@ -76,3 +76,13 @@ def test_damaged_database_offers_recovery_and_quitting_exits(tmp_path: Path, mon
     monkeypatch.setattr(application, "run_recovery", lambda d: asked.append(d) or False)
     assert application._open_context(tmp_path) is None
     assert asked == [tmp_path]
+
+
+def test_the_app_has_its_icon(qtbot: QtBot) -> None:
+    """Every window (and the taskbar) shows the 代办通 icon from resources/icons, also in the bundle (.ico)."""
+    import resources
+    from desktop.ui.application import make_application
+
+    app = make_application()
+    assert not app.windowIcon().isNull()
+    assert resources.path("icons/app.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # a Windows icon file
