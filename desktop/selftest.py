@@ -15,7 +15,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from desktop.services import backup
+import keyring
+from keyring.backends import fail
+
+from desktop.services import accounts, backup
 from desktop.services.cases import prepare_registration, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.printing import entrustment_pdf
@@ -27,6 +30,7 @@ from sync.domain.signature import APPLICANT, CLERK, Signature
 log = logging.getLogger(__name__)
 
 PDF_NAME = "selftest.pdf"
+SELFTEST_PASSWORD = "selftest-only-1"
 
 
 def _draft(ctx: ServiceContext) -> CaseDraft:
@@ -61,10 +65,31 @@ def _signed(ctx: ServiceContext, draft: CaseDraft) -> CaseDraft:
 def run(outdir: Path) -> int:
     """Run the self-test; write ``outdir/selftest.pdf``; return the exit code."""
     outdir.mkdir(parents=True, exist_ok=True)
+    # The throw-away station leaves nothing in the PC's keyring: its data key is unlocked by its clerk's
+    # password, as on a PC without a keyring.
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        return _run(outdir)
+    finally:
+        keyring.set_keyring(previous)
+
+
+def _run(outdir: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="daibantong-selftest-") as tmp:
         ctx = ServiceContext.open(Path(tmp) / "data", today=date.today)
         try:
-            setup_station(ctx, code="ST01", name="自检代办站", village="自检村", town="自检镇", clerk="自检员")
+            setup_station(
+                ctx,
+                code="ST01",
+                name="自检代办站",
+                village="自检村",
+                town="自检镇",
+                clerk="自检员",
+                username="selftest",
+                password=SELFTEST_PASSWORD,
+            )
+            accounts.login(ctx, "selftest", SELFTEST_PASSWORD)
             changed = register_case(ctx, _draft(ctx))
             pdf = entrustment_pdf(ctx, changed.case_ids[0])
             if not pdf.startswith(b"%PDF"):

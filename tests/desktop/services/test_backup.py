@@ -66,10 +66,16 @@ def test_restore_backup_closes_the_context_and_returns_what_was_restored(ctx: Se
 
 
 def test_self_test_command_exits_0_and_writes_a_pdf(tmp_path: Path) -> None:
+    import keyring
+
+    test_keyring = keyring.get_keyring()
     out = tmp_path / "out"
     assert app.main(["--self-test", str(out)]) == 0
     pdf = (out / selftest.PDF_NAME).read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    # its throw-away station left no data key in the PC's keyring, and the keyring is the PC's again
+    assert keyring.get_keyring() is test_keyring
+    assert not [entry for entry in test_keyring.store if "data-key" in entry[1]]
 
 
 def test_self_test_without_outdir_is_a_usage_error() -> None:
