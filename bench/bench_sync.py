@@ -28,6 +28,7 @@ import requests
 from bench import figure
 from sync.client.client import SyncClient
 from sync.domain.custody import HandoverItem, handover_content
+from sync.domain.entrustment import DEFAULT_SCOPE, registration_content
 from sync.domain.events import GENESIS_HASH, Event, new_event
 from sync.domain.feedback import feedback_content
 from sync.domain.signature import APPLICANT, CLERK, Signature
@@ -71,11 +72,13 @@ def _handover(case_id: str, seed: int, route: tuple[str, str], items: list[Hando
 
 
 def _entrustment_signatures(registered: dict[str, Any], seed: int) -> dict[str, Any]:
-    """The registration signed on the pad by the applicant and the clerk, carried like a handover's:
-    references over the registration content plus the ink (the variant figure; see docs/performance.md)."""
+    """The 委托书 signed on the pad by the applicant and the clerk, as ``desktop.services.cases.register_case``
+    records it: the scope, references over ``registration_content`` and the ink."""
+    registered = registered | {"scope": DEFAULT_SCOPE}
+    content = registration_content(registered)
     refs, ink = [], {}
     for n, (signer, role) in enumerate((("张三", APPLICANT), ("李代办", CLERK))):
-        ref, data = _signed(seed + 10 + n, signer, role, registered)
+        ref, data = _signed(seed + 10 + n, signer, role, content)
         refs.append(ref)
         ink[ref["signature_sha256"]] = data
     return registered | {"signatures": refs, "signature_data": ink}
@@ -93,7 +96,8 @@ def typical_case(
     """A station's events for one case: registered with 3 materials, a signed handover of the originals
     (villager → clerk), accept, deliver. ``full`` adds the signed handover back (clerk → villager), the
     signed feedback and archiving: valid only after the center completed the case, so not pushed alone.
-    ``entrustment_signatures`` adds the applicant's and the clerk's pad signatures to the registration."""
+    ``entrustment_signatures`` adds the 委托书 the applicant and the clerk sign on the pad at registration
+    (as the app records it now: scope, 2 references, ink)."""
     case_id = str(uuid.uuid4())
     materials = [
         {"name": "身份证", "original": True, "copies": 1, "required": True, "present": True},
@@ -419,20 +423,23 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
 
 def run() -> Iterator[dict[str, Any]]:
     station = "00000000-0000-4000-8000-000000000001"
-    case = typical_case(station, 1, GENESIS_HASH, 1, full=True)
-    raw = len(json.dumps([e.to_dict() for e in case], ensure_ascii=False).encode("utf-8"))
     coding = SyncClient("http://bench.invalid").push_encoding
+    # the case as the app records it now: the 委托书 signed at registration, 7 signatures in all
+    case = typical_case(station, 1, GENESIS_HASH, 1, full=True, entrustment_signatures=True)
+    raw = len(json.dumps([e.to_dict() for e in case], ensure_ascii=False).encode("utf-8"))
     yield figure(
         "sync_wire_bytes_per_case",
         wire_bytes(case),
         "bytes",
         2048,
         events=len(case),
+        signatures=7,
         uncompressed=raw,
         coding=coding,
+        zdict_1=wire_bytes(case, encoding.DICT_V1),
         gzip_full=wire_bytes(case, encoding.GZIP),
     )
-    day = day_batch(station)
+    day = day_batch(station, entrustment_signatures=True)
     yield figure(
         "sync_wire_bytes_per_case_in_day_batch",
         wire_bytes(day) / 15,
@@ -440,18 +447,23 @@ def run() -> Iterator[dict[str, Any]]:
         2048,
         cases=15,
         events=len(day),
-        coding=coding,
-        gzip_full=round(wire_bytes(day, encoding.GZIP) / 15),
-    )
-    signed = typical_case(station, 1, GENESIS_HASH, 1, full=True, entrustment_signatures=True)
-    yield figure(
-        "sync_wire_bytes_per_case_with_entrustment_signatures",
-        wire_bytes(signed),
-        "bytes",
-        2048,
         signatures=7,
         coding=coding,
-        in_day_batch=round(wire_bytes(day_batch(station, entrustment_signatures=True)) / 15),
+        zdict_1=round(wire_bytes(day, encoding.DICT_V1) / 15),
+        gzip_full=round(wire_bytes(day, encoding.GZIP) / 15),
+    )
+    # the case before the 委托书 was signed on screen: 5 signatures (the figure of protocol 1.1's first coding)
+    unsigned = typical_case(station, 1, GENESIS_HASH, 1, full=True)
+    yield figure(
+        "sync_wire_bytes_per_case_5_signatures",
+        wire_bytes(unsigned),
+        "bytes",
+        2048,
+        signatures=5,
+        coding=coding,
+        zdict_1=wire_bytes(unsigned, encoding.DICT_V1),
+        gzip_full=wire_bytes(unsigned, encoding.GZIP),
+        in_day_batch=round(wire_bytes(day_batch(station)) / 15),
     )
     with tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'bench_center.db'}"

@@ -73,6 +73,13 @@ def _refuses_coding(response: requests.Response) -> bool:
     return isinstance(body, dict) and body.get("code") == ErrorCode.INVALID_REQUEST and not body.get("field")
 
 
+def _fallback_coding(response: requests.Response, tried: set[str]) -> str:
+    """After a refusal: the best coding not yet ``tried`` the center lists in ``Accept-Encoding`` (a 415 of
+    protocol 1.1+, e.g. a center that knows ``dbt-zdict-1`` but not ``dbt-zdict-2``), else ``gzip``."""
+    offered = [c.strip().lower() for c in response.headers.get("Accept-Encoding", "").split(",")]
+    return next((c for c in encoding.PUSH_ENCODINGS if c in offered and c not in tried), encoding.GZIP)
+
+
 API = "/api/v1"
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds: generous for a 64 kbit/s link
 
@@ -237,8 +244,9 @@ class SyncClient:
     def push(self, events: Sequence[Event], batch_id: str | None = None, *, station_id: str | None = None) -> PushReply:
         """Send one batch. Raises SequenceGap, Conflict, Rejected, TooLarge, AuthError, ConnectionFailed…
 
-        The body is a compact batch deflated with the shared preset dictionary (``encoding.DICT_V1``);
-        a center that does not know that coding gets plain gzip with full events from then on.
+        The body is a compact batch deflated with the shared preset dictionary (``encoding.DICT_V2``, or
+        the best coding the center's handshake offered); a center that refuses the coding gets the best
+        other one its 415 lists, or plain gzip with full events, from then on.
         """
         if station_id is None:
             if not events:
@@ -247,10 +255,13 @@ class SyncClient:
         batch_id = batch_id or str(uuid.uuid4())
         coding = self.push_encoding
         response = self._post_batch(batch_id, station_id, events, coding)
-        if coding != encoding.GZIP and _refuses_coding(response):
-            log.info("center refused push coding %s (status %s): falling back to gzip", coding, response.status_code)
-            self.push_encoding = _KNOWN_CODINGS[self.base_url] = encoding.GZIP
-            response = self._post_batch(batch_id, station_id, events, encoding.GZIP)
+        tried = {coding}
+        while coding != encoding.GZIP and _refuses_coding(response):
+            fallback = _fallback_coding(response, tried)
+            tried.add(fallback)
+            log.info("center refused push coding %s (status %s): using %s", coding, response.status_code, fallback)
+            self.push_encoding = _KNOWN_CODINGS[self.base_url] = coding = fallback
+            response = self._post_batch(batch_id, station_id, events, coding)
         if response.status_code >= 400:
             raise http_error(response)
         return self.parse(PushReply, response)

@@ -9,8 +9,9 @@ API (prefix ``/api/v1``; all but health, handshake and enroll need
 ``Authorization: Bearer <token>``; every refusal is an ``ErrorBody``):
 
 * ``GET /health`` → ``HealthReply``; ``POST /enroll`` ``EnrollRequest`` → ``EnrollReply``
-* ``POST /sync/push`` ``PushBatch`` → ``PushReply``; body coded ``dbt-zdict-1`` (a compact batch
-  deflated with the preset dictionary), ``gzip`` or plain (``encoding``; 415 for another coding); 409 conflict or
+* ``POST /sync/push`` ``PushBatch`` → ``PushReply``; body coded ``dbt-zdict-2`` / ``dbt-zdict-1`` (a compact
+  batch deflated with the preset dictionary, v2 with compact signature references), ``gzip`` or plain
+  (``encoding``; 415 for another coding); 409 conflict or
   ``sequence_gap`` (``expected_seq``), 422 ``chain_broken``/``rejected`` (``event_id``,
   ``field``), 413 past ``MAX_BATCH_EVENTS``/``MAX_BATCH_BYTES``, 403 other station's data
 * ``GET /sync/events?after_seq=&limit=`` → ``EventList`` (the station's own events)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sync.domain.events import Event
 
+from . import encoding
+
 #: "major.minor": a server refuses clients whose major differs or whose minor is older than it requires.
-#: 1.1: compact push batches with the ``dbt-zdict-1`` coding (``encoding``), ``HandshakeReply.push_encodings``.
+#: 1.1: compact push batches with the ``dbt-zdict-1`` coding (``encoding``), ``HandshakeReply.push_encodings``;
+#: ``dbt-zdict-2`` (compact signature references, ``PushEvent.signed``) is offered through the same list.
 PROTOCOL_VERSION = "1.1"
 #: Upper bounds of one push batch; the server answers 413 past them.
 MAX_BATCH_EVENTS = 1000
@@ -82,10 +86,18 @@ class PushEvent(_EventBody):
     prev_hash: str | None = Field(default=None, pattern=HASH_PATTERN)
     hash: str | None = Field(default=None, pattern=HASH_PATTERN)
     origin: Literal["station", "center"] = "station"
+    #: The signature references, compacted (``dbt-zdict-2``, ``encoding.compact_signed``); the payload then
+    #: lacks them and ``to_event`` restores it.
+    signed: list[dict[str, Any]] | None = Field(default=None, min_length=1, max_length=20)
 
     def to_event(self) -> Event:
-        """The event with ``prev_hash``/``hash`` empty where left out, for ``encoding.expand_chain``."""
-        return self._event(self.prev_hash or "", self.hash or "", self.origin)
+        """The event with ``prev_hash``/``hash`` empty where left out, for ``encoding.expand_chain``; its
+        payload restored when its references came compacted (ChainBroken when they cannot be)."""
+        event = self._event(self.prev_hash or "", self.hash or "", self.origin)
+        if self.signed is None:
+            return event
+        payload = encoding.restore_signed(self.type, self.payload, self.signed, self.seq)
+        return replace(event, payload=payload)
 
 
 def wire_events(events: Iterable[Event]) -> list[WireEvent]:

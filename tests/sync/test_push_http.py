@@ -10,12 +10,13 @@ import pytest
 import requests
 
 from sync.client.errors import Conflict, Forbidden, Rejected, SequenceGap, TooLarge
-from sync.domain.events import chain_digest
+from sync.domain.events import Event, chain_digest
 from sync.protocol import encoding
 
 from .conftest import Station, enroll_station
 from .factories import Chain, registered_payload, resealed, tampered
 from .live_server import row_counts
+from .test_signed_compaction import APPLICANT, CLERK, handover, pad, registration, scan
 
 
 def test_push_chain_and_list_it_back(station: Station) -> None:
@@ -113,7 +114,7 @@ def test_tampered_event_is_refused(station: Station) -> None:
     station.chain.new_case()
     events = list(station.chain.events)
     events[1] = tampered(events[1], payload={**events[1].payload, "due_on": "2027-01-01"})
-    assert station.client.push_encoding == encoding.DICT_V1
+    assert station.client.push_encoding == encoding.DICT_V2
     with pytest.raises(Rejected) as caught:
         station.client.push(events)
     assert caught.value.status == 422
@@ -170,14 +171,62 @@ def test_unknown_and_broken_codings_are_refused_in_chinese(station: Station) -> 
     assert unknown.status_code == 415
     assert unknown.json()["code"] == "unsupported_encoding"
     assert "不支持" in unknown.json()["message"]
-    assert encoding.DICT_V1 in unknown.headers["Accept-Encoding"]
+    assert unknown.headers["Accept-Encoding"].startswith(f"{encoding.DICT_V2}, {encoding.DICT_V1}")
     damaged = _post(station, b"not deflate at all", encoding.DICT_V1)
     assert damaged.status_code == 400 and "损坏" in damaged.json()["message"]
     bomb = encoding.encode(b'{"batch_id": "' + b"x" * (6 * 1024 * 1024) + b'"}', encoding.DICT_V1)
     assert _post(station, bomb, encoding.DICT_V1).status_code == 413
     assert row_counts(station.server.database_url, station.station_id)["events"] == 0
     hello = station.client.handshake(station.station_id)
-    assert hello.push_encodings[0] == encoding.DICT_V1
+    assert hello.push_encodings == [encoding.DICT_V2, encoding.DICT_V1, encoding.GZIP]
+
+
+def _signed_case(station: Station) -> list[Event]:
+    reg = registration(pad(*APPLICANT), pad(*CLERK))
+    case_id = reg["case_id"]
+    station.chain.add("case.registered", reg)
+    station.chain.add("case.handover", handover(case_id, ("villager", "clerk"), scan(*APPLICANT), pad(*CLERK)))
+    station.chain.add("case.accept", {"case_id": case_id, "accepted_on": "2026-11-23", "due_on": "2026-11-30"})
+    return station.chain.events
+
+
+def test_signed_events_travel_with_compact_references_and_are_stored_whole(station: Station) -> None:
+    events = _signed_case(station)
+    sent: list[bytes] = []
+    station.client.http.hooks["response"].append(lambda r, *a, **k: sent.append(r.request.body or b""))
+    assert station.client.push(events).acked_seq == 3
+    (body,) = sent
+    items = json.loads(encoding.decode(body, encoding.DICT_V2, 10_000_000))["events"]
+    assert [("signed" in i) for i in items] == [True, True, False]
+    assert b"content_sha256" not in encoding.decode(body, encoding.DICT_V2, 10_000_000)
+    assert [e.to_dict() for e in station.client.iter_events()] == [e.to_dict() for e in events]
+
+
+def test_a_compact_reference_restored_differently_is_chain_broken(station: Station) -> None:
+    """What the center restores is hashed as sent: any difference (tampering, a mistake) breaks the head."""
+    events = _signed_case(station)
+    data = json.loads(encoding.push_body("b-1", station.station_id, events, compact=True, signed=True))
+    data["events"][1]["signed"][1]["ink"]["captured_at"] = "2026-11-24T09:00:00+00:00"
+    changed = encoding.encode(json.dumps(data, ensure_ascii=False).encode("utf-8"), encoding.DICT_V2)
+    refused = _post(station, changed, encoding.DICT_V2)
+    assert (refused.status_code, refused.json()["code"]) == (422, "chain_broken")
+    assert "篡改" in refused.json()["message"]
+    data["events"][2]["signed"] = [{"signer": "张三", "role": "委托人"}]
+    unknown = _post(station, encoding.encode(json.dumps(data).encode(), encoding.DICT_V2), encoding.DICT_V2)
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "chain_broken")
+    assert "第3号记录的签名记录无法还原" in unknown.json()["message"]
+    data["events"][2]["signed"] = "张三"
+    malformed = _post(station, encoding.encode(json.dumps(data).encode(), encoding.DICT_V2), encoding.DICT_V2)
+    assert malformed.status_code == 422 and malformed.json()["code"] != "chain_broken"
+    assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+    assert station.client.push(events).acked_seq == 3
+
+
+def test_a_v1_client_is_still_accepted(station: Station) -> None:
+    events = _signed_case(station)
+    ok = _post(station, encoding.encode_push("b-1", station.station_id, events, encoding.DICT_V1), encoding.DICT_V1)
+    assert ok.status_code == 200 and ok.json()["acked_seq"] == 3
+    assert [e.to_dict() for e in station.client.iter_events()] == [e.to_dict() for e in events]
 
 
 def test_broken_link_is_refused(station: Station) -> None:

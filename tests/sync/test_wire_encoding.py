@@ -12,13 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bench.sync_dictionary import TARGET, build, module_text
+from bench.sync_dictionary import TARGET, TARGETS, build, module_text
 from sync.client.client import SyncClient
 from sync.domain.errors import ChainBroken
 from sync.domain.events import Event
 from sync.protocol import encoding
 from sync.protocol.models import PushBatch
 from sync.protocol.push_dictionary_v1 import DICTIONARY
+from sync.protocol.push_dictionary_v2 import DICTIONARY as DICTIONARY_V2
 
 from .factories import Chain, tampered
 
@@ -44,7 +45,16 @@ def test_dictionary_is_reproducible_and_checksummed() -> None:
         assert personal not in DICTIONARY
 
 
-@pytest.mark.parametrize("coding", [encoding.DICT_V1, encoding.GZIP, encoding.IDENTITY])
+def test_dictionary_v2_is_reproducible_and_checksummed() -> None:
+    assert build(2) == DICTIONARY_V2, "the v2 dictionary is frozen: a new sample makes push_dictionary_v3"
+    assert TARGETS[2].read_text(encoding="utf-8") == module_text(DICTIONARY_V2, 2)
+    assert encoding.dictionary(encoding.DICT_V2) == DICTIONARY_V2.encode("utf-8")
+    assert encoding.PUSH_ENCODINGS == (encoding.DICT_V2, encoding.DICT_V1, encoding.GZIP)
+    for personal in ("11010519491231002X", "13800138000"):
+        assert personal not in DICTIONARY_V2
+
+
+@pytest.mark.parametrize("coding", [encoding.DICT_V2, encoding.DICT_V1, encoding.GZIP, encoding.IDENTITY])
 def test_every_coding_round_trips_to_the_full_events(coding: str) -> None:
     events = _chain()
     body = encoding.encode_push("b-1", "station-1", events, coding)
@@ -183,12 +193,12 @@ def test_client_falls_back_to_gzip_with_an_older_center_once(old_center: tuple[s
     url, codings = old_center
     events = _chain()
     client = SyncClient(url, token="t")
-    assert client.push_encoding == encoding.DICT_V1
+    assert client.push_encoding == encoding.DICT_V2
     assert client.push(events[:3]).acked_seq == 3
-    assert codings == [encoding.DICT_V1, encoding.GZIP]
+    assert codings == [encoding.DICT_V2, encoding.GZIP]
     assert client.push(events[3:]).acked_seq == 6
     assert SyncClient(url, token="t").push(events[3:]).acked_seq == 6  # learned for this center
-    assert codings == [encoding.DICT_V1, encoding.GZIP, encoding.GZIP, encoding.GZIP]
+    assert codings == [encoding.DICT_V2, encoding.GZIP, encoding.GZIP, encoding.GZIP]
 
 
 def test_a_handshake_with_an_older_center_picks_gzip_before_any_push(old_center: tuple[str, list[str]]) -> None:
