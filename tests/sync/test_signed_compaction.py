@@ -8,10 +8,8 @@ the center's side) breaks the declared chain head.
 from __future__ import annotations
 
 import json
-import threading
 import zlib
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -28,6 +26,7 @@ from sync.domain.signing import content_hash
 from sync.protocol import encoding
 from sync.protocol.models import PushBatch
 from sync.protocol.push_dictionary_v1 import DICTIONARY as DICTIONARY_V1
+from tests.sync.fake_center import JsonCenter, serving
 
 from .factories import Chain, registered_payload, tampered
 
@@ -290,7 +289,7 @@ def test_malformed_signed_lists_are_invalid_requests() -> None:
 # --- a center that knows dbt-zdict-1 only ---------------------------------------------------------------------
 
 
-class _V1Center(BaseHTTPRequestHandler):
+class _V1Center(JsonCenter):
     """A protocol-1.1 center from before dbt-zdict-2: offers and inflates dbt-zdict-1 and gzip only."""
 
     codings: list[str]
@@ -314,28 +313,11 @@ class _V1Center(BaseHTTPRequestHandler):
         reply = {"batch_id": body["batch_id"], "acked_seq": events[-1]["seq"], "accepted": len(events)}
         self._answer(200, reply)
 
-    def _answer(self, status: int, reply: dict[str, object], accept: str = "") -> None:
-        out = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        if accept:
-            self.send_header("Accept-Encoding", accept)
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
 
 @pytest.fixture
 def v1_center() -> Iterator[tuple[str, list[str]]]:
-    codings: list[str] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_V1Center,), {"codings": codings}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", codings
-    server.shutdown()
-    server.server_close()
+    with serving(_V1Center) as center:
+        yield center
 
 
 def test_a_v1_center_gets_v1_after_the_handshake(v1_center: tuple[str, list[str]]) -> None:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -20,6 +18,7 @@ from sync.protocol import encoding
 from sync.protocol.models import PushBatch
 from sync.protocol.push_dictionary_v1 import DICTIONARY
 from sync.protocol.push_dictionary_v2 import DICTIONARY as DICTIONARY_V2
+from tests.sync.fake_center import JsonCenter, serving
 
 from .factories import Chain, tampered
 
@@ -145,7 +144,7 @@ def test_dictionary_coding_is_raw_deflate_with_the_shared_dictionary() -> None:
     assert json.loads(inflater.decompress(body))["batch_id"] == "b"
 
 
-class _OldCenter(BaseHTTPRequestHandler):
+class _OldCenter(JsonCenter):
     """A center older than protocol 1.1: inflates gzip only and reads anything else as JSON."""
 
     codings: list[str]
@@ -166,27 +165,11 @@ class _OldCenter(BaseHTTPRequestHandler):
             status, reply = 422, {"code": "invalid_request", "message": "请求内容不是有效的 JSON 数据"}
         self._answer(status, reply)
 
-    def _answer(self, status: int, reply: dict[str, object]) -> None:
-        out = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
 
 @pytest.fixture
 def old_center() -> Iterator[tuple[str, list[str]]]:
-    codings: list[str] = []
-    handler = type("Handler", (_OldCenter,), {"codings": codings})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", codings
-    server.shutdown()
-    server.server_close()
+    with serving(_OldCenter) as center:
+        yield center
 
 
 def test_client_falls_back_to_gzip_with_an_older_center_once(old_center: tuple[str, list[str]]) -> None:
