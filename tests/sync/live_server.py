@@ -139,6 +139,25 @@ def issue_enrollment_code(database_url: str, station_code: str, name: str) -> st
         engine.dispose()
 
 
+@contextmanager
+def publishes_undone(database_url: str) -> Iterator[None]:
+    """Delete the documents (catalog, calendar, 保存期限) published inside, at the end.
+
+    Published documents are server-wide: every station enrolled later is sent the latest of each. Tests on a
+    shared server that publish undo it, so other tests' fresh stations still start with an empty center chain.
+    """
+    engine = make_engine(database_url)
+    try:
+        upgrade_head(engine)
+        with engine.connect() as connection:
+            before = connection.execute(sa.text("SELECT coalesce(max(id), 0) FROM published_documents")).scalar_one()
+        yield
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM published_documents WHERE id > :id"), {"id": before})
+    finally:
+        engine.dispose()
+
+
 def revoke(database_url: str, station_id: str, reason: str = "") -> None:
     engine = make_engine(database_url)
     try:

@@ -12,12 +12,11 @@ from sync.domain.calendar import HolidayCalendar
 from sync.domain.catalog import Catalog
 from sync.domain.errors import DomainError
 from sync.domain.events import utc_now
-from sync.domain.reference import CALENDAR_PUBLISHED, CATALOG_PUBLISHED, calendar_payload, catalog_payload
 from sync.protocol.models import ErrorCode
 
 from ..core.staff_models import PublishedDocRow
-from .center_events import record_broadcast_event
 from .errors import ServiceError
+from .reference_docs import broadcast_document
 
 KIND_LABELS = {"catalog": "事项清单", "calendar": "节假日日历"}
 
@@ -55,10 +54,7 @@ def publish(session: Session, kind: str, text: str, actor: str) -> tuple[Publish
     )
     if last == version:
         raise ServiceError(ErrorCode.CONFLICT, f"版本{version}已发布过，请修改版本号后再发布", field="document")
-    if kind == "catalog":
-        events = record_broadcast_event(session, CATALOG_PUBLISHED, catalog_payload(document), actor)
-    else:
-        events = record_broadcast_event(session, CALENDAR_PUBLISHED, calendar_payload(document), actor)
+    events = broadcast_document(session, kind, document, actor)
     row = PublishedDocRow(kind=kind, version=version, document=document, published_at=utc_now(), published_by=actor)
     session.add(row)
     session.flush()

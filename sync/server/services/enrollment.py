@@ -14,6 +14,7 @@ from sync.protocol.models import EnrollReply, EnrollRequest, ErrorCode
 from ..core.models import EnrollmentCodeRow, StationRow, TokenRow
 from ..core.security import new_enrollment_code, new_token, normalize_code, secret_hash
 from .errors import ServiceError
+from .reference_docs import send_published_documents
 
 
 def issue_code(session: Session, station_code: str, name: str, *, valid_days: int = 7) -> str:
@@ -75,6 +76,7 @@ def enroll(session: Session, request: EnrollRequest) -> EnrollReply:
     token = new_token()
     session.flush()
     session.add(TokenRow(token_hash=secret_hash(token), station_id=station_id, created_at=now))
+    send_published_documents(session, station_id)  # what was published before it joined: its first pull
     return EnrollReply(station_id=station_id, station_code=station.code, name=station.name, token=token)
 
 

@@ -1,8 +1,10 @@
-"""The catalog and holiday calendar in force at the center: the last published version, else the shipped one."""
+"""The reference documents in force at the center (the last published version, else the shipped one), and
+the center events that carry them to stations: a publish broadcasts them, an enrollment queues the latest."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -11,8 +13,19 @@ from sqlalchemy.orm import Session
 
 import resources
 from sync.domain.calendar import HolidayCalendar
+from sync.domain.events import Event
+from sync.domain.reference import (
+    CALENDAR_PUBLISHED,
+    CATALOG_PUBLISHED,
+    RETENTION_PUBLISHED,
+    calendar_payload,
+    catalog_payload,
+    retention_payload,
+)
 
+from ..core.models import CenterEventRow
 from ..core.staff_models import PublishedDocRow
+from .center_events import record_broadcast_event, record_center_event
 
 SHIPPED = {"catalog": "catalog/demo.json", "calendar": "holidays/cn.json"}
 
@@ -22,10 +35,51 @@ def _shipped(kind: str) -> str:
     return resources.read_text(SHIPPED[kind])
 
 
+#: kind of ``published_documents`` row -> (center event type, payload of that event for a document)
+PUBLISHED_EVENTS: dict[str, tuple[str, Callable[[Mapping[str, Any]], dict[str, Any]]]] = {
+    "catalog": (CATALOG_PUBLISHED, catalog_payload),
+    "calendar": (CALENDAR_PUBLISHED, calendar_payload),
+    "retention": (RETENTION_PUBLISHED, retention_payload),
+}
+
+
+def latest_published(session: Session, kind: str) -> PublishedDocRow | None:
+    query = select(PublishedDocRow).where(PublishedDocRow.kind == kind).order_by(PublishedDocRow.id.desc()).limit(1)
+    return session.scalar(query)
+
+
+def broadcast_document(session: Session, kind: str, document: Mapping[str, Any], actor: str) -> list[Event]:
+    """A publish: the document's center event for every active station (in the caller's transaction)."""
+    type, payload = PUBLISHED_EVENTS[kind]
+    return record_broadcast_event(session, type, payload(document), actor)
+
+
+def send_published_documents(session: Session, station_id: str) -> list[Event]:
+    """Queue for one station the latest published document of each kind, as the events a publish creates.
+
+    Called when a station is enrolled (or re-enrolled), in the same transaction, so its first pull brings
+    what was published before it joined. A kind whose latest document is already the last event of its
+    type in the station's center chain (a re-enrolled station that had it) is not queued again.
+    """
+    events = []
+    for kind, (type, payload) in PUBLISHED_EVENTS.items():
+        row = latest_published(session, kind)
+        if row is None:
+            continue
+        wanted = payload(row.document)
+        sent = session.scalar(
+            select(CenterEventRow.payload)
+            .where(CenterEventRow.station_id == station_id, CenterEventRow.type == type)
+            .order_by(CenterEventRow.seq.desc())
+            .limit(1)
+        )
+        if sent != wanted:
+            events.append(record_center_event(session, station_id, type, wanted, row.published_by))
+    return events
+
+
 def current_document(session: Session, kind: str) -> dict[str, Any]:
-    row = session.scalar(
-        select(PublishedDocRow).where(PublishedDocRow.kind == kind).order_by(PublishedDocRow.id.desc()).limit(1)
-    )
+    row = latest_published(session, kind)
     if row is not None:
         return dict(row.document)
     document: dict[str, Any] = json.loads(_shipped(kind))

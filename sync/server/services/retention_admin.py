@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 
 from sync.domain.errors import DomainError
 from sync.domain.events import utc_now
-from sync.domain.reference import RETENTION_PUBLISHED, retention_payload
 from sync.domain.retention import RetentionPolicy, parse_days
 from sync.protocol.models import ErrorCode
 
 from ..core.staff_models import PublishedDocRow
-from .center_events import record_broadcast_event
 from .errors import ServiceError
+from .reference_docs import broadcast_document
 
 KIND = "retention"
 
@@ -46,7 +45,7 @@ def publish_retention(session: Session, days_text: str, actor: str) -> tuple[Ret
         raise ServiceError(ErrorCode.CONFLICT, f"保存期限已是{days}天，无需重新发布", field="closed_case_days")
     now = utc_now()
     policy = RetentionPolicy(days, published_at=now, published_by=actor)
-    events = record_broadcast_event(session, RETENTION_PUBLISHED, retention_payload(policy.to_dict()), actor)
+    events = broadcast_document(session, KIND, policy.to_dict(), actor)
     count = len(history(session, 10_000))
     session.add(
         PublishedDocRow(
