@@ -45,7 +45,7 @@ import json
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from sync.domain.custody import HandoverItem, handover_content
 from sync.domain.entrustment import registration_content
@@ -246,7 +246,7 @@ def _pack_signed(kind: str, payload: Mapping[str, Any]) -> tuple[dict[str, Any],
     moved = False
     entries = []
     for ref in refs:
-        entry = dict(ref)
+        entry: dict[str, Any] = dict(cast(Mapping[str, Any], ref))  # checked above
         if content_sha256 is not None and entry.get("content_sha256") == content_sha256:
             del entry["content_sha256"]
         digest = entry.get("signature_sha256")
