@@ -16,7 +16,7 @@ from itertools import islice
 from sqlalchemy import LargeBinary, cast, func, select
 
 from desktop.store import center_log, event_log, settings
-from desktop.store.models import EventRow, SyncConflictRow, SyncRejectionRow
+from desktop.store.models import EventRow, SyncConflictRow, SyncRejectionRow, SyncStateRow
 from sync.client.batching import split_batches
 from sync.client.client import SyncClient
 from sync.client.errors import Rejected, SequenceGap, SyncError
@@ -31,7 +31,7 @@ from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
 from .records import Changed
 from .station import require_station
-from .sync_state import case_ids_of, state_row
+from .sync_state import acked_seq, case_ids_of, state_row
 
 SERVER = "server"
 BATCH_EVENTS = 500
@@ -58,9 +58,9 @@ class SyncStatus:
 def status(ctx: ServiceContext) -> SyncStatus:
     with ctx.db.reading() as session:
         server = settings.get(session, SERVER)
-        row = state_row(session)
-        pending = event_log.count_events(session, row.acked_seq)
-        return SyncStatus(bool(server), pending, row.last_success_at, row.last_error)
+        row = session.get(SyncStateRow, 1)  # read only: the row is written by the sync itself
+        pending = event_log.count_events(session, row.acked_seq if row else 0)
+        return SyncStatus(bool(server), pending, row.last_success_at if row else None, row.last_error if row else None)
 
 
 def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
@@ -122,7 +122,7 @@ def _push_pending(
     total = status(ctx).pending
     while True:
         with ctx.db.reading() as session:
-            acked = state_row(session).acked_seq
+            acked = acked_seq(session)
             pending = list(islice(event_log.iter_events(session, acked), BATCH_EVENTS))
         if not pending:
             return confirmed
@@ -164,7 +164,7 @@ _EVENT_OVERHEAD = 120
 def outbox(ctx: ServiceContext) -> Outbox:
     """Counted in SQL (no event is decoded): cheap even after weeks offline."""
     with ctx.db.reading() as session:
-        acked = state_row(session).acked_seq
+        acked = acked_seq(session)
         size = (
             func.length(cast(EventRow.payload, LargeBinary))
             + func.length(EventRow.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.store.models import CaseRow, CenterEventRow, EventRow, SyncConflictRow, SyncRejectionRow, SyncStateRow
@@ -23,11 +24,13 @@ CONFLICT = "有冲突"
 
 
 def state_row(session: Session) -> SyncStateRow:
+    """The sync state for an update, made on first use. Only in a write transaction: two threads may
+    make it at once (a sync and a USB export), so the insert gives way to one already there."""
     row = session.get(SyncStateRow, 1)
     if row is None:
-        row = SyncStateRow(id=1, acked_seq=0)
-        session.add(row)
-        session.flush()
+        session.execute(sqlite_insert(SyncStateRow).values(id=1, acked_seq=0).on_conflict_do_nothing())
+        row = session.get(SyncStateRow, 1)
+    assert row is not None
     return row
 
 

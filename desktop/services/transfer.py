@@ -23,7 +23,7 @@ from .context import ServiceContext
 from .records import Changed
 from .station import require_station
 from .sync import apply_center_events, center_head
-from .sync_state import state_row
+from .sync_state import acked_seq, state_row
 
 
 def _token(station_id: str) -> str:
@@ -43,7 +43,7 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
     station = require_station(ctx)
     token = _token(station.station_id)
     with ctx.db.reading() as session:
-        if next(event_log.iter_events(session, state_row(session).acked_seq), None) is None:
+        if next(event_log.iter_events(session, acked_seq(session)), None) is None:
             raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
     written = False
     try:
