@@ -11,7 +11,8 @@ Every file that carries personal data out of the app (USB transfer file, 台账 
 Excel or PDF, a case form saved as PDF, a backup into a folder the clerk chose) is written by
 ``save_export`` or recorded by ``record_export`` as an ``audit.export`` event: who, when, what
 (a kind and a title without personal data), how many cases, the file name and folder. Never the
-personal data itself. ``audit_log`` lists the station's audit events for the 查看审计记录 list.
+personal data itself. Paper is recorded the same way by ``record_print``: the printer and the
+number of pages instead of a file. ``audit_log`` lists the station's audit events for the 查看审计记录 list.
 """
 
 from __future__ import annotations
@@ -73,6 +74,21 @@ def append_export(
     ctx: ServiceContext, session: Session, record: ExportRecord, path: Path, actor: str | None = None
 ) -> Event:
     """The ``audit.export`` event of an export to ``path``, in the caller's transaction."""
+    return _append(ctx, session, record, {"file_name": path.name, "folder": str(path.parent)}, actor)
+
+
+def record_print(ctx: ServiceContext, record: ExportRecord, printer: str, pages: int) -> Event:
+    """Append the ``audit.export`` event of pages sent to a printer (paper carries personal data out too)."""
+    if not record.kind.endswith("_print"):
+        raise DomainError(f"“{record.kind}”不是打印类的记录")
+    where = {"printer": printer.strip()[:200] or "未命名打印机", "pages": int(pages)}
+    with ctx.db.transaction() as session:
+        return _append(ctx, session, record, where, None)
+
+
+def _append(
+    ctx: ServiceContext, session: Session, record: ExportRecord, where: dict[str, object], actor: str | None
+) -> Event:
     if record.kind not in EXPORT_KINDS:
         raise DomainError(f"未知的导出类型“{record.kind}”")
     station = require_station(ctx)
@@ -80,8 +96,7 @@ def append_export(
         "what": record.kind,
         "title": record.title,
         "case_count": int(record.case_count),
-        "file_name": path.name,
-        "folder": str(path.parent),
+        **where,
     }
     if record.case_id:
         payload["subject_case_id"] = record.case_id
@@ -117,13 +132,23 @@ def save_export(ctx: ServiceContext, path: Path | str, data: bytes, record: Expo
     return target
 
 
-def save_case_pdf(ctx: ServiceContext, case_id: str, title: str, path: Path | str, data: bytes) -> Path:
-    """另存为PDF of a form of one case (recorded in the case's history)."""
+def case_form_record(ctx: ServiceContext, case_id: str, title: str, kind: str = "case_form_pdf") -> ExportRecord:
+    """The export record of one case's form (shown in that case's history)."""
     with ctx.db.reading() as session:
         view = event_log.load_case(session, case_id)
     if view is None:
         raise DomainError("找不到该办件")
-    return save_export(ctx, path, data, ExportRecord("case_form_pdf", title, 1, case_id, view.case_no))
+    return ExportRecord(kind, title, 1, case_id, view.case_no)
+
+
+def save_case_pdf(ctx: ServiceContext, case_id: str, title: str, path: Path | str, data: bytes) -> Path:
+    """另存为PDF of a form of one case (recorded in the case's history)."""
+    return save_export(ctx, path, data, case_form_record(ctx, case_id, title))
+
+
+def record_case_form_print(ctx: ServiceContext, case_id: str, title: str, printer: str, pages: int) -> Event:
+    """A form of one case printed on paper (recorded in the case's history)."""
+    return record_print(ctx, case_form_record(ctx, case_id, title, "case_form_print"), printer, pages)
 
 
 def reveal_id_number(ctx: ServiceContext, case_id: str, purpose: str) -> str:

@@ -103,6 +103,9 @@ EXPORT_KINDS: dict[str, str] = {
     "archive_list_pdf": "导出档案移交清单（PDF）",
     "case_form_pdf": "另存为PDF",
     "backup": "备份到所选文件夹",
+    "case_form_print": "打印表单",
+    "ledger_print": "打印代办台账",
+    "archive_list_print": "打印档案移交清单",
 }
 #: The action column of audit events (not steps of a case).
 AUDIT_LABELS: dict[str, str] = {"audit.id_number_read": "查看完整身份证号码", "audit.export": "导出个人信息"}
@@ -111,8 +114,10 @@ AUDIT_LABELS: dict[str, str] = {"audit.id_number_read": "查看完整身份证�
 def _export(p: Payload) -> str:
     what = EXPORT_KINDS.get(str(p.get("what", "")), "导出")
     title = f"“{p['title']}”" if p.get("title") else ""
-    where = f"{p.get('file_name', '')}（{p.get('folder', '')}）"
-    return f"{what}{title}，含{int(p.get('case_count', 0))}件办件，文件：{where}"
+    cases = f"含{int(p.get('case_count', 0))}件办件"
+    if "printer" in p:
+        return f"{what}{title}，{cases}，打印机：{p['printer']}，共{int(p.get('pages', 0))}页"
+    return f"{what}{title}，{cases}，文件：{p.get('file_name', '')}（{p.get('folder', '')}）"
 
 
 SENTENCES: dict[str, Callable[[Payload], str]] = {

@@ -241,22 +241,23 @@ def archive_list_xlsx(ctx: ServiceContext, year: int, quarter: int, progress: Pr
 # ---------------------------------------------------------------- audited export to a file
 
 
+def ledger_record(ctx: ServiceContext, start: date, end: date, kind: str) -> ExportRecord:
+    """The audit record of a 代办台账 leaving the app (``ledger_xlsx``, ``ledger_pdf`` or ``ledger_print``)."""
+    return ExportRecord(kind, f"代办台账 {start:%Y-%m-%d}至{end:%Y-%m-%d}", ledger_case_count(ctx, start, end))
+
+
+def archive_list_record(ctx: ServiceContext, year: int, quarter: int, kind: str) -> ExportRecord:
+    """The audit record of a 档案移交清单 leaving the app."""
+    start, end = quarter_range(year, quarter)
+    return ExportRecord(kind, f"档案移交清单 {year}年第{quarter}季度", len(_archived_ids(ctx, start, end)))
+
+
 def save_ledger(ctx: ServiceContext, path: Path | str, data: bytes, start: date, end: date, excel: bool) -> Path:
     """Write an exported 代办台账 (Excel, or the PDF saved from its preview) and record the export."""
-    record = ExportRecord(
-        "ledger_xlsx" if excel else "ledger_pdf",
-        f"代办台账 {start:%Y-%m-%d}至{end:%Y-%m-%d}",
-        ledger_case_count(ctx, start, end),
-    )
-    return save_export(ctx, path, data, record)
+    return save_export(ctx, path, data, ledger_record(ctx, start, end, "ledger_xlsx" if excel else "ledger_pdf"))
 
 
 def save_archive_list(ctx: ServiceContext, path: Path | str, data: bytes, year: int, quarter: int, excel: bool) -> Path:
     """Write an exported 档案移交清单 and record the export."""
-    start, end = quarter_range(year, quarter)
-    record = ExportRecord(
-        "archive_list_xlsx" if excel else "archive_list_pdf",
-        f"档案移交清单 {year}年第{quarter}季度",
-        len(_archived_ids(ctx, start, end)),
-    )
-    return save_export(ctx, path, data, record)
+    kind = "archive_list_xlsx" if excel else "archive_list_pdf"
+    return save_export(ctx, path, data, archive_list_record(ctx, year, quarter, kind))

@@ -33,7 +33,7 @@ from .case_actions import CaseActions, offered
 from .case_sections import AttachmentsView, CustodyView, HistoryView, MaterialsView
 from .errors import show_error, user_message
 from .facade import StationFacade
-from .print_preview import PrintPreviewDialog
+from .print_preview import PrintPreviewDialog, case_form_preview
 from .tasks import run_task
 
 BADGE = "padding: 3px 10px; border-radius: 10px; font-weight: bold; color: white; background: {};"
@@ -296,8 +296,5 @@ class CaseDetailWindow(QDialog):
 
     def _preview(self, pdf: bytes, title: str) -> None:
         case_no = self.detail.view.case_no if self.detail else ""
-        facade, case_id, full_title = self.facade, self.case_id, f"{title} {case_no}"
-        self.preview = PrintPreviewDialog(
-            pdf, full_title, self, saver=lambda path, data: facade.save_case_pdf(case_id, full_title, path, data)
-        )
+        self.preview = case_form_preview(self, self.facade, self.case_id, f"{title} {case_no}", pdf)
         self.preview.open()

@@ -203,6 +203,10 @@ class StationFacade(QObject):
         """另存为PDF of a case's form: written and recorded as an export of that case."""
         return str(audit.save_case_pdf(self.ctx, case_id, title, path, data))
 
+    def record_case_form_print(self, case_id: str, title: str, printer: str, pages: int) -> None:
+        """A case's form sent to a printer: recorded as an export of that case."""
+        audit.record_case_form_print(self.ctx, case_id, title, printer, pages)
+
     def audit_log(self) -> list[audit.AuditEntry]:
         return audit.audit_log(self.ctx)
 

@@ -10,6 +10,7 @@ lists those records.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -57,6 +58,8 @@ class LedgerSource(Protocol):
     def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes: ...
     def save_ledger(self, path: str, data: bytes, start: date, end: date, excel: bool) -> str: ...
     def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str: ...
+    def record_ledger_print(self, start: date, end: date, printer: str, pages: int) -> None: ...
+    def record_archive_list_print(self, year: int, quarter: int, printer: str, pages: int) -> None: ...
     def audit_log(self) -> list[AuditEntry]: ...
 
 
@@ -88,6 +91,15 @@ class ServiceLedgerSource:
     def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str:
         return str(printing_ledger.save_archive_list(self.ctx, path, data, year, quarter, excel))
 
+    def record_ledger_print(self, start: date, end: date, printer: str, pages: int) -> None:
+        """The 台账 printed on paper: recorded like an export (printer and pages instead of a file)."""
+        record = printing_ledger.ledger_record(self.ctx, start, end, "ledger_print")
+        audit.record_print(self.ctx, record, printer, pages)
+
+    def record_archive_list_print(self, year: int, quarter: int, printer: str, pages: int) -> None:
+        record = printing_ledger.archive_list_record(self.ctx, year, quarter, "archive_list_print")
+        audit.record_print(self.ctx, record, printer, pages)
+
     def audit_log(self) -> list[AuditEntry]:
         return audit.audit_log(self.ctx)
 
@@ -116,6 +128,17 @@ def _pydate(value: QDate) -> date:
 
 
 Saver = Callable[[str, bytes], str]
+PrintRecorder = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class LedgerJob:
+    """The work for a worker thread (reads only values captured from the widgets, never a widget), how
+    its file is saved and how its printing is recorded (both recorded as exports)."""
+
+    render: Callable[[Progress], bytes]
+    save: Saver
+    record_print: PrintRecorder
 
 
 class LedgerDialog(QDialog):
@@ -229,38 +252,38 @@ class LedgerDialog(QDialog):
         start, end = self.period()
         return f"代办台账 {start:%Y%m%d}-{end:%Y%m%d}"
 
-    def _job(self, excel: bool) -> tuple[Callable[[Progress], bytes], Saver]:
-        """The work for a worker thread and how its file is saved (recorded as an export): reads only
-        values captured here, never a widget."""
+    def _job(self, excel: bool) -> LedgerJob:
         source = self.source
         if self.kind_combo.currentIndex() == ARCHIVE:
             year, quarter = self.year_spin.value(), self.quarter_combo.currentIndex() + 1
             archive = source.archive_list_xlsx if excel else source.archive_list_pdf
-            return (
+            return LedgerJob(
                 lambda report: archive(year, quarter, report),
                 lambda path, data: source.save_archive_list(path, data, year, quarter, excel),
+                lambda printer, pages: source.record_archive_list_print(year, quarter, printer, pages),
             )
         start, end = self.period()
         ledger = source.ledger_xlsx if excel else source.ledger_pdf
-        return (
+        return LedgerJob(
             lambda report: ledger(start, end, report),
             lambda path, data: source.save_ledger(path, data, start, end, excel),
+            lambda printer, pages: source.record_ledger_print(start, end, printer, pages),
         )
 
     # ------------------------------------------------------------ actions
 
     def preview(self) -> None:
         try:
-            (job, saver), title = self._job(excel=False), self.title()
+            job, title = self._job(excel=False), self.title()
         except ValidationError as exc:
             show_error(self, exc)
             return
         self._start("正在生成，请稍候…")
-        run_task(job, lambda pdf: self._on_rendered(pdf, title, saver), self._on_failed, self._on_progress)
+        run_task(job.render, lambda pdf: self._on_rendered(pdf, title, job), self._on_failed, self._on_progress)
 
     def export(self) -> None:
         try:
-            (job, saver), title = self._job(excel=True), self.title()
+            job, title = self._job(excel=True), self.title()
         except ValidationError as exc:
             show_error(self, exc)
             return
@@ -270,7 +293,8 @@ class LedgerDialog(QDialog):
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         self._start("正在导出，请稍候…")
-        run_task(lambda report: saver(path, job(report)), self._on_exported, self._on_failed, self._on_progress)
+        save, render = job.save, job.render
+        run_task(lambda report: save(path, render(report)), self._on_exported, self._on_failed, self._on_progress)
 
     def show_audit_log(self) -> AuditLogDialog:
         """查看审计记录: the station's record of full 身份证 reads and exports."""
@@ -297,11 +321,11 @@ class LedgerDialog(QDialog):
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(min(done, max(total, 1)))
 
-    def _on_rendered(self, pdf: bytes, title: str, saver: Saver | None = None) -> None:
+    def _on_rendered(self, pdf: bytes, title: str, job: LedgerJob) -> None:
         if self._closed:
             return
         self._finish("")
-        dialog = PrintPreviewDialog(pdf, title, self, saver=saver)
+        dialog = PrintPreviewDialog(pdf, title, self, saver=job.save, print_recorder=job.record_print)
         self.preview_dialog = dialog
         dialog.open()
 

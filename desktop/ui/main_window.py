@@ -1,8 +1,10 @@
-"""The main window: 首页 (today's work) and the case list; new entrustment, print, sync, switch user."""
+"""The main window: 首页 (today's work) and the case list; new entrustment, print, sync, switch user, backups."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.backup import Restored
 from desktop.services.records import CaseSummary, Changed, ClerkInfo
 
 from .about_dialog import AboutDialog
+from .backup_dialog import BackupDialog
 from .case_detail_window import CaseDetailWindow
 from .case_filters import CaseFilterBar
 from .case_table_model import CaseTableModel
@@ -30,16 +34,22 @@ from .home_page import HomePage
 from .ledger_dialog import LedgerDialog, ServiceLedgerSource
 from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
-from .print_preview import PrintPreviewDialog
+from .print_preview import PrintPreviewDialog, case_form_preview
 from .sync_worker import SyncWorker
-from .tasks import run_task
+from .tasks import run_task, when_idle
 from .usb_transfer import export_to_usb, import_from_usb
 
 
 class MainWindow(QMainWindow):
+    #: The window closed because the station database was closed for a restore: open it again and log in.
+    closed_for_reopen = Signal()
+
     def __init__(self, facade: StationFacade) -> None:
         super().__init__()
         self.facade = facade
+        self.reopen_requested = False
+        self.backup_dialog: BackupDialog | None = None
+        self._stopped_timers: list[QTimer] = []
         self.preview: PrintPreviewDialog | None = None
         self.about_dialog: AboutDialog | None = None
         self.case_windows: dict[str, CaseDetailWindow] = {}
@@ -77,7 +87,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(cases_page, "办件列表")
         self.setCentralWidget(self.tabs)
 
-        toolbar = QToolBar("常用操作")
+        self.toolbar = toolbar = QToolBar("常用操作")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
@@ -112,6 +122,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.switch_user_action)
         self.about_action = QAction("关于代办通", self)
         self.about_action.triggered.connect(self.show_about)
+        self.backup_action = QAction("数据备份与恢复…", self)
+        self.backup_action.triggered.connect(self.open_backups)
+        data_menu = self.menuBar().addMenu("数据")
+        data_menu.addAction(self.backup_action)
         help_menu = self.menuBar().addMenu("帮助")
         help_menu.addAction(self.about_action)
 
@@ -217,10 +231,7 @@ class MainWindow(QMainWindow):
         )
 
     def _preview(self, pdf: bytes, title: str, case_id: str) -> None:
-        facade = self.facade
-        self.preview = PrintPreviewDialog(
-            pdf, title, self, saver=lambda path, data: facade.save_case_pdf(case_id, title, path, data)
-        )
+        self.preview = case_form_preview(self, self.facade, case_id, title, pdf)
         self.preview.open()
 
     def show_about(self) -> AboutDialog:
@@ -229,6 +240,51 @@ class MainWindow(QMainWindow):
         self.about_dialog = dialog
         dialog.open()
         return dialog
+
+    def open_backups(self) -> BackupDialog:
+        """数据 → 数据备份与恢复: the backup folder, the verified backups, 立即备份 and 恢复备份."""
+        dialog = BackupDialog(self.facade.ctx, self, self.stop_background_work, self.resume_background_work)
+        dialog.reopen_needed.connect(self._reopen_after_restore)
+        self.backup_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def stop_background_work(self, then: Callable[[], None]) -> None:
+        """Before the station database is closed: no more syncs or timers, case pages closed, the window
+        inert; ``then`` runs once every background task has finished."""
+        self.sync_worker.pause()
+        self._stopped_timers = [t for t in self.findChildren(QTimer) if t.isActive()]
+        for timer in self._stopped_timers:
+            timer.stop()
+        for window in list(self.case_windows.values()):
+            window.close()
+        for part in (self.centralWidget(), self.toolbar, self.menuBar()):
+            part.setEnabled(False)
+        when_idle(then)
+
+    def resume_background_work(self) -> None:
+        """The restore did not start after all: the database is still open, carry on."""
+        for part in (self.centralWidget(), self.toolbar, self.menuBar()):
+            part.setEnabled(True)
+        for timer in self._stopped_timers:
+            timer.start()
+        self._stopped_timers = []
+        self.sync_worker.resume()
+
+    def _reopen_after_restore(self, restored: Restored | None) -> None:
+        if restored is not None:
+            aside = f"\n\n恢复前的数据已另存为：{restored.kept_aside.name}" if restored.kept_aside else ""
+            text = (
+                f"已从备份恢复（{restored.events} 条记录）。代办通将重新打开，请重新登录。\n\n"
+                "登录后会自动同步，从镇中心取回已同步的记录；备份之后登记、尚未同步的办件请对照纸质委托书补登。"
+                f"{aside}"
+            )
+        else:
+            text = "本站数据未改动。代办通将重新打开，请重新登录。"
+        QMessageBox.information(self, "数据备份与恢复", text)
+        self.reopen_requested = True
+        self.close()
+        self.closed_for_reopen.emit()
 
     def connect_center(self) -> ConnectDialog:
         dialog = ConnectDialog(self.facade.connect_center, self)

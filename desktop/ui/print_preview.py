@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (
 from .errors import show_error
 from .tasks import run_task
 
+if TYPE_CHECKING:
+    from .facade import StationFacade
+
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.25
 MAX_ZOOM = 4.0
@@ -40,6 +44,13 @@ def safe_file_name(title: str) -> str:
     """``title`` usable as a file name on Windows and Linux alike."""
     cleaned = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in title).strip(" .")
     return cleaned or "表单"
+
+
+def printer_label(printer: QPrinter) -> str:
+    """The printer's name as the audit log shows it (a print to a PDF file names the file)."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        return f"PDF文件 {Path(printer.outputFileName()).name}"
+    return printer.printerName() or "默认打印机"
 
 
 def write_pdf(path: str, data: bytes) -> str:
@@ -60,13 +71,16 @@ class PrintPreviewDialog(QDialog):
         title: str,
         parent: QWidget | None = None,
         saver: Callable[[str, bytes], str] | None = None,
+        print_recorder: Callable[[str, int], object] | None = None,
     ) -> None:
         """``saver(path, data)`` writes 另存为PDF on a worker (default: plain write); forms with personal
-        data pass one that also records the export (``audit.save_export``)."""
+        data pass one that also records the export (``audit.save_export``), and a ``print_recorder(printer,
+        pages)`` that records the pages sent to a printer (``audit.record_print``, run on a worker)."""
         super().__init__(parent)
         self.pdf_bytes = bytes(pdf_bytes)
         self.form_title = title
         self.saver = saver or write_pdf
+        self.print_recorder = print_recorder
         self.setWindowTitle(f"打印预览 - {title}")
         self.resize(900, 1000)
 
@@ -222,8 +236,19 @@ class PrintPreviewDialog(QDialog):
         finally:
             painter.end()
         self.status_label.setText(f"已发送 {len(pages)} 页到打印机")
+        self._record_print(printer_label(printer), len(pages))
         self.printed.emit(len(pages))
         return len(pages)
+
+    def _record_print(self, printer: str, pages: int) -> None:
+        recorder = self.print_recorder
+        if recorder is None or not pages:
+            return
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, exc, title="打印记录未能保存")
+
+        run_task(lambda: recorder(printer, pages), lambda _event: None, failed)
 
     def _draw_page(self, painter: QPainter, printer: QPrinter, page: int) -> None:
         area = painter.viewport()
@@ -238,6 +263,19 @@ class PrintPreviewDialog(QDialog):
         size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
         image = self.document.render(page, size)
         painter.drawImage(target, image)
+
+
+def case_form_preview(
+    parent: QWidget, facade: StationFacade, case_id: str, title: str, pdf: bytes
+) -> PrintPreviewDialog:
+    """The preview of one case's form: saving and printing it are recorded in that case's history."""
+    return PrintPreviewDialog(
+        pdf,
+        title,
+        parent,
+        saver=lambda path, data: facade.save_case_pdf(case_id, title, path, data),
+        print_recorder=lambda printer, pages: facade.record_case_form_print(case_id, title, printer, pages),
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -85,6 +85,38 @@ def test_a_case_form_saved_as_pdf_shows_in_the_case_history(ctx: ServiceContext,
         save_case_pdf(ctx, "no-such-case", "x", tmp_path / "x.pdf", pdf)
 
 
+def test_printing_on_paper_is_recorded(ctx: ServiceContext) -> None:
+    case_id = registered(ctx)
+    case_no = get_case(ctx, case_id).case_no
+    audit.record_case_form_print(ctx, case_id, f"代办服务委托书 {case_no}", "HP LaserJet 1020", 2)
+    workflow.withdraw(ctx, case_id, "申请人不再办理")
+    workflow.archive(ctx, case_id)
+    audit.record_print(ctx, printing_ledger.ledger_record(ctx, TODAY, TODAY, "ledger_print"), "  ", 3)
+    audit.record_print(ctx, printing_ledger.archive_list_record(ctx, 2026, 4, "archive_list_print"), "HP", 1)
+    form, ledger, archive = export_events(ctx)
+    assert form.payload == {
+        "what": "case_form_print",
+        "title": f"代办服务委托书 {case_no}",
+        "case_count": 1,
+        "printer": "HP LaserJet 1020",
+        "pages": 2,
+        "subject_case_id": case_id,
+        "case_no": case_no,
+    }
+    assert ledger.payload["printer"] == "未命名打印机" and ledger.payload["case_count"] == 1
+    assert archive.payload["what"] == "archive_list_print" and archive.payload["case_count"] == 1
+    assert_no_personal_data(ctx, form, [case_id])
+    line = next(h for h in case_history(ctx, case_id) if h.action == "导出个人信息")
+    assert line.sentence == f"打印表单“代办服务委托书 {case_no}”，含1件办件，打印机：HP LaserJet 1020，共2页"
+    assert "打印档案移交清单“档案移交清单 2026年第4季度”" in audit_log(ctx)[0].detail
+    # Only the print kinds go through record_print, and unknown kinds are refused.
+    with pytest.raises(DomainError):
+        audit.record_print(ctx, audit.ExportRecord("ledger_pdf", "代办台账", 1), "HP", 1)
+    with pytest.raises(DomainError):
+        audit.record_print(ctx, audit.ExportRecord("poster_print", "海报", 1), "HP", 1)
+    assert len(export_events(ctx)) == 3
+
+
 def test_an_export_that_cannot_be_recorded_leaves_no_file(
     ctx: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from desktop.services.cases import get_case, register_case
@@ -55,7 +57,9 @@ def test_assist_case_is_delivered_without_handover_rated_and_archived(
     assert offered(page) == set()
 
 
-def test_consultation_gets_its_one_time_notice(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+def test_consultation_gets_its_one_time_notice(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, tmp_path: Path
+) -> None:
     case_id = register_case(ctx, complete_draft(ctx, kind="consult", materials=())).case_ids[0]
     page = open_case(qtbot, window, case_id)
     wait_state(qtbot, page, "登记")
@@ -76,6 +80,22 @@ def test_consultation_gets_its_one_time_notice(qtbot: QtBot, window: MainWindow,
     qtbot.waitUntil(lambda: page.preview is not None and page.preview.page_count >= 1, timeout=10000)
     assert page.preview is not None and page.preview.pdf_bytes.startswith(b"%PDF")
     assert "一次性告知书" in page.preview.windowTitle()
+    # Paper carries the applicant out of the app too: the print is recorded in the case's history.
+    printer = page.preview.new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "告知书.pdf"))
+    pages = page.preview.print_to(printer)
+    assert pages == page.preview.page_count
+
+    qtbot.waitUntil(lambda: any(e.action == "导出个人信息" for e in window.facade.audit_log()), timeout=5000)
+    page.refresh()
+
+    def printed_line() -> str:
+        lines = [page.history_view.item(r, 2).text() for r in range(page.history_view.rowCount())]
+        return next((line for line in lines if line.startswith("打印表单")), "")
+
+    qtbot.waitUntil(lambda: "打印机：PDF文件 告知书.pdf" in printed_line(), timeout=5000)
+    assert "“一次性告知书" in printed_line() and f"共{pages}页" in printed_line()
 
 
 def test_return_needs_reasons_and_legal_basis(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:

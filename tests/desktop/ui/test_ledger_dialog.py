@@ -11,10 +11,11 @@ import openpyxl
 import pypdf
 import pytest
 from PySide6.QtCore import QDate
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services import workflow
+from desktop.services import audit, workflow
 from desktop.services.context import ServiceContext
 from desktop.ui import ledger_dialog
 from desktop.ui.ledger_dialog import CUSTOM, LAST_MONTH, THIS_QUARTER, LedgerDialog, ServiceLedgerSource, period_range
@@ -48,7 +49,9 @@ def test_period_choices() -> None:
     assert period_range(THIS_QUARTER, today) == (date(2026, 10, 1), date(2026, 12, 31))
 
 
-def test_this_month_previews_the_ledger_with_progress(qtbot: QtBot, ctx: ServiceContext, cases: list[str]) -> None:
+def test_this_month_previews_the_ledger_with_progress_and_prints(
+    qtbot: QtBot, ctx: ServiceContext, cases: list[str], tmp_path: Path
+) -> None:
     dialog = open_dialog(qtbot, ctx)
     assert dialog.start_edit.date() == QDate(2026, 11, 1) and dialog.end_edit.date() == QDate(2026, 11, 30)
     assert not dialog.start_edit.isEnabled()
@@ -73,6 +76,13 @@ def test_this_month_previews_the_ledger_with_progress(qtbot: QtBot, ctx: Service
     assert dialog.preview_button.isEnabled()
     text = "".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(preview.pdf_bytes)).pages)
     assert "赵一" in text and MASKED in text.replace(" ", "")
+    printer = preview.new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "台账.pdf"))
+    assert preview.print_to(printer) >= 1
+    qtbot.waitUntil(lambda: bool(audit.audit_log(ctx)), timeout=5000)
+    detail = audit.audit_log(ctx)[0].detail
+    assert detail.startswith("打印代办台账“代办台账 2026-11-01至2026-11-30”，含3件办件，打印机：PDF文件 台账.pdf")
 
 
 def test_custom_period_exports_excel(
@@ -114,8 +124,8 @@ def test_reversed_custom_period_is_refused_in_chinese(
     assert shown == ["开始日期不能晚于结束日期"] and dialog.preview_dialog is None
 
 
-def test_quarterly_archive_list_preview(
-    qtbot: QtBot, ctx: ServiceContext, cases: list[str], monkeypatch: pytest.MonkeyPatch
+def test_quarterly_archive_list_preview_and_print(
+    qtbot: QtBot, ctx: ServiceContext, cases: list[str], tmp_path: Path
 ) -> None:
     workflow.withdraw(ctx, cases[0], "申请人不再申请")
     workflow.archive(ctx, cases[0])
@@ -130,6 +140,14 @@ def test_quarterly_archive_list_preview(
     qtbot.waitUntil(lambda: preview.page_count > 0, timeout=5000)
     assert "档案移交清单" in preview.windowTitle()
     assert dialog.progress_bar.value() == dialog.progress_bar.maximum() == 2
+    printer = preview.new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "清单.pdf"))
+    assert preview.print_to(printer) == 1
+    qtbot.waitUntil(lambda: bool(audit.audit_log(ctx)), timeout=5000)
+    assert audit.audit_log(ctx)[0].detail == (
+        "打印档案移交清单“档案移交清单 2026年第4季度”，含1件办件，打印机：PDF文件 清单.pdf，共1页"
+    )
 
 
 def test_closing_while_the_work_runs_drops_the_result(qtbot: QtBot, ctx: ServiceContext, cases: list[str]) -> None:

@@ -122,6 +122,33 @@ def test_print_renders_every_page(qtbot: QtBot, two_pages: bytes, tmp_path: Path
     assert len(reader.pages[0].images) == 1  # each page is the rendered form
 
 
+def test_a_print_is_recorded_with_its_printer_and_pages(
+    qtbot: QtBot, two_pages: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded: list[tuple[str, int]] = []
+    dialog = PrintPreviewDialog(two_pages, "延期办理告知书", print_recorder=lambda p, n: recorded.append((p, n)))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.page_count > 0, timeout=5000)
+    printer = dialog.new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setFromTo(2, 2)
+    dialog.print_to(printer)
+    qtbot.waitUntil(lambda: recorded == [("PDF文件 printed.pdf", 1)], timeout=5000)
+    # A record that cannot be written is said in Chinese; the pages are already on paper.
+    errors: list[str] = []
+    monkeypatch.setattr(print_preview, "show_error", lambda parent, exc, title="": errors.append(f"{title}:{exc}"))
+
+    def refuse(printer: str, pages: int) -> None:
+        raise OSError("磁盘已满")
+
+    dialog.print_recorder = refuse
+    assert dialog.print_to(printer) == 1
+    qtbot.waitUntil(lambda: errors == ["打印记录未能保存:磁盘已满"], timeout=5000)
+    assert dialog.status_label.text() == "已发送 1 页到打印机"
+
+
 def test_print_dialog_cancel_and_accept(
     qtbot: QtBot, two_pages: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
