@@ -56,23 +56,14 @@ def story(data: Handover) -> list[Flowable]:
     )
     out.append(L.gap(3))
     out.append(L.para("交接材料清单", L.HEADING))
-    out.append(
-        L.grid(
-            L.material_rows(data.items, with_pages=True),
-            L.material_widths(width, with_pages=True),
-            header_rows=1,
-            repeat_header=True,
-        )
-    )
-    out.append(L.gap(1.5))
-    out.append(L.para(L.material_summary(data.items), L.BODY))
+    closing: list[Flowable] = [L.gap(1.5), L.para(L.material_summary(data.items), L.BODY)]
     if data.note:
-        out.append(L.para(f"备注：{data.note}", L.BODY))
-    out.append(L.gap(2))
-    out.append(L.para("以上材料经交接双方当面清点、核对无误。", L.BODY_INDENT))
-    out.append(L.gap(5))
-    out.extend(
-        L.signature_lines(
+        closing.append(L.para(f"备注：{data.note}", L.BODY))
+    closing += [
+        L.gap(2),
+        L.para("以上材料经交接双方当面清点、核对无误。", L.BODY_INDENT),
+        L.gap(5),
+        *L.signature_lines(
             [
                 (f"{words.from_role}签字", data.from_signature, L.fmt_datetime(data.handed_at)),
                 (f"{words.to_role}签字", data.to_signature, L.fmt_datetime(data.handed_at)),
@@ -80,6 +71,12 @@ def story(data: Handover) -> list[Flowable]:
             date_label="时间",
             sign_width=38 * mm,
             spacing_mm=6,
+        ),
+    ]
+    # Both signatures stay on the page of the last items they sign for.
+    out.append(
+        L.table_then_closing(
+            L.material_rows(data.items, with_pages=True), L.material_widths(width, with_pages=True), closing
         )
     )
     out.append(L.gap(4))

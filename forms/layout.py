@@ -13,7 +13,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from forms import fonts
 from forms.data import MaterialLine, Signature, Station
@@ -118,6 +118,7 @@ __all__ = [
     "signature_lines",
     "single_case_pdf",
     "standard_header",
+    "table_then_closing",
 ]
 
 
@@ -386,3 +387,63 @@ def standard_header(title: str, case_no: str, station: Station, **kw: Any) -> li
 
 def single_case_pdf(story: list[Flowable], title: str, case_no: str, station: Station) -> bytes:
     return build_pdf(story, title=title, info=PageInfo(case_no, station.name))
+
+
+# ---------------------------------------------------------------- a table and what closes it
+
+
+class TableThenClosing(Flowable):
+    """A ruled table followed by the block that closes it (a statement and the signature lines).
+
+    When both do not fit on what is left of the page, the table is split so that at least its last
+    row goes over with the closing block (under a repeated header): a signature never starts a page
+    alone, cut off from what it signs. Built by ``table_then_closing``.
+    """
+
+    def __init__(
+        self, rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], header_rows: int, closing: Sequence[Flowable]
+    ) -> None:
+        super().__init__()
+        self.rows = [list(r) for r in rows]
+        self.col_widths = list(col_widths)
+        self.header_rows = header_rows
+        self.closing = list(closing)
+
+    def _table(self, rows: Sequence[Sequence[Cell]]) -> Table:
+        return grid(rows, self.col_widths, header_rows=self.header_rows, repeat_header=True)
+
+    def _whole(self) -> list[Flowable]:
+        return [self._table(self.rows), *self.closing]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Never drawn itself: claiming more than the page makes the frame ask ``split`` for flowables.
+        self.width = availWidth
+        return availWidth, availHeight + 1
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        whole = self._whole()
+        if _height(whole, availWidth, availHeight) <= availHeight:
+            return whole
+        head, body = self.rows[: self.header_rows], self.rows[self.header_rows :]
+        for keep in range(len(body) - 1, 0, -1):
+            first = self._table(head + body[:keep])
+            if first.wrap(availWidth, availHeight)[1] <= availHeight:
+                rest = TableThenClosing(head + body[keep:], self.col_widths, self.header_rows, self.closing)
+                return [first, rest]
+        frame = getattr(self, "_frame", None)
+        if frame is None or getattr(frame, "_atTop", False):
+            # A page from its top cannot hold even one row with the closing block: let them run on.
+            return [self._table(self.rows), KeepTogether(self.closing)]
+        return []  # to the next page, where there is room for more
+
+
+def _height(flowables: Sequence[Flowable], width: float, height: float) -> float:
+    """What ``flowables`` take one under the other, with the space around each."""
+    return sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+
+def table_then_closing(
+    rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], closing: Sequence[Flowable], *, header_rows: int = 1
+) -> Flowable:
+    """``grid(rows, ..., repeat_header=True)`` then ``closing``, never split between the two."""
+    return TableThenClosing(rows, col_widths, header_rows, closing)

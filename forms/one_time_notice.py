@@ -16,7 +16,7 @@ def title(data: OneTimeNotice) -> str:
     return CORRECTION_TITLE if data.correction else TITLE
 
 
-def _missing_table(missing: tuple[MissingMaterial, ...] | list[MissingMaterial], width: float) -> Flowable:
+def _missing_rows(missing: tuple[MissingMaterial, ...] | list[MissingMaterial]) -> list[list[L.Cell]]:
     head = ["序号", "需补正材料", "原件/复印件及份数", "材料要求", "获取方式（到哪里、怎么办）"]
     rows: list[list[L.Cell]] = [[L.para(h, L.TH) for h in head]]
     for i, item in enumerate(missing, 1):
@@ -29,9 +29,12 @@ def _missing_table(missing: tuple[MissingMaterial, ...] | list[MissingMaterial],
                 L.para(item.how_to_obtain),
             ]
         )
+    return rows
+
+
+def _missing_widths(width: float) -> list[float]:
     rest = width - 11 * mm - 25 * mm
-    widths = [11 * mm, rest * 0.27, 25 * mm, rest * 0.25, rest * 0.48]
-    return L.grid(rows, widths, header_rows=1, repeat_header=True)
+    return [11 * mm, rest * 0.27, 25 * mm, rest * 0.25, rest * 0.48]
 
 
 def story(data: OneTimeNotice) -> list[Flowable]:
@@ -67,21 +70,20 @@ def story(data: OneTimeNotice) -> list[Flowable]:
         out.append(L.grid(L.material_rows(data.submitted), L.material_widths(width), header_rows=1))
     out.append(L.gap(2))
     out.append(L.para(f"需补正的全部材料（共 {len(data.missing)} 项）", L.HEADING))
-    out.append(_missing_table(list(data.missing), width))
-    out.append(L.gap(2))
-    out.append(L.para(f"告知单位：{data.station.name}（盖章）        告知日期：{L.fmt_date(data.issued_on)}", L.BODY))
-    out.append(
+    closing: list[Flowable] = [
+        L.gap(2),
+        L.para(f"告知单位：{data.station.name}（盖章）        告知日期：{L.fmt_date(data.issued_on)}", L.BODY),
         L.para(
             "申请人签收：本人已收到本告知书（一式两份，申请人与代办站各执一份），已知悉需补正的全部材料及获取方式。",
             L.BODY,
-        )
-    )
-    out.append(L.gap(1))
-    out.extend(
-        L.signature_lines(
+        ),
+        L.gap(1),
+        *L.signature_lines(
             [("申请人（签字）", data.applicant_signature, L.fmt_datetime(data.received_at))], date_label="签收时间"
-        )
-    )
+        ),
+    ]
+    # The 签收 never starts a page alone: at least the last missing material goes over with it.
+    out.append(L.table_then_closing(_missing_rows(list(data.missing)), _missing_widths(width), closing))
     return out
 
 

@@ -51,3 +51,37 @@ def test_notice_lists_many_missing_materials_across_pages() -> None:
         assert pdfcheck.squash(item.name) in text
     assert "需补正的全部材料（共40项）" in text
     assert pdfcheck.words_outside_body(pdf) == []
+
+
+def _many_missing(n: int) -> list[MissingMaterial]:
+    m = demo.one_time_notice().missing[0]
+    return [dataclasses.replace(m, name=f"第{i}项补正材料") for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("count", range(1, 13))
+def test_the_notice_signature_never_starts_a_page_alone(count: int) -> None:
+    """Whatever the number of missing materials, the 签收 shares its page with at least the last of them."""
+    pdf = one_time_notice.render(dataclasses.replace(demo.one_time_notice(), missing=_many_missing(count)))
+    pages = pdfcheck.page_texts(pdf)
+    signing = [i for i, page in enumerate(pages) if "申请人签收" in page]
+    assert len(signing) == 1
+    assert f"第{count}项补正材料" in pages[signing[0]]
+    # Every item once, in order, and the header repeated over the rows that went on.
+    text = pdfcheck.text(pdf)
+    assert [text.count(f"第{i}项补正材料") for i in range(1, count + 1)] == [1] * count
+    assert all("需补正材料" in page for page in pages[1:])
+    assert pdfcheck.words_outside_body(pdf) == []
+
+
+@pytest.mark.parametrize("count", [1, 8, 18, 19, 20, 24, 25, 26, 30])
+def test_the_handover_signatures_stay_with_the_last_items(count: int) -> None:
+    item = demo.handover_in().items[0]
+    items = [dataclasses.replace(item, name=f"第{i}件交接材料") for i in range(1, count + 1)]
+    pdf = handover.render(dataclasses.replace(demo.handover_in(), items=items))
+    pages = pdfcheck.page_texts(pdf)
+    signing = [i for i, page in enumerate(pages) if "交接双方当面清点" in page]
+    assert len(signing) == 1
+    assert f"第{count}件交接材料" in pages[signing[0]]
+    assert pdfcheck.squash(f"合计：共{count}项") in pdfcheck.squash(pages[signing[0]])
+    assert [i for i, page in enumerate(pages) if "签字" in page] == signing  # both signature lines together
+    assert pdfcheck.words_outside_body(pdf) == []
