@@ -27,18 +27,22 @@ from sqlalchemy.orm import Session
 
 from desktop.store import event_log
 from desktop.store.models import EventRow
+from sync.domain.audit_events import (
+    AUDIT_LABELS,
+    AUDIT_TYPES,
+    EXPORT,
+    EXPORT_KINDS,
+    ID_NUMBER_READ,
+    id_number_read_sentence,
+)
 from sync.domain.errors import DomainError
 from sync.domain.events import STATION, Event
 
 from .case_ops import require_text
 from .context import ServiceContext
-from .history import AUDIT_LABELS, EXPORT_KINDS, history_entry, local_time
+from .history import history_entry, local_time
 from .records import HistoryEntry
 from .station import require_station
-
-ID_NUMBER_READ = "audit.id_number_read"
-EXPORT = "audit.export"
-AUDIT_TYPES = (ID_NUMBER_READ, EXPORT)
 
 
 @dataclass(frozen=True)
@@ -230,8 +234,8 @@ def id_number_reads(ctx: ServiceContext, case_id: str) -> list[HistoryEntry]:
         HistoryEntry(
             at=local_time(r.occurred_at),
             actor=r.actor,
-            action="查看完整身份证号码",
-            sentence=f"查看完整身份证号码，用途：{r.payload.get('purpose', '')}",
+            action=AUDIT_LABELS[ID_NUMBER_READ],
+            sentence=id_number_read_sentence(r.payload),
             from_center=False,
         )
         for r in rows

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sync.domain.audit_events import AUDIT_LABELS, AUDIT_SENTENCES
 from sync.domain.case_rules import ACTIONS
 from sync.domain.custody import holder_label
 from sync.domain.errors import DomainError
@@ -94,32 +95,6 @@ def _archive(p: Payload) -> str:
     return "归档"
 
 
-#: What ``audit.export`` events record as ``what`` (the kind of file that left the app).
-EXPORT_KINDS: dict[str, str] = {
-    "usb_transfer": "导出到U盘",
-    "ledger_xlsx": "导出代办台账（Excel）",
-    "ledger_pdf": "导出代办台账（PDF）",
-    "archive_list_xlsx": "导出档案移交清单（Excel）",
-    "archive_list_pdf": "导出档案移交清单（PDF）",
-    "case_form_pdf": "另存为PDF",
-    "backup": "备份到所选文件夹",
-    "case_form_print": "打印表单",
-    "ledger_print": "打印代办台账",
-    "archive_list_print": "打印档案移交清单",
-}
-#: The action column of audit events (not steps of a case).
-AUDIT_LABELS: dict[str, str] = {"audit.id_number_read": "查看完整身份证号码", "audit.export": "导出个人信息"}
-
-
-def _export(p: Payload) -> str:
-    what = EXPORT_KINDS.get(str(p.get("what", "")), "导出")
-    title = f"“{p['title']}”" if p.get("title") else ""
-    cases = f"含{int(p.get('case_count', 0))}件办件"
-    if "printer" in p:
-        return f"{what}{title}，{cases}，打印机：{p['printer']}，共{int(p.get('pages', 0))}页"
-    return f"{what}{title}，{cases}，文件：{p.get('file_name', '')}（{p.get('folder', '')}）"
-
-
 SENTENCES: dict[str, Callable[[Payload], str]] = {
     "case.registered": _registered,
     "case.request_correction": _correction,
@@ -145,8 +120,7 @@ SENTENCES: dict[str, Callable[[Payload], str]] = {
     "case.set_case_type": _type,
     "case.center_close_rating": lambda p: "镇中心完成差评回访整改",
     "case.center_handover_received": _received,
-    "audit.id_number_read": lambda p: f"查看完整身份证号码，用途：{p.get('purpose', '')}",
-    "audit.export": _export,
+    **AUDIT_SENTENCES,
 }
 
 
