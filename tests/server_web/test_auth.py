@@ -49,6 +49,7 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/retention", {}, {"director": 200, "window": 403, "supervisor": 403}),
     ("POST", "/retention", {"closed_case_days": "0"}, {"director": 422, "window": 403, "supervisor": 403}),
     ("GET", "/audit", {}, {"director": 200, "window": 403, "supervisor": 403}),
+    ("GET", "/station-audit", {}, {"director": 200, "window": 403, "supervisor": 200}),
     ("GET", "/staff", {}, {"director": 200, "window": 403, "supervisor": 403}),
     (
         "POST",
@@ -170,7 +171,7 @@ def test_post_without_or_with_wrong_csrf_is_refused(live_server: ServerHandle, s
 def test_station_token_opens_no_staff_page(live_server: ServerHandle, station: Station) -> None:
     token = station.client.token
     assert token
-    for path in ("/", "/review", "/review.pdf", "/audit", "/stations"):
+    for path in ("/", "/review", "/review.pdf", "/audit", "/station-audit", "/stations"):
         reply = requests.get(
             live_server.url + "/center" + path,
             headers={"Authorization": f"Bearer {token}"},

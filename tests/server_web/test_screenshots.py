@@ -1,4 +1,4 @@
-"""Screenshots of the inbox and the review page for docs/screenshots (run with DAIBANTONG_SCREENSHOTS=1).
+"""Screenshots of the center's pages for docs/screenshots (run with DAIBANTONG_SCREENSHOTS=1).
 
 DAIBANTONG_SCREENSHOTS=1 .venv/bin/python -m pytest tests/server_web/test_screenshots.py
 """
@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from sync.client.client import SyncClient
+from sync.domain.events import new_event
 from sync.domain.validation import id_check_char
 from sync.server.web.deps import today
 from tests.domain.factories import signed_handover
@@ -47,6 +49,38 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DAIBANTONG_SCREENSHOTS"), re
 def _id(rng: random.Random) -> str:
     first = f"43052119{rng.randrange(40, 90)}0{rng.randrange(1, 10)}{rng.randrange(10, 29)}{rng.randrange(100, 999)}"
     return first + id_check_char(first)
+
+
+PURPOSES = ["核对养老保险参保信息", "填写医保缴费登记表", "部门要求核对身份"]
+
+
+def _audit(chain: Chain, rng: random.Random, case_id: str, case_no: str, i: int) -> None:
+    """What a clerk did with personal data around case ``i``, earlier today: a full 身份证 number seen, a
+    form printed, the 台账 exported (the payloads the station app writes, see desktop/services/audit.py)."""
+    one_case = {"subject_case_id": case_id, "case_no": case_no}
+    at = datetime.now(UTC) - timedelta(minutes=(6 - i) * 47 + rng.randrange(0, 40))
+    if i in (0, 3):
+        _add(chain, at, "audit.id_number_read", one_case | {"purpose": rng.choice(PURPOSES)})
+    if i in (1, 4):
+        title = {"title": f"代办服务委托书 {case_no}", "case_count": 1, "printer": "HP LaserJet Pro M1136", "pages": 2}
+        _add(chain, at, "audit.export", one_case | {"what": "case_form_print"} | title)
+    if i == 5:
+        day = today()
+        ledger = {"what": "ledger_xlsx", "title": f"代办台账 {day:%Y-%m}-01至{day}", "case_count": 6}
+        _add(chain, at, "audit.export", ledger | {"file_name": f"代办台账{day:%Y%m}.xlsx", "folder": "E:\\代办台账"})
+
+
+def _add(chain: Chain, at: datetime, type_: str, payload: Mapping[str, object]) -> None:
+    event = new_event(
+        station_id=chain.station_id,
+        seq=len(chain.events) + 1,
+        prev_hash=chain.head,
+        type=type_,
+        payload=payload,
+        actor=chain.actor,
+        occurred_at=at.isoformat(timespec="milliseconds"),
+    )
+    chain.events.append(event)
 
 
 def test_screenshots(tmp_path: Path) -> None:
@@ -93,7 +127,10 @@ def test_screenshots(tmp_path: Path) -> None:
                     rating = 2 if (code == "XS02" and i == 0) else rng.choice([5, 5, 4, 5, 3])
                     chain.add("case.give_feedback", {"case_id": case_id, "rating": rating})
                     client.push_all(chain.events)
+                _audit(chain, rng, case_id, payload["case_no"], i)
+            client.push_all(chain.events)
         make_staff(server.database_url, "director", "王主任")
+        supervisor_user = make_staff(server.database_url, "supervisor", "赵督查")
         OUT.mkdir(parents=True, exist_ok=True)
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
@@ -112,5 +149,13 @@ def test_screenshots(tmp_path: Path) -> None:
             page.screenshot(path=str(OUT / "center_review.png"), full_page=True)
             page.goto(server.url + "/center/followups")
             page.screenshot(path=str(OUT / "center_followups.png"), full_page=True)
+            audit = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+            audit.goto(server.url + "/center/login")
+            audit.fill("input[name=username]", supervisor_user)
+            audit.fill("input[name=password]", PASSWORD)
+            audit.click("button:has-text('登录')")
+            audit.wait_for_url(server.url + "/center/")
+            audit.click("a:has-text('个人信息审计')")
+            audit.screenshot(path=str(OUT / "center_station_audit.png"), full_page=True)
     finally:
         server.stop()

@@ -27,6 +27,8 @@ ROLE_LABELS = {DIRECTOR: "主任", WINDOW: "窗口", SUPERVISOR: "督查"}
 DECIDERS = frozenset({DIRECTOR, WINDOW})
 #: Who may see a full 身份证 number (each view audited).
 FULL_ID_ROLES = frozenset({DIRECTOR, WINDOW})
+#: Who may see what the stations did with personal data (代办站个人信息审计): those who oversee, not the windows.
+STATION_AUDIT_ROLES = frozenset({DIRECTOR, SUPERVISOR})
 SESSION_HOURS = 10
 #: Audit action of a failed login; MAX_FAILURES of them within LOCKOUT_MINUTES lock the username.
 LOGIN_FAILED = "登录失败"
@@ -46,6 +48,10 @@ class StaffUser:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def sees_station_audit(self) -> bool:
+        return self.role in STATION_AUDIT_ROLES
 
 
 def hash_password(password: str) -> str:

@@ -1,5 +1,6 @@
 """Staff web pages of the town center (server-rendered, under ``/center``): login, inbox, decisions,
-deadlines, evaluation and 差评 follow-ups, catalog/calendar/保存期限 publishing, stations, audit log."""
+deadlines, evaluation and 差评 follow-ups, catalog/calendar/保存期限 publishing, stations, audit log,
+and the stations' own audit of personal data (代办站个人信息审计)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,29 @@ from pathlib import Path
 
 from fastapi import APIRouter, Response
 
-from . import routes_admin, routes_auth, routes_cases, routes_retention, routes_review, routes_staff
+from . import (
+    routes_admin,
+    routes_auth,
+    routes_cases,
+    routes_retention,
+    routes_review,
+    routes_staff,
+    routes_station_audit,
+)
 from .deps import PREFIX
 
 _CSS = (Path(__file__).resolve().parent / "static" / "center.css").read_text(encoding="utf-8")
 
 router = APIRouter(prefix=PREFIX, tags=["镇中心工作人员页面"])
-for module in (routes_auth, routes_cases, routes_review, routes_admin, routes_retention, routes_staff):
+for module in (
+    routes_auth,
+    routes_cases,
+    routes_review,
+    routes_admin,
+    routes_retention,
+    routes_staff,
+    routes_station_audit,
+):
     router.include_router(module.router)
 
 

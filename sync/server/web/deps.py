@@ -103,8 +103,15 @@ def require_director(user: StaffDep) -> StaffUser:
     return user
 
 
+def require_station_auditor(user: StaffDep) -> StaffUser:
+    if not user.sees_station_audit:
+        raise WebError(403, "只有中心主任和督查人员可以查看代办站个人信息审计")
+    return user
+
+
 DeciderDep = Annotated[StaffUser, Depends(require_decider)]
 DirectorDep = Annotated[StaffUser, Depends(require_director)]
+StationAuditorDep = Annotated[StaffUser, Depends(require_station_auditor)]
 
 
 def same_token(given: str, expected: str) -> bool:
