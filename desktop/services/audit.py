@@ -33,6 +33,7 @@ from sync.domain.audit_events import (
     EXPORT,
     EXPORT_KINDS,
     ID_NUMBER_READ,
+    audit_label,
     id_number_read_sentence,
 )
 from sync.domain.errors import DomainError
@@ -189,7 +190,7 @@ def audit_log(ctx: ServiceContext, limit: int = 500) -> list[AuditEntry]:
             seq=e.seq,
             at=local_time(e.occurred_at),
             actor=e.actor,
-            action=AUDIT_LABELS.get(e.type, e.type),
+            action=audit_label(e.type, e.payload) or e.type,
             detail=_detail(e),
             case_no=str(e.payload.get("case_no", "")),
         )

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sync.domain.audit_events import AUDIT_LABELS, AUDIT_SENTENCES
+from sync.domain.audit_events import AUDIT_SENTENCES, audit_label
 from sync.domain.case_rules import ACTIONS
 from sync.domain.custody import holder_label
 from sync.domain.errors import DomainError
@@ -135,7 +135,7 @@ def history_entry(event: Event) -> HistoryEntry:
     action = event.type.removeprefix("case.")
     spec = ACTIONS.get(action)
     label = "登记" if event.type == "case.registered" else (spec.label if spec else event.type)
-    label = AUDIT_LABELS.get(event.type, label)
+    label = audit_label(event.type, event.payload) or label
     describe = SENTENCES.get(event.type)
     try:
         sentence = describe(event.payload) if describe else label

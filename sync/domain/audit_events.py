@@ -43,7 +43,7 @@ AUDIT_KIND_LABELS: dict[str, str] = {
     EXPORT_KIND: "导出个人信息",
     PRINT_KIND: "打印个人信息",
 }
-#: The action column of audit events by type (not steps of a case; the station lists prints as exports).
+#: The action column of audit events by type (not steps of a case); ``audit_label`` tells paper apart.
 AUDIT_LABELS: dict[str, str] = {
     ID_NUMBER_READ: AUDIT_KIND_LABELS[ID_READ_KIND],
     EXPORT: AUDIT_KIND_LABELS[EXPORT_KIND],
@@ -57,6 +57,12 @@ def audit_kind(event_type: str, payload: Payload) -> str:
     if event_type == EXPORT:
         return PRINT_KIND if payload.get("what") in PRINT_KINDS else EXPORT_KIND
     return ""
+
+
+def audit_label(event_type: str, payload: Payload) -> str:
+    """查看完整身份证号码, 导出个人信息 or 打印个人信息 ("" for an event that is not an audit event)."""
+    kind = audit_kind(event_type, payload)
+    return AUDIT_KIND_LABELS[kind] if kind else ""
 
 
 def id_number_read_sentence(p: Payload) -> str:

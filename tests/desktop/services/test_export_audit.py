@@ -106,8 +106,9 @@ def test_printing_on_paper_is_recorded(ctx: ServiceContext) -> None:
     assert ledger.payload["printer"] == "未命名打印机" and ledger.payload["case_count"] == 1
     assert archive.payload["what"] == "archive_list_print" and archive.payload["case_count"] == 1
     assert_no_personal_data(ctx, form, [case_id])
-    line = next(h for h in case_history(ctx, case_id) if h.action == "导出个人信息")
+    line = next(h for h in case_history(ctx, case_id) if h.action == "打印个人信息")
     assert line.sentence == f"打印表单“代办服务委托书 {case_no}”，含1件办件，打印机：HP LaserJet 1020，共2页"
+    assert audit_log(ctx)[0].action == "打印个人信息"
     assert "打印档案移交清单“档案移交清单 2026年第4季度”" in audit_log(ctx)[0].detail
     # Only the print kinds go through record_print, and unknown kinds are refused.
     with pytest.raises(DomainError):

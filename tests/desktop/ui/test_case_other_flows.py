@@ -87,7 +87,7 @@ def test_consultation_gets_its_one_time_notice(
     pages = page.preview.print_to(printer)
     assert pages == page.preview.page_count
 
-    qtbot.waitUntil(lambda: any(e.action == "导出个人信息" for e in window.facade.audit_log()), timeout=5000)
+    qtbot.waitUntil(lambda: any(e.action == "打印个人信息" for e in window.facade.audit_log()), timeout=5000)
     page.refresh()
 
     def printed_line() -> str:
