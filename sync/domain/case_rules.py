@@ -90,9 +90,7 @@ ACTIONS: dict[str, Action] = {
         Action("accept", "受理", _BEFORE_CENTER, CaseState.ACCEPTED),
         Action("deliver", "送件至镇中心", frozenset({CaseState.ACCEPTED}), CaseState.DELIVERED),
         Action("center_accept", "镇中心受理", frozenset({CaseState.DELIVERED}), CaseState.IN_PROGRESS, CENTER),
-        Action(
-            "center_request_correction", "镇中心要求补正", _AT_CENTER, CaseState.AWAITING_MATERIALS, CENTER
-        ),
+        Action("center_request_correction", "镇中心要求补正", _AT_CENTER, CaseState.AWAITING_MATERIALS, CENTER),
         Action("center_complete", "镇中心办结", _AT_CENTER, CaseState.COMPLETED, CENTER),
         Action("center_return", "镇中心退回", _AT_CENTER, CaseState.RETURNED, CENTER),
         Action("return", "退回", _BEFORE_CENTER, CaseState.RETURNED),

@@ -16,7 +16,6 @@ def test_check_char_known_numbers() -> None:
     assert id_check_char("11010519491231002") == "X"
 
 
-
 def _iso7064_ok(number: str) -> bool:
     """Independent check (ISO 7064 MOD 11-2): sum of a_i * 2^(18-i) ≡ 1 (mod 11)."""
     values = [10 if c == "X" else int(c) for c in number]

@@ -95,7 +95,7 @@ def test_stations_page_shows_last_sync_unsent_events_and_version(station: Statio
     station.client.push(station.chain.events[3:])
     station.client.pull()
     row = _station_row(supervisor.get("/stations").text, station.code)
-    assert "<b class=\"\">0 条</b>" in row and "接收 " in row
+    assert '<b class="">0 条</b>' in row and "接收 " in row
     # a station token opens no staff page
     as_station = requests.get(
         station.server.url + "/center/stations",
