@@ -33,6 +33,7 @@ __all__ = [
     "check_backup_file",
     "check_backups",
     "daily_backup_if_due",
+    "default_backup_folder",
     "list_backups",
     "restore_backup",
     "set_backup_folder",
@@ -65,6 +66,11 @@ def _info(b: BackupFile) -> BackupInfo:
     except OSError:
         size = 0
     return BackupInfo(path=b.path, taken_at=b.taken_at, reason=b.reason, reason_label=b.reason_label, size_bytes=size)
+
+
+def default_backup_folder(ctx_or_data_dir: ServiceContext | Path) -> Path:
+    """``<data dir>/backups``, where backups go unless the clerk chose another folder."""
+    return store.default_folder(_data_dir(ctx_or_data_dir))
 
 
 def backup_folder(ctx_or_data_dir: ServiceContext | Path) -> Path:

@@ -11,7 +11,8 @@ from functools import partial
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -160,18 +161,32 @@ def report_ready(app: QApplication, ready_file: Path) -> None:
     timer.start()
 
 
+def _dispose(window: QObject) -> None:
+    """Delete the window now: its timers, workers and pages go with it (results still on their way are dropped)."""
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
+
+
 def run(data_dir: Path, ready_file: Path | None = None) -> int:
+    """Open the station database, log in, run the main window; again after a restore from a backup."""
     app = make_application()
     sys.excepthook = _excepthook
     if ready_file is not None:
         report_ready(app, ready_file)
-    ctx = _open_context(data_dir)
-    if ctx is None:
-        return 1
-    try:
-        window = open_main_window(ctx)
-        if window is None:
-            return 0
-        return app.exec()
-    finally:
-        ctx.close()
+    while True:
+        ctx = _open_context(data_dir)
+        if ctx is None:
+            return 1
+        try:
+            window = open_main_window(ctx)
+            if window is None:
+                return 0
+            window.closed_for_reopen.connect(app.quit)
+            code = app.exec()
+            reopen = window.reopen_requested
+            _dispose(window)
+        finally:
+            ctx.close()
+        if not reopen:
+            return code
+        log.info("station database restored from a backup: opening it again")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from desktop.services import backup
 from desktop.services.backup import CheckedBackup, Restored
 
 from .action_form import ERROR_STYLE
+from .backup_list import BACKUP_FILTER, check_all, fill_backup_list, selected_path
 from .errors import user_message
 from .tasks import run_task
 
@@ -91,32 +90,16 @@ class RecoveryDialog(QDialog):
     # ------------------------------------------------------------------ listing
     def _check(self, extra: Path | None) -> None:
         data_dir = self.data_dir
-
-        def op() -> list[CheckedBackup]:
-            found = backup.check_backups(data_dir)
-            if extra is not None:
-                found.insert(0, backup.check_backup_file(extra))
-            return found
-
         self.checking = True
         self.restore_button.setEnabled(False)
-        run_task(op, self._on_checked, self._on_failed)
+        run_task(lambda: check_all(data_dir, extra), self._on_checked, self._on_failed)
 
     def _on_checked(self, checked: list[CheckedBackup]) -> None:
         self.checking = False
         self.checked = {str(c.info.path): c for c in checked}
-        self.backup_list.clear()
-        good = [c for c in checked if c.ok]
-        for c in checked:
-            text = f"{c.info.label}  {'校验通过' if c.ok else c.problem}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, str(c.info.path))
-            if not c.ok:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsSelectable)
-            self.backup_list.addItem(item)
+        good = fill_backup_list(self.backup_list, checked)
         if good:
             self.status_label.setText(f"找到 {len(checked)} 份备份，其中 {len(good)} 份校验通过。")
-            self.backup_list.setCurrentRow(checked.index(good[0]))
         elif checked:
             self.status_label.setText("找到的备份都没有通过校验。请插入存放备份的U盘后点击「选择其他备份文件…」。")
         else:
@@ -124,19 +107,17 @@ class RecoveryDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        item = self.backup_list.currentItem()
-        usable = item is not None and bool(item.flags() & Qt.ItemFlag.ItemIsEnabled)
+        usable = selected_path(self.backup_list) is not None
         self.restore_button.setEnabled(usable and not self.checking and self.restored is None)
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.data_dir), "代办通备份 (*.sqlite3)")
+        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.data_dir), BACKUP_FILTER)
         if name:
             self._check(Path(name))
 
     # ------------------------------------------------------------------ restoring
     def selected_path(self) -> Path | None:
-        item = self.backup_list.currentItem()
-        return Path(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        return selected_path(self.backup_list)
 
     def restore_selected(self) -> None:
         path = self.selected_path()

@@ -38,6 +38,7 @@ class SyncWorker(QObject):
         self.facade = facade
         self.schedule = schedule or SyncSchedule()
         self.running = False
+        self.paused = False
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.sync_now)
         facade.sync_in_flight.connect(self.sync_in_flight)
@@ -49,9 +50,19 @@ class SyncWorker(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
+    def pause(self) -> None:
+        """No sync starts until ``resume()``: not on the timer, not when the network comes back, not on 立即同步
+        (e.g. while a backup is being restored). A sync already running finishes."""
+        self.paused = True
+        self.timer.stop()
+
+    def resume(self, delay_ms: int = FIRST_ATTEMPT_MS) -> None:
+        self.paused = False
+        self.timer.start(delay_ms)
+
     def sync_now(self) -> bool:
-        """Start a sync unless one is running; True if started."""
-        if self.running:
+        """Start a sync unless one is running or syncing is paused; True if started."""
+        if self.running or self.paused:
             return False
         self.running = True
         self.timer.stop()
@@ -62,17 +73,20 @@ class SyncWorker(QObject):
     def _on_success(self, changed: Changed) -> None:
         self.running = False
         self.schedule.succeeded()
-        self.timer.start(int(self.schedule.next_delay() * 1000))
+        if not self.paused:
+            self.timer.start(int(self.schedule.next_delay() * 1000))
         self.sync_finished.emit(changed)
 
     def _on_failure(self, exc: BaseException) -> None:
         self.running = False
         if isinstance(exc, DomainError):
             # Not enrolled yet or a rule refused: retrying faster would not help.
-            self.timer.start(int(self.schedule.regular * 1000))
+            delay = self.schedule.regular
         else:
             self.schedule.failed()
-            self.timer.start(int(self.schedule.next_delay() * 1000))
+            delay = self.schedule.next_delay()
+        if not self.paused:
+            self.timer.start(int(delay * 1000))
         self.sync_failed.emit(user_message(exc))
 
     def _watch_network(self) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from sync.client.errors import SyncError
 from sync.domain.errors import DomainError
@@ -86,3 +86,16 @@ def run_task(
     if on_progress is not None:
         signals.progressed.connect(on_progress)
     QThreadPool.globalInstance().start(_Task(op, signals, on_progress is not None))
+
+
+def busy() -> bool:
+    """True while a background task has not delivered its result yet."""
+    return bool(_running)
+
+
+def when_idle(then: Callable[[], None], poll_ms: int = 50) -> None:
+    """Call ``then`` on the GUI thread once no background task is running (e.g. before closing the database)."""
+    if not _running:
+        then()
+        return
+    QTimer.singleShot(poll_ms, lambda: when_idle(then, poll_ms))

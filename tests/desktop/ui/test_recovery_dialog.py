@@ -44,7 +44,7 @@ def test_recovery_lists_backups_and_restores_the_verified_one(qtbot: QtBot, ctx:
 
     assert dialog.backup_list.count() == 2
     assert "已损坏" in dialog.backup_list.item(0).text()  # the newest, corrupt: listed but not selectable
-    assert "校验通过" in dialog.backup_list.item(1).text()
+    assert dialog.backup_list.item(1).text().endswith("可用")
     assert dialog.selected_path() == good
     assert dialog.backup_list.item(0).data(0x0100) == str(corrupt)
     assert dialog.restore_button.isEnabled()
