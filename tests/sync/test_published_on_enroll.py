@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import resources
@@ -21,7 +24,8 @@ from sync.server.services.center_events import center_events_after
 from sync.server.services.enrollment import enroll, issue_code, revoke_station
 from sync.server.services.retention_admin import publish_retention
 
-from .live_server import sqlite_url
+from ..conftest import require_postgres
+from .live_server import postgres_schema_url, sqlite_url
 
 
 @pytest.fixture
@@ -118,3 +122,47 @@ def test_re_enrollment_queues_only_what_the_station_missed(db: Session) -> None:
         revoke_station(db, station)
     _enroll(db, "CS01", station)
     assert _pull(db, station) == queued  # enrolling twice queues nothing twice
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    with ExitStack() as stack:
+        if request.param == "postgres":
+            url = stack.enter_context(postgres_schema_url(require_postgres()))
+        else:
+            url = sqlite_url(tmp_path)
+        made = make_engine(url)
+        upgrade_head(made)
+        yield made
+        made.dispose()
+
+
+def test_a_publish_overlapping_an_enrollment_still_reaches_the_new_station(engine: Engine) -> None:
+    """The enrollment has read the (old) documents but not committed; a publish starts meanwhile. It must
+    wait for the enrollment, then list the new station too: otherwise the station would get neither."""
+    sessions = make_sessionmaker(engine)
+    with sessions() as session, session.begin():
+        code = issue_code(session, "XC09", "新村代办站")
+    enrolling = sessions()
+    enrolling.begin()
+    station_id = enroll(enrolling, EnrollRequest(code=code, station_code="XC09")).station_id
+    published = threading.Event()
+
+    def publish_meanwhile() -> None:
+        with sessions() as session, session.begin():
+            publish(session, "catalog", _document("catalog/demo.json", "2026-11-race"), "王主任")
+        published.set()
+
+    thread = threading.Thread(target=publish_meanwhile)
+    thread.start()
+    try:
+        assert not published.wait(1.0)  # the publish takes its turn after the enrollment
+    finally:
+        enrolling.commit()
+        enrolling.close()
+        thread.join(30)
+    assert published.is_set()
+    with sessions() as session, session.begin():
+        events = center_events_after(session, station_id, 0)
+    catalogs = [e.payload for e in events if e.type == CATALOG_PUBLISHED]
+    assert catalogs and catalogs[-1]["catalog"]["version"] == "2026-11-race"

@@ -14,7 +14,7 @@ from sync.protocol.models import EnrollReply, EnrollRequest, ErrorCode
 from ..core.models import EnrollmentCodeRow, StationRow, TokenRow
 from ..core.security import new_enrollment_code, new_token, normalize_code, secret_hash
 from .errors import ServiceError
-from .reference_docs import send_published_documents
+from .reference_docs import lock_publications, send_published_documents
 
 
 def issue_code(session: Session, station_code: str, name: str, *, valid_days: int = 7) -> str:
@@ -44,6 +44,7 @@ def issue_code(session: Session, station_code: str, name: str, *, valid_days: in
 
 def enroll(session: Session, request: EnrollRequest) -> EnrollReply:
     """Use a code once: create (or re-enroll) the station and give it a fresh token."""
+    lock_publications(session)  # before the station row: see lock_publications
     row = session.get(EnrollmentCodeRow, secret_hash(normalize_code(request.code)), with_for_update=True)
     now = utc_now()
     if row is None or row.used_at is not None or row.expires_at < now:

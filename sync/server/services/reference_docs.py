@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 import resources
@@ -48,8 +48,26 @@ def latest_published(session: Session, kind: str) -> PublishedDocRow | None:
     return session.scalar(query)
 
 
+#: Key of the PostgreSQL advisory lock that orders publishes and enrollments ("DBTPUBL" in ASCII).
+PUBLICATION_LOCK = 0x44425450_55424C
+
+
+def lock_publications(session: Session) -> None:
+    """Take turns with every publish and enrollment, until the caller's transaction ends.
+
+    Without it, on PostgreSQL a publish could list the stations before an overlapping enrollment
+    commits its station, while that enrollment reads the latest documents before the publish commits:
+    the new station would get neither. An enrollment takes it before it touches its station row, a
+    publish before it locks any station (one order, so no deadlock). SQLite needs nothing: its writers
+    hold the database from ``BEGIN IMMEDIATE`` to commit, one after the other.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLICATION_LOCK})
+
+
 def broadcast_document(session: Session, kind: str, document: Mapping[str, Any], actor: str) -> list[Event]:
     """A publish: the document's center event for every active station (in the caller's transaction)."""
+    lock_publications(session)
     type, payload = PUBLISHED_EVENTS[kind]
     return record_broadcast_event(session, type, payload(document), actor)
 
