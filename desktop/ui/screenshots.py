@@ -17,7 +17,7 @@ from PySide6.QtCore import QElapsedTimer, QPoint, QRect
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.services import accounts
+from desktop.services import accounts, backup
 from desktop.services.context import ServiceContext
 
 from .application import make_application
@@ -96,6 +96,14 @@ def main(argv: list[str]) -> int:
         _save(window, out / "home.png")
         window.tabs.setCurrentIndex(1)
         _save(window, out / "main_window.png")
+
+        backup.backup_now(ctx, "daily")
+        backup.backup_now(ctx)
+        backups = window.open_backups()
+        backups.resize(820, 560)
+        _wait(app, lambda: not backups.busy)
+        _save(backups, out / "backup_dialog.png")
+        backups.close()
 
         dialog = window.new_case()
         dialog.select_item("MZ004")

@@ -178,7 +178,7 @@ def test_restoring_a_chosen_backup_brings_its_data_back_and_asks_to_reopen(
     with qtbot.waitSignal(window.closed_for_reopen, timeout=15_000):
         dialog.restore_button.click()
 
-    assert "现在的数据不会删除" in asked[0] and "补登" in asked[0] and "重新取回" in asked[0] and "重新登录" in asked[0]
+    assert "现在的数据不会删除" in asked[0] and "补登" in asked[0] and "办理结果" in asked[0] and "重新登录" in asked[0]
     assert dialog.restored is not None and dialog.restored.backup == taken
     assert "重新登录" in told[0] and "另存为" in told[0]
     assert window.reopen_requested and not window.isVisible() and not dialog.isVisible()
