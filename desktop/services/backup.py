@@ -17,7 +17,7 @@ from desktop.store import backup as store
 from desktop.store.backup import BackupError, BackupFile, Restored
 from desktop.store.models import CaseRow
 
-from . import data_key
+from . import catch_up, data_key
 from .audit import ExportRecord, record_export
 from .context import ServiceContext
 
@@ -194,5 +194,6 @@ def restore_backup(ctx_or_data_dir: ServiceContext | Path, path: Path) -> Restor
         known = ctx_or_data_dir.db.key_slot.key
         ctx_or_data_dir.close()
     restored = store.restore(path, _data_dir(ctx_or_data_dir), data_key=data_key.key_for_file(path, known))
+    catch_up.mark_restored(_data_dir(ctx_or_data_dir))  # the next sync brings back what the center has of ours
     log.info("backup restored: %s, %d events", path.name, restored.events)
     return restored

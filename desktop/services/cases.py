@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from desktop.store import event_log
 from desktop.store.models import CaseCounterRow
 from sync.domain.calendar import add_working_days
-from sync.domain.case_number import format_case_no
+from sync.domain.case_number import format_case_no, parse_case_no
 from sync.domain.catalog import ServiceItem
 from sync.domain.entrustment import DEFAULT_SCOPE, check_registration, entrustment_content
 from sync.domain.errors import DomainError, ValidationError
@@ -30,14 +30,26 @@ from .records import CaseDraft, CaseFilter, CaseSummary, Changed, SignatureInput
 from .station import require_station
 
 
-def _next_case_no(session: Session, station_code: str, day: date) -> str:
+def _counter(session: Session, day: date) -> CaseCounterRow:
     key = f"{day:%Y%m%d}"
     counter = session.get(CaseCounterRow, key)
     if counter is None:
         counter = CaseCounterRow(day=key, last_serial=0)
         session.add(counter)
+    return counter
+
+
+def next_case_no(session: Session, station_code: str, day: date) -> str:
+    counter = _counter(session, day)
     counter.last_serial += 1
     return format_case_no(station_code, day, counter.last_serial)
+
+
+def reserve_case_no(session: Session, case_no: str) -> None:
+    """A number in use (e.g. a case that came back from the center): the day's next one comes after it."""
+    _code, day, serial = parse_case_no(case_no)
+    counter = _counter(session, day)
+    counter.last_serial = max(counter.last_serial, serial)
 
 
 def _materials(draft: CaseDraft) -> list[MaterialItem]:
@@ -131,7 +143,7 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
     today = ctx.today()
     case_id = str(uuid.uuid4())
     with ctx.db.transaction() as session:
-        case_no = _next_case_no(session, station.code, today)
+        case_no = next_case_no(session, station.code, today)
         payload: dict[str, object] = {"case_id": case_id, "case_no": case_no, **entrustment.fields(), **signed}
         if signed:
             store_scan_images(ctx, draft.signatures)

@@ -26,7 +26,7 @@ from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
 from sync.protocol.models import ConflictNote
 
-from . import credential_store
+from . import catch_up, credential_store
 from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
 from .records import Changed
@@ -138,6 +138,10 @@ def _push_pending(
             else:
                 if reply.acked_seq < batch[-1].seq:
                     raise DomainError("镇中心没有确认收到全部数据，请稍后重试")
+                if reply.acked_seq > batch[-1].seq and reply.acked_seq > outbox(ctx).last_seq:
+                    # The center holds more of our own events than this log (a database put back by hand).
+                    catch_up.catch_up(ctx, client)
+                    break
                 _record_conflicts(ctx, reply.conflicts)
                 confirmed += reply.acked_seq - acked
                 acked = reply.acked_seq
@@ -271,6 +275,7 @@ def sync_now(
         if not client.greeted:
             _handshake(ctx, client, box)
         _report(client, box)
+        caught = catch_up.catch_up(ctx, client) if catch_up.needed(ctx) else catch_up.CaughtUp(0)
         pushed = _push_pending(ctx, client, progress, in_flight)
         if box.events:  # what the push left (new events registered meanwhile, a refused one)
             _report(client, outbox(ctx))
@@ -284,6 +289,8 @@ def sync_now(
         raise
     _record(ctx, error=None)
     message = f"同步完成，上传 {pushed} 条、接收镇中心 {pulled} 条记录"
+    if caught.message:
+        message += f"；{caught.message}"
     if conflicts:
         message += f"；其中 {conflicts} 条与本站记录冲突，请在“冲突记录”中处理"
     return Changed(case_ids=tuple(dict.fromkeys(case_ids)), sync=True, message=message)

@@ -11,7 +11,7 @@ the plaintext events the hash chain covers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -156,6 +156,32 @@ def append(
     session.add(_to_row(session, event))
     session.flush()
     return event
+
+
+def replace_tail(
+    session: Session, after_seq: int, center_copy: Sequence[Event], local_only: Sequence[Event]
+) -> list[Event]:
+    """Rewrite the log after ``after_seq``: the center's copy of this station's own events (verified by
+    the caller, stored as they are), then the events recorded only here, chained anew after them (same
+    id, type, content, actor and time; new seq and hashes). The projection is rebuilt from the log, so an
+    event that no longer fits raises DomainError and the caller's transaction leaves everything as it was.
+    Returns the moved events."""
+    session.execute(delete(EventRow).where(EventRow.seq > after_seq))
+    session.flush()
+    for event in center_copy:
+        session.add(_to_row(session, event))
+    session.flush()
+    seq, prev_hash = head(session)
+    moved = []
+    for event in local_only:
+        seq += 1
+        again = replace(event, seq=seq, prev_hash=prev_hash, hash="").sealed()
+        session.add(_to_row(session, again))
+        moved.append(again)
+        prev_hash = again.hash
+    session.flush()
+    rebuild_projection(session)
+    return moved
 
 
 def iter_events(session: Session, after_seq: int = 0, batch: int = 1000) -> Iterator[Event]:

@@ -276,7 +276,8 @@ class MainWindow(QMainWindow):
             aside = f"\n\n恢复前的数据已另存为：{restored.kept_aside.name}" if restored.kept_aside else ""
             text = (
                 f"已从备份恢复（{restored.events} 条记录）。代办通将重新打开，请重新登录。\n\n"
-                "登录后会自动同步，从镇中心重新取回办理结果；备份之后登记或办理的办件请对照纸质委托书补登。"
+                "登录后会自动同步：备份之后已同步的本站记录和镇中心的办理结果会从镇中心取回；"
+                "备份之后还没有同步的记录请对照纸质材料补登。"
                 f"{aside}"
             )
         else:
