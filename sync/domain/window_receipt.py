@@ -296,6 +296,18 @@ def receipt_statuses(handovers: Sequence[WindowHandover], receipts: Sequence[Win
     return out
 
 
+def case_receipt_status(handovers: Sequence[WindowHandover], receipts: Sequence[WindowReceipt]) -> str:
+    """One word for the case, for the center's inbox filter: ``discrepancy`` when any confirmation differs
+    (or names a handover the station has not sent), else ``pending`` while a handover awaits the window,
+    else ``confirmed``; "" for a case with no handover to the window."""
+    statuses = receipt_statuses(handovers, receipts)
+    if any(status.open_problem for status in statuses):
+        return DISCREPANCY
+    if any(status.status == PENDING for status in statuses):
+        return PENDING
+    return CONFIRMED if statuses else ""
+
+
 def _originals_by_word(
     handovers: Sequence[WindowHandover], receipts: Sequence[WindowReceipt], *, received: bool
 ) -> dict[str, WindowReceipt]:

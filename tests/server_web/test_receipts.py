@@ -139,3 +139,30 @@ def test_station_events_after_the_confirmation_still_apply(
     custody = re.search(r'<ul class="custody">(.*?)</ul>', page, re.S)
     assert custody and "户口簿：代办员" in custody[1]
     assert "镇窗口已确认收件（测试window，" in page  # the confirmation of that handover stays on record
+
+
+def test_the_inbox_filters_by_receipt_and_counts_the_discrepancies(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    short_case, short_handover = _handed_to_window(station)
+    waiting_case, _ = _handed_to_window(station)
+    fine_case, fine_handover = _handed_to_window(station)
+    assert window.post(f"/cases/{short_case}/receive", _form(short_handover, ["1"], ["1", "2"], ["original", "copy"]))
+    assert window.post(f"/cases/{fine_case}/receive", _all(fine_handover)).status_code == 303
+
+    def listed(receipt: str) -> set[str]:
+        page = window.get(f"/?receipt={receipt}&station={station.station_id}").text
+        return {case for case in (short_case, waiting_case, fine_case) if f"/cases/{case}" in page}
+
+    assert listed("discrepancy") == {short_case}
+    assert listed("pending") == {waiting_case}
+    assert listed("confirmed") == {fine_case}
+    assert listed("") == {short_case, waiting_case, fine_case}
+    assert listed("nonsense") == {short_case, waiting_case, fine_case}  # an unknown word filters nothing out
+    inbox = window.get("/").text
+    tile = re.search(r'href="[^"]*\?receipt=discrepancy"><b>(\d+)</b>收件有差异', inbox)
+    assert tile is not None and int(tile.group(1)) >= 1
+    assert '<option value="discrepancy" selected>镇窗口收件有差异</option>' in window.get("/?receipt=discrepancy").text
+    # A later confirmation that everything came clears the case from the discrepancies.
+    assert window.post(f"/cases/{short_case}/receive", _all(short_handover)).status_code == 303
+    assert listed("discrepancy") == set() and short_case in listed("confirmed")

@@ -110,3 +110,65 @@ def test_0102_station_status_backfills_last_push_and_import(empty_database: str)
             conn.commit()
     finally:
         engine.dispose()
+
+
+def test_0104_fills_in_the_receipt_status_of_the_cases_held(empty_database: str) -> None:
+    """收件情况 of cases synced before 0104: from their stored projection, page by page."""
+    book = {"name": "户口簿", "original": True, "copies": 1}
+    handover = {"event_id": "h1", "at": "2026-11-02T01:00:00+00:00", "items": [book]}
+
+    def receipt(received: int) -> dict[str, object]:
+        item = book | {"received_copies": received, "received_original": True}
+        return {"event_id": "r1", "handover_id": "h1", "received_by": "窗口", "at": "", "items": [item], "note": ""}
+
+    projections = {
+        "c-none": {},
+        "c-pending": {"window_handovers": [handover]},
+        "c-short": {"window_handovers": [handover], "window_receipts": [receipt(0)]},
+        "c-all": {"window_handovers": [handover], "window_receipts": [receipt(1)]},
+        "c-odd": {"window_handovers": [{"items": "?"}]},
+    }
+    config = alembic_config()
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0103_station_audit_index")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
+                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
+                )
+            )
+            cases = sa.table(
+                "cases",
+                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
+                sa.column("data", sa.JSON),
+            )
+            conn.execute(
+                sa.insert(cases),
+                [
+                    {
+                        "case_id": cid,
+                        "station_id": "s1",
+                        "case_no": cid,
+                        "state": "delivered",
+                        "updated_at": "",
+                        "data": d,
+                    }
+                    for cid, d in projections.items()
+                ],
+            )
+            conn.commit()
+            command.upgrade(config, "0104_case_receipt_status")
+            conn.commit()
+            found = dict(conn.execute(sa.text("SELECT case_id, receipt_status FROM cases")).all())
+            assert found == {
+                "c-none": "",
+                "c-pending": "pending",
+                "c-short": "discrepancy",
+                "c-all": "confirmed",
+                "c-odd": "",
+            }
+    finally:
+        engine.dispose()

@@ -104,6 +104,8 @@ class CaseRow(Base):
     conflict: Mapped[str] = mapped_column(String(500), default="", server_default="")
     #: Whether the center changed the case after the station's last accepted event for it.
     center_since_station: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: 窗口确认收件 in one word (``sync.domain.window_receipt.case_receipt_status``), for the inbox filter.
+    receipt_status: Mapped[str] = mapped_column(String(16), default="", server_default="", index=True)
 
 
 class EnrollmentCodeRow(Base):

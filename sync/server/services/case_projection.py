@@ -19,7 +19,6 @@ fit there are two cases:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.events import Event
 from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
+from sync.domain.window_receipt import case_receipt_status
 from sync.protocol.models import ConflictNote, ErrorCode
 
 from ..core.models import CaseRow
@@ -89,12 +89,17 @@ def apply_station_events(session: Session, fresh: Sequence[Event]) -> list[Confl
 
 
 def _store(row: CaseRow, view: CaseView, conflict: str, center_moved: bool) -> None:
-    data: dict[str, Any] = view_to_dict(view)
-    row.state = view.state.value
-    row.data = data
-    row.updated_at = view.updated_at
+    store_view(row, view)
     row.conflict = conflict
     row.center_since_station = center_moved
+
+
+def store_view(row: CaseRow, view: CaseView) -> None:
+    """The case's projection and the columns the staff pages filter on."""
+    row.state = view.state.value
+    row.data = view_to_dict(view)
+    row.updated_at = view.updated_at
+    row.receipt_status = case_receipt_status(view.window_handovers, view.window_receipts)
 
 
 def conflicted_cases(session: Session, station_id: str | None = None) -> list[CaseRow]:

@@ -29,10 +29,11 @@ from sqlalchemy.orm import Session
 
 from sync.domain.errors import DomainError
 from sync.domain.events import CENTER, Event, new_event, utc_now
-from sync.domain.projection import apply_event, view_from_dict, view_to_dict
+from sync.domain.projection import apply_event, view_from_dict
 from sync.protocol.models import ErrorCode, PullReply, WireEvent
 
 from ..core.models import CaseRow, CenterEventRow, StationRow
+from .case_projection import store_view
 from .errors import ServiceError
 from .ingest import lock_station
 from .queries import row_to_event
@@ -86,9 +87,7 @@ def apply_center_event(session: Session, station_id: str, case_id: str, event: E
         view = apply_event(view_from_dict(row.data), event)
     except DomainError as exc:
         raise ServiceError(ErrorCode.REJECTED, exc.message, field=getattr(exc, "field", None)) from exc
-    row.data = view_to_dict(view)
-    row.state = view.state.value
-    row.updated_at = view.updated_at
+    store_view(row, view)
     row.center_since_station = True
 
 

@@ -19,7 +19,7 @@ from sync.domain.custody import holder_label
 from sync.domain.errors import DomainError
 from sync.domain.model import CaseType
 from sync.domain.ratings import RATING_LABELS
-from sync.domain.window_receipt import RECEIPT_EVENT, ReceiptItem
+from sync.domain.window_receipt import CONFIRMED, DISCREPANCY, PENDING, RECEIPT_EVENT, STATUS_LABELS, ReceiptItem
 
 from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
 from ..core.staff_models import FollowupRow
@@ -41,6 +41,10 @@ def _due_on() -> Any:
     return case_field("due_on")
 
 
+#: 收件情况 of the inbox filter: ``CaseRow.receipt_status`` words and their labels.
+RECEIPT_FILTERS = {DISCREPANCY: STATUS_LABELS[DISCREPANCY], PENDING: STATUS_LABELS[PENDING], CONFIRMED: "全部收到"}
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     station_id: str = ""
@@ -49,6 +53,7 @@ class InboxFilter:
     state: str = ""
     due_by: date | None = None
     page: int = 1
+    receipt: str = ""  # a word of RECEIPT_FILTERS
 
     def conditions(self) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
@@ -60,6 +65,8 @@ class InboxFilter:
             out.append(CaseRow.data["clerk"].as_string() == self.clerk)
         if self.matter:
             out.append(CaseRow.data["item_name"].as_string().contains(self.matter, autoescape=True))
+        if self.receipt in RECEIPT_FILTERS:
+            out.append(CaseRow.receipt_status == self.receipt)
         if self.due_by is not None:
             out.append(_due_on() <= self.due_by.isoformat())
             out.append(CaseRow.state.in_(_RUNNING))
@@ -183,6 +190,7 @@ def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -
         "overdue": count(running, _due_on() < today.isoformat()),
         "due_soon": count(running, _due_on() >= today.isoformat(), _due_on() <= until),
         "conflicts": count(CaseRow.conflict != literal_column("''")),  # literal: the partial index applies
+        "receipt_problems": count(CaseRow.receipt_status == DISCREPANCY),
         "followups_open": session.scalar(
             select(func.count()).select_from(FollowupRow).where(FollowupRow.closed_on.is_(None))
         )

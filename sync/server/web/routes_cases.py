@@ -14,7 +14,15 @@ from sync.protocol.models import ErrorCode
 
 from ..api.deps import SessionDep
 from ..core.models import CaseRow
-from ..services.dashboard import InboxFilter, case_history, case_item, dashboard_counts, deadline_board, inbox
+from ..services.dashboard import (
+    RECEIPT_FILTERS,
+    InboxFilter,
+    case_history,
+    case_item,
+    dashboard_counts,
+    deadline_board,
+    inbox,
+)
 from ..services.decisions import DECISION_LABELS, DecisionForm, decide
 from ..services.errors import ServiceError
 from ..services.receipts import ReceiptForm, case_receipts, confirm_receipt, receipt_summary
@@ -64,15 +72,25 @@ def inbox_page(
     matter: Annotated[str, Query(max_length=100)] = "",
     state: Annotated[str, Query(max_length=32)] = "",
     due_by: Annotated[str, Query(max_length=10)] = "",
+    receipt: Annotated[str, Query(max_length=16, description="收件情况：discrepancy、pending 或 confirmed")] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    flt = InboxFilter(station, clerk.strip(), matter.strip(), state, _parse_day(due_by), page)
+    flt = InboxFilter(station, clerk.strip(), matter.strip(), state, _parse_day(due_by), page, receipt)
     open_pending_followups(session)
     with session.begin():
         calendar = current_calendar(session)
         result = inbox(session, flt, calendar, today())
         counts = dashboard_counts(session, calendar, today())
-    return render(request, "inbox.html", result=result, flt=flt, counts=counts, states=STATE_LABELS, due_by=due_by)
+    return render(
+        request,
+        "inbox.html",
+        result=result,
+        flt=flt,
+        counts=counts,
+        states=STATE_LABELS,
+        receipts=RECEIPT_FILTERS,
+        due_by=due_by,
+    )
 
 
 @router.get("/deadlines", summary="超期与临期办件")
