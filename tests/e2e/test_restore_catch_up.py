@@ -48,7 +48,12 @@ def _names(ctx: ServiceContext) -> list[str]:
     return sorted(c.applicant_name for c in list_cases(ctx))
 
 
-def _restore_latest(data_dir: Path) -> None:
+def _synced_then_restored(data_dir: Path) -> None:
+    """村民乙 registered and synced after the backup, then the backup restored."""
+    ctx = _open(data_dir)
+    register_case(ctx, complete_draft(ctx, applicant_name="村民乙"))
+    sync.sync_now(ctx)
+    ctx.close()
     (latest, *_) = backup.list_backups(data_dir)
     backup.restore_backup(data_dir, latest.path)
 
@@ -64,12 +69,7 @@ def _both_logs(ctx: ServiceContext) -> tuple[list[dict[str, object]], list[dict[
 
 
 def test_synced_cases_come_back_and_new_ones_follow_them(station_dir: Path) -> None:
-    ctx = _open(station_dir)
-    register_case(ctx, complete_draft(ctx, applicant_name="村民乙"))  # after the backup, synced
-    sync.sync_now(ctx)
-    ctx.close()
-
-    _restore_latest(station_dir)
+    _synced_then_restored(station_dir)
     ctx = _open(station_dir)
     try:
         assert _names(ctx) == ["村民甲"] and catch_up.needed(ctx)
@@ -92,11 +92,7 @@ def test_synced_cases_come_back_and_new_ones_follow_them(station_dir: Path) -> N
 
 
 def test_a_restore_with_nothing_new_only_brings_the_cases_back(station_dir: Path) -> None:
-    ctx = _open(station_dir)
-    register_case(ctx, complete_draft(ctx, applicant_name="村民乙"))
-    sync.sync_now(ctx)
-    ctx.close()
-    _restore_latest(station_dir)
+    _synced_then_restored(station_dir)
     ctx = _open(station_dir)
     try:
         assert "上传 0 条" in sync.sync_now(ctx).message
@@ -115,11 +111,7 @@ def test_a_restore_with_nothing_new_only_brings_the_cases_back(station_dir: Path
 def test_a_database_put_back_by_hand_is_caught_up_from_the_push_answer(station_dir: Path) -> None:
     """No marker (the file copied back outside the app): the center acknowledging more than the log holds
     is enough to bring the rest back, instead of leaving new events beyond the acknowledged head unsent."""
-    ctx = _open(station_dir)
-    register_case(ctx, complete_draft(ctx, applicant_name="村民乙"))
-    sync.sync_now(ctx)
-    ctx.close()
-    _restore_latest(station_dir)
+    _synced_then_restored(station_dir)
     catch_up.marker(station_dir).unlink()
     ctx = _open(station_dir)
     try:
@@ -138,11 +130,7 @@ def test_a_database_put_back_by_hand_is_caught_up_from_the_push_answer(station_d
 def test_a_step_that_clashes_with_what_came_back_stops_the_sync_and_changes_nothing(
     station_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ctx = _open(station_dir)
-    register_case(ctx, complete_draft(ctx, applicant_name="村民乙"))
-    sync.sync_now(ctx)
-    ctx.close()
-    _restore_latest(station_dir)
+    _synced_then_restored(station_dir)
     ctx = _open(station_dir)
     try:
         register_case(ctx, complete_draft(ctx, applicant_name="村民丙"))

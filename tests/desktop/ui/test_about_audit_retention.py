@@ -19,7 +19,6 @@ from desktop.services.feedback import give_feedback
 from desktop.services.handovers import record_handover
 from desktop.store.db import head_revision
 from desktop.ui.application import schedule_retention
-from desktop.ui.facade import StationFacade
 from desktop.ui.ledger_dialog import LedgerDialog, ServiceLedgerSource
 from desktop.ui.main_window import MainWindow
 from sync.domain import events
@@ -27,14 +26,6 @@ from sync.domain.case_rules import CaseState
 from sync.protocol import PROTOCOL_VERSION
 
 from ..services.workflow_helpers import center, feedback, handover, registered
-
-
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 @pytest.fixture

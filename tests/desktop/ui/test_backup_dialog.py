@@ -66,14 +66,6 @@ def _collect(monkeypatch: pytest.MonkeyPatch, name: str) -> list[str]:
     return shown
 
 
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def test_the_backups_are_listed_newest_first_with_their_verification(qtbot: QtBot, ctx: ServiceContext) -> None:
     register_case(ctx, complete_draft(ctx))
     good = backup.backup_now(ctx, "daily").path

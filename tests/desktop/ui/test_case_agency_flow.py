@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.ui.action_dialogs import SupplementDialog
-from desktop.ui.facade import StationFacade
 from desktop.ui.feedback_dialog import BAD_RATING_NOTE, FeedbackDialog
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
@@ -21,14 +19,6 @@ from .keyboard import type_text
 
 ITEM = "MZ004"  # 高龄津贴申请: 承诺件, 10 working days
 MISSING = "《高龄津贴申请表》"
-
-
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def _register_with_dialog(qtbot: QtBot, window: MainWindow) -> str:

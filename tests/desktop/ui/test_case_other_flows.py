@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
@@ -13,7 +12,6 @@ from pytestqt.qtbot import QtBot
 from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.ui.action_dialogs import ConsultAnswerDialog, ExtendDialog, ReturnDialog
-from desktop.ui.facade import StationFacade
 from desktop.ui.feedback_dialog import FeedbackDialog
 from desktop.ui.main_window import MainWindow
 
@@ -21,14 +19,6 @@ from ..conftest import TODAY, complete_draft
 from ..services.workflow_helpers import center, registered
 from .case_page import click_action, offered, open_case, save, sign_with_pad, wait_closed, wait_error, wait_state
 from .keyboard import type_text
-
-
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def test_assist_case_is_delivered_without_handover_rated_and_archived(

@@ -13,20 +13,11 @@ from pytestqt.qtbot import QtBot
 from desktop.services.attachments import read_attachment
 from desktop.services.case_detail import case_events
 from desktop.services.context import ServiceContext
-from desktop.ui.facade import StationFacade
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
 
 from ..services.workflow_helpers import registered
 from .case_page import click_action, open_case, save, sign_with_pad, wait_closed
-
-
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def test_attached_scan_shows_as_a_thumbnail(

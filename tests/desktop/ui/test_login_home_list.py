@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -15,7 +14,6 @@ from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station
 from desktop.ui.application import sign_in_dialog
-from desktop.ui.facade import StationFacade
 from desktop.ui.login_dialog import FirstClerkDialog, LoginDialog
 from desktop.ui.main_window import MainWindow
 
@@ -23,14 +21,6 @@ from ..conftest import TODAY, complete_draft
 from ..services.workflow_helpers import registered
 from .case_page import wait_error
 from .keyboard import type_text
-
-
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def _login(qtbot: QtBot, dialog: LoginDialog, username: str, password: str) -> None:

@@ -18,7 +18,6 @@ from desktop.services.case_detail import case_events
 from desktop.services.cases import list_cases
 from desktop.services.context import ServiceContext
 from desktop.store import event_log
-from desktop.ui.facade import StationFacade
 from desktop.ui.main_window import MainWindow
 from desktop.ui.new_case_dialog import NewCaseDialog
 from sync.domain.entrustment import registration_content
@@ -29,14 +28,6 @@ from .case_page import sign_with_pad
 from .keyboard import type_text
 
 SIGN_FIRST = "请委托人和代办员在《代办服务委托书》上签名后再登记"
-
-
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 ITEM_CODE = "MZ001"

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
-from desktop.ui.facade import StationFacade
 from desktop.ui.main_window import MainWindow
 from sync.domain.window_receipt import receipt_payload
 
 from ..services.test_window_receipts import RECEIVED, _delivered
 from ..services.workflow_helpers import center
 from .case_page import open_case
-
-
-@pytest.fixture
-def window(qtbot: QtBot, ctx: ServiceContext) -> MainWindow:
-    win = MainWindow(StationFacade(ctx))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def _cells(page: object, column: int) -> list[str]:
