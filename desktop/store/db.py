@@ -158,8 +158,15 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any error."""
+        """One unit of work: committed on success, rolled back on any error.
+
+        It takes the write lock first (``BEGIN IMMEDIATE``, waiting up to the busy timeout for another
+        writer): what it reads, such as the head of the log it appends to, cannot change under it. With
+        a plain deferred BEGIN, two threads (the clerk's work, the sync worker, the retention run) read
+        the same head and the second append failed on its sequence number.
+        """
         with self._sessions() as session, session.begin():
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
 
     @contextmanager
