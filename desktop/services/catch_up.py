@@ -111,26 +111,28 @@ def catch_up(ctx: ServiceContext, client: SyncClient) -> CaughtUp:
     if base_hash is None:
         raise DomainError("本站记录不完整，无法与镇中心核对，请联系技术支持")
     center = list(client.iter_events(after_seq=base))
-    if center:
-        try:
-            verify_chain(center, start_hash=base_hash, start_seq=base + 1)
-        except ChainBroken as exc:
-            raise DomainError(f"镇中心保存的本站记录与本机备份接不上（{exc.message}），请联系镇中心核对") from None
-        held = {e.id: e for e in center}
-        for event in local:
-            if event.id in held and held[event.id].hash != event.hash:
-                raise DomainError(f"本站第{event.seq}号记录与镇中心保存的不同，需要人工核对")
-        local_only = [e for e in local if e.id not in held]
-        station_code = require_station(ctx).code
-        try:
-            with ctx.db.transaction() as session:
-                moved, renumbered = _renumber(session, station_code, center, local_only)
-                event_log.replace_tail(session, base, center, moved)
-                state_row(session).acked_seq = center[-1].seq
-        except DomainError as exc:
-            raise DomainError(
-                f"恢复备份后本机新记的办件与镇中心已有的记录冲突（{exc.message}），请联系镇中心核对；本机记录未改动"
-            ) from None
-        log.info("caught up after a restore: %d events back, %d moved after them", len(center), len(local_only))
+    if not center:  # the center holds nothing beyond our confirmed head
+        marker(ctx.db.data_dir).unlink(missing_ok=True)
+        return CaughtUp(0)
+    try:
+        verify_chain(center, start_hash=base_hash, start_seq=base + 1)
+    except ChainBroken as exc:
+        raise DomainError(f"镇中心保存的本站记录与本机备份接不上（{exc.message}），请联系镇中心核对") from None
+    held = {e.id: e for e in center}
+    for event in local:
+        if event.id in held and held[event.id].hash != event.hash:
+            raise DomainError(f"本站第{event.seq}号记录与镇中心保存的不同，需要人工核对")
+    local_only = [e for e in local if e.id not in held]
+    station_code = require_station(ctx).code
+    try:
+        with ctx.db.transaction() as session:
+            moved, renumbered = _renumber(session, station_code, center, local_only)
+            event_log.replace_tail(session, base, center, moved)
+            state_row(session).acked_seq = center[-1].seq
+    except DomainError as exc:
+        raise DomainError(
+            f"恢复备份后本机新记的办件与镇中心已有的记录冲突（{exc.message}），请联系镇中心核对；本机记录未改动"
+        ) from None
+    log.info("caught up after a restore: %d events back, %d moved after them", len(center), len(local_only))
     marker(ctx.db.data_dir).unlink(missing_ok=True)
-    return CaughtUp(len(center), tuple(renumbered)) if center else CaughtUp(0)
+    return CaughtUp(len(center), tuple(renumbered))

@@ -24,8 +24,9 @@ CONFLICT = "有冲突"
 
 
 def state_row(session: Session) -> SyncStateRow:
-    """The sync state for an update, made on first use. Only in a write transaction: two threads may
-    make it at once (a sync and a USB export), so the insert gives way to one already there."""
+    """The sync state for an update, made on first use; only in a write transaction (reads use ``acked_seq``
+    and never make it). The transaction's write lock already keeps a second thread out; the insert also
+    gives way to a row already there."""
     row = session.get(SyncStateRow, 1)
     if row is None:
         session.execute(sqlite_insert(SyncStateRow).values(id=1, acked_seq=0).on_conflict_do_nothing())

@@ -88,11 +88,6 @@ def run_task(
     QThreadPool.globalInstance().start(_Task(op, signals, on_progress is not None))
 
 
-def busy() -> bool:
-    """True while a background task has not delivered its result yet."""
-    return bool(_running)
-
-
 def when_idle(then: Callable[[], None], poll_ms: int = 50) -> None:
     """Call ``then`` on the GUI thread once no background task is running (e.g. before closing the database)."""
     if not _running:

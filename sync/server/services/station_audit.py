@@ -26,7 +26,7 @@ from sync.domain.audit_events import (
     ID_READ_KIND,
     PRINT_KIND,
     PRINT_KINDS,
-    audit_kind,
+    audit_label,
     audit_sentence,
 )
 
@@ -126,7 +126,7 @@ def station_audit(session: Session, flt: StationAuditFilter, page_size: int = PA
                 at=row.occurred_at,
                 station=stations.get(row.station_id, row.station_id),
                 actor=row.actor,
-                action=AUDIT_KIND_LABELS.get(audit_kind(row.type, row.payload), row.type),
+                action=audit_label(row.type, row.payload) or row.type,
                 detail=audit_sentence(row.type, row.payload),
                 case_no=str(row.payload.get("case_no") or ""),
                 case_id=subject if (subject, row.station_id) in known else "",

@@ -103,6 +103,14 @@ def require_director(user: StaffDep) -> StaffUser:
     return user
 
 
+def parse_day(text: str) -> date | None:
+    """A date typed in a filter (``YYYY-MM-DD``); empty or unreadable filters nothing."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def require_station_auditor(user: StaffDep) -> StaffUser:
     if not user.sees_station_audit:
         raise WebError(403, "只有中心主任和督查人员可以查看代办站个人信息审计")

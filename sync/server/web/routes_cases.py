@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -36,6 +35,7 @@ from .deps import (
     client_ip,
     local_time,
     open_pending_followups,
+    parse_day,
     render,
     today,
 )
@@ -55,13 +55,6 @@ def _event_label(type_: str) -> str:
     return action.label if action else type_
 
 
-def _parse_day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @router.get("/", summary="收件箱")
 def inbox_page(
     request: Request,
@@ -75,7 +68,7 @@ def inbox_page(
     receipt: Annotated[str, Query(max_length=16, description="收件情况：discrepancy、pending 或 confirmed")] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    flt = InboxFilter(station, clerk.strip(), matter.strip(), state, _parse_day(due_by), page, receipt)
+    flt = InboxFilter(station, clerk.strip(), matter.strip(), state, parse_day(due_by), page, receipt)
     open_pending_followups(session)
     with session.begin():
         calendar = current_calendar(session)

@@ -3,7 +3,6 @@ or printed personal data, when and why — from the stations' synced audit event
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,17 +12,10 @@ from sync.domain.audit_events import AUDIT_KIND_LABELS
 
 from ..api.deps import SessionDep
 from ..services.station_audit import StationAuditFilter, station_audit
-from .deps import StationAuditorDep, render
+from .deps import StationAuditorDep, parse_day, render
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 @router.get("/station-audit", summary="代办站个人信息审计（主任、督查）")
@@ -37,7 +29,7 @@ def station_audit_page(
     date_to: Annotated[str, Query(max_length=10)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    start, end = _day(date_from), _day(date_to)
+    start, end = parse_day(date_from), parse_day(date_to)
     flt = StationAuditFilter(station, kind if kind in AUDIT_KIND_LABELS else "", start, end, page)
     with session.begin():
         result = station_audit(session, flt)
