@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from sync.domain.case_rules import CaseState
 from sync.domain.entrustment import DEFAULT_SCOPE, check_registration, registration_content
 from sync.domain.errors import DomainError, ValidationError
-from sync.domain.projection import fold
+from sync.domain.projection import CaseView, fold
 from sync.domain.signature import Signature
 from sync.domain.signing import content_hash
 
@@ -47,10 +48,10 @@ def signed_registration(ink: bool = True, **extra: Any) -> dict[str, Any]:
     return payload
 
 
-def _fold(payload: dict[str, Any]) -> None:
+def _fold(payload: dict[str, Any]) -> dict[str, CaseView]:
     chain = Chain()
     chain.add("case.registered", payload)
-    fold(chain.events)
+    return fold(chain.events)
 
 
 def test_content_leaves_out_the_case_number_and_id_but_covers_the_rest() -> None:
@@ -75,14 +76,21 @@ def test_signed_registration_folds_with_its_ink() -> None:
     payload = signed_registration()
     refs = check_registration(payload)
     assert [r.role for r in refs] == ["委托人", "代办员"]
-    _fold(payload)
+    assert {r.signature_sha256 for r in refs} == set(payload["signature_data"])  # both inks were there to be checked
+    view = _fold(payload)[payload["case_id"]]
+    assert (view.case_no, view.state) == (payload["case_no"], CaseState.DRAFT)
 
 
 def test_the_case_number_given_after_signing_does_not_break_the_signatures() -> None:
     payload = signed_registration()
+    signed = content_hash(registration_content(payload))
     payload["case_no"] = "CS01-20261123-0007"
     payload["case_id"] = "assigned-in-the-transaction"
-    _fold(payload)
+    assert content_hash(registration_content(payload)) == signed  # numbering changes no signed byte
+    refs = check_registration(payload)
+    assert [(r.role, r.content_sha256) for r in refs] == [("委托人", signed), ("代办员", signed)]
+    (view,) = _fold(payload).values()
+    assert (view.case_id, view.case_no) == ("assigned-in-the-transaction", "CS01-20261123-0007")
 
 
 @pytest.mark.parametrize(
@@ -122,7 +130,11 @@ def test_ink_that_does_not_match_its_reference_is_refused() -> None:
 
 
 def test_references_without_ink_are_enough() -> None:
-    _fold(signed_registration(ink=False))
+    payload = signed_registration(ink=False)
+    assert "signature_data" not in payload  # really no ink: only the references are checked
+    refs = check_registration(payload)
+    assert [(r.signer, r.role) for r in refs] == [("张三", "委托人"), ("李代办", "代办员")]
+    assert _fold(payload)[payload["case_id"]].state == CaseState.DRAFT
 
 
 def test_a_legacy_registration_without_signatures_still_folds() -> None:
@@ -132,11 +144,12 @@ def test_a_legacy_registration_without_signatures_still_folds() -> None:
     chain = Chain()
     chain.add("case.registered", payload)
     chain.add("case.accept", {"case_id": payload["case_id"], "accepted_on": "2026-11-23", "due_on": "2026-11-30"})
-    assert fold(chain.events)[payload["case_id"]].state.value
+    view = fold(chain.events)[payload["case_id"]]
+    assert (view.state, str(view.accepted_on), str(view.due_on)) == (CaseState.ACCEPTED, "2026-11-23", "2026-11-30")
 
 
 def test_refusal_is_a_domain_error_the_server_maps() -> None:
     payload = signed_registration()
     payload["kind"] = "assist"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="签名后内容已被修改"):  # refused for the signed content, not otherwise
         _fold(payload)
