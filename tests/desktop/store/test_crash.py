@@ -1,4 +1,8 @@
-"""kill -9 of a process writing cases: no committed case lost, no half case, the chain verifies."""
+"""kill -9 of a process writing cases: no committed case lost, no half case, the chain verifies.
+
+Where the kill lands is drawn from a seeded generator: ``CRASH_SEED`` (default below) replays a run,
+and every failure message names the seed.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,11 @@ from desktop.store import event_log
 from desktop.store.models import CaseRow, EventRow
 
 ROOT = Path(__file__).resolve().parents[3]
+#: Seed of the kill delays; a round ``r`` draws from ``random.Random(CRASH_SEED + r)``.
+CRASH_SEED = int(os.environ.get("CRASH_SEED", "20261123"))
 
 
-def _run_and_kill(data_dir: Path, cases_before_kill: int) -> list[str]:
+def _run_and_kill(data_dir: Path, cases_before_kill: int, rng: random.Random) -> list[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.desktop.store.crash_writer", str(data_dir)],
         cwd=ROOT,
@@ -37,7 +43,7 @@ def _run_and_kill(data_dir: Path, cases_before_kill: int) -> list[str]:
             if not line:
                 break
             committed.append(line.strip())
-        time.sleep(random.uniform(0, 0.02))  # land somewhere inside the next transaction
+        time.sleep(rng.uniform(0, 0.02))  # land somewhere inside the next transaction
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -50,10 +56,14 @@ def _run_and_kill(data_dir: Path, cases_before_kill: int) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("round_", range(3))
 def test_kill_minus_nine_while_saving_loses_no_committed_case(tmp_path: Path, round_: int) -> None:
+    seed = CRASH_SEED + round_
+    replay = f"(CRASH_SEED={CRASH_SEED}, round {round_}: random.Random({seed}))"
+    print("kill delays drawn with", replay)  # noqa: T201 - pytest shows it with a failure
+    rng = random.Random(seed)
     data_dir = tmp_path / "data"
-    committed = _run_and_kill(data_dir, 10 + 7 * round_)
-    committed += _run_and_kill(data_dir, 5)  # a second life after the first crash, then killed again
-    assert len(committed) >= 15
+    committed = _run_and_kill(data_dir, 10 + 7 * round_, rng)
+    committed += _run_and_kill(data_dir, 5, rng)  # a second life after the first crash, then killed again
+    assert len(committed) >= 15, replay
     ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
     try:
         with ctx.db.reading() as session:
@@ -62,16 +72,16 @@ def test_kill_minus_nine_while_saving_loses_no_committed_case(tmp_path: Path, ro
             for row in session.scalars(select(EventRow).order_by(EventRow.seq)):
                 types.setdefault(str(row.case_id), []).append(row.type)
             stored = set(session.scalars(select(CaseRow.case_id)))
-        assert set(committed) <= stored, "a committed case was lost"
+        assert set(committed) <= stored, f"a committed case was lost {replay}"
         for case_id in stored:
-            assert types[case_id][0] == "case.registered"
-            assert types[case_id][1] in ("case.accept", "case.request_correction"), "half a case"
-            assert len(types[case_id]) == 2
-        assert set(types) == stored
+            assert types[case_id][0] == "case.registered", replay
+            assert types[case_id][1] in ("case.accept", "case.request_correction"), f"half a case {replay}"
+            assert len(types[case_id]) == 2, replay
+        assert set(types) == stored, replay
         before = {c.case_id: c for c in _all_cases(ctx)}
         with ctx.db.transaction() as session:
-            assert event_log.rebuild_projection(session) == len(stored)
-        assert {c.case_id: c for c in _all_cases(ctx)} == before
+            assert event_log.rebuild_projection(session) == len(stored), replay
+        assert {c.case_id: c for c in _all_cases(ctx)} == before, replay
     finally:
         ctx.close()
 
