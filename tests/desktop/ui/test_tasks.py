@@ -7,6 +7,7 @@ import threading
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QLabel
 
+from desktop.ui import tasks
 from desktop.ui.tasks import run_task
 
 
@@ -38,13 +39,18 @@ def test_a_result_for_a_closed_window_is_dropped(qtbot):
 
     card = Card()
     release = threading.Event()
+    before = set(tasks._running)
     run_task(_held_op(release), card.show_result, lambda exc: calls.append("failed"))
     run_task(_held_op(release), lambda value: (calls.append("lambda"), card.setText(value)), lambda exc: None)
+    ours = tasks._running - before
+    assert len(ours) == 2
     card.deleteLater()
     qtbot.waitUntil(lambda: not _alive(card))
     release.set()
     assert QThreadPool.globalInstance().waitForDone(5000)
-    qtbot.wait(50)  # the queued results are delivered (and dropped) on the GUI thread
+    # Each task's result is queued to the GUI thread, where run_task's handler takes the task off the
+    # running set before it decides to drop the result: once both are off, both results were handled.
+    qtbot.waitUntil(lambda: not ours & tasks._running)
     assert calls == []
 
 
