@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from bench import best_ms, figure
+from sync.domain.clock import FixedClock
 
 CASES = 100_000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -150,7 +151,7 @@ def run() -> Iterator[dict[str, Any]]:
     from desktop.services.station import setup_station
 
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = ServiceContext.open(Path(tmp), today=lambda: date(2026, 11, 23))
+        ctx = ServiceContext.open(Path(tmp), FixedClock.on(date(2026, 11, 23)))
         try:
             # with a clerk's password: the data key is made and unlocked even on a PC without a keyring
             setup_station(

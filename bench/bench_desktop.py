@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import figure
+from sync.domain.clock import FixedClock
 
 
 def _prepare(data_dir: Path, cases: int) -> None:
@@ -24,7 +25,7 @@ def _prepare(data_dir: Path, cases: int) -> None:
     from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
     from desktop.services.station import setup_station
 
-    ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
+    ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))
     # with a clerk's password, so the data key exists without a keyring (the probe opens the list without it)
     setup_station(
         ctx, code="BM01", name="基准测试代办站", village="基准村", town="基准镇", clerk="测试员", password="bench-mima"

@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ import requests
 
 from bench import figure
 from sync.client.client import SyncClient
+from sync.domain.clock import FixedClock
 from sync.domain.custody import HandoverItem, handover_content
 from sync.domain.entrustment import DEFAULT_SCOPE, registration_content
 from sync.domain.events import GENESIS_HASH, Event, new_event
@@ -37,6 +39,8 @@ from sync.protocol import encoding
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+#: The benchmark station's clock (events and signatures are stamped from it, as a station's are).
+CLOCK = FixedClock.on(date(2026, 11, 23))
 
 
 def _signed(seed: int, signer: str, role: str, content: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
@@ -51,7 +55,7 @@ def _signed(seed: int, signer: str, role: str, content: dict[str, Any]) -> tuple
                 for i in range(80)
             ]
         )
-    signature = Signature.from_pad(signer, role, strokes)
+    signature = Signature.from_pad(signer, role, strokes, captured_at=CLOCK.stamp())
     ref = {
         "signer": signer,
         "role": role,
@@ -144,6 +148,7 @@ def typical_case(
             type=kind,
             payload=payload,
             actor="李代办",
+            occurred_at=CLOCK.stamp(),
         )
         events.append(event)
     return events
@@ -369,7 +374,6 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
     """The desktop's own ``sync_now`` for a day's work (``cases - 1`` new cases of 4 events, made through the
     services), after the first sync since start (greeting, yesterday's case) and a center decision, over
     64 kbit/s: (seconds, HTTP requests, bytes sent) of that day's sync, counted on the wire."""
-    from datetime import date
 
     from bench.bench_cases import _case_with_events
     from desktop.services import sync
@@ -386,7 +390,7 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
         code = issue_code(session, code_name, "基准测试代办站")
     port = int(url.rsplit(":", 1)[1])
     with tempfile.TemporaryDirectory() as tmp, slow_link(port) as slow:
-        ctx = ServiceContext.open(Path(tmp), today=lambda: date(2026, 11, 23))
+        ctx = ServiceContext.open(Path(tmp), FixedClock.on(date(2026, 11, 23)))
         try:
             # with a clerk's password: the data key is made and unlocked even on a PC without a keyring
             setup_station(

@@ -12,7 +12,6 @@ import logging
 import sys
 import tempfile
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import keyring
@@ -57,7 +56,7 @@ def _signed(ctx: ServiceContext, draft: CaseDraft) -> CaseDraft:
     stroke = [(40.0 + 25 * i, 60.0 + 70 * (i % 2), 30.0 * i) for i in range(12)]
     sigs = []
     for signer, role in ((draft.applicant_name, APPLICANT), ("自检员", CLERK)):
-        ink = Signature.from_pad(signer, role, [stroke])
+        ink = Signature.from_pad(signer, role, [stroke], captured_at=ctx.clock.stamp())
         sigs.append(SignatureInput(signer, role, ink.digest(), content, ink.to_dict()))
     return replace(draft, signatures=tuple(sigs))
 
@@ -77,7 +76,7 @@ def run(outdir: Path) -> int:
 
 def _run(outdir: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="daibantong-selftest-") as tmp:
-        ctx = ServiceContext.open(Path(tmp) / "data", today=date.today)
+        ctx = ServiceContext.open(Path(tmp) / "data")
         try:
             setup_station(
                 ctx,

@@ -37,7 +37,7 @@ def list_clerks(ctx: ServiceContext) -> list[ClerkInfo]:
 
 
 def create_clerk(ctx: ServiceContext, username: str, display_name: str, password: str) -> ClerkInfo:
-    row = new_account(username, display_name, password)
+    row = new_account(username, display_name, password, ctx.clock.stamp())
     with ctx.db.transaction() as session:
         if session.get(ClerkRow, row.username) is not None:
             raise ValidationError("username", f"登录名“{row.username}”已被使用")

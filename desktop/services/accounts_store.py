@@ -6,7 +6,6 @@ import re
 
 from desktop.store.models import ClerkRow
 from sync.domain.errors import ValidationError
-from sync.domain.events import utc_now
 from sync.domain.validation import validate_name
 
 from .passwords import hash_password, validate_password
@@ -23,12 +22,12 @@ def validate_username(raw: str) -> str:
     return username
 
 
-def new_account(username: str, display_name: str, password: str) -> ClerkRow:
+def new_account(username: str, display_name: str, password: str, created_at: str) -> ClerkRow:
     """A validated account row with the password hashed (not yet added to a session)."""
     return ClerkRow(
         username=validate_username(username),
         display_name=validate_name(display_name, field="display_name", label="代办员姓名"),
         password_hash=hash_password(validate_password(password)),
         active=True,
-        created_at=utc_now(),
+        created_at=created_at,
     )

@@ -107,7 +107,12 @@ def _append(
         payload["subject_case_id"] = record.case_id
         payload["case_no"] = record.case_no
     return event_log.append(
-        session, station_id=station.station_id, type=EXPORT, payload=payload, actor=actor or station.clerk
+        session,
+        station_id=station.station_id,
+        type=EXPORT,
+        payload=payload,
+        actor=actor or station.clerk,
+        occurred_at=ctx.clock.stamp(),
     )
 
 
@@ -170,6 +175,7 @@ def reveal_id_number(ctx: ServiceContext, case_id: str, purpose: str) -> str:
             type=ID_NUMBER_READ,
             payload={"subject_case_id": case_id, "case_no": view.case_no, "purpose": why},
             actor=station.clerk,
+            occurred_at=ctx.clock.stamp(),
         )
         return view.applicant.id_number
 

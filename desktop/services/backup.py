@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from desktop.store import backup as store
 from desktop.store.backup import BackupError, BackupFile, Restored
 from desktop.store.models import CaseRow
+from sync.domain.clock import SYSTEM_CLOCK, Clock
 
 from . import catch_up, data_key
 from .audit import ExportRecord, record_export
@@ -101,7 +102,7 @@ def backup_now(ctx: ServiceContext, reason: str = store.MANUAL) -> BackupInfo:
     A backup outside ``<data dir>/backups`` (a folder the clerk chose, e.g. a USB stick) carries every
     case out of the app: it is recorded as an export (``audit.export``, kind ``backup``).
     """
-    made = store.backup_with_fallback(ctx.db.path, ctx.db.data_dir, reason)
+    made = store.backup_with_fallback(ctx.db.path, ctx.db.data_dir, reason, ctx.clock.now())
     if made.path.parent.resolve() != store.default_folder(ctx.db.data_dir).resolve():
         _record_backup_export(ctx, made, reason)
     return _info(made)
@@ -129,9 +130,11 @@ def list_backups(ctx_or_data_dir: ServiceContext | Path) -> list[BackupInfo]:
     return [_info(b) for b in ordered]
 
 
-def daily_backup_if_due(ctx: ServiceContext, today: date | None = None) -> BackupInfo | None:
-    """Make today's daily backup unless one exists already; return it, or None if not due."""
-    day = today or ctx.today()
+def daily_backup_if_due(ctx: ServiceContext) -> BackupInfo | None:
+    """Make today's daily backup unless one exists already; return it, or None if not due.
+
+    Days are Beijing days, on the station's clock, as the backups' names are."""
+    day = ctx.today()
     for b in list_backups(ctx):
         if b.reason == store.DAILY and b.taken_at.date() == day:
             return None
@@ -156,14 +159,16 @@ class CheckedBackup:
         return not self.problem
 
 
-def check_backup_file(path: Path) -> CheckedBackup:
-    """A backup file the clerk picked by hand (any name, e.g. on a USB stick), verified."""
+def check_backup_file(path: Path, clock: Clock = SYSTEM_CLOCK) -> CheckedBackup:
+    """A backup file the clerk picked by hand (any name, e.g. on a USB stick), verified.
+
+    Without a backup's name its time is the file's, on Beijing's wall clock like the names."""
     parsed = store.parse_name(path)
     try:
         stat = path.stat()
-        size, taken = stat.st_size, datetime.fromtimestamp(stat.st_mtime)
+        size, taken = stat.st_size, store.wall_clock(datetime.fromtimestamp(stat.st_mtime, UTC))
     except OSError:
-        size, taken = 0, datetime.now()
+        size, taken = 0, store.wall_clock(clock.now())
     info = BackupInfo(
         path=path,
         taken_at=parsed.taken_at if parsed else taken,
@@ -183,17 +188,19 @@ def check_backups(ctx_or_data_dir: ServiceContext | Path) -> list[CheckedBackup]
     return [check_backup_file(info.path) for info in list_backups(ctx_or_data_dir)]
 
 
-def restore_backup(ctx_or_data_dir: ServiceContext | Path, path: Path) -> Restored:
-    """Verify ``path`` and put it in place of the station database; the current one is kept aside.
+def restore_backup(ctx_or_data_dir: ServiceContext | Path, path: Path, clock: Clock = SYSTEM_CLOCK) -> Restored:
+    """Verify ``path`` and put it in place of the station database; the current one is kept aside
+    (named by the context's clock, else ``clock``).
 
     With a context its database is closed first; the caller opens a new
     context afterwards (and should sync to re-pull the center's events).
     """
     known = None
     if isinstance(ctx_or_data_dir, ServiceContext):
-        known = ctx_or_data_dir.db.key_slot.key
+        known, clock = ctx_or_data_dir.db.key_slot.key, ctx_or_data_dir.clock
         ctx_or_data_dir.close()
-    restored = store.restore(path, _data_dir(ctx_or_data_dir), data_key=data_key.key_for_file(path, known))
+    key = data_key.key_for_file(path, known)
+    restored = store.restore(path, _data_dir(ctx_or_data_dir), clock.now(), data_key=key)
     catch_up.mark_restored(_data_dir(ctx_or_data_dir))  # the next sync brings back what the center has of ours
     log.info("backup restored: %s, %d events", path.name, restored.events)
     return restored

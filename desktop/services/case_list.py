@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import text as sql_text
@@ -27,6 +27,7 @@ from desktop.store import personal_data
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
 from sync.domain.calendar import DeadlineResult
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
+from sync.domain.clock import beijing_day, day_start_stamp
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseKind, CaseType
 from sync.domain.projection import CaseView
@@ -110,13 +111,13 @@ def exact_lookups(ctx: ServiceContext, f: CaseFilter, text: str) -> list[tuple[s
 
 
 def _utc_start(day: date) -> str:
-    """The instant the local day begins, as the UTC ISO text ``registered_at`` is stored in."""
-    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
+    """The instant the Beijing day begins, as the UTC ISO text ``registered_at`` is stored in."""
+    return day_start_stamp(day)
 
 
 def local_date(iso: str) -> date:
-    """The station's local calendar day of a stored UTC timestamp."""
-    return datetime.fromisoformat(iso).astimezone().date()
+    """The station's (Beijing) calendar day of a stored UTC timestamp, whatever the PC's time zone."""
+    return beijing_day(iso)
 
 
 def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:

@@ -6,12 +6,14 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from desktop.store import event_log
 from sync.domain.case_rules import ACTIONS, CaseState, check_transition
+from sync.domain.clock import beijing, stamp
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.events import STATION, Event, canonical_json
 from sync.domain.projection import CaseView
@@ -24,12 +26,20 @@ from .station import require_station
 
 @dataclass
 class CaseOp:
-    """The open transaction of one use case on one case."""
+    """The open transaction of one use case on one case, at one instant: its events' times and the
+    dates in their payloads (``today``) come from the same reading of the clock, so a use case at
+    23:59:59 Beijing time cannot put its event on one day and its date on the next."""
 
     ctx: ServiceContext
     session: Session
     station: StationInfo
     view: CaseView
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The Beijing civil date of this use case."""
+        return beijing(self.now).date()
 
     def append(self, type: str, payload: Mapping[str, Any]) -> Event:
         event = event_log.append(
@@ -38,6 +48,7 @@ class CaseOp:
             type=type,
             payload={"case_id": self.view.case_id, **payload},
             actor=self.station.clerk,
+            occurred_at=stamp(self.now),
         )
         loaded = event_log.load_case(self.session, self.view.case_id)
         assert loaded is not None
@@ -57,7 +68,7 @@ def case_op(ctx: ServiceContext, case_id: str, action: str | None = None) -> Ite
         view = event_log.load_case(session, case_id)
         if view is None:
             raise DomainError("找不到该办件")
-        op = CaseOp(ctx, session, station, view)
+        op = CaseOp(ctx, session, station, view, ctx.clock.now())
         if action is not None:
             op.check(action)
         yield op

@@ -15,6 +15,7 @@ from desktop.store.models import CaseCounterRow
 from sync.domain.calendar import add_working_days
 from sync.domain.case_number import format_case_no, parse_case_no
 from sync.domain.catalog import ServiceItem
+from sync.domain.clock import beijing, stamp
 from sync.domain.entrustment import DEFAULT_SCOPE, check_registration, entrustment_content
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import Applicant, CaseKind, MaterialItem, missing_required
@@ -89,7 +90,7 @@ class _Entrustment:
         return entrustment_content(**self.fields(), scope=DEFAULT_SCOPE)
 
 
-def _validated(ctx: ServiceContext, draft: CaseDraft) -> _Entrustment:
+def _validated(ctx: ServiceContext, draft: CaseDraft, today: date | None = None) -> _Entrustment:
     try:
         kind = CaseKind(draft.kind)
     except ValueError:
@@ -103,6 +104,7 @@ def _validated(ctx: ServiceContext, draft: CaseDraft) -> _Entrustment:
         phone=draft.phone,
         address=draft.address,
         special_groups=draft.special_groups,
+        today=today or ctx.today(),
     )
     materials = _materials(draft)
     if kind is not CaseKind.CONSULT and not materials:
@@ -137,17 +139,18 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
     transaction: a refused input saves nothing.
     """
     station = require_station(ctx)
-    entrustment = _validated(ctx, draft)
+    now = ctx.clock.now()  # one reading: the case number's day, the dates and the events' times agree
+    today = beijing(now).date()
+    entrustment = _validated(ctx, draft, today)
     kind, item, materials = entrustment.kind, entrustment.item, entrustment.materials
     signed = _signed_fields(entrustment, draft.signatures) if kind is not CaseKind.CONSULT else {}
-    today = ctx.today()
     case_id = str(uuid.uuid4())
     with ctx.db.transaction() as session:
         case_no = next_case_no(session, station.code, today)
         payload: dict[str, object] = {"case_id": case_id, "case_no": case_no, **entrustment.fields(), **signed}
         if signed:
             store_scan_images(ctx, draft.signatures)
-        append = _appender(session, station.station_id, station.clerk)
+        append = _appender(session, station.station_id, station.clerk, stamp(now))
         append("case.registered", payload)
         if kind is not CaseKind.CONSULT:
             missing = missing_required(materials)
@@ -177,9 +180,13 @@ def register_case(ctx: ServiceContext, draft: CaseDraft) -> Changed:
     return Changed(case_ids=(case_id,), sync=True, message=f"已登记办件 {case_no}")
 
 
-def _appender(session: Session, station_id: str, actor: str) -> Callable[[str, dict[str, object]], None]:
+def _appender(
+    session: Session, station_id: str, actor: str, occurred_at: str
+) -> Callable[[str, dict[str, object]], None]:
     def append(type: str, payload: dict[str, object]) -> None:
-        event_log.append(session, station_id=station_id, type=type, payload=payload, actor=actor)
+        event_log.append(
+            session, station_id=station_id, type=type, payload=payload, actor=actor, occurred_at=occurred_at
+        )
 
     return append
 

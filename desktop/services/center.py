@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from desktop.store import center_log
 from sync.domain.errors import DomainError
 from sync.domain.events import Event
@@ -45,18 +43,13 @@ def apply_center_event(ctx: ServiceContext, event_dict: Mapping[str, Any]) -> Ch
     if event.station_id != station.station_id:
         raise DomainError("该记录不属于本代办站")
     with ctx.db.transaction() as session:
-        recorded = apply_center_event_in(session, event)
+        recorded = center_log.record(session, event, ctx.clock.stamp())
     case_id = str(event.payload.get("case_id") or "")
     if recorded.duplicate:
         return Changed(message="该记录已接收过")
     if recorded.conflict:
         return Changed(case_ids=(case_id,) if case_id else (), message=f"镇中心的记录无法应用：{recorded.conflict}")
     return Changed(case_ids=(case_id,) if case_id else (), message="已接收镇中心的处理结果")
-
-
-def apply_center_event_in(session: Session, event: Event) -> center_log.Recorded:
-    """The same, inside a caller's transaction (for applying a pulled page at once)."""
-    return center_log.record(session, event)
 
 
 def center_cursor(ctx: ServiceContext) -> int:

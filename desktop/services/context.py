@@ -1,8 +1,7 @@
-"""What every use case needs: the database, today's date, catalog and calendar."""
+"""What every use case needs: the database, the clock, catalog and calendar."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +11,7 @@ from desktop.store import settings
 from desktop.store.db import Database
 from sync.domain.calendar import HolidayCalendar
 from sync.domain.catalog import Catalog
+from sync.domain.clock import SYSTEM_CLOCK, Clock
 
 from . import data_key
 
@@ -22,9 +22,8 @@ DEFAULT_CALENDAR = "holidays/cn.json"
 class ServiceContext:
     """Composition of the station's services; built once by the app or a test."""
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.today = today
         #: The sync credential opened with the clerk's password, on PCs without a keyring (memory only).
         self.unlocked_token: str | None = None
         #: Cases whose events are in the push batch being sent now (同步中); replaced whole, never mutated,
@@ -32,9 +31,24 @@ class ServiceContext:
         self.sync_in_flight: frozenset[str] = frozenset()
 
     @classmethod
-    def open(cls, data_dir: Path, today: Callable[[], date] = date.today) -> ServiceContext:
+    def open(cls, data_dir: Path, clock: Clock = SYSTEM_CLOCK) -> ServiceContext:
         """Open (and migrate) the station database in ``data_dir``; its data key from the keyring if there is one."""
-        return cls(data_key.open_database(data_dir), today)
+        return cls(data_key.open_database(data_dir, clock))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "today":  # a second clock, the bug this class exists to prevent: move ``clock`` instead
+            raise AttributeError("ServiceContext.today follows the clock: set the clock (FixedClock.set)")
+        super().__setattr__(name, value)
+
+    @property
+    def clock(self) -> Clock:
+        """The one clock of the station (Beijing time), the database's: tests and demos open with a
+        ``FixedClock``."""
+        return self.db.clock
+
+    def today(self) -> date:
+        """The civil date in Beijing now (deadlines, case numbers, ledgers, the daily backup)."""
+        return self.clock.today()
 
     @cached_property
     def catalog(self) -> Catalog:

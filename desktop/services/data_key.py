@@ -46,6 +46,7 @@ from desktop.store import blob_store, personal_data, settings
 from desktop.store.crypto import WRONG_KEY, DataKey, DataKeyWrong, DataLocked, KeySlot
 from desktop.store.db import Database
 from sync.client import credentials
+from sync.domain.clock import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
 
@@ -165,9 +166,9 @@ def unlock_at_open(db: Database) -> OpenedKey:
     return OpenedKey(key, _new_record(key))
 
 
-def open_database(data_dir: Path) -> Database:
+def open_database(data_dir: Path, clock: Clock = SYSTEM_CLOCK) -> Database:
     """Open, migrate and unlock (where a keyring has the key) the station database in ``data_dir``."""
-    db = Database(data_dir)
+    db = Database(data_dir, clock)
     opened = unlock_at_open(db)
     upgraded = db.migrate(data_key=opened.key, key_record=opened.new_record)
     finish_open(db, opened, upgraded)

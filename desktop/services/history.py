@@ -8,6 +8,7 @@ from typing import Any
 
 from sync.domain.audit_events import AUDIT_SENTENCES, audit_label
 from sync.domain.case_rules import ACTIONS
+from sync.domain.clock import beijing
 from sync.domain.custody import holder_label
 from sync.domain.errors import DomainError
 from sync.domain.events import CENTER, Event
@@ -126,7 +127,7 @@ SENTENCES: dict[str, Callable[[Payload], str]] = {
 
 def local_time(iso: str) -> str:
     try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+        return beijing(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return iso
 

@@ -12,6 +12,7 @@ from desktop.store import blob_store
 from forms.data import MaterialLine, Party, Signature, Station
 from sync.domain import signature as pad
 from sync.domain.catalog import ServiceItem
+from sync.domain.clock import beijing
 from sync.domain.errors import DomainError
 from sync.domain.events import Event
 from sync.domain.model import MaterialItem
@@ -51,8 +52,8 @@ def local_day(iso: str) -> date:
 
 
 def local_time(iso: str) -> datetime:
-    """A stored UTC timestamp as the station's local time, without tzinfo (as forms print it)."""
-    return datetime.fromisoformat(iso).astimezone().replace(tzinfo=None, second=0, microsecond=0)
+    """A stored UTC timestamp on Beijing's wall clock, without tzinfo (as forms print it)."""
+    return beijing(datetime.fromisoformat(iso)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def opt_date(value: Any) -> date | None:

@@ -8,7 +8,7 @@ reaches its end only when the file is ready.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,13 @@ from desktop.store.models import CaseRow, EventRow
 from forms import archive_list, ledger
 from forms.data import ArchiveList, ArchiveRow, Ledger, LedgerRow
 from sync.domain.calendar import working_days_between
+from sync.domain.clock import day_start_stamp
 from sync.domain.errors import ValidationError
 from sync.domain.projection import CaseView, view_from_dict
 
 from .audit import ExportRecord, save_export
 from .context import ServiceContext
-from .print_support import form_station, opt_date
+from .print_support import form_station, local_day, opt_date
 from .printing_outcomes import rating_of
 from .station import require_station
 
@@ -36,8 +37,8 @@ PAGES_UNCOUNTED = "页数待清点"
 
 
 def _utc(day: date) -> str:
-    """The instant the local day begins, as the UTC ISO text timestamps are stored in."""
-    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
+    """The instant the Beijing day begins, as the UTC ISO text timestamps are stored in."""
+    return day_start_stamp(day)
 
 
 def _no_progress(done: int, total: int) -> None:
@@ -206,7 +207,7 @@ def archive_rows(ctx: ServiceContext, year: int, quarter: int, progress: Progres
                     case_no=view.case_no,
                     title=f"{view.applicant.name} {view.item_name}",
                     case_type=view.case_type.label,
-                    closed_on=view.completed_on or opt_date(view.updated_at),
+                    closed_on=view.completed_on or (local_day(view.updated_at) if view.updated_at else None),
                     pages=counted,
                     note="" if counted else PAGES_UNCOUNTED,
                 )

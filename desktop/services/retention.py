@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from desktop.store import event_log, settings
 from desktop.store.models import CaseRow, CenterEventRow, EventRow
 from sync.domain.case_rules import FINISHED
+from sync.domain.clock import beijing, beijing_day, day_start_stamp, stamp
 from sync.domain.custody import originals_out
 from sync.domain.errors import DomainError
 from sync.domain.retention import CLOSING_EVENT_TYPES, RETENTION_ACTOR, RetentionPolicy
@@ -69,11 +70,11 @@ def retention_policy(ctx: ServiceContext) -> RetentionPolicy:
 
 
 def _utc_start(day: date) -> str:
-    return datetime.combine(day, time()).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
+    return day_start_stamp(day)
 
 
 def _local_day(iso: str) -> date:
-    return datetime.fromisoformat(iso).astimezone().date()
+    return beijing_day(iso)
 
 
 def closed_on(session: Session, case_ids: Sequence[str]) -> dict[str, date]:
@@ -133,7 +134,8 @@ def archive_expired(ctx: ServiceContext) -> RetentionRun:
     """Archive every closed case older than the period (each in its own transaction)."""
     station = require_station(ctx)
     policy = retention_policy(ctx)
-    today = ctx.today()
+    now = ctx.clock.now()
+    today = beijing(now).date()
     archived: list[tuple[str, str]] = []
     blocked: list[tuple[str, str]] = []
     for case_id in list(_expired_ids(ctx, policy, today, None)):
@@ -160,6 +162,7 @@ def archive_expired(ctx: ServiceContext) -> RetentionRun:
                         "closed_on": closed.isoformat() if closed else "",
                     },
                     actor=RETENTION_ACTOR,
+                    occurred_at=stamp(now),
                 )
                 archived.append((case_id, view.case_no))
         except DomainError as exc:  # the fold refused: the clerk sees the case under 超期未归档

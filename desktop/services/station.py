@@ -46,7 +46,7 @@ def setup_station(
     """
     account = None
     if password is not None:
-        account = new_account(username or "admin", clerk, password)
+        account = new_account(username or "admin", clerk, password, ctx.clock.stamp())
     info = StationInfo(
         station_id=str(uuid.uuid4()),
         code=validate_station_code(code),

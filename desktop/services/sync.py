@@ -21,7 +21,7 @@ from sync.client.batching import split_batches
 from sync.client.client import SyncClient
 from sync.client.errors import Rejected, SequenceGap, SyncError
 from sync.domain.errors import DomainError
-from sync.domain.events import Event, utc_now
+from sync.domain.events import Event
 from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
 from sync.protocol.models import ConflictNote
@@ -29,6 +29,7 @@ from sync.protocol.models import ConflictNote
 from . import catch_up, credential_store
 from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
+from .history import local_time
 from .records import Changed
 from .station import require_station
 from .sync_state import acked_seq, case_ids_of, state_row
@@ -48,7 +49,7 @@ class SyncStatus:
     def label(self) -> str:
         if not self.enrolled:
             return f"未连接镇中心 · 待同步 {self.pending} 条"
-        last = f"上次同步 {self.last_success_at[:16].replace('T', ' ')}" if self.last_success_at else "尚未同步"
+        last = f"上次同步 {local_time(self.last_success_at)}" if self.last_success_at else "尚未同步"
         text = f"{last} · 待同步 {self.pending} 条"
         if self.last_error:
             text += f" · 上次出错：{self.last_error}"
@@ -238,7 +239,7 @@ def apply_center_events(ctx: ServiceContext, events: Sequence[Event]) -> tuple[l
     reference_changed = False
     with ctx.db.transaction() as session:
         for event in events:
-            recorded = center_log.record(session, event)
+            recorded = center_log.record(session, event, ctx.clock.stamp())
             conflicts += recorded.conflict is not None and not recorded.duplicate
             if event.payload.get("case_id"):
                 case_ids.append(str(event.payload["case_id"]))
@@ -304,7 +305,9 @@ def _record_conflicts(ctx: ServiceContext, notes: Sequence[ConflictNote]) -> Non
         for note in notes:
             if session.get(SyncConflictRow, note.event_id) is None:
                 session.add(
-                    SyncConflictRow(event_id=note.event_id, case_id=note.case_id, message=note.message, at=utc_now())
+                    SyncConflictRow(
+                        event_id=note.event_id, case_id=note.case_id, message=note.message, at=ctx.clock.stamp()
+                    )
                 )
 
 
@@ -316,7 +319,9 @@ def _record_rejection(ctx: ServiceContext, exc: Rejected) -> None:
         if event is None or session.get(SyncRejectionRow, event.id) is not None:
             return
         session.add(
-            SyncRejectionRow(event_id=event.id, seq=event.seq, reason=exc.message, field=exc.field, at=utc_now())
+            SyncRejectionRow(
+                event_id=event.id, seq=event.seq, reason=exc.message, field=exc.field, at=ctx.clock.stamp()
+            )
         )
 
 
@@ -325,4 +330,4 @@ def _record(ctx: ServiceContext, error: str | None) -> None:
         row = state_row(session)
         row.last_error = error
         if error is None:
-            row.last_success_at = utc_now()
+            row.last_success_at = ctx.clock.stamp()

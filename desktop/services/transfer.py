@@ -56,7 +56,9 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
             session.flush()
             events = list(event_log.iter_events(session, acked))
             blobs = {sha: blob_bytes(ctx, sha) for sha in blobs_named(events)}
-            data = export_unsent(station_id=station.station_id, token=token, events=events, blobs=blobs)
+            data = export_unsent(
+                station_id=station.station_id, token=token, events=events, blobs=blobs, created_at=ctx.clock.stamp()
+            )
             write_atomically(path, data)
             written = True
     except BaseException:

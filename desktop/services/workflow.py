@@ -65,7 +65,7 @@ def request_correction(ctx: ServiceContext, case_id: str, extra_missing: Sequenc
                 "notice": _notice_lines(ctx, view, missing),
                 "legal_basis": item.legal_basis if item else "",
                 "note": note.strip(),
-                "notified_on": ctx.today().isoformat(),
+                "notified_on": op.today.isoformat(),
                 "materials": [m.to_dict() for m in materials],
             },
         )
@@ -88,7 +88,7 @@ def supplement_received(ctx: ServiceContext, case_id: str, received: Sequence[st
         materials = [replace(m, present=True) if m.name in names else m for m in view.materials]
         materials += [MaterialItem(name=n, present=True) for n in names if n not in {m.name for m in materials}]
         remaining = [n for n in outstanding if n not in names]
-        today = ctx.today()
+        today = op.today
         base: dict[str, Any] = {"received": names, "materials": [m.to_dict() for m in materials]}
         if remaining:
             op.append("case.request_correction", {**base, "missing": remaining, "supplement": True})
@@ -110,7 +110,7 @@ def supplement_received(ctx: ServiceContext, case_id: str, received: Sequence[st
 def deliver(ctx: ServiceContext, case_id: str, handover: HandoverInput | None = None) -> Changed:
     """送件: the clerk takes the materials to the town center (with the signed handover, if any)."""
     with case_op(ctx, case_id, "deliver") as op:
-        op.append("case.deliver", {"delivered_on": ctx.today().isoformat()})
+        op.append("case.deliver", {"delivered_on": op.today.isoformat()})
         if handover is not None:
             append_handover(op, handover)
         return _changed(op.view, "已送件至镇中心")
@@ -119,7 +119,7 @@ def deliver(ctx: ServiceContext, case_id: str, handover: HandoverInput | None = 
 def archive(ctx: ServiceContext, case_id: str) -> Changed:
     """归档; refused while an original is out (the message names it)."""
     with case_op(ctx, case_id, "archive") as op:
-        op.append("case.archive", {"archived_on": ctx.today().isoformat()})
+        op.append("case.archive", {"archived_on": op.today.isoformat()})
         return _changed(op.view, "已归档")
 
 
@@ -129,7 +129,7 @@ def withdraw(ctx: ServiceContext, case_id: str, reason: str, handover: HandoverI
         text = require_text(reason, "reason", "撤回原因")
         if handover is not None:
             append_handover(op, handover)
-        op.append("case.withdraw", {"reason": text, "withdrawn_on": ctx.today().isoformat()})
+        op.append("case.withdraw", {"reason": text, "withdrawn_on": op.today.isoformat()})
         return _changed(op.view, "已撤回")
 
 
@@ -143,7 +143,7 @@ def return_case(ctx: ServiceContext, case_id: str, data: ReturnInput, handover: 
         basis = require_text(data.legal_basis, "legal_basis", "退回的法律依据")
         opinion = require_text(data.leader_opinion, "leader_opinion", "领导意见")
         reason = "；".join(reasons)
-        today = ctx.today().isoformat()
+        today = op.today.isoformat()
         denial = {
             "applicant": view.applicant.name,
             "phone": view.applicant.phone,
@@ -172,7 +172,7 @@ def extend(
     """延期: a later deadline with a reason and the villager's consent, only while the clock runs and not overdue."""
     with case_op(ctx, case_id, "extend") as op:
         view = op.view
-        today = ctx.today()
+        today = op.today
         if view.due_on is not None and today > view.due_on:
             raise DomainError(f"办件已于{view.due_on:%Y年%m月%d日}到期，超过期限后申请延期按超期处理，不能再延期")
         text = require_text(reason, "reason", "延期理由")
@@ -204,7 +204,7 @@ def suspend(ctx: ServiceContext, case_id: str, reason: str, restart_condition: s
         restart = require_text(restart_condition, "restart_condition", "恢复办理的条件")
         op.append(
             "case.suspend",
-            {"reason": text, "restart_condition": restart, "suspended_on": ctx.today().isoformat()},
+            {"reason": text, "restart_condition": restart, "suspended_on": op.today.isoformat()},
         )
         return _changed(op.view, "已中止，办理时限暂停计算")
 
@@ -213,7 +213,7 @@ def resume(ctx: ServiceContext, case_id: str) -> Changed:
     """续办: the clock runs again; the due date moves by the working days suspended."""
     with case_op(ctx, case_id, "resume") as op:
         view = op.view
-        today = ctx.today()
+        today = op.today
         since = view.suspended_on or today
         days = max(0, working_days_between(ctx.calendar, since, today))
         payload: dict[str, Any] = {"resumed_on": today.isoformat(), "suspended_days": days}
@@ -234,7 +234,7 @@ def terminate(ctx: ServiceContext, case_id: str, reason: str, handover: Handover
             returned = [i.name for i in handover.draft.items]
         op.append(
             "case.terminate",
-            {"reason": text, "terminated_on": ctx.today().isoformat(), "materials_returned": returned},
+            {"reason": text, "terminated_on": op.today.isoformat(), "materials_returned": returned},
         )
         return _changed(op.view, "已终止")
 
@@ -256,7 +256,7 @@ def answer_consult(ctx: ServiceContext, case_id: str, answer: str = "") -> Chang
                 text=item.notice,
                 materials=_notice_lines(ctx, view, [m.name for m in item.materials]),
             )
-        op.append("case.answer", {"notice": notice, "answer": answer.strip(), "answered_on": ctx.today().isoformat()})
+        op.append("case.answer", {"notice": notice, "answer": answer.strip(), "answered_on": op.today.isoformat()})
         return _changed(op.view, "已一次性告知答复")
 
 

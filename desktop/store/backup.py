@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sync.domain.clock import beijing
 from sync.domain.errors import ChainBroken, DomainError
 
 from . import event_log
@@ -94,19 +95,24 @@ def set_configured_folder(data_dir: Path, folder: Path | None) -> Path:
     return configured_folder(data_dir)
 
 
-def backup_with_fallback(db_path: Path, data_dir: Path, reason: str) -> BackupFile:
+def backup_with_fallback(db_path: Path, data_dir: Path, reason: str, now: datetime) -> BackupFile:
     """Back up to the configured folder; if it cannot be written (USB stick not plugged in), to the default one."""
     folder = configured_folder(data_dir)
     try:
-        made = make_backup(db_path, folder, reason)
+        made = make_backup(db_path, folder, reason, now)
     except BackupError:
         if folder == default_folder(data_dir):
             raise
         log.warning("backup folder %s not writable, using the default folder", folder)
         folder = default_folder(data_dir)
-        made = make_backup(db_path, folder, reason)
+        made = make_backup(db_path, folder, reason, now)
     rotate(folder)
     return made
+
+
+def wall_clock(moment: datetime) -> datetime:
+    """An aware instant as the naive Beijing wall time that backup names and ``taken_at`` carry."""
+    return beijing(moment).replace(tzinfo=None)
 
 
 def parse_name(path: Path) -> BackupFile | None:
@@ -136,13 +142,16 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def make_backup(db_path: Path, folder: Path, reason: str, now: datetime | None = None) -> BackupFile:
-    """Copy the live database at ``db_path`` into ``folder`` with the online backup API."""
+def make_backup(db_path: Path, folder: Path, reason: str, now: datetime) -> BackupFile:
+    """Copy the live database at ``db_path`` into ``folder`` with the online backup API.
+
+    ``now`` (aware, from the station's clock) names the file on Beijing's wall clock, whatever the PC's
+    time zone: the daily backup of a day is the one whose name carries that day."""
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
     if not db_path.exists():
         raise BackupError("没有找到本站数据库文件，无法备份")
-    now = now or datetime.now()
+    now = wall_clock(now)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -266,16 +275,14 @@ class Restored:
     events: int
 
 
-def restore(
-    backup_path: Path, data_dir: Path, now: datetime | None = None, data_key: DataKey | None = None
-) -> Restored:
+def restore(backup_path: Path, data_dir: Path, now: datetime, data_key: DataKey | None = None) -> Restored:
     """Verify ``backup_path`` and make it the station database of ``data_dir``; all-or-nothing.
 
     The database must be closed. The current file (and its ``-wal``/``-shm``)
     is renamed to ``station.sqlite3.before-restore-<timestamp>``, never deleted.
     """
     verified = verify_backup(backup_path, data_key)
-    now = now or datetime.now()
+    now = wall_clock(now)
     data_dir.mkdir(parents=True, exist_ok=True)
     live = data_dir / DB_FILENAME
     incoming = data_dir / (DB_FILENAME + ".restoring")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.domain.errors import ChainBroken, DomainError
-from sync.domain.events import CENTER, GENESIS_HASH, Event, utc_now
+from sync.domain.events import CENTER, GENESIS_HASH, Event
 
 from . import event_log
 from .models import CenterEventRow
@@ -40,8 +40,8 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
-def record(session: Session, event: Event) -> Recorded:
-    """Store and apply one center event; idempotent by id, refuses a broken chain."""
+def record(session: Session, event: Event, applied_at: str) -> Recorded:
+    """Store and apply one center event (received at ``applied_at``); idempotent by id, refuses a broken chain."""
     if event.origin != CENTER:
         raise DomainError("只能接收镇中心的记录")
     known = session.scalar(select(CenterEventRow).where(CenterEventRow.id == event.id))
@@ -76,7 +76,7 @@ def record(session: Session, event: Event) -> Recorded:
             hash=event.hash,
             origin=event.origin,
             applied_after_seq=station_seq,
-            applied_at=utc_now(),
+            applied_at=applied_at,
             conflict=conflict,
             sealed=sealed,
         )

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError
 
 from .crypto import DataKey, KeySlot
@@ -94,9 +95,11 @@ def current_revision(engine: Engine) -> str | None:
 class Database:
     """The station's SQLite file with a session factory."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, clock: Clock = SYSTEM_CLOCK) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
+        #: The station's one clock (``ServiceContext.clock`` is this one): it names the backups made here.
+        self.clock = clock
         self.path = data_dir / DB_FILENAME
         self.engine = make_engine(self.path)
         #: The data key once unlocked (desktop.services.data_key); every session carries it.
@@ -141,9 +144,9 @@ class Database:
             from . import backup  # backup imports this module
 
             if backup_folder is None:
-                made = backup.backup_with_fallback(self.path, self.data_dir, backup.BEFORE_MIGRATION)
+                made = backup.backup_with_fallback(self.path, self.data_dir, backup.BEFORE_MIGRATION, self.clock.now())
             else:
-                made = backup.make_backup(self.path, backup_folder, backup.BEFORE_MIGRATION)
+                made = backup.make_backup(self.path, backup_folder, backup.BEFORE_MIGRATION, self.clock.now())
                 backup.rotate(backup_folder)
             log.info("schema %s → %s, backup %s", current, head_revision(), made.path.name)
         migrate(self.engine, data_key=data_key, key_record=key_record)

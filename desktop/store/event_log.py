@@ -139,9 +139,11 @@ def append(
     type: str,
     payload: Mapping[str, Any],
     actor: str,
+    occurred_at: str,
     origin: str = STATION,
 ) -> Event:
-    """Seal, store and project the next event of this station's chain."""
+    """Seal, store and project the next event of this station's chain, stamped ``occurred_at`` (the
+    ISO-8601 UTC text of the station clock's ``stamp()``)."""
     seq, prev_hash = head(session)
     event = new_event(
         station_id=station_id,
@@ -150,6 +152,7 @@ def append(
         type=type,
         payload=payload,
         actor=actor,
+        occurred_at=occurred_at,
         origin=origin,
     )
     project(session, event)  # validates before anything is written

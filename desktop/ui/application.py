@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 import traceback
 from datetime import date
 from functools import partial
@@ -23,6 +22,7 @@ from desktop.services.records import Changed
 from desktop.services.retention import RetentionRun
 from desktop.services.station import current_station, setup_station
 from desktop.store.db import DatabaseDamaged
+from sync.domain.clock import SYSTEM_CLOCK
 
 from .errors import show_error, user_message
 from .facade import StationFacade
@@ -154,7 +154,9 @@ def report_ready(app: QApplication, ready_file: Path) -> None:
             handle = widget.windowHandle()
             if widget.isVisible() and handle is not None and handle.isExposed():
                 timer.stop()
-                ready_file.write_text(f"{time.time():.6f} {type(widget).__name__}\n", encoding="utf-8")
+                ready_file.write_text(
+                    f"{SYSTEM_CLOCK.now().timestamp():.6f} {type(widget).__name__}\n", encoding="utf-8"
+                )
                 return
 
     timer.timeout.connect(check)

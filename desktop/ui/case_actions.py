@@ -8,7 +8,6 @@ original is out) is shown on the page or the dialog, which stays open.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -143,6 +142,7 @@ class CaseActions(QObject):
             to_holder,
             title,
             self.page,
+            clock=f.clock,
         )
 
     def _open(self, dialog: QDialog) -> None:
@@ -182,7 +182,7 @@ class CaseActions(QObject):
         return dialog
 
     def add_photo(self, case_id: str, png: bytes) -> None:
-        name = f"拍照-{datetime.now():%Y%m%d-%H%M%S}.png"
+        name = f"拍照-{self.facade.clock.local_now():%Y%m%d-%H%M%S}.png"
         self._direct(lambda: self.facade.add_attachment_bytes(case_id, png, name))
 
     def _on_done(self, changed: Changed) -> None:

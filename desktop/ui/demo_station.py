@@ -31,6 +31,7 @@ from desktop.services.records import (
 from desktop.services.station import require_station, setup_station
 from desktop.store import center_log
 from sync.domain.calendar import add_working_days
+from sync.domain.clock import FixedClock
 from sync.domain.events import CENTER, new_event
 from sync.domain.signature import APPLICANT, CLERK, WINDOW_STAFF, Signature
 from sync.domain.validation import id_check_char
@@ -67,8 +68,16 @@ def _registered_on(ctx: ServiceContext, code: str, due: date) -> date:
     return day
 
 
+def _on(ctx: ServiceContext, day: date) -> None:
+    """Move the demo station's clock to ``day`` (the demo builds a history over past weeks)."""
+    clock = ctx.clock
+    if not isinstance(clock, FixedClock):
+        raise TypeError("the demo station runs on a FixedClock")
+    clock.set(FixedClock.on(day).now())
+
+
 def _register(ctx: ServiceContext, person: int, code: str, on: date, missing: int = 0, kind: str = "agency") -> str:
-    ctx.today = lambda: on
+    _on(ctx, on)
     name, id_prefix, phone = PEOPLE[person]
     item = ctx.catalog.get(code)
     materials = [MaterialDraft(m.name, m.original, m.copies, m.required, True) for m in item.materials]
@@ -78,12 +87,12 @@ def _register(ctx: ServiceContext, person: int, code: str, on: date, missing: in
         kind, code, name, _id(id_prefix), phone, "青禾村二组", ("老",) if person % 2 else (), tuple(materials)
     )
     content = prepare_registration(ctx, draft).content_sha256
-    signed = (_sign(name, APPLICANT, content), _sign(require_station(ctx).clerk, CLERK, content))
+    signed = (_sign(ctx, name, APPLICANT, content), _sign(ctx, require_station(ctx).clerk, CLERK, content))
     return register_case(ctx, replace(draft, signatures=signed)).case_ids[0]
 
 
-def _sign(signer: str, role: str, content_sha256: str) -> SignatureInput:
-    signature = Signature.from_pad(signer, role, demo_points())
+def _sign(ctx: ServiceContext, signer: str, role: str, content_sha256: str) -> SignatureInput:
+    signature = Signature.from_pad(signer, role, demo_points(), captured_at=ctx.clock.stamp())
     return SignatureInput(signer, role, signature.digest(), content_sha256, signature.to_dict())
 
 
@@ -96,8 +105,8 @@ def _handover(ctx: ServiceContext, case_id: str, giver: str, taker: str) -> Hand
     draft = HandoverDraft(giver, taker, items)
     signed = handovers.prepare_handover(ctx, case_id, draft)
     sigs = (
-        _sign(names[giver], ROLES[giver], signed.content_sha256),
-        _sign(names[taker], ROLES[taker], signed.content_sha256),
+        _sign(ctx, names[giver], ROLES[giver], signed.content_sha256),
+        _sign(ctx, names[taker], ROLES[taker], signed.content_sha256),
     )
     return HandoverInput(draft, sigs)
 
@@ -113,6 +122,7 @@ def _center(ctx: ServiceContext, type: str, payload: dict[str, Any]) -> None:
         type=type,
         payload=payload,
         actor="周窗口",
+        occurred_at=ctx.clock.stamp(),
         origin=CENTER,
     )
     apply_center_event(ctx, event.to_dict())
@@ -157,11 +167,11 @@ def seed(ctx: ServiceContext) -> dict[str, str]:
     custody = _register(ctx, 3, "MZ004", TODAY - timedelta(days=6))
     done = _register(ctx, 4, "MZ004", TODAY - timedelta(days=20))
     bad = _register(ctx, 6, "MZ004", TODAY - timedelta(days=25), kind="assist")
-    ctx.today = lambda: TODAY - timedelta(days=5)
+    _on(ctx, TODAY - timedelta(days=5))
     handovers.record_handover(ctx, custody, _handover(ctx, custody, "villager", "clerk"))
     attachments.add_attachment_bytes(ctx, custody, _scan_png("居民户口簿 扫描件"), "户口簿.png", "户主页和本人页")
     attachments.add_attachment_bytes(ctx, custody, _scan_png("居民身份证 正反面"), "身份证.png")
-    ctx.today = lambda: TODAY - timedelta(days=2)
+    _on(ctx, TODAY - timedelta(days=2))
     workflow.deliver(ctx, custody, _handover(ctx, custody, "clerk", "window"))
     _center(ctx, "case.center_accept", {"case_id": custody})
     for case_id in (done, bad):
@@ -170,8 +180,8 @@ def seed(ctx: ServiceContext) -> dict[str, str]:
         _center(ctx, "case.center_complete", {"case_id": case_id, "result": "已核发高龄津贴，自次月起按月发放"})
     draft = FeedbackDraft(True, 2, {"efficiency": "跑了两趟才办好"})
     signed = feedback.prepare_feedback(ctx, bad, draft)
-    feedback.give_feedback(ctx, bad, FeedbackInput(draft, _sign(PEOPLE[6][0], APPLICANT, signed.content_sha256)))
-    ctx.today = lambda: TODAY
+    feedback.give_feedback(ctx, bad, FeedbackInput(draft, _sign(ctx, PEOPLE[6][0], APPLICANT, signed.content_sha256)))
+    _on(ctx, TODAY)
     return {
         "custody": custody,
         "bad": bad,

@@ -44,6 +44,7 @@ from desktop.services.records import (
     StationInfo,
 )
 from sync.domain.catalog import Catalog
+from sync.domain.clock import Clock
 
 
 class StationFacade(QObject):
@@ -66,6 +67,11 @@ class StationFacade(QObject):
     @property
     def catalog(self) -> Catalog:
         return self.ctx.catalog
+
+    @property
+    def clock(self) -> Clock:
+        """The station's one clock (Beijing time)."""
+        return self.ctx.clock
 
     def today(self) -> date:
         return self.ctx.today()

@@ -148,7 +148,7 @@ class FeedbackDialog(QDialog):
 
     def _on_prepared(self, signed: SignedContent) -> None:
         self.signed = signed
-        dialog = SignatureDialog(self.signer, APPLICANT, self)
+        dialog = SignatureDialog(self.signer, APPLICANT, self, wall_clock=self.facade.clock)
         dialog.setWindowTitle(f"服务意见反馈表签名 — {self.signer}")
         dialog.captured_confirmed.connect(self.set_signature)
         self.signature_dialog = dialog

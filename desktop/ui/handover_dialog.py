@@ -35,6 +35,7 @@ from desktop.services.records import (
     HandoverItemDraft,
     SignedContent,
 )
+from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.custody import CLERK, DEPARTMENT, HOLDER_LABELS, VILLAGER, WINDOW
 from sync.domain.errors import DomainError
 from sync.domain.signature import APPLICANT, WINDOW_STAFF
@@ -65,8 +66,11 @@ class HandoverDialog(QDialog):
         to_holder: str = CLERK,
         title: str = "材料交接",
         parent: QWidget | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__(parent)
+        self.clock = clock  # the station's: stamps the signatures
         self.setWindowTitle(f"{title} — {detail.view.case_no}")
         self.resize(760, 560)
         self.detail = detail
@@ -241,7 +245,7 @@ class HandoverDialog(QDialog):
 
     def _open_signature(self, side: str) -> None:
         name, role = self._signer(side)
-        dialog = SignatureDialog(name, role, self)
+        dialog = SignatureDialog(name, role, self, wall_clock=self.clock)
         dialog.setWindowTitle(f"材料交接签名 — {name}（{role}）")
         dialog.captured_confirmed.connect(lambda captured: self.set_signature(side, captured))
         self.signature_dialog = dialog

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.ledger_action.triggered.connect(self.open_ledger)
         self.export_action = QAction("导出到U盘", self)
         self.export_action.triggered.connect(
-            lambda: export_to_usb(self, self.facade.export_to_file, self.facade.changed.emit)
+            lambda: export_to_usb(self, self.facade.export_to_file, self.facade.changed.emit, self.facade.today())
         )
         self.import_action = QAction("从U盘导入", self)
         self.import_action.triggered.connect(
@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
     # --- actions ---
     def new_case(self) -> NewCaseDialog:
         f = self.facade
-        dialog = NewCaseDialog(f.catalog, f.register_case, f.prepare_registration, f.clerk_name, self)
+        dialog = NewCaseDialog(f.catalog, f.register_case, f.prepare_registration, f.clerk_name, self, clock=f.clock)
         dialog.case_saved.connect(self.facade.changed.emit)
         dialog.open()
         return dialog

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.records import CaseDraft, Changed, SignedContent
 from sync.domain.catalog import Catalog
+from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import SPECIAL_GROUP_LABELS, SPECIAL_GROUPS, CaseKind
 from sync.domain.signature import APPLICANT, CLERK
@@ -64,8 +65,11 @@ class NewCaseDialog(QDialog):
         prepare: Callable[[CaseDraft], SignedContent],
         clerk: Callable[[], str],
         parent: QWidget | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__(parent)
+        self.clock = clock  # the station's: stamps the signatures
         self.setWindowTitle("新建代办委托")
         self.resize(760, 720)
         self._catalog = catalog
@@ -286,7 +290,7 @@ class NewCaseDialog(QDialog):
 
     def _open_signature(self, side: str) -> None:
         name, role = self._signer(side), ROLES[side]
-        dialog = SignatureDialog(name, role, self)
+        dialog = SignatureDialog(name, role, self, wall_clock=self.clock)
         dialog.setWindowTitle(f"委托书签名 — {name}（{role}）")
         dialog.captured_confirmed.connect(lambda captured: self.set_signature(side, captured))
         self.signature_dialog = dialog

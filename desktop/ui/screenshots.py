@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services import accounts, backup
 from desktop.services.context import ServiceContext
+from sync.domain.clock import FixedClock
 
 from .application import make_application
 from .case_detail_window import CaseDetailWindow
@@ -76,7 +77,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = make_application()
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = ServiceContext.open(Path(tmp), today=lambda: TODAY)
+        ctx = ServiceContext.open(Path(tmp), FixedClock.on(TODAY))
         ids = seed(ctx)
 
         login = LoginDialog(partial(accounts.login, ctx), "青禾村政务服务代办站")

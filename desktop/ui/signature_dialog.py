@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.records import SignatureInput
+from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.signature import APPLICANT, Signature
 
@@ -86,9 +87,17 @@ class SignatureDialog(QDialog):
     captured_confirmed = Signal(object)  # CapturedSignature
 
     def __init__(
-        self, signer: str, role: str = APPLICANT, parent: QWidget | None = None, clock: Callable[[], int] | None = None
+        self,
+        signer: str,
+        role: str = APPLICANT,
+        parent: QWidget | None = None,
+        clock: Callable[[], int] | None = None,
+        *,
+        wall_clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        """``clock`` times the pad's strokes in milliseconds; ``wall_clock`` (the station's) stamps the signature."""
         super().__init__(parent)
+        self.wall_clock = wall_clock
         self.signer = signer
         self.role = role
         self.result_signature: Signature | None = None
@@ -169,9 +178,11 @@ class SignatureDialog(QDialog):
         """Keep the signature and close, or say on the dialog why it cannot be kept."""
         try:
             if self._scan is not None:
-                signature = Signature.from_scan(self.signer, self.role, self._scan.data)
+                signature = Signature.from_scan(
+                    self.signer, self.role, self._scan.data, captured_at=self.wall_clock.stamp()
+                )
             else:
-                signature = self.pad.signature(self.signer, self.role)
+                signature = self.pad.signature(self.signer, self.role, self.wall_clock.stamp())
         except ValidationError as exc:
             self._show_message(exc.message)
             return

@@ -166,9 +166,10 @@ class SignaturePad(QWidget):
             self.update()
             self.signature_changed.emit()
 
-    def signature(self, signer: str, role: str) -> Signature:
-        """The simplified ``Signature``; raises ``ValidationError`` (请先签名…) when there is none to keep."""
-        return Signature.from_pad(signer, role, self._strokes)
+    def signature(self, signer: str, role: str, captured_at: str) -> Signature:
+        """The simplified ``Signature`` signed at ``captured_at``; raises ``ValidationError`` (请先签名…)
+        when there is none to keep."""
+        return Signature.from_pad(signer, role, self._strokes, captured_at=captured_at)
 
     def render_png(self, width: int, height: int) -> bytes:
         """The ink on a transparent background, the whole box fitted in ``width`` × ``height``."""

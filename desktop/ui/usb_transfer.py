@@ -16,9 +16,12 @@ from .tasks import run_task
 FILTER = "代办通传输文件 (*.dbt)"
 
 
-def export_to_usb(parent: QWidget, export: Callable[[Path], Changed], on_done: Callable[[Changed], None]) -> None:
-    """Ask where to write (e.g. the USB stick), then export off the GUI thread."""
-    suggested = f"代办站数据-{date.today():%Y%m%d}.dbt"
+def export_to_usb(
+    parent: QWidget, export: Callable[[Path], Changed], on_done: Callable[[Changed], None], today: date
+) -> None:
+    """Ask where to write (e.g. the USB stick; the file named after the station's ``today``), then export
+    off the GUI thread."""
+    suggested = f"代办站数据-{today:%Y%m%d}.dbt"
     path, _ = QFileDialog.getSaveFileName(parent, "导出到U盘", suggested, FILTER)
     if not path:
         return

@@ -22,13 +22,23 @@ from .errors import TransferFileError
 
 
 def export_unsent(
-    *, station_id: str, token: str, events: Sequence[Event], blobs: Mapping[str, bytes] | None = None
+    *,
+    station_id: str,
+    token: str,
+    events: Sequence[Event],
+    created_at: str,
+    blobs: Mapping[str, bytes] | None = None,
 ) -> bytes:
-    """A signed file with the events (and the blobs they name) for the center to import."""
+    """A signed file with the events (and the blobs they name) for the center to import, made at ``created_at``."""
     if any(e.station_id != station_id for e in events):
         raise TransferFileError("只能导出本站的记录")
     return write_transfer(
-        direction=STATION_TO_CENTER, station_id=station_id, events=events, blobs=blobs, key=signing_key(token)
+        direction=STATION_TO_CENTER,
+        station_id=station_id,
+        events=events,
+        blobs=blobs,
+        key=signing_key(token),
+        created_at=created_at,
     )
 
 

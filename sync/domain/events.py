@@ -14,7 +14,6 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from .errors import ChainBroken
@@ -29,10 +28,6 @@ CENTER = "center"
 def canonical_json(value: Any) -> str:
     """Deterministic JSON (sorted keys, no spaces, UTF-8 kept) used for hashing."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)
@@ -151,10 +146,10 @@ def new_event(
     type: str,
     payload: Mapping[str, Any],
     actor: str,
-    occurred_at: str | None = None,
+    occurred_at: str,
     origin: str = STATION,
 ) -> Event:
-    """Create and seal the next event of a chain."""
+    """Create and seal the next event of a chain, stamped ``occurred_at`` (the caller's ``Clock.stamp()``)."""
     return Event(
         id=str(uuid.uuid4()),
         station_id=station_id,
@@ -162,7 +157,7 @@ def new_event(
         type=type,
         payload=dict(payload),
         actor=actor,
-        occurred_at=occurred_at or utc_now(),
+        occurred_at=occurred_at,
         prev_hash=prev_hash,
         origin=origin,
     ).sealed()

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from .case_rules import CaseState, check_transition
+from .clock import beijing_day
 from .custody import CLERK, WINDOW, apply_handover, originals_out, parse_handover
 from .entrustment import check_registration
 from .errors import DomainError, IllegalTransition, ValidationError
@@ -134,9 +135,9 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
         changes["suspended_from"] = None
     elif action == "suspend":
         changes["suspended_from"] = view.state
-        changes["suspended_on"] = _opt_date(p.get("suspended_on")) or date.fromisoformat(event.occurred_at[:10])
+        changes["suspended_on"] = _opt_date(p.get("suspended_on")) or beijing_day(event.occurred_at)
     elif action == "center_complete":
-        changes["completed_on"] = _opt_date(p.get("completed_on")) or date.fromisoformat(event.occurred_at[:10])
+        changes["completed_on"] = _opt_date(p.get("completed_on")) or beijing_day(event.occurred_at)
         changes["result"] = str(p.get("result", ""))
     elif action == "give_feedback":
         if "result_confirmed" in p:  # the signed 服务意见反馈表; older events carry only the rating

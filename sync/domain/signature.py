@@ -30,7 +30,7 @@ from itertools import pairwise
 from typing import Any
 
 from .errors import ValidationError
-from .events import canonical_json, utc_now
+from .events import canonical_json
 
 BOX_WIDTH = 600
 BOX_HEIGHT = 200
@@ -329,7 +329,7 @@ class Signature:
     method: str = PAD
     strokes: tuple[Stroke, ...] = ()
     image_sha256: str = ""
-    captured_at: str = field(default_factory=utc_now)
+    captured_at: str = field(kw_only=True)
 
     def __post_init__(self) -> None:
         strokes = tuple(tuple(_normalize_point(p) for p in s) for s in self.strokes)
@@ -348,7 +348,7 @@ class Signature:
         role: str,
         strokes: Iterable[Iterable[Sequence[float]]],
         *,
-        captured_at: str | None = None,
+        captured_at: str,
         tolerance: float = SIMPLIFY_TOLERANCE,
     ) -> Signature:
         """A pad signature from raw points (floats, any count), simplified and shifted to start at t=0."""
@@ -359,14 +359,14 @@ class Signature:
             raw = [[(p[0], p[1], p[2] - t0, *p[3:]) for p in s] for s in raw]
         points = [[p if len(p) == 4 else (*p[:3], DEFAULT_PRESSURE) for p in s] for s in raw]
         quantized = tuple(_dedupe(tuple(_normalize_point(p) for p in simplify(s, tolerance))) for s in points)
-        return cls(signer, role, PAD, quantized, "", captured_at or utc_now())
+        return cls(signer, role, PAD, quantized, "", captured_at=captured_at)
 
     @classmethod
-    def from_scan(cls, signer: str, role: str, image: bytes, *, captured_at: str | None = None) -> Signature:
+    def from_scan(cls, signer: str, role: str, image: bytes, *, captured_at: str) -> Signature:
         """A photo or scan of a paper signature; only the SHA-256 of ``image`` is kept here."""
         if not image:
             raise _invalid(EMPTY_SCAN)
-        return cls(signer, role, SCAN, (), hashlib.sha256(image).hexdigest(), captured_at or utc_now())
+        return cls(signer, role, SCAN, (), hashlib.sha256(image).hexdigest(), captured_at=captured_at)
 
     def _validate(self) -> None:
         if not self.signer:
@@ -507,7 +507,7 @@ class Signature:
                 method,
                 strokes,
                 str(data.get("image_sha256", "")),
-                str(data["captured_at"]),
+                captured_at=str(data["captured_at"]),
             )
         except (KeyError, TypeError, AttributeError):
             raise _invalid(CORRUPT) from None

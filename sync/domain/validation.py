@@ -25,7 +25,7 @@ def normalize_id_number(raw: str) -> str:
     return raw.strip().replace(" ", "").upper()
 
 
-def validate_id_number(raw: str, *, field: str = "id_number") -> str:
+def validate_id_number(raw: str, *, today: date, field: str = "id_number") -> str:
     """Return the normalized 18-digit 居民身份证 number or raise ValidationError."""
     number = normalize_id_number(raw)
     if not number:
@@ -36,7 +36,7 @@ def validate_id_number(raw: str, *, field: str = "id_number") -> str:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError(field, "身份证号码中的出生日期无效") from None
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or born > today:
         raise ValidationError(field, "身份证号码中的出生日期无效")
     if id_check_char(number[:17]) != number[17]:
         raise ValidationError(field, "身份证号码校验位不正确，请核对后重新输入")

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.domain.events import Event, canonical_json, utc_now
+from sync.domain.events import Event, canonical_json
 
 FORMAT = "daibantong-transfer"
 VERSION = 1
@@ -72,10 +72,11 @@ def write_transfer(
     station_id: str,
     events: Sequence[Event],
     key: bytes,
+    created_at: str,
     blobs: Mapping[str, bytes] | None = None,
     transfer_id: str | None = None,
 ) -> bytes:
-    """The bytes of a signed transfer file."""
+    """The bytes of a signed transfer file, made at ``created_at`` (the writer's clock)."""
     parts: dict[str, bytes] = {
         "events.jsonl": "".join(canonical_json(e.to_dict()) + "\n" for e in events).encode("utf-8")
     }
@@ -87,7 +88,7 @@ def write_transfer(
         "transfer_id": transfer_id or str(uuid.uuid4()),
         "direction": direction,
         "station_id": station_id,
-        "created_at": utc_now(),
+        "created_at": created_at,
         "events": {
             "count": len(events),
             "first_seq": events[0].seq if events else None,

@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = make_engine(settings.database_url)
     try:
         upgrade_head(engine)
-        sessions = make_sessionmaker(engine)
+        sessions = make_sessionmaker(engine, settings.clock)
         with sessions() as session, session.begin():
             if args.command == "enroll-code":
                 code = issue_code(session, args.station_code, args.name, valid_days=settings.enrollment_code_days)

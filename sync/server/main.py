@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     app = FastAPI(title="代办通 · 镇为民服务中心", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = make_sessionmaker(engine)
+    app.state.sessions = make_sessionmaker(engine, settings.clock)
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health.router)
     api.include_router(stations.router)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
 from desktop.services.station import setup_station
 from sync.domain.catalog import ServiceItem
+from sync.domain.clock import CHINA, FixedClock
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseType
 
@@ -23,10 +24,27 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[ServiceContext]:
-    context = ServiceContext.open(tmp_path / "data", today=lambda: TODAY)
+    """A set-up station whose one clock stands at 10:00 Beijing time on ``TODAY`` (and runs on from there)."""
+    context = ServiceContext.open(tmp_path / "data", FixedClock.on(TODAY))
     setup_station(context, code="CS01", name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     yield context
     context.close()
+
+
+def set_clock(
+    ctx: ServiceContext, day: date, hour: int = 10, minute: int = 0, second: int = 0, *, tick: bool = True
+) -> None:
+    """Move the station's clock to Beijing wall time ``hour:minute:second`` on ``day`` (events, today, backups);
+    without ``tick`` it stands still there (a test seconds from midnight must not depend on its own speed)."""
+    clock = ctx.clock
+    assert isinstance(clock, FixedClock), "the test station runs on a FixedClock"
+    clock.set(datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=CHINA), tick=tick)
+
+
+@pytest.fixture
+def on_day(ctx: ServiceContext) -> Callable[[date], None]:
+    """Move the station's clock to 10:00 Beijing time on a day."""
+    return lambda day: set_clock(ctx, day)
 
 
 def promised_item(ctx: ServiceContext) -> ServiceItem:

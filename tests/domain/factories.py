@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 from typing import Any
 
+from sync.domain.clock import FixedClock
 from sync.domain.custody import HandoverItem, handover_content
 from sync.domain.events import CENTER, GENESIS_HASH, STATION, Event, new_event
 from sync.domain.signing import content_hash
@@ -33,12 +35,17 @@ def registered_payload(case_no: str = "CS01-20261123-0001", kind: str = "agency"
     return payload
 
 
+#: When the test signatures were drawn (10:00 Beijing time on the test day).
+SIGNED_AT = "2026-11-23T02:00:00.000+00:00"
+
+
 class Chain:
     """Builds a valid hash chain of events for one station."""
 
-    def __init__(self, station_id: str = "station-1") -> None:
+    def __init__(self, station_id: str = "station-1", clock: FixedClock | None = None) -> None:
         self.station_id = station_id
         self.events: list[Event] = []
+        self.clock = clock or FixedClock.on(date(2026, 11, 23))
 
     def add(self, type: str, payload: dict[str, Any], *, origin: str = STATION, actor: str = "李代办") -> Event:
         prev = self.events[-1].hash if self.events else GENESIS_HASH
@@ -49,6 +56,7 @@ class Chain:
             type=type,
             payload=payload,
             actor=actor,
+            occurred_at=self.clock.stamp(),
             origin=origin,
         )
         self.events.append(event)

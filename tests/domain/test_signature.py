@@ -25,6 +25,7 @@ from sync.domain.signature import (
     segments,
     simplify,
 )
+from tests.domain.factories import SIGNED_AT
 
 CAPTURED_AT = "2026-11-23T09:30:00.000+00:00"
 
@@ -109,7 +110,7 @@ def test_scan_keeps_only_the_image_hash() -> None:
     assert Signature.from_dict(sig.to_dict()) == sig
     assert sig.bounding_box() is None
     with pytest.raises(ValidationError):
-        Signature.from_scan("王秀英", "委托人", b"")
+        Signature.from_scan("王秀英", "委托人", b"", captured_at=SIGNED_AT)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_scan_keeps_only_the_image_hash() -> None:
 )
 def test_validation_messages(strokes: list[list[tuple]], message: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        Signature.from_pad("王秀英", "委托人", strokes)
+        Signature.from_pad("王秀英", "委托人", strokes, captured_at=SIGNED_AT)
     assert caught.value.message == message
     assert caught.value.field == "signature"
 
@@ -133,7 +134,7 @@ def test_out_of_box_points_are_refused() -> None:
     strokes = handwriting()
     strokes[1][5] = (BOX_WIDTH + 5, 100, strokes[1][5][2], 0.5)
     with pytest.raises(ValidationError) as caught:
-        Signature.from_pad("王秀英", "委托人", strokes)
+        Signature.from_pad("王秀英", "委托人", strokes, captured_at=SIGNED_AT)
     assert caught.value.message == OUT_OF_BOX
     data = make().to_dict()
     data["strokes"][0] = encode_stroke(((10, BOX_HEIGHT + 1, 0, 0.5), *[(10 + i * 9, 50, i, 0.5) for i in range(9)]))
@@ -143,7 +144,7 @@ def test_out_of_box_points_are_refused() -> None:
 
 def test_missing_signer_and_corrupt_data_are_refused() -> None:
     with pytest.raises(ValidationError, match="签名人姓名"):
-        Signature.from_pad(" ", "委托人", handwriting())
+        Signature.from_pad(" ", "委托人", handwriting(), captured_at=SIGNED_AT)
     data = make().to_dict()
     for broken in ({**data, "strokes": ["!!"]}, {**data, "v": 99}, {k: v for k, v in data.items() if k != "signer"}):
         with pytest.raises(ValidationError) as caught:
@@ -172,7 +173,7 @@ def test_simplification_keeps_shape_within_tolerance_and_drops_points(tolerance:
 
 def test_stored_signature_stays_within_a_pixel_of_the_captured_ink() -> None:
     raw = handwriting()
-    sig = Signature.from_pad("王秀英", "委托人", raw)
+    sig = Signature.from_pad("王秀英", "委托人", raw, captured_at=SIGNED_AT)
     assert sig.point_count < 0.5 * sum(len(s) for s in raw)
     for captured, stored in zip(raw, sig.strokes, strict=True):
         # rounding to whole box units adds at most √0.5 to the simplification tolerance
@@ -183,7 +184,9 @@ def test_a_realistic_300_point_signature_is_small() -> None:
     mouse, pen = make(), make(pressure=True)
     assert wire_size(mouse) <= 1000
     assert wire_size(pen) <= 1500
-    unsimplified = Signature.from_pad("王秀英", "委托人", handwriting(pressure=True), tolerance=0)
+    unsimplified = Signature.from_pad(
+        "王秀英", "委托人", handwriting(pressure=True), tolerance=0, captured_at=SIGNED_AT
+    )
     assert unsimplified.point_count >= 290
     assert wire_size(unsimplified) <= 2000
 

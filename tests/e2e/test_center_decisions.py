@@ -21,12 +21,14 @@ from desktop.services.workflow import deliver, withdraw
 from desktop.store.models import SyncConflictRow
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CaseState
+from sync.domain.clock import FixedClock
 from sync.domain.reference import CALENDAR_PUBLISHED, calendar_payload
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.services.center_events import record_broadcast_event, record_center_event
 from tests.desktop.conftest import complete_draft
 from tests.sync.live_server import (
     ServerHandle,
+    center_sessions,
     issue_enrollment_code,
 )
 
@@ -34,7 +36,7 @@ from tests.sync.live_server import (
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"D{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: date(2026, 12, 28))
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 12, 28)))
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
     yield ctx
@@ -45,7 +47,7 @@ def _center(server: ServerHandle, action: Any) -> None:
     """What a window clerk's decision does on the server: one center event in one transaction."""
     engine = make_engine(server.database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             action(session)
     finally:
         engine.dispose()

@@ -18,6 +18,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
 from desktop.store import event_log
 from sync.client import credentials
+from sync.domain.clock import FixedClock
 from sync.domain.events import chain_digest, verify_chain
 from tests.desktop.conftest import complete_draft
 from tests.sync.live_server import (
@@ -36,7 +37,7 @@ def test_station_killed_during_push_loses_and_duplicates_nothing(
 ) -> None:
     code = f"K{uuid.uuid4().hex[:6].upper()}"
     data_dir = tmp_path / "station"
-    ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
+    ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))
     setup_station(ctx, code=code, name="河口村代办站", village="河口村", town="城关镇", clerk="郑代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "河口村代办站"))
     for i in range(CASES):
@@ -71,7 +72,7 @@ def test_station_killed_during_push_loses_and_duplicates_nothing(
         child.stdin.close()
         child.stdout.close()
 
-    ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
+    ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))
     try:
         station_id = require_station(ctx).station_id
         held = row_counts(server.database_url, station_id)["events"]

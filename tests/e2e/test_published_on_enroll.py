@@ -12,6 +12,7 @@ from desktop.services import sync
 from desktop.services.context import ServiceContext
 from desktop.services.retention import retention_policy
 from desktop.services.station import setup_station
+from sync.domain.clock import FixedClock
 from tests.server_web.helpers import staff_as
 from tests.sync.live_server import ServerHandle, issue_enrollment_code
 
@@ -33,7 +34,7 @@ def test_a_station_enrolled_after_the_publish_gets_the_documents_on_its_first_sy
         assert director.post("/retention", {"closed_case_days": days}).status_code == 303
 
     code = f"N{tag.upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: date(2026, 11, 23))
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 11, 23)))
     try:
         setup_station(ctx, code=code, name="新村代办站", village="新村", town="城关镇", clerk="赵代办")
         assert ctx.catalog.version != f"catalog-{tag}-2" and retention_policy(ctx).is_default

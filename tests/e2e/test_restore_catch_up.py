@@ -19,6 +19,7 @@ from desktop.services.station import require_station, setup_station
 from desktop.store import event_log
 from sync.client import credentials
 from sync.client.client import SyncClient
+from sync.domain.clock import FixedClock
 from sync.domain.errors import DomainError
 from sync.domain.events import verify_chain
 from tests.desktop.conftest import TODAY, complete_draft
@@ -30,7 +31,7 @@ def station_dir(tmp_path: Path, server: ServerHandle) -> Iterator[Path]:
     """An enrolled station's data folder with one synced case (村民甲) and a backup of that moment."""
     data_dir = tmp_path / "station"
     code = f"R{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(data_dir, today=lambda: TODAY)
+    ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
     register_case(ctx, complete_draft(ctx, applicant_name="村民甲"))
@@ -41,7 +42,7 @@ def station_dir(tmp_path: Path, server: ServerHandle) -> Iterator[Path]:
 
 
 def _open(data_dir: Path) -> ServiceContext:
-    return ServiceContext.open(data_dir, today=lambda: TODAY)
+    return ServiceContext.open(data_dir, FixedClock.on(TODAY))
 
 
 def _names(ctx: ServiceContext) -> list[str]:

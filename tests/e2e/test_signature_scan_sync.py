@@ -16,6 +16,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.handovers import prepare_handover, record_handover
 from desktop.services.records import HandoverDraft, HandoverInput
 from desktop.services.station import setup_station
+from sync.domain.clock import FixedClock
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.desktop.services.print_helpers import inked, paper_signature, scanned
 from tests.desktop.services.workflow_helpers import originals
@@ -25,7 +26,7 @@ from tests.sync.live_server import ServerHandle, issue_enrollment_code
 @pytest.fixture
 def enrolled(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     station_code = f"S{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=station_code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, station_code, "城南村代办站"))
     yield ctx

@@ -17,6 +17,7 @@ from desktop.services.audit import audit_log, record_case_form_print, reveal_id_
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
+from sync.domain.clock import FixedClock
 from tests.desktop.services.workflow_helpers import registered
 from tests.server_web.helpers import login, make_staff
 from tests.sync.live_server import ServerHandle, issue_enrollment_code
@@ -27,7 +28,7 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceContext, str]]:
     code = f"A{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
     yield ctx, code

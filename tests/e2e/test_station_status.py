@@ -16,6 +16,7 @@ from desktop.services.station import setup_station
 from sync import __version__
 from sync.client.client import SyncClient
 from sync.client.errors import ConnectionFailed
+from sync.domain.clock import FixedClock
 from sync.domain.events import Event
 from sync.protocol.models import PushReply
 from tests.desktop.conftest import TODAY, complete_draft
@@ -26,7 +27,7 @@ from tests.sync.live_server import ServerHandle, issue_enrollment_code
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceContext, str]]:
     code = f"V{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城北村代办站", village="城北村", town="城关镇", clerk="赵代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
     yield ctx, code

@@ -22,6 +22,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
 from desktop.store import settings
 from sync.client.client import SyncClient
+from sync.domain.clock import FixedClock
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
 from tests.sync.live_server import ServerHandle, issue_enrollment_code
@@ -32,7 +33,7 @@ from .test_station_status import _row
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceContext, str]]:
     code = f"R{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城西村代办站", village="城西村", town="城关镇", clerk="钱代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城西村代办站"))
     yield ctx, code

@@ -24,16 +24,17 @@ from desktop.services.workflow import deliver
 from sync.client import credentials
 from sync.client.errors import TransferFileError
 from sync.domain.case_rules import CaseState
+from sync.domain.clock import FixedClock
 from sync.domain.errors import DomainError
 from sync.protocol.models import EnrollRequest
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.core.migrate import upgrade_head
 from sync.server.services.center_events import record_center_event
 from sync.server.services.enrollment import enroll
 from sync.server.services.transfer import export_center_file, import_station_file
 from tests.conftest import require_postgres
 from tests.desktop.conftest import complete_draft
-from tests.sync.live_server import issue_enrollment_code, postgres_schema_url, sqlite_url
+from tests.sync.live_server import center_sessions, issue_enrollment_code, postgres_schema_url, sqlite_url
 
 T = TypeVar("T")
 
@@ -59,7 +60,7 @@ class Center:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         upgrade_head(self.engine)
-        self.sessions = make_sessionmaker(self.engine)
+        self.sessions = center_sessions(self.engine)
 
     def run(self, action: Callable[[Session], T]) -> T:
         with self.sessions() as session, session.begin():
@@ -70,7 +71,7 @@ class Center:
 def offline_station(tmp_path: Path, center_url: str) -> Iterator[tuple[ServiceContext, Center]]:
     """A station that enrolled once (online), then lost its link."""
     code = f"U{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: date(2026, 11, 23))
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 11, 23)))
     station = setup_station(ctx, code=code, name="山后村代办站", village="山后村", town="城关镇", clerk="吴代办")
     enrollment_code = issue_enrollment_code(center_url, code, "山后村代办站")
     center = Center(center_url)

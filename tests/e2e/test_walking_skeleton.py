@@ -20,6 +20,7 @@ from desktop.ui.main_window import MainWindow
 from sync.client import credentials
 from sync.client.client import SyncClient
 from sync.client.errors import ConnectionFailed
+from sync.domain.clock import FixedClock
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.sync.live_server import (
     ServerHandle,
@@ -31,7 +32,7 @@ from tests.sync.live_server import (
 def enrolled(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     """A fresh station (its own code, since a code enrolls once) connected to the center."""
     station_code = f"E{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=station_code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, station_code, "城南村代办站"))
     yield ctx
@@ -103,7 +104,7 @@ def test_sync_button_in_the_window(qtbot: QtBot, enrolled: ServiceContext) -> No
 
 def test_connect_dialog_enrolls_and_refuses_a_used_code(qtbot: QtBot, tmp_path: Path, server: ServerHandle) -> None:
     station_code = f"E{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=station_code, name="城北村代办站", village="城北村", town="城关镇", clerk="周代办")
     window = MainWindow(StationFacade(ctx))
     qtbot.addWidget(window)
@@ -184,7 +185,7 @@ def test_connect_on_a_pc_without_keyring_asks_for_the_password(
 
     keyring.set_keyring(NoKeyring())
     station_code = f"E{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: TODAY)
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(
         ctx,
         code=station_code,

@@ -17,6 +17,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.handovers import record_handover
 from desktop.services.home import home
 from desktop.services.station import setup_station
+from sync.domain.clock import FixedClock
 from tests.desktop.services.workflow_helpers import handover, registered
 from tests.server_web.helpers import Staff, login, make_staff
 from tests.sync.live_server import ServerHandle, issue_enrollment_code
@@ -25,7 +26,7 @@ from tests.sync.live_server import ServerHandle, issue_enrollment_code
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"R{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", today=lambda: date(2026, 12, 28))
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 12, 28)))
     setup_station(ctx, code=code, name="城北村代办站", village="城北村", town="城关镇", clerk="李代办")
     sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
     yield ctx

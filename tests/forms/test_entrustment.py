@@ -11,6 +11,7 @@ from PIL import Image
 
 from forms import demo, entrustment, layout
 from forms.data import Signature
+from tests.domain.factories import SIGNED_AT
 from tests.forms import pdfcheck
 
 LONG_MATTER = ("城乡居民基本养老保险待遇领取资格认证、待遇申领、遗属待遇核定及丧葬补助金申领" * 6)[:200]
@@ -132,6 +133,7 @@ def test_a_pad_signature_of_the_shared_core_prints() -> None:
         "王秀英",
         "委托人",
         [[(x * 1.5, y * 1.5, t, 0.3 + 0.4 * (i % 3) / 2) for i, (x, y, t) in enumerate(s)] for s in raw.strokes],
+        captured_at=SIGNED_AT,
     )
     printable = Signature(strokes=captured.strokes, width=core.BOX_WIDTH, height=core.BOX_HEIGHT)
     pdf = entrustment.render(dataclasses.replace(demo.entrustment(), principal_signature=printable))

@@ -9,10 +9,10 @@ from typing import Any
 
 import requests
 
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.core.migrate import upgrade_head
 from sync.server.services.staff import create_staff
-from tests.sync.live_server import ServerHandle
+from tests.sync.live_server import ServerHandle, center_sessions
 
 PASSWORD = "测试密码-secret-1"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -24,7 +24,7 @@ def make_staff(database_url: str, role: str, name: str = "") -> str:
     engine = make_engine(database_url)
     try:
         upgrade_head(engine)
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             create_staff(session, username, name or f"测试{role}", role, PASSWORD)
     finally:
         engine.dispose()

@@ -9,10 +9,9 @@ from datetime import timedelta
 import pypdf
 from openpyxl import load_workbook
 
-from sync.server.web.deps import today
 from tests.sync.conftest import Station
 from tests.sync.factories import registered_payload
-from tests.sync.live_server import ServerHandle
+from tests.sync.live_server import CENTER_TODAY, ServerHandle
 
 from .helpers import Staff
 
@@ -37,7 +36,7 @@ def _case(station: Station, window: Staff, n: int, case_type: str, accepted: str
 
 
 def _known_data_set(station: Station, window: Staff) -> dict[str, str]:
-    day = today()
+    day = CENTER_TODAY
     iso = day.isoformat()
     return {
         "on_time": _case(station, window, 1, "promised", iso, (day + timedelta(days=9)).isoformat(), 5),
@@ -59,7 +58,7 @@ def _row_cells(html: str, label: str) -> list[str]:
 
 def test_evaluation_numbers_and_followup(live_server: ServerHandle, station: Station, window: Staff) -> None:
     cases = _known_data_set(station, window)
-    period = today().strftime("%Y-%m")
+    period = CENTER_TODAY.strftime("%Y-%m")
     page = window.get(f"/review?period={period}")
     assert page.status_code == 200
     label = f"测试代办站{station.code}（{station.code}）"
@@ -101,7 +100,7 @@ def test_bad_period_is_refused_in_chinese(live_server: ServerHandle, supervisor:
 def test_supervisor_cannot_close_a_followup(
     live_server: ServerHandle, station: Station, window: Staff, supervisor: Staff
 ) -> None:
-    day = today().isoformat()
+    day = CENTER_TODAY.isoformat()
     case_id = _case(station, window, 7, "promised", day, day, 1)
     ledger = supervisor.get("/followups").text
     assert f"/cases/{case_id}" in ledger and "待回访" in ledger
@@ -114,7 +113,7 @@ def test_simultaneous_pages_open_each_followup_once(live_server: ServerHandle, s
 
     import requests
 
-    day = today().isoformat()
+    day = CENTER_TODAY.isoformat()
     case_id = _case(station, window, 9, "promised", day, day, 2)
     cookie = {"dbt_staff": window.http.cookies.get("dbt_staff") or ""}
 
@@ -131,7 +130,7 @@ def test_pdf_export_has_the_page_numbers_and_is_audited(
     live_server: ServerHandle, station: Station, window: Staff, director: Staff
 ) -> None:
     _known_data_set(station, window)
-    period = today().strftime("%Y-%m")
+    period = CENTER_TODAY.strftime("%Y-%m")
     page = window.get(f"/review?period={period}")
     assert f'href="/center/review.pdf?period={period}">导出PDF</a>' in page.text
     reply = window.get(f"/review.pdf?period={period}")
@@ -140,7 +139,7 @@ def test_pdf_export_has_the_page_numbers_and_is_audited(
     reader = pypdf.PdfReader(io.BytesIO(reply.content))
     text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
     label = f"测试代办站{station.code}（{station.code}）"
-    assert "考核统计表" in text and f"统计周期：{today().year}年{today().month}月" in text
+    assert "考核统计表" in text and f"统计周期：{CENTER_TODAY.year}年{CENTER_TODAY.month}月" in text
     # the station's line: cases, 即办件 on the spot, 承诺件 on time, ratings, 满意率 (below target), 差评
     assert f"{label}4100.0%（1/1）50.0%（1/2）366.7%未达标1" in text
     assert f"李代办{label}4100.0%（1/1）50.0%（1/2）366.7%未达标1" in text

@@ -8,15 +8,16 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from sync.client.client import SyncClient
+from sync.domain.clock import FixedClock
 from sync.domain.events import new_event
 from sync.domain.validation import id_check_char
-from sync.server.web.deps import today
+from sync.server.core.config import FIXED_TIME_ENV
 from tests.domain.factories import signed_handover
 from tests.sync.factories import Chain, registered_payload
 from tests.sync.live_server import issue_enrollment_code, sqlite_url, start_server
@@ -51,6 +52,8 @@ def _id(rng: random.Random) -> str:
     return first + id_check_char(first)
 
 
+#: The center and its stations on the afternoon of a working day.
+CLOCK = FixedClock.beijing(2026, 11, 23, 16)
 PURPOSES = ["核对养老保险参保信息", "填写医保缴费登记表", "部门要求核对身份"]
 
 
@@ -58,14 +61,14 @@ def _audit(chain: Chain, rng: random.Random, case_id: str, case_no: str, i: int)
     """What a clerk did with personal data around case ``i``, earlier today: a full 身份证 number seen, a
     form printed, the 台账 exported (the payloads the station app writes, see desktop/services/audit.py)."""
     one_case = {"subject_case_id": case_id, "case_no": case_no}
-    at = datetime.now(UTC) - timedelta(minutes=(6 - i) * 47 + rng.randrange(0, 40))
+    at = CLOCK.now() - timedelta(minutes=(6 - i) * 47 + rng.randrange(0, 40))
     if i in (0, 3):
         _add(chain, at, "audit.id_number_read", one_case | {"purpose": rng.choice(PURPOSES)})
     if i in (1, 4):
         title = {"title": f"代办服务委托书 {case_no}", "case_count": 1, "printer": "HP LaserJet Pro M1136", "pages": 2}
         _add(chain, at, "audit.export", one_case | {"what": "case_form_print"} | title)
     if i == 5:
-        day = today()
+        day = CLOCK.today()
         ledger = {"what": "ledger_xlsx", "title": f"代办台账 {day:%Y-%m}-01至{day}", "case_count": 6}
         _add(chain, at, "audit.export", ledger | {"file_name": f"代办台账{day:%Y%m}.xlsx", "folder": "E:\\代办台账"})
 
@@ -84,9 +87,9 @@ def _add(chain: Chain, at: datetime, type_: str, payload: Mapping[str, object]) 
 
 
 def test_screenshots(tmp_path: Path) -> None:
-    server = start_server(sqlite_url(tmp_path))
+    server = start_server(sqlite_url(tmp_path), env={FIXED_TIME_ENV: CLOCK.now().isoformat()})
     rng = random.Random(7)
-    day = today()
+    day = CLOCK.today()
     try:
         window_user = make_staff(server.database_url, "window", "李窗口")
         window = login(server, window_user)

@@ -14,11 +14,11 @@ from typing import Any
 import requests
 
 from sync.domain.audit_events import EXPORT, ID_NUMBER_READ, audit_sentence
+from sync.domain.clock import CHINA
 from sync.domain.events import new_event
-from sync.server.web.deps import CHINA, today
 from tests.sync.conftest import Station, enroll_station
 from tests.sync.factories import registered_payload
-from tests.sync.live_server import ServerHandle
+from tests.sync.live_server import CENTER_TODAY, ServerHandle
 
 from .helpers import Staff
 
@@ -26,6 +26,7 @@ APPLICANT = registered_payload()["applicant"]  # 张三, 11010519491231002X, 138
 
 
 def _add(station: Station, type_: str, payload: dict[str, Any], occurred_at: str | None = None) -> None:
+    """The station's next event, at ``occurred_at`` (default: now on the chain's clock)."""
     chain = station.chain
     chain.events.append(
         new_event(
@@ -35,7 +36,7 @@ def _add(station: Station, type_: str, payload: dict[str, Any], occurred_at: str
             type=type_,
             payload=payload,
             actor=chain.actor,
-            occurred_at=occurred_at,
+            occurred_at=occurred_at or chain.clock.stamp(),
         )
     )
 
@@ -132,7 +133,7 @@ def test_filters_by_station_kind_and_day(live_server: ServerHandle, director: St
     (old,) = _rows(director.get(mine + "&date_from=2020-01-05&date_to=2020-01-05").text)
     assert "CS01-20200105-0077" in old and "2020-01-05 00:30" in old  # the local time
     assert _rows(director.get(mine + "&date_to=2020-01-04").text) == []
-    assert len(_rows(director.get(mine + f"&date_from={today().isoformat()}").text)) == 4
+    assert len(_rows(director.get(mine + f"&date_from={CENTER_TODAY.isoformat()}").text)) == 4
     assert len(_rows(director.get(mine + "&date_from=0001-01-01&date_to=9999-12-31").text)) == 5
     # Nonsense in the filters is ignored, not a crash.
     assert director.get(mine + "&kind=nonsense&date_from=2026-13-45&page=1").status_code == 200

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
+from sync.domain.clock import FixedClock
 from sync.domain.events import GENESIS_HASH, Event, new_event
 
 
@@ -34,6 +36,8 @@ class Chain:
     station_id: str
     events: list[Event] = field(default_factory=list)
     actor: str = "李代办"
+    #: The station's clock: its events happen on the day of the case numbers below.
+    clock: FixedClock = field(default_factory=lambda: FixedClock.on(date(2026, 11, 23)))
 
     @property
     def head(self) -> str:
@@ -47,6 +51,7 @@ class Chain:
             type=type,
             payload=payload,
             actor=self.actor,
+            occurred_at=self.clock.stamp(),
         )
         self.events.append(event)
         return event

@@ -22,14 +22,18 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
+from sync.domain.clock import CHINA, SYSTEM_CLOCK, FixedClock
 from sync.domain.events import Event
+from sync.server.core.config import FIXED_TIME_ENV
 from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import upgrade_head
 from sync.server.services.center_events import record_center_event
@@ -37,6 +41,23 @@ from sync.server.services.enrollment import issue_code, revoke_station
 from tests.conftest import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The test town center's clock starts at 10:00 Beijing time on the test day and runs on: every server
+#: process gets it (``DAIBANTONG_FIXED_TIME``), and so do the sessions the helpers below open, so that
+#: the center's "today" is the same on any day the suite runs.
+CENTER_START = datetime(2026, 11, 23, 10, tzinfo=CHINA)
+CENTER_TODAY = CENTER_START.date()
+#: One timeline for this test process and every server it starts (see ``start_server``).
+CENTER_CLOCK = FixedClock(CENTER_START)
+
+
+def center_sessions(engine: sa.Engine) -> sessionmaker[Session]:
+    """Sessions on the test center's clock (what a service run inside the server would get)."""
+    return make_sessionmaker(engine, CENTER_CLOCK)
+
+
+def center_time_env() -> str:
+    """``DAIBANTONG_FIXED_TIME`` for a server on ``CENTER_CLOCK``'s timeline: where it stands, and when."""
+    return f"{CENTER_CLOCK.now().isoformat()}@{SYSTEM_CLOCK.now().timestamp():.6f}"
 
 
 def free_port() -> int:
@@ -92,7 +113,8 @@ def start_server(
     """Run ``python -m sync.server --port P`` with ``DATABASE_URL`` and wait until /api/v1/health answers."""
     port = port or free_port()
     extra = dict(env or {})
-    full_env = os.environ | extra | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    pinned = {FIXED_TIME_ENV: center_time_env()}
+    full_env = os.environ | pinned | extra | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     log_fd, log_name = tempfile.mkstemp(prefix="town_center_", suffix=".log")
     process = subprocess.Popen(
         [
@@ -133,7 +155,7 @@ def issue_enrollment_code(database_url: str, station_code: str, name: str) -> st
     engine = make_engine(database_url)
     try:
         upgrade_head(engine)
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             return issue_code(session, station_code, name)
     finally:
         engine.dispose()
@@ -161,7 +183,7 @@ def publishes_undone(database_url: str) -> Iterator[None]:
 def revoke(database_url: str, station_id: str, reason: str = "") -> None:
     engine = make_engine(database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             revoke_station(session, station_id, reason)
     finally:
         engine.dispose()
@@ -208,7 +230,7 @@ def record_center(database_url: str, station_id: str, type: str, payload: dict[s
     """What center staff code does: append a center event for a station (one transaction)."""
     engine = make_engine(database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             return record_center_event(session, station_id, type, payload, actor)
     finally:
         engine.dispose()

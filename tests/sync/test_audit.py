@@ -9,8 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.services.audit import ChainReport, verify_all, verify_station
+from tests.sync.live_server import center_sessions
 
 from .conftest import Station
 from .live_server import record_center
@@ -19,7 +20,7 @@ from .live_server import record_center
 def _report(database_url: str, station_id: str) -> ChainReport:
     engine = make_engine(database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             return verify_station(session, station_id)
     finally:
         engine.dispose()
@@ -41,7 +42,7 @@ def test_intact_chains_verify(station: Station) -> None:
     report = _report(station.server.database_url, station.station_id)
     assert report.ok and (report.events, report.center_events) == (3, 1)
     engine = make_engine(station.server.database_url)
-    with make_sessionmaker(engine)() as session, session.begin():
+    with center_sessions(engine)() as session, session.begin():
         assert station.station_id in {r.station_id for r in verify_all(session)}
     engine.dispose()
 
@@ -77,7 +78,7 @@ def test_command_line_reports_every_station(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path)
     engine = make_engine(db)
     upgrade_head(engine)
-    with make_sessionmaker(engine)() as session, session.begin():
+    with center_sessions(engine)() as session, session.begin():
         station_id = enroll(session, EnrollRequest(code=issue_code(session, "CS09", "九组"))).station_id
         chain = Chain(station_id)
         chain.new_case()

@@ -19,8 +19,9 @@ import pytest
 from sync.client.client import SyncClient
 from sync.client.errors import SequenceGap, SyncError
 from sync.domain.events import GENESIS_HASH, Event, chain_digest, verify_chain
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.services.audit import verify_station
+from tests.sync.live_server import center_sessions
 
 from .conftest import Station, enroll_station
 from .factories import Chain
@@ -68,7 +69,7 @@ def _assert_exactly_once(sim: StationSim, server: ServerHandle) -> None:
     assert row_counts(server.database_url, sim.chain.station_id)["events"] == len(sim.chain.events)
     assert sim.acked == len(sim.chain.events)
     engine = make_engine(server.database_url)
-    with make_sessionmaker(engine)() as session, session.begin():
+    with center_sessions(engine)() as session, session.begin():
         report = verify_station(session, sim.chain.station_id)  # the stored chains, re-verified row by row
     engine.dispose()
     assert report.ok, report.problems

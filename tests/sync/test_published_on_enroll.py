@@ -17,12 +17,13 @@ import resources
 from sync.domain.events import Event, verify_chain
 from sync.domain.reference import CALENDAR_PUBLISHED, CATALOG_PUBLISHED, RETENTION_PUBLISHED
 from sync.protocol.models import EnrollRequest
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.core.migrate import upgrade_head
 from sync.server.services.catalog_admin import publish
 from sync.server.services.center_events import center_events_after
 from sync.server.services.enrollment import enroll, issue_code, revoke_station
 from sync.server.services.retention_admin import publish_retention
+from tests.sync.live_server import center_sessions
 
 from ..conftest import require_postgres
 from .live_server import postgres_schema_url, sqlite_url
@@ -32,7 +33,7 @@ from .live_server import postgres_schema_url, sqlite_url
 def db(tmp_path: Path) -> Iterator[Session]:
     engine = make_engine(sqlite_url(tmp_path))
     upgrade_head(engine)
-    with make_sessionmaker(engine)() as session:
+    with center_sessions(engine)() as session:
         yield session
     engine.dispose()
 
@@ -140,7 +141,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 def test_a_publish_overlapping_an_enrollment_still_reaches_the_new_station(engine: Engine) -> None:
     """The enrollment has read the (old) documents but not committed; a publish starts meanwhile. It must
     wait for the enrollment, then list the new station too: otherwise the station would get neither."""
-    sessions = make_sessionmaker(engine)
+    sessions = center_sessions(engine)
     with sessions() as session, session.begin():
         code = issue_code(session, "XC09", "新村代办站")
     enrolling = sessions()

@@ -6,9 +6,10 @@ import pytest
 
 from sync.client.errors import ChainMismatch, Rejected
 from sync.domain.events import CENTER, GENESIS_HASH, verify_chain
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.services.center_events import record_broadcast_event
 from sync.server.services.errors import ServiceError
+from tests.sync.live_server import center_sessions
 
 from .conftest import Station, enroll_station
 from .live_server import record_center, revoke, row_counts
@@ -79,7 +80,7 @@ def test_broadcast_reaches_every_active_station(station: Station) -> None:
     db = station.server.database_url
     revoke(db, revoked.station_id)
     engine = make_engine(db)
-    with make_sessionmaker(engine)() as session, session.begin():
+    with center_sessions(engine)() as session, session.begin():
         written = record_broadcast_event(session, "holidays.updated", {"year": 2027}, "镇中心")
     engine.dispose()
     assert {e.station_id for e in written} >= {station.station_id, other.station_id}

@@ -6,8 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.services.rebuild import rebuild_cases
+from tests.sync.live_server import center_sessions
 
 from .conftest import Station
 from .live_server import record_center
@@ -45,7 +46,7 @@ def test_rebuild_gives_back_the_same_projection(station: Station) -> None:
     before = _cases(db, station.station_id)
     assert before[second][0] == "completed" and before[second][2]
     engine = make_engine(db)
-    with make_sessionmaker(engine)() as session, session.begin():
+    with center_sessions(engine)() as session, session.begin():
         assert rebuild_cases(session, station.station_id) == 2
     engine.dispose()
     assert _cases(db, station.station_id) == before

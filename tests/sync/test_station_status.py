@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from sync import __version__
 from sync.client.client import SyncClient
 from sync.client.errors import SequenceGap
 from sync.protocol.models import PROTOCOL_VERSION, EnrollRequest, Handshake
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import clock_of, make_engine
 from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import StationRow
 from sync.server.services.enrollment import enroll, issue_code, revoke_station
@@ -30,6 +30,7 @@ from sync.server.services.station_status import (
     stations_overview,
     version_key,
 )
+from tests.sync.live_server import center_sessions
 
 from .conftest import Station
 from .factories import Chain
@@ -40,7 +41,7 @@ from .live_server import sqlite_url
 def db(tmp_path: Path) -> Iterator[Session]:
     engine = make_engine(sqlite_url(tmp_path))
     upgrade_head(engine)
-    with make_sessionmaker(engine)() as session:
+    with center_sessions(engine)() as session:
         yield session
     engine.dispose()
 
@@ -112,7 +113,7 @@ def test_stale_and_outdated_protocol_are_flagged(db: Session) -> None:
     with db.begin():
         record_handshake(db, token, _hello(station_id))
         record_pull(db, station_id)
-    later = datetime.now(UTC) + timedelta(days=8, hours=1)
+    later = clock_of(db).now() + timedelta(days=8, hours=1)
     row = _only(db, stale_days=7, now=later, min_protocol_version="1.1")
     assert row.stale and row.days_silent == 8
     assert "通信协议1.0低于镇中心要求的1.1" in row.version_warning
@@ -160,13 +161,13 @@ def test_handshake_with_token_is_recorded_and_without_still_answers(station: Sta
     assert mixed.status_code == 422
     engine = make_engine(station.server.database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             row = session.get(StationRow, station.station_id)
             assert row is not None
             assert (row.pending_events, row.pending_bytes, row.reported_seq, row.app_version) == (4, 2048, 4, "0.1.0")
             assert row.last_handshake_at and row.last_pull_at is None
         station.client.pull()
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             assert session.get(StationRow, station.station_id).last_pull_at  # type: ignore[union-attr]
     finally:
         engine.dispose()
@@ -175,7 +176,7 @@ def test_handshake_with_token_is_recorded_and_without_still_answers(station: Sta
 def _row(station: Station) -> StationRow:
     engine = make_engine(station.server.database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             row = session.get(StationRow, station.station_id)
             assert row is not None
             session.expunge(row)
@@ -194,7 +195,7 @@ def test_push_and_pull_headers_report_the_backlog_and_version_without_a_handshak
     assert row.app_version == __version__ and row.protocol_version == PROTOCOL_VERSION and row.last_handshake_at
     engine = make_engine(station.server.database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             (overview,) = [o for o in stations_overview(session) if o.id == station.station_id]
     finally:
         engine.dispose()

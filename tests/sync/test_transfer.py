@@ -16,9 +16,11 @@ from sync.client.errors import TransferFileError
 from sync.client.transfer import export_unsent, read_center_file
 from sync.domain.events import GENESIS_HASH
 from sync.protocol.transfer import STATION_TO_CENTER, TransferFormatError, read_transfer, signing_key
-from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.db import make_engine
 from sync.server.services.errors import ServiceError
 from sync.server.services.transfer import export_center_file, import_station_file
+from tests.domain.factories import SIGNED_AT as MADE_AT
+from tests.sync.live_server import center_sessions
 
 from .conftest import Station, enroll_station
 from .factories import Chain, resealed
@@ -28,7 +30,7 @@ from .live_server import ROOT, record_center, row_counts
 def _import(database_url: str, data: bytes) -> tuple[int, int, int]:
     engine = make_engine(database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             result = import_station_file(session, data)
             return result.accepted, result.duplicates, result.acked_seq
     finally:
@@ -38,7 +40,7 @@ def _import(database_url: str, data: bytes) -> tuple[int, int, int]:
 def _export_center(database_url: str, station_id: str, after: int = 0) -> bytes:
     engine = make_engine(database_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with center_sessions(engine)() as session, session.begin():
             return export_center_file(session, station_id, after)
     finally:
         engine.dispose()
@@ -58,7 +60,13 @@ def test_round_trip_of_the_format() -> None:
     chain.new_case()
     blob = os.urandom(1000)
     sha = hashlib.sha256(blob).hexdigest()
-    data = export_unsent(station_id="s1", token="dbt_x", events=chain.events, blobs={sha: blob})
+    data = export_unsent(
+        created_at="2026-11-23T02:00:00.000+00:00",
+        station_id="s1",
+        token="dbt_x",
+        events=chain.events,
+        blobs={sha: blob},
+    )
     contents = read_transfer(data, [signing_key("dbt_x")], direction=STATION_TO_CENTER)
     assert contents.events == chain.events and contents.blobs == {sha: blob}
     assert contents.station_id == "s1" and contents.transfer_id
@@ -76,7 +84,7 @@ def test_round_trip_of_the_format() -> None:
 def test_damaged_or_forged_files_are_refused(mangle: object, reason: str) -> None:
     chain = Chain("s1")
     chain.new_case()
-    data = export_unsent(station_id="s1", token="dbt_x", events=chain.events)
+    data = export_unsent(created_at=MADE_AT, station_id="s1", token="dbt_x", events=chain.events)
     with pytest.raises(TransferFormatError) as caught:
         read_transfer(mangle(data), [signing_key("dbt_x")], direction=STATION_TO_CENTER)  # type: ignore[operator]
     assert reason in caught.value.message
@@ -94,7 +102,13 @@ def test_import_goes_through_the_push_path_and_twice_is_harmless(station: Statio
     station.chain.add("case.extend", {"case_id": case_id, **extension, "blobs": [sha]})
     unsent = station.chain.events[3:]
     token = station.client.token or ""
-    data = export_unsent(station_id=station.station_id, token=token, events=unsent, blobs={sha: blob})
+    data = export_unsent(
+        created_at="2026-11-23T02:00:00.000+00:00",
+        station_id=station.station_id,
+        token=token,
+        events=unsent,
+        blobs={sha: blob},
+    )
     path = tmp_path / "transfer.dbt"
     path.write_bytes(data)
     env = os.environ | {"DATABASE_URL": station.server.database_url}
@@ -115,14 +129,27 @@ def test_import_refuses_what_push_refuses(station: Station) -> None:
     events = list(station.chain.events)
     events[1] = resealed(events[1], actor="篡改者")  # breaks the link to event 3
     with pytest.raises(ServiceError) as caught:
-        _import(station.server.database_url, export_unsent(station_id=station.station_id, token=token, events=events))
+        _import(
+            station.server.database_url,
+            export_unsent(created_at=MADE_AT, station_id=station.station_id, token=token, events=events),
+        )
     assert caught.value.code == "chain_broken"
-    gap = export_unsent(station_id=station.station_id, token=token, events=station.chain.events[1:])
+    gap = export_unsent(
+        created_at="2026-11-23T02:00:00.000+00:00",
+        station_id=station.station_id,
+        token=token,
+        events=station.chain.events[1:],
+    )
     with pytest.raises(ServiceError) as caught:
         _import(station.server.database_url, gap)
     assert caught.value.expected_seq == 1
     other = enroll_station(station.server)
-    forged = export_unsent(station_id=station.station_id, token=other.client.token or "", events=station.chain.events)
+    forged = export_unsent(
+        created_at="2026-11-23T02:00:00.000+00:00",
+        station_id=station.station_id,
+        token=other.client.token or "",
+        events=station.chain.events,
+    )
     with pytest.raises(ServiceError) as caught:
         _import(station.server.database_url, forged)
     assert "签名" in caught.value.message

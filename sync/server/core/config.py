@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sync import __version__
+from sync.domain.clock import SYSTEM_CLOCK, Clock, FixedClock
 
 DEFAULT_DATABASE_URL = "sqlite:///./town_center.db"
 
@@ -22,6 +24,8 @@ class Settings:
     stale_days: int = 7
     #: Printed on the center's own forms (考核统计表).
     center_name: str = "镇为民服务中心"
+    #: The one clock of the center (Beijing time): pages, decisions, sessions and stored times.
+    clock: Clock = field(default=SYSTEM_CLOCK, compare=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -32,7 +36,29 @@ class Settings:
             current_app_version=os.environ.get("DAIBANTONG_CURRENT_APP_VERSION", __version__),
             stale_days=int(os.environ.get("DAIBANTONG_STALE_DAYS", "7")),
             center_name=os.environ.get("DAIBANTONG_CENTER_NAME", "镇为民服务中心"),
+            clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )
+
+
+#: An ISO-8601 instant with its offset ("2026-11-23T10:00:00+08:00"): the center's clock starts there when
+#: the process starts, and runs on (a training server, tests). With "@<Unix seconds>" after it, the clock
+#: stood there at that moment of the system clock, so that several processes share one timeline.
+#: Unset in production: the system clock.
+FIXED_TIME_ENV = "DAIBANTONG_FIXED_TIME"
+
+
+def clock_from_env(value: str) -> Clock:
+    text = value.strip()
+    if not text:
+        return SYSTEM_CLOCK
+    instant, _, anchor = text.partition("@")
+    try:
+        start = datetime.fromisoformat(instant)
+        if anchor:
+            start += SYSTEM_CLOCK.now() - datetime.fromtimestamp(float(anchor), UTC)
+        return FixedClock(start)
+    except ValueError:
+        raise SystemExit(f"{FIXED_TIME_ENV} 应为带时区的时间，例如 2026-11-23T10:00:00+08:00：{value!r}") from None
 
 
 def db_kind(url: str) -> str:

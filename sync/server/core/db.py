@@ -8,7 +8,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync.domain.clock import SYSTEM_CLOCK, Clock
+
 from .config import db_kind
+
+CLOCK = "clock"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -33,5 +37,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False, autobegin=False)
+def make_sessionmaker(engine: Engine, clock: Clock = SYSTEM_CLOCK) -> sessionmaker[Session]:
+    """Sessions that carry the center's one clock (``Settings.clock``): services read the time from
+    the unit of work they run in (``clock_of``), never from the system."""
+    return sessionmaker(engine, expire_on_commit=False, autobegin=False, info={CLOCK: clock})
+
+
+def clock_of(session: Session) -> Clock:
+    """The clock of the center whose session this is."""
+    clock = session.info.get(CLOCK, SYSTEM_CLOCK)
+    assert isinstance(clock, Clock)
+    return clock

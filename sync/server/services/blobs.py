@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from sync.domain.events import Event, utc_now
+from sync.domain.events import Event
 from sync.protocol.models import MAX_BLOB_BYTES, BlobStatus, ErrorCode
 
+from ..core.db import clock_of
 from ..core.models import BlobChunkRow, BlobRow
 from .errors import ServiceError
 
@@ -63,7 +64,12 @@ def put_chunk(session: Session, station_id: str, sha256: str, offset: int, total
     row = session.get(BlobRow, (station_id, sha256), with_for_update=True)
     if row is None:
         row = BlobRow(
-            station_id=station_id, sha256=sha256, size=total, received=0, complete=False, created_at=utc_now()
+            station_id=station_id,
+            sha256=sha256,
+            size=total,
+            received=0,
+            complete=False,
+            created_at=clock_of(session).stamp(),
         )
         session.add(row)
     if row.complete:
@@ -89,7 +95,7 @@ def put_chunk(session: Session, station_id: str, sha256: str, offset: int, total
                 ErrorCode.BLOB_MISMATCH, "附件校验失败（内容与标识不符），请从头重新上传", field="sha256"
             )
         row.complete = True
-        row.completed_at = utc_now()
+        row.completed_at = clock_of(session).stamp()
     if data:
         session.add(BlobChunkRow(station_id=station_id, sha256=sha256, offset=offset, data=data))
     row.received += len(data)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from sync.domain.calendar import HolidayCalendar
 from sync.domain.catalog import Catalog
 from sync.domain.errors import DomainError
-from sync.domain.events import utc_now
 from sync.protocol.models import ErrorCode
 
+from ..core.db import clock_of
 from ..core.staff_models import PublishedDocRow
 from .errors import ServiceError
 from .reference_docs import broadcast_document
@@ -55,7 +55,9 @@ def publish(session: Session, kind: str, text: str, actor: str) -> tuple[Publish
     if last == version:
         raise ServiceError(ErrorCode.CONFLICT, f"版本{version}已发布过，请修改版本号后再发布", field="document")
     events = broadcast_document(session, kind, document, actor)
-    row = PublishedDocRow(kind=kind, version=version, document=document, published_at=utc_now(), published_by=actor)
+    row = PublishedDocRow(
+        kind=kind, version=version, document=document, published_at=clock_of(session).stamp(), published_by=actor
+    )
     session.add(row)
     session.flush()
     return row, len(events)

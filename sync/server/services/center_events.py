@@ -28,10 +28,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.domain.errors import DomainError
-from sync.domain.events import CENTER, Event, new_event, utc_now
+from sync.domain.events import CENTER, Event, new_event
 from sync.domain.projection import apply_event, view_from_dict
 from sync.protocol.models import ErrorCode, PullReply, WireEvent
 
+from ..core.db import clock_of
 from ..core.models import CaseRow, CenterEventRow, StationRow
 from .case_projection import store_view
 from .errors import ServiceError
@@ -48,8 +49,11 @@ def record_center_event(
     *,
     occurred_at: str | None = None,
 ) -> Event:
-    """Append an event to the station's center chain (in the caller's transaction); refuse illegal case moves."""
+    """Append an event to the station's center chain (in the caller's transaction); refuse illegal case moves.
+
+    ``occurred_at`` defaults to now on the center's clock (the time it is received, too)."""
     station = lock_station(session, station_id)
+    now = clock_of(session).stamp()
     event = new_event(
         station_id=station_id,
         seq=station.center_seq + 1,
@@ -57,13 +61,12 @@ def record_center_event(
         type=type,
         payload=payload,
         actor=actor,
-        occurred_at=occurred_at,
+        occurred_at=occurred_at or now,
         origin=CENTER,
     )
     case_id = str(payload.get("case_id") or "")
     if case_id:
         apply_center_event(session, station_id, case_id, event)
-    now = utc_now()
     row = event.to_dict() | {"payload": dict(event.payload), "received_at": now}
     session.add(CenterEventRow(**row))
     station.center_seq = event.seq

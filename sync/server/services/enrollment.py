@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync.domain.events import utc_now
 from sync.protocol.models import EnrollReply, EnrollRequest, ErrorCode
 
+from ..core.db import clock_of
 from ..core.models import EnrollmentCodeRow, StationRow, TokenRow
 from ..core.security import new_enrollment_code, new_token, normalize_code, secret_hash
 from .errors import ServiceError
@@ -29,7 +29,7 @@ def issue_code(session: Session, station_code: str, name: str, *, valid_days: in
             ErrorCode.CONFLICT, f"代办站{station_code}已登记，如需重新登记请先停用原登记", field="station_code"
         )
     code = new_enrollment_code()
-    now = datetime.now(UTC)
+    now = clock_of(session).now()
     session.add(
         EnrollmentCodeRow(
             code_hash=secret_hash(normalize_code(code)),
@@ -46,7 +46,7 @@ def enroll(session: Session, request: EnrollRequest) -> EnrollReply:
     """Use a code once: create (or re-enroll) the station and give it a fresh token."""
     lock_publications(session)  # before the station row: see lock_publications
     row = session.get(EnrollmentCodeRow, secret_hash(normalize_code(request.code)), with_for_update=True)
-    now = utc_now()
+    now = clock_of(session).stamp()
     if row is None or row.used_at is not None or row.expires_at < now:
         raise ServiceError(ErrorCode.ENROLL_FAILED, "登记码无效、已使用或已过期，请向镇中心重新索取", field="code")
     if request.station_code and request.station_code.strip() != row.station_code:
@@ -100,7 +100,7 @@ def revoke_station(session: Session, station_id: str, reason: str = "") -> None:
     station = session.get(StationRow, station_id, with_for_update=True)
     if station is None:
         raise ServiceError(ErrorCode.NOT_FOUND, "没有这个代办站")
-    now = utc_now()
+    now = clock_of(session).stamp()
     station.revoked_at = now
     station.revoked_reason = reason.strip()[:200]
     for token in session.scalars(select(TokenRow).where(TokenRow.station_id == station_id)):

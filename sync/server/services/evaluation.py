@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from forms.data import RateFigures
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
+from sync.domain.clock import beijing_day, day_start_utc, stamp
 from sync.protocol.models import ErrorCode
 
 from ..core.models import CaseRow, EventRow
@@ -28,19 +29,13 @@ from .errors import ServiceError
 
 SATISFACTION_TARGET = 0.98
 FOLLOWUP_DAYS = 5
-#: Periods and dates are those of the center's clock (Beijing time); events carry UTC timestamps.
-CHINA = timezone(timedelta(hours=8))
+#: Periods and dates are Beijing's (sync.domain.clock); events carry UTC timestamps.
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
 
 
-def local_day(utc_iso: str) -> date:
-    moment = datetime.fromisoformat(utc_iso)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(CHINA).date()
-
-
 def _utc_bound(day: str) -> str:
-    """Local midnight of ``day`` as a UTC timestamp comparable with the events' ``occurred_at`` strings."""
-    return datetime.combine(date.fromisoformat(day), time(), CHINA).astimezone(UTC).isoformat()
+    """Beijing midnight of ``day`` as a UTC timestamp comparable with the events' ``occurred_at`` strings."""
+    return stamp(day_start_utc(date.fromisoformat(day)))
 
 
 def period_range(period: str) -> tuple[str, str, str]:
@@ -84,7 +79,7 @@ class Rates(RateFigures):
         completed, accepted, due = d.get("completed_on"), d.get("accepted_on"), d.get("due_on")
         if completed and d.get("case_type") == "immediate":
             self.immediate_done += 1
-            self.immediate_on_spot += int(completed <= (accepted or d["registered_at"][:10]))
+            self.immediate_on_spot += int(completed <= (accepted or beijing_day(d["registered_at"]).isoformat()))
         if completed and d.get("case_type") == "promised" and due:
             self.promised_done += 1
             self.promised_on_time += int(completed <= due)
@@ -136,7 +131,7 @@ def open_followups(session: Session, calendar: HolidayCalendar) -> int:
         )
     ).all()
     for row in bad:
-        rated_on, comment = local_day(row.updated_at).isoformat(), ""
+        rated_on, comment = beijing_day(row.updated_at).isoformat(), ""
         feedback = session.scalars(
             select(EventRow)
             .where(EventRow.station_id == row.station_id, EventRow.type == "case.give_feedback")
@@ -145,7 +140,7 @@ def open_followups(session: Session, calendar: HolidayCalendar) -> int:
             .limit(1)
         ).first()
         if feedback is not None:
-            rated_on = local_day(feedback.occurred_at).isoformat()
+            rated_on = beijing_day(feedback.occurred_at).isoformat()
             comments = feedback.payload.get("comments") or {}
             comment = "；".join(str(v) for v in comments.values() if v) if isinstance(comments, dict) else ""
         due = add_working_days(calendar, date.fromisoformat(rated_on), FOLLOWUP_DAYS).day

@@ -24,9 +24,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sync.domain.errors import ChainBroken
-from sync.domain.events import STATION, Event, utc_now, verify_chain
+from sync.domain.events import STATION, Event, verify_chain
 from sync.protocol.models import ConflictNote, ErrorCode
 
+from ..core.db import clock_of
 from ..core.models import BatchRow, EventRow, StationRow
 from .blobs import require_blobs
 from .case_projection import apply_station_events
@@ -64,7 +65,7 @@ def ingest(
     _check_chain(station, fresh)
     require_blobs(session, station_id, fresh)
     conflicts = apply_station_events(session, fresh)
-    now = utc_now()
+    now = clock_of(session).stamp()
     if fresh:
         session.execute(insert(EventRow), [_event_row(e, batch_id, now) for e in fresh])
         station.head_seq = fresh[-1].seq

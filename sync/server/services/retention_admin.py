@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.domain.errors import DomainError
-from sync.domain.events import utc_now
 from sync.domain.retention import RetentionPolicy, parse_days
 from sync.protocol.models import ErrorCode
 
+from ..core.db import clock_of
 from ..core.staff_models import PublishedDocRow
 from .errors import ServiceError
 from .reference_docs import broadcast_document
@@ -43,7 +43,7 @@ def publish_retention(session: Session, days_text: str, actor: str) -> tuple[Ret
     current = current_policy(session)
     if not current.is_default and current.closed_case_days == days:
         raise ServiceError(ErrorCode.CONFLICT, f"保存期限已是{days}天，无需重新发布", field="closed_case_days")
-    now = utc_now()
+    now = clock_of(session).stamp()
     policy = RetentionPolicy(days, published_at=now, published_by=actor)
     events = broadcast_document(session, KIND, policy.to_dict(), actor)
     count = len(history(session, 10_000))

@@ -7,14 +7,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from sync.domain.events import utc_now
 from sync.protocol.models import ErrorCode
 
+from ..core.db import clock_of
 from ..core.security import secret_hash
 from ..core.staff_models import AuditRow, StaffRow, StaffSessionRow
 from .errors import ServiceError
@@ -80,7 +80,13 @@ def create_staff(session: Session, username: str, name: str, role: str, password
         raise ServiceError(ErrorCode.INVALID_REQUEST, "密码至少8位", field="password")
     if session.scalar(select(StaffRow).where(StaffRow.username == username)) is not None:
         raise ServiceError(ErrorCode.CONFLICT, f"用户名{username}已存在", field="username")
-    row = StaffRow(username=username, name=name, role=role, password_hash=hash_password(password), created_at=utc_now())
+    row = StaffRow(
+        username=username,
+        name=name,
+        role=role,
+        password_hash=hash_password(password),
+        created_at=clock_of(session).stamp(),
+    )
     session.add(row)
     session.flush()
     return row
@@ -91,7 +97,7 @@ def list_staff(session: Session) -> list[StaffRow]:
 
 
 def _recent_failures(session: Session, username: str) -> int:
-    since = (datetime.now(UTC) - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="milliseconds")
+    since = (clock_of(session).now() - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="milliseconds")
     query = (
         select(func.count())
         .select_from(AuditRow)
@@ -110,7 +116,7 @@ def login(session: Session, username: str, password: str) -> tuple[str, StaffRow
     if row is None or not row.active or not verify_password(password, row.password_hash):
         raise ServiceError(ErrorCode.UNAUTHORIZED, "用户名或密码不正确", field="password")
     token = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = clock_of(session).now()
     session.add(
         StaffSessionRow(
             token_hash=secret_hash(token),
@@ -128,7 +134,7 @@ def session_user(session: Session, token: str) -> StaffUser | None:
     if not token:
         return None
     found = session.get(StaffSessionRow, secret_hash(token))
-    if found is None or found.expires_at < utc_now():
+    if found is None or found.expires_at < clock_of(session).stamp():
         return None
     staff = session.get(StaffRow, found.staff_id)
     if staff is None or not staff.active:
@@ -142,7 +148,14 @@ def logout(session: Session, token: str) -> None:
 
 def audit(session: Session, username: str, action: str, target: str = "", detail: str = "", ip: str = "") -> None:
     session.add(
-        AuditRow(at=utc_now(), username=username, action=action, target=target[:200], detail=detail[:1000], ip=ip[:64])
+        AuditRow(
+            at=clock_of(session).stamp(),
+            username=username,
+            action=action,
+            target=target[:200],
+            detail=detail[:1000],
+            ip=ip[:64],
+        )
     )
 
 

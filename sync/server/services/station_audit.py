@@ -13,7 +13,7 @@ SQL, so both SQLite and PostgreSQL walk that index backwards instead of every st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, literal_column, or_, select
 from sqlalchemy.orm import Session
@@ -29,10 +29,10 @@ from sync.domain.audit_events import (
     audit_label,
     audit_sentence,
 )
+from sync.domain.clock import day_start_utc, stamp
 
 from ..core.models import CaseRow, EventRow
 from .dashboard import station_names
-from .evaluation import CHINA
 
 PAGE_SIZE = 100
 
@@ -44,7 +44,7 @@ def _literal(text: str) -> ColumnElement[str]:
 
 def _utc_bound(day: date) -> str:
     """Beijing midnight of ``day`` as UTC ISO text, comparable with the events' ``occurred_at``."""
-    return datetime.combine(day, time(), CHINA).astimezone(UTC).isoformat()
+    return stamp(day_start_utc(day))
 
 
 @dataclass(frozen=True)

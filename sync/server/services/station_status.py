@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sync.domain.events import utc_now
 from sync.protocol.models import ErrorCode, Handshake
 
+from ..core.db import clock_of
 from ..core.models import StationRow
 from .enrollment import authenticate
 from .errors import ServiceError
@@ -39,7 +39,7 @@ def record_handshake(session: Session, token: str, hello: Handshake) -> StationR
         raise ServiceError(ErrorCode.FORBIDDEN, "本站只能上报自己的状态", field="station_id")
     station.app_version = hello.app_version
     station.protocol_version = hello.protocol_version
-    station.last_handshake_at = utc_now()
+    station.last_handshake_at = clock_of(session).stamp()
     station.pending_events = hello.pending_events
     station.pending_bytes = hello.pending_bytes
     station.reported_seq = hello.last_seq
@@ -57,7 +57,7 @@ class StatusReport:
     pending_bytes: int | None = None
     last_seq: int | None = None
 
-    def values(self) -> dict[str, object]:
+    def values(self, now: str) -> dict[str, object]:
         """The station-row columns to set: versions when given, the backlog when any part of it is."""
         values: dict[str, object] = {}
         if self.app_version:
@@ -69,7 +69,7 @@ class StatusReport:
                 "pending_events": self.pending_events,
                 "pending_bytes": self.pending_bytes,
                 "reported_seq": self.last_seq,
-                "last_handshake_at": utc_now(),
+                "last_handshake_at": now,
             }
         return values
 
@@ -87,14 +87,15 @@ def app_version_of(user_agent: str | None, header: str | None = None) -> str | N
 
 def record_report(session: Session, station_id: str, report: StatusReport | None) -> None:
     """Store what a push or pull reported (caller's transaction); nothing when it reported nothing."""
-    values = report.values() if report is not None else {}
+    values = report.values(clock_of(session).stamp()) if report is not None else {}
     if values:
         session.execute(update(StationRow).where(StationRow.id == station_id).values(**values))
 
 
 def record_pull(session: Session, station_id: str, report: StatusReport | None = None) -> None:
     """Stamp the time of a pull (the last step of every successful sync) and store what it reported."""
-    values = (report.values() if report is not None else {}) | {"last_pull_at": utc_now()}
+    now = clock_of(session).stamp()
+    values = (report.values(now) if report is not None else {}) | {"last_pull_at": now}
     session.execute(update(StationRow).where(StationRow.id == station_id).values(**values))
 
 
@@ -198,7 +199,7 @@ def stations_overview(
     now: datetime | None = None,
 ) -> list[StationOverview]:
     """Every station (by code) with its last sync, what it still has to send and its version."""
-    moment = now or datetime.now(UTC)
+    moment = now or clock_of(session).now()
     return [
         _overview(st, moment, stale_days, current_app_version, min_protocol_version)
         for st in session.scalars(select(StationRow).order_by(StationRow.code))

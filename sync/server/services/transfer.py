@@ -17,6 +17,7 @@ from sync.protocol.transfer import (
     write_transfer,
 )
 
+from ..core.db import clock_of
 from ..core.models import StationRow, TokenRow
 from .blobs import store_blob
 from .center_events import center_events_after
@@ -74,4 +75,10 @@ def export_center_file(session: Session, station_id: str, after: int = 0) -> byt
     if not keys:
         raise ServiceError(ErrorCode.NOT_FOUND, "该代办站没有有效的登记凭证，请先重新登记")
     events = center_events_after(session, station_id, after)
-    return write_transfer(direction=CENTER_TO_STATION, station_id=station_id, events=events, key=keys[0])
+    return write_transfer(
+        direction=CENTER_TO_STATION,
+        station_id=station_id,
+        events=events,
+        key=keys[0],
+        created_at=clock_of(session).stamp(),
+    )

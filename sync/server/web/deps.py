@@ -7,7 +7,7 @@ and the sync API ignores staff cookies.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +16,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sync.domain.clock import beijing
+
 from ..api.deps import SessionDep
+from ..core.db import clock_of
 from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, DIRECTOR, StaffUser, session_user
@@ -25,8 +28,6 @@ COOKIE = "dbt_staff"
 LOGIN_CSRF_COOKIE = "dbt_login_csrf"
 PREFIX = "/center"
 SESSION_MAX_AGE = 10 * 3600
-#: The center works on Beijing time: "today" for deadlines is the local date.
-CHINA = timezone(timedelta(hours=8))
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 
@@ -39,9 +40,7 @@ def local_time(value: str | None, seconds: bool = False) -> str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return beijing(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def file_size(value: int) -> str:
@@ -70,8 +69,9 @@ class WebError(Exception):
         self.message = message
 
 
-def today() -> date:
-    return datetime.now(UTC).astimezone(CHINA).date()
+def today(session: Session) -> date:
+    """The center's date (Beijing), on the clock its sessions carry."""
+    return clock_of(session).today()
 
 
 def client_ip(request: Request) -> str:

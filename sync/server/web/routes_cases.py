@@ -72,8 +72,8 @@ def inbox_page(
     open_pending_followups(session)
     with session.begin():
         calendar = current_calendar(session)
-        result = inbox(session, flt, calendar, today())
-        counts = dashboard_counts(session, calendar, today())
+        result = inbox(session, flt, calendar, today(session))
+        counts = dashboard_counts(session, calendar, today(session))
     return render(
         request,
         "inbox.html",
@@ -89,7 +89,7 @@ def inbox_page(
 @router.get("/deadlines", summary="超期与临期办件")
 def deadlines_page(request: Request, session: SessionDep, user: StaffDep) -> Response:
     with session.begin():
-        board = deadline_board(session, current_calendar(session), today())
+        board = deadline_board(session, current_calendar(session), today(session))
     return render(request, "deadlines.html", board=board)
 
 
@@ -112,7 +112,7 @@ def _case_page(
 ) -> Response:
     with session.begin():
         row = _case_or_404(session, case_id)
-        item = case_item(session, row, current_calendar(session), today())
+        item = case_item(session, row, current_calendar(session), today(session))
         history = case_history(session, row)
         receipts = case_receipts(view_from_dict(row.data))
         if full_id:
@@ -133,7 +133,7 @@ def _case_page(
         receipts=receipts,
         local=local_time,
         message=message,
-        today=today().isoformat(),
+        today=today(session).isoformat(),
     )
 
 
@@ -169,7 +169,7 @@ def decide_case(
     try:
         with session.begin():
             row = _case_or_404(session, case_id)
-            decide(session, case_id, form, actor, today())
+            decide(session, case_id, form, actor, today(session))
             detail = "；".join(v for v in (missing, result, reason, legal_basis) if v)
             audit(session, user.username, DECISION_LABELS.get(action, action), row.case_no, detail, client_ip(request))
     except ServiceError as exc:

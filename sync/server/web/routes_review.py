@@ -32,7 +32,7 @@ PeriodQuery = Annotated[str, Query(max_length=10, description="2026-11、2026-Q4
 
 def _evaluation(session: SessionDep, period: str) -> Evaluation:
     try:
-        return evaluate(session, period or f"{today():%Y-%m}", station_names(session))
+        return evaluate(session, period or f"{today(session):%Y-%m}", station_names(session))
     except ServiceError as exc:
         raise WebError(422, exc.message) from None
 
@@ -43,7 +43,7 @@ def review_page(request: Request, session: SessionDep, user: StaffDep, period: P
     with session.begin():
         ev = _evaluation(session, period)
     chart = Markup(satisfaction_bars([(r.label, r.satisfaction) for r in ev.stations], SATISFACTION_TARGET))
-    d = today()
+    d = today(session)
     periods = [f"{d:%Y-%m}", f"{d.year}-Q{(d.month - 1) // 3 + 1}", f"{d.year}"]
     return render(request, "review.html", ev=ev, chart=chart, target=SATISFACTION_TARGET, periods=periods)
 
@@ -73,7 +73,7 @@ def review_pdf(
         audit(session, user.username, "导出考核统计表PDF", ev.label, ip=client_ip(request))
     link = f"{request.url_for('review_page')}?period={quote(ev.period)}"
     report = evaluation_report(
-        ev, center_name=settings.center_name, printed_by=user.name, printed_on=today(), link=link
+        ev, center_name=settings.center_name, printed_by=user.name, printed_on=today(session), link=link
     )
     name = quote(f"考核统计表-{ev.period}.pdf")
     return Response(
@@ -94,7 +94,7 @@ def followups_page(request: Request, session: SessionDep, user: StaffDep) -> Res
         "followups.html",
         rows=rows,
         names=names,
-        today=today().isoformat(),
+        today=today(session).isoformat(),
         days=FOLLOWUP_DAYS,
         may_close=user.role in DECIDERS,
     )
@@ -112,7 +112,7 @@ def close_followup_route(
         raise WebError(403, "督查人员只能查看，不能登记回访整改结果")
     try:
         with session.begin():
-            row = close_followup(session, case_id, outcome, f"{user.name}（镇中心）", today())
+            row = close_followup(session, case_id, outcome, f"{user.name}（镇中心）", today(session))
             audit(session, user.username, "差评回访整改", row.case_no, outcome, client_ip(request))
     except ServiceError as exc:
         raise WebError(422, exc.message) from None

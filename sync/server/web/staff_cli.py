@@ -37,10 +37,11 @@ def main(argv: Sequence[str]) -> int:
         if getpass.getpass("再输入一次：") != password:
             log.error("两次输入的密码不一致")
             return 1
-    engine = make_engine(Settings.from_env().database_url)
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
     try:
         upgrade_head(engine)
-        with make_sessionmaker(engine)() as session, session.begin():
+        with make_sessionmaker(engine, settings.clock)() as session, session.begin():
             create_staff(session, args.username, args.name, args.role, password)
             audit(session, "命令行", "新建账号", args.username, ROLE_LABELS[args.role])
     except ServiceError as exc:

@@ -22,6 +22,7 @@ from desktop.services.records import (
     SignatureInput,
 )
 from sync.domain.signature import Signature
+from tests.domain.factories import SIGNED_AT
 
 from .workflow_helpers import originals
 
@@ -47,7 +48,7 @@ def inked(signer: str, role: str, content_sha256: str, seed: int = 0) -> Signatu
     """A pad signature (a zigzag of real strokes) with its ink kept in the event."""
     stroke = [(40 + i * 25 + seed, 60 + (i % 2) * 70, i * 30, 0.5) for i in range(12)]
     dash = [(60 + i * 40, 170, 400 + i * 20, 0.6) for i in range(6)]
-    sig = Signature.from_pad(signer, role, [stroke, dash])
+    sig = Signature.from_pad(signer, role, [stroke, dash], captured_at=SIGNED_AT)
     return SignatureInput(signer, role, sig.digest(), content_sha256, sig.to_dict())
 
 
@@ -89,7 +90,7 @@ def paper_signature(shade: int = 0) -> bytes:
 
 def scanned(signer: str, role: str, content_sha256: str, image: bytes) -> SignatureInput:
     """What the signature dialog hands over for a paper-signature photo."""
-    sig = Signature.from_scan(signer, role, image)
+    sig = Signature.from_scan(signer, role, image, captured_at=SIGNED_AT)
     return SignatureInput(signer, role, sig.digest(), content_sha256, sig.to_dict(), image)
 
 

@@ -117,6 +117,7 @@ def test_center_event_with_other_content_or_a_gap_is_refused(ctx: ServiceContext
         type="case.center_complete",
         payload={"case_id": case_id},
         actor="周窗口",
+        occurred_at=ctx.clock.stamp(),
         origin=CENTER,
     )
     with pytest.raises(ChainBroken, match="不连续"):
@@ -154,6 +155,7 @@ def apply_center_event_safely(ctx: ServiceContext, case_id: str) -> str:
         type="case.center_complete",
         payload={"case_id": case_id, "result": "办结"},
         actor="周窗口",
+        occurred_at=ctx.clock.stamp(),
         origin=CENTER,
     )
     return apply_center_event(ctx, event.to_dict()).message

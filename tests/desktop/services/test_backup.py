@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,16 +13,17 @@ from desktop import app, selftest
 from desktop.services import backup
 from desktop.services.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
+from sync.domain.clock import FixedClock
 
-from ..conftest import TODAY, complete_draft
+from ..conftest import TODAY, complete_draft, set_clock
 
 
 def test_daily_backup_is_made_once_a_day(ctx: ServiceContext) -> None:
     first = backup.daily_backup_if_due(ctx)
     assert first is not None and first.reason == "daily" and first.reason_label == "每日自动备份"
     assert backup.daily_backup_if_due(ctx) is None
-    tomorrow = date.fromordinal(first.taken_at.date().toordinal() + 1)
-    assert backup.daily_backup_if_due(ctx, today=tomorrow) is not None
+    set_clock(ctx, TODAY + timedelta(days=1))
+    assert backup.daily_backup_if_due(ctx) is not None
     assert [b.reason for b in backup.list_backups(ctx)] == ["daily", "daily"]
 
 
@@ -58,7 +59,7 @@ def test_restore_backup_closes_the_context_and_returns_what_was_restored(ctx: Se
 
     assert restored.backup == made.path and restored.events == 2
     assert restored.kept_aside is not None and restored.kept_aside.exists()
-    reopened = ServiceContext.open(data_dir, today=lambda: TODAY)
+    reopened = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert [c.applicant_name for c in list_cases(reopened)] == ["王秀英"]
     finally:

@@ -8,6 +8,7 @@ from desktop.services.cases import list_cases, search_cases
 from desktop.services.context import ServiceContext
 from desktop.services.records import CaseFilter
 from sync.domain.errors import ValidationError
+from tests.desktop.conftest import set_clock
 
 from ..conftest import promised_item
 from .workflow_helpers import registered
@@ -19,7 +20,7 @@ OTHER_ID = "440308199001011239"
 def three(ctx: ServiceContext) -> dict[str, str]:
     a = registered(ctx)
     b = registered(ctx, applicant_name="赵四", id_number=OTHER_ID, phone="13900139000")
-    ctx.today = lambda: date(2026, 11, 25)
+    set_clock(ctx, date(2026, 11, 25))
     other_item = next(i for i in ctx.catalog.items if i.code != promised_item(ctx).code and i.materials)
     c = registered(ctx, applicant_name="钱五", item_code=other_item.code, phone="0731-8888888")
     return {"a": a, "b": b, "c": c, "other_item": other_item.name}
@@ -45,11 +46,13 @@ def test_filters_by_each_field(ctx: ServiceContext, three: dict[str, str]) -> No
     assert _ids(search_cases(ctx, CaseFilter(case_no="cs01-20261125"))) == {c}
     assert _ids(search_cases(ctx, CaseFilter(item=three["other_item"]))) == {c}
     assert _ids(search_cases(ctx, CaseFilter(state="accepted"))) == {a, b, c}
-    # registration dates are the real local days the events were written (today, for all three)
-    today = date.today()
-    assert _ids(search_cases(ctx, CaseFilter(date_from=today, date_to=today))) == {a, b, c}
-    assert _ids(search_cases(ctx, CaseFilter(date_from=today + timedelta(days=1)))) == set()
-    assert _ids(search_cases(ctx, CaseFilter(name="钱", date_to=today - timedelta(days=1)))) == set()
+    # registration dates are the Beijing days the station's clock stamped: a and b on the 23rd, c on the 25th
+    first, later = date(2026, 11, 23), date(2026, 11, 25)
+    assert _ids(search_cases(ctx, CaseFilter(date_from=first, date_to=first))) == {a, b}
+    assert _ids(search_cases(ctx, CaseFilter(date_from=first, date_to=later))) == {a, b, c}
+    assert _ids(search_cases(ctx, CaseFilter(date_from=first + timedelta(days=1)))) == {c}
+    assert _ids(search_cases(ctx, CaseFilter(date_from=later + timedelta(days=1)))) == set()
+    assert _ids(search_cases(ctx, CaseFilter(name="钱", date_to=later - timedelta(days=1)))) == set()
     assert _ids(list_cases(ctx, "赵四")) == {b}
     # the free-text box: a whole number goes by blind index, a part by its masked digits
     assert _ids(list_cases(ctx, OTHER_ID)) == {b}

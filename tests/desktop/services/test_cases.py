@@ -11,6 +11,7 @@ from desktop.store import event_log
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CaseState
 from sync.domain.errors import DomainError, ValidationError
+from tests.desktop.conftest import set_clock
 
 from ..conftest import TODAY, complete_draft, promised_item, signed
 
@@ -43,7 +44,7 @@ def test_case_numbers_count_up_per_day(ctx: ServiceContext) -> None:
     register_case(ctx, complete_draft(ctx))
     second = register_case(ctx, complete_draft(ctx, applicant_name="赵四"))
     assert get_case(ctx, second.case_ids[0]).case_no == "CS01-20261123-0002"
-    ctx.today = lambda: date(2026, 11, 24)
+    set_clock(ctx, date(2026, 11, 24))
     third = register_case(ctx, complete_draft(ctx, applicant_name="钱五"))
     assert get_case(ctx, third.case_ids[0]).case_no == "CS01-20261124-0001"
 
@@ -94,7 +95,7 @@ def test_list_masks_id_and_filters(ctx: ServiceContext) -> None:
 
 
 def test_deadline_in_a_year_without_holiday_data_is_flagged(ctx: ServiceContext) -> None:
-    ctx.today = lambda: date(2026, 12, 28)
+    set_clock(ctx, date(2026, 12, 28))
     register_case(ctx, complete_draft(ctx))
     (row,) = list_cases(ctx)
     assert row.due_on is not None and row.due_on.year == 2027

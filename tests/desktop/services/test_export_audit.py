@@ -165,7 +165,7 @@ def test_backup_into_a_chosen_folder_is_an_export(ctx: ServiceContext, tmp_path:
     stick = tmp_path / "U盘"
     backup.set_backup_folder(ctx, stick)
     made = backup.backup_now(ctx)
-    daily = backup.daily_backup_if_due(ctx, TODAY)
+    daily = backup.daily_backup_if_due(ctx)
     assert daily is not None
     manual, automatic = export_events(ctx)
     assert manual.actor == "李代办" and automatic.actor == backup.DAILY_BACKUP_ACTOR

@@ -14,6 +14,7 @@ from desktop.services.records import FeedbackDraft, FeedbackInput
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days
 from sync.domain.errors import DomainError, ValidationError
+from tests.desktop.conftest import set_clock
 
 from .workflow_helpers import center, feedback, registered, sign
 
@@ -87,15 +88,15 @@ def test_home_page_lists_the_day(ctx: ServiceContext) -> None:
     to_hand_back = _completed(ctx, applicant_name="钱五")
     due = get_case(ctx, due_today).due_on
     assert due is not None
-    ctx.today = lambda: due
+    set_clock(ctx, due)
     view = home(ctx)
     assert due_today in [s.case_id for s in view.due_today]
     assert waiting in [s.case_id for s in view.awaiting_materials]
     assert [s.case_id for s in view.to_hand_back] == [to_hand_back]
-    ctx.today = lambda: add_working_days(ctx.calendar, due, 1).day
+    set_clock(ctx, add_working_days(ctx.calendar, due, 1).day)
     view = home(ctx)
     assert due_today in [s.case_id for s in view.overdue] and view.overdue[0].overdue
-    ctx.today = lambda: date(2026, 11, 23)
+    set_clock(ctx, date(2026, 11, 23))
     soon = home(ctx).due_soon
     assert (due_today in [s.case_id for s in soon]) == (
         add_working_days(ctx.calendar, date(2026, 11, 23), 3).day >= due

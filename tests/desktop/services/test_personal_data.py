@@ -28,6 +28,7 @@ from desktop.services.station import setup_station
 from desktop.store import event_log
 from desktop.store.crypto import DataKeyWrong, DataLocked
 from desktop.store.db import DB_FILENAME
+from sync.domain.clock import FixedClock
 from sync.domain.errors import DomainError
 
 from ..conftest import TODAY
@@ -146,7 +147,7 @@ def test_a_wrong_key_in_the_keyring_is_a_clear_chinese_error(ctx: ServiceContext
     ctx.close()
     (entry,) = [k for k in memory_keyring.store if k[1].startswith("data-key:")]
     memory_keyring.set_password(*entry, "A" * 43 + "=")  # 32 other bytes
-    reopened = ServiceContext.open(data_dir, today=lambda: TODAY)
+    reopened = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert [r.case_id for r in list_cases(reopened)] == [case_id]  # the list needs no key: masked columns
         with pytest.raises(DataKeyWrong) as err:
@@ -168,7 +169,7 @@ def test_a_tampered_ciphertext_does_not_open(ctx: ServiceContext) -> None:
 def test_without_a_keyring_the_clerks_password_unlocks_the_data(tmp_path: Path) -> None:
     keyring.set_keyring(NoKeyring())
     data_dir = tmp_path / "data"
-    ctx = ServiceContext.open(data_dir, today=lambda: TODAY)
+    ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     setup_station(
         ctx, code="CS01", name="城南村代办站", village="城南村", town="城关镇", clerk="李代办", password="mima123456"
     )
@@ -176,7 +177,7 @@ def test_without_a_keyring_the_clerks_password_unlocks_the_data(tmp_path: Path) 
     accounts.create_clerk(ctx, "zhang", "张代办", "zhang-mima-1")
     ctx.close()
 
-    ctx = ServiceContext.open(data_dir, today=lambda: TODAY)
+    ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert [r.case_id for r in list_cases(ctx)] == [case_id]
         with pytest.raises(DataLocked, match="登录"):
@@ -188,7 +189,7 @@ def test_without_a_keyring_the_clerks_password_unlocks_the_data(tmp_path: Path) 
         accounts.change_password(ctx, "zhang", "zhang-mima-1", "zhang-mima-2")
     finally:
         ctx.close()
-    ctx = ServiceContext.open(data_dir, today=lambda: TODAY)
+    ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         accounts.login(ctx, "zhang", "zhang-mima-2")
         assert get_case(ctx, case_id).applicant.phone == PHONE
@@ -217,7 +218,7 @@ def test_an_old_unencrypted_database_is_encrypted_by_the_upgrade(tmp_path: Path)
     numbers = _fixture_numbers()
     assert len(numbers) == 6 and all(n.encode() in FIXTURE.read_bytes() for n in numbers)
     data_dir = _station_at_0001(tmp_path)
-    ctx = ServiceContext.open(data_dir, today=lambda: TODAY)
+    ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert_no_plain(ctx.db.path.read_bytes() + Path(f"{ctx.db.path}-wal").read_bytes(), *numbers)
         with ctx.db.reading() as session:
@@ -234,7 +235,7 @@ def test_without_a_keyring_an_old_database_is_encrypted_at_the_first_login(tmp_p
     keyring.set_keyring(NoKeyring())
     numbers = _fixture_numbers()
     data_dir = _station_at_0001(tmp_path)
-    ctx = ServiceContext.open(data_dir, today=lambda: TODAY)
+    ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert numbers[0].encode() in ctx.db.path.read_bytes()  # no key before a login: still as it was
         accounts.create_clerk(ctx, "admin", "李代办", "mima123456")

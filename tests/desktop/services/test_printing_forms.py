@@ -29,6 +29,8 @@ from desktop.services.records import HandoverDraft, HandoverInput, ReturnInput, 
 from forms.data import HandoverDirection, Rating
 from sync.domain.errors import DomainError
 from sync.domain.signature import Signature
+from tests.desktop.conftest import set_clock
+from tests.domain.factories import SIGNED_AT
 
 from ..conftest import complete_draft, promised_item
 from .print_helpers import inked, inked_feedback, inked_handover, inked_registration, text
@@ -102,7 +104,7 @@ def test_the_centers_correction_request_prints_as_a_correction_notice(ctx: Servi
 
 
 def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, waiting: str) -> None:
-    ctx.today = lambda: date(2026, 11, 25)
+    set_clock(ctx, date(2026, 11, 25))
     workflow.supplement_received(ctx, waiting, [promised_item(ctx).materials[0].name])
     view = get_case(ctx, waiting)
     assert view.accepted_on == date(2026, 11, 25) and view.due_on is not None
@@ -119,7 +121,7 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
     entrust_text = text(printing.entrustment_pdf(ctx, waiting))
     assert "11010519491231002X" in entrust_text and "王秀英" in entrust_text
 
-    ctx.today = lambda: date(2026, 11, 27)
+    set_clock(ctx, date(2026, 11, 27))
     new_due = date(2026, 12, 18)
     workflow.extend(ctx, waiting, new_due, "需调取1998年纸质缴费档案核实", True, approved_by="周主任")
     ext = extension_data(ctx, waiting)
@@ -133,7 +135,7 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
     result = "已核定养老待遇，按月发放"
     center(ctx, "case.center_complete", {"case_id": waiting, "result": result, "completed_on": "2026-12-01"})
     record_handover(ctx, waiting, inked_handover(ctx, waiting, "window", "clerk"))
-    ctx.today = lambda: date(2026, 12, 2)
+    set_clock(ctx, date(2026, 12, 2))
     give_feedback(
         ctx,
         waiting,
@@ -236,7 +238,7 @@ def test_signatures_print_as_ink_scan_or_blank_lines(ctx: ServiceContext) -> Non
     add_attachment_bytes(ctx, case_id, image.getvalue(), "纸质签名.png")
     draft = HandoverDraft("clerk", "window", tuple(originals(ctx, case_id)))
     content = prepare_handover(ctx, case_id, draft).content_sha256
-    scan = Signature.from_scan("李代办", "代办员", image.getvalue())
+    scan = Signature.from_scan("李代办", "代办员", image.getvalue(), captured_at=SIGNED_AT)
     sigs = (
         SignatureInput("李代办", "代办员", scan.digest(), content, scan.to_dict()),
         inked("周窗口", "窗口工作人员", content),

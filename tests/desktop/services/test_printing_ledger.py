@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 from itertools import pairwise
 
 import openpyxl
@@ -28,7 +28,6 @@ from desktop.services.printing_ledger import (
 from desktop.services.station import require_station
 from desktop.store import event_log
 from forms.data import Rating
-from sync.domain import events
 from sync.domain.calendar import working_days_between
 from sync.domain.errors import ValidationError
 
@@ -41,15 +40,9 @@ MASKED = "110105********002X"
 
 
 @pytest.fixture
-def at(ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
-    """Move the station's today and the events' clock to ``day`` (10:00 local time)."""
-
-    def move(day: date) -> None:
-        stamp = datetime.combine(day, time(10)).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
-        monkeypatch.setattr(events, "utc_now", lambda: stamp)
-        ctx.today = lambda: day
-
-    return move
+def at(on_day: Callable[[date], None]) -> Callable[[date], None]:
+    """Move the station's clock (today and the events' times) to ``day`` (10:00 Beijing time)."""
+    return on_day
 
 
 def many(ctx: ServiceContext, count: int) -> None:
@@ -65,7 +58,14 @@ def many(ctx: ServiceContext, count: int) -> None:
                 ("case.registered", payload),
                 ("case.accept", {**accepted.payload, "case_id": case_id}),
             ):
-                event_log.append(session, station_id=station.station_id, type=type_, payload=body, actor="李代办")
+                event_log.append(
+                    session,
+                    station_id=station.station_id,
+                    type=type_,
+                    payload=body,
+                    actor="李代办",
+                    occurred_at=ctx.clock.stamp(),
+                )
 
 
 def _done(ctx: ServiceContext, case_id: str, completed: date, rating: int) -> None:

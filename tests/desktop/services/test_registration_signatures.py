@@ -18,6 +18,7 @@ from sync.domain.entrustment import DEFAULT_SCOPE, registration_content
 from sync.domain.errors import ValidationError
 from sync.domain.signature import Signature
 from sync.domain.signing import content_hash
+from tests.domain.factories import SIGNED_AT
 
 from ..conftest import complete_draft
 from .print_helpers import inked, inked_handover, inked_registration, text
@@ -104,7 +105,7 @@ def test_one_signer_or_forged_ink_is_refused(ctx: ServiceContext) -> None:
 def test_a_photo_of_a_paper_signature_signs_too(ctx: ServiceContext) -> None:
     draft = complete_draft(ctx)
     content = prepare_registration(ctx, draft).content_sha256
-    scan = Signature.from_scan("王秀英", "委托人", b"\x89PNG photo of the paper signature")
+    scan = Signature.from_scan("王秀英", "委托人", b"\x89PNG photo of the paper signature", captured_at=SIGNED_AT)
     sigs = (
         SignatureInput("王秀英", "委托人", scan.digest(), content, scan.to_dict()),
         inked("李代办", "代办员", content),
@@ -138,13 +139,21 @@ def test_registrations_of_before_still_fold_and_print_with_the_intake_ink(ctx: S
     legacy = {k: v for k, v in payload.items() if k not in ("signatures", "signature_data", "scope")}
     legacy.update(case_id="legacy-case", case_no="CS01-20261122-0001")
     with ctx.db.transaction() as session:
-        event_log.append(session, station_id=station.station_id, type="case.registered", payload=legacy, actor="李代办")
+        event_log.append(
+            session,
+            station_id=station.station_id,
+            type="case.registered",
+            payload=legacy,
+            actor="李代办",
+            occurred_at=ctx.clock.stamp(),
+        )
         event_log.append(
             session,
             station_id=station.station_id,
             type="case.accept",
             payload={"case_id": "legacy-case", "accepted_on": "2026-11-22", "due_on": "2026-12-04"},
             actor="李代办",
+            occurred_at=ctx.clock.stamp(),
         )
     assert printing.entrustment_data(ctx, "legacy-case").principal_signature is None  # pen and paper
     record_handover(ctx, "legacy-case", inked_handover(ctx, "legacy-case", "villager", "clerk"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 import pytest
 
@@ -29,17 +29,6 @@ from sync.domain.retention import DEFAULT_CLOSED_CASE_DAYS, RETENTION_ACTOR, Ret
 from .workflow_helpers import center, feedback, handover, registered
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def on_day(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
-    """Make the following events happen at 10:00 local time on ``day``."""
-
-    def set_day(day: date) -> None:
-        stamp = datetime.combine(day, time(10)).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
-        monkeypatch.setattr(events, "utc_now", lambda: stamp)
-
-    return set_day
 
 
 def withdrawn_on(ctx: ServiceContext, on_day: Callable[[date], None], day: date) -> str:
@@ -144,6 +133,7 @@ def test_a_period_published_by_the_center_applies(ctx: ServiceContext, on_day: C
         type=RETENTION_PUBLISHED,
         payload=retention_payload({"closed_case_days": 14, "published_at": "2026-11-20", "published_by": "张主任"}),
         actor="张主任（镇中心主任）",
+        occurred_at=ctx.clock.stamp(),
         origin=CENTER,
     )
     apply_center_events(ctx, [event])

@@ -14,6 +14,7 @@ from desktop.store import event_log
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CaseState
 from sync.domain.errors import DomainError, IllegalTransition
+from tests.desktop.conftest import set_clock
 
 from ..conftest import promised_item
 from .workflow_helpers import center, feedback, handover, registered
@@ -40,7 +41,7 @@ def test_agency_case_from_registration_through_correction_to_archive(ctx: Servic
     with pytest.raises(DomainError, match="已一次性告知"):
         workflow.request_correction(ctx, case_id)
 
-    ctx.today = lambda: date(2026, 11, 25)
+    set_clock(ctx, date(2026, 11, 25))
     workflow.supplement_received(ctx, case_id, [first])
     view = get_case(ctx, case_id)
     assert view.state is CaseState.ACCEPTED
@@ -144,7 +145,7 @@ def test_extension_with_consent_and_refusals(ctx: ServiceContext) -> None:
     workflow.extend(ctx, case_id, later, "需现场核查", consent=True, approved_by="张主任")
     view = get_case(ctx, case_id)
     assert view.due_on == later and view.extended
-    ctx.today = lambda: add_working_days(ctx.calendar, later, 1).day
+    set_clock(ctx, add_working_days(ctx.calendar, later, 1).day)
     with pytest.raises(DomainError, match="超过期限后申请延期按超期处理"):
         workflow.extend(ctx, case_id, add_working_days(ctx.calendar, later, 5).day, "再延", consent=True)
 
@@ -158,7 +159,7 @@ def test_suspend_stops_the_clock_and_resume_moves_the_due_date(ctx: ServiceConte
     with pytest.raises(IllegalTransition):
         workflow.extend(ctx, case_id, date(2026, 12, 31), "x", consent=True)
     resumed_on = date(2026, 11, 26)  # Thursday: Tue, Wed, Thu are 3 working days after Monday
-    ctx.today = lambda: resumed_on
+    set_clock(ctx, resumed_on)
     workflow.resume(ctx, case_id)
     view = get_case(ctx, case_id)
     assert view.state is CaseState.ACCEPTED
@@ -195,7 +196,7 @@ def test_center_correction_restarts_the_clock_after_supplements(ctx: ServiceCont
     center(ctx, "case.center_request_correction", {"case_id": case_id, "missing": ["村委会证明"]})
     view = get_case(ctx, case_id)
     assert view.state is CaseState.AWAITING_MATERIALS and view.missing == ("村委会证明",)
-    ctx.today = lambda: date(2026, 11, 30)
+    set_clock(ctx, date(2026, 11, 30))
     workflow.supplement_received(ctx, case_id, ["村委会证明"])
     view = get_case(ctx, case_id)
     assert view.accepted_on == date(2026, 11, 30)

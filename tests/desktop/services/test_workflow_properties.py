@@ -21,8 +21,10 @@ from desktop.services.station import setup_station
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
+from sync.domain.clock import FixedClock
 from sync.domain.custody import originals_out
 from sync.domain.errors import DomainError
+from tests.desktop.conftest import set_clock
 
 from ..conftest import TODAY, promised_item
 from .workflow_helpers import center, feedback, handover, registered
@@ -47,7 +49,7 @@ def _later_due(ctx: ServiceContext, case_id: str) -> object:
 def _advance(days: int) -> Command:
     def run(ctx: ServiceContext, case_id: str) -> None:
         current = ctx.today()
-        ctx.today = lambda: current + timedelta(days=days)
+        set_clock(ctx, current + timedelta(days=days))
 
     return run
 
@@ -126,7 +128,7 @@ def test_any_sequence_of_service_commands_keeps_a_valid_replayable_case(
     kind: str, incomplete: bool, prefix: list[str], commands: list[str]
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = ServiceContext.open(Path(tmp), today=lambda: TODAY)
+        ctx = ServiceContext.open(Path(tmp), FixedClock.on(TODAY))
         try:
             setup_station(ctx, code="CS01", name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
             missing = [promised_item(ctx).materials[0].name] if incomplete else []

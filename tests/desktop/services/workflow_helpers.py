@@ -78,6 +78,7 @@ def center(ctx: ServiceContext, type: str, payload: dict[str, Any]) -> dict[str,
         type=type,
         payload=payload,
         actor="周窗口",
+        occurred_at=ctx.clock.stamp(),
         origin=CENTER,
     )
     data = event.to_dict()

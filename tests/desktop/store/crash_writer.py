@@ -14,11 +14,12 @@ from pathlib import Path
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import current_station, setup_station
+from sync.domain.clock import FixedClock
 from tests.desktop.conftest import complete_draft, signed
 
 
 def main(data_dir: Path) -> None:
-    ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
+    ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))
     if current_station(ctx) is None:
         setup_station(ctx, code="CS01", name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
     draft = complete_draft(ctx)

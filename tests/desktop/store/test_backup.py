@@ -16,6 +16,7 @@ from desktop.services.context import ServiceContext
 from desktop.store import backup
 from desktop.store.backup import BackupError
 from desktop.store.db import DB_FILENAME, Database, DatabaseDamaged
+from sync.domain.clock import CHINA, SYSTEM_CLOCK, FixedClock
 
 from ..conftest import TODAY, complete_draft
 
@@ -54,7 +55,7 @@ def test_backup_while_another_thread_writes_is_consistent(ctx: ServiceContext, t
     made = []
     try:
         for _ in range(6):
-            made.append(backup.make_backup(ctx.db.path, tmp_path / "backups", backup.MANUAL))
+            made.append(backup.make_backup(ctx.db.path, tmp_path / "backups", backup.MANUAL, ctx.clock.now()))
     finally:
         stop.set()
         thread.join()
@@ -74,7 +75,7 @@ def test_backup_while_another_thread_writes_is_consistent(ctx: ServiceContext, t
 
 def test_restore_puts_a_verified_backup_back_and_keeps_the_damaged_file(ctx: ServiceContext, tmp_path: Path) -> None:
     register_case(ctx, complete_draft(ctx))
-    made = backup.make_backup(ctx.db.path, tmp_path / "backups", backup.DAILY)
+    made = backup.make_backup(ctx.db.path, tmp_path / "backups", backup.DAILY, ctx.clock.now())
     register_case(ctx, complete_draft(ctx, applicant_name="赵四"))  # after the backup: lost by the restore
     data_dir = ctx.db.data_dir
     ctx.close()
@@ -84,12 +85,12 @@ def test_restore_puts_a_verified_backup_back_and_keeps_the_damaged_file(ctx: Ser
         ServiceContext.open(data_dir)
     assert "已损坏" in caught.value.message
 
-    restored = backup.restore(made.path, data_dir, now=datetime(2026, 11, 23, 9, 30))
+    restored = backup.restore(made.path, data_dir, now=datetime(2026, 11, 23, 9, 30, tzinfo=CHINA))
 
     assert restored.events == 2
     assert restored.kept_aside == data_dir / f"{DB_FILENAME}.before-restore-20261123-093000"
     assert _digest(restored.kept_aside) == damaged
-    reopened = ServiceContext.open(data_dir, today=lambda: TODAY)
+    reopened = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert [c.applicant_name for c in list_cases(reopened)] == ["王秀英"]
     finally:
@@ -101,7 +102,7 @@ def test_restore_puts_a_verified_backup_back_and_keeps_the_damaged_file(ctx: Ser
 def test_a_corrupt_backup_is_refused_and_nothing_is_replaced(ctx: ServiceContext, tmp_path: Path, how: str) -> None:
     for name in ("王秀英", "赵四", "钱多多"):
         register_case(ctx, complete_draft(ctx, applicant_name=name))
-    made = backup.make_backup(ctx.db.path, tmp_path / "backups", backup.MANUAL)
+    made = backup.make_backup(ctx.db.path, tmp_path / "backups", backup.MANUAL, ctx.clock.now())
     bad = tmp_path / "backups" / "station-20261123-080000-manual.sqlite3"
     data = bytearray(made.path.read_bytes())
     if how == "truncate":
@@ -116,7 +117,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_is_replaced(ctx: ServiceContext
     live = _digest(data_dir / DB_FILENAME)
 
     with pytest.raises(BackupError) as caught:
-        backup.restore(bad, data_dir)
+        backup.restore(bad, data_dir, SYSTEM_CLOCK.now())
 
     assert "不能用来恢复" in caught.value.message or "已损坏" in caught.value.message
     assert _digest(data_dir / DB_FILENAME) == live
@@ -125,7 +126,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_is_replaced(ctx: ServiceContext
 
 def test_an_edited_event_in_a_backup_breaks_the_chain_and_is_refused(ctx: ServiceContext, tmp_path: Path) -> None:
     register_case(ctx, complete_draft(ctx))
-    made = backup.make_backup(ctx.db.path, tmp_path / "b", backup.MANUAL)
+    made = backup.make_backup(ctx.db.path, tmp_path / "b", backup.MANUAL, ctx.clock.now())
     conn = sqlite3.connect(made.path)
     with conn:
         conn.execute("UPDATE events SET actor = '张三' WHERE seq = 1")
@@ -196,7 +197,7 @@ def test_rotation_keeps_the_configured_numbers(tmp_path: Path) -> None:
 
 
 def test_two_backups_in_the_same_second_are_both_kept(ctx: ServiceContext, tmp_path: Path) -> None:
-    now = datetime(2026, 11, 23, 10, 0, 0)
+    now = datetime(2026, 11, 23, 10, 0, 0, tzinfo=CHINA)
     first = backup.make_backup(ctx.db.path, tmp_path, backup.MANUAL, now=now)
     second = backup.make_backup(ctx.db.path, tmp_path, backup.MANUAL, now=now)
     assert first.path != second.path
@@ -209,5 +210,5 @@ def test_configured_folder_falls_back_to_the_default_when_unwritable(ctx: Servic
     blocker = tmp_path / "usb"
     blocker.write_text("a file where the folder should be")
     backup.set_configured_folder(data_dir, blocker / "daibantong")
-    made = backup.backup_with_fallback(ctx.db.path, data_dir, backup.DAILY)
+    made = backup.backup_with_fallback(ctx.db.path, data_dir, backup.DAILY, ctx.clock.now())
     assert made.path.parent == data_dir / "backups"

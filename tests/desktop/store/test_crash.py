@@ -21,6 +21,7 @@ from sqlalchemy import select
 from desktop.services.context import ServiceContext
 from desktop.store import event_log
 from desktop.store.models import CaseRow, EventRow
+from sync.domain.clock import FixedClock
 
 ROOT = Path(__file__).resolve().parents[3]
 #: Seed of the kill delays; a round ``r`` draws from ``random.Random(CRASH_SEED + r)``.
@@ -64,7 +65,7 @@ def test_kill_minus_nine_while_saving_loses_no_committed_case(tmp_path: Path, ro
     committed = _run_and_kill(data_dir, 10 + 7 * round_, rng)
     committed += _run_and_kill(data_dir, 5, rng)  # a second life after the first crash, then killed again
     assert len(committed) >= 15, replay
-    ctx = ServiceContext.open(data_dir, today=lambda: date(2026, 11, 23))
+    ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))
     try:
         with ctx.db.reading() as session:
             event_log.verify(session)

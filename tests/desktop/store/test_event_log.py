@@ -88,6 +88,13 @@ def test_an_illegal_event_is_not_stored(ctx: ServiceContext) -> None:
         case_id = session.scalars(select(CaseRow.case_id)).one()
         station_id = next(event_log.iter_events(session)).station_id
     with pytest.raises(IllegalTransition), ctx.db.transaction() as session:
-        event_log.append(session, station_id=station_id, type="case.archive", payload={"case_id": case_id}, actor="x")
+        event_log.append(
+            session,
+            station_id=station_id,
+            type="case.archive",
+            payload={"case_id": case_id},
+            actor="x",
+            occurred_at=ctx.clock.stamp(),
+        )
     with ctx.db.reading() as session:
         assert event_log.count_events(session) == 2

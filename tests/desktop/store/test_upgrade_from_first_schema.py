@@ -11,6 +11,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.station import current_station
 from desktop.store import event_log
 from desktop.store.db import DB_FILENAME, Database, current_revision, head_revision
+from sync.domain.clock import FixedClock
 
 from ..conftest import TODAY, complete_draft
 
@@ -34,7 +35,7 @@ def test_first_schema_with_data_migrates_to_head_with_a_backup_first(tmp_path: P
     data_dir = _station_at_0001(tmp_path)
     original = FIXTURE.read_bytes()
 
-    ctx = ServiceContext.open(data_dir, today=lambda: TODAY)
+    ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert current_revision(ctx.db.engine) == head_revision()
         with ctx.db.reading() as session:

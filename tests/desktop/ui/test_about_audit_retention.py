@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +21,10 @@ from desktop.store.db import head_revision
 from desktop.ui.application import schedule_retention
 from desktop.ui.ledger_dialog import LedgerDialog, ServiceLedgerSource
 from desktop.ui.main_window import MainWindow
-from sync.domain import events
 from sync.domain.case_rules import CaseState
 from sync.protocol import PROTOCOL_VERSION
 
 from ..services.workflow_helpers import center, feedback, handover, registered
-
-
-@pytest.fixture
-def on_day(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
-    def set_day(day: date) -> None:
-        stamp = datetime.combine(day, time(10)).astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
-        monkeypatch.setattr(events, "utc_now", lambda: stamp)
-
-    return set_day
 
 
 def test_about_box_shows_the_version_and_copies_it(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:

@@ -22,6 +22,7 @@ from desktop.ui.application import schedule_retention
 from desktop.ui.backup_dialog import BackupDialog
 from desktop.ui.facade import StationFacade
 from desktop.ui.main_window import MainWindow
+from sync.domain.clock import FixedClock
 
 from ..conftest import TODAY, complete_draft
 
@@ -178,7 +179,7 @@ def test_restoring_a_chosen_backup_brings_its_data_back_and_asks_to_reopen(
     assert not any(t.isActive() for t in window.findChildren(QTimer))
     data_dir = ctx.db.data_dir
     assert dialog.restored.kept_aside is not None and dialog.restored.kept_aside.exists()
-    reopened = ServiceContext.open(data_dir, today=lambda: TODAY)
+    reopened = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert [c.applicant_name for c in list_cases(reopened)] == ["王秀英"]
     finally:

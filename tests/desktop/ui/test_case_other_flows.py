@@ -14,6 +14,7 @@ from desktop.services.context import ServiceContext
 from desktop.ui.action_dialogs import ConsultAnswerDialog, ExtendDialog, ReturnDialog
 from desktop.ui.feedback_dialog import FeedbackDialog
 from desktop.ui.main_window import MainWindow
+from tests.desktop.conftest import set_clock
 
 from ..conftest import TODAY, complete_draft
 from ..services.workflow_helpers import center, registered
@@ -158,7 +159,7 @@ def test_suspend_and_resume_move_the_deadline(qtbot: QtBot, window: MainWindow, 
     wait_closed(qtbot, dialog)
     wait_state(qtbot, page, "中止")
     assert "暂停" in page.fields["办理期限"].text()
-    ctx.today = lambda: TODAY + timedelta(days=7)  # a week later the expert opinion arrives
+    set_clock(ctx, TODAY + timedelta(days=7))  # a week later the expert opinion arrives
     click_action(qtbot, page, "resume")
     wait_state(qtbot, page, "已受理")
     assert "顺延" in page.message_label.text()

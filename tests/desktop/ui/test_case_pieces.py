@@ -15,6 +15,7 @@ from desktop.services.case_detail import case_events
 from desktop.services.context import ServiceContext
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
+from tests.desktop.conftest import set_clock
 
 from ..services.workflow_helpers import registered
 from .case_page import click_action, open_case, save, sign_with_pad, wait_closed
@@ -109,7 +110,7 @@ def test_deadline_counted_without_next_years_holidays_is_marked(
 ) -> None:
     from datetime import date
 
-    ctx.today = lambda: date(2026, 12, 24)  # 10 working days later is in 2027: no holiday data yet
+    set_clock(ctx, date(2026, 12, 24))  # 10 working days later is in 2027: no holiday data yet
     case_id = registered(ctx)
     page = open_case(qtbot, window, case_id)
     assert "2027年" in page.fields["办理期限"].text() and "※" in page.fields["办理期限"].text()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +19,20 @@ from desktop.services import audit, workflow
 from desktop.services.context import ServiceContext
 from desktop.ui import ledger_dialog
 from desktop.ui.ledger_dialog import CUSTOM, LAST_MONTH, THIS_QUARTER, LedgerDialog, ServiceLedgerSource, period_range
-from sync.domain import events
 
+from ..conftest import TODAY, set_clock
 from ..services.workflow_helpers import registered
 
 MASKED = "110105********002X"
 
 
 @pytest.fixture
-def cases(ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def cases(ctx: ServiceContext) -> list[str]:
     """Three cases registered on 2026-11-20 (the station's today is 2026-11-23)."""
-    stamp = datetime.combine(date(2026, 11, 20), time(10)).astimezone().astimezone(UTC)
-    monkeypatch.setattr(events, "utc_now", lambda: stamp.isoformat(timespec="milliseconds"))
-    return [registered(ctx, applicant_name=name) for name in ("赵一", "钱二", "孙三")]
+    set_clock(ctx, date(2026, 11, 20))
+    ids = [registered(ctx, applicant_name=name) for name in ("赵一", "钱二", "孙三")]
+    set_clock(ctx, TODAY)
+    return ids
 
 
 def open_dialog(qtbot: QtBot, ctx: ServiceContext) -> LedgerDialog:

@@ -16,6 +16,7 @@ from desktop.services.station import require_station
 from desktop.ui.application import sign_in_dialog
 from desktop.ui.login_dialog import FirstClerkDialog, LoginDialog
 from desktop.ui.main_window import MainWindow
+from tests.desktop.conftest import set_clock
 
 from ..conftest import TODAY, complete_draft
 from ..services.workflow_helpers import registered
@@ -88,7 +89,7 @@ def test_home_page_counts_and_overdue_in_red(qtbot: QtBot, window: MainWindow, c
     cards = window.home.cards
     qtbot.waitUntil(lambda: cards["awaiting_materials"].count_label.text() == "1", timeout=5000)
     assert cards["overdue"].count_label.text() == "0"
-    ctx.today = lambda: TODAY + timedelta(days=30)  # a month later the accepted case is overdue
+    set_clock(ctx, TODAY + timedelta(days=30))  # a month later the accepted case is overdue
     window.home.refresh()
     qtbot.waitUntil(lambda: cards["overdue"].count_label.text() == "1", timeout=5000)
     item = cards["overdue"].list.item(0)

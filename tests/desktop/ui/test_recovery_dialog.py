@@ -13,6 +13,7 @@ from desktop.services.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.store.db import DB_FILENAME, DatabaseDamaged
 from desktop.ui.recovery_dialog import RecoveryDialog
+from sync.domain.clock import FixedClock
 
 from ..conftest import TODAY, complete_draft
 
@@ -55,7 +56,7 @@ def test_recovery_lists_backups_and_restores_the_verified_one(qtbot: QtBot, ctx:
     assert "立即同步" in dialog.status_label.text()
     assert dialog.continue_button.isVisible() or not dialog.isVisible()
     assert dialog.restored is not None and dialog.restored.kept_aside is not None
-    reopened = ServiceContext.open(data_dir, today=lambda: TODAY)
+    reopened = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     try:
         assert [c.applicant_name for c in list_cases(reopened)] == ["王秀英"]
     finally:

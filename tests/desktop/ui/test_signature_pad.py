@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop.ui.signature_dialog import SignatureDialog, demo_points, draw_demo
 from desktop.ui.signature_pad import SignaturePad
 from sync.domain.signature import BOX_HEIGHT, BOX_WIDTH, Signature
+from tests.domain.factories import SIGNED_AT
 
 
 class FakeClock:
@@ -81,7 +82,7 @@ def test_mouse_strokes_are_captured_with_positions_and_timing(
     assert [t for _, _, t, _ in second] == [5470, 5490, 5510]
     assert {p for *_, p in first} == {0.5}  # a mouse has no pressure
 
-    sig = pad.signature("王秀英", "委托人")
+    sig = pad.signature("王秀英", "委托人", SIGNED_AT)
     assert sig.method == "pad" and len(sig.strokes) == 2
     assert sig.strokes[0][0][:3] == (100, 140, 0)  # time counted from the first point
     assert sig.strokes[1][-1][:3] == (400, 100, 510)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query
 
 from sync import __version__
 from sync.domain.errors import ChainBroken
-from sync.domain.events import utc_now
 from sync.protocol.encoding import PUSH_ENCODINGS, expand_chain
 from sync.protocol.models import (
     MAX_BATCH_EVENTS,
@@ -56,7 +55,7 @@ def handshake(hello: Handshake, settings: SettingsDep, session: SessionDep, toke
         accepted=True,
         server_version=__version__,
         message="",
-        server_time=utc_now(),
+        server_time=settings.clock.stamp(),
         push_encodings=list(PUSH_ENCODINGS),
     )
 
