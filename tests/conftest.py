@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -46,3 +48,18 @@ def require_postgres() -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail("CI 需要 PostgreSQL（127.0.0.1:5432，数据库 test），但无法连接")
     pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+
+
+@pytest.fixture(params=["UTC", "Asia/Shanghai", "America/Los_Angeles"])
+def process_tz(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test runs with the process's own time zone set to each of these (a station PC set to UTC, one set
+    right, one far off): nothing the station or the center records may depend on it."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield request.param
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
