@@ -127,7 +127,8 @@ def satisfaction_chart(rows: Sequence[ReviewRow], target: float, width: float, l
     top, bottom = 14.0, 14.0
     height = top + sum(heights) + bottom
     d = Drawing(width, height)
-    d.initialFontName = fonts.SONG  # else the renderer starts with a non-embedded Helvetica
+    # else the renderer starts with a non-embedded Helvetica (an attribute types-reportlab does not declare)
+    d.initialFontName = fonts.SONG  # type: ignore[attr-defined]
 
     def x(value: float) -> float:
         return left + max(0.0, (value - lo) / (1 - lo)) * bar_w
@@ -156,12 +157,13 @@ def satisfaction_chart(rows: Sequence[ReviewRow], target: float, width: float, l
             continue
         bad = value < target
         bar_h = 11.0
-        d.add(Rect(left, middle - bar_h / 2, max(1.5, x(value) - left), bar_h, fillColor=RED if bad else BLUE,
-                   strokeColor=None))  # fmt: skip
+        # types-reportlab types Rect's **kw as the TypedDict itself rather than Unpack[...]: its kwargs never match
+        d.add(Rect(left, middle - bar_h / 2, max(1.5, x(value) - left), bar_h, fillColor=RED if bad else BLUE,  # type: ignore[arg-type]
+                   strokeColor=None))  # type: ignore[arg-type]  # fmt: skip
         text = f"{value * 100:.1f}%" + ("  未达标" if bad else "")
         font = fonts.HEI if bad else fonts.SONG
         text_w = fonts.string_width(text, font, 8)
-        d.add(Rect(x(value) + 2, middle - 5, text_w + 4, 11, fillColor=colors.white, strokeColor=None))
+        d.add(Rect(x(value) + 2, middle - 5, text_w + 4, 11, fillColor=colors.white, strokeColor=None))  # type: ignore[arg-type]
         d.add(String(x(value) + 4, middle - 3, text, fontName=font, fontSize=8,
                      fillColor=RED if bad else colors.black))  # fmt: skip
     d.add(Line(left, bottom - 2, left, height - top + 2, strokeColor=colors.black, strokeWidth=0.8))

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..api.deps import SessionDep
 from ..services.errors import ServiceError
-from ..services.staff import DIRECTOR, ROLE_LABELS, audit, create_staff, deactivate_staff, list_staff
-from .deps import PREFIX, CsrfDep, DirectorDep, StaffUser, WebError, client_ip, render
+from ..services.staff import DIRECTOR, ROLE_LABELS, StaffUser, audit, create_staff, deactivate_staff, list_staff
+from .deps import PREFIX, CsrfDep, DirectorDep, WebError, client_ip, render
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
