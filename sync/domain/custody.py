@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import ValidationError
 from .signing import SignatureRef, check_signatures
+from .text import clean_text
 
 VILLAGER = "villager"
 CLERK = "clerk"
@@ -63,7 +64,7 @@ class HandoverItem:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HandoverItem:
         try:
-            name = str(data["name"]).strip()
+            name = clean_text(str(data["name"]), field="items", label="交接材料名称", limit=100)
             copies = int(data.get("copies", 1))
             pages = int(data.get("pages", 0))
         except (KeyError, TypeError, ValueError):

@@ -9,6 +9,7 @@ from typing import Any
 from .errors import ValidationError
 from .ratings import RATING_LABELS, is_bad_rating
 from .signing import SignatureRef, check_signatures
+from .text import clean_text
 
 #: Optional comment fields of the form.
 COMMENT_FIELDS: dict[str, str] = {
@@ -60,9 +61,8 @@ def clean_comments(comments: Mapping[str, Any]) -> dict[str, str]:
     for key, value in comments.items():
         if key not in COMMENT_FIELDS:
             raise ValidationError("comments", f"未知的意见栏目“{key}”")
-        text = str(value or "").strip()
-        if len(text) > MAX_COMMENT:
-            raise ValidationError(key, f"“{COMMENT_FIELDS[key]}”意见不能超过{MAX_COMMENT}个字")
+        label = f"“{COMMENT_FIELDS[key]}”意见"
+        text = clean_text(str(value or ""), field=key, label=label, limit=MAX_COMMENT, multiline=True)
         if text:
             cleaned[key] = text
     return cleaned

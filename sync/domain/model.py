@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import ValidationError
+from .text import clean_text
 from .validation import validate_id_number, validate_name, validate_phone
 
 
@@ -79,9 +80,7 @@ class Applicant:
         unknown = set(special_groups) - set(SPECIAL_GROUPS)
         if unknown:
             raise ValidationError("special_groups", f"未知的特殊群体类别：{'、'.join(sorted(unknown))}")
-        address = address.strip()
-        if len(address) > 200:
-            raise ValidationError("address", "住址不能超过200个字")
+        address = clean_text(address, field="address", label="住址", limit=200)
         return cls(
             name=validate_name(name),
             id_number=validate_id_number(id_number, today=today),
@@ -126,7 +125,7 @@ class MaterialItem:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MaterialItem:
         copies = int(data.get("copies", 1))
-        name = str(data["name"]).strip()
+        name = clean_text(str(data["name"]), field="materials", label="材料名称", limit=100)
         if not name:
             raise ValidationError("materials", "材料名称不能为空")
         if copies < 1 or copies > 999:

@@ -31,6 +31,7 @@ from typing import Any
 
 from .errors import ValidationError
 from .events import canonical_json
+from .text import refuse_bad_chars
 
 BOX_WIDTH = 600
 BOX_HEIGHT = 200
@@ -334,8 +335,8 @@ class Signature:
     def __post_init__(self) -> None:
         strokes = tuple(tuple(_normalize_point(p) for p in s) for s in self.strokes)
         object.__setattr__(self, "strokes", tuple(s for s in strokes if s))
-        object.__setattr__(self, "signer", self.signer.strip())
-        object.__setattr__(self, "role", self.role.strip())
+        object.__setattr__(self, "signer", refuse_bad_chars(self.signer, "signatures", "签名人姓名").strip())
+        object.__setattr__(self, "role", refuse_bad_chars(self.role, "signatures", "签名身份").strip())
         object.__setattr__(self, "image_sha256", self.image_sha256.lower())
         self._validate()
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from .errors import ValidationError
 from .events import canonical_json
+from .text import refuse_bad_chars
 
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -46,8 +47,8 @@ class SignatureRef:
     def create(
         cls, *, signer: str, role: str, signature_sha256: str, content_sha256: str, field: str = "signatures"
     ) -> SignatureRef:
-        signer = signer.strip()
-        role = role.strip()
+        signer = refuse_bad_chars(signer, field, "签名人姓名").strip()
+        role = refuse_bad_chars(role, field, "签名身份").strip()
         if not signer:
             raise ValidationError(field, "缺少签名人姓名")
         if not role or len(role) > 20:

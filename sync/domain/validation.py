@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from .errors import ValidationError
+from .text import clean_name
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -63,13 +64,8 @@ def validate_phone(raw: str, *, field: str = "phone") -> str:
 
 
 def validate_name(raw: str, *, field: str = "name", label: str = "姓名") -> str:
-    """Return a trimmed name of 1–50 characters, or raise."""
-    name = raw.strip()
-    if not name:
-        raise ValidationError(field, f"请填写{label}")
-    if len(name) > 50:
-        raise ValidationError(field, f"{label}不能超过50个字")
-    return name
+    """Return a name of 1–50 characters under the character rules of ``text.clean_name``, or raise."""
+    return clean_name(raw, field=field, label=label)
 
 
 def mask_phone(phone: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 
 from .custody import MAX_ITEMS, HandoverItem
 from .errors import DomainError, ValidationError
+from .text import clean_text
 
 #: The event type of a confirmation (a center action of the case state machine).
 RECEIPT_EVENT = "case.center_handover_received"
@@ -172,9 +173,9 @@ def receipt_payload(
     return {
         "case_id": case_id,
         "handover_id": handover.event_id,
-        "received_by": by.strip(),
+        "received_by": clean_text(by, field="received_by", label="收件人姓名", limit=64),
         "items": items,
-        "note": note.strip(),
+        "note": clean_text(note, field="note", label="说明", multiline=True),
     }
 
 
@@ -197,9 +198,7 @@ def parse_receipt(event_id: str, at: str, payload: Mapping[str, Any]) -> WindowR
     keys = [(i.name, i.original) for i in items]
     if len(set(keys)) != len(keys):
         raise ValidationError("items", "确认清单中有重复的材料")
-    note = str(payload.get("note") or "").strip()
-    if len(note) > 500:
-        raise ValidationError("note", "说明不能超过500个字")
+    note = clean_text(str(payload.get("note") or ""), field="note", label="说明", multiline=True)
     return WindowReceipt(event_id, handover_id, by, at, items, note)
 
 
