@@ -22,6 +22,7 @@ from desktop.store import blob_store
 from desktop.store.models import EventRow
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.events import Event
+from sync.domain.text import clean_text
 
 from .case_ops import case_op, scan_images
 from .context import ServiceContext
@@ -77,11 +78,8 @@ def add_attachment_bytes(ctx: ServiceContext, case_id: str, data: bytes, filenam
         raise ValidationError("file", "附件是空文件，请重新选择")
     if len(data) > MAX_BYTES:
         raise ValidationError("file", "附件不能超过30MB")
-    name = Path(filename).name.strip() or "附件"
-    if len(name) > 200:
-        raise ValidationError("file", "附件文件名过长")
-    if len(note) > 200:
-        raise ValidationError("note", "附件说明不能超过200个字")
+    name = clean_text(Path(filename).name, field="file", label="附件文件名", limit=200) or "附件"
+    note = clean_text(note, field="note", label="附件说明", limit=200, multiline=True)
     mime = _sniff_mime(data, name)
     with case_op(ctx, case_id, "attach") as op:
         sha256 = store_blob(ctx, data)
@@ -92,7 +90,7 @@ def add_attachment_bytes(ctx: ServiceContext, case_id: str, data: bytes, filenam
                 "filename": name,
                 "size": len(data),
                 "mime": mime,
-                "note": note.strip(),
+                "note": note,
                 "blobs": [sha256],
             },
         )

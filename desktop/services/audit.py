@@ -38,6 +38,7 @@ from sync.domain.audit_events import (
 )
 from sync.domain.errors import DomainError
 from sync.domain.events import STATION, Event
+from sync.domain.text import scrub
 
 from .case_ops import require_text
 from .context import ServiceContext
@@ -86,7 +87,8 @@ def record_print(ctx: ServiceContext, record: ExportRecord, printer: str, pages:
     """Append the ``audit.export`` event of pages sent to a printer (paper carries personal data out too)."""
     if not record.kind.endswith("_print"):
         raise DomainError(f"“{record.kind}”不是打印类的记录")
-    where = {"printer": printer.strip()[:200] or "未命名打印机", "pages": int(pages)}
+    # the OS names the printer: what the center would refuse is dropped, not put to the clerk
+    where = {"printer": scrub(printer).strip()[:200] or "未命名打印机", "pages": int(pages)}
     with ctx.db.transaction() as session:
         return _append(ctx, session, record, where, None)
 

@@ -31,6 +31,7 @@ from sync.domain.clock import beijing_day, day_start_stamp
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseKind, CaseType
 from sync.domain.projection import CaseView
+from sync.domain.text import normalize_name
 from sync.domain.validation import mask_id_number, normalize_id_number
 
 from .context import ServiceContext
@@ -77,7 +78,7 @@ def filter_patterns(f: CaseFilter) -> list[str]:
     A full phone or 身份证 number is not a pattern: ``exact_lookups`` finds it by blind index.
     """
     patterns: list[str] = []
-    for field, value in (("name", f.name), ("case_no", f.case_no), ("item", f.item)):
+    for field, value in (("name", normalize_name(f.name)), ("case_no", f.case_no), ("item", f.item)):
         if value.strip():
             patterns.append(_field_pattern(field, f"%{_like_escape(value.strip().upper())}%"))
     phone = f.phone.strip().replace(" ", "")
@@ -129,7 +130,7 @@ def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
     limit = max(1, min(int(f.limit), MAX_LIMIT))
     where: list[str] = []
     params: dict[str, Any] = {"limit": limit}
-    text_ = f.text.strip().upper()
+    text_ = normalize_name(f.text).upper()  # 阿依古丽•买买提 finds 阿依古丽·买买提
     exact = exact_lookups(ctx, f, text_)
     if text_ and not (exact and (full_id_number(text_) or full_phone(text_))):
         where.append("instr(search_text, :text) > 0")

@@ -18,6 +18,7 @@ from sync.domain.errors import DomainError, ValidationError
 from sync.domain.events import STATION, Event, canonical_json
 from sync.domain.projection import CaseView
 from sync.domain.signature import SCAN
+from sync.domain.text import clean_text
 
 from .context import ServiceContext
 from .records import SignatureInput, StationInfo
@@ -74,13 +75,14 @@ def case_op(ctx: ServiceContext, case_id: str, action: str | None = None) -> Ite
         yield op
 
 
-def require_text(value: str, field: str, label: str, limit: int = 500) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError(field, f"请填写{label}")
-    if len(text) > limit:
-        raise ValidationError(field, f"{label}不能超过{limit}个字")
-    return text
+def require_text(value: str, field: str, label: str, limit: int = 500, *, multiline: bool = True) -> str:
+    """A free text the clerk must fill in, under the character rules of ``sync.domain.text``."""
+    return clean_text(value, field=field, label=label, limit=limit, multiline=multiline, required=True)
+
+
+def optional_text(value: str, field: str, label: str, limit: int = 500, *, multiline: bool = True) -> str:
+    """A free text that may stay empty (a note), under the same rules."""
+    return clean_text(value, field=field, label=label, limit=limit, multiline=multiline)
 
 
 def action_label(action: str) -> str:

@@ -16,11 +16,15 @@ from sync.domain.projection import CaseView
 from sync.domain.signing import content_hash
 
 from .attachments import store_scan_images
-from .case_ops import CaseOp, case_op, signature_payload
+from .case_ops import CaseOp, case_op, optional_text, signature_payload
 from .cases import get_case
 from .context import ServiceContext
 from .records import Changed, CustodyLine, HandoverDraft, HandoverInput, SignedContent
 from .window_receipts import window_words
+
+
+def _note(draft: HandoverDraft) -> str:
+    return optional_text(draft.note, "note", "交接说明")
 
 
 def _items(draft: HandoverDraft) -> list[HandoverItem]:
@@ -30,13 +34,13 @@ def _items(draft: HandoverDraft) -> list[HandoverItem]:
 def prepare_handover(ctx: ServiceContext, case_id: str, draft: HandoverDraft) -> SignedContent:
     """The content both parties sign (validated), and its hash for the signatures."""
     items = _items(draft)
-    content = handover_content(case_id, draft.from_holder, draft.to_holder, items, draft.note.strip())
+    content = handover_content(case_id, draft.from_holder, draft.to_holder, items, _note(draft))
     return SignedContent(content=content, content_sha256=content_hash(content))
 
 
 def handover_payload(case_id: str, handover: HandoverInput) -> dict[str, Any]:
     draft = handover.draft
-    content = handover_content(case_id, draft.from_holder, draft.to_holder, _items(draft), draft.note.strip())
+    content = handover_content(case_id, draft.from_holder, draft.to_holder, _items(draft), _note(draft))
     return {**content, **signature_payload(handover.signatures)}
 
 

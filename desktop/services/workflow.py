@@ -18,7 +18,7 @@ from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import CaseType, MaterialItem, missing_required
 from sync.domain.projection import CaseView
 
-from .case_ops import case_op, require_text
+from .case_ops import case_op, optional_text, require_text
 from .context import ServiceContext
 from .handovers import append_handover
 from .notices import notice_lines
@@ -50,7 +50,7 @@ def request_correction(ctx: ServiceContext, case_id: str, extra_missing: Sequenc
         materials = list(view.materials)
         known = {m.name for m in materials}
         for raw in extra_missing:
-            name = require_text(raw, "missing", "需补正材料的名称", 100)
+            name = require_text(raw, "missing", "需补正材料的名称", 100, multiline=False)
             if name not in known:
                 materials.append(MaterialItem(name=name, required=True, present=False))
                 known.add(name)
@@ -64,7 +64,7 @@ def request_correction(ctx: ServiceContext, case_id: str, extra_missing: Sequenc
                 "missing": missing,
                 "notice": _notice_lines(ctx, view, missing),
                 "legal_basis": item.legal_basis if item else "",
-                "note": note.strip(),
+                "note": optional_text(note, "note", "补正说明"),
                 "notified_on": op.today.isoformat(),
                 "materials": [m.to_dict() for m in materials],
             },
@@ -74,7 +74,7 @@ def request_correction(ctx: ServiceContext, case_id: str, extra_missing: Sequenc
 
 def supplement_received(ctx: ServiceContext, case_id: str, received: Sequence[str]) -> Changed:
     """补正 materials arrived; once complete the case is accepted and the clock starts the next working day."""
-    names = [n.strip() for n in received if n.strip()]
+    names = [n for n in (optional_text(n, "received", "补正材料名称", 100, multiline=False) for n in received) if n]
     if not names:
         raise ValidationError("received", "请勾选收到的补正材料")
     with case_op(ctx, case_id, "accept") as op:
@@ -137,7 +137,7 @@ def return_case(ctx: ServiceContext, case_id: str, data: ReturnInput, handover: 
     """退回 with written reasons and legal basis; records the 否定报备 data."""
     with case_op(ctx, case_id, "return") as op:
         view = op.view
-        reasons = [r.strip() for r in data.reasons if r.strip()]
+        reasons = [r for r in (optional_text(r, "reasons", "退回理由") for r in data.reasons) if r]
         if not reasons:
             raise ValidationError("reasons", "请填写退回理由")
         basis = require_text(data.legal_basis, "legal_basis", "退回的法律依据")
@@ -150,7 +150,7 @@ def return_case(ctx: ServiceContext, case_id: str, data: ReturnInput, handover: 
             "address": view.applicant.address,
             "matter": view.item_name,
             "department": view.department,
-            "basic_facts": data.basic_facts.strip(),
+            "basic_facts": optional_text(data.basic_facts, "basic_facts", "基本事实"),
             "reason": reason,
             "legal_basis": basis,
             "leader_opinion": opinion,
@@ -191,7 +191,7 @@ def extend(
                 "reason": text,
                 "consent": True,
                 "requested_on": today.isoformat(),
-                "approved_by": approved_by.strip(),
+                "approved_by": optional_text(approved_by, "approved_by", "批准人", 50, multiline=False),
             },
         )
         return _changed(op.view, f"已延期至{new_due_on:%Y年%m月%d日}")
@@ -256,7 +256,14 @@ def answer_consult(ctx: ServiceContext, case_id: str, answer: str = "") -> Chang
                 text=item.notice,
                 materials=_notice_lines(ctx, view, [m.name for m in item.materials]),
             )
-        op.append("case.answer", {"notice": notice, "answer": answer.strip(), "answered_on": op.today.isoformat()})
+        op.append(
+            "case.answer",
+            {
+                "notice": notice,
+                "answer": optional_text(answer, "answer", "答复内容"),
+                "answered_on": op.today.isoformat(),
+            },
+        )
         return _changed(op.view, "已一次性告知答复")
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import QueryContext
 from sqlalchemy.orm.attributes import set_committed_value
 
+from sync.domain.text import normalize_name
 from sync.domain.validation import mask_id_number, mask_phone, normalize_id_number
 
 from .crypto import DataKey, key_slot
@@ -128,8 +129,12 @@ SEARCH_SEP = "\x1f"
 
 
 def search_text(name: str, case_no: str, phone_masked: str, id_masked: str, item_name: str) -> str:
-    """The list filter's one string: upper-case, masked numbers only (full numbers go by blind index)."""
-    return SEARCH_SEP.join((name, case_no, phone_masked, id_masked, item_name)).upper()
+    """The list filter's one string: upper-case, masked numbers only (full numbers go by blind index).
+
+    The name as search normalises a query (``normalize_name``), so a name stored before the dots were
+    normalised is found too, once its row is projected again.
+    """
+    return SEARCH_SEP.join((normalize_name(name), case_no, phone_masked, id_masked, item_name)).upper()
 
 
 def case_columns(key: DataKey, case_id: str, data: Mapping[str, Any]) -> dict[str, Any]:

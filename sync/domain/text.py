@@ -111,6 +111,11 @@ def refuse_bad_chars(text: str, field: str, label: str) -> str:
     return text
 
 
+def scrub(text: str) -> str:
+    """``text`` without the code points the rules refuse (one-line rules): for names a machine gives, not a person."""
+    return "".join(c for c in text if bad_char(c) is None)
+
+
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(GB18030_2005_PUA))
 
