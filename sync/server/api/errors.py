@@ -78,7 +78,10 @@ async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
         return _json(422, ErrorBody(code=ErrorCode.INVALID_REQUEST, message="请求内容不是有效的 JSON 数据"))
     loc = [str(part) for part in first.get("loc", ()) if part != "body"]
     field = ".".join(loc) or None
-    message = f"请求数据格式不正确：{field or '请求体'}（{first.get('msg', '')}）"
+    if first.get("type") == "string_unicode":  # a lone surrogate ("\ud800" in the JSON) in a typed field
+        message = f"请求数据中“{field or '请求体'}”含有无法识别的字符（不成对的代理码位），镇中心不能保存"
+    else:
+        message = f"请求数据格式不正确：{field or '请求体'}（{first.get('msg', '')}）"
     return _json(422, ErrorBody(code=ErrorCode.INVALID_REQUEST, message=message, field=field))
 
 

@@ -3,6 +3,9 @@
 ``ingest`` runs in the caller's transaction and either stores the whole batch
 or refuses it with a ``ServiceError`` (nothing written):
 
+0. no text of an event may hold a code point the character rules refuse
+   (``refuse_bad_text``: NUL, controls, surrogates, private use; 422 naming
+   the field), checked before anything hashes or stores it;
 1. every event must belong to the authenticated station and be station-authored;
 2. events already stored with the same hash are duplicates (a resend) and skipped;
    the same id or the same seq with other content is a conflict;
@@ -16,6 +19,7 @@ or refuses it with a ``ServiceError`` (nothing written):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from sync.domain.errors import ChainBroken
 from sync.domain.events import STATION, Event, verify_chain
+from sync.domain.text import find_bad_text
 from sync.protocol.models import ConflictNote, ErrorCode
 
 from ..core.db import clock_of
@@ -50,9 +55,45 @@ def lock_station(session: Session, station_id: str) -> StationRow:
     return station
 
 
+#: Chinese names of the payload keys a refusal may point at (else the key itself is shown).
+_LABELS = {
+    "name": "姓名",
+    "address": "住址",
+    "note": "备注",
+    "reason": "原因",
+    "reasons": "退回理由",
+    "signer": "签名人姓名",
+    "answer": "答复内容",
+    "filename": "附件文件名",
+    "actor": "操作人",
+}
+
+
+def refuse_bad_text(events: Sequence[Event]) -> None:
+    """Refuse the batch (422, the field named) if any text of an event breaks ``sync.domain.text``'s rules.
+
+    Runs before hashing: a lone surrogate cannot be encoded as UTF-8, and PostgreSQL cannot store a NUL.
+    """
+    for event in events:
+        scalars = {"id": event.id, "station_id": event.station_id, "type": event.type, "actor": event.actor}
+        found = find_bad_text(scalars) or find_bad_text(dict(event.payload), "payload")
+        if found is None:
+            continue
+        key = re.sub(r"\[\d+\]$", "", found.path.rsplit(".", 1)[-1])
+        label = _LABELS.get(key, found.path)
+        raise ServiceError(
+            ErrorCode.REJECTED,
+            f"镇中心拒收第{event.seq}号记录：{label}（{found.path}）中含有{found.bad.kind}（{found.bad.code}），"
+            "无法保存；请联系技术支持核对本站数据",
+            field=found.path,
+            event_id=event.id,
+        )
+
+
 def ingest(
     session: Session, station_id: str, batch_id: str, events: Sequence[Event], *, source: str = "push"
 ) -> IngestResult:
+    refuse_bad_text(events)
     for event in events:
         if event.station_id != station_id:
             raise ServiceError(

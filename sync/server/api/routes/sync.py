@@ -24,7 +24,7 @@ from sync.protocol.models import (
 
 from ...services.center_events import pull as pull_center
 from ...services.errors import ServiceError
-from ...services.ingest import ingest
+from ...services.ingest import ingest, refuse_bad_text
 from ...services.queries import digest, list_events
 from ...services.station_status import record_handshake, record_pull, record_report
 from ...services.versions import check_protocol
@@ -72,7 +72,11 @@ def push(batch: PushBatch, station: CurrentStation, session: SessionDep, report:
     if len(batch.events) > MAX_BATCH_EVENTS:
         raise error(413, ErrorCode.TOO_LARGE, f"一批最多上传{MAX_BATCH_EVENTS}条记录，请分批上传")
     try:
-        events = expand_chain(e.to_event() for e in batch.events)
+        received = [e.to_event() for e in batch.events]
+        refuse_bad_text(received)  # before expand_chain hashes them
+        events = expand_chain(received)
+    except ServiceError as exc:
+        raise http_error(exc) from exc
     except ChainBroken as exc:
         raise error(422, ErrorCode.CHAIN_BROKEN, f"数据校验失败：{exc.message}", field="hash") from exc
     try:
