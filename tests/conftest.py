@@ -14,6 +14,7 @@ from tests.keyring_backend import PATH_VARIABLE, MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -63,3 +64,9 @@ def process_tz(request: pytest.FixtureRequest) -> Iterator[str]:
     else:
         os.environ["TZ"] = before
     time.tzset()
+
+
+def child_pythonpath() -> str:
+    """PYTHONPATH for a child Python process of a test: the checkout first, then what this run was given
+    (CI's faked-date run puts a sitecustomize there that every process of the run must load)."""
+    return os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])

@@ -20,6 +20,7 @@ from desktop.store import event_log
 from sync.client import credentials
 from sync.domain.clock import FixedClock
 from sync.domain.events import chain_digest, verify_chain
+from tests.conftest import child_pythonpath
 from tests.desktop.conftest import complete_draft
 from tests.sync.live_server import (
     ServerHandle,
@@ -52,7 +53,7 @@ def test_station_killed_during_push_loses_and_duplicates_nothing(
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": child_pythonpath()},
     )
     assert child.stdin is not None and child.stdout is not None
     try:

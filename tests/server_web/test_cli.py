@@ -7,13 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import child_pythonpath
 from tests.sync.live_server import ROOT, sqlite_url, start_server
 
 from .helpers import login
 
 
 def _create(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT), "DAIBANTONG_STAFF_PASSWORD": "测试密码-secret-1"}
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "PYTHONPATH": child_pythonpath(),
+        "DAIBANTONG_STAFF_PASSWORD": "测试密码-secret-1",
+    }
     return subprocess.run(
         [sys.executable, "-m", "sync.server", "create-staff", *args],
         env=env,

@@ -38,7 +38,7 @@ from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import upgrade_head
 from sync.server.services.center_events import record_center_event
 from sync.server.services.enrollment import issue_code, revoke_station
-from tests.conftest import require_postgres
+from tests.conftest import child_pythonpath, require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The test town center's clock starts at 10:00 Beijing time on the test day and runs on: every server
@@ -114,7 +114,7 @@ def start_server(
     port = port or free_port()
     extra = dict(env or {})
     pinned = {FIXED_TIME_ENV: center_time_env()}
-    full_env = os.environ | pinned | extra | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    full_env = os.environ | pinned | extra | {"DATABASE_URL": database_url, "PYTHONPATH": child_pythonpath()}
     log_fd, log_name = tempfile.mkstemp(prefix="town_center_", suffix=".log")
     process = subprocess.Popen(
         [

@@ -22,6 +22,7 @@ from desktop.services.context import ServiceContext
 from desktop.store import event_log
 from desktop.store.models import CaseRow, EventRow
 from sync.domain.clock import FixedClock
+from tests.conftest import child_pythonpath
 
 ROOT = Path(__file__).resolve().parents[3]
 #: Seed of the kill delays; a round ``r`` draws from ``random.Random(CRASH_SEED + r)``.
@@ -34,7 +35,7 @@ def _run_and_kill(data_dir: Path, cases_before_kill: int, rng: random.Random) ->
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": child_pythonpath()},
     )
     assert proc.stdout is not None
     committed: list[str] = []
