@@ -64,9 +64,7 @@ def test_the_daily_backup_is_made_once_a_beijing_day(ctx: ServiceContext) -> Non
 
 
 @pytest.mark.parametrize(("last", "first"), EDGES)
-def test_case_numbers_and_the_days_counter_follow_the_beijing_day(
-    ctx: ServiceContext, last: date, first: date
-) -> None:
+def test_case_numbers_and_the_days_counter_follow_the_beijing_day(ctx: ServiceContext, last: date, first: date) -> None:
     before_midnight(ctx, last)
     one, two = register(ctx, "王秀英"), register(ctx, "赵四")
     after_midnight(ctx, first)
