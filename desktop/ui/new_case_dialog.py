@@ -35,6 +35,7 @@ from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import SPECIAL_GROUP_LABELS, SPECIAL_GROUPS, CaseKind
 from sync.domain.signature import APPLICANT, CLERK
+from sync.domain.text import normalize_name
 
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
@@ -253,7 +254,8 @@ class NewCaseDialog(QDialog):
             self.sign_labels[side].setStyleSheet(UNSIGNED_STYLE)
 
     def _signer(self, side: str) -> str:
-        return self.name_edit.text().strip() if side == "applicant" else self.clerk_name
+        # The name as it will be stored (look-alike dots as "·"): the ink cannot be renamed after the hash.
+        return normalize_name(self.name_edit.text()) if side == "applicant" else self.clerk_name
 
     def sign(self, side: str) -> None:
         """Fix the 委托书 content (``prepare``, in the background), then ask ``side`` to sign it."""
