@@ -132,7 +132,7 @@ def search_text(name: str, case_no: str, phone_masked: str, id_masked: str, item
     """The list filter's one string: upper-case, masked numbers only (full numbers go by blind index).
 
     The name as search normalises a query (``normalize_name``), so a name stored before the dots were
-    normalised is found too, once its row is projected again.
+    normalised is found too (migration 0006 rebuilt the rows written before).
     """
     return SEARCH_SEP.join((normalize_name(name), case_no, phone_masked, id_masked, item_name)).upper()
 
