@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -173,3 +174,20 @@ def test_a_code_enrolls_only_once_even_when_raced(live_server: ServerHandle) -> 
     with ThreadPoolExecutor(max_workers=6) as pool:
         outcomes = list(pool.map(attempt, range(6)))
     assert outcomes.count("refused") == 5
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_an_oversize_enrollment_is_refused_before_it_is_read(live_server: ServerHandle, declared: bool) -> None:
+    """Enrollment needs no token: its body is bounded (16 KB) before anything is parsed, whether the size
+    is declared or streamed in chunks, and the server goes on answering."""
+    url = live_server.url + "/api/v1/enroll"
+    body = b'{"code": "' + b"A" * (2 * 1024 * 1024) + b'", "station_code": "CS01"}'
+    data = body if declared else iter([body[i : i + 65536] for i in range(0, len(body), 65536)])
+    reply = requests.post(url, data=data, headers={"Content-Type": "application/json"}, timeout=30)
+    assert reply.status_code == 413
+    assert reply.json()["code"] == "too_large" and "过大" in reply.json()["message"]
+    bomb = gzip.compress(b'{"code": "' + b" " * (8 * 1024 * 1024) + b'"}')
+    assert len(bomb) < 16 * 1024  # small on the wire, 8 MB once inflated
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    assert requests.post(url, data=bomb, headers=headers, timeout=30).status_code == 413
+    assert requests.post(url, json={"code": "XXXX-XXXX-XXXX", "station_code": "CS01"}, timeout=5).status_code == 400

@@ -10,11 +10,12 @@ from ...services.enrollment import enroll
 from ...services.errors import ServiceError
 from ..deps import CurrentStation, SessionDep, check_client_protocol
 from ..errors import http_error
+from ..gzip_route import SmallBodyRoute
 
-router = APIRouter(tags=["stations"], dependencies=[Depends(check_client_protocol)])
+router = APIRouter(tags=["stations"], route_class=SmallBodyRoute, dependencies=[Depends(check_client_protocol)])
 
 
-@router.post("/enroll", response_model=EnrollReply, responses={400: {"model": ErrorBody}})
+@router.post("/enroll", response_model=EnrollReply, responses={400: {"model": ErrorBody}, 413: {"model": ErrorBody}})
 def enroll_station(request: EnrollRequest, session: SessionDep) -> EnrollReply:
     """Exchange a one-time enrollment code for the station id and a bearer token (shown once)."""
     try:
