@@ -111,16 +111,6 @@ def exact_lookups(ctx: ServiceContext, f: CaseFilter, text: str) -> list[tuple[s
     return lookups
 
 
-def _utc_start(day: date) -> str:
-    """The instant the Beijing day begins, as the UTC ISO text ``registered_at`` is stored in."""
-    return day_start_stamp(day)
-
-
-def local_date(iso: str) -> date:
-    """The station's (Beijing) calendar day of a stored UTC timestamp, whatever the PC's time zone."""
-    return beijing_day(iso)
-
-
 def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
     """The case list with every filter of ``CaseFilter``, newest first; 身份证 masked."""
     if f.date_from and f.date_to and f.date_from > f.date_to:
@@ -146,10 +136,10 @@ def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
         params["state"] = f.state
     if f.date_from:
         where.append("registered_at >= :date_from")
-        params["date_from"] = _utc_start(f.date_from)
+        params["date_from"] = day_start_stamp(f.date_from)
     if f.date_to:
         where.append("registered_at < :date_to")
-        params["date_to"] = _utc_start(f.date_to + timedelta(days=1))
+        params["date_to"] = day_start_stamp(f.date_to + timedelta(days=1))
     # SQLAlchemy's SQLite dialect renders no index hints, hence text(): only bound parameters go in.
     index = f"ix_cases_{exact[0][0]}" if exact else "ix_cases_list"  # an exact number: a handful of rows
     query = sql_text(
@@ -207,12 +197,12 @@ def _summaries(ctx: ServiceContext, rows: Sequence[Any], labels: dict[str, str])
                 case_type_label=CaseType(r.case_type).label,
                 state=r.state,
                 state_label=CaseState(r.state).label,
-                registered_on=local_date(r.registered_at),
+                registered_on=beijing_day(r.registered_at),
                 due_on=due_on,
                 due_label=label,
                 overdue=bool(running and due_on is not None and due_on < today),
                 sync_label=labels[r.case_id],
-                due_warning=_due_warning(ctx, due_on, local_date(r.registered_at).year) if running else "",
+                due_warning=_due_warning(ctx, due_on, beijing_day(r.registered_at).year) if running else "",
             )
         )
     return out
@@ -240,7 +230,7 @@ def case_summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: s
         case_type_label=view.case_type.label,
         state=view.state.value,
         state_label=view.state.label,
-        registered_on=local_date(view.registered_at),
+        registered_on=beijing_day(view.registered_at),
         due_on=view.due_on,
         due_label=due_label(ctx.calendar, view.due_on, today) if running and view.due_on else "",
         overdue=bool(running and view.due_on and view.due_on < today),

@@ -36,11 +36,6 @@ MAX_PERIOD_DAYS = 366 * 3
 PAGES_UNCOUNTED = "页数待清点"
 
 
-def _utc(day: date) -> str:
-    """The instant the Beijing day begins, as the UTC ISO text timestamps are stored in."""
-    return day_start_stamp(day)
-
-
 def _no_progress(done: int, total: int) -> None:
     pass
 
@@ -66,7 +61,7 @@ def quarter_range(year: int, quarter: int) -> tuple[date, date]:
 
 
 def _ledger_where(start: date, end: date) -> tuple[Any, ...]:
-    lo, hi = _utc(start), _utc(end + timedelta(days=1))
+    lo, hi = day_start_stamp(start), day_start_stamp(end + timedelta(days=1))
     return (CaseRow.registered_at >= lo, CaseRow.registered_at < hi, CaseRow.kind != "consult")
 
 

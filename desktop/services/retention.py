@@ -69,14 +69,6 @@ def retention_policy(ctx: ServiceContext) -> RetentionPolicy:
     return RetentionPolicy()
 
 
-def _utc_start(day: date) -> str:
-    return day_start_stamp(day)
-
-
-def _local_day(iso: str) -> date:
-    return beijing_day(iso)
-
-
 def closed_on(session: Session, case_ids: Sequence[str]) -> dict[str, date]:
     """The (local) day each case was closed: its last closing event, the station's or the center's."""
     closing = sorted(CLOSING_EVENT_TYPES)
@@ -97,13 +89,13 @@ def closed_on(session: Session, case_ids: Sequence[str]) -> dict[str, date]:
         for case_id, at in session.execute(query):
             if case_id and at and at > found.get(case_id, ""):
                 found[case_id] = at
-    return {case_id: _local_day(at) for case_id, at in found.items()}
+    return {case_id: beijing_day(at) for case_id, at in found.items()}
 
 
 def _expired_ids(ctx: ServiceContext, policy: RetentionPolicy, today: date, limit: int | None) -> Iterable[str]:
     """Closed, unarchived cases whose period has passed, oldest registration first (at most ``limit`` read)."""
     # A case closed before the cutoff was registered before it: the registration index narrows the scan.
-    before = _utc_start(policy.cutoff(today) + timedelta(days=1))
+    before = day_start_stamp(policy.cutoff(today) + timedelta(days=1))
     after = ("", "")
     read = 0
     while limit is None or read < limit:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from forms.data import RateFigures
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
-from sync.domain.clock import beijing_day, day_start_utc, stamp
+from sync.domain.clock import beijing_day, day_start_stamp
 from sync.protocol.models import ErrorCode
 
 from ..core.models import CaseRow, EventRow
@@ -31,11 +31,6 @@ SATISFACTION_TARGET = 0.98
 FOLLOWUP_DAYS = 5
 #: Periods and dates are Beijing's (sync.domain.clock); events carry UTC timestamps.
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
-
-
-def _utc_bound(day: str) -> str:
-    """Beijing midnight of ``day`` as a UTC timestamp comparable with the events' ``occurred_at`` strings."""
-    return stamp(day_start_utc(date.fromisoformat(day)))
 
 
 def period_range(period: str) -> tuple[str, str, str]:
@@ -101,7 +96,7 @@ class Evaluation:
 
 def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:
     start, end, label = period_range(period)
-    start, end = _utc_bound(start), _utc_bound(end)
+    start, end = day_start_stamp(date.fromisoformat(start)), day_start_stamp(date.fromisoformat(end))
     registered = case_field("registered_at")
     rows = session.execute(select(CaseRow.station_id, CaseRow.data).where(registered >= start, registered < end)).all()
     total = Rates("", "全镇合计")

@@ -29,7 +29,7 @@ from sync.domain.audit_events import (
     audit_label,
     audit_sentence,
 )
-from sync.domain.clock import day_start_utc, stamp
+from sync.domain.clock import day_start_stamp
 
 from ..core.models import CaseRow, EventRow
 from .dashboard import station_names
@@ -40,11 +40,6 @@ PAGE_SIZE = 100
 def _literal(text: str) -> ColumnElement[str]:
     """A constant of ours as SQL text (a bound parameter cannot prove a partial index's WHERE on SQLite)."""
     return literal_column("'" + text.replace("'", "''") + "'")
-
-
-def _utc_bound(day: date) -> str:
-    """Beijing midnight of ``day`` as UTC ISO text, comparable with the events' ``occurred_at``."""
-    return stamp(day_start_utc(day))
 
 
 @dataclass(frozen=True)
@@ -70,9 +65,9 @@ class StationAuditFilter:
             out.append(on_paper if self.kind == PRINT_KIND else or_(what.is_(None), ~on_paper))
         # 0001-01-01 and 9999-12-31 bound nothing (and would overflow when moved to UTC or to the next day)
         if self.date_from is not None and self.date_from > date.min:
-            out.append(EventRow.occurred_at >= _utc_bound(self.date_from))
+            out.append(EventRow.occurred_at >= day_start_stamp(self.date_from))
         if self.date_to is not None and self.date_to < date.max:
-            out.append(EventRow.occurred_at < _utc_bound(self.date_to + timedelta(days=1)))
+            out.append(EventRow.occurred_at < day_start_stamp(self.date_to + timedelta(days=1)))
         return out
 
 
