@@ -77,4 +77,4 @@ def story(data: AcceptanceNotice) -> list[Flowable]:
 
 def render(data: AcceptanceNotice) -> bytes:
     """The 受理通知 as PDF bytes."""
-    return L.single_case_pdf(story(data), TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)

@@ -83,7 +83,7 @@ def story(data: ArchiveList) -> list[Flowable]:
 
 def render(data: ArchiveList) -> bytes:
     """The archive handover list as PDF: header row on every page, 第 N 页 共 M 页."""
-    return L.build_pdf(story(data), title=TITLE, info=L.PageInfo(number(data), data.station.name, "清单编号"))
+    return L.build_pdf(story, data, title=TITLE, info=L.PageInfo(number(data), data.station.name, "清单编号"))
 
 
 def to_xlsx(data: ArchiveList) -> bytes:

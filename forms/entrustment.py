@@ -101,4 +101,4 @@ def story(data: Entrustment) -> list[Flowable]:
 
 def render(data: Entrustment) -> bytes:
     """The 委托书 as PDF bytes."""
-    return L.build_pdf(story(data), title=TITLE, info=L.PageInfo(data.case_no, data.station.name))
+    return L.build_pdf(story, data, title=TITLE, info=L.PageInfo(data.case_no, data.station.name))

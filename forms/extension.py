@@ -73,4 +73,4 @@ def story(data: ExtensionNotice) -> list[Flowable]:
 
 def render(data: ExtensionNotice) -> bytes:
     """Both copies of the 延期办理告知书 as one PDF."""
-    return L.single_case_pdf(story(data), TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)

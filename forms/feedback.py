@@ -64,4 +64,4 @@ def story(data: Feedback) -> list[Flowable]:
 
 def render(data: Feedback) -> bytes:
     """The 服务意见反馈表 as PDF bytes, the chosen rating ticked."""
-    return L.single_case_pdf(story(data), TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)

@@ -86,4 +86,4 @@ def story(data: Handover) -> list[Flowable]:
 
 def render(data: Handover) -> bytes:
     """The 交接单 (or 签收单 when materials go back to the villager) as PDF bytes."""
-    return L.single_case_pdf(story(data), title(data.direction), data.case_no, data.station)
+    return L.single_case_pdf(story, data, title(data.direction), data.case_no, data.station)

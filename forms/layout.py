@@ -8,7 +8,7 @@ footer (编号, 第 N 页 共 M 页) on every page and returns the PDF bytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -27,6 +27,7 @@ from forms.page import (
     RIGHT_MARGIN,
     TOP_MARGIN,
     PageInfo,
+    T,
     build_pdf,
     case_url,
 )
@@ -385,8 +386,8 @@ def standard_header(title: str, case_no: str, station: Station, **kw: Any) -> li
     return header(title, case_no, case_url(station.case_url_base, case_no), station.name, **kw)
 
 
-def single_case_pdf(story: list[Flowable], title: str, case_no: str, station: Station) -> bytes:
-    return build_pdf(story, title=title, info=PageInfo(case_no, station.name))
+def single_case_pdf(story: Callable[[T], list[Flowable]], data: T, title: str, case_no: str, station: Station) -> bytes:
+    return build_pdf(story, data, title=title, info=PageInfo(case_no, station.name))
 
 
 # ---------------------------------------------------------------- a table and what closes it

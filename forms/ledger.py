@@ -114,7 +114,7 @@ def story(data: Ledger) -> list[Flowable]:
 def render(data: Ledger) -> bytes:
     """The ledger as a landscape PDF: 第 N 页 共 M 页, header row repeated on every page."""
     return L.build_pdf(
-        story(data), title=TITLE, info=L.PageInfo(number(data), data.station.name, "台账编号"), landscape_page=True
+        story, data, title=TITLE, info=L.PageInfo(number(data), data.station.name, "台账编号"), landscape_page=True
     )
 
 

@@ -89,4 +89,4 @@ def story(data: OneTimeNotice) -> list[Flowable]:
 
 def render(data: OneTimeNotice) -> bytes:
     """The 一次性告知书 (补正材料通知书 when ``data.correction``) as PDF bytes."""
-    return L.single_case_pdf(story(data), title(data), data.case_no, data.station)
+    return L.single_case_pdf(story, data, title(data), data.case_no, data.station)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -14,6 +15,8 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from forms import fonts
 from forms.text import clip
+
+T = TypeVar("T")
 
 # Binding margin on the left (装订线), the usual office-printer safe area elsewhere.
 LEFT_MARGIN = 28 * mm
@@ -76,9 +79,17 @@ class _NumberedCanvas(Canvas):
         self.restoreState()
 
 
-def build_pdf(story: list[Flowable], *, title: str, info: PageInfo, landscape_page: bool = False) -> bytes:
-    """Lay ``story`` out on A4 and return the PDF (identical bytes for identical input)."""
+def build_pdf(
+    story: Callable[[T], list[Flowable]], data: T, *, title: str, info: PageInfo, landscape_page: bool = False
+) -> bytes:
+    """Lay ``story(data)`` out on A4 and return the PDF (identical bytes for identical input).
+
+    ``data`` is checked first: a character no embedded font draws stops the print with a
+    message naming the field (:class:`forms.errors.UnprintableCharacter`), never a blank.
+    """
     fonts.register()
+    fonts.check_record(data)
+    flowables = story(data)
     pagesize = landscape(A4) if landscape_page else A4
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -116,7 +127,7 @@ def build_pdf(story: list[Flowable], *, title: str, info: PageInfo, landscape_pa
 
     # ReportLab keeps per-document subset state inside the shared TTFont objects: one build at a time.
     with _build_lock:
-        doc.build(story, canvasmaker=canvasmaker)
+        doc.build(flowables, canvasmaker=canvasmaker)
     return buffer.getvalue()
 
 

@@ -89,4 +89,4 @@ def story(data: RefusalRecord) -> list[Flowable]:
 
 def render(data: RefusalRecord) -> bytes:
     """The 否定报备登记表 as PDF bytes."""
-    return L.build_pdf(story(data), title=TITLE, info=L.PageInfo(data.case_no, data.station.name, "登记编号"))
+    return L.build_pdf(story, data, title=TITLE, info=L.PageInfo(data.case_no, data.station.name, "登记编号"))

@@ -80,4 +80,4 @@ def story(data: ReturnNotice) -> list[Flowable]:
 
 def render(data: ReturnNotice) -> bytes:
     """The 退回件通知书 as PDF bytes."""
-    return L.single_case_pdf(story(data), TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)

@@ -294,5 +294,5 @@ def story(data: ReviewReport) -> list[Flowable]:
 def render(data: ReviewReport) -> bytes:
     """The 考核统计表 as a portrait A4 PDF (第 N 页 共 M 页; identical bytes for identical input)."""
     return L.build_pdf(
-        story(data), title=f"{TITLE}（{data.period_label}）", info=L.PageInfo(number(data), data.center_name)
+        story, data, title=f"{TITLE}（{data.period_label}）", info=L.PageInfo(number(data), data.center_name)
     )
