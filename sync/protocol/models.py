@@ -16,6 +16,8 @@ from . import encoding
 #: 1.1: compact push batches with the ``dbt-zdict-1`` coding (``encoding``), ``HandshakeReply.push_encodings``;
 #: ``dbt-zdict-2`` (compact signature references, ``PushEvent.signed``) is offered through the same list.
 PROTOCOL_VERSION = "1.1"
+#: How a protocol version is written: ``MAJOR.MINOR``, ASCII digits only (``1.1``; not ``1``, ``1.1.1``, ``v1.1``).
+PROTOCOL_VERSION_PATTERN = r"^[0-9]{1,4}\.[0-9]{1,4}$"
 #: Upper bounds of one push batch; the server answers 413 past them.
 MAX_BATCH_EVENTS = 1000
 MAX_BATCH_BYTES = 4 * 1024 * 1024
@@ -105,7 +107,7 @@ def wire_events(events: Iterable[Event]) -> list[WireEvent]:
 
 
 class Handshake(_Wire):
-    protocol_version: str = Field(min_length=1, max_length=20)
+    protocol_version: str = Field(min_length=1, max_length=20, pattern=PROTOCOL_VERSION_PATTERN)
     app_version: str = Field(min_length=1, max_length=40)
     station_id: str | None = Field(default=None, max_length=64)
     # Optional and additive (clients without them still work): what the station has not yet sent.
@@ -247,3 +249,5 @@ class ErrorCode:
     BLOB_MISMATCH = "blob_mismatch"
     BLOB_OFFSET = "blob_offset"
     UNSUPPORTED_ENCODING = "unsupported_encoding"
+    #: ``X-Protocol-Version`` (or a handshake's ``protocol_version``) not written as ``MAJOR.MINOR``.
+    INVALID_PROTOCOL_VERSION = "invalid_protocol_version"

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from sync.protocol.models import ErrorBody, PushBatch, WireEvent
-from sync.server.services.versions import check_protocol
+from sync.server.services.versions import check_protocol, parse_version
 
 from .factories import Chain, registered_payload
 
@@ -62,3 +62,16 @@ def test_protocol_version_check(client: str, minimum: str, accepted: bool) -> No
 
 def test_protocol_version_garbage_is_refused_in_chinese() -> None:
     assert "无法识别" in (check_protocol("abc", "1.0") or "")
+
+
+@pytest.mark.parametrize(
+    "garbage", ["1.1.1.1.1", "1", "1.", ".1", " 1.1", "1.1\n", "v1.1", "１.１", "1_0.1", "+1.1", "1.-1", "12345.1", ""]
+)
+def test_protocol_version_is_parsed_strictly(garbage: str) -> None:
+    assert parse_version(garbage) is None
+    assert "无法识别" in (check_protocol(garbage, "1.0") or "")
+
+
+def test_protocol_version_major_minor() -> None:
+    assert parse_version("1.1") == (1, 1)
+    assert parse_version("10.02") == (10, 2)

@@ -16,7 +16,7 @@ from ..core.config import Settings
 from ..services.enrollment import authenticate
 from ..services.errors import ServiceError
 from ..services.station_status import StatusReport, app_version_of
-from ..services.versions import check_protocol
+from ..services.versions import check_protocol, parse_version
 from .errors import error, http_error
 
 _bearer = HTTPBearer(auto_error=False)
@@ -74,9 +74,16 @@ OptionalToken = Annotated[str | None, Depends(get_optional_token)]
 
 
 def check_client_protocol(settings: SettingsDep, x_protocol_version: Annotated[str | None, Header()] = None) -> None:
-    """Refuse (426) a client that announces an outdated protocol version."""
+    """Refuse a client that announces an outdated protocol version (426) or one not written ``MAJOR.MINOR`` (400)."""
     if x_protocol_version is None:
         return
+    if parse_version(x_protocol_version) is None:
+        raise error(
+            400,
+            ErrorCode.INVALID_PROTOCOL_VERSION,
+            f"无法识别客户端的通信协议版本“{x_protocol_version[:20]}”（应为“主版本.次版本”，如 1.1），请升级代办通",
+            field="X-Protocol-Version",
+        )
     refusal = check_protocol(x_protocol_version, settings.min_protocol_version)
     if refusal:
         raise error(426, ErrorCode.OUTDATED, refusal)

@@ -1,27 +1,33 @@
-"""Protocol version negotiation ("major.minor")."""
+"""Protocol version negotiation ("major.minor", parsed strictly)."""
 
 from __future__ import annotations
 
-from sync.protocol.models import PROTOCOL_VERSION
+import re
+
+from sync.protocol.models import PROTOCOL_VERSION, PROTOCOL_VERSION_PATTERN
+
+_VERSION = re.compile(PROTOCOL_VERSION_PATTERN)
 
 
-def _parse(version: str) -> tuple[int, int] | None:
-    parts = version.strip().split(".")
-    try:
-        major = int(parts[0])
-        minor = int(parts[1]) if len(parts) > 1 else 0
-    except ValueError:
+def parse_version(version: str) -> tuple[int, int] | None:
+    """``(major, minor)`` of ``MAJOR.MINOR`` in ASCII digits; None for anything else.
+
+    Strict on purpose: ``1.1.1.1.1``, ``1``, `` 1.1``, ``1.1\\n``, ``１.１`` and ``1_0.1`` are not versions
+    (``int()`` would have taken several of them).
+    """
+    if not _VERSION.fullmatch(version):
         return None
-    return major, minor
+    major, minor = version.split(".")
+    return int(major), int(minor)
 
 
 def check_protocol(client_version: str, minimum: str) -> str | None:
     """None when the client may talk to us, else the Chinese reason to show the clerk."""
-    client = _parse(client_version)
-    ours = _parse(PROTOCOL_VERSION)
-    least = _parse(minimum) or ours
+    client = parse_version(client_version)
+    ours = parse_version(PROTOCOL_VERSION)
+    least = parse_version(minimum) or ours
     if client is None or ours is None or least is None:
-        return f"无法识别客户端的通信协议版本“{client_version}”，请升级代办通"
+        return f"无法识别客户端的通信协议版本“{client_version[:20]}”，请升级代办通"
     if client[0] > ours[0]:
         return f"镇中心服务器版本较旧（通信协议 {PROTOCOL_VERSION}），暂不能同步，请联系镇中心升级服务器"
     if client[0] != ours[0] or client < least:
