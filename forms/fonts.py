@@ -298,7 +298,7 @@ def _label(where: str, attr: str) -> str:
     if attr in ROW_LABELS:
         return where
     label = FIELD_LABELS.get(attr, "")
-    if where in PARTY_ROLES.values() and attr == "name":
+    if attr == "name" and where.endswith((*PARTY_ROLES.values(), "代办员")):
         label = "姓名"
     if not label:
         return where

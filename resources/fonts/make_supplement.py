@@ -56,7 +56,7 @@ def main(source: str) -> None:
     out = HERE / "BabelStoneHan-supplement.ttf"
     font.save(out)
     left = sorted(missing - set(codes))
-    print(f"{out.name}: {len(codes)} characters, {out.stat().st_size} bytes; still missing: {len(left)}")
+    sys.stdout.write(f"{out.name}: {len(codes)} characters, {out.stat().st_size} bytes; missing: {len(left)}\n")
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import timedelta
 
 import pypdf
+import pytest
 from openpyxl import load_workbook
 
 from tests.sync.conftest import Station
@@ -149,3 +151,15 @@ def test_pdf_export_has_the_page_numbers_and_is_audited(
     assert "导出考核统计表PDF" in audit and window.username in audit
     bad = window.get("/review.pdf?period=2026-13")
     assert bad.status_code == 422 and "月份" in bad.text
+
+
+def test_a_name_no_font_draws_is_refused_in_chinese_not_printed_blank() -> None:
+    from forms import demo
+    from sync.server.services.errors import ServiceError
+    from sync.server.services.export import evaluation_pdf
+
+    report = demo.review()
+    clerks = [dataclasses.replace(report.clerks[0], name="郑\U00030000"), *report.clerks[1:]]
+    with pytest.raises(ServiceError) as caught:
+        evaluation_pdf(dataclasses.replace(report, clerks=clerks))
+    assert "U+30000" in caught.value.message and "第1位代办员姓名" in caught.value.message

@@ -12,9 +12,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from forms import review
 from forms.data import ReviewReport, ReviewRow
+from forms.errors import FormDataError
 from sync.domain.ratings import RATING_LABELS
+from sync.protocol.models import ErrorCode
 
 from ..core.staff_models import FollowupRow
+from .errors import ServiceError
 from .evaluation import SATISFACTION_TARGET, Evaluation, Rates
 
 
@@ -101,4 +104,8 @@ def evaluation_report(
 
 
 def evaluation_pdf(report: ReviewReport) -> bytes:
-    return review.render(report)
+    """The 考核统计表 PDF; a name no embedded font can draw is refused in Chinese, never printed blank."""
+    try:
+        return review.render(report)
+    except FormDataError as exc:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, exc.message) from None

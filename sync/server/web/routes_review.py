@@ -76,8 +76,12 @@ def review_pdf(
         ev, center_name=settings.center_name, printed_by=user.name, printed_on=today(session), link=link
     )
     name = quote(f"考核统计表-{ev.period}.pdf")
+    try:
+        pdf = evaluation_pdf(report)
+    except ServiceError as exc:
+        raise WebError(422, exc.message) from None
     return Response(
-        evaluation_pdf(report),
+        pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
