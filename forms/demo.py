@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from forms.data import (
@@ -135,6 +136,20 @@ def entrustment() -> Entrustment:
         agent_signature=signature(2),
         signed_on=DAY,
     )
+
+
+#: A villager whose name and address need the covering fonts: 𠮷 (Ext B), 堃 (GBK), 𬌗 (Ext E), 䶮 (Ext A).
+RARE_VILLAGER = Party(
+    name="王\U00020bb7堃",
+    id_number=id_number("33018319621105003"),
+    address="浙江省杭州市青溪镇\U0002c317岭村䶮家湾组8号",
+    phone="138 5712 4417",
+)
+
+
+def entrustment_rare_name() -> Entrustment:
+    """The 委托书 of a villager named with characters beyond GBK (issue 13's picture in docs/forms)."""
+    return replace(entrustment(), principal=RARE_VILLAGER, case_no="QX0312-20261116-0008")
 
 
 def handover_in() -> Handover:
