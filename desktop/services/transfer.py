@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop.store import event_log
 from sync.client import credentials
-from sync.client.transfer import export_unsent, read_center_file
+from sync.client.transfer import export_unsent, load_file, read_center_file
 from sync.domain.errors import DomainError
 
 from .attachments import blob_bytes, blobs_named
@@ -72,7 +72,7 @@ def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
     """Apply the center's decisions from a file it exported for this station."""
     station = require_station(ctx)
     try:
-        data = path.read_bytes()
+        data = load_file(path)
     except OSError as exc:
         raise DomainError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
     after, after_hash = center_head(ctx)

@@ -6,6 +6,7 @@ The format lives in ``sync.protocol.transfer`` (shared with the center).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from sync.domain.errors import ChainBroken
 from sync.domain.events import GENESIS_HASH, Event, verify_chain
@@ -13,6 +14,7 @@ from sync.protocol.transfer import (
     CENTER_TO_STATION,
     STATION_TO_CENTER,
     TransferFormatError,
+    read_file,
     read_transfer,
     signing_key,
     write_transfer,
@@ -32,14 +34,25 @@ def export_unsent(
     """A signed file with the events (and the blobs they name) for the center to import, made at ``created_at``."""
     if any(e.station_id != station_id for e in events):
         raise TransferFileError("只能导出本站的记录")
-    return write_transfer(
-        direction=STATION_TO_CENTER,
-        station_id=station_id,
-        events=events,
-        blobs=blobs,
-        key=signing_key(token),
-        created_at=created_at,
-    )
+    try:
+        return write_transfer(
+            direction=STATION_TO_CENTER,
+            station_id=station_id,
+            events=events,
+            blobs=blobs,
+            key=signing_key(token),
+            created_at=created_at,
+        )
+    except TransferFormatError as exc:  # past what the center would read: say so now, not at the center
+        raise TransferFileError(f"无法导出：{exc.message}") from exc
+
+
+def load_file(path: Path) -> bytes:
+    """A transfer file's bytes; one too large to be ours is refused before it is read (OSError passes)."""
+    try:
+        return read_file(path)
+    except TransferFormatError as exc:
+        raise TransferFileError(exc.message) from exc
 
 
 def read_center_file(

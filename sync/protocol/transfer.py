@@ -15,6 +15,20 @@ database. A file thus proves which station (or the center, for that
 station) made it and that no part was changed. Importing is idempotent on
 both sides: the center feeds the events through the same path as a push,
 with the manifest's ``transfer_id`` as the batch id.
+
+Reading is bounded and checks before it inflates (``read_transfer``): the
+file's size and its zip directory (member count, names) first; then only
+``manifest.json`` and ``manifest.sig``, each read at most a few MB far; the
+signature over the manifest; and only then each part, after its size in the
+zip directory matched the signed manifest and its bound, read as a stream
+and hashed. Whatever is wrong with a file (not a zip, truncated, a bit
+flipped anywhere, a zip bomb, ``..`` or absolute names, duplicate names)
+ends in ``TransferFormatError`` with a Chinese message, never a raw
+``zlib.error``, ``BadZipFile`` or ``MemoryError``. The bounds fit a month of
+a busy station many times over: a typical case is ~10 KB of event JSON
+(docs/performance.md), so ``MAX_EVENTS_BYTES`` holds ~6,000 cases; scans
+are bounded like the blob route (``MAX_BLOB_BYTES`` each) and in total by
+``MAX_BLOBS_BYTES``.
 """
 
 from __future__ import annotations
@@ -23,20 +37,59 @@ import hashlib
 import hmac
 import io
 import json
+import re
+import struct
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sync.domain.events import Event, canonical_json
+from sync.protocol.models import MAX_BLOB_BYTES
 
 FORMAT = "daibantong-transfer"
 VERSION = 1
 STATION_TO_CENTER = "station-to-center"
 CENTER_TO_STATION = "center-to-station"
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 SUFFIX = ".dbt"
+
+MiB = 1024 * 1024
+#: ``events.jsonl`` unpacked: ~6,000 typical cases (a busy station records ~450 a month).
+MAX_EVENTS_BYTES = 64 * MiB
+#: All scans of one file unpacked; each one also at most ``MAX_BLOB_BYTES`` (the blob route's bound).
+MAX_BLOBS_BYTES = 512 * MiB
+#: ``manifest.json``: ~130 bytes per part, so room for every member below.
+MAX_MANIFEST_BYTES = 4 * MiB
+MAX_SIGNATURE_BYTES = 128
+#: Members of the zip: the manifest, its signature, the events and up to 9,997 scans.
+MAX_MEMBERS = 10_000
+#: The file itself: everything above, stored (scans do not compress), plus the zip's own records.
+MAX_FILE_BYTES = MAX_EVENTS_BYTES + MAX_BLOBS_BYTES + MAX_MANIFEST_BYTES + 16 * MiB
+
+NOT_OURS = "文件不是代办通传输文件（请选择代办通导出的 .dbt 文件）"
+DAMAGED = "文件已损坏（{}），请重新导出后再导入"
+FORGED = "文件签名不符：不是由本站（或镇中心为本站）导出的文件，或文件已被修改"
+_PART_NAME = re.compile(r"events\.jsonl|blobs/[0-9a-f]{64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+#: What a broken zip raises somewhere in ``zipfile``/``zlib``; all of them mean a damaged file.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    struct.error,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    UnicodeDecodeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+)
 
 
 class TransferFormatError(Exception):
@@ -76,12 +129,16 @@ def write_transfer(
     blobs: Mapping[str, bytes] | None = None,
     transfer_id: str | None = None,
 ) -> bytes:
-    """The bytes of a signed transfer file, made at ``created_at`` (the writer's clock)."""
+    """The bytes of a signed transfer file, made at ``created_at`` (the writer's clock).
+
+    Refuses (``TransferFormatError``) what the other side would refuse to read: past the bounds above.
+    """
     parts: dict[str, bytes] = {
         "events.jsonl": "".join(canonical_json(e.to_dict()) + "\n" for e in events).encode("utf-8")
     }
     for sha256, content in sorted((blobs or {}).items()):
         parts[f"blobs/{sha256}"] = content
+    _check_bounds({path: len(content) for path, content in parts.items()})
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -109,63 +166,175 @@ def write_transfer(
     return out.getvalue()
 
 
+def read_file(path: Path) -> bytes:
+    """A transfer file's bytes, refused before reading when it is past ``MAX_FILE_BYTES`` (OSError passes)."""
+    with path.open("rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise TransferFormatError(f"文件过大（超过{MAX_FILE_BYTES // MiB}MB），不是代办通能导入的传输文件")
+    return data
+
+
 def peek_station_id(data: bytes) -> str:
     """The station a file claims to be from/for (unverified: only to pick the key)."""
-    manifest, _sig, _archive = _open(data)
-    return str(manifest.get("station_id", ""))
-
-
-def _open(data: bytes) -> tuple[dict[str, Any], str, zipfile.ZipFile]:
+    manifest, _signature, _archive = _open(data)
+    station_id = _object(manifest).get("station_id")
+    if not (isinstance(station_id, str) and 0 < len(station_id) <= 64 and station_id.isprintable()):
+        raise TransferFormatError(NOT_OURS)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise TransferFormatError("传输文件过大，无法导入")
-        manifest_bytes = archive.read("manifest.json")
-        signature = archive.read("manifest.sig").decode("ascii").strip()
-        manifest = json.loads(manifest_bytes)
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, ValueError) as exc:
-        raise TransferFormatError("文件不是代办通传输文件，或文件已损坏") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise TransferFormatError("文件不是代办通传输文件")
-    return manifest, signature, archive
+        station_id.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate
+        raise TransferFormatError(NOT_OURS) from exc
+    return station_id
 
 
 def read_transfer(data: bytes, keys: Iterable[bytes], *, direction: str) -> TransferContents:
-    """Verify signature, checksums and contents; raise TransferFormatError with a Chinese reason."""
-    manifest, signature, archive = _open(data)
-    manifest_bytes = archive.read("manifest.json")
+    """Verify signature, sizes, checksums and contents; raise TransferFormatError with a Chinese reason.
+
+    Nothing but ``manifest.json`` and ``manifest.sig`` is inflated before the signature held.
+    """
+    manifest_bytes, signature, archive = _open(data)
     if not any(hmac.compare_digest(_sign(manifest_bytes, key), signature) for key in keys):
-        raise TransferFormatError("文件签名不符：不是由本站（或镇中心为本站）导出的文件，或文件已被修改")
+        raise TransferFormatError(FORGED)
+    manifest = _object(manifest_bytes)
     try:
         return _contents(manifest, archive, direction)
-    except zipfile.BadZipFile as exc:
-        raise TransferFormatError("传输文件已损坏（压缩数据校验失败）") from exc
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise TransferFormatError("传输文件的清单格式不正确") from exc
+    except TransferFormatError:
+        raise
+    except MemoryError as exc:  # the bounds make this unlikely; a full machine must still not show a raw error
+        raise TransferFormatError("内存不足，无法导入此文件，请关闭其他程序后重试") from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise TransferFormatError("传输文件的清单格式不正确，文件已损坏或被修改") from exc
+    except _ZIP_ERRORS as exc:
+        raise TransferFormatError(DAMAGED.format("压缩数据校验失败")) from exc
+
+
+def _directory_counts(data: bytes) -> tuple[int, int]:
+    """(members, central directory bytes) from the end record, read before ``zipfile`` builds anything.
+
+    Our files carry no zip comment and need no zip64, so the end record is the file's last 22 bytes.
+    """
+    if len(data) < 22 or data[-22:-18] != b"PK\x05\x06":
+        raise TransferFormatError(NOT_OURS if not data.startswith(b"PK") else DAMAGED.format("文件不完整"))
+    _sig, _disk, _cd_disk, _here, members, cd_bytes, _cd_at, comment = struct.unpack("<4sHHHHIIH", data[-22:])
+    if comment:
+        raise TransferFormatError(NOT_OURS)
+    return members, cd_bytes
+
+
+def _open(data: bytes) -> tuple[bytes, str, zipfile.ZipFile]:
+    """The manifest's bytes, its signature and the archive, after the file's size and directory were checked."""
+    if len(data) > MAX_FILE_BYTES:
+        raise TransferFormatError(f"文件过大（超过{MAX_FILE_BYTES // MiB}MB），不是代办通能导入的传输文件")
+    members, cd_bytes = _directory_counts(data)
+    if members > MAX_MEMBERS or cd_bytes > MAX_MEMBERS * 200:
+        raise TransferFormatError(DAMAGED.format(f"文件中有{members}个成员，超过上限{MAX_MEMBERS}"))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except _ZIP_ERRORS as exc:
+        raise TransferFormatError(NOT_OURS if not data.startswith(b"PK") else DAMAGED.format("无法读取目录")) from exc
+    names = [info.filename for info in infos]
+    if len(names) != len(set(names)) or len(names) > MAX_MEMBERS:
+        raise TransferFormatError(DAMAGED.format("文件中有重名的成员"))
+    if any(not _PART_NAME.fullmatch(name) for name in names if name not in ("manifest.json", "manifest.sig")):
+        raise TransferFormatError(DAMAGED.format("文件中有不属于传输文件的成员"))
+    if "manifest.json" not in names or "manifest.sig" not in names:
+        raise TransferFormatError(NOT_OURS)
+    try:
+        manifest_bytes = _read_member(archive, "manifest.json", MAX_MANIFEST_BYTES)
+        signature = _read_member(archive, "manifest.sig", MAX_SIGNATURE_BYTES).decode("ascii").strip()
+    except TransferFormatError:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise TransferFormatError(DAMAGED.format("清单无法读取")) from exc
+    return manifest_bytes, signature, archive
+
+
+def _object(manifest_bytes: bytes) -> dict[str, Any]:
+    try:
+        manifest = json.loads(manifest_bytes)
+    except (ValueError, RecursionError) as exc:
+        raise TransferFormatError(NOT_OURS) from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise TransferFormatError(NOT_OURS)
+    return manifest
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, limit: int, size: int | None = None) -> bytes:
+    """A member's bytes, read as a stream that stops past ``limit`` (or past the ``size`` it must have)."""
+    info = archive.getinfo(name)
+    if info.file_size > limit or (size is not None and info.file_size != size):
+        raise TransferFormatError(DAMAGED.format(f"“{name}”的大小与清单不符，校验失败"))
+    if info.flag_bits & 0x1:
+        raise TransferFormatError(NOT_OURS)  # encrypted: never ours
+    out = bytearray()
+    with archive.open(info) as stream:  # stops at the directory's size; the CRC is checked at its end
+        while chunk := stream.read(min(MiB, limit + 1 - len(out))):
+            out += chunk
+            if len(out) > info.file_size:
+                raise TransferFormatError(DAMAGED.format(f"“{name}”解压后超过声明的大小"))
+    if len(out) != info.file_size:
+        raise TransferFormatError(DAMAGED.format(f"“{name}”不完整"))
+    return bytes(out)
+
+
+def _check_bounds(sizes: dict[str, int]) -> None:
+    """Refuse parts (path -> unpacked size) past the bounds, before any of them is read."""
+    if len(sizes) + 2 > MAX_MEMBERS:
+        raise TransferFormatError(f"附件太多（超过{MAX_MEMBERS - 3}个），请分次联网同步或导出")
+    if sizes.get("events.jsonl", 0) > MAX_EVENTS_BYTES:
+        raise TransferFormatError(f"记录超过{MAX_EVENTS_BYTES // MiB}MB，超出一个传输文件的上限")
+    blobs = {path: size for path, size in sizes.items() if path.startswith("blobs/")}
+    if any(size > MAX_BLOB_BYTES for size in blobs.values()):
+        raise TransferFormatError(f"附件超过{MAX_BLOB_BYTES // MiB}MB，超出上限")
+    if sum(blobs.values()) > MAX_BLOBS_BYTES:
+        raise TransferFormatError(f"附件合计超过{MAX_BLOBS_BYTES // MiB}MB，超出一个传输文件的上限，请分次联网同步")
+
+
+def _parts(manifest: dict[str, Any], archive: zipfile.ZipFile) -> dict[str, tuple[int, str]]:
+    """path -> (size, sha256) from the signed manifest, matched against the zip's directory and the bounds."""
+    parts: dict[str, tuple[int, str]] = {}
+    for part in manifest["parts"]:
+        path, size, sha256 = part["path"], part["size"], part["sha256"]
+        if not (isinstance(path, str) and _PART_NAME.fullmatch(path)) or path in parts:
+            raise TransferFormatError("传输文件的清单格式不正确，文件已损坏或被修改")
+        if not (isinstance(size, int) and size >= 0 and isinstance(sha256, str) and _SHA256.fullmatch(sha256)):
+            raise TransferFormatError("传输文件的清单格式不正确，文件已损坏或被修改")
+        parts[path] = (size, sha256)
+    if "events.jsonl" not in parts or set(archive.namelist()) != set(parts) | {"manifest.json", "manifest.sig"}:
+        raise TransferFormatError("传输文件的内容与清单不符，文件可能已被修改")
+    try:
+        _check_bounds({path: size for path, (size, _sha) in parts.items()})
+    except TransferFormatError as exc:
+        raise TransferFormatError(f"文件过大，无法导入：{exc.message}") from exc
+    for path, (size, _sha) in parts.items():
+        if archive.getinfo(path).file_size != size:
+            raise TransferFormatError(DAMAGED.format(f"“{path}”的大小与清单不符，校验失败"))
+    return parts
 
 
 def _contents(manifest: dict[str, Any], archive: zipfile.ZipFile, direction: str) -> TransferContents:
     if manifest.get("version") != VERSION:
-        raise TransferFormatError(f"传输文件版本（{manifest.get('version')}）不受支持，请升级代办通")
+        raise TransferFormatError(f"传输文件版本（{str(manifest.get('version'))[:20]}）不受支持，请升级代办通")
     if manifest.get("direction") != direction:
         raise TransferFormatError("传输文件的方向不对（例如把本站导出的文件导入本站）")
-    parts: dict[str, bytes] = {}
-    listed = {p["path"] for p in manifest["parts"]}
-    if set(archive.namelist()) != listed | {"manifest.json", "manifest.sig"}:
-        raise TransferFormatError("传输文件的内容与清单不符，文件可能已被修改")
-    for part in manifest["parts"]:
-        content = archive.read(part["path"])
-        if len(content) != part["size"] or hashlib.sha256(content).hexdigest() != part["sha256"]:
-            raise TransferFormatError(f"传输文件中“{part['path']}”校验失败，文件已损坏或被修改")
-        parts[part["path"]] = content
+    contents: dict[str, bytes] = {}
+    for path, (size, sha256) in _parts(manifest, archive).items():
+        limit = MAX_EVENTS_BYTES if path == "events.jsonl" else MAX_BLOB_BYTES
+        content = _read_member(archive, path, limit, size)
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise TransferFormatError(DAMAGED.format(f"“{path}”校验失败，文件已损坏或被修改"))
+        contents[path] = content
     station_id = str(manifest["station_id"])
     try:
-        events = [Event.from_dict(json.loads(line)) for line in parts["events.jsonl"].decode("utf-8").splitlines()]
-    except (KeyError, ValueError, TypeError) as exc:
+        lines = contents["events.jsonl"].decode("utf-8").splitlines()
+        events = [Event.from_dict(json.loads(line)) for line in lines]
+    except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         raise TransferFormatError("传输文件中的记录格式不正确") from exc
     if len(events) != manifest["events"]["count"] or any(e.station_id != station_id for e in events):
         raise TransferFormatError("传输文件中的记录与清单不符")
-    blobs = {path.removeprefix("blobs/"): content for path, content in parts.items() if path.startswith("blobs/")}
+    blobs = {path.removeprefix("blobs/"): content for path, content in contents.items() if path.startswith("blobs/")}
     if any(hashlib.sha256(content).hexdigest() != sha for sha, content in blobs.items()):
         raise TransferFormatError("传输文件中的附件校验失败")
     return TransferContents(

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from sync.protocol.transfer import TransferFormatError, read_file
+
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 revoke_station(session, args.station_id, args.reason)
                 log.info("已停用代办站 %s", args.station_id)
             elif args.command == "import-file":
-                result = import_station_file(session, args.path.read_bytes())
+                result = import_station_file(session, read_file(args.path))
                 sys.stdout.write(
                     f"已导入：新增{result.accepted}条，重复{result.duplicates}条，附件{result.blobs}个，"
                     f"已确认至第{result.acked_seq}号\n"
@@ -83,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 args.out.write_bytes(export_center_file(session, args.station_id, args.after))
                 log.info("已导出到 %s", args.out)
-    except ServiceError as exc:
+    except (ServiceError, TransferFormatError) as exc:
         log.error("%s", exc.message)
         return 1
     except OSError as exc:
