@@ -41,10 +41,11 @@ def _draft(ctx: ServiceContext) -> CaseDraft:
     draft = CaseDraft(
         kind="agency",
         item_code=item.code,
-        applicant_name="王秀英",
+        # 𠮷 (Ext B) and 堃 (GBK) come from HanaMinA, 𫝀 (Ext D) from HanaMinB: both must be in the bundle
+        applicant_name="王\U00020bb7堃",
         id_number="11010519491231002X",
         phone="13800138000",
-        address="城南村三组12号",
+        address="\U0002b740岭村三组12号",
         materials=materials,
     )
     return _signed(ctx, draft)
@@ -93,6 +94,9 @@ def _run(outdir: Path) -> int:
             pdf = entrustment_pdf(ctx, changed.case_ids[0])
             if not pdf.startswith(b"%PDF"):
                 log.error("self-test: the 委托书 is not a PDF")
+                return 1
+            if b"+HanaMinA" not in pdf or b"+HanaMinB" not in pdf:
+                log.error("self-test: 𠮷 堃 𫝀 were not drawn from the covering fonts (resources/fonts/HanaMin*.ttf)")
                 return 1
             (outdir / PDF_NAME).write_bytes(pdf)
             made = backup.backup_now(ctx)
