@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from sync import __version__
 
 from .api import errors
+from .api.body_limit import BodyLimit
 from .api.routes import blobs, health, stations
 from .api.routes import sync as sync_routes
 from .core.config import Settings
@@ -48,4 +49,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     app.include_router(api)
     app.include_router(web_router)
     errors.install(app)
+    app.add_middleware(BodyLimit)
     return app
