@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, object_session
 
 from sync.domain.errors import ChainBroken
 from sync.domain.events import GENESIS_HASH, STATION, Event, event_from_record, new_event, verify_chain
+from sync.domain.payloads import parse_event
 from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
 
 from . import personal_data
@@ -155,6 +156,7 @@ def append(
         occurred_at=occurred_at,
         origin=origin,
     )
+    parse_event(event)  # the payload schema the center checks too (ValidationError naming the field)
     project(session, event)  # validates before anything is written
     session.add(_to_row(session, event))
     session.flush()

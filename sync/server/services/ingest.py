@@ -5,7 +5,9 @@ or refuses it with a ``ServiceError`` (nothing written):
 
 0. no text of an event may hold a code point the character rules refuse
    (``refuse_bad_text``: NUL, controls, surrogates, private use; 422 naming
-   the field), checked before anything hashes or stores it;
+   the field), checked before anything hashes or stores it; and every payload
+   must parse with its event type's schema (``sync.domain.payloads``, the
+   same check the station runs before it appends; 422 naming the field);
 1. every event must belong to the authenticated station and be station-authored;
 2. events already stored with the same hash are duplicates (a resend) and skipped;
    the same id or the same seq with other content is a conflict;
@@ -27,8 +29,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from sync.domain.errors import ChainBroken
+from sync.domain.errors import ChainBroken, ValidationError
 from sync.domain.events import STATION, Event, verify_chain
+from sync.domain.payloads import parse_event
 from sync.domain.text import find_bad_text
 from sync.protocol.models import ConflictNote, ErrorCode
 
@@ -90,10 +93,39 @@ def refuse_bad_text(events: Sequence[Event]) -> None:
         )
 
 
+def payload_field(field: str) -> str:
+    """The wire path of a field ``parse_event`` names: ``payload.<path>`` unless it is one of the event's own."""
+    return field if field in ("type", "actor", "occurred_at", "payload") else f"payload.{field}"
+
+
+def refusal_of(event: Event) -> ServiceError | None:
+    """Why the center refuses ``event``'s content (the schema of its type), or None when it parses."""
+    try:
+        parse_event(event)
+    except ValidationError as exc:
+        field = payload_field(exc.field)
+        return ServiceError(
+            ErrorCode.REJECTED,
+            f"镇中心拒收第{event.seq}号记录：{exc.message}（{field}）",
+            field=field,
+            event_id=event.id,
+        )
+    return None
+
+
+def refuse_invalid(events: Sequence[Event]) -> None:
+    """Refuse the batch (422, the field named) if any payload does not parse with its type's schema."""
+    for event in events:
+        refused = refusal_of(event)
+        if refused is not None:
+            raise refused
+
+
 def ingest(
     session: Session, station_id: str, batch_id: str, events: Sequence[Event], *, source: str = "push"
 ) -> IngestResult:
     refuse_bad_text(events)
+    refuse_invalid(events)
     for event in events:
         if event.station_id != station_id:
             raise ServiceError(
