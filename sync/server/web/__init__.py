@@ -4,9 +4,7 @@ and the stations' own audit of personal data (代办站个人信息审计)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from . import (
     routes_admin,
@@ -15,11 +13,10 @@ from . import (
     routes_retention,
     routes_review,
     routes_staff,
+    routes_static,
     routes_station_audit,
 )
 from .deps import PREFIX
-
-_CSS = (Path(__file__).resolve().parent / "static" / "center.css").read_text(encoding="utf-8")
 
 router = APIRouter(prefix=PREFIX, tags=["镇中心工作人员页面"])
 for module in (
@@ -30,10 +27,6 @@ for module in (
     routes_retention,
     routes_staff,
     routes_station_audit,
+    routes_static,
 ):
     router.include_router(module.router)
-
-
-@router.get("/static/center.css", include_in_schema=False)
-def stylesheet() -> Response:
-    return Response(_CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
