@@ -24,6 +24,7 @@ from desktop.services.station import current_station, setup_station
 from desktop.store.db import DatabaseDamaged
 from sync.domain.clock import SYSTEM_CLOCK
 
+from . import fonts
 from .errors import show_error, user_message
 from .facade import StationFacade
 from .login_dialog import FirstClerkDialog, LoginDialog
@@ -52,7 +53,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     font = QFont()
     font.setPointSize(11)
-    app.setFont(font)
+    app.setFont(fonts.with_fallbacks(font))  # rare characters of names drawn from the bundled fonts
     style = resources.path("style.qss")
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

@@ -36,6 +36,7 @@ from sync.domain.events import CENTER, new_event
 from sync.domain.signature import APPLICANT, CLERK, WINDOW_STAFF, Signature
 from sync.domain.validation import id_check_char
 
+from .fonts import with_fallbacks
 from .signature_dialog import demo_points
 
 TODAY = date(2026, 11, 23)
@@ -134,7 +135,7 @@ def _scan_png(text: str) -> bytes:
     painter = QPainter(image)
     painter.setPen(QColor("#7a1f1f"))
     painter.drawRect(16, 16, 448, 288)
-    font = QFont()
+    font = with_fallbacks(QFont())
     font.setPointSize(28)
     painter.setFont(font)
     painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text)
