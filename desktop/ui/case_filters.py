@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from desktop.services.records import CaseFilter
 from sync.domain.case_rules import STATE_LABELS
 
+from .rare_char_dialog import attach_to
+
 
 def _date_edit(day: date) -> QDateEdit:
     edit = QDateEdit(QDate(day.year, day.month, day.day))
@@ -39,6 +41,7 @@ class CaseFilterBar(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("搜索：姓名、身份证号、电话、办件编号或事项")
         self.search_edit.setClearButtonEnabled(True)
+        attach_to(self.search_edit, button=False)  # a rare name is searched for as it is typed in
         self.state_combo = QComboBox()
         self.state_combo.addItem("全部状态", "")
         for state, label in STATE_LABELS.items():
@@ -71,7 +74,7 @@ class CaseFilterBar(QWidget):
             )
         ):
             more.addWidget(QLabel(label), i // 3, (i % 3) * 2)
-            more.addWidget(edit, i // 3, (i % 3) * 2 + 1)
+            more.addWidget(attach_to(edit) if edit is self.name_edit else edit, i // 3, (i % 3) * 2 + 1)
         dates = QHBoxLayout()
         dates.addWidget(self.date_box)
         dates.addWidget(self.date_from)

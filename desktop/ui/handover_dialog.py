@@ -43,6 +43,7 @@ from sync.domain.signature import CLERK as CLERK_ROLE
 
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
+from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
 
@@ -91,11 +92,11 @@ class HandoverDialog(QDialog):
         route = QHBoxLayout()
         route.addWidget(QLabel("交出方"))
         route.addWidget(self.from_combo)
-        route.addWidget(self.from_name)
+        route.addWidget(attach_to(self.from_name))
         route.addSpacing(16)
         route.addWidget(QLabel("→ 接收方"))
         route.addWidget(self.to_combo)
-        route.addWidget(self.to_name)
+        route.addWidget(attach_to(self.to_name))
 
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)

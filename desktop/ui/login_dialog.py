@@ -16,6 +16,7 @@ from sync.domain.errors import DomainError, ValidationError
 
 from .action_form import ERROR_STYLE
 from .errors import show_error, user_message
+from .rare_char_dialog import attach_to
 from .tasks import run_task
 
 
@@ -109,7 +110,7 @@ class FirstClerkDialog(_AccountForm):
         self.username_edit = QLineEdit("admin")
         self.password_edit = _password_edit()
         self.confirm_edit = _password_edit()
-        self.form.addRow("代办员姓名", self.name_edit)
+        self.form.addRow("代办员姓名", attach_to(self.name_edit))
         self.form.addRow("登录名", self.username_edit)
         self.form.addRow("密码", self.password_edit)
         self.form.addRow("再次输入密码", self.confirm_edit)

@@ -39,6 +39,7 @@ from sync.domain.text import normalize_name
 
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
+from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
 
@@ -123,10 +124,10 @@ class NewCaseDialog(QDialog):
 
         applicant = QGroupBox("委托人（申请人）")
         form = QFormLayout(applicant)
-        form.addRow("姓名", self.name_edit)
+        form.addRow("姓名", attach_to(self.name_edit))
         form.addRow("身份证号码", self.id_edit)
         form.addRow("联系电话", self.phone_edit)
-        form.addRow("住址", self.address_edit)
+        form.addRow("住址", attach_to(self.address_edit))
         form.addRow("特殊群体", groups_row)
 
         self.materials = MaterialsTable()

@@ -29,6 +29,7 @@ from .feedback_dialog import FeedbackDialog
 from .handover_dialog import HandoverDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
+from .rare_char_dialog import CANDIDATE, open_for
 from .signature_dialog import draw_demo
 
 
@@ -70,6 +71,24 @@ def _case_page(app: QApplication, window: MainWindow, case_id: str) -> CaseDetai
     _wait(app, lambda: (page.detail is not None and page.attachments_view.count() > 0) or page.detail is not None)
     _wait(app, lambda: False, 300)  # thumbnails
     return page
+
+
+def _rare_char(app: QApplication, window: MainWindow, path: Path) -> None:
+    """A new case for 王𠮷堃: the clerk looks up a character by its reading in the 生僻字 dialog."""
+    dialog = window.new_case()
+    dialog.select_item("MZ004")
+    dialog.name_edit.setText("王\U00020bb7堃")
+    dialog.address_edit.setText("青禾村\U0002c317家湾5号")
+    dialog.name_edit.setFocus()
+    rare = open_for(dialog.name_edit)
+    rare.query_edit.setText("zhe")
+    _wait(app, lambda: rare.candidates.count() > 0, 10000)
+    zhe = [i for i in range(rare.candidates.count()) if rare.candidates.item(i).data(CANDIDATE).char == "\U0002a6a5"]
+    rare.candidates.setCurrentRow(zhe[0])
+    _wait(app, lambda: False, 100)
+    _composite(dialog, rare, path)
+    rare.reject()
+    dialog.close()
 
 
 def main(argv: list[str]) -> int:
@@ -124,6 +143,8 @@ def main(argv: list[str]) -> int:
         _save(dialog, out / "new_case_dialog.png")
         _save(dialog, out / "case_wizard.png")
         dialog.close()
+
+        _rare_char(app, window, out / "rare-character-dialog.png")
 
         page = _case_page(app, window, ids["custody"])
         _save(page, out / "case_detail.png")

@@ -10,6 +10,7 @@ from desktop.services.records import StationInfo
 from sync.domain.errors import DomainError
 
 from .errors import show_error, user_message
+from .rare_char_dialog import attach_to
 
 
 class SetupDialog(QDialog):
@@ -31,9 +32,9 @@ class SetupDialog(QDialog):
         form = QFormLayout()
         form.addRow("代办站编码", self.code_edit)
         form.addRow("代办站名称", self.name_edit)
-        form.addRow("村（居）", self.village_edit)
-        form.addRow("所属镇（街道）", self.town_edit)
-        form.addRow("代办员姓名", self.clerk_edit)
+        form.addRow("村（居）", attach_to(self.village_edit))
+        form.addRow("所属镇（街道）", attach_to(self.town_edit))
+        form.addRow("代办员姓名", attach_to(self.clerk_edit))
         buttons = QDialogButtonBox()
         buttons.addButton("完成设置", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)

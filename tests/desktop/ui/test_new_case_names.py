@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -12,7 +13,9 @@ from desktop.services.cases import get_case, list_cases
 from desktop.services.context import ServiceContext
 from desktop.store import event_log
 from desktop.ui.main_window import MainWindow
+from desktop.ui.rare_char_dialog import open_for
 
+from .keyboard import type_text
 from .test_new_case import _fill, _save, _sign_both
 
 
@@ -64,3 +67,22 @@ def test_a_nul_pasted_into_the_name_is_refused_in_the_dialog(
     assert list_cases(ctx) == []
     with ctx.db.reading() as session:
         assert event_log.count_events(session) == 0
+
+
+def test_a_name_completed_in_the_rare_character_dialog_is_registered_exactly(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    dialog = window.new_case()
+    _fill(qtbot, dialog, name="王堃", id_number="11010519491231002X", phone="13800138000")
+    dialog.name_edit.setCursorPosition(1)
+    rare = open_for(dialog.name_edit)
+    type_text(qtbot, rare.query_edit, "U+20BB7")
+    with qtbot.waitSignal(rare.finished, timeout=10000):
+        qtbot.keyClick(rare.query_edit, Qt.Key.Key_Return)
+    assert dialog.name_edit.text() == "王\U00020bb7堃"
+    dialog.materials.set_all_present(True)
+    _sign_both(qtbot, dialog)
+    with qtbot.waitSignal(dialog.case_saved, timeout=5000):
+        _save(qtbot, dialog)
+    (summary,) = list_cases(ctx)
+    assert get_case(ctx, summary.case_id).applicant.name == "王\U00020bb7堃"
