@@ -42,17 +42,7 @@ def story(data: AcceptanceNotice) -> list[Flowable]:
     )
     out.append(L.gap(3))
     out.append(L.para("已收取材料", L.HEADING))
-    out.append(
-        L.grid(
-            L.material_rows(data.materials, with_pages=True),
-            L.material_widths(width, with_pages=True),
-            header_rows=1,
-            repeat_header=True,
-        )
-    )
-    out.append(L.gap(1.5))
-    out.append(L.para(L.material_summary(data.materials), L.BODY))
-    out.append(L.gap(5))
+    closing: list[Flowable] = [L.gap(1.5), L.para(L.material_summary(data.materials), L.BODY), L.gap(5)]
     seal_w = 38 * mm
     signatures = L.signature_lines(
         [
@@ -64,12 +54,17 @@ def story(data: AcceptanceNotice) -> list[Flowable]:
     )
     signatures.append(L.gap(4))
     signatures.append(L.para(f"受理单位：{data.station.name}（盖章）", L.BODY))
-    out.append(L.plain_table([[signatures, SealArea("代办站盖章处", 32 * mm)]], [width - seal_w, seal_w], "MIDDLE"))
-    out.append(L.gap(3))
-    out.append(
+    closing.append(L.plain_table([[signatures, SealArea("代办站盖章处", 32 * mm)]], [width - seal_w, seal_w], "MIDDLE"))
+    closing.append(L.gap(3))
+    closing.append(
         L.para(
             "注：请妥善保管本回执，凭回执领取办理结果及原件材料。如不能按期办结，代办站将书面告知延期原因并征得您的同意。",
             L.SMALL,
+        )
+    )
+    out.append(
+        L.table_then_closing(
+            L.material_rows(data.materials, with_pages=True), L.material_widths(width, with_pages=True), closing
         )
     )
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable
 
 from forms import layout as L
 from forms import xlsx
@@ -55,15 +55,10 @@ def story(data: ArchiveList) -> list[Flowable]:
         qr_caption="扫码查看清单",
     )
     lines = [cells(n, row) for n, row in enumerate(data.rows, 1)]
-    out.append(
-        L.list_table(HEADERS, _widths(width), lines, centered=CENTERED, empty_text="本季度无移交案卷", padding=PADDING)
-    )
-    out.append(L.gap(2))
-    out.append(L.para(summary(data), L.BODY))
-    for item in data.items:
-        out.append(L.para(f"附：{item}", L.BODY))
-    out.append(L.gap(5))
-    sign: list[Flowable] = [
+    closing: list[Flowable] = [L.gap(2), L.para(summary(data), L.BODY)]
+    closing += [L.para(f"附：{item}", L.BODY) for item in data.items]
+    closing += [
+        L.gap(5),
         L.para(f"移交单位：{data.station.name}        接收单位：{data.receiver_unit or '__________'}", L.BODY),
         L.gap(4),
         *L.signature_lines(
@@ -77,7 +72,17 @@ def story(data: ArchiveList) -> list[Flowable]:
         L.gap(3),
         L.para("注：本清单一式两份，移交、接收双方各执一份。", L.SMALL),
     ]
-    out.append(KeepTogether(sign))
+    out.append(
+        L.list_table(
+            HEADERS,
+            _widths(width),
+            lines,
+            centered=CENTERED,
+            empty_text="本季度无移交案卷",
+            padding=PADDING,
+            closing=closing,
+        )
+    )
     return out
 
 

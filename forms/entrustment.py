@@ -80,10 +80,7 @@ def story(data: Entrustment) -> list[Flowable]:
     out.append(L.grid(rows, widths, spans=spans))
     out.append(L.gap(3))
     out.append(L.para("委托人提交材料清单", L.HEADING))
-    out.append(L.grid(L.material_rows(data.materials), L.material_widths(width), header_rows=1))
-    out.append(L.gap(3))
-    out.append(L.para(DECLARATION, L.BODY_INDENT))
-    out.append(L.gap(4))
+    closing: list[Flowable] = [L.gap(3), L.para(DECLARATION, L.BODY_INDENT), L.gap(4)]
     seal_w = 38 * mm
     signatures = L.signature_lines(
         [
@@ -93,9 +90,10 @@ def story(data: Entrustment) -> list[Flowable]:
         sign_width=33 * mm,
     )
     signatures += [L.gap(5), L.para(f"代办站（盖章）：{data.station.name}", L.BODY)]
-    out.append(L.plain_table([[signatures, SealArea("代办站盖章处", 34 * mm)]], [width - seal_w, seal_w], "MIDDLE"))
-    out.append(L.gap(3))
-    out.append(L.para("注：本委托书一式两份，委托人与代办站各执一份；委托人、受托人身份证件复印件附后。", L.SMALL))
+    closing.append(L.plain_table([[signatures, SealArea("代办站盖章处", 34 * mm)]], [width - seal_w, seal_w], "MIDDLE"))
+    closing.append(L.gap(3))
+    closing.append(L.para("注：本委托书一式两份，委托人与代办站各执一份；委托人、受托人身份证件复印件附后。", L.SMALL))
+    out.append(L.table_then_closing(L.material_rows(data.materials), L.material_widths(width), closing))
     return out
 
 

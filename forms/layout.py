@@ -232,11 +232,13 @@ def list_table(
     centered: frozenset[int],
     empty_text: str,
     padding: float,
-) -> Table:
+    closing: Sequence[Flowable] = (),
+) -> Flowable:
     """A multi-page register (台账, 移交清单): header repeated on every page, one line per record.
 
     Each cell is shrunk to fit its column (``fit``) so long matters never overflow; an empty
-    register prints ``empty_text`` across the table.
+    register prints ``empty_text`` across the table. ``closing`` (a summary, the signatures)
+    follows the table and never starts a page without its last rows (:class:`TableThenClosing`).
     """
     table_rows: list[list[Cell]] = [[para(h, TH_SMALL) for h in headers]]
     room = [w - 2 * padding for w in widths]
@@ -244,10 +246,16 @@ def list_table(
         table_rows.append([fit(t, room[i], SMALL_CENTER if i in centered else SMALL) for i, t in enumerate(cells)])
     if not rows:
         table_rows.append([para(empty_text, SMALL_CENTER)] + [None] * (len(headers) - 1))
-    spans = [((0, 1), (-1, 1))] if not rows else []
-    extra: list[tuple[Any, ...]] = [("FONT", (0, 1), (-1, -1), fonts.SONG, SMALL.fontSize, SMALL.leading)]
-    extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in centered]
-    return grid(table_rows, widths, header_rows=1, repeat_header=True, padding=padding, spans=spans, extra=extra)
+
+    def make(part: Sequence[Sequence[Cell]]) -> Table:
+        spans = [((0, 1), (-1, 1))] if not rows else []
+        extra: list[tuple[Any, ...]] = [("FONT", (0, 1), (-1, -1), fonts.SONG, SMALL.fontSize, SMALL.leading)]
+        extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in centered]
+        return grid(part, widths, header_rows=1, repeat_header=True, padding=padding, spans=spans, extra=extra)
+
+    if not closing:
+        return make(table_rows)
+    return TableThenClosing(table_rows, make, 1, closing)
 
 
 def plain_table(rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], valign: str = "BOTTOM") -> Table:
@@ -398,43 +406,62 @@ class TableThenClosing(Flowable):
 
     When both do not fit on what is left of the page, the table is split so that at least its last
     row goes over with the closing block (under a repeated header): a signature never starts a page
-    alone, cut off from what it signs. Built by ``table_then_closing``.
+    alone, cut off from what it signs. ``make`` builds the table of some of the rows (the header
+    rows always first). Built by ``table_then_closing`` and ``list_table``.
     """
 
     def __init__(
-        self, rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], header_rows: int, closing: Sequence[Flowable]
+        self,
+        rows: Sequence[Sequence[Cell]],
+        make: Callable[[Sequence[Sequence[Cell]]], Table],
+        header_rows: int,
+        closing: Sequence[Flowable],
+        heights: Sequence[float] | None = None,
     ) -> None:
         super().__init__()
         self.rows = [list(r) for r in rows]
-        self.col_widths = list(col_widths)
+        self.make = make
         self.header_rows = header_rows
         self.closing = list(closing)
-
-    def _table(self, rows: Sequence[Sequence[Cell]]) -> Table:
-        return grid(rows, self.col_widths, header_rows=self.header_rows, repeat_header=True)
-
-    def _whole(self) -> list[Flowable]:
-        return [self._table(self.rows), *self.closing]
+        # Each row's height, measured once on the whole table: a row is as high in any part of it
+        # (same columns), so a 1,000-row ledger is measured once, not once per page.
+        self.heights = list(heights) if heights is not None else None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Never drawn itself: claiming more than the page makes the frame ask ``split`` for flowables.
         self.width = availWidth
         return availWidth, availHeight + 1
 
+    def _row_heights(self, availWidth: float, availHeight: float) -> list[float]:
+        if self.heights is None:
+            table = self.make(self.rows)
+            table.wrap(availWidth, availHeight)
+            self.heights = [float(h) for h in table._rowHeights]  # type: ignore[attr-defined]
+        return self.heights
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        whole = self._whole()
-        if _height(whole, availWidth, availHeight) <= availHeight:
-            return whole
+        heights = self._row_heights(availWidth, availHeight)
+        if sum(heights) + _height(self.closing, availWidth, availHeight) <= availHeight:
+            return [self.make(self.rows), *self.closing]
         head, body = self.rows[: self.header_rows], self.rows[self.header_rows :]
-        for keep in range(len(body) - 1, 0, -1):
-            first = self._table(head + body[:keep])
+        used = sum(heights[: self.header_rows])
+        keep = 0
+        for height in heights[self.header_rows : self.header_rows + len(body) - 1]:
+            if used + height > availHeight:
+                break
+            used += height
+            keep += 1
+        while keep > 0:
+            first = self.make(head + body[:keep])
             if first.wrap(availWidth, availHeight)[1] <= availHeight:
-                rest = TableThenClosing(head + body[keep:], self.col_widths, self.header_rows, self.closing)
+                rest_heights = heights[: self.header_rows] + heights[self.header_rows + keep :]
+                rest = TableThenClosing(head + body[keep:], self.make, self.header_rows, self.closing, rest_heights)
                 return [first, rest]
+            keep -= 1
         frame = getattr(self, "_frame", None)
         if frame is None or getattr(frame, "_atTop", False):
             # A page from its top cannot hold even one row with the closing block: let them run on.
-            return [self._table(self.rows), KeepTogether(self.closing)]
+            return [self.make(self.rows), KeepTogether(self.closing)]
         return []  # to the next page, where there is room for more
 
 
@@ -447,4 +474,8 @@ def table_then_closing(
     rows: Sequence[Sequence[Cell]], col_widths: Sequence[float], closing: Sequence[Flowable], *, header_rows: int = 1
 ) -> Flowable:
     """``grid(rows, ..., repeat_header=True)`` then ``closing``, never split between the two."""
-    return TableThenClosing(rows, col_widths, header_rows, closing)
+
+    def make(part: Sequence[Sequence[Cell]]) -> Table:
+        return grid(part, col_widths, header_rows=header_rows, repeat_header=True)
+
+    return TableThenClosing(rows, make, header_rows, closing)

@@ -99,14 +99,16 @@ def story(data: Ledger) -> list[Flowable]:
         qr_caption="扫码查看台账",
     )
     lines = [cells(n, row) for n, row in enumerate(data.rows, 1)]
+    closing = [
+        L.gap(2),
+        L.para(summary(data), L.BODY),
+        L.gap(3),
+        L.para(f"台账管理人：{data.keeper or '__________'}        打印日期：{L.fmt_date(data.printed_on)}", L.BODY),
+    ]
     out.append(
-        L.list_table(HEADERS, _widths(width), lines, centered=CENTERED, empty_text="本期无办件", padding=PADDING)
-    )
-    out.append(L.gap(2))
-    out.append(L.para(summary(data), L.BODY))
-    out.append(L.gap(3))
-    out.append(
-        L.para(f"台账管理人：{data.keeper or '__________'}        打印日期：{L.fmt_date(data.printed_on)}", L.BODY)
+        L.list_table(
+            HEADERS, _widths(width), lines, centered=CENTERED, empty_text="本期无办件", padding=PADDING, closing=closing
+        )
     )
     return out
 

@@ -42,38 +42,33 @@ def story(data: ReturnNotice) -> list[Flowable]:
     )
     out.append(L.gap(3))
     out.append(L.para("退回材料清单", L.HEADING))
-    out.append(
-        L.grid(
-            L.material_rows(data.returned, with_pages=True),
-            L.material_widths(width, with_pages=True),
-            header_rows=1,
-            repeat_header=True,
-        )
-    )
-    out.append(L.gap(1.5))
-    out.append(L.para(L.material_summary(data.returned), L.BODY))
-    out.append(L.gap(3))
-    out.extend(
+    closing: list[Flowable] = [L.gap(1.5), L.para(L.material_summary(data.returned), L.BODY), L.gap(3)]
+    closing.extend(
         L.signature_lines(
             [(_clerk_label(data.clerk_name), data.clerk_signature, L.fmt_date(data.issued_on))], sign_width=38 * mm
         )
     )
-    out.append(L.gap(2))
-    out.append(L.para(f"{data.station.name}（盖章）", L.BODY))
-    out.append(L.gap(4))
-    out.append(L.para("申请人签收：本人已收到本通知书，并已收回上述全部材料。", L.BODY))
-    out.append(L.gap(3))
-    out.extend(
+    closing.append(L.gap(2))
+    closing.append(L.para(f"{data.station.name}（盖章）", L.BODY))
+    closing.append(L.gap(4))
+    closing.append(L.para("申请人签收：本人已收到本通知书，并已收回上述全部材料。", L.BODY))
+    closing.append(L.gap(3))
+    closing.extend(
         L.signature_lines(
             [("申请人（签字）", data.applicant_signature, L.fmt_datetime(data.received_at))],
             date_label="签收时间",
             sign_width=38 * mm,
         )
     )
-    out.append(L.gap(3))
+    closing.append(L.gap(3))
     center = data.station.town_center or "镇为民服务中心"
-    out.append(
+    closing.append(
         L.para(f"注：如对本通知有异议，可向{center}咨询或反映。本通知书一式两份，申请人与代办站各执一份。", L.SMALL)
+    )
+    out.append(
+        L.table_then_closing(
+            L.material_rows(data.returned, with_pages=True), L.material_widths(width, with_pages=True), closing
+        )
     )
     return out
 

@@ -27,7 +27,9 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def _references(stem: str) -> list[Path]:
-    return sorted(GOLDEN.glob(f"{stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    """``stem-1.png``, ``stem-2.png`` … (not ``stem-生僻字-1.png``, another form's pictures)."""
+    pages = [p for p in GOLDEN.glob(f"{stem}-*.png") if p.stem[len(stem) + 1 :].isdigit()]
+    return sorted(pages, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
 
 
 @pytest.mark.parametrize("name", list(DEMO_FILES))
