@@ -7,7 +7,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from desktop.store import center_log, event_log
-from desktop.store.models import CaseRow, EventRow
+from desktop.store.models import CaseRow, EventRow, SyncRejectionRow
 from sync.domain.case_rules import allowed_actions
 from sync.domain.errors import DomainError
 from sync.domain.events import STATION, Event
@@ -40,7 +40,22 @@ def case_history(ctx: ServiceContext, case_id: str) -> list[HistoryEntry]:
     """The case's steps, with the audited reads and exports of this case put in where they happened."""
     events = case_events(ctx, case_id)
     first = next((e.seq for e in events if e.origin == STATION), 0)
-    return [history_entry(e) for e in merge_audit(events, case_audit_events(ctx, case_id, first))]
+    refused = _refusals(ctx, [e.id for e in events if e.origin == STATION])
+    entries = []
+    for event in merge_audit(events, case_audit_events(ctx, case_id, first)):
+        entry = history_entry(event)
+        why = refused.get(event.id) if event.origin == STATION else None
+        entries.append(entry if why is None else replace(entry, sentence=f"{entry.sentence}【被拒绝：{why}】"))
+    return entries
+
+
+def _refusals(ctx: ServiceContext, event_ids: list[str]) -> dict[str, str]:
+    """Why the center refused each of these events (the reason, and the field when named)."""
+    if not event_ids:
+        return {}
+    with ctx.db.reading() as session:
+        rows = session.scalars(select(SyncRejectionRow).where(SyncRejectionRow.event_id.in_(event_ids))).all()
+    return {r.event_id: r.reason + (f"（{r.field}）" if r.field and r.field not in r.reason else "") for r in rows}
 
 
 def case_detail(ctx: ServiceContext, case_id: str) -> CaseDetail:

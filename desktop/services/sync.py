@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from sqlalchemy import LargeBinary, cast, func, select
@@ -24,7 +24,7 @@ from sync.domain.errors import DomainError
 from sync.domain.events import Event
 from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
-from sync.protocol.models import ConflictNote
+from sync.protocol.models import ConflictNote, RefusedNote
 
 from . import catch_up, credential_store
 from .attachments import blob_bytes, blobs_named
@@ -115,10 +115,21 @@ def _set_in_flight(ctx: ServiceContext, case_ids: frozenset[str], report: InFlig
         report(case_ids)
 
 
+@dataclass
+class Pushed:
+    """What a push did: events the center newly confirmed (refused ones included: they keep their place in
+    its chain) and the cases of the events it refused (被拒绝)."""
+
+    confirmed: int = 0
+    refused_cases: list[str] = field(default_factory=list)
+    refused: int = 0
+
+
 def _push_pending(
     ctx: ServiceContext, client: SyncClient, progress: Progress | None, in_flight: InFlight | None = None
-) -> int:
-    """Push until nothing is pending; return how many events the center newly confirmed."""
+) -> Pushed:
+    """Push until nothing is pending; a refused event is recorded (被拒绝) and the push goes on past it."""
+    pushed = Pushed()
     confirmed = 0
     total = status(ctx).pending
     while True:
@@ -126,7 +137,8 @@ def _push_pending(
             acked = acked_seq(session)
             pending = list(islice(event_log.iter_events(session, acked), BATCH_EVENTS))
         if not pending:
-            return confirmed
+            pushed.confirmed = confirmed
+            return pushed
         for batch in split_batches(pending, BATCH_EVENTS, MAX_BATCH_BYTES // 2):
             _set_in_flight(ctx, case_ids_of(batch), in_flight)
             try:
@@ -144,9 +156,14 @@ def _push_pending(
                     catch_up.catch_up(ctx, client)
                     break
                 _record_conflicts(ctx, reply.conflicts)
+                newly = _record_refusals(ctx, reply.refused)
+                pushed.refused += len(newly)
+                pushed.refused_cases += [n.case_id for n in newly if n.case_id]
                 confirmed += reply.acked_seq - acked
                 acked = reply.acked_seq
                 _set_acked(ctx, acked)
+                if newly:
+                    _refold(ctx)
             finally:
                 _set_in_flight(ctx, frozenset(), in_flight)
             if progress is not None:
@@ -266,9 +283,11 @@ def sync_now(
     While a batch is sent its cases read 同步中 (``ctx.sync_in_flight``); ``in_flight`` is told each
     change, from this thread, so a view can refresh.
 
-    A refused event is recorded in ``sync_rejections`` (shown on its case as
-    被拒绝) and stops the push, so it is neither dropped nor retried forever.
-    A center decision that no longer fits its case is kept as a conflict.
+    An event the center refuses but keeps in its chain (``PushReply.refused``) is recorded in
+    ``sync_rejections`` (shown on its case as 被拒绝 with the field and reason) and the push goes on with
+    the later events. A refused batch (``Rejected``: a missing blob, a broken chain) is recorded the same
+    way and stops the push, so it is neither dropped nor retried forever; the center's decisions are still
+    pulled before the refusal is raised. A center decision that no longer fits its case is kept as a conflict.
     """
     client = client or make_client(ctx)
     try:
@@ -277,7 +296,12 @@ def sync_now(
             _handshake(ctx, client, box)
         _report(client, box)
         caught = catch_up.catch_up(ctx, client) if catch_up.needed(ctx) else catch_up.CaughtUp(0)
-        pushed = _push_pending(ctx, client, progress, in_flight)
+        try:
+            pushed = _push_pending(ctx, client, progress, in_flight)
+        except Rejected as exc:
+            _record_rejection(ctx, exc)
+            _pull_center(ctx, client)  # a refused push must not keep the center's decisions away
+            raise
         if box.events:  # what the push left (new events registered meanwhile, a refused one)
             _report(client, outbox(ctx))
         case_ids, pulled, conflicts = _pull_center(ctx, client)
@@ -289,12 +313,15 @@ def sync_now(
         _record(ctx, error=exc.message)
         raise
     _record(ctx, error=None)
-    message = f"同步完成，上传 {pushed} 条、接收镇中心 {pulled} 条记录"
+    message = f"同步完成，上传 {pushed.confirmed} 条、接收镇中心 {pulled} 条记录"
     if caught.message:
         message += f"；{caught.message}"
     if conflicts:
         message += f"；其中 {conflicts} 条与本站记录冲突，请在“冲突记录”中处理"
-    return Changed(case_ids=tuple(dict.fromkeys(case_ids)), sync=True, message=message)
+    if pushed.refused:
+        message += f"；{pushed.refused} 条被镇中心拒收（标为“被拒绝”），请在办件中查看原因并重新办理更正"
+    changed = tuple(dict.fromkeys([*case_ids, *pushed.refused_cases]))
+    return Changed(case_ids=changed, sync=True, message=message)
 
 
 def _record_conflicts(ctx: ServiceContext, notes: Sequence[ConflictNote]) -> None:
@@ -309,6 +336,35 @@ def _record_conflicts(ctx: ServiceContext, notes: Sequence[ConflictNote]) -> Non
                         event_id=note.event_id, case_id=note.case_id, message=note.message, at=ctx.clock.stamp()
                     )
                 )
+
+
+def _record_refusals(ctx: ServiceContext, notes: Sequence[RefusedNote]) -> list[RefusedNote]:
+    """Events the center kept but refused: 被拒绝 on their case, with the field and the reason. Returns the
+    ones not recorded before (a resend lists them again)."""
+    newly: list[RefusedNote] = []
+    if not notes:
+        return newly
+    with ctx.db.transaction() as session:
+        for note in notes:
+            if session.get(SyncRejectionRow, note.event_id) is None:
+                session.add(
+                    SyncRejectionRow(
+                        event_id=note.event_id,
+                        seq=note.seq,
+                        reason=note.message,
+                        field=(note.field or "")[:64] or None,
+                        at=ctx.clock.stamp(),
+                    )
+                )
+                newly.append(note)
+    return newly
+
+
+def _refold(ctx: ServiceContext) -> None:
+    """The cases again without the events the center refused, so they read here as at the center and the
+    clerk corrects them on the ordinary path (a refused 受理 leaves the case 待受理 on both sides)."""
+    with ctx.db.transaction() as session:
+        event_log.rebuild_projection(session, tolerant=True)
 
 
 def _record_rejection(ctx: ServiceContext, exc: Rejected) -> None:

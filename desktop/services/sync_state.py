@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -46,11 +46,11 @@ def case_ids_of(events: Iterable[Event]) -> frozenset[str]:
 
 
 def sync_labels(session: Session, rows: Sequence[CaseRow], in_flight: Collection[str] = ()) -> dict[str, str]:
-    """未同步 / 同步中 / 已同步, or 被拒绝 / 有冲突 (which need a person, so they win over 同步中)."""
+    """未同步 / 同步中 / 已同步, or 被拒绝 / 有冲突 (which need a person, so they win over 同步中).
+
+    被拒绝 lasts until a later event of the case (the clerk's correction) is accepted by the center."""
     acked = acked_seq(session)
-    rejected_cases = set(
-        session.scalars(select(EventRow.case_id).join(SyncRejectionRow, SyncRejectionRow.event_id == EventRow.id)).all()
-    )
+    rejected_cases = _rejected_cases(session, acked)
     conflicted_cases = set(
         session.scalars(select(CenterEventRow.case_id).where(CenterEventRow.conflict.is_not(None))).all()
     ) | set(session.scalars(select(SyncConflictRow.case_id)).all())
@@ -65,3 +65,30 @@ def sync_labels(session: Session, rows: Sequence[CaseRow], in_flight: Collection
         else:
             labels[row.case_id] = SYNCING if row.case_id in in_flight else UNSYNCED
     return labels
+
+
+def _rejected_cases(session: Session, acked: int) -> set[str]:
+    """Cases with a refused event that no later event accepted by the center answers (a correction)."""
+    last_refused: dict[str | None, int] = {
+        case_id: seq
+        for case_id, seq in session.execute(
+            select(EventRow.case_id, func.max(SyncRejectionRow.seq))
+            .join(SyncRejectionRow, SyncRejectionRow.event_id == EventRow.id)
+            .group_by(EventRow.case_id)
+        )
+    }
+    if not last_refused:
+        return set()
+    last_accepted: dict[str | None, int] = {
+        case_id: seq
+        for case_id, seq in session.execute(
+            select(EventRow.case_id, func.max(EventRow.seq))
+            .where(
+                EventRow.case_id.in_([c for c in last_refused if c]),
+                EventRow.seq <= acked,
+                EventRow.id.not_in(select(SyncRejectionRow.event_id)),
+            )
+            .group_by(EventRow.case_id)
+        )
+    }
+    return {c for c, seq in last_refused.items() if c and seq > last_accepted.get(c, 0)}

@@ -11,6 +11,7 @@ the plaintext events the hash chain covers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -18,14 +19,17 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, object_session
 
-from sync.domain.errors import ChainBroken
+from sync.domain.errors import ChainBroken, DomainError
 from sync.domain.events import GENESIS_HASH, STATION, Event, event_from_record, new_event, verify_chain
 from sync.domain.payloads import parse_event
 from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
 
 from . import personal_data
 from .crypto import KeySlot, key_slot
-from .models import CaseRow, CenterEventRow, EventRow
+from .models import CaseRow, CenterEventRow, EventRow, SyncRejectionRow, SyncStateRow
+
+log = logging.getLogger(__name__)
+REGISTERED = "case.registered"
 
 
 def _slot_of(row: EventRow | CenterEventRow) -> KeySlot:
@@ -242,17 +246,41 @@ def iter_history(session: Session) -> Iterator[tuple[int, Event]]:
         yield row.applied_after_seq, to_event(row)
 
 
-def rebuild_projection(session: Session) -> int:
-    """Drop the projection and replay the whole log (with center events); return the number of cases."""
+def refused_ids(session: Session) -> set[str]:
+    """Events the center kept but refused (acknowledged, and recorded in ``sync_rejections``): they change no
+    case, here as at the center. A refused registration is not listed: its case stays on the list, marked
+    被拒绝, so a person sees it. (A refused batch's events are not acknowledged: still pending, still folded.)"""
+    acked = session.scalar(select(SyncStateRow.acked_seq).where(SyncStateRow.id == 1)) or 0
+    return set(
+        session.scalars(
+            select(SyncRejectionRow.event_id)
+            .join(EventRow, EventRow.id == SyncRejectionRow.event_id)
+            .where(SyncRejectionRow.seq <= acked, EventRow.type != REGISTERED)
+        )
+    )
+
+
+def rebuild_projection(session: Session, *, tolerant: bool = False) -> int:
+    """Drop the projection and replay the whole log (with center events, without refused events); return the
+    number of cases. ``tolerant``: an event that no longer fits its case (it built on a refused one) is left
+    out and logged instead of raising DomainError; the center refuses it too."""
     session.execute(delete(CaseRow))
     session.flush()
+    skip = refused_ids(session)
     cases: dict[str, CaseView] = {}
     last_seq: dict[str, int] = {}
     for seq, event in iter_history(session):
         case_id = event.payload.get("case_id")
-        if case_id:
+        if not case_id or event.id in skip:
+            continue
+        try:
             cases[str(case_id)] = apply_event(cases.get(str(case_id)), event)
-            last_seq[str(case_id)] = seq
+        except DomainError as exc:
+            if not tolerant:
+                raise
+            log.warning("event %s (seq %s) left out of the projection: %s", event.id, event.seq, exc.message)
+            continue
+        last_seq[str(case_id)] = seq
     for case_id, view in cases.items():
         _store_case(session, view, last_seq[case_id])
     session.flush()

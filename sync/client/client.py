@@ -25,6 +25,8 @@ from sync.protocol import encoding
 from sync.protocol.models import (
     MAX_BATCH_BYTES,
     MAX_BATCH_EVENTS,
+    PER_EVENT_REFUSALS,
+    PER_EVENT_REFUSALS_HEADER,
     PROTOCOL_VERSION,
     BlobStatus,
     DigestReply,
@@ -113,6 +115,8 @@ class SyncClient:
         self.http = session or requests.Session()
         #: ``Content-Encoding`` of push bodies: the best this client knows, until the center says otherwise.
         self.push_encoding = _KNOWN_CODINGS.get(self.base_url, encoding.PUSH_ENCODINGS[0])
+        #: Take refused events in the push reply (``PushReply.refused``) rather than a 422 (stations before it).
+        self.per_event_refusals = True
         #: ``X-Station-*`` headers sent on push and pull (``report_status``); empty until set.
         self.report_headers: dict[str, str] = {}
 
@@ -269,6 +273,8 @@ class SyncClient:
     def _post_batch(self, batch_id: str, station_id: str, events: Sequence[Event], coding: str) -> requests.Response:
         data = encoding.encode_push(batch_id, station_id, events, coding)
         headers = {"Content-Type": "application/json", "Content-Encoding": coding} | self.report_headers
+        if self.per_event_refusals:
+            headers[PER_EVENT_REFUSALS_HEADER] = PER_EVENT_REFUSALS
         return self.request("POST", "/sync/push", data=data, headers=headers, allow_statuses=(415, 422))
 
     def push_all(

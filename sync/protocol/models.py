@@ -166,14 +166,35 @@ class ConflictNote(_Reply):
     message: str
 
 
+class RefusedNote(_Reply):
+    """A station event the center keeps in the chain but refused (its content, or it does not fit its case):
+    it changes nothing; the station shows it as 被拒绝 with ``field`` and ``message`` until a correction."""
+
+    event_id: str
+    seq: int
+    case_id: str | None = None
+    #: Machine-readable path of the refused field (``payload.applicant.address``), when one is to blame.
+    field: str | None = None
+    message: str
+
+
+#: Request header of a client that takes refused events in the push reply (``PushReply.refused``) and goes on;
+#: without it (stations before it) the first push that gets an event refused is answered 422 naming it, after
+#: the batch is stored, and the resend goes through (the refused event is then a duplicate).
+PER_EVENT_REFUSALS_HEADER = "X-Push-Refusals"
+PER_EVENT_REFUSALS = "per-event"
+
+
 class PushReply(_Reply):
     batch_id: str
-    #: Highest contiguous sequence the server now holds for the station.
+    #: Highest contiguous sequence the server now holds for the station (refused events included).
     acked_seq: int
     accepted: int = 0
     duplicates: int = 0
     #: Events of this batch kept as conflicts with the center's handling (shown to a person on both sides).
     conflicts: list[ConflictNote] = []
+    #: Events of this batch kept refused (now or on an earlier push): shown as 被拒绝 on both sides.
+    refused: list[RefusedNote] = []
 
 
 class EventList(_Reply):

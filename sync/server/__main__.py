@@ -80,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"已导入：新增{result.accepted}条，重复{result.duplicates}条，附件{result.blobs}个，"
                     f"已确认至第{result.acked_seq}号\n"
                 )
+                for note in result.refused:
+                    sys.stdout.write(f"拒收第{note.seq}号记录：{note.message}\n")
             elif args.command == "verify-chains":
                 return _verify_chains(session)
             else:

@@ -19,12 +19,13 @@ from sync.protocol import encoding
 from sync.protocol.transfer import signing_key
 from sync.server.core.db import make_engine
 from sync.server.services.errors import ServiceError
+from sync.server.services.transfer import ImportResult, import_station_file
 from tests.domain.factories import SIGNED_AT as MADE_AT
 from tests.domain.names_corpus import NAMES
 
 from .conftest import Station
 from .factories import registered_payload
-from .live_server import row_counts
+from .live_server import center_sessions, row_counts
 from .test_transfer import _import
 
 
@@ -60,18 +61,26 @@ def test_corpus_names_survive_the_center_exactly(station: Station) -> None:
 
 
 @pytest.mark.parametrize(("bad", "code"), [("\x00", "U+0000"), ("\x1b", "U+001B"), ("\ue000", "U+E000")])
-def test_a_bad_character_in_a_pushed_address_is_a_422_naming_the_field(station: Station, bad: str, code: str) -> None:
+def test_a_bad_character_in_a_pushed_address_is_refused_naming_the_field(station: Station, bad: str, code: str) -> None:
     station.chain.new_case()
     station.client.push(station.chain.events)  # 1..3 stored
     event = station.chain.add("case.registered", _registration(station, "王秀英", f"西村{bad}3号", 2))
+    (note,) = station.client.push([event]).refused
+    assert (note.field, note.event_id) == ("payload.applicant.address", event.id)
+    assert "住址（payload.applicant.address）" in note.message and code in note.message
+    counts = row_counts(station.server.database_url, station.station_id)
+    assert (counts["events"], counts["cases"]) == (4, 1)  # kept in the chain, refused: no case
+    assert station.client.digest().last_seq == 4
+    # an older station hears it as a 422 naming the field
+    station.client.per_event_refusals = False
+    again = station.chain.add("case.registered", _registration(station, "王秀英", f"西村{bad}5号", 3))
     with pytest.raises(Rejected) as caught:
-        station.client.push([event])
-    assert (caught.value.status, caught.value.code) == (422, "rejected")
-    assert caught.value.field == "payload.applicant.address"
-    assert caught.value.event_id == event.id
-    assert "住址（payload.applicant.address）" in caught.value.message and code in caught.value.message
-    assert row_counts(station.server.database_url, station.station_id)["events"] == 3
-    assert station.client.digest().last_seq == 3  # the center still answers for this station
+        station.client.push([again])
+    assert (caught.value.status, caught.value.code, caught.value.field) == (
+        422,
+        "rejected",
+        "payload.applicant.address",
+    )
 
 
 def _post(station: Station, body: bytes) -> requests.Response:
@@ -93,22 +102,23 @@ def _body_with(station: Station, old: str, new: str) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "field"),
+    ("old", "new", "code", "field"),
     [
-        ('"address": "\\u4e00\\u7ec4"', '"address": "\\u4e00\\ud800"', "payload.applicant.address"),
-        ('"address": "\\u4e00\\u7ec4"', '"address": "\\udfff\\u0000"', "payload.applicant.address"),
-        ('"name": "\\u5f20\\u4e09"', '"name": "\\u5f20\\u0000"', "payload.applicant.name"),
-        ('"special_groups"', '"special\\u0000groups"', "payload.applicant"),
+        ('"address": "\\u4e00\\u7ec4"', '"address": "\\u4e00\\ud800"', "rejected", "payload.applicant.address"),
+        ('"address": "\\u4e00\\u7ec4"', '"address": "\\udfff\\u0000"', "rejected", "payload.applicant.address"),
+        # a NUL put into the JSON after hashing: the event no longer matches its hash (a tampered batch)
+        ('"name": "\\u5f20\\u4e09"', '"name": "\\u5f20\\u0000"', "chain_broken", "hash"),
+        ('"special_groups"', '"special\\u0000groups"', "chain_broken", "hash"),
     ],
 )
 def test_escapes_of_lone_surrogates_and_nul_over_raw_http_are_422(
-    station: Station, old: str, new: str, field: str
+    station: Station, old: str, new: str, code: str, field: str
 ) -> None:
     response = _post(station, _body_with(station, old, new))
     assert response.status_code == 422, response.text
     body = response.json()
-    assert (body["code"], body["field"]) == ("rejected", field)
-    assert "镇中心拒收第1号记录" in body["message"]
+    assert (body["code"], body["field"]) == (code, field)
+    assert "镇中心拒收第1号记录" in body["message"] or code == "chain_broken"
     assert row_counts(station.server.database_url, station.station_id)["events"] == 0
     # the same station's valid events still go through afterwards (the refusal changed nothing)
     assert station.client.push(station.chain.events).acked_seq == 3
@@ -136,6 +146,15 @@ def test_a_compact_batch_with_a_nul_is_422_not_500(station: Station) -> None:
     assert response.json()["field"] == "payload.applicant.address"
 
 
+def _import_result(database_url: str, data: bytes) -> ImportResult:
+    engine = make_engine(database_url)
+    try:
+        with center_sessions(engine)() as session, session.begin():
+            return import_station_file(session, data)
+    finally:
+        engine.dispose()
+
+
 def _resigned(data: bytes, token: str, old: bytes, new: bytes) -> bytes:
     """The transfer file with ``old`` replaced by ``new`` in events.jsonl, its manifest fixed and re-signed."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -159,8 +178,11 @@ def test_a_usb_file_with_a_nul_or_a_lone_surrogate_is_refused_naming_the_field(s
     token = station.client.token or ""
     station.chain.add("case.registered", _registration(station, "王秀英", "西村\x003号"))
     nul = export_unsent(created_at=MADE_AT, station_id=station.station_id, token=token, events=station.chain.events)
-    for data in (nul, _resigned(nul, token, b"\\u0000", b"\\ud800")):
-        with pytest.raises(ServiceError) as caught:
-            _import(station.server.database_url, data)
-        assert (caught.value.code, caught.value.field) == ("rejected", "payload.applicant.address")
+    with pytest.raises(ServiceError) as caught:  # no station can have hashed a lone surrogate: the file is refused
+        _import(station.server.database_url, _resigned(nul, token, b"\\u0000", b"\\ud800"))
+    assert (caught.value.code, caught.value.field) == ("rejected", "payload.applicant.address")
     assert row_counts(station.server.database_url, station.station_id)["events"] == 0
+    (note,) = _import_result(station.server.database_url, nul).refused  # a NUL: kept in the chain, refused, no case
+    assert note.field == "payload.applicant.address" and "U+0000" in note.message
+    counts = row_counts(station.server.database_url, station.station_id)
+    assert (counts["events"], counts["cases"]) == (1, 0)

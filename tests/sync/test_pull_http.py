@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.client.errors import ChainMismatch, Rejected
+from sync.client.errors import ChainMismatch
 from sync.domain.events import CENTER, GENESIS_HASH, verify_chain
 from sync.server.core.db import make_engine
 from sync.server.services.center_events import record_broadcast_event
@@ -43,14 +43,13 @@ def test_after_the_center_completes_the_station_may_record_feedback(station: Sta
     case_id = _delivered_case(station)
     db = station.server.database_url
     station.chain.add("case.give_feedback", {"case_id": case_id, "rating": 5})
-    with pytest.raises(Rejected) as too_early:
-        station.client.push(station.chain.events[-1:])
-    assert "不能进行" in too_early.value.message
-    station.chain.events.pop()
+    (too_early,) = station.client.push(station.chain.events[-1:]).refused
+    assert "不能进行" in too_early.message
     record_center(db, station.station_id, "case.center_accept", {"case_id": case_id}, "镇窗口王")
     record_center(db, station.station_id, "case.center_complete", {"case_id": case_id}, "镇窗口王")
-    station.chain.add("case.give_feedback", {"case_id": case_id, "rating": 5})
-    assert station.client.push(station.chain.events[-1:]).acked_seq == 4
+    station.chain.add("case.give_feedback", {"case_id": case_id, "rating": 5})  # the correction: a new event
+    reply = station.client.push(station.chain.events[-1:])
+    assert (reply.acked_seq, reply.accepted, reply.refused) == (5, 1, [])
 
 
 def test_illegal_center_move_is_refused_and_writes_nothing(station: Station) -> None:
@@ -136,8 +135,7 @@ def test_a_station_move_the_center_cannot_explain_is_refused(station: Station) -
     station.chain.add("case.extend", {"case_id": case_id, **extension})  # legal after center_accept
     assert station.client.push(station.chain.events[-1:]).conflicts == []
     station.chain.add("case.give_feedback", {"case_id": case_id, "rating": 5})  # not completed: a bug
-    with pytest.raises(Rejected) as caught:
-        station.client.push(station.chain.events[-1:])
-    assert caught.value.status == 422
+    (note,) = station.client.push(station.chain.events[-1:]).refused
+    assert "不能进行" in note.message
     assert _case_row(db, case_id)[1] == ""
-    assert station.client.digest().count == 4
+    assert station.client.digest().count == 5  # kept in the chain, marked refused

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sync.domain.events import GENESIS_HASH, STATION
@@ -62,12 +73,22 @@ class _EventColumns:
 
 
 class EventRow(_EventColumns, Base):
-    """Events authored by stations, exactly as they were hashed."""
+    """Events authored by stations, exactly as they were hashed.
+
+    A refused event (its payload does not parse, or it does not fit its case) keeps its place in the
+    station's chain so that later events still link to it, but changes nothing: ``refused`` holds the
+    Chinese reason and ``refused_field`` the field path; ``payload`` is then ``{}`` and ``raw_payload``
+    the payload as sent, in ASCII JSON (a NUL can be kept there, not in a JSON column of PostgreSQL).
+    Read events through ``services.queries.row_to_event``, which puts the sent payload back.
+    """
 
     __tablename__ = "events"
     __table_args__ = (UniqueConstraint("station_id", "seq", name="uq_events_station_seq"),)
 
     batch_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    refused: Mapped[str | None] = mapped_column(String(1000), default=None)
+    refused_field: Mapped[str | None] = mapped_column(String(200), default=None)
+    raw_payload: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class CenterEventRow(_EventColumns, Base):

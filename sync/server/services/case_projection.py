@@ -12,13 +12,16 @@ fit there are two cases:
   staff; the push reply lists it so the station shows it too. Refusing it
   would block every later event of the station, since chains have no holes;
 * otherwise nothing the center did explains it: the station produced a move
-  its own state machine forbids (a bug or tampering), and the batch is
-  refused (422), as are invalid payloads (``ValidationError``) in any case.
+  its own state machine forbids (a bug, an older version, tampering), as with
+  invalid payloads (``ValidationError``) in any case. The event is **refused**:
+  it changes no case, and ``ingest`` keeps it in the chain marked refused (see
+  ``Projected.refused``), so it never blocks the station's later events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,16 +39,28 @@ from .errors import ServiceError
 def _refuse(event: Event, exc: Exception) -> ServiceError:
     if isinstance(exc, DomainError):
         field = getattr(exc, "field", None)
+        field = f"payload.{field}" if field else None
         message = f"第{event.seq}号记录被拒绝：{exc.message}"
         return ServiceError(ErrorCode.REJECTED, message, field=field, event_id=event.id)
-    return ServiceError(ErrorCode.REJECTED, f"第{event.seq}号记录内容不完整或格式不正确（{exc}）", event_id=event.id)
+    return ServiceError(
+        ErrorCode.REJECTED, f"第{event.seq}号记录内容不完整或格式不正确（{exc!s:.200}）", event_id=event.id
+    )
 
 
-def apply_station_events(session: Session, fresh: Sequence[Event]) -> list[ConflictNote]:
-    """Update the case projection for ``fresh`` (in seq order); return the events kept as conflicts."""
+@dataclass
+class Projected:
+    """What ``apply_station_events`` did: events kept as conflicts, and events refused (id → why)."""
+
+    conflicts: list[ConflictNote] = field(default_factory=list)
+    refused: dict[str, ServiceError] = field(default_factory=dict)
+
+
+def apply_station_events(session: Session, fresh: Sequence[Event]) -> Projected:
+    """Update the case projection for ``fresh`` (in seq order); a refused event leaves its case as it was."""
+    done = Projected()
     case_ids = sorted({str(e.payload["case_id"]) for e in fresh if e.payload.get("case_id")})
     if not case_ids:
-        return []
+        return done
     rows = {
         row.case_id: row
         for chunk in (case_ids[i : i + 500] for i in range(0, len(case_ids), 500))
@@ -56,7 +71,6 @@ def apply_station_events(session: Session, fresh: Sequence[Event]) -> list[Confl
     }
     center_moved = {cid: rows[cid].center_since_station for cid in rows}
     conflict = {cid: rows[cid].conflict for cid in rows}
-    notes: list[ConflictNote] = []
     for event in fresh:
         case_id = str(event.payload.get("case_id") or "")
         if not case_id:
@@ -68,15 +82,16 @@ def apply_station_events(session: Session, fresh: Sequence[Event]) -> list[Confl
             views[case_id] = apply_event(current, event)
             center_moved[case_id] = False
         except ValidationError as exc:
-            raise _refuse(event, exc) from exc
+            done.refused[event.id] = _refuse(event, exc)
         except DomainError as exc:
             if current is None or not (center_moved.get(case_id) or conflict.get(case_id)):
-                raise _refuse(event, exc) from exc
+                done.refused[event.id] = _refuse(event, exc)
+                continue
             message = f"代办站第{event.seq}号记录与镇中心的处理冲突：{exc.message}"
             conflict[case_id] = message[:500]
-            notes.append(ConflictNote(event_id=event.id, case_id=case_id, message=message))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _refuse(event, exc) from exc
+            done.conflicts.append(ConflictNote(event_id=event.id, case_id=case_id, message=message))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            done.refused[event.id] = _refuse(event, exc)
     for case_id, view in views.items():
         if view is None:
             continue
@@ -85,7 +100,7 @@ def apply_station_events(session: Session, fresh: Sequence[Event]) -> list[Confl
             row = CaseRow(case_id=case_id, station_id=view.station_id, case_no=view.case_no)
             session.add(row)
         _store(row, view, conflict.get(case_id, ""), center_moved.get(case_id, False))
-    return notes
+    return done
 
 
 def _store(row: CaseRow, view: CaseView, conflict: str, center_moved: bool) -> None:

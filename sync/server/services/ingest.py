@@ -1,28 +1,38 @@
 """Storing a station's events: the one idempotent path for push and file import.
 
-``ingest`` runs in the caller's transaction and either stores the whole batch
-or refuses it with a ``ServiceError`` (nothing written):
+``ingest`` runs in the caller's transaction. It refuses the **whole batch**
+with a ``ServiceError`` (nothing written) when the batch itself is wrong:
 
-0. no text of an event may hold a code point the character rules refuse
-   (``refuse_bad_text``: NUL, controls, surrogates, private use; 422 naming
-   the field), checked before anything hashes or stores it; and every payload
-   must parse with its event type's schema (``sync.domain.payloads``, the
-   same check the station runs before it appends; 422 naming the field);
-1. every event must belong to the authenticated station and be station-authored;
-2. events already stored with the same hash are duplicates (a resend) and skipped;
-   the same id or the same seq with other content is a conflict;
-3. the new events must continue the station's chain at ``head_seq + 1``
-   (else a gap, answered with ``expected_seq``) and verify with ``verify_chain``;
-4. blobs named in ``payload["blobs"]`` must have fully arrived;
-5. every case event is re-checked with ``apply_event`` against the stored
-   case projection, which is then updated (see ``case_projection`` for late
-   station events that conflict with the center's handling: kept, flagged).
+0. a code point the character rules refuse in an event's own fields (id,
+   station, type, actor, time), or an unpaired surrogate anywhere (it cannot
+   be encoded, so no station can have hashed it): ``refuse_bad_text``, 422;
+1. an event of another station, or one authored by the center;
+2. the same id or the same seq with other content (a conflict); events already
+   stored with the same hash are duplicates (a resend) and skipped;
+3. a gap (the new events must continue the chain at ``head_seq + 1``; answered
+   with ``expected_seq``) or a chain that does not verify (``verify_chain``);
+4. a blob named in ``payload["blobs"]`` of an accepted event not fully arrived.
+
+An event that is a sound link of the chain but whose **content** the center
+refuses is kept, never blocking the station's later events (docs/architecture.md):
+
+5. its payload does not follow the character rules or its type's schema
+   (``sync.domain.payloads``, the check the station runs before it appends),
+   or it does not fit its case (``apply_event``, see ``case_projection``):
+   it is stored marked ``refused`` with the reason and the field path, its
+   payload kept as sent (``raw_payload``), and it changes no case. The result
+   lists it (``IngestResult.refused``; again on a resend, so a lost answer
+   loses nothing);
+6. every other case event is re-checked with ``apply_event`` against the
+   stored case projection, which is then updated (late station events that
+   conflict with the center's handling are kept and flagged).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +42,8 @@ from sqlalchemy.orm import Session
 from sync.domain.errors import ChainBroken, ValidationError
 from sync.domain.events import STATION, Event, verify_chain
 from sync.domain.payloads import parse_event
-from sync.domain.text import find_bad_text
-from sync.protocol.models import ConflictNote, ErrorCode
+from sync.domain.text import BadChar, BadText, find_bad_text
+from sync.protocol.models import ConflictNote, ErrorCode, RefusedNote
 
 from ..core.db import clock_of
 from ..core.models import BatchRow, EventRow, StationRow
@@ -48,6 +58,10 @@ class IngestResult:
     accepted: int
     duplicates: int
     conflicts: list[ConflictNote] = field(default_factory=list)
+    #: Events of the batch the center keeps marked refused (stored now or before).
+    refused: list[RefusedNote] = field(default_factory=list)
+    #: Ids of the events refused by this call (not by an earlier one): what an older client is told with a 422.
+    newly_refused: list[str] = field(default_factory=list)
 
 
 def lock_station(session: Session, station_id: str) -> StationRow:
@@ -72,25 +86,56 @@ _LABELS = {
 }
 
 
-def refuse_bad_text(events: Sequence[Event]) -> None:
-    """Refuse the batch (422, the field named) if any text of an event breaks ``sync.domain.text``'s rules.
+def _bad_text_refusal(event: Event, found: BadText) -> ServiceError:
+    key = re.sub(r"\[\d+\]$", "", found.path.rsplit(".", 1)[-1])
+    label = _LABELS.get(key, found.path)
+    return ServiceError(
+        ErrorCode.REJECTED,
+        f"镇中心拒收第{event.seq}号记录：{label}（{found.path}）中含有{found.bad.kind}（{found.bad.code}），"
+        "无法保存；请联系技术支持核对本站数据",
+        field=found.path,
+        event_id=event.id,
+    )
 
-    Runs before hashing: a lone surrogate cannot be encoded as UTF-8, and PostgreSQL cannot store a NUL.
+
+def refuse_bad_text(events: Sequence[Event]) -> None:
+    """Refuse the batch (422, the field named) for text no station can have hashed or the center cannot store.
+
+    That is a refused code point in an event's own fields, or an unpaired surrogate anywhere (it cannot be
+    encoded as UTF-8). Runs before hashing. Other refused code points of a payload (a NUL in an address,
+    say) refuse only their event, kept in the chain (``refusal_of``).
     """
     for event in events:
-        scalars = {"id": event.id, "station_id": event.station_id, "type": event.type, "actor": event.actor}
-        found = find_bad_text(scalars) or find_bad_text(dict(event.payload), "payload")
-        if found is None:
-            continue
-        key = re.sub(r"\[\d+\]$", "", found.path.rsplit(".", 1)[-1])
-        label = _LABELS.get(key, found.path)
-        raise ServiceError(
-            ErrorCode.REJECTED,
-            f"镇中心拒收第{event.seq}号记录：{label}（{found.path}）中含有{found.bad.kind}（{found.bad.code}），"
-            "无法保存；请联系技术支持核对本站数据",
-            field=found.path,
-            event_id=event.id,
-        )
+        scalars = {
+            "id": event.id,
+            "station_id": event.station_id,
+            "type": event.type,
+            "actor": event.actor,
+            "occurred_at": event.occurred_at,
+        }
+        found = find_bad_text(scalars) or _surrogate(dict(event.payload), "payload")
+        if found is not None:
+            raise _bad_text_refusal(event, found)
+
+
+def _surrogate(value: object, path: str) -> BadText | None:
+    """The first unpaired surrogate in any string or key of ``value`` (the only code point that cannot be hashed)."""
+    if isinstance(value, str):
+        for char in value:
+            if 0xD800 <= ord(char) <= 0xDFFF:
+                return BadText(path, BadChar(char, "不成对的代理码位"))
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _surrogate(str(key), path) or _surrogate(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _surrogate(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 def payload_field(field: str) -> str:
@@ -99,7 +144,10 @@ def payload_field(field: str) -> str:
 
 
 def refusal_of(event: Event) -> ServiceError | None:
-    """Why the center refuses ``event``'s content (the schema of its type), or None when it parses."""
+    """Why the center refuses ``event``'s content (character rules, the schema of its type), or None."""
+    found = find_bad_text(dict(event.payload), "payload")
+    if found is not None:
+        return _bad_text_refusal(event, found)
     try:
         parse_event(event)
     except ValidationError as exc:
@@ -113,19 +161,10 @@ def refusal_of(event: Event) -> ServiceError | None:
     return None
 
 
-def refuse_invalid(events: Sequence[Event]) -> None:
-    """Refuse the batch (422, the field named) if any payload does not parse with its type's schema."""
-    for event in events:
-        refused = refusal_of(event)
-        if refused is not None:
-            raise refused
-
-
 def ingest(
     session: Session, station_id: str, batch_id: str, events: Sequence[Event], *, source: str = "push"
 ) -> IngestResult:
     refuse_bad_text(events)
-    refuse_invalid(events)
     for event in events:
         if event.station_id != station_id:
             raise ServiceError(
@@ -134,13 +173,15 @@ def ingest(
         if event.origin != STATION:
             raise ServiceError(ErrorCode.REJECTED, "代办站不能上传镇中心的记录", field="origin", event_id=event.id)
     station = lock_station(session, station_id)
-    fresh, duplicates = _split_known(session, station, sorted(events, key=lambda e: e.seq))
+    fresh, duplicates, known_refused = _split_known(session, station, sorted(events, key=lambda e: e.seq))
     _check_chain(station, fresh)
-    require_blobs(session, station_id, fresh)
-    conflicts = apply_station_events(session, fresh)
+    refused = {e.id: r for e in fresh if (r := refusal_of(e)) is not None}
+    require_blobs(session, station_id, [e for e in fresh if e.id not in refused])
+    projected = apply_station_events(session, [e for e in fresh if e.id not in refused])
+    refused.update(projected.refused)
     now = clock_of(session).stamp()
     if fresh:
-        session.execute(insert(EventRow), [_event_row(e, batch_id, now) for e in fresh])
+        session.execute(insert(EventRow), [_event_row(e, batch_id, now, refused.get(e.id)) for e in fresh])
         station.head_seq = fresh[-1].seq
         station.head_hash = fresh[-1].hash
     if source == "file":  # for the stations page (services.station_status)
@@ -154,17 +195,38 @@ def ingest(
                 batch_id=batch_id,
                 received_at=now,
                 source=source,
-                accepted=len(fresh),
+                accepted=len(fresh) - len(refused),
                 duplicates=duplicates,
                 acked_seq=station.head_seq,
             )
         )
     session.flush()
-    return IngestResult(acked_seq=station.head_seq, accepted=len(fresh), duplicates=duplicates, conflicts=conflicts)
+    notes = [*known_refused, *(_note(e, refused[e.id]) for e in fresh if e.id in refused)]
+    return IngestResult(
+        acked_seq=station.head_seq,
+        accepted=len(fresh) - len(refused),
+        duplicates=duplicates,
+        conflicts=projected.conflicts,
+        refused=sorted(notes, key=lambda n: n.seq),
+        newly_refused=[e.id for e in fresh if e.id in refused],
+    )
 
 
-def _split_known(session: Session, station: StationRow, events: list[Event]) -> tuple[list[Event], int]:
-    """(events not stored yet, number of exact duplicates); refuse conflicting content."""
+def _note(event: Event, refusal: ServiceError) -> RefusedNote:
+    case_id = event.payload.get("case_id")
+    return RefusedNote(
+        event_id=event.id,
+        seq=event.seq,
+        case_id=case_id if isinstance(case_id, str) and len(case_id) <= 64 else None,
+        field=refusal.field,
+        message=refusal.message,
+    )
+
+
+def _split_known(
+    session: Session, station: StationRow, events: list[Event]
+) -> tuple[list[Event], int, list[RefusedNote]]:
+    """(events not stored yet, number of exact duplicates, duplicates stored refused); refuse conflicting content."""
     seen: dict[str, Event] = {}
     for event in events:
         if event.id in seen:
@@ -185,19 +247,23 @@ def _split_known(session: Session, station: StationRow, events: list[Event]) -> 
         )
     fresh: list[Event] = []
     duplicates = 0
+    known_refused: list[RefusedNote] = []
     for event in events:
         row = stored.get(event.id)
         if row is None:
             fresh.append(event)
         elif row.station_id == event.station_id and row.seq == event.seq and row.hash == event.hash:
             duplicates += 1
+            if row.refused is not None:
+                refusal = ServiceError(ErrorCode.REJECTED, row.refused, field=row.refused_field)
+                known_refused.append(_note(event, refusal))
         else:
             raise ServiceError(
                 ErrorCode.CONFLICT,
                 f"第{event.seq}号记录与镇中心已收到的同一记录内容不同，需要人工核对",
                 event_id=event.id,
             )
-    return fresh, duplicates
+    return fresh, duplicates, known_refused
 
 
 def _check_chain(station: StationRow, fresh: list[Event]) -> None:
@@ -219,9 +285,16 @@ def _check_chain(station: StationRow, fresh: list[Event]) -> None:
         raise ServiceError(ErrorCode.CHAIN_BROKEN, f"数据校验失败：{exc.message}", field="hash") from exc
 
 
-def _event_row(event: Event, batch_id: str | None, now: str) -> dict[str, Any]:
+def _event_row(event: Event, batch_id: str | None, now: str, refusal: ServiceError | None) -> dict[str, Any]:
+    """The row of ``event``; a refused one keeps its payload as sent in ASCII JSON (``\\u0000`` stores anywhere)."""
     row = event.to_dict()
     row["payload"] = dict(event.payload)
     row["received_at"] = now
     row["batch_id"] = batch_id
+    row["refused"] = row["refused_field"] = row["raw_payload"] = None
+    if refusal is not None:
+        row["payload"] = {}
+        row["refused"] = refusal.message[:1000]
+        row["refused_field"] = (refusal.field or "")[:200] or None
+        row["raw_payload"] = json.dumps(dict(event.payload), ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     return row

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,7 +16,10 @@ from ..core.models import CenterEventRow, EventRow
 
 
 def row_to_event(row: EventRow | CenterEventRow) -> Event:
-    return event_from_record(row)
+    """The stored event as it was hashed (a refused event's payload as the station sent it)."""
+    event = event_from_record(row)
+    raw = getattr(row, "raw_payload", None)
+    return event if raw is None else replace(event, payload=json.loads(raw))
 
 
 def list_events(session: Session, station_id: str, after_seq: int, limit: int) -> EventList:

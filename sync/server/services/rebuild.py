@@ -25,7 +25,9 @@ def rebuild_cases(session: Session, station_id: str) -> int:
     """Replace the station's case rows by a replay of its log; return how many cases there are."""
     lock_station(session, station_id)
     session.execute(delete(CaseRow).where(CaseRow.station_id == station_id))
-    station_rows = session.scalars(select(EventRow).where(EventRow.station_id == station_id)).all()
+    station_rows = session.scalars(
+        select(EventRow).where(EventRow.station_id == station_id, EventRow.refused.is_(None))  # refused: no effect
+    ).all()
     center_rows = session.scalars(select(CenterEventRow).where(CenterEventRow.station_id == station_id)).all()
     timeline = sorted(
         [(r.received_at, 0, r.seq, row_to_event(r)) for r in station_rows]
@@ -38,13 +40,20 @@ def rebuild_cases(session: Session, station_id: str) -> int:
             pending.append(event)
             continue
         if pending:
-            apply_station_events(session, pending)
+            _replay(session, pending)
             session.flush()
             pending = []
         if event.payload.get("case_id"):
             apply_center_event(session, station_id, str(event.payload["case_id"]), event)
             session.flush()
     if pending:
-        apply_station_events(session, pending)
+        _replay(session, pending)
     session.flush()
     return len(session.scalars(select(CaseRow.case_id).where(CaseRow.station_id == station_id)).all())
+
+
+def _replay(session: Session, events: list[Event]) -> None:
+    """Events the center accepted once must fold again; one that no longer does stops the rebuild (422)."""
+    refused = apply_station_events(session, events).refused
+    if refused:
+        raise next(iter(refused.values()))

@@ -54,6 +54,7 @@ class StationAuditFilter:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = [EventRow.type.in_([_literal(t) for t in AUDIT_TYPES])]
+        out.append(EventRow.refused.is_(None))  # a refused record says nothing the center took in
         if self.station_id:
             out.append(EventRow.station_id == self.station_id)
         if self.kind == ID_READ_KIND:

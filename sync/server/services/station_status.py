@@ -15,16 +15,16 @@ of the headers (they greet the center before every sync instead); clients that n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from sync.protocol.models import ErrorCode, Handshake
 
 from ..core.db import clock_of
-from ..core.models import StationRow
+from ..core.models import EventRow, StationRow
 from .enrollment import authenticate
 from .errors import ServiceError
 from .versions import check_protocol
@@ -140,6 +140,9 @@ class StationOverview:
     protocol_version: str
     #: Chinese reason why the version is highlighted ("" when current).
     version_warning: str
+    #: Events kept in the station's chain but refused (``ingest``), and the last one's seq, field and reason.
+    refused: int = 0
+    last_refused: str = ""
 
 
 def _days_between(earlier: str, now: datetime) -> int | None:
@@ -200,7 +203,29 @@ def stations_overview(
 ) -> list[StationOverview]:
     """Every station (by code) with its last sync, what it still has to send and its version."""
     moment = now or clock_of(session).now()
-    return [
-        _overview(st, moment, stale_days, current_app_version, min_protocol_version)
-        for st in session.scalars(select(StationRow).order_by(StationRow.code))
-    ]
+    refused = _refusals(session)
+    out = []
+    for st in session.scalars(select(StationRow).order_by(StationRow.code)):
+        row = _overview(st, moment, stale_days, current_app_version, min_protocol_version)
+        count, last = refused.get(st.id, (0, ""))
+        out.append(replace(row, refused=count, last_refused=last))
+    return out
+
+
+def _refusals(session: Session) -> dict[str, tuple[int, str]]:
+    """station id → (refused events, "第n号记录（field）：reason" of the last one), over ``ix_events_refused``."""
+    counts = session.execute(
+        select(EventRow.station_id, func.count(), func.max(EventRow.seq))
+        .where(EventRow.refused.is_not(None))
+        .group_by(EventRow.station_id)
+    ).all()
+    out: dict[str, tuple[int, str]] = {}
+    for station_id, count, seq in counts:
+        last = session.execute(
+            select(EventRow.refused, EventRow.refused_field).where(
+                EventRow.station_id == station_id, EventRow.seq == seq
+            )
+        ).one()
+        field = f"（{last.refused_field}）" if last.refused_field and last.refused_field not in last.refused else ""
+        out[station_id] = (int(count), f"第{seq}号记录{field}：{last.refused}")
+    return out

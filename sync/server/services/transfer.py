@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync.protocol.models import ErrorCode
+from sync.protocol.models import ErrorCode, RefusedNote
 from sync.protocol.transfer import (
     CENTER_TO_STATION,
     STATION_TO_CENTER,
@@ -33,6 +33,8 @@ class ImportResult:
     accepted: int
     duplicates: int
     blobs: int
+    #: Events of the file kept in the chain but refused (``ingest``): shown on the station page, told to the operator.
+    refused: tuple[RefusedNote, ...] = ()
 
 
 def _keys(session: Session, station_id: str) -> list[bytes]:
@@ -66,6 +68,7 @@ def import_station_file(session: Session, data: bytes) -> ImportResult:
         accepted=result.accepted,
         duplicates=result.duplicates,
         blobs=len(contents.blobs),
+        refused=tuple(result.refused),
     )
 
 

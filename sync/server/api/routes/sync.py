@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query
 
 from sync import __version__
 from sync.domain.errors import ChainBroken
 from sync.protocol.encoding import PUSH_ENCODINGS, expand_chain
 from sync.protocol.models import (
     MAX_BATCH_EVENTS,
+    PER_EVENT_REFUSALS,
+    PER_EVENT_REFUSALS_HEADER,
     DigestReply,
     ErrorBody,
     ErrorCode,
@@ -61,8 +63,18 @@ def handshake(hello: Handshake, settings: SettingsDep, session: SessionDep, toke
 
 
 @router.post("/push", response_model=PushReply, responses=_REFUSALS)
-def push(batch: PushBatch, station: CurrentStation, session: SessionDep, report: StationReport) -> PushReply:
+def push(
+    batch: PushBatch,
+    station: CurrentStation,
+    session: SessionDep,
+    report: StationReport,
+    refusals: Annotated[str | None, Header(alias=PER_EVENT_REFUSALS_HEADER, max_length=20)] = None,
+) -> PushReply:
     """Store a batch atomically; resending is harmless; answers the highest contiguous seq held.
+
+    Events whose content the center refuses are kept in the chain marked refused and listed in ``refused``
+    (``services.ingest``). A client without ``X-Push-Refusals: per-event`` (older stations) is answered 422
+    naming the first newly refused event instead, after the batch is stored; its resend then goes through.
 
     The optional ``X-Station-*`` headers (what the station has not yet sent) are recorded for the stations
     page, with the batch, or on their own when the batch is refused.
@@ -87,12 +99,16 @@ def push(batch: PushBatch, station: CurrentStation, session: SessionDep, report:
         with session.begin():
             record_report(session, station.id, report)
         raise http_error(exc) from exc
+    if result.newly_refused and refusals != PER_EVENT_REFUSALS:
+        first = next(n for n in result.refused if n.event_id == result.newly_refused[0])
+        raise error(422, ErrorCode.REJECTED, first.message, field=first.field, event_id=first.event_id)
     return PushReply(
         batch_id=batch.batch_id,
         acked_seq=result.acked_seq,
         accepted=result.accepted,
         duplicates=result.duplicates,
         conflicts=result.conflicts,
+        refused=result.refused,
     )
 
 
