@@ -21,7 +21,8 @@ def number(data: ArchiveList) -> str:
 
 
 def qr_data(data: ArchiveList) -> str:
-    return f"dbt://archive/{data.station.code}/{data.year}Q{data.quarter}"
+    """The list's number: there is no page to open for it, so the code holds what identifies it."""
+    return number(data)
 
 
 def period(data: ArchiveList) -> str:
@@ -52,7 +53,7 @@ def story(data: ArchiveList) -> list[Flowable]:
         data.station.name,
         subtitle=period(data),
         number_label="清单编号",
-        qr_caption="扫码查看清单",
+        qr_caption="清单编号",
     )
     lines = [cells(n, row) for n, row in enumerate(data.rows, 1)]
     closing: list[Flowable] = [L.gap(2), L.para(summary(data), L.BODY)]

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-DEFAULT_CASE_URL = "dbt://case/"
+#: No public address for cases: the QR code holds the case number only (what a window scanner reads).
+DEFAULT_CASE_URL = ""
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,9 @@ class Station:
     code: str  # station code, first part of every case number
     phone: str = ""
     town_center: str = ""  # 例：青溪镇为民服务中心
-    case_url_base: str = DEFAULT_CASE_URL  # the QR code holds case_url_base + case number
+    # The town center's public address for a case (https://…/): the QR code holds it + the case number.
+    # Empty until the town publishes one: the QR code then holds the case number alone.
+    case_url_base: str = DEFAULT_CASE_URL
 
 
 @dataclass(frozen=True)

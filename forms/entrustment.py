@@ -74,9 +74,7 @@ def story(data: Entrustment) -> list[Flowable]:
         L.para(f"{days}（自材料齐全受理次日起计算），承诺于 {L.fmt_date(data.promised_deadline)} 前办结"),
     )
 
-    out: list[Flowable] = L.header(
-        TITLE, data.case_no, L.case_url(data.station.case_url_base, data.case_no), data.station.name
-    )
+    out: list[Flowable] = L.standard_header(TITLE, data.case_no, data.station)
     out.append(L.grid(rows, widths, spans=spans))
     out.append(L.gap(3))
     out.append(L.para("委托人提交材料清单", L.HEADING))

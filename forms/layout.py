@@ -29,6 +29,7 @@ from forms.page import (
     PageInfo,
     T,
     build_pdf,
+    case_qr_caption,
     case_url,
 )
 from forms.text import (
@@ -136,7 +137,7 @@ def header(
     subtitle: str | None = None,
     copy_label: str | None = None,
     number_label: str = "编号",
-    qr_caption: str = "扫码查看办件",
+    qr_caption: str = "办件编号",
     unit_label: str = "代办站",
 ) -> list[Flowable]:
     """Title centered in bold, QR code top right, station (``unit_label``) left and 编号 right below it."""
@@ -391,6 +392,7 @@ def material_summary(lines: Sequence[MaterialLine]) -> str:
 
 def standard_header(title: str, case_no: str, station: Station, **kw: Any) -> list[Flowable]:
     """:func:`header` for a single-case form of ``station``."""
+    kw.setdefault("qr_caption", case_qr_caption(station.case_url_base))
     return header(title, case_no, case_url(station.case_url_base, case_no), station.name, **kw)
 
 

@@ -35,7 +35,8 @@ def number(data: Ledger) -> str:
 
 
 def qr_data(data: Ledger) -> str:
-    return f"dbt://ledger/{data.station.code}/{data.period_start:%Y%m%d}-{data.period_end:%Y%m%d}"
+    """The ledger's number: there is no page to open for it, so the code holds what identifies it."""
+    return number(data)
 
 
 def period_text(data: Ledger) -> str:
@@ -96,7 +97,7 @@ def story(data: Ledger) -> list[Flowable]:
         width=width,
         subtitle=period,
         number_label="台账编号",
-        qr_caption="扫码查看台账",
+        qr_caption="台账编号",
     )
     lines = [cells(n, row) for n, row in enumerate(data.rows, 1)]
     closing = [

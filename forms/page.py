@@ -135,5 +135,11 @@ _build_lock = threading.Lock()
 
 
 def case_url(base: str, case_no: str) -> str:
-    """What the QR code holds: the configured base URL followed by the case number."""
+    """What the QR code holds: the town's public case address followed by the case number, or the
+    case number alone when the town has published no address."""
     return f"{base}{case_no}"
+
+
+def case_qr_caption(base: str) -> str:
+    """What scanning the code does; no promise of a page that does not exist."""
+    return "扫码查看办理进度" if base.startswith(("https://", "http://")) else "办件编号"

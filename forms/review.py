@@ -40,7 +40,8 @@ def number(data: ReviewReport) -> str:
 
 
 def qr_data(data: ReviewReport) -> str:
-    return data.link or f"dbt://review/{data.period}"
+    """The center's review page for the period (staff log in to see it), else the report's number."""
+    return data.link or number(data)
 
 
 def pct(value: float | None) -> str:
@@ -258,7 +259,7 @@ def story(data: ReviewReport) -> list[Flowable]:
         data.center_name,
         subtitle=f"统计周期：{data.period_label}（按受理登记日期）",
         number_label="编号",
-        qr_caption="扫码查看考核页面",
+        qr_caption="扫码查看考核页面" if data.link else "统计表编号",
         unit_label="统计单位",
     )
     out.append(L.gap(1))

@@ -30,10 +30,10 @@ def qr_modules(data: str) -> tuple[tuple[bool, ...], ...]:
 
 
 class QrCode(Flowable):
-    """A vector QR code ``size`` points square, with a 2-module quiet zone; runs of dark modules
-    are filled as one rectangle each, in a single path."""
+    """A vector QR code ``size`` points square, with the 4-module quiet zone ISO/IEC 18004 asks for;
+    runs of dark modules are filled as one rectangle each, in a single path."""
 
-    QUIET = 2
+    QUIET = 4
 
     def __init__(self, data: str, size: float) -> None:
         super().__init__()
