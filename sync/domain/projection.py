@@ -4,11 +4,16 @@ Both the station's projection tables and the town center's views are built
 with ``apply_event``; rebuilding from the log must give the same result, so
 everything a projection needs is carried in the events (for example the due
 date that was promised, not one recomputed from today's calendar).
+
+``apply_event`` checks the transition with the state machine, sets what every
+event sets, and hands the rest to the one handler of the event type
+(``HANDLERS``). The handlers still read the stored payload; both sides parse it
+with ``sync.domain.payloads`` before it is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -116,41 +121,9 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
         changes["last_reason"] = str(p["reason"])
     if "materials" in p:
         changes["materials"] = tuple(MaterialItem.from_dict(m) for m in p["materials"])
-    if action in _FACTS:
-        changes.update(_FACTS[action](view, event))
-    elif action == "accept":
-        changes["accepted_on"] = date.fromisoformat(p["accepted_on"])
-        changes["due_on"] = _opt_date(p.get("due_on"))
-        changes["due_uncertain"] = bool(p.get("due_uncertain", False))
-        changes["missing"] = ()
-    elif action in ("request_correction", "center_request_correction"):
-        changes["missing"] = tuple(str(m) for m in p.get("missing", ()))
-    elif action in ("extend", "resume"):
-        if action == "extend":
-            _check_extension(view, p)
-        if p.get("due_on"):
-            changes["due_on"] = date.fromisoformat(p["due_on"])
-            changes["due_uncertain"] = bool(p.get("due_uncertain", False))
-        changes["extended"] = view.extended or action == "extend"
-        changes["suspended_from"] = None
-    elif action == "suspend":
-        changes["suspended_from"] = view.state
-        changes["suspended_on"] = _opt_date(p.get("suspended_on")) or beijing_day(event.occurred_at)
-    elif action == "center_complete":
-        changes["completed_on"] = _opt_date(p.get("completed_on")) or beijing_day(event.occurred_at)
-        changes["result"] = str(p.get("result", ""))
-    elif action == "give_feedback":
-        if "result_confirmed" in p:  # the signed 服务意见反馈表; older events carry only the rating
-            parse_feedback(p)
-        rating = int(p["rating"])
-        if not 1 <= rating <= 5:
-            raise IllegalTransition("满意度评价应为1到5星")
-        changes["rating"] = rating
-        changes["rating_bad"] = is_bad_rating(rating)
-    elif action == "archive":
-        out = originals_out(view.custody)
-        if out:
-            raise DomainError(f"以下原件尚未退还申请人，也没有交给办理部门的记录，不能归档：{'、'.join(out)}")
+    handler = HANDLERS.get(action)
+    if handler is not None:
+        changes.update(handler(view, event))
     if target is not CaseState.SUSPENDED:
         changes["suspended_on"] = None
     return replace(view, **changes)
@@ -209,7 +182,74 @@ def _handover_received(view: CaseView, event: Event) -> dict[str, Any]:
     return {"window_receipts": fold_receipt(view.window_handovers, view.window_receipts, receipt)}
 
 
-_FACTS = {
+def _accept(view: CaseView, event: Event) -> dict[str, Any]:
+    p = event.payload
+    return {
+        "accepted_on": date.fromisoformat(p["accepted_on"]),
+        "due_on": _opt_date(p.get("due_on")),
+        "due_uncertain": bool(p.get("due_uncertain", False)),
+        "missing": (),
+    }
+
+
+def _request_correction(view: CaseView, event: Event) -> dict[str, Any]:
+    return {"missing": tuple(str(m) for m in event.payload.get("missing", ()))}
+
+
+def _resume(view: CaseView, event: Event, *, extended: bool = False) -> dict[str, Any]:
+    p = event.payload
+    changes: dict[str, Any] = {"extended": view.extended or extended, "suspended_from": None}
+    if p.get("due_on"):
+        changes["due_on"] = date.fromisoformat(p["due_on"])
+        changes["due_uncertain"] = bool(p.get("due_uncertain", False))
+    return changes
+
+
+def _extend(view: CaseView, event: Event) -> dict[str, Any]:
+    _check_extension(view, event.payload)
+    return _resume(view, event, extended=True)
+
+
+def _suspend(view: CaseView, event: Event) -> dict[str, Any]:
+    suspended_on = _opt_date(event.payload.get("suspended_on")) or beijing_day(event.occurred_at)
+    return {"suspended_from": view.state, "suspended_on": suspended_on}
+
+
+def _center_complete(view: CaseView, event: Event) -> dict[str, Any]:
+    p = event.payload
+    completed_on = _opt_date(p.get("completed_on")) or beijing_day(event.occurred_at)
+    return {"completed_on": completed_on, "result": str(p.get("result", ""))}
+
+
+def _give_feedback(view: CaseView, event: Event) -> dict[str, Any]:
+    p = event.payload
+    if "result_confirmed" in p:  # the signed 服务意见反馈表; older events carry only the rating
+        parse_feedback(p)
+    rating = int(p["rating"])
+    if not 1 <= rating <= 5:
+        raise IllegalTransition("满意度评价应为1到5星")
+    return {"rating": rating, "rating_bad": is_bad_rating(rating)}
+
+
+def _archive(view: CaseView, event: Event) -> dict[str, Any]:
+    out = originals_out(view.custody)
+    if out:
+        raise DomainError(f"以下原件尚未退还申请人，也没有交给办理部门的记录，不能归档：{'、'.join(out)}")
+    return {}
+
+
+#: What each action changes besides the state (``apply_event``): one handler per event type ``case.<action>``;
+#: actions without one (送件, 撤回, 退回, 终止, 答复, 镇中心受理/退回) change only the state and the common fields.
+HANDLERS: dict[str, Callable[[CaseView, Event], dict[str, Any]]] = {
+    "accept": _accept,
+    "request_correction": _request_correction,
+    "center_request_correction": _request_correction,
+    "extend": _extend,
+    "resume": _resume,
+    "suspend": _suspend,
+    "center_complete": _center_complete,
+    "give_feedback": _give_feedback,
+    "archive": _archive,
     "handover": _handover,
     "attach": _attach,
     "set_case_type": _set_case_type,

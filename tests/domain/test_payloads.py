@@ -111,3 +111,15 @@ def test_dates_are_typed_and_windowed_around_the_event() -> None:
     )
     assert parsed.date("due_on") == date(2036, 12, 31)
     assert parsed.date("accepted_on") == date(2026, 11, 23)
+
+
+def test_the_fast_character_check_matches_the_character_rules() -> None:
+    """``payload_fields._SUSPECT`` skips the per-character loop only where ``text.bad_char`` finds nothing."""
+    from sync.domain.payload_fields import _SUSPECT
+    from sync.domain.text import bad_char
+
+    points = [*range(0x11000), *(p + d for p in range(0x10000, 0x110000, 0x10000) for d in (-2, -1, 0, 1))]
+    points += [0x20BB7, 0x2C317, 0xF0000, 0x10FFFD, 0x10FFFE, 0x10FFFF]
+    for cp in points:
+        char = chr(cp)
+        assert (bad_char(char) is not None) == (_SUSPECT.search(char) is not None), hex(cp)
