@@ -176,6 +176,8 @@ class OneTimeNotice:
     correction: bool = False
     applicant_signature: Signature | None = None
     received_at: datetime | None = None
+    notice_basis: str = ""  # the provision the notice is given under (catalog); empty: none is cited
+    correction_due: date | None = None  # 补正期限 of a 补正材料通知书, when the center set one
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,8 @@ class ReturnNotice:
     clerk_signature: Signature | None = None
     applicant_signature: Signature | None = None  # signs for the returned materials
     received_at: datetime | None = None
+    department: str = ""  # the department that decides the matter (the station only returns it)
+    remedy: str = ""  # 救济途径 against that department's refusal (catalog); empty: none is printed
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,7 @@ def one_time_notice(correction: bool = False) -> OneTimeNotice:
         issued_on=date(2026, 11, 13),
         submitted=MATERIALS[:1] + MATERIALS[2:4],
         correction=correction,
+        correction_due=date(2026, 11, 23) if correction else None,
         applicant_signature=signature(1),
         received_at=datetime(2026, 11, 13, 10, 5),
     )
@@ -303,6 +304,11 @@ def return_notice() -> ReturnNotice:
         clerk_signature=signature(2),
         applicant_signature=signature(4),
         received_at=datetime(2026, 11, 13, 16, 20),
+        department="青溪镇人民政府（镇自然资源所承办）",
+        remedy=(
+            "对青溪镇人民政府作出的不予批准决定不服的，可以自知道该决定之日起六十日内向青溪县人民政府申请行政复议，"
+            "或者自知道该决定之日起六个月内向青溪县人民法院提起行政诉讼。"
+        ),
     )
 
 

@@ -37,18 +37,44 @@ def _missing_widths(width: float) -> list[float]:
     return [11 * mm, rest * 0.27, 25 * mm, rest * 0.25, rest * 0.48]
 
 
+def _basis(data: OneTimeNotice) -> str:
+    """The provision the catalog names for this matter, escaped; nothing when it names none (a
+    行政给付 or 公共服务 is not bound by the 行政许可法, and a wrong citation is worse than none)."""
+    basis = data.notice_basis.strip()
+    return f"根据{L.esc(basis)}的规定，" if basis else ""
+
+
+def _doc(data: OneTimeNotice) -> str:
+    return "通知书" if data.correction else "告知书"
+
+
+def _unit_label(data: OneTimeNotice) -> str:
+    return "通知单位" if data.correction else "告知单位"
+
+
+def _date_label(data: OneTimeNotice) -> str:
+    return "通知日期" if data.correction else "告知日期"
+
+
+def _opening(data: OneTimeNotice) -> str:
+    matter = f"您于{L.fmt_date(data.applied_on)}申请办理的“{L.esc(data.matter)}”事项"
+    if data.correction:
+        due = L.fmt_date(data.correction_due)
+        return (
+            f"{matter}，经{L.esc(data.station.town_center or '镇为民服务中心')}审查，需补正下列材料。"
+            f"{_basis(data)}请您于{due}前补齐，交代办员转交；承诺时限自材料补齐受理的次日起计算。"
+        )
+    return (
+        f"{matter}，经审查，申请材料尚不齐全。{_basis(data)}现将办理该事项的要求及需补正的全部材料一次性告知如下。"
+        "请您补齐后再次提交；承诺时限自材料补齐受理的次日起计算。"
+    )
+
+
 def story(data: OneTimeNotice) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
     out = L.standard_header(title(data), data.case_no, data.station)
     out.append(L.para(f"{data.applicant.name}：", L.BODY))
-    out.append(
-        L.markup(
-            f"您于{L.fmt_date(data.applied_on)}申请办理的“{L.esc(data.matter)}”事项，经审查，申请材料尚不齐全。"
-            "根据《中华人民共和国行政许可法》第三十二条的规定，现将办理该事项的要求及需补正的全部材料一次性告知如下。"
-            "请您补齐后再次提交；承诺时限自材料补齐受理的次日起计算。",
-            L.BODY_INDENT,
-        )
-    )
+    out.append(L.markup(_opening(data), L.BODY_INDENT))
     out.append(L.gap(2))
     out.append(
         L.kv_grid(
@@ -70,11 +96,22 @@ def story(data: OneTimeNotice) -> list[Flowable]:
         out.append(L.grid(L.material_rows(data.submitted), L.material_widths(width), header_rows=1))
     out.append(L.gap(2))
     out.append(L.para(f"需补正的全部材料（共 {len(data.missing)} 项）", L.HEADING))
+    issued = L.fmt_date(data.issued_on)
     closing: list[Flowable] = [
         L.gap(2),
-        L.para(f"告知单位：{data.station.name}（盖章）        告知日期：{L.fmt_date(data.issued_on)}", L.BODY),
+        L.para(f"{_unit_label(data)}：{data.station.name}（盖章）        {_date_label(data)}：{issued}", L.BODY),
+        *(
+            [
+                L.para(
+                    f"承办人：{data.clerk_name or '__________'}        补正期限：{L.fmt_date(data.correction_due)}",
+                    L.BODY,
+                )
+            ]
+            if data.correction
+            else []
+        ),
         L.para(
-            "申请人签收：本人已收到本告知书（一式两份，申请人与代办站各执一份），已知悉需补正的全部材料及获取方式。",
+            f"申请人签收：本人已收到本{_doc(data)}（一式两份，申请人与代办站各执一份），已知悉需补正的全部材料及获取方式。",
             L.BODY,
         ),
         L.gap(1),

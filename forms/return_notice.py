@@ -15,14 +15,21 @@ def _clerk_label(name: str) -> str:
     return f"代办员（{name}）签字" if name else "代办员（签字）"
 
 
+def _decider(data: ReturnNotice) -> str:
+    """Who decides the matter: its department, else the town center (never the village station)."""
+    return data.department or data.station.town_center or "镇为民服务中心"
+
+
 def story(data: ReturnNotice) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
     out = L.standard_header(TITLE, data.case_no, data.station)
     out.append(L.para(f"{data.applicant.name}：", L.BODY))
     out.append(
         L.markup(
-            f"您于{L.fmt_date(data.applied_on)}申请办理的“{L.esc(data.matter)}”事项，经审查，因下列原因不予受理，"
-            "现书面告知退回原因及依据，并将您提交的申请材料全部退回。",
+            f"您于{L.fmt_date(data.applied_on)}申请办理的“{L.esc(data.matter)}”事项，经代办站初审，因下列原因"
+            f"暂不能代为向{L.esc(_decider(data))}提交，现书面告知退回原因及依据，并将您提交的申请材料全部退回。"
+            f"本通知不是{L.esc(_decider(data))}作出的不予受理决定；您补齐或改正后可以再次委托代办，"
+            f"也可以直接向{L.esc(_decider(data))}申请。",
             L.BODY_INDENT,
         )
     )
@@ -37,6 +44,7 @@ def story(data: ReturnNotice) -> list[Flowable]:
                 ("退回原因", L.markup(L.numbered(list(data.reasons)), L.CELL)),
                 ("法律依据", data.legal_basis),
                 ("办理建议", data.advice or "—"),
+                *([("救济途径", data.remedy)] if data.remedy else []),
             ]
         )
     )

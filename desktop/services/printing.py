@@ -234,6 +234,8 @@ def one_time_notice_data(ctx: ServiceContext, case_id: str, correction: bool | N
         issued_on=opt_date(p.get("notified_on") or p.get("answered_on")) or local_day(event.occurred_at),
         submitted=material_lines([m for m in view.materials if m.present]),
         correction=event.origin == CENTER if correction is None else correction,
+        notice_basis=item.notice_basis if item else "",
+        correction_due=opt_date(p.get("correction_due")),
     )
 
 

@@ -119,6 +119,8 @@ def return_notice_data(ctx: ServiceContext, case_id: str) -> ReturnNotice:
         clerk_signature=ink[0] if ink else None,
         applicant_signature=ink[1] if len(ink) > 1 else None,
         received_at=local_time(back.occurred_at) if back else None,
+        department=view.department,
+        remedy=facts.item.remedy if facts.item else "",
     )
 
 

@@ -48,6 +48,11 @@ class ServiceItem:
     conditions: str = ""
     notice: str = ""
     materials: tuple[MaterialRequirement, ...] = ()
+    #: The provision under which a 一次性告知 is given, e.g. 《中华人民共和国行政许可法》第三十二条 for a
+    #: 行政许可; empty for a matter it does not bind (行政给付, 公共服务): the notice then cites nothing.
+    notice_basis: str = ""
+    #: 救济途径 for the deciding department's refusal (行政复议 / 行政诉讼: where and within how long).
+    remedy: str = ""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ServiceItem:
@@ -62,6 +67,8 @@ class ServiceItem:
             conditions=str(data.get("conditions", "")),
             notice=str(data.get("notice", "")),
             materials=tuple(MaterialRequirement.from_dict(m) for m in data.get("materials", [])),
+            notice_basis=str(data.get("notice_basis", "")),
+            remedy=str(data.get("remedy", "")),
         )
 
 
