@@ -12,6 +12,7 @@ from desktop.store.db import Database
 from sync.domain.calendar import HolidayCalendar
 from sync.domain.catalog import Catalog
 from sync.domain.clock import SYSTEM_CLOCK, Clock
+from sync.domain.town import TownInfo
 
 from . import data_key
 
@@ -67,10 +68,18 @@ class ServiceContext:
             return HolidayCalendar.from_dict(published)
         return HolidayCalendar.from_json(resources.read_text(DEFAULT_CALENDAR))
 
+    @cached_property
+    def town(self) -> TownInfo | None:
+        """本镇信息 as the town center published it (name, phones, public case address), else None."""
+        with self.db.reading() as session:
+            published = settings.get(session, settings.TOWN)
+        return TownInfo.from_dict(published) if published else None
+
     def reload_reference_data(self) -> None:
-        """Forget the cached catalog and calendar (after the center sent new ones)."""
+        """Forget the cached catalog, calendar and 本镇信息 (after the center sent new ones)."""
         self.__dict__.pop("catalog", None)
         self.__dict__.pop("calendar", None)
+        self.__dict__.pop("town", None)
 
     def close(self) -> None:
         self.db.close()

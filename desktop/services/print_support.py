@@ -17,6 +17,7 @@ from sync.domain.errors import DomainError
 from sync.domain.events import Event
 from sync.domain.model import MaterialItem
 from sync.domain.projection import CaseView
+from sync.domain.town import TownInfo
 
 from .case_detail import case_events
 from .cases import get_case
@@ -37,8 +38,12 @@ class PrintableForm:
     event_id: str | None = None
 
 
-def form_station(station: StationInfo) -> Station:
-    return Station(name=station.name, code=station.code, town_center=f"{station.town}为民服务中心")
+def form_station(station: StationInfo, town: TownInfo | None = None) -> Station:
+    """The station as a form prints it; the town center's name and public case address as the center
+    published them (本镇信息), else the town's default name and no address (QR codes hold the number)."""
+    if town is None:
+        return Station(name=station.name, code=station.code, town_center=f"{station.town}为民服务中心")
+    return Station(name=station.name, code=station.code, town_center=town.center_name, case_url_base=town.case_url_base)
 
 
 def applicant_party(view: CaseView) -> Party:

@@ -100,7 +100,7 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
     registered = facts.registered_on
     return Entrustment(
         case_no=view.case_no,
-        station=form_station(station),
+        station=form_station(station, ctx.town),
         principal=applicant_party(view),
         agent=Party(name=view.clerk or station.clerk, address=station.name),
         matter=f"{view.item_name}（{view.department}）",
@@ -163,7 +163,7 @@ def handover_data(ctx: ServiceContext, case_id: str, event_id: str) -> Handover:
     party = applicant_party(facts.view)
     return Handover(
         case_no=facts.view.case_no,
-        station=form_station(facts.station),
+        station=form_station(facts.station, ctx.town),
         direction=_DIRECTIONS[route],
         matter=facts.view.item_name,
         from_name=names[0] if names else _holder_name(facts, route[0], event.actor),
@@ -218,7 +218,7 @@ def one_time_notice_data(ctx: ServiceContext, case_id: str, correction: bool | N
     conditions = item.conditions if item else ""
     return OneTimeNotice(
         case_no=view.case_no,
-        station=form_station(facts.station),
+        station=form_station(facts.station, ctx.town),
         applicant=applicant_party(view),
         matter=f"{view.item_name}（{view.department}）",
         legal_basis=legal_basis,
@@ -227,8 +227,8 @@ def one_time_notice_data(ctx: ServiceContext, case_id: str, correction: bool | N
         missing=missing,
         fees=item.fee if item else "免费",
         promised_time=promised_time(view),
-        consult_phone=notice.consult_phone,
-        supervise_phone=notice.supervise_phone,
+        consult_phone=notice.consult_phone or (ctx.town.consult_phone if ctx.town else ""),
+        supervise_phone=notice.supervise_phone or (ctx.town.supervise_phone if ctx.town else ""),
         clerk_name=view.clerk or facts.station.clerk,
         applied_on=facts.registered_on,
         issued_on=opt_date(p.get("notified_on") or p.get("answered_on")) or local_day(event.occurred_at),
@@ -257,7 +257,7 @@ def acceptance_data(ctx: ServiceContext, case_id: str) -> AcceptanceNotice:
     notice = notice_text(facts.item)
     return AcceptanceNotice(
         case_no=view.case_no,
-        station=form_station(facts.station),
+        station=form_station(facts.station, ctx.town),
         applicant=applicant_party(view),
         matter=f"{view.item_name}（{view.department}）",
         materials=material_lines([m for m in view.materials if m.present]),
@@ -267,8 +267,8 @@ def acceptance_data(ctx: ServiceContext, case_id: str) -> AcceptanceNotice:
         clerk_name=event.actor,
         case_type=view.case_type.label,
         pickup=PICKUP,
-        consult_phone=notice.consult_phone,
-        supervise_phone=notice.supervise_phone,
+        consult_phone=notice.consult_phone or (ctx.town.consult_phone if ctx.town else ""),
+        supervise_phone=notice.supervise_phone or (ctx.town.supervise_phone if ctx.town else ""),
     )
 
 

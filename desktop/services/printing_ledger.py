@@ -123,7 +123,7 @@ def ledger_data(ctx: ServiceContext, start: date, end: date, progress: Progress 
     station = require_station(ctx)
     rows = ledger_rows(ctx, start, end, progress)
     return Ledger(
-        station=form_station(station),
+        station=form_station(station, ctx.town),
         period_start=start,
         period_end=end,
         rows=rows,
@@ -214,7 +214,7 @@ def archive_rows(ctx: ServiceContext, year: int, quarter: int, progress: Progres
 def archive_list_data(ctx: ServiceContext, year: int, quarter: int, progress: Progress | None = None) -> ArchiveList:
     station = require_station(ctx)
     return ArchiveList(
-        station=form_station(station),
+        station=form_station(station, ctx.town),
         year=year,
         quarter=quarter,
         rows=archive_rows(ctx, year, quarter, progress),

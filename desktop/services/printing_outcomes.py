@@ -53,7 +53,7 @@ def extension_data(ctx: ServiceContext, case_id: str) -> ExtensionNotice:
     requested = opt_date(p.get("requested_on")) or local_day(event.occurred_at)
     return ExtensionNotice(
         case_no=view.case_no,
-        station=form_station(facts.station),
+        station=form_station(facts.station, ctx.town),
         applicant=applicant_party(view),
         matter=_matter(facts),
         accepted_on=view.accepted_on or facts.registered_on,
@@ -106,7 +106,7 @@ def return_notice_data(ctx: ServiceContext, case_id: str) -> ReturnNotice:
     back = _hand_back(facts, event)
     return ReturnNotice(
         case_no=view.case_no,
-        station=form_station(facts.station),
+        station=form_station(facts.station, ctx.town),
         applicant=applicant_party(view),
         matter=_matter(facts),
         applied_on=facts.registered_on,
@@ -139,7 +139,7 @@ def refusal_record_data(ctx: ServiceContext, case_id: str) -> RefusalRecord:
     back = _hand_back(facts, event)
     return RefusalRecord(
         case_no=view.case_no,
-        station=form_station(facts.station),
+        station=form_station(facts.station, ctx.town),
         applicant=applicant_party(view),
         matter=_matter(facts),
         applied_on=facts.registered_on,
@@ -178,7 +178,7 @@ def feedback_data(ctx: ServiceContext, case_id: str) -> Feedback:
     inks = event_signatures(ctx, p)
     return Feedback(
         case_no=view.case_no,
-        station=form_station(facts.station),
+        station=form_station(facts.station, ctx.town),
         applicant=applicant_party(view),
         matter=_matter(facts),
         clerk_name=view.clerk or facts.station.clerk,

@@ -11,6 +11,7 @@ from .models import SettingRow
 STATION = "station"
 CATALOG = "catalog"
 CALENDAR = "calendar"
+TOWN = "town"
 
 
 def get(session: Session, key: str, default: Any = None) -> Any:

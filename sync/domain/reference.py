@@ -1,4 +1,5 @@
-"""Reference data the town center publishes to every station: the catalog, the holiday calendar, the 保存期限.
+"""Reference data the town center publishes to every station: the catalog, the holiday calendar, the 保存期限,
+本镇信息 (the center's name, phones and public case address for the printed forms).
 
 Published as broadcast center events (no ``case_id``) of these types; the
 payload carries the whole document, validated with the same code on both sides.
@@ -13,10 +14,12 @@ from .calendar import HolidayCalendar
 from .catalog import Catalog
 from .errors import ValidationError
 from .retention import RetentionPolicy
+from .town import TownInfo
 
 CATALOG_PUBLISHED = "catalog.published"
 CALENDAR_PUBLISHED = "calendar.published"
 RETENTION_PUBLISHED = "retention.published"
+TOWN_PUBLISHED = "town.published"
 
 
 def catalog_payload(catalog: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,8 +39,13 @@ def retention_payload(retention: Mapping[str, Any]) -> dict[str, Any]:
     return {"retention": RetentionPolicy.from_dict(retention).to_dict()}
 
 
+def town_payload(town: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload of a ``town.published`` event: ``{"town": {"center_name": ..., ...}}``."""
+    return {"town": TownInfo.from_dict(town).to_dict()}
+
+
 def published_document(event_type: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """("catalog" | "calendar" | "retention", validated document) for a reference-data event, else None."""
+    """("catalog" | "calendar" | "retention" | "town", validated document) for a reference-data event, else None."""
     if event_type == CATALOG_PUBLISHED:
         key = "catalog"
         Catalog.from_dict(payload.get(key) or {})
@@ -47,6 +55,9 @@ def published_document(event_type: str, payload: Mapping[str, Any]) -> tuple[str
     elif event_type == RETENTION_PUBLISHED:
         key = "retention"
         RetentionPolicy.from_dict(payload.get(key) or {})
+    elif event_type == TOWN_PUBLISHED:
+        key = "town"
+        TownInfo.from_dict(payload.get(key) or {})
     else:
         return None
     document = payload.get(key)

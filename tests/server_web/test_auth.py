@@ -48,6 +48,8 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("POST", "/publish/calendar", {"document": "不是JSON"}, {"director": 422, "window": 403, "supervisor": 403}),
     ("GET", "/retention", {}, {"director": 200, "window": 403, "supervisor": 403}),
     ("POST", "/retention", {"closed_case_days": "0"}, {"director": 422, "window": 403, "supervisor": 403}),
+    ("GET", "/town", {}, {"director": 200, "window": 403, "supervisor": 403}),
+    ("POST", "/town", {"center_name": ""}, {"director": 422, "window": 403, "supervisor": 403}),
     ("GET", "/audit", {}, {"director": 200, "window": 403, "supervisor": 403}),
     ("GET", "/station-audit", {}, {"director": 200, "window": 403, "supervisor": 200}),
     ("GET", "/staff", {}, {"director": 200, "window": 403, "supervisor": 403}),

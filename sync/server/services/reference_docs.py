@@ -18,9 +18,11 @@ from sync.domain.reference import (
     CALENDAR_PUBLISHED,
     CATALOG_PUBLISHED,
     RETENTION_PUBLISHED,
+    TOWN_PUBLISHED,
     calendar_payload,
     catalog_payload,
     retention_payload,
+    town_payload,
 )
 
 from ..core.models import CenterEventRow
@@ -40,6 +42,7 @@ PUBLISHED_EVENTS: dict[str, tuple[str, Callable[[Mapping[str, Any]], dict[str, A
     "catalog": (CATALOG_PUBLISHED, catalog_payload),
     "calendar": (CALENDAR_PUBLISHED, calendar_payload),
     "retention": (RETENTION_PUBLISHED, retention_payload),
+    "town": (TOWN_PUBLISHED, town_payload),
 }
 
 

@@ -1,5 +1,5 @@
 """Staff web pages of the town center (server-rendered, under ``/center``): login, inbox, decisions,
-deadlines, evaluation and 差评 follow-ups, catalog/calendar/保存期限 publishing, stations, audit log,
+deadlines, evaluation and 差评 follow-ups, catalog/calendar/保存期限/本镇信息 publishing, stations, audit log,
 and the stations' own audit of personal data (代办站个人信息审计)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from . import (
     routes_staff,
     routes_static,
     routes_station_audit,
+    routes_town,
 )
 from .deps import PREFIX
 
@@ -25,6 +26,7 @@ for module in (
     routes_review,
     routes_admin,
     routes_retention,
+    routes_town,
     routes_staff,
     routes_station_audit,
     routes_static,

@@ -1,0 +1,55 @@
+"""本镇信息 published by the 主任: the center's name, address, phones and public case address.
+
+Stored as a ``published_documents`` row of kind ``town`` (no schema change) and broadcast to every
+station as a ``town.published`` center event, like the 保存期限; an enrollment sends the latest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.domain.errors import DomainError
+from sync.domain.town import TownInfo
+from sync.protocol.models import ErrorCode
+
+from ..core.db import clock_of
+from ..core.staff_models import PublishedDocRow
+from .errors import ServiceError
+from .reference_docs import broadcast_document, latest_published
+
+KIND = "town"
+
+
+def current_town(session: Session, default_name: str) -> TownInfo:
+    """The last published 本镇信息, else a default that names the center only (not yet published)."""
+    row = latest_published(session, KIND)
+    return TownInfo.from_dict(row.document) if row is not None else TownInfo(center_name=default_name)
+
+
+def history(session: Session, limit: int = 20) -> list[PublishedDocRow]:
+    query = select(PublishedDocRow).where(PublishedDocRow.kind == KIND).order_by(PublishedDocRow.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def publish_town(session: Session, fields: Mapping[str, str], actor: str) -> tuple[TownInfo, int]:
+    """Validate, store the new version and broadcast it; (info, number of stations it was sent to)."""
+    now = clock_of(session).stamp()
+    try:
+        info = TownInfo.from_dict({**fields, "published_at": now, "published_by": actor})
+    except DomainError as exc:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, exc.message, field=getattr(exc, "field", None)) from None
+    events = broadcast_document(session, KIND, info.to_dict(), actor)
+    session.add(
+        PublishedDocRow(
+            kind=KIND,
+            version=str(len(history(session, 10_000)) + 1),
+            document=info.to_dict(),
+            published_at=now,
+            published_by=actor,
+        )
+    )
+    session.flush()
+    return info, len(events)
