@@ -33,6 +33,11 @@ def story(data: AcceptanceNotice) -> list[Flowable]:
                 ("事项名称", data.matter),
                 ("办件类型", data.case_type, "承诺时限", f"{data.promised_days}个工作日"),
                 ("受理日期", L.fmt_date(data.accepted_on), "承诺办结日期", L.fmt_date(data.due_on)),
+                *(
+                    [("延期办结日期", f"{L.fmt_date(data.extended_to)}（经申请人同意延期，见《延期办理告知书》）")]
+                    if data.extended_to
+                    else []
+                ),
                 ("经办代办员", data.clerk_name, "联系电话", data.clerk_phone),
                 ("取件方式", data.pickup or "办结后由代办员通知领取"),
                 ("咨询电话", data.consult_phone, "监督电话", data.supervise_phone),

@@ -200,6 +200,7 @@ class AcceptanceNotice:
     supervise_phone: str = ""
     clerk_signature: Signature | None = None
     applicant_signature: Signature | None = None
+    extended_to: date | None = None  # the new 办结日期 after a 延期 (due_on stays the promised one)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from sync.domain.custody import CLERK, DEPARTMENT, VILLAGER, WINDOW, holder_labe
 from sync.domain.entrustment import AGENT_ROLES, DEFAULT_SCOPE
 from sync.domain.errors import DomainError
 from sync.domain.events import CENTER
-from sync.domain.model import SPECIAL_GROUP_LABELS, CaseKind
+from sync.domain.model import SPECIAL_GROUP_LABELS, CaseKind, CaseType
 from sync.domain.signature import APPLICANT
 
 from . import printing_outcomes as outcomes
@@ -250,10 +250,13 @@ def acceptance_data(ctx: ServiceContext, case_id: str) -> AcceptanceNotice:
     """The 受理回执: the materials received, accepted on and due on (the due date after any 延期)."""
     facts = case_facts(ctx, case_id)
     view = facts.view
+    if view.case_type is not CaseType.PROMISED:
+        raise DomainError(f"该办件是{view.case_type.label}，不出具承诺件受理通知")
     event = facts.latest((ACCEPT,), "该办件尚未受理，没有受理通知")
     p = event.payload
     accepted = opt_date(p.get("accepted_on")) or facts.registered_on
-    due = view.due_on or opt_date(p.get("due_on")) or accepted
+    promised = opt_date(p.get("due_on")) or view.due_on or accepted
+    extended = view.due_on if view.due_on and view.due_on != promised else None
     notice = notice_text(facts.item)
     return AcceptanceNotice(
         case_no=view.case_no,
@@ -262,7 +265,8 @@ def acceptance_data(ctx: ServiceContext, case_id: str) -> AcceptanceNotice:
         matter=f"{view.item_name}（{view.department}）",
         materials=material_lines([m for m in view.materials if m.present]),
         accepted_on=accepted,
-        due_on=due,
+        due_on=promised,
+        extended_to=extended,
         promised_days=view.promised_days,
         clerk_name=event.actor,
         case_type=view.case_type.label,
@@ -297,7 +301,7 @@ def printable_forms(ctx: ServiceContext, case_id: str) -> list[PrintableForm]:
     if notices:
         title = "补正材料通知书" if notices[-1].origin == CENTER else "一次性告知书"
         out.append(PrintableForm("one_time_notice", title))
-    if facts.of_type(ACCEPT):
+    if facts.of_type(ACCEPT) and facts.view.case_type is CaseType.PROMISED:
         out.append(PrintableForm("acceptance", "承诺件受理通知（受理回执）"))
     for e in facts.of_type(HANDOVER):
         direction = _DIRECTIONS.get((str(e.payload.get("from")), str(e.payload.get("to"))))

@@ -129,6 +129,8 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
     ext_text = text(extension_pdf(ctx, waiting))
     assert "需调取1998年纸质缴费档案核实" in ext_text and fmt(new_due) in ext_text and "周主任" in ext_text
     assert ext_text.count("延期办理告知书") >= 2  # applicant's copy and file copy
+    reprint = text(printing.acceptance_pdf(ctx, waiting))  # the promised date stays; the new one beside it
+    assert f"承诺办结日期{fmt(view.due_on)}" in reprint and f"延期办结日期{fmt(new_due)}" in reprint
 
     workflow.deliver(ctx, waiting, inked_handover(ctx, waiting, "clerk", "window"))
     center(ctx, "case.center_accept", {"case_id": waiting})
@@ -277,3 +279,13 @@ def test_a_handover_inside_the_town_center_is_not_the_stations_paper(ctx: Servic
     internal = get_events(ctx, case_id)[-1]
     with pytest.raises(DomainError, match="镇中心内部"):
         printing.handover_pdf(ctx, case_id, internal)
+
+
+def test_an_immediate_case_never_gets_a_promised_case_notice(ctx: ServiceContext) -> None:
+    from sync.domain.model import CaseType
+
+    item = next(i for i in ctx.catalog.items if i.case_type is CaseType.IMMEDIATE)
+    case_id = registered(ctx, item_code=item.code)
+    assert "acceptance" not in [f.key for f in printing.printable_forms(ctx, case_id)]
+    with pytest.raises(DomainError, match="即办件，不出具承诺件受理通知"):
+        printing.acceptance_pdf(ctx, case_id)
