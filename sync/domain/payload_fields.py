@@ -211,8 +211,14 @@ def _list(spec: Spec, value: Any, path: str) -> list[Any]:
     return value
 
 
+def may_hold_refused(text: str) -> bool:
+    """False when ``text`` surely holds no code point the character rules refuse (a quick regular expression);
+    True means "look closer" with ``text.bad_char`` (line breaks and tabs, allowed in most texts, say True)."""
+    return _SUSPECT.search(text) is not None
+
+
 def _text_chars(value: str, path: str, label: str, allowed: frozenset[str]) -> None:
-    if _SUSPECT.search(value) is None:  # the common case, without a Python loop over the characters
+    if not may_hold_refused(value):  # the common case, without a Python loop over the characters
         return
     bad = bad_char(value, allowed=allowed)
     if bad is not None:

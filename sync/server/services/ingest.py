@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from sync.domain.errors import ChainBroken, ValidationError
 from sync.domain.events import STATION, Event, verify_chain
+from sync.domain.payload_fields import may_hold_refused
 from sync.domain.payloads import parse_event
 from sync.domain.text import BadChar, BadText, find_bad_text
 from sync.protocol.models import ConflictNote, ErrorCode, RefusedNote
@@ -98,12 +99,13 @@ def _bad_text_refusal(event: Event, found: BadText) -> ServiceError:
     )
 
 
-def refuse_bad_text(events: Sequence[Event]) -> None:
+def refuse_bad_text(events: Sequence[Event], clean: Mapping[str, bool] | None = None) -> None:
     """Refuse the batch (422, the field named) for text no station can have hashed or the center cannot store.
 
     That is a refused code point in an event's own fields, or an unpaired surrogate anywhere (it cannot be
     encoded as UTF-8). Runs before hashing. Other refused code points of a payload (a NUL in an address,
-    say) refuse only their event, kept in the chain (``refusal_of``).
+    say) refuse only their event, kept in the chain (``refusal_of``). ``clean``: ``payload_is_clean`` by event
+    id, when the caller has it already.
     """
     for event in events:
         scalars = {
@@ -113,9 +115,23 @@ def refuse_bad_text(events: Sequence[Event]) -> None:
             "actor": event.actor,
             "occurred_at": event.occurred_at,
         }
-        found = find_bad_text(scalars) or _surrogate(dict(event.payload), "payload")
+        found = find_bad_text(scalars) if may_hold_refused("".join(scalars.values())) else None
+        is_clean = clean[event.id] if clean is not None and event.id in clean else payload_is_clean(event.payload)
+        if found is None and not is_clean:
+            found = _surrogate(dict(event.payload), "payload")
         if found is not None:
             raise _bad_text_refusal(event, found)
+
+
+def payload_is_clean(payload: Mapping[str, Any]) -> bool:
+    """True when no string or key of ``payload`` can hold a refused code point: one pass over its JSON text
+    (control characters come out of ``json.dumps`` as ``\\u00XX``, ``\\b`` or ``\\f``: those escapes count as
+    suspect too; a false alarm only means the slow, exact walk)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return not any(escape in text for escape in _CONTROL_ESCAPES) and not may_hold_refused(text)
+
+
+_CONTROL_ESCAPES = ("\\u00", "\\b", "\\f")
 
 
 def _surrogate(value: object, path: str) -> BadText | None:
@@ -143,9 +159,11 @@ def payload_field(field: str) -> str:
     return field if field in ("type", "actor", "occurred_at", "payload") else f"payload.{field}"
 
 
-def refusal_of(event: Event) -> ServiceError | None:
-    """Why the center refuses ``event``'s content (character rules, the schema of its type), or None."""
-    found = find_bad_text(dict(event.payload), "payload")
+def refusal_of(event: Event, clean: bool | None = None) -> ServiceError | None:
+    """Why the center refuses ``event``'s content (character rules, the schema of its type), or None.
+    ``clean``: ``payload_is_clean`` of its payload, when the caller has it already."""
+    clean = payload_is_clean(event.payload) if clean is None else clean
+    found = None if clean else find_bad_text(dict(event.payload), "payload")
     if found is not None:
         return _bad_text_refusal(event, found)
     try:
@@ -164,7 +182,8 @@ def refusal_of(event: Event) -> ServiceError | None:
 def ingest(
     session: Session, station_id: str, batch_id: str, events: Sequence[Event], *, source: str = "push"
 ) -> IngestResult:
-    refuse_bad_text(events)
+    clean = {e.id: payload_is_clean(e.payload) for e in events}
+    refuse_bad_text(events, clean)
     for event in events:
         if event.station_id != station_id:
             raise ServiceError(
@@ -175,7 +194,7 @@ def ingest(
     station = lock_station(session, station_id)
     fresh, duplicates, known_refused = _split_known(session, station, sorted(events, key=lambda e: e.seq))
     _check_chain(station, fresh)
-    refused = {e.id: r for e in fresh if (r := refusal_of(e)) is not None}
+    refused = {e.id: r for e in fresh if (r := refusal_of(e, clean.get(e.id))) is not None}
     require_blobs(session, station_id, [e for e in fresh if e.id not in refused])
     projected = apply_station_events(session, [e for e in fresh if e.id not in refused])
     refused.update(projected.refused)
