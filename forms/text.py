@@ -7,9 +7,11 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as _rl_paragraph
 
 from forms import fonts
 
@@ -17,6 +19,15 @@ BLANK_DATE = "_____年___月___日"
 BLANK_DATETIME = "_____年___月___日___时___分"
 
 fonts.register()
+
+#: Marks a Chinese line must not start with (GB/T 15834 标点符号用法, 4.1: 句号、逗号、顿号、分号、冒号、问号、
+#: 叹号 and closing quotes/brackets stay with the character before them). ReportLab's CJK wrapping knows the
+#: Japanese list only (、。」』】）…), so a Chinese comma could begin a line: "审\n，因下列原因". With these in
+#: the list it hangs at the end of the line instead (a cell re-wraps narrower, see ``CellParagraph``).
+CHINESE_CANNOT_START = "，；：！？”’》〉）］｝…％"
+for _module in (_rl_textsplit, _rl_paragraph):  # each keeps its own copy of the list
+    _known = str(getattr(_module, "ALL_CANNOT_START", ""))
+    setattr(_module, "ALL_CANNOT_START", _known + "".join(c for c in CHINESE_CANNOT_START if c not in _known))  # noqa: B010
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
@@ -51,14 +62,18 @@ class CellParagraph(Paragraph):
 
     ReportLab's CJK wrapping keeps a closing mark (。，、） …) at the end of a full line, one
     character beyond the width; in a table cell that crosses the rule. Such a paragraph is
-    wrapped again one character narrower, so the hanging mark stays inside.
+    wrapped again one character narrower (up to three), so the hanging mark stays inside.
     """
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         width, height = super().wrap(availWidth, availHeight)
-        if self._overhangs(availWidth):
-            em = float(self.style.fontSize)
-            width, height = super().wrap(max(availWidth - em, em), availHeight)
+        em = float(self.style.fontSize)
+        # One em narrower moves the hanging mark and the character before it down; that may make another
+        # line hang (a mark that cannot start a line, or two in a row such as 。”): a few more tries.
+        for shrink in (1, 2, 3):
+            if not self._overhangs(availWidth) or availWidth - shrink * em < em:
+                break
+            width, height = super().wrap(availWidth - shrink * em, availHeight)
             self.width = availWidth
         return width, height
 
