@@ -122,6 +122,7 @@ class Entrustment:
     principal_signature: Signature | None = None
     agent_signature: Signature | None = None
     signed_on: date | None = None
+    supervise_phone: str = ""  # 监督电话 published by the town center; blank to fill in by hand
 
 
 class HandoverDirection(enum.Enum):

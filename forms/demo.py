@@ -135,6 +135,7 @@ def entrustment() -> Entrustment:
         principal_signature=signature(1),
         agent_signature=signature(2),
         signed_on=DAY,
+        supervise_phone="0571-8861 2345",
     )
 
 

@@ -7,9 +7,16 @@ from reportlab.platypus import Flowable
 
 from forms import layout as L
 from forms.data import Entrustment, Party
-from forms.widgets import CheckOptions, SealArea
+from forms.widgets import CheckOptions, MarkBox, SealArea
 
 TITLE = "代办服务委托书"
+
+FREE_OF_CHARGE = "本代办服务免费（无偿代办），不收取任何费用；如遇收费或服务问题，请拨打监督电话：{phone}。"
+CONSENT = (
+    "个人信息单独同意：本人单独同意受托人及代办站为办理上述事项，收集、使用本人身份证件号码等敏感个人信息"
+    "并提供给承办部门，仅用于本次办理（《中华人民共和国个人信息保护法》第二十九条）。"
+)
+SCRIBE = "代书人（委托人不能书写时填写）：__________  证件号码：____________________  与委托人关系：________"
 
 DECLARATION = (
     "委托人声明：本人自愿委托受托人在上述权限和期限内代为办理上述事项，所提交的材料真实、合法、有效，"
@@ -71,25 +78,41 @@ def story(data: Entrustment) -> list[Flowable]:
     days = f"{data.promised_days}个工作日" if data.promised_days is not None else "____个工作日"
     wide(
         "承诺办结时限",
-        L.para(f"{days}（自材料齐全受理次日起计算），承诺于 {L.fmt_date(data.promised_deadline)} 前办结"),
+        L.para(f"{days}（材料齐全受理次日起算），承诺于 {L.fmt_date(data.promised_deadline)} 前办结"),
     )
 
     out: list[Flowable] = L.standard_header(TITLE, data.case_no, data.station)
     out.append(L.grid(rows, widths, spans=spans))
     out.append(L.gap(3))
     out.append(L.para("委托人提交材料清单", L.HEADING))
-    closing: list[Flowable] = [L.gap(3), L.para(DECLARATION, L.BODY_INDENT), L.gap(4)]
-    seal_w = 38 * mm
+    phone = data.supervise_phone or "______________"
+    closing: list[Flowable] = [
+        L.gap(1),
+        L.para(DECLARATION, L.BODY_INDENT),
+        L.gap(0.5),
+        L.para(CONSENT + FREE_OF_CHARGE.format(phone=phone), L.SMALL),
+        L.gap(1),
+    ]
+    seal_w = 33 * mm
     signatures = L.signature_lines(
         [
-            ("委托人（签字或按指印）", data.principal_signature, L.fmt_date(data.signed_on)),
-            ("受托人（代办员签字）", data.agent_signature, L.fmt_date(data.signed_on)),
+            ("委托人签字（按指印）", data.principal_signature, L.fmt_date(data.signed_on)),
+            ("受托人（代办员）签字", data.agent_signature, L.fmt_date(data.signed_on)),
         ],
-        sign_width=33 * mm,
+        sign_width=24 * mm,
+        spacing_mm=1,
     )
-    signatures += [L.gap(5), L.para(f"代办站（盖章）：{data.station.name}", L.BODY)]
-    closing.append(L.plain_table([[signatures, SealArea("代办站盖章处", 34 * mm)]], [width - seal_w, seal_w], "MIDDLE"))
-    closing.append(L.gap(3))
+    signatures += [L.gap(2), L.para(f"代办站（盖章）：{data.station.name}", L.BODY)]
+    box_w = 18 * mm
+    closing.append(
+        L.plain_table(
+            [[signatures, MarkBox("委托人指印", 14 * mm), SealArea("代办站盖章处", 30 * mm)]],
+            [width - seal_w - box_w, box_w, seal_w],
+            "MIDDLE",
+        )
+    )
+    closing.append(L.para(SCRIBE, L.SMALL))
+    closing.append(L.gap(1))
     closing.append(L.para("注：本委托书一式两份，委托人与代办站各执一份；委托人、受托人身份证件复印件附后。", L.SMALL))
     out.append(L.table_then_closing(L.material_rows(data.materials), L.material_widths(width), closing))
     return out

@@ -354,3 +354,29 @@ class SealArea(Flowable):
         canv.setFont(fonts.SONG, 9)
         canv.drawCentredString(self.width / 2, r - 3, self.text)
         canv.restoreState()
+
+
+class MarkBox(Flowable):
+    """A square for a fingerprint (按指印处), the label centred under it."""
+
+    def __init__(self, label: str = "指印", side: float = 16 * mm) -> None:
+        super().__init__()
+        self.label = label
+        self.side = side
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = min(availWidth, self.side + 4)
+        self.height = self.side + 12
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(colors.Color(0.45, 0.45, 0.45))
+        canv.setLineWidth(0.6)
+        left = (self.width - self.side) / 2
+        canv.rect(left, 12, self.side, self.side, stroke=1, fill=0)
+        canv.setFillColor(colors.Color(0.35, 0.35, 0.35))
+        canv.setFont(fonts.SONG, 8.5)
+        canv.drawCentredString(self.width / 2, 2, self.label)
+        canv.restoreState()

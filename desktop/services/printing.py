@@ -115,6 +115,7 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
         principal_signature=principal,
         agent_signature=agent,
         signed_on=registered,
+        supervise_phone=ctx.town.supervise_phone if ctx.town else "",
     )
 
 
