@@ -270,6 +270,9 @@ class RefusalRecord:
     leader_signature: Signature | None = None
     applicant_signature: Signature | None = None
     received_at: datetime | None = None
+    staff_title: str = ""  # 承办人职务, e.g. 村代办员
+    staff_opinion: str = ""  # 承办人意见 as recorded; empty: lines to write by hand
+    to_complete: Sequence[str] = ()  # 应补全的材料 (names), when the matter failed on missing materials
 
 
 @dataclass(frozen=True)

@@ -327,6 +327,8 @@ def refusal_record() -> RefusalRecord:
         legal_basis=notice.legal_basis,
         department="青溪镇自然资源所（规划办）",
         staff="徐志明",
+        staff_title="镇自然资源所工作人员",
+        staff_opinion="经现场核查，拟建房屋位于道路控制线内且未承诺拆旧，不符合受理条件，建议不予受理。",
         leader_opinion="同意不予受理，退回申请材料；请代办员向申请人做好解释，协助其按规划重新选址。",
         leader_name=HEAD,
         returned=notice.returned,

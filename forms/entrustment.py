@@ -96,17 +96,17 @@ def story(data: Entrustment) -> list[Flowable]:
     seal_w = 33 * mm
     signatures = L.signature_lines(
         [
-            ("委托人签字（按指印）", data.principal_signature, L.fmt_date(data.signed_on)),
-            ("受托人（代办员）签字", data.agent_signature, L.fmt_date(data.signed_on)),
+            ("委托人签名", data.principal_signature, L.fmt_date(data.signed_on)),
+            ("受托人签名", data.agent_signature, L.fmt_date(data.signed_on)),
         ],
-        sign_width=24 * mm,
+        sign_width=40 * mm,
         spacing_mm=1,
     )
     signatures += [L.gap(2), L.para(f"代办站（盖章）：{data.station.name}", L.BODY)]
     box_w = 18 * mm
     closing.append(
         L.plain_table(
-            [[signatures, MarkBox("委托人指印", 14 * mm), SealArea("代办站盖章处", 30 * mm)]],
+            [[signatures, MarkBox("委托人按指印处", 14 * mm), SealArea("代办站盖章处", 30 * mm)]],
             [width - seal_w - box_w, box_w, seal_w],
             "MIDDLE",
         )

@@ -10,6 +10,12 @@ from forms.data import MaterialLine, RefusalRecord, Signature
 from forms.widgets import SignatureLine
 
 TITLE = "否定报备登记表"
+#: Where nothing was recorded, lines to write on, never an opinion the 承办人 did not give.
+HAND_LINES = "_" * 60
+
+
+def _staff(data: RefusalRecord) -> str:
+    return f"{data.staff}（{data.staff_title}）" if data.staff_title else data.staff
 
 
 def _returned_text(lines: list[MaterialLine]) -> str:
@@ -42,11 +48,12 @@ def story(data: RefusalRecord) -> list[Flowable]:
                 ("基本情况", data.facts),
                 ("否定理由", data.reasons),
                 ("法律依据", data.legal_basis),
-                ("承办部门", data.department, "承办人", data.staff),
+                ("应补全的材料", "、".join(data.to_complete) if data.to_complete else "无"),
+                ("承办部门", data.department, "承办人及职务", _staff(data)),
                 (
                     "承办人意见",
                     _signed(
-                        L.para("经审查，该申请不符合受理条件，建议不予受理，退回申请材料。"),
+                        L.para(data.staff_opinion or HAND_LINES),
                         "承办人（签字）",
                         data.staff_signature,
                         L.fmt_date(data.registered_on),
@@ -77,10 +84,11 @@ def story(data: RefusalRecord) -> list[Flowable]:
         )
     )
     out.append(L.gap(3))
+    center = data.station.town_center or "镇为民服务中心"
     out.append(
         L.para(
-            "注：本表一式两份，一份交申请人，一份存档；退回材料凭申请人有效身份证件当面签收；"
-            "不予受理的，在承诺时限内书面答复申请人。",
+            f"注：本表一式两份，一份报{center}分管领导，一份由代办站存档；申请人另执《退回件通知书》。"
+            "退回材料凭申请人有效身份证件当面签收。",
             L.SMALL,
         )
     )

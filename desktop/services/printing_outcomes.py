@@ -154,6 +154,9 @@ def refusal_record_data(ctx: ServiceContext, case_id: str) -> RefusalRecord:
         registered_on=opt_date(denial.get("date") or p.get("returned_on")) or local_day(event.occurred_at),
         applicant_signature=inks[1] if len(inks) > 1 else None,
         received_at=local_time(back.occurred_at) if back else None,
+        staff_title="村代办员",
+        staff_opinion=str(denial.get("staff_opinion", "")),
+        to_complete=[m.name for m in view.materials if not m.present],
     )
 
 

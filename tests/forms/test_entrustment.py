@@ -53,7 +53,7 @@ def test_unsigned_form_prints_blanks_for_hand_filling() -> None:
         promised_days=None,
     )
     text = pdfcheck.text(entrustment.render(data))
-    assert "委托人签字（按指印）：" in text and "委托人指印" in text
+    assert "委托人签名：" in text and "受托人签名：" in text and "委托人按指印处" in text
     assert "本代办服务免费（无偿代办）" in text and "监督电话：0571-88612345" in text
     assert "个人信息单独同意" in text and "个人信息保护法》第二十九条" in text
     assert "代书人（委托人不能书写时填写）" in text

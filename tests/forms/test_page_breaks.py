@@ -61,7 +61,7 @@ def archive_row(n: int, length: int) -> ArchiveRow:
 
 LISTED = [
     Listed(
-        "entrustment", demo.entrustment, entrustment.render, "materials", material, "委托人签字（按指印）", "材料名称"
+        "entrustment", demo.entrustment, entrustment.render, "materials", material, "委托人签名", "材料名称"
     ),
     Listed("acceptance", demo.acceptance, acceptance.render, "materials", material, "申请人签收（签字）", "材料名称"),
     Listed(
