@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 
+from desktop.services import sync
+from desktop.services.context import ServiceContext
+from desktop.services.station import setup_station
+from sync.domain.clock import FixedClock
 from tests.sync.conftest import Station, enroll_station, live_server
-from tests.sync.live_server import ServerHandle, publishes_undone
+from tests.sync.live_server import ServerHandle, issue_enrollment_code, publishes_undone
 
 from .helpers import Staff, staff_as
 
@@ -17,6 +24,17 @@ __all__ = ["live_server"]
 @pytest.fixture
 def station(live_server: ServerHandle) -> Station:
     return enroll_station(live_server)
+
+
+@pytest.fixture
+def desktop_station(tmp_path: Path, live_server: ServerHandle) -> Iterator[ServiceContext]:
+    """A real station (the desktop services) set up and enrolled with the live server."""
+    code = f"R{uuid.uuid4().hex[:6].upper()}"
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 11, 23)))
+    setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
+    sync.connect_center(ctx, live_server.url, issue_enrollment_code(live_server.database_url, code, "城南村代办站"))
+    yield ctx
+    ctx.close()
 
 
 @pytest.fixture

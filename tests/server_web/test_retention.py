@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
-
-import pytest
 
 from desktop.services import sync
 from desktop.services.context import ServiceContext
 from desktop.services.retention import retention_policy
-from desktop.services.station import setup_station
-from sync.domain.clock import FixedClock
 from sync.domain.retention import DEFAULT_CLOSED_CASE_DAYS
-from tests.sync.live_server import ServerHandle, issue_enrollment_code
+from tests.sync.live_server import ServerHandle
 
 from .helpers import Staff
-
-
-@pytest.fixture
-def desktop_station(tmp_path: Path, live_server: ServerHandle) -> Iterator[ServiceContext]:
-    code = f"R{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 11, 23)))
-    setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, live_server.url, issue_enrollment_code(live_server.database_url, code, "城南村代办站"))
-    yield ctx
-    ctx.close()
 
 
 def test_only_the_director_publishes_the_retention_period(

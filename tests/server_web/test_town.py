@@ -3,11 +3,6 @@ sync and its printed forms carry them: the QR code decodes to the published case
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
-
 import pytest
 import zxingcpp
 
@@ -15,13 +10,11 @@ from desktop.services import sync
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.printing import entrustment_pdf
-from desktop.services.station import setup_station
-from sync.domain.clock import FixedClock
 from sync.domain.errors import ValidationError
 from sync.domain.town import TownInfo
 from tests.desktop.conftest import complete_draft
 from tests.forms import glyphs, pdfcheck
-from tests.sync.live_server import ServerHandle, issue_enrollment_code
+from tests.sync.live_server import ServerHandle
 
 from .helpers import Staff
 
@@ -33,16 +26,6 @@ TOWN = {
     "supervise_phone": "0571-8861 2399",
     "case_url_base": PUBLIC,
 }
-
-
-@pytest.fixture
-def desktop_station(tmp_path: Path, live_server: ServerHandle) -> Iterator[ServiceContext]:
-    code = f"T{uuid.uuid4().hex[:6].upper()}"
-    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 11, 23)))
-    setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, live_server.url, issue_enrollment_code(live_server.database_url, code, "城南村代办站"))
-    yield ctx
-    ctx.close()
 
 
 def test_only_the_director_publishes_and_bad_input_is_refused_in_chinese(
