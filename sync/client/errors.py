@@ -84,6 +84,16 @@ class EnrollmentFailed(SyncError):
     pass
 
 
+class TooManyAttempts(EnrollmentFailed):
+    """429: the center pauses enrollment after repeated wrong codes; ``retry_after`` seconds to wait."""
+
+    def __init__(
+        self, message: str, retry_after: int | None, *, status: int | None = None, body: ErrorBody | None = None
+    ) -> None:
+        super().__init__(message, status=status, body=body)
+        self.retry_after = retry_after
+
+
 class Forbidden(SyncError):
     pass
 

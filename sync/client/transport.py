@@ -28,6 +28,7 @@ from .errors import (
     TimedOut,
     TlsError,
     TooLarge,
+    TooManyAttempts,
 )
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ def http_error(response: requests.Response) -> SyncError:
             return BadResponse("镇中心服务器不支持此功能，请确认服务器地址和版本", status=status)
         return ServerError(f"镇中心服务器出错（状态码 {status}），请稍后重试", status=status, body=body)
     message = body.message
+    if status == 429:
+        return TooManyAttempts(message, _retry_after(response), status=status, body=body)
     if body.code == ErrorCode.GAP and body.expected_seq is not None:
         return SequenceGap(message, body.expected_seq, status=status, body=body)
     kinds: dict[str, type[SyncError]] = {
@@ -90,6 +93,12 @@ def http_error(response: requests.Response) -> SyncError:
     if status == 413:
         return TooLarge(f"服务器拒绝了数据：{message}", status=status, body=body)
     return Rejected(f"服务器拒绝了数据：{message}", status=status, body=body)
+
+
+def _retry_after(response: requests.Response) -> int | None:
+    """``Retry-After`` in seconds (the center never sends the HTTP-date form)."""
+    text = response.headers.get("Retry-After", "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def json_of(response: requests.Response) -> Any:

@@ -60,6 +60,13 @@ def center_time_env() -> str:
     return f"{CENTER_CLOCK.now().isoformat()}@{SYSTEM_CLOCK.now().timestamp():.6f}"
 
 
+#: Test servers are shared across tests and every test connects from 127.0.0.1: without a high threshold,
+#: a few tests' deliberate wrong codes would throttle every later enrollment of the session. Tests of
+#: the throttle start their own server with ``env={ENROLL_FREE_FAILURES_ENV: "3"}`` or similar.
+ENROLL_FREE_FAILURES_ENV = "DAIBANTONG_ENROLL_FREE_FAILURES"
+SHARED_SERVER_FREE_FAILURES = "1000000"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -113,7 +120,7 @@ def start_server(
     """Run ``python -m sync.server --port P`` with ``DATABASE_URL`` and wait until /api/v1/health answers."""
     port = port or free_port()
     extra = dict(env or {})
-    pinned = {FIXED_TIME_ENV: center_time_env()}
+    pinned = {FIXED_TIME_ENV: center_time_env(), ENROLL_FREE_FAILURES_ENV: SHARED_SERVER_FREE_FAILURES}
     full_env = os.environ | pinned | extra | {"DATABASE_URL": database_url, "PYTHONPATH": child_pythonpath()}
     log_fd, log_name = tempfile.mkstemp(prefix="town_center_", suffix=".log")
     process = subprocess.Popen(
@@ -237,17 +244,19 @@ def record_center(database_url: str, station_id: str, type: str, payload: dict[s
 
 
 @contextmanager
-def serving(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+def serving(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, env: dict[str, str] | None = None
+) -> Iterator[ServerHandle]:
     """A running server on ``backend`` ("sqlite" or "postgres"), stopped (and its schema dropped) on exit."""
     if backend == "sqlite":
-        handle = start_server(sqlite_url(tmp_path_factory.mktemp("town_center")))
+        handle = start_server(sqlite_url(tmp_path_factory.mktemp("town_center")), env=env)
         try:
             yield handle
         finally:
             handle.stop()
         return
     with postgres_schema_url(require_postgres()) as url:
-        handle = start_server(url)
+        handle = start_server(url, env=env)
         try:
             yield handle
         finally:

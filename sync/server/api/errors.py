@@ -43,6 +43,7 @@ _GENERIC: dict[int, str] = {
     404: "请求的地址不存在",
     405: "不支持此请求方法",
     413: "上传的数据过大",
+    429: "请求过于频繁，请稍后再试",
 }
 
 
@@ -92,6 +93,17 @@ def body_too_large() -> HTTPException:
 
 def bad_body(message: str = "上传的数据已损坏（无法解压），请重新上传") -> HTTPException:
     return error(400, ErrorCode.INVALID_REQUEST, message)
+
+
+#: 429: too many wrong enrollment codes from one address or for one station code; ``Retry-After`` says how long.
+#: (Not yet in ``ErrorCode``: the client goes by the status.)
+TOO_MANY_ATTEMPTS = "too_many_attempts"
+
+
+def too_many_attempts(message: str, retry_after: int) -> HTTPException:
+    exc = error(429, TOO_MANY_ATTEMPTS, message)
+    exc.headers = {"Retry-After": str(retry_after)}
+    return exc
 
 
 def unsupported_encoding(message: str) -> HTTPException:

@@ -4,12 +4,44 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sync import __version__
 from sync.domain.clock import SYSTEM_CLOCK, Clock, FixedClock
 
 DEFAULT_DATABASE_URL = "sqlite:///./town_center.db"
+
+
+@dataclass(frozen=True)
+class EnrollLimits:
+    """Throttling of wrong enrollment codes (``services.enroll_throttle``), per address and per station code."""
+
+    #: Wrong codes within ``window`` that cost nothing (``DAIBANTONG_ENROLL_FREE_FAILURES``).
+    free_failures: int = 5
+    #: The wait after the last free failure, doubled per further one (``DAIBANTONG_ENROLL_WAIT_SECONDS``).
+    base_wait: timedelta = timedelta(seconds=30)
+    #: The longest wait (``DAIBANTONG_ENROLL_MAX_WAIT_SECONDS``).
+    max_wait: timedelta = timedelta(minutes=15)
+    #: How far back failures count (``DAIBANTONG_ENROLL_WINDOW_MINUTES``).
+    window: timedelta = timedelta(hours=1)
+
+    @classmethod
+    def from_env(cls) -> EnrollLimits:
+        return cls(
+            free_failures=_positive("DAIBANTONG_ENROLL_FREE_FAILURES", 5),
+            base_wait=timedelta(seconds=_positive("DAIBANTONG_ENROLL_WAIT_SECONDS", 30)),
+            max_wait=timedelta(seconds=_positive("DAIBANTONG_ENROLL_MAX_WAIT_SECONDS", 15 * 60)),
+            window=timedelta(minutes=_positive("DAIBANTONG_ENROLL_WINDOW_MINUTES", 60)),
+        )
+
+
+def _positive(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise SystemExit(f"{name} 应为正整数：{text!r}")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -24,6 +56,7 @@ class Settings:
     stale_days: int = 7
     #: Printed on the center's own forms (考核统计表).
     center_name: str = "镇为民服务中心"
+    enroll_limits: EnrollLimits = EnrollLimits()
     #: The one clock of the center (Beijing time): pages, decisions, sessions and stored times.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False)
 
@@ -36,6 +69,7 @@ class Settings:
             current_app_version=os.environ.get("DAIBANTONG_CURRENT_APP_VERSION", __version__),
             stale_days=int(os.environ.get("DAIBANTONG_STALE_DAYS", "7")),
             center_name=os.environ.get("DAIBANTONG_CENTER_NAME", "镇为民服务中心"),
+            enroll_limits=EnrollLimits.from_env(),
             clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )
 

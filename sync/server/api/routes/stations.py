@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
-from sync.protocol.models import EnrollReply, EnrollRequest, ErrorBody
+from sync.protocol.models import EnrollReply, EnrollRequest, ErrorBody, ErrorCode
 
+from ...services.enroll_throttle import enroll_wait, record_enroll_failure, wait_text
 from ...services.enrollment import enroll
 from ...services.errors import ServiceError
-from ..deps import CurrentStation, SessionDep, check_client_protocol
-from ..errors import http_error
+from ..deps import CurrentStation, SessionDep, SettingsDep, check_client_protocol
+from ..errors import http_error, too_many_attempts
 from ..gzip_route import SmallBodyRoute
 
 router = APIRouter(tags=["stations"], route_class=SmallBodyRoute, dependencies=[Depends(check_client_protocol)])
 
 
-@router.post("/enroll", response_model=EnrollReply, responses={400: {"model": ErrorBody}, 413: {"model": ErrorBody}})
-def enroll_station(request: EnrollRequest, session: SessionDep) -> EnrollReply:
-    """Exchange a one-time enrollment code for the station id and a bearer token (shown once)."""
+_REFUSALS: dict[int | str, dict[str, object]] = {status: {"model": ErrorBody} for status in (400, 413, 429)}
+
+
+@router.post("/enroll", response_model=EnrollReply, responses=_REFUSALS)
+def enroll_station(request: EnrollRequest, session: SessionDep, settings: SettingsDep, raw: Request) -> EnrollReply:
+    """Exchange a one-time enrollment code for the station id and a bearer token (shown once).
+
+    Wrong codes are throttled per address and per station code (``services.enroll_throttle``): 429 with
+    ``Retry-After``, a correct code included while the wait lasts.
+    """
+    address = raw.client.host if raw.client else ""
+    with session.begin():
+        wait = enroll_wait(session, settings.enroll_limits, address, request.station_code)
+    if wait > 0:
+        raise too_many_attempts(
+            f"登记码错误次数过多，已暂停登记，请{wait_text(wait)}后再试（在此之前正确的登记码也不能使用）；"
+            "如登记码有误，请向镇中心核对",
+            wait,
+        )
     try:
         with session.begin():
             return enroll(session, request)
     except ServiceError as exc:
+        if exc.code == ErrorCode.ENROLL_FAILED:
+            with session.begin():
+                record_enroll_failure(session, address, request.station_code, exc.message)
         raise http_error(exc) from exc
 
 
