@@ -9,7 +9,7 @@ A ``None`` date or signature prints as a blank to be filled in by hand.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -295,6 +295,13 @@ class Feedback:
     done_on: date | None = None
     applicant_signature: Signature | None = None
     signed_on: date | None = None
+    #: 服务效率 / 服务水平 / 服务态度 (keys of ``DIMENSION_LABELS``), each ticked on its own five levels.
+    dimensions: Mapping[str, Rating] = field(default_factory=dict)
+    mode: str = "纸质"  # 评价方式: 纸质, or 签名板 when signed on the station's pad
+
+
+#: The rated dimensions of the 服务意见反馈表 besides the overall rating, in print order.
+DIMENSION_LABELS = {"efficiency": "服务效率", "competence": "服务水平", "attitude": "服务态度"}
 
 
 # ---------------------------------------------------------------- lists

@@ -354,6 +354,11 @@ def feedback() -> Feedback:
         efficiency="承诺5个工作日，4个工作日就办好了。",
         one_time_notice="第一次来就把缺的材料都写清楚了，没有多跑。",
         suggestions="希望以后能在手机上查办理进度。",
+        dimensions={
+            "efficiency": Rating.SATISFIED,
+            "competence": Rating.VERY_SATISFIED,
+            "attitude": Rating.VERY_SATISFIED,
+        },
         accepted_on=DAY,
         done_on=date(2026, 11, 20),
         applicant_signature=signature(1),

@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from forms import layout as L
-from forms.data import Feedback, Rating
+from forms.data import DIMENSION_LABELS, Feedback, Rating
 from forms.widgets import CheckOptions
 
 TITLE = "服务意见反馈表"
@@ -25,24 +25,36 @@ def story(data: Feedback) -> list[Flowable]:
     out.append(L.gap(2))
     confirmed = RESULT_OPTIONS[0] if data.result_confirmed else RESULT_OPTIONS[1]
     levels = [r.value for r in Rating]
-    chosen = [data.rating.value] if data.rating else []
+
+    def ticks(rating: Rating | None) -> CheckOptions:
+        return CheckOptions(levels, [rating.value] if rating else [], font_size=10, spacing=4 * mm)
+
+    dimensions = [(label, ticks(data.dimensions.get(key))) for key, label in DIMENSION_LABELS.items()]
+    remarks = "；".join(
+        f"{label}：{text}"
+        for label, text in (
+            ("服务态度", data.attitude),
+            ("服务效率", data.efficiency),
+            ("一次告知", data.one_time_notice),
+        )
+        if text
+    )
     out.append(
         L.kv_grid(
             [
                 ("申请人", data.applicant.name, "联系电话", data.applicant.phone),
                 ("办理事项", data.matter),
                 ("代办员", data.clerk_name, "受理日期", L.fmt_date(data.accepted_on)),
-                ("办结日期", L.fmt_date(data.done_on), "评价方式", "一事一评（纸质）"),
+                ("办结日期", L.fmt_date(data.done_on), "评价方式", f"一事一评（{data.mode}）"),
                 ("办理结果", data.result),
                 ("结果确认", CheckOptions(RESULT_OPTIONS, [confirmed], font_size=10)),
-                ("总体评价", CheckOptions(levels, chosen, font_size=10, spacing=4 * mm)),
-                ("服务态度", data.attitude or " "),
-                ("服务效率", data.efficiency or " "),
-                ("一次告知", data.one_time_notice or " "),
+                ("总体评价", ticks(data.rating)),
+                *dimensions,
+                ("具体意见", remarks or " "),
                 ("意见建议", data.suggestions or " "),
             ],
             label_width=24 * mm,
-            min_heights={7: 11 * mm, 8: 11 * mm, 9: 11 * mm, 10: 16 * mm},
+            min_heights={10: 14 * mm, 11: 16 * mm},
         )
     )
     out.append(L.gap(5))

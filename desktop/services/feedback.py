@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sync.domain.errors import ValidationError
-from sync.domain.feedback import clean_comments, feedback_content, validate_rating
+from sync.domain.feedback import clean_comments, clean_dimensions, feedback_content, validate_rating
 from sync.domain.signing import content_hash
 
 from .attachments import store_scan_images
@@ -16,7 +16,11 @@ from .records import Changed, FeedbackDraft, FeedbackInput, HandoverInput, Signe
 def prepare_feedback(ctx: ServiceContext, case_id: str, draft: FeedbackDraft) -> SignedContent:
     """The validated form content the villager signs, and its hash."""
     content = feedback_content(
-        case_id, draft.result_confirmed, validate_rating(draft.rating), clean_comments(draft.comments)
+        case_id,
+        draft.result_confirmed,
+        validate_rating(draft.rating),
+        clean_comments(draft.comments),
+        clean_dimensions(dict(draft.dimensions)),
     )
     return SignedContent(content=content, content_sha256=content_hash(content))
 

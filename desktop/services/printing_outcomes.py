@@ -179,6 +179,7 @@ def feedback_data(ctx: ServiceContext, case_id: str) -> Feedback:
     p = event.payload
     comments: dict[str, str] = dict(p.get("comments") or {})
     inks = event_signatures(ctx, p)
+    ink = inks[0] if inks else None
     return Feedback(
         case_no=view.case_no,
         station=form_station(facts.station, ctx.town),
@@ -191,10 +192,13 @@ def feedback_data(ctx: ServiceContext, case_id: str) -> Feedback:
         attitude=comments.get("attitude", ""),
         efficiency=comments.get("efficiency", ""),
         one_time_notice=comments.get("one_time_notice", ""),
+        suggestions=comments.get("suggestions", ""),
         accepted_on=view.accepted_on,
         done_on=view.completed_on,
-        applicant_signature=inks[0] if inks else None,
+        applicant_signature=ink,
         signed_on=local_day(event.occurred_at),
+        dimensions={k: r for k, v in dict(p.get("dimensions") or {}).items() if (r := rating_of(v)) is not None},
+        mode="签名板" if ink is not None and ink.strokes else "纸质",
     )
 
 

@@ -175,6 +175,8 @@ class FeedbackDraft:
     result_confirmed: bool
     rating: int
     comments: Mapping[str, str] = field(default_factory=dict)
+    #: 服务效率 / 服务水平 / 服务态度 rated 1-5 (``sync.domain.feedback.DIMENSIONS``); unrated ones left out.
+    dimensions: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from desktop.services.records import (
     SignedContent,
 )
 from sync.domain.errors import DomainError
-from sync.domain.feedback import COMMENT_FIELDS
+from sync.domain.feedback import COMMENT_FIELDS, DIMENSIONS
 from sync.domain.ratings import RATING_LABELS, is_bad_rating
 from sync.domain.signature import APPLICANT
 
@@ -83,6 +83,25 @@ class FeedbackDialog(QDialog):
             rating_row.addWidget(button, 1)
         self.rating_group.idToggled.connect(lambda _id, on: on and self._content_changed())
 
+        # 服务效率 / 服务水平 / 服务态度: five plain levels each, none chosen, all optional.
+        dimensions_box = QGroupBox("分项评价（可不选）")
+        dimensions = QFormLayout(dimensions_box)
+        self.dimension_groups: dict[str, QButtonGroup] = {}
+        self.dimension_buttons: dict[str, dict[int, QRadioButton]] = {}
+        for key, label in DIMENSIONS.items():
+            row = QHBoxLayout()
+            group = QButtonGroup(self)
+            self.dimension_groups[key] = group
+            self.dimension_buttons[key] = {}
+            for rating in sorted(RATING_LABELS, reverse=True):
+                button = QRadioButton(RATING_LABELS[rating])
+                group.addButton(button, rating)
+                self.dimension_buttons[key][rating] = button
+                row.addWidget(button)
+            row.addStretch(1)
+            group.idToggled.connect(lambda _id, on: on and self._content_changed())
+            dimensions.addRow(label, row)
+
         self.comment_edits: dict[str, QLineEdit] = {}
         comments = QFormLayout()
         for key, label in COMMENT_FIELDS.items():
@@ -90,7 +109,7 @@ class FeedbackDialog(QDialog):
             edit.setPlaceholderText("可不填")
             edit.textEdited.connect(lambda _t: self._content_changed())
             self.comment_edits[key] = edit
-            comments.addRow(f"{label}意见", edit)
+            comments.addRow(label if key == "suggestions" else f"{label}意见", edit)
 
         self.bad_label = QLabel(BAD_RATING_NOTE)
         self.bad_label.setStyleSheet("color: #c62828; background: #fdecea; padding: 6px; border-radius: 4px;")
@@ -110,6 +129,7 @@ class FeedbackDialog(QDialog):
         layout.addWidget(info)
         layout.addWidget(self.confirm_box)
         layout.addWidget(rating_box)
+        layout.addWidget(dimensions_box)
         layout.addLayout(comments)
         layout.addWidget(self.bad_label)
         layout.addLayout(sign_row)
@@ -120,9 +140,13 @@ class FeedbackDialog(QDialog):
     def choose(self, rating: int) -> None:
         self.rating_buttons[rating].setChecked(True)
 
+    def rate(self, dimension: str, rating: int) -> None:
+        self.dimension_buttons[dimension][rating].setChecked(True)
+
     def draft(self) -> FeedbackDraft:
         comments = {k: e.text() for k, e in self.comment_edits.items() if e.text().strip()}
-        return FeedbackDraft(self.confirm_box.isChecked(), self.rating_group.checkedId(), comments)
+        dimensions = {k: g.checkedId() for k, g in self.dimension_groups.items() if g.checkedId() > 0}
+        return FeedbackDraft(self.confirm_box.isChecked(), self.rating_group.checkedId(), comments, dimensions)
 
     def _content_changed(self) -> None:
         rating = self.rating_group.checkedId()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ValidationError
@@ -16,18 +16,53 @@ COMMENT_FIELDS: dict[str, str] = {
     "attitude": "服务态度",
     "efficiency": "服务效率",
     "one_time_notice": "一次告知",
+    "suggestions": "意见建议",
+}
+#: The offline 好差评 dimensions rated besides the overall rating (five levels each, optional).
+DIMENSIONS: dict[str, str] = {
+    "efficiency": "服务效率",
+    "competence": "服务水平",
+    "attitude": "服务态度",
 }
 MAX_COMMENT = 500
 
 
-def feedback_content(case_id: str, result_confirmed: bool, rating: int, comments: Mapping[str, str]) -> dict[str, Any]:
-    """What the villager signs on the feedback form."""
-    return {
+def feedback_content(
+    case_id: str,
+    result_confirmed: bool,
+    rating: int,
+    comments: Mapping[str, str],
+    dimensions: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """What the villager signs on the feedback form (``dimensions`` only when some were rated, so the
+    content of a form signed before they existed, and its hash, stay as they were)."""
+    content: dict[str, Any] = {
         "case_id": case_id,
         "result_confirmed": result_confirmed,
         "rating": rating,
         "comments": {k: comments[k] for k in sorted(comments)},
     }
+    if dimensions:
+        content["dimensions"] = {k: dimensions[k] for k in sorted(dimensions)}
+    return content
+
+
+def clean_dimensions(dimensions: Any) -> dict[str, int]:
+    """The rated dimensions (1-5 each), unrated ones left out; a Chinese message naming the one that is wrong."""
+    if dimensions is None:
+        return {}
+    if not isinstance(dimensions, Mapping):
+        raise ValidationError("dimensions", "分项评价格式不正确")
+    out: dict[str, int] = {}
+    for key, value in dimensions.items():
+        if key not in DIMENSIONS:
+            raise ValidationError("dimensions", f"未知的评价项目“{key}”")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value not in RATING_LABELS:
+            raise ValidationError(key, f"“{DIMENSIONS[key]}”评价应为1到5星")
+        out[key] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -36,6 +71,7 @@ class Feedback:
     rating: int
     comments: Mapping[str, str]
     signature: SignatureRef
+    dimensions: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def bad(self) -> bool:
@@ -75,9 +111,10 @@ def parse_feedback(payload: Mapping[str, Any]) -> Feedback:
     if not isinstance(confirmed, bool):
         raise ValidationError("result_confirmed", "请确认是否已收到办理结果")
     comments = clean_comments(payload.get("comments") or {})
-    content = feedback_content(str(payload.get("case_id", "")), confirmed, rating, comments)
+    dimensions = clean_dimensions(payload.get("dimensions"))
+    content = feedback_content(str(payload.get("case_id", "")), confirmed, rating, comments, dimensions)
     ref = payload.get("signature")
     if not isinstance(ref, Mapping):
         raise ValidationError("signature", "请申请人在服务意见反馈表上签名")
     (signature,) = check_signatures([ref], content, required=1, field="signature")
-    return Feedback(confirmed, rating, comments, signature)
+    return Feedback(confirmed, rating, comments, signature, dimensions)

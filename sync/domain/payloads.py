@@ -25,7 +25,7 @@ from .case_rules import ACTIONS
 from .custody import HOLDER_LABELS
 from .errors import ValidationError
 from .events import Event
-from .feedback import COMMENT_FIELDS
+from .feedback import COMMENT_FIELDS, DIMENSIONS
 from .model import SPECIAL_GROUPS, CaseKind, CaseType
 from .payload_fields import Spec, Window, check_fields, choice, count, day, flag, items, name, obj, opaque, text, texts
 from .text import bad_char, refusal
@@ -131,6 +131,7 @@ _STATION_CASE: dict[str, tuple[Spec, ...]] = {
         count("rating", "满意度评价", 1, 5, required=True),
         flag("result_confirmed", "是否已收到办理结果"),
         obj("comments", "评价意见", *(text(k, f"“{v}”意见", 500) for k, v in COMMENT_FIELDS.items())),
+        obj("dimensions", "分项评价", *(count(k, f"“{v}”评价", 1, 5) for k, v in DIMENSIONS.items())),
         obj("signature", "申请人签名", *_SIGNATURE_FIELDS),
         *_SIGNED,
     ),

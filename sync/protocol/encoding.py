@@ -51,7 +51,7 @@ from sync.domain.custody import HandoverItem, handover_content
 from sync.domain.entrustment import registration_content
 from sync.domain.errors import ChainBroken, ValidationError
 from sync.domain.events import Event, canonical_json
-from sync.domain.feedback import clean_comments, feedback_content, validate_rating
+from sync.domain.feedback import clean_comments, clean_dimensions, feedback_content, validate_rating
 from sync.domain.signing import content_hash
 
 from .push_dictionary_v1 import DICTIONARY as _DICTIONARY_V1
@@ -209,7 +209,8 @@ def _feedback_signed(payload: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(comments, Mapping):
         raise ValidationError("comments", "")
     rating = validate_rating(payload.get("rating"))
-    return feedback_content(str(payload.get("case_id", "")), confirmed, rating, clean_comments(comments))
+    dimensions = clean_dimensions(payload.get("dimensions"))
+    return feedback_content(str(payload.get("case_id", "")), confirmed, rating, clean_comments(comments), dimensions)
 
 
 #: Event types whose signature references can be compacted: the payload key of the references (a list,

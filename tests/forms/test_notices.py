@@ -67,8 +67,9 @@ def test_feedback_ticks_exactly_the_chosen_rating(rating: Rating | None) -> None
     text = pdfcheck.text(pdf)
     for level in Rating:
         assert level.value in text
-    # one tick for the result confirmation, one for the rating when given
-    assert _ticks(pdf) == (2 if rating else 1)
+    # one tick for the result confirmation, one for the rating when given, one per rated dimension
+    assert _ticks(pdf) == (2 if rating else 1) + len(data.dimensions)
+    assert _ticks(feedback.render(dataclasses.replace(data, dimensions={}))) == (2 if rating else 1)
 
 
 def test_feedback_distinct_pdfs_per_rating() -> None:

@@ -7,10 +7,12 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
+from desktop.services.printing_outcomes import feedback_data
 from desktop.ui.action_dialogs import SupplementDialog
 from desktop.ui.feedback_dialog import BAD_RATING_NOTE, FeedbackDialog
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
+from forms.data import Rating
 from sync.domain.custody import CLERK, VILLAGER, WINDOW
 
 from ..services.workflow_helpers import center
@@ -52,6 +54,8 @@ def _feedback(qtbot: QtBot, dialog: FeedbackDialog, rating: int) -> None:
     dialog.confirm_box.setChecked(True)
     qtbot.mouseClick(dialog.rating_buttons[rating], Qt.MouseButton.LeftButton)
     type_text(qtbot, dialog.comment_edits["attitude"], "态度很好")
+    qtbot.mouseClick(dialog.dimension_buttons["efficiency"][4], Qt.MouseButton.LeftButton)
+    type_text(qtbot, dialog.comment_edits["suggestions"], "希望手机能查进度")
     sign_with_pad(qtbot, dialog, dialog.sign)
     save(qtbot, dialog, "save_button")
     wait_closed(qtbot, dialog)
@@ -99,11 +103,15 @@ def test_agency_case_from_registration_to_archive(qtbot: QtBot, window: MainWind
     feedback = click_action(qtbot, page, "give_feedback")
     assert isinstance(feedback, FeedbackDialog)
     assert feedback.rating_group.checkedId() == -1, "no rating is preselected"
+    assert all(g.checkedId() == -1 for g in feedback.dimension_groups.values()), "nor any dimension"
     feedback.confirm_box.setChecked(True)
     feedback.sign()
     assert "请申请人本人选择评价" in feedback.error_label.text()
     _feedback(qtbot, feedback, rating=5)
     wait_state(qtbot, page, "已反馈")
+    printed = feedback_data(ctx, case_id)  # the dimensions and 意见建议 reach the paper
+    assert printed.dimensions == {"efficiency": Rating.SATISFIED} and printed.suggestions == "希望手机能查进度"
+    assert printed.mode == "签名板"
     assert "非常满意" in page.reason_label.text()
 
     home = click_action(qtbot, page, "handover")
