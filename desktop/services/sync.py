@@ -17,6 +17,7 @@ from sqlalchemy import LargeBinary, cast, func, select
 
 from desktop.store import center_log, event_log, settings
 from desktop.store.models import EventRow, SyncConflictRow, SyncRejectionRow, SyncStateRow
+from sync.client.address import check_center_url
 from sync.client.batching import split_batches
 from sync.client.client import SyncClient
 from sync.client.errors import Rejected, SequenceGap, SyncError
@@ -64,27 +65,32 @@ def status(ctx: ServiceContext) -> SyncStatus:
         return SyncStatus(bool(server), pending, row.last_success_at if row else None, row.last_error if row else None)
 
 
-def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
+def connect_center(
+    ctx: ServiceContext, server_url: str, enrollment_code: str, password: str | None = None, *, allow_http: bool = False
+) -> Changed:
     """Enroll this station with the one-time code; the token goes to the OS keyring.
 
     On a PC without a keyring the clerk's ``password`` encrypts it instead
-    (``PasswordNeeded`` asks for it before the one-time code is spent).
+    (``PasswordNeeded`` asks for it before the one-time code is spent). ``allow_http`` lets a plain
+    ``http://`` address on the local network through (``sync.client.address``); it is stored with the
+    address, so that every later connection is checked the same way.
     """
     station = require_station(ctx)
     url = server_url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
-        raise DomainError("服务器地址应以 http:// 或 https:// 开头")
+        raise DomainError("服务器地址应以 https:// 开头")
     if not enrollment_code.strip():
         raise DomainError("请输入镇中心提供的登记码")
+    check_center_url(url, allow_http=allow_http)
     credential_store.check_can_store(ctx, password)
-    enrollment = SyncClient(url).enroll(
+    enrollment = SyncClient(url, allow_http=allow_http).enroll(
         enrollment_code.strip(), station_id=station.station_id, station_code=station.code, name=station.name
     )
     if enrollment.station_id != station.station_id:
         raise DomainError("镇中心登记的代办站与本机不一致，请核对登记码")
     credential_store.store_token(ctx, station.station_id, enrollment.token, password)
     with ctx.db.transaction() as session:
-        settings.put(session, SERVER, {"url": url})
+        settings.put(session, SERVER, {"url": url, "allow_http": allow_http})
     return Changed(sync=True, message="已连接镇中心")
 
 
@@ -96,7 +102,8 @@ def make_client(ctx: ServiceContext) -> SyncClient:
     token = credential_store.load_token(ctx, station.station_id) if server else None
     if not server or not token:
         raise DomainError("尚未连接镇中心，请先选择“连接镇中心”，输入服务器地址和登记码")
-    return SyncClient(server["url"], token=token)
+    # A station connected before the allowance existed kept its http:// address: allowed (and warned about).
+    return SyncClient(server["url"], token=token, allow_http=bool(server.get("allow_http", True)))
 
 
 def _set_acked(ctx: ServiceContext, seq: int) -> None:

@@ -5,21 +5,40 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.services.credential_store import PasswordNeeded
 from desktop.services.records import Changed
+from sync.client.address import ALLOW_HTTP_LABEL
 
 from .errors import user_message
 from .tasks import run_task
+
+#: Shown while the box is ticked: what plain http means, in the clerk's words.
+UNENCRYPTED_NOTICE = (
+    "⚠ 与镇中心的连接未加密：登记码、同步凭证和群众的个人信息将以明文在网络上传输。"
+    "仅在镇内局域网、镇中心没有 https 地址时使用。"
+)
+#: ``connect(url, code, password, allow_http)``
+Connect = Callable[[str, str, str | None, bool], Changed]
 
 
 class ConnectDialog(QDialog):
     connected = Signal(object)  # Changed
 
-    def __init__(self, connect: Callable[[str, str, str | None], Changed], parent: QWidget | None = None) -> None:
+    def __init__(self, connect: Connect, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("连接镇中心")
+        self.setMinimumWidth(560)  # room for the address and the warning on a 1366×768 screen
         self._connect = connect
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("如 https://zhongxin.example.gov.cn")
@@ -28,11 +47,18 @@ class ConnectDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText("本机没有系统凭据库时，用代办员密码加密保存凭证")
+        self.allow_http_box = QCheckBox(ALLOW_HTTP_LABEL)
+        self.http_warning = QLabel(UNENCRYPTED_NOTICE)
+        self.http_warning.setWordWrap(True)
+        self.http_warning.setStyleSheet("color: #b45309;")
+        self.http_warning.setVisible(False)
+        self.allow_http_box.toggled.connect(self._on_allow_http_toggled)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error_label.setWordWrap(True)
         form = QFormLayout()
         form.addRow("服务器地址", self.url_edit)
+        form.addRow("", self.allow_http_box)
         form.addRow("登记码", self.code_edit)
         form.addRow("代办员密码", self.password_edit)
         self._form = form
@@ -45,16 +71,23 @@ class ConnectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("登记码只能使用一次。连接后，同步凭证保存在本机系统凭据库中。"))
         layout.addLayout(form)
+        layout.addWidget(self.http_warning)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+
+    def _on_allow_http_toggled(self, allowed: bool) -> None:
+        self.http_warning.setVisible(allowed)
+        self.error_label.clear()  # a refusal of the address before the box was ticked no longer applies
+        self.adjustSize()
 
     def submit(self) -> None:
         url, code = self.url_edit.text(), self.code_edit.text()
         password = self.password_edit.text() or None
+        allow_http = self.allow_http_box.isChecked()
         self.error_label.clear()
         self.ok_button.setEnabled(False)
         self.ok_button.setText("正在连接…")
-        run_task(lambda: self._connect(url, code, password), self._on_connected, self._on_failed)
+        run_task(lambda: self._connect(url, code, password, allow_http), self._on_connected, self._on_failed)
 
     def _on_connected(self, changed: Changed) -> None:
         self.connected.emit(changed)

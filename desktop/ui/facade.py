@@ -15,6 +15,7 @@ from desktop.services import (
     audit,
     case_detail,
     cases,
+    center_address,
     feedback,
     handovers,
     home,
@@ -225,5 +226,10 @@ class StationFacade(QObject):
     def import_from_file(self, path: Path) -> Changed:
         return transfer.import_from_file(self.ctx, path)
 
-    def connect_center(self, server_url: str, enrollment_code: str, password: str | None = None) -> Changed:
-        return sync.connect_center(self.ctx, server_url, enrollment_code, password)
+    def connect_center(
+        self, server_url: str, enrollment_code: str, password: str | None = None, allow_http: bool = False
+    ) -> Changed:
+        return sync.connect_center(self.ctx, server_url, enrollment_code, password, allow_http=allow_http)
+
+    def center_link_warning(self) -> str:
+        return center_address.link_warning(self.ctx)

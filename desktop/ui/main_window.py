@@ -132,8 +132,12 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.sync_label = QLabel()
         self.clerk_label = QLabel(f"经办人：{station.clerk}　")
+        self.link_warning_label = QLabel()  # 与镇中心的连接未加密, while the center address is plain http
+        self.link_warning_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.link_warning_label.setVisible(False)
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.clerk_label)
+        self.statusBar().addPermanentWidget(self.link_warning_label)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.facade.changed.connect(self._on_changed)
         self.sync_worker = SyncWorker(facade, parent=self)
@@ -148,6 +152,7 @@ class MainWindow(QMainWindow):
         case_filter = self.filters.case_filter()
         run_task(lambda: self.facade.search_cases(case_filter), self._show_cases, self._on_error)
         run_task(self.facade.sync_status, self._show_sync_status, self._on_error)
+        run_task(self.facade.center_link_warning, self._show_link_warning, self._on_error)
 
     def _show_cases(self, rows: list[CaseSummary]) -> None:
         self.model.set_rows(rows)
@@ -155,6 +160,10 @@ class MainWindow(QMainWindow):
 
     def _show_sync_status(self, text: str) -> None:
         self.sync_label.setText(text)
+
+    def _show_link_warning(self, text: str) -> None:
+        self.link_warning_label.setText(text)
+        self.link_warning_label.setVisible(bool(text))
 
     def _on_changed(self, changed: Changed) -> None:
         if changed.message:

@@ -40,6 +40,7 @@ from sync.protocol.models import (
 )
 
 from . import blobs
+from .address import check_center_url
 from .batching import split_batches
 from .errors import BadResponse, ChainMismatch, NotEnrolled
 from .transport import http_error, json_of, transport_error
@@ -107,7 +108,12 @@ class SyncClient:
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         verify: bool | str = True,
         session: requests.Session | None = None,
+        *,
+        allow_http: bool = False,
     ) -> None:
+        """``allow_http``: talk to a plain ``http://`` center on the local network (see ``address``);
+        without it such an address is refused here, before anything is sent."""
+        check_center_url(base_url, allow_http=allow_http)
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout

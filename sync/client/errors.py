@@ -56,6 +56,10 @@ class TlsError(ConnectionFailed):
         return False
 
 
+class InsecureAddress(SyncError):
+    """An ``http://`` center address the operator did not allow (``address.check_center_url``)."""
+
+
 class ServerError(SyncError):
     """5xx or an answer we cannot read."""
 
