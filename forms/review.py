@@ -52,13 +52,28 @@ def below_target(row: ReviewRow, target: float) -> bool:
     return row.satisfaction is not None and row.satisfaction < target
 
 
+#: 即办件当场办结率 and 承诺件期限内办结率 must both be 100 % (the 代办 rules, seed 002).
+RATE_TARGET = 1.0
+
+
+def short(value: float | None) -> bool:
+    """A 办结 rate below its 100 % target."""
+    return value is not None and value < RATE_TARGET
+
+
+def _verdict(value: float | None, ok: bool) -> str:
+    return "" if value is None else ("，达标" if ok else "，未达标")
+
+
 def summary(data: ReviewReport) -> str:
     t = data.total
     verdict = "" if t.satisfaction is None else ("，未达标" if below_target(t, data.target) else "，达标")
     return (
         f"全镇合计：办件 {t.cases} 件；即办件现场办结率 {pct(t.on_spot_rate)}"
-        f"（{t.immediate_on_spot}/{t.immediate_done}）；承诺件按时办结率 {pct(t.on_time_rate)}"
-        f"（{t.promised_on_time}/{t.promised_done}）；满意率 {pct(t.satisfaction)}"
+        f"（{t.immediate_on_spot}/{t.immediate_done}，目标100%{_verdict(t.on_spot_rate, not short(t.on_spot_rate))}）；"
+        f"承诺件按时办结率 {pct(t.on_time_rate)}"
+        f"（{t.promised_on_time}/{t.promised_done}，目标100%{_verdict(t.on_time_rate, not short(t.on_time_rate))}）；"
+        f"满意率 {pct(t.satisfaction)}"
         f"（{t.satisfied}/{t.rated}，目标≥{data.target * 100:.0f}%{verdict}）；差评 {t.bad} 件。"
     )
 
@@ -75,8 +90,18 @@ def tiles(data: ReviewReport, width: float) -> Flowable:
     verdict = "" if t.satisfaction is None else ("未达标" if below_target(t, data.target) else "达标")
     cells = [
         tile(str(t.cases), "办件数（件）", "按受理登记日期"),
-        tile(pct(t.on_spot_rate), "即办件现场办结率", f"（{t.immediate_on_spot}/{t.immediate_done}）"),
-        tile(pct(t.on_time_rate), "承诺件按时办结率", f"（{t.promised_on_time}/{t.promised_done}）"),
+        tile(
+            pct(t.on_spot_rate),
+            "即办件现场办结率",
+            f"（{t.immediate_on_spot}/{t.immediate_done}）目标100%" + ("，未达标" if short(t.on_spot_rate) else ""),
+            warn if short(t.on_spot_rate) else big,
+        ),
+        tile(
+            pct(t.on_time_rate),
+            "承诺件按时办结率",
+            f"（{t.promised_on_time}/{t.promised_done}）目标100%" + ("，未达标" if short(t.on_time_rate) else ""),
+            warn if short(t.on_time_rate) else big,
+        ),
         tile(
             pct(t.satisfaction),
             f"满意率（目标≥{data.target * 100:.0f}%）",
@@ -187,6 +212,8 @@ def chart_blocks(data: ReviewReport, width: float) -> list[Flowable]:
 def _rate_cell(value: float | None, part: int, whole: int) -> Flowable:
     if value is None:
         return L.para("—", L.CELL_CENTER)
+    if short(value):
+        return L.markup(f'<font color="#bf382b"><b>{pct(value)}</b><br/>未达标</font>', L.SMALL_CENTER)
     return L.markup(f"{pct(value)}<br/><font size=7>（{part}/{whole}）</font>", L.SMALL_CENTER)
 
 
@@ -241,9 +268,14 @@ def rates_table(rows: Sequence[ReviewRow], data: ReviewReport, width: float, *, 
         table_rows.append(_cells("", data.total, data.target, widths[1]))
         table_rows[-1][1] = L.markup("<b>全镇合计</b>", L.SMALL)
         extra.append(("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)))
+    pink = colors.Color(0.99, 0.92, 0.91)
     for n, row in enumerate(rows, 1):
+        if short(row.on_spot_rate):
+            extra.append(("BACKGROUND", (3, n), (3, n), pink))
+        if short(row.on_time_rate):
+            extra.append(("BACKGROUND", (4, n), (4, n), pink))
         if below_target(row, data.target):
-            extra.append(("BACKGROUND", (6, n), (6, n), colors.Color(0.99, 0.92, 0.91)))
+            extra.append(("BACKGROUND", (6, n), (6, n), pink))
     return L.grid(table_rows, widths, header_rows=1, repeat_header=True, padding=PADDING, extra=extra)
 
 
@@ -280,7 +312,8 @@ def story(data: ReviewReport) -> list[Flowable]:
     out.append(
         L.para(
             f"说明：满意率＝（非常满意＋满意＋基本满意）÷评价数，目标≥{data.target * 100:.0f}%，未达标者标红；"
-            "即办件现场办结率＝受理当日办结÷已办结即办件；承诺件按时办结率＝承诺期限内办结÷已办结承诺件；"
+            "即办件现场办结率＝受理当日办结÷已办结即办件；承诺件按时办结率＝承诺期限内办结÷已办结承诺件，"
+            "两项目标均为100%，未达标者标红；"
             "“—”表示本期没有此类办件或评价。",
             L.SMALL,
         )
