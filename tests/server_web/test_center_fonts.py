@@ -1,29 +1,37 @@
-"""The covering fonts of the staff pages (issue 13): the style sheet's @font-face rules cover every ideograph the
-forms cover, and the center serves each font under a versioned, immutable URL (gzipped when asked)."""
+"""The covering fonts of the staff pages (issue 13): the han-fonts style sheet's @font-face rules cover every
+ideograph the forms cover, one small slice per rule, and the center serves each slice under a versioned,
+immutable URL (gzipped when asked)."""
 
 from __future__ import annotations
 
 import gzip
+import io
 import re
 import unicodedata
 
-import pytest
 import requests
 from fontTools.ttLib import TTFont
 
 import resources
+from sync.server.web.font_slices import han_fonts_css_name
 from tests.domain.names_corpus import NAMES
 from tests.sync.live_server import ServerHandle
 
 _FACE = re.compile(
     r'@font-face\s*\{[^}]*font-family:\s*"([^"]+)"[^}]*url\("fonts/([^"]+)"\)[^}]*unicode-range:([^;]+);'
 )
+_SOURCE = {"BabelStone Han": "BabelStoneHan-supplement.ttf", "HanaMinA": "HanaMinA.ttf", "HanaMinB": "HanaMinB.ttf"}
 
 
-def _css(server: ServerHandle) -> str:
-    reply = requests.get(server.url + "/center/static/center.css", timeout=10)
-    assert reply.status_code == 200
-    return reply.text
+def _han_css(server: ServerHandle) -> tuple[str, str]:
+    """(the han-fonts style sheet's URL as the pages link it, its text)."""
+    page = requests.get(server.url + "/center/login", timeout=10).text
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+    assert links == [f"/center/static/{han_fonts_css_name()}", "/center/static/center.css"]  # the same cuts here
+    reply = requests.get(server.url + links[0], timeout=30)
+    assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("text/css")
+    assert reply.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    return links[0], reply.text
 
 
 def _faces(css: str) -> list[tuple[str, str, list[range]]]:
@@ -38,9 +46,8 @@ def _faces(css: str) -> list[tuple[str, str, list[range]]]:
     return faces
 
 
-def _cmap(versioned: str) -> set[int]:
-    file = re.sub(r"\.[0-9a-f]{12}\.ttf$", ".ttf", versioned)
-    return set(TTFont(resources.path(f"fonts/{file}"), lazy=True).getBestCmap())
+def _cmap(family: str) -> set[int]:
+    return set(TTFont(resources.path(f"fonts/{_SOURCE[family]}"), lazy=True).getBestCmap())
 
 
 def _ideographs() -> list[int]:
@@ -49,27 +56,34 @@ def _ideographs() -> list[int]:
     return [c for lo, hi in spans for c in range(lo, hi + 1) if unicodedata.name(chr(c), "")]
 
 
-def test_every_ideograph_beyond_gbk_has_a_face_that_draws_it(live_server: ServerHandle) -> None:
-    css = _css(live_server)
+def test_every_ideograph_beyond_gbk_has_a_slice_that_draws_it(live_server: ServerHandle) -> None:
+    _url, css = _han_css(live_server)
     faces = _faces(css)
-    assert [f[0] for f in faces] == ["BabelStone Han", "HanaMinA", "HanaMinB"]
+    assert list(dict.fromkeys(f[0] for f in faces)) == ["BabelStone Han", "HanaMinA", "HanaMinB"]
+    assert 100 <= len(faces) <= 250
+    center = requests.get(live_server.url + "/center/static/center.css", timeout=10).text
     # first in the body's stack (their unicode-range keeps them off GBK text); the .mono fields fall back to them
-    stack = re.search(r"--han:([^;]+);", css)
+    stack = re.search(r"--han:([^;]+);", center)
     assert stack and [f.strip() for f in stack[1].split(",")][:3] == ['"BabelStone Han"', '"HanaMinA"', '"HanaMinB"']
-    assert re.search(r"body \{[^}]*font-family: var\(--han\), sans-serif;", css)
-    assert re.search(r"\.mono \{ font-family: [^}]*var\(--han\), monospace; \}", css)
-    cmaps = [(ranges, _cmap(url)) for _family, url, ranges in faces]
-    # a face whose range holds the character but whose font lacks it hands it on to the next family (as a browser)
+    assert re.search(r"body \{[^}]*font-family: var\(--han\), sans-serif;", center)
+    assert re.search(r"\.mono \{ font-family: [^}]*var\(--han\), monospace; \}", center)
+    cmaps = {family: _cmap(family) for family in _SOURCE}
+    # a slice's range holds only characters its font has (the supplement's: characters HanaMin lacks; as a
+    # browser, a face whose range holds a character its font lacks hands it on to the next family)
+    for family, url, ranges in faces:
+        if family != "BabelStone Han":
+            assert all(c in cmaps[family] for r in ranges for c in r), url
     missing = [
         f"U+{c:04X}"
         for c in _ideographs()
-        if not any(c in cmap and any(c in r for r in ranges) for ranges, cmap in cmaps)
+        if not any(c in cmaps[family] and any(c in r for r in ranges) for family, _url, ranges in faces)
     ]
     assert missing == []
     # the corpus: every character that GBK lacks (Ext G excepted: no font of ours has it)
     rare = {ch for key, name in NAMES.items() if key != "ext_g" for ch in name if not _in_gbk(ch)}
     assert rare and all(
-        any(ord(ch) in cmap and any(ord(ch) in r for r in ranges) for ranges, cmap in cmaps) for ch in rare
+        any(ord(ch) in cmaps[family] and any(ord(ch) in r for r in ranges) for family, _url, ranges in faces)
+        for ch in rare
     )
 
 
@@ -81,33 +95,31 @@ def _in_gbk(ch: str) -> bool:
     return True
 
 
-def test_fonts_are_served_immutable_under_their_digest(live_server: ServerHandle) -> None:
-    urls = [url for _family, url, _ranges in _faces(_css(live_server))]
+def test_a_slice_is_small_immutable_and_holds_its_range(live_server: ServerHandle) -> None:
+    css_url, css = _han_css(live_server)
+    faces = _faces(css)
     base = live_server.url + "/center/static/fonts/"
-    small = next(u for u in urls if u.startswith("BabelStoneHan-supplement."))
-    plain = requests.get(base + small, headers={"Accept-Encoding": "identity"}, timeout=30)
-    assert plain.status_code == 200 and plain.headers["Content-Type"] == "font/ttf"
-    assert plain.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert plain.content == resources.path("fonts/BabelStoneHan-supplement.ttf").read_bytes()
-    zipped = requests.get(base + small, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=30)
+    _family, url, ranges = next(f for f in faces if f[0] == "HanaMinB" and any(0x20BB7 in r for r in f[2]))  # 𠮷
+    zipped = requests.get(base + url, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=60)
+    assert zipped.status_code == 200 and zipped.headers["Content-Type"] == "font/ttf"
+    assert zipped.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert zipped.headers["Content-Encoding"] == "gzip" and zipped.headers["Vary"] == "Accept-Encoding"
-    assert gzip.decompress(zipped.raw.read()) == plain.content
-    again = requests.get(base + small, headers={"If-None-Match": plain.headers["ETag"]}, timeout=30)
+    body = zipped.raw.read()
+    assert len(body) < 200_000  # HanaMinB whole: 17.9 MB gzipped
+    font = TTFont(io.BytesIO(gzip.decompress(body)))
+    assert set(font.getBestCmap()) == {c for r in ranges for c in r}
+    plain = requests.get(base + url, headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert "Content-Encoding" not in plain.headers and plain.content == gzip.decompress(body)
+    again = requests.get(base + url, headers={"If-None-Match": zipped.headers["ETag"]}, timeout=30)
     assert again.status_code == 304 and again.content == b""
-    # only the digest the style sheet names, and only the covering fonts
-    for name in ("BabelStoneHan-supplement.ttf", "BabelStoneHan-supplement.000000000000.ttf", "gbsn00lp.ttf"):
+    # the supplement is served whole
+    supplement = next(u for f, u, _r in faces if f == "BabelStone Han")
+    whole = requests.get(base + supplement, headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert whole.content == resources.path("fonts/BabelStoneHan-supplement.ttf").read_bytes()
+    # only the names the style sheet gives, nothing else under resources/fonts, no other style sheet
+    stem, digest = url.removesuffix(".ttf").rsplit(".", 1)
+    for name in (f"{stem}.000000000000.ttf", "HanaMinB.ttf", f"HanaMinB-999.{digest}.ttf", "gbsn00lp.ttf"):
         assert requests.get(base + name, timeout=30).status_code == 404
     assert requests.get(base + "..%2F..%2Fcenter.css", timeout=30).status_code == 404
-
-
-@pytest.mark.parametrize("name", ["HanaMinA", "HanaMinB"])
-def test_the_big_fonts_stream_the_file_when_gzip_is_not_accepted(live_server: ServerHandle, name: str) -> None:
-    (url,) = [u for _f, u, _r in _faces(_css(live_server)) if u.startswith(name + ".")]
-    with requests.get(
-        live_server.url + "/center/static/fonts/" + url,
-        stream=True,
-        timeout=60,
-        headers={"Accept-Encoding": "identity"},
-    ) as reply:
-        assert reply.status_code == 200 and "Content-Encoding" not in reply.headers
-        assert int(reply.headers["Content-Length"]) == resources.path(f"fonts/{name}.ttf").stat().st_size
+    assert requests.get(live_server.url + "/center/static/han-fonts.000000000000.css", timeout=30).status_code == 404
+    assert css_url.startswith("/center/static/han-fonts.")

@@ -23,6 +23,7 @@ from ..core.db import clock_of
 from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, DIRECTOR, StaffUser, session_user
+from .font_slices import han_fonts_css_name
 
 COOKIE = "dbt_staff"
 LOGIN_CSRF_COOKIE = "dbt_login_csrf"
@@ -54,6 +55,7 @@ def file_size(value: int) -> str:
 
 templates.env.filters["local"] = local_time
 templates.env.filters["filesize"] = file_size
+templates.env.globals["han_fonts_css_name"] = han_fonts_css_name
 
 
 class LoginRequired(Exception):
