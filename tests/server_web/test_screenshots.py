@@ -22,7 +22,8 @@ from tests.domain.factories import signed_handover
 from tests.sync.factories import Chain, registered_payload
 from tests.sync.live_server import issue_enrollment_code, sqlite_url, start_server
 
-from .browser import chromium
+from .browser import chromium, staff_pc_fonts
+from .drawn_text import assert_drawn
 from .helpers import PASSWORD, login, make_staff
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -160,5 +161,48 @@ def test_screenshots(tmp_path: Path) -> None:
             audit.wait_for_url(server.url + "/center/")
             audit.click("a:has-text('个人信息审计')")
             audit.screenshot(path=str(OUT / "center_station_audit.png"), full_page=True)
+    finally:
+        server.stop()
+
+
+def test_rare_name_screenshot(tmp_path: Path) -> None:
+    """docs/screenshots/center-rare-name.png: the case page of 王𠮷堃 (𠮷 U+20BB7, CJK Ext B), handled by the
+    代办员 阿依古丽·买买提, at a window PC's 1366×768 with no font of its own for Ext B (issue 13)."""
+    server = start_server(sqlite_url(tmp_path), env={FIXED_TIME_ENV: CLOCK.now().isoformat()})
+    day = CLOCK.today()
+    try:
+        client = SyncClient(server.url, timeout=(5, 30))
+        station_id, _ = client.enroll(
+            issue_enrollment_code(server.database_url, "DH01", "东湖村代办站"), station_code="DH01"
+        )
+        chain = Chain(station_id, actor="阿依古丽·买买提")
+        payload = registered_payload(case_no=f"DH01-{day:%Y%m%d}-0007")
+        payload["applicant"] |= {"name": "王\U00020bb7堃", "id_number": _id(random.Random(13)), "phone": "13907431234"}
+        payload["item"] = {
+            "code": "YL001",
+            "name": "城乡居民养老保险参保登记",
+            "department": "镇社保所",
+            "promised_days": 5,
+        }
+        payload["materials"] = [m | {"required": True, "present": True} for m in MATERIALS]
+        case_id = str(payload["case_id"])
+        chain.add("case.registered", payload)
+        due = day + timedelta(days=7)
+        chain.add("case.accept", {"case_id": case_id, "accepted_on": day.isoformat(), "due_on": due.isoformat()})
+        chain.add("case.deliver", {"case_id": case_id})
+        client.push_all(chain.events)
+        window_user = make_staff(server.database_url, "window", "李窗口")
+        OUT.mkdir(parents=True, exist_ok=True)
+        with chromium(staff_pc_fonts(tmp_path / "pc")) as browser:  # a PC with a GBK font, none for Ext B
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+            page.goto(f"{server.url}/center/login?next=/center/cases/{case_id}")
+            page.fill("input[name=username]", window_user)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button:has-text('登录')")
+            page.wait_for_url(f"{server.url}/center/cases/{case_id}")
+            name = page.locator("dt:text-is('申请人') + dd")
+            assert_drawn(page, name, {"\U00020bb7": "HanaMinB"})  # 𠮷 in the page's pixels, not an empty box
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(OUT / "center-rare-name.png"))
     finally:
         server.stop()
