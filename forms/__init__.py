@@ -12,6 +12,10 @@ module                 form                                record
 ``extension``          《延期办理告知书》 (two copies)         ``ExtensionNotice``
 ``return_notice``      《退回件通知书》                      ``ReturnNotice``
 ``refusal_record``     《否定报备登记表》                    ``RefusalRecord``
+``suspension``         《代办服务中止单》                    ``SuspensionNotice``
+``resumption``         《续办委托书》                        ``ResumptionEntrustment``
+``closure``            《代办服务办结（终止）单》              ``Closure`` (``ClosureOutcome``)
+``withdrawal``         《撤回确认书》                        ``WithdrawalConfirmation``
 ``feedback``           《服务意见反馈表》                    ``Feedback``
 ``ledger``             代办台账 (+ ``to_xlsx``)              ``Ledger``
 ``archive_list``       档案移交清单 (+ ``to_xlsx``)          ``ArchiveList``
@@ -21,7 +25,7 @@ module                 form                                record
 ``layout`` (tables, header, signature blocks), ``text`` (styles, wrapping, dates), ``page`` (A4,
 margins, footer, build) and ``widgets`` (QR, signature lines, check boxes) hold what the forms
 share; ``fonts`` registers the embedded CJK
-fonts from ``resources/fonts``; ``demo`` has fixed demo records (``python -m forms demo OUTDIR``).
+fonts from ``resources/fonts``; ``demo`` and ``demo_steps`` have fixed demo records (``python -m forms demo OUTDIR``).
 Rendering is thread-safe (builds are serialised) and deterministic: same record, same bytes.
 Input that cannot be printed (a damaged signature image) raises ``forms.errors.FormDataError``
 whose ``message`` is Chinese text for the clerk.

@@ -304,6 +304,97 @@ class Feedback:
 DIMENSION_LABELS = {"efficiency": "服务效率", "competence": "服务水平", "attitude": "服务态度"}
 
 
+# ---------------------------------------------------------------- the case's steps: 中止, 续办, 办结/终止, 撤回
+
+
+@dataclass(frozen=True)
+class SuspensionNotice:
+    """《代办服务中止单》 (DB3205/T 1077 中止单): the clock stops until the villager has done something."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    reason: str  # 中止原因
+    applicant_todo: str  # 需申请人办理的事项（恢复办理的条件）
+    suspended_on: date
+    clerk_name: str
+    accepted_on: date | None = None
+    original_due: date | None = None  # 中止前的承诺办结日期
+    expected_resume: date | None = None  # 预计恢复办理日期; None: a blank to fill in by hand
+    clerk_signature: Signature | None = None
+    applicant_signature: Signature | None = None
+    signed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ResumptionEntrustment:
+    """《续办委托书》 (DB14/T 2233, DB3205/T 1077): after a 中止 the villager entrusts the clerk again."""
+
+    case_no: str
+    station: Station
+    principal: Party  # 委托人
+    agent: Party  # 受托人 (the clerk)
+    matter: str
+    suspended_on: date | None
+    suspension_reason: str
+    resume_reason: str  # 续办事由
+    resumed_on: date | None
+    new_due: date | None = None  # 续办后的办结期限
+    suspended_days: int | None = None  # working days the clock stood still
+    entrusted_on: date | None = None  # the first 委托书's date
+    scope: str = ""  # 委托权限; empty: as in the first 委托书
+    principal_signature: Signature | None = None
+    agent_signature: Signature | None = None
+    signed_on: date | None = None
+
+
+class ClosureOutcome(enum.Enum):
+    """What the 办结（终止）单 ticks."""
+
+    COMPLETED = "办结"
+    TERMINATED = "终止"
+
+
+@dataclass(frozen=True)
+class Closure:
+    """《代办服务办结（终止）单》 (DB3205/T 1077 办结(终止)单; DB14/T 2233 办结单 and 终止单 in one)."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    outcome: ClosureOutcome
+    result: str  # 办理结果 (办结) or 终止原因 (终止)
+    closed_on: date  # 办结日期 / 终止日期
+    clerk_name: str
+    returned: Sequence[MaterialLine] = ()  # 退还（移交）材料 and the result documents
+    accepted_on: date | None = None
+    due_on: date | None = None  # 承诺办结日期
+    department: str = ""  # 承办部门
+    handed_at: datetime | None = None  # when the villager received them
+    clerk_signature: Signature | None = None
+    applicant_signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawalConfirmation:
+    """《撤回确认书》: the villager withdraws the matter and takes the materials back."""
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    reason: str  # 撤回原因
+    withdrawn_on: date
+    clerk_name: str
+    returned: Sequence[MaterialLine] = ()
+    applied_on: date | None = None
+    handed_at: datetime | None = None
+    clerk_signature: Signature | None = None
+    applicant_signature: Signature | None = None
+
+
 # ---------------------------------------------------------------- lists
 
 

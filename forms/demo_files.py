@@ -7,7 +7,9 @@ from collections.abc import Callable
 from forms import (
     acceptance,
     archive_list,
+    closure,
     demo,
+    demo_steps,
     entrustment,
     extension,
     feedback,
@@ -15,8 +17,11 @@ from forms import (
     ledger,
     one_time_notice,
     refusal_record,
+    resumption,
     return_notice,
     review,
+    suspension,
+    withdrawal,
 )
 
 DEMO_FILES: dict[str, Callable[[], bytes]] = {
@@ -30,6 +35,11 @@ DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "延期办理告知书.pdf": lambda: extension.render(demo.extension()),
     "退回件通知书.pdf": lambda: return_notice.render(demo.return_notice()),
     "否定报备登记表.pdf": lambda: refusal_record.render(demo.refusal_record()),
+    "代办服务中止单.pdf": lambda: suspension.render(demo_steps.suspension()),
+    "续办委托书.pdf": lambda: resumption.render(demo_steps.resumption()),
+    "代办服务办结（终止）单-办结.pdf": lambda: closure.render(demo_steps.completion()),
+    "代办服务办结（终止）单-终止.pdf": lambda: closure.render(demo_steps.termination()),
+    "撤回确认书.pdf": lambda: withdrawal.render(demo_steps.withdrawal()),
     "服务意见反馈表.pdf": lambda: feedback.render(demo.feedback()),
     "代办台账.pdf": lambda: ledger.render(demo.ledger()),
     "档案移交清单.pdf": lambda: archive_list.render(demo.archive_list()),

@@ -9,7 +9,9 @@ from typing import Any
 from forms import (
     acceptance,
     archive_list,
+    closure,
     demo,
+    demo_steps,
     entrustment,
     extension,
     feedback,
@@ -17,8 +19,11 @@ from forms import (
     ledger,
     one_time_notice,
     refusal_record,
+    resumption,
     return_notice,
     review,
+    suspension,
+    withdrawal,
 )
 
 
@@ -51,6 +56,17 @@ CASES = [
     FormCase("extension", demo.extension, extension.render, NO_ID | {"applicant.address"}),
     FormCase("return_notice", demo.return_notice, return_notice.render, NO_ID),
     FormCase("refusal_record", demo.refusal_record, refusal_record.render, NO_ID),
+    FormCase("suspension", demo_steps.suspension, suspension.render, NO_ID),
+    # 续办委托书: the 证件号码 is printed masked (the first 委托书 carries it in full).
+    FormCase(
+        "resumption",
+        demo_steps.resumption,
+        resumption.render,
+        frozenset({"principal.id_number", "agent.id_type", "agent.id_number", "agent.address"}),
+    ),
+    FormCase("completion", demo_steps.completion, closure.render, NO_ID),
+    FormCase("termination", demo_steps.termination, closure.render, NO_ID),
+    FormCase("withdrawal", demo_steps.withdrawal, withdrawal.render, NO_ID),
     FormCase("feedback", demo.feedback, feedback.render, NO_ID | {"applicant.address"}),
     FormCase("ledger", demo.ledger, ledger.render, fields=False),
     FormCase("archive_list", demo.archive_list, archive_list.render, fields=False),

@@ -16,7 +16,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forms import acceptance, archive_list, demo, entrustment, handover, ledger, one_time_notice, return_notice
+from forms import (
+    acceptance,
+    archive_list,
+    closure,
+    demo,
+    demo_steps,
+    entrustment,
+    handover,
+    ledger,
+    one_time_notice,
+    return_notice,
+    withdrawal,
+)
 from forms.data import ArchiveRow, MaterialLine, MissingMaterial
 from tests.forms import pdfcheck
 
@@ -60,9 +72,7 @@ def archive_row(n: int, length: int) -> ArchiveRow:
 
 
 LISTED = [
-    Listed(
-        "entrustment", demo.entrustment, entrustment.render, "materials", material, "委托人签名", "材料名称"
-    ),
+    Listed("entrustment", demo.entrustment, entrustment.render, "materials", material, "委托人签名", "材料名称"),
     Listed("acceptance", demo.acceptance, acceptance.render, "materials", material, "申请人签收（签字）", "材料名称"),
     Listed(
         "return_notice", demo.return_notice, return_notice.render, "returned", material, "申请人（签字）", "材料名称"
@@ -72,6 +82,9 @@ LISTED = [
     Listed(
         "one_time_notice", demo.one_time_notice, one_time_notice.render, "missing", missing, "申请人签收", "获取方式"
     ),
+    Listed("completion", demo_steps.completion, closure.render, "returned", material, "申请人确认", "材料名称"),
+    Listed("termination", demo_steps.termination, closure.render, "returned", material, "申请人确认", "材料名称"),
+    Listed("withdrawal", demo_steps.withdrawal, withdrawal.render, "returned", material, "申请人确认", "材料名称"),
     Listed("ledger", demo.ledger, ledger.render, "rows", ledger_row, "台账管理人", "办件编号"),
     Listed("archive_list", demo.archive_list, archive_list.render, "rows", archive_row, "移交单位", "案卷题名"),
 ]

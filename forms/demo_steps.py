@@ -1,0 +1,142 @@
+"""Demo records of the case-step forms (中止, 续办, 办结/终止, 撤回): the demo case of ``forms.demo``
+suspended for a missing 缴费 record, resumed, then completed; another case terminated, a third withdrawn."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from forms.data import (
+    Closure,
+    ClosureOutcome,
+    MaterialLine,
+    Party,
+    ResumptionEntrustment,
+    SuspensionNotice,
+    WithdrawalConfirmation,
+)
+from forms.demo import CASE_NO, CLERK, DAY, MATTER, STATION, VILLAGER, id_number, signature
+
+SUSPENDED_ON = date(2026, 11, 18)
+RESUMED_ON = date(2026, 11, 25)
+SUSPENSION_REASON = "县社会保险经办机构核查发现申请人1998年至2003年间在原乡镇企业的缴费记录缺失，需申请人本人补充证明。"
+
+
+def suspension() -> SuspensionNotice:
+    return SuspensionNotice(
+        case_no=CASE_NO,
+        station=STATION,
+        applicant=VILLAGER,
+        matter=MATTER,
+        reason=SUSPENSION_REASON,
+        applicant_todo="到原青溪乡农机厂（现青溪农机有限公司）开具1998年至2003年的工作及参保证明，交代办员。",
+        suspended_on=SUSPENDED_ON,
+        clerk_name=CLERK.name,
+        accepted_on=DAY,
+        original_due=date(2026, 11, 23),
+        expected_resume=date(2026, 11, 25),
+        clerk_signature=signature(2),
+        applicant_signature=signature(1),
+        signed_on=SUSPENDED_ON,
+    )
+
+
+def resumption() -> ResumptionEntrustment:
+    return ResumptionEntrustment(
+        case_no=CASE_NO,
+        station=STATION,
+        principal=VILLAGER,
+        agent=replace(CLERK, address=STATION.name),
+        matter=MATTER,
+        suspended_on=SUSPENDED_ON,
+        suspension_reason=SUSPENSION_REASON,
+        resume_reason="申请人已交来青溪农机有限公司出具的工作及参保证明，中止原因已消除。",
+        resumed_on=RESUMED_ON,
+        new_due=date(2026, 11, 30),
+        suspended_days=5,
+        entrusted_on=DAY,
+        principal_signature=signature(1),
+        agent_signature=signature(2),
+        signed_on=RESUMED_ON,
+    )
+
+
+def completion() -> Closure:
+    return Closure(
+        case_no=CASE_NO,
+        station=STATION,
+        applicant=VILLAGER,
+        matter=MATTER,
+        outcome=ClosureOutcome.COMPLETED,
+        result="已核定城乡居民基本养老保险待遇，每月1日发放至社会保障卡金融账户。",
+        closed_on=date(2026, 11, 27),
+        clerk_name=CLERK.name,
+        returned=(
+            MaterialLine("养老保险待遇核定表（办理结果）", original=True, copies=1, pages=1),
+            MaterialLine("社会保障卡", original=True, copies=1),
+            MaterialLine("工作及参保证明", original=True, copies=1, pages=1, note="核验后退还"),
+        ),
+        accepted_on=DAY,
+        due_on=date(2026, 11, 30),
+        department="青溪县社会保险事业管理中心（镇社保窗口受理）",
+        handed_at=datetime(2026, 11, 27, 15, 10),
+        clerk_signature=signature(2),
+        applicant_signature=signature(1),
+    )
+
+
+TERMINATED_APPLICANT = Party(
+    name="赵德明",
+    id_number=id_number("33018319550718001"),
+    address="浙江省杭州市青溪镇石桥村里坞组3号",
+    phone="137 3581 0962",
+)
+
+
+def termination() -> Closure:
+    return Closure(
+        case_no="QX0312-20261110-0004",
+        station=STATION,
+        applicant=TERMINATED_APPLICANT,
+        matter="残疾人两项补贴申请（青溪镇社会事务办）",
+        outcome=ClosureOutcome.TERMINATED,
+        result="申请人已于2026年11月19日迁居杭州市西湖区，户籍随迁，应向新户籍地申请，本站代办终止。",
+        closed_on=date(2026, 11, 20),
+        clerk_name=CLERK.name,
+        returned=(
+            MaterialLine("残疾人证", original=True, copies=1),
+            MaterialLine("居民户口簿", original=True, copies=1),
+            MaterialLine("残疾人两项补贴申请审批表", original=True, copies=1, pages=2),
+        ),
+        accepted_on=date(2026, 11, 10),
+        due_on=date(2026, 11, 24),
+        department="青溪镇社会事务办",
+        handed_at=datetime(2026, 11, 20, 10, 30),
+        clerk_signature=signature(2),
+        applicant_signature=signature(6),
+    )
+
+
+def withdrawal() -> WithdrawalConfirmation:
+    return WithdrawalConfirmation(
+        case_no="QX0312-20261112-0005",
+        station=STATION,
+        applicant=Party(
+            name="孙玉梅",
+            id_number=id_number("33018319780402002"),
+            address="浙江省杭州市青溪镇石桥村上塘组15号",
+            phone="139 0571 3388",
+        ),
+        matter="城乡居民医疗保险参保登记（青溪镇社保窗口）",
+        reason="申请人已由用人单位办理职工基本医疗保险，无需再参加城乡居民医疗保险。",
+        withdrawn_on=date(2026, 11, 17),
+        clerk_name=CLERK.name,
+        returned=(
+            MaterialLine("居民身份证", original=True, copies=1),
+            MaterialLine("居民户口簿（本人页）", original=False, copies=1, pages=1),
+        ),
+        applied_on=date(2026, 11, 12),
+        handed_at=datetime(2026, 11, 17, 9, 20),
+        clerk_signature=signature(2),
+        applicant_signature=signature(7),
+    )
