@@ -1,4 +1,5 @@
-"""The forms of a case's outcome: 《延期办理告知书》, 《退回件通知书》, 《否定报备登记表》, 《服务意见反馈表》."""
+"""The forms of a case's outcome: 《延期办理告知书》, 《退回件通知书》, 《否定报备登记表》, 《服务意见反馈表》;
+with those of its steps (中止, 续办, 办结/终止, 撤回) from ``printing_steps``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sync.domain.custody import VILLAGER
 from sync.domain.events import Event
 from sync.domain.ratings import RATING_LABELS
 
+from . import printing_steps as steps
 from .context import ServiceContext
 from .print_support import (
     CaseFacts,
@@ -211,6 +213,7 @@ RENDERERS: dict[str, Callable[[ServiceContext, str], bytes]] = {
     "return_notice": return_notice_pdf,
     "refusal_record": refusal_record_pdf,
     "feedback": feedback_pdf,
+    **steps.RENDERERS,
 }
 
 
@@ -218,9 +221,12 @@ def printable(facts: CaseFacts) -> list[PrintableForm]:
     out = []
     if facts.of_type(EXTEND):
         out.append(PrintableForm("extension", "延期办理告知书（一式两份）"))
+    out += steps.during(facts)
     if facts.of_type(*RETURNS):
         out.append(PrintableForm("return_notice", "退回件通知书"))
         out.append(PrintableForm("refusal_record", "否定报备登记表"))
+    closing = steps.closing(facts)
+    out += [f for f in closing if f.key == "closure"]
     if facts.of_type(FEEDBACK):
         out.append(PrintableForm("feedback", "服务意见反馈表"))
-    return out
+    return out + [f for f in closing if f.key != "closure"]
