@@ -24,7 +24,6 @@ DATE_LABEL = {ClosureOutcome.COMPLETED: "办结日期", ClosureOutcome.TERMINATE
 
 
 def story(data: Closure) -> list[Flowable]:
-    width = L.PORTRAIT_WIDTH
     outcome = data.outcome
     out = L.standard_header(TITLE, data.case_no, data.station)
     out.append(
@@ -45,29 +44,16 @@ def story(data: Closure) -> list[Flowable]:
     )
     out.append(L.gap(3))
     out.append(L.para("交还（退还）材料清单", L.HEADING))
-    closing: list[Flowable] = [
-        L.gap(1.5),
-        L.para(L.material_summary(data.returned), L.BODY),
-        L.gap(2),
-        L.para(CONFIRMATION[outcome], L.BODY_INDENT),
-        L.gap(4),
-        *L.signature_lines(
-            [
-                ("申请人（签字）", data.applicant_signature, L.fmt_datetime(data.handed_at)),
-                (f"代办员（{data.clerk_name}）签字", data.clerk_signature, L.fmt_datetime(data.handed_at)),
-            ],
-            date_label="时间",
-            sign_width=38 * mm,
-            spacing_mm=5,
-        ),
-        L.gap(2),
-        L.para(f"{data.station.name}（盖章）", L.BODY),
-        L.gap(2),
-        L.para("注：本单一式两份，申请人与代办站各执一份；代办站联随办件归档。", L.SMALL),
-    ]
     out.append(
-        L.table_then_closing(
-            L.material_rows(data.returned, with_pages=True), L.material_widths(width, with_pages=True), closing
+        L.returned_then_signed(
+            data.returned,
+            CONFIRMATION[outcome],
+            applicant_signature=data.applicant_signature,
+            clerk_name=data.clerk_name,
+            clerk_signature=data.clerk_signature,
+            handed_at=data.handed_at,
+            station=data.station,
+            note="注：本单一式两份，申请人与代办站各执一份；代办站联随办件归档。",
         )
     )
     return out

@@ -9,6 +9,7 @@ footer (编号, 第 N 页 共 M 页) on every page and returns the PDF bytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib import colors
@@ -117,6 +118,7 @@ __all__ = [
     "para",
     "plain_table",
     "qr_drawing",
+    "returned_then_signed",
     "signature_lines",
     "single_case_pdf",
     "standard_header",
@@ -481,3 +483,41 @@ def table_then_closing(
         return grid(part, col_widths, header_rows=header_rows, repeat_header=True)
 
     return TableThenClosing(rows, make, header_rows, closing)
+
+
+def returned_then_signed(
+    returned: Sequence[MaterialLine],
+    confirmation: str,
+    *,
+    applicant_signature: Signature | None,
+    clerk_name: str,
+    clerk_signature: Signature | None,
+    handed_at: datetime | None,
+    station: Station,
+    note: str,
+) -> Flowable:
+    """The materials handed back to the villager, his confirmation, both signatures, the station's seal
+    line and ``note``, kept with the last rows: the closing of the 办结（终止）单 and the 撤回确认书."""
+    closing: list[Flowable] = [
+        gap(1.5),
+        para(material_summary(returned), BODY),
+        gap(2),
+        para(confirmation, BODY_INDENT),
+        gap(4),
+        *signature_lines(
+            [
+                ("申请人（签字）", applicant_signature, fmt_datetime(handed_at)),
+                (f"代办员（{clerk_name}）签字", clerk_signature, fmt_datetime(handed_at)),
+            ],
+            date_label="时间",
+            sign_width=38 * mm,
+            spacing_mm=5,
+        ),
+        gap(2),
+        para(f"{station.name}（盖章）", BODY),
+        gap(2),
+        para(note, SMALL),
+    ]
+    return table_then_closing(
+        material_rows(returned, with_pages=True), material_widths(PORTRAIT_WIDTH, with_pages=True), closing
+    )

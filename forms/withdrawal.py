@@ -12,7 +12,6 @@ TITLE = "撤回确认书"
 
 
 def story(data: WithdrawalConfirmation) -> list[Flowable]:
-    width = L.PORTRAIT_WIDTH
     out = L.standard_header(TITLE, data.case_no, data.station)
     out.append(
         L.markup(
@@ -38,29 +37,16 @@ def story(data: WithdrawalConfirmation) -> list[Flowable]:
     )
     out.append(L.gap(3))
     out.append(L.para("退还材料清单", L.HEADING))
-    closing: list[Flowable] = [
-        L.gap(1.5),
-        L.para(L.material_summary(data.returned), L.BODY),
-        L.gap(2),
-        L.para("申请人确认：以上撤回系本人真实意愿；本人提交的材料已全部退还，当面清点无误。", L.BODY_INDENT),
-        L.gap(4),
-        *L.signature_lines(
-            [
-                ("申请人（签字）", data.applicant_signature, L.fmt_datetime(data.handed_at)),
-                (f"代办员（{data.clerk_name}）签字", data.clerk_signature, L.fmt_datetime(data.handed_at)),
-            ],
-            date_label="时间",
-            sign_width=38 * mm,
-            spacing_mm=5,
-        ),
-        L.gap(2),
-        L.para(f"{data.station.name}（盖章）", L.BODY),
-        L.gap(2),
-        L.para("注：本确认书一式两份，申请人与代办站各执一份；代办站联随办件归档。", L.SMALL),
-    ]
     out.append(
-        L.table_then_closing(
-            L.material_rows(data.returned, with_pages=True), L.material_widths(width, with_pages=True), closing
+        L.returned_then_signed(
+            data.returned,
+            "申请人确认：以上撤回系本人真实意愿；本人提交的材料已全部退还，当面清点无误。",
+            applicant_signature=data.applicant_signature,
+            clerk_name=data.clerk_name,
+            clerk_signature=data.clerk_signature,
+            handed_at=data.handed_at,
+            station=data.station,
+            note="注：本确认书一式两份，申请人与代办站各执一份；代办站联随办件归档。",
         )
     )
     return out
