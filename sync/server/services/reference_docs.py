@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 import resources
@@ -44,6 +44,12 @@ PUBLISHED_EVENTS: dict[str, tuple[str, Callable[[Mapping[str, Any]], dict[str, A
     "retention": (RETENTION_PUBLISHED, retention_payload),
     "town": (TOWN_PUBLISHED, town_payload),
 }
+
+
+def next_version(session: Session, kind: str) -> str:
+    """The version number of the next document of ``kind`` published (1, 2, …)."""
+    count = session.scalar(select(func.count()).select_from(PublishedDocRow).where(PublishedDocRow.kind == kind))
+    return str((count or 0) + 1)
 
 
 def latest_published(session: Session, kind: str) -> PublishedDocRow | None:

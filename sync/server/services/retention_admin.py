@@ -16,7 +16,7 @@ from sync.protocol.models import ErrorCode
 from ..core.db import clock_of
 from ..core.staff_models import PublishedDocRow
 from .errors import ServiceError
-from .reference_docs import broadcast_document
+from .reference_docs import broadcast_document, next_version
 
 KIND = "retention"
 
@@ -46,10 +46,13 @@ def publish_retention(session: Session, days_text: str, actor: str) -> tuple[Ret
     now = clock_of(session).stamp()
     policy = RetentionPolicy(days, published_at=now, published_by=actor)
     events = broadcast_document(session, KIND, policy.to_dict(), actor)
-    count = len(history(session, 10_000))
     session.add(
         PublishedDocRow(
-            kind=KIND, version=str(count + 1), document=policy.to_dict(), published_at=now, published_by=actor
+            kind=KIND,
+            version=next_version(session, KIND),
+            document=policy.to_dict(),
+            published_at=now,
+            published_by=actor,
         )
     )
     session.flush()

@@ -18,7 +18,7 @@ from sync.protocol.models import ErrorCode
 from ..core.db import clock_of
 from ..core.staff_models import PublishedDocRow
 from .errors import ServiceError
-from .reference_docs import broadcast_document, latest_published
+from .reference_docs import broadcast_document, latest_published, next_version
 
 KIND = "town"
 
@@ -45,7 +45,7 @@ def publish_town(session: Session, fields: Mapping[str, str], actor: str) -> tup
     session.add(
         PublishedDocRow(
             kind=KIND,
-            version=str(len(history(session, 10_000)) + 1),
+            version=next_version(session, KIND),
             document=info.to_dict(),
             published_at=now,
             published_by=actor,
