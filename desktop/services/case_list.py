@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from desktop.store import personal_data
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
+from desktop.store.models import CaseRow
 from sync.domain.calendar import DeadlineResult
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.clock import beijing_day, day_start_stamp
@@ -172,6 +175,21 @@ def summaries_where(
     if total == limit:
         total = int(session.execute(sql_text(f"SELECT count(*) FROM cases WHERE {where}"), params).scalar() or 0)
     return _summaries(ctx, rows, sync_labels(session, rows, ctx.sync_in_flight)), total  # type: ignore[arg-type]
+
+
+def with_phones(session: Session, summaries: Sequence[CaseSummary]) -> list[CaseSummary]:
+    """The summaries with the villager's full phone, for a list the clerk calls from.
+
+    Loading the rows opens their sealed values (the session's data key); only these few rows are read.
+    """
+    ids = [s.case_id for s in summaries]
+    if not ids:
+        return list(summaries)
+    phones = {
+        row.case_id: str((row.data.get("applicant") or {}).get("phone", "")).strip()
+        for row in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(ids)))
+    }
+    return [replace(s, phone=phones.get(s.case_id, "")) for s in summaries]
 
 
 def _summaries(ctx: ServiceContext, rows: Sequence[Any], labels: dict[str, str]) -> list[CaseSummary]:

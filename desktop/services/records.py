@@ -67,6 +67,8 @@ class CaseSummary:
     overdue: bool
     sync_label: str
     due_warning: str = ""
+    #: The full phone, only in the home lists the clerk calls from (``home.CALL_LISTS``); else "".
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,10 @@ class HomeView:
     awaiting_materials: tuple[CaseSummary, ...]
     to_hand_back: tuple[CaseSummary, ...]
     bad_ratings_open: tuple[CaseSummary, ...]
+    #: 待送件: accepted at the station, not yet delivered to the town center.
+    to_deliver: tuple[CaseSummary, ...] = ()
+    #: 待归档: finished, not archived yet.
+    to_archive: tuple[CaseSummary, ...] = ()
     #: How many cases each list has in all (the lists hold the first ``limit``).
     totals: Mapping[str, int] = field(default_factory=dict)
     #: The town window's count differs from the clerk's handover (窗口收件有差异).

@@ -1,4 +1,5 @@
-"""首页: the clerk's day at a glance — deadlines, cases waiting, results to hand back, open 差评
+"""首页: the clerk's day at a glance — deadlines, cases to take to the town (待送件), cases waiting,
+results to hand back (with the phone to call), cases to archive, open 差评
 (and, above them when there are any, the handovers whose receipt the town window disputes).
 
 Each group shows its count as a big number and a list; clicking a line opens
@@ -31,8 +32,10 @@ GROUPS: tuple[tuple[str, str, str, str], ...] = (
     ("overdue", "已超期", "#c62828", "没有超期的办件"),
     ("due_today", "今天到期", "#e65100", "今天没有到期的办件"),
     ("due_soon", "3个工作日内到期", "#b26a00", "近期没有到期的办件"),
+    ("to_deliver", "待送件", "#00838f", "没有待送往镇中心的办件"),
     ("awaiting_materials", "等待补正材料", "#1565c0", "没有等待补正的办件"),
     ("to_hand_back", "待交付结果", "#2e7d32", "没有待交付的结果"),
+    ("to_archive", "待归档", "#5d4037", "没有待归档的办件"),
     ("bad_ratings_open", "差评待跟进", "#6a1b9a", "没有待跟进的差评"),
     ("retention_overdue", "超期未归档", "#455a64", "没有超过保存期限未归档的办件"),
 )
@@ -68,8 +71,8 @@ class HomeCard(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
 
-    def show_cases(self, cases: tuple[CaseSummary, ...], red: bool = False) -> None:
-        self.count_label.setText(str(len(cases)))
+    def show_cases(self, cases: tuple[CaseSummary, ...], red: bool = False, total: int | None = None) -> None:
+        self.count_label.setText(str(len(cases) if total is None else max(total, len(cases))))
         self.list.clear()
         if not cases:
             empty = QListWidgetItem(self.empty_text)
@@ -79,7 +82,8 @@ class HomeCard(QFrame):
             return
         for case in cases:
             due = f"　{case.due_label}" if case.due_label else ""
-            item = QListWidgetItem(f"{case.applicant_name}　{case.item_name}{due}")
+            phone = f"　电话 {case.phone}" if case.phone else ""
+            item = QListWidgetItem(f"{case.applicant_name}{phone}　{case.item_name}{due}")
             item.setToolTip(f"{case.case_no}　{case.state_label}　{case.due_warning}".strip())
             item.setData(Qt.ItemDataRole.UserRole, case.case_id)
             if red or case.overdue:
@@ -130,10 +134,10 @@ class HomePage(QWidget):
     def _show(self, view: HomeView) -> None:
         self.view = view
         for key, _title, _color, _empty in GROUPS:
-            self.cards[key].show_cases(getattr(view, key), red=key == "overdue")
+            self.cards[key].show_cases(getattr(view, key), red=key == "overdue", total=view.totals.get(key))
         self.receipt_card.show_cases(view.receipt_problems, red=True)
         self.receipt_card.setVisible(bool(view.receipt_problems))
-        urgent = len(view.overdue) + len(view.due_today)
+        urgent = sum(max(view.totals.get(k, 0), len(getattr(view, k))) for k in ("overdue", "due_today"))
         today = self.facade.today()
         text = f"{today:%Y年%m月%d日}　今天的工作"
         self.greeting.setText(text + (f"：{urgent} 件需要马上处理" if urgent else "：没有超期或今天到期的办件"))

@@ -117,3 +117,23 @@ def test_home_lists_are_capped_and_totals_count_all(ctx: ServiceContext) -> None
     view = home(ctx, limit=2)
     assert len(view.awaiting_materials) == 2 and view.totals["awaiting_materials"] == 3
     assert view.totals["bad_ratings_open"] == 0 and view.awaiting_materials[0].id_masked.count("*") == 8
+
+
+def test_home_lists_cases_to_deliver_and_to_archive_and_phones_to_call(ctx: ServiceContext) -> None:
+    to_deliver = registered(ctx, applicant_name="孙六", phone="13911112222")
+    waiting = registered(ctx, applicant_name="赵四", phone="13933334444", missing=["居民身份证"])
+    delivered = registered(ctx, applicant_name="周七")
+    workflow.deliver(ctx, delivered)
+    finished = _completed(ctx, applicant_name="钱五", phone="13955556666")
+    view = home(ctx)
+    assert [s.case_id for s in view.to_deliver] == [to_deliver]
+    assert view.to_archive == () and view.totals["to_deliver"] == 1
+    # the clerk calls the villagers whose materials or results are waiting: full phones there only
+    assert [(s.case_id, s.phone) for s in view.awaiting_materials] == [(waiting, "13933334444")]
+    assert [(s.case_id, s.phone) for s in view.to_hand_back] == [(finished, "13955556666")]
+    assert view.to_deliver[0].phone == "" and view.to_deliver[0].phone_masked == "139****2222"
+    give_feedback(ctx, finished, feedback(ctx, finished, 5))
+    view = home(ctx)
+    assert [s.case_id for s in view.to_archive] == [finished] and view.to_hand_back == ()
+    workflow.archive(ctx, finished)
+    assert home(ctx).to_archive == ()

@@ -84,11 +84,14 @@ def test_switch_user_makes_the_next_clerk_the_actor(qtbot: QtBot, window: MainWi
 
 def test_home_page_counts_and_overdue_in_red(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
     registered(ctx)  # due in 10 working days
-    registered(ctx, missing=[complete_draft(ctx).materials[0].name])
+    registered(ctx, phone="13933334444", missing=[complete_draft(ctx).materials[0].name])
     window.home.refresh()
     cards = window.home.cards
     qtbot.waitUntil(lambda: cards["awaiting_materials"].count_label.text() == "1", timeout=5000)
     assert cards["overdue"].count_label.text() == "0"
+    # the accepted case waits to be taken to the town; the clerk calls the villager who must bring a material
+    assert cards["to_deliver"].count_label.text() == "1" and cards["to_archive"].count_label.text() == "0"
+    assert "13933334444" in cards["awaiting_materials"].list.item(0).text()
     set_clock(ctx, TODAY + timedelta(days=30))  # a month later the accepted case is overdue
     window.home.refresh()
     qtbot.waitUntil(lambda: cards["overdue"].count_label.text() == "1", timeout=5000)
