@@ -19,6 +19,7 @@ from sync.domain.custody import holder_label
 from sync.domain.errors import DomainError
 from sync.domain.model import CaseType
 from sync.domain.ratings import RATING_LABELS
+from sync.domain.validation import mask_id_number
 from sync.domain.window_receipt import CONFIRMED, DISCREPANCY, PENDING, RECEIPT_EVENT, STATUS_LABELS, ReceiptItem
 
 from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
@@ -28,13 +29,6 @@ from .case_json import case_field
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 3
 _RUNNING = [s.value for s in CLOCK_RUNNING]
-
-
-def mask_id(id_number: str) -> str:
-    """440308********1234 (GB/T 35273 de-identification)."""
-    if len(id_number) < 10:
-        return "*" * len(id_number)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
 
 
 def _due_on() -> Any:
@@ -123,7 +117,7 @@ def _item(row: CaseRow, stations: dict[str, str], calendar: HolidayCalendar, tod
         case_no=row.case_no,
         station_name=stations.get(row.station_id, row.station_id),
         applicant=d["applicant"]["name"],
-        id_masked=mask_id(d["applicant"].get("id_number", "")),
+        id_masked=mask_id_number(d["applicant"].get("id_number", "")),
         item_name=d.get("item_name", ""),
         case_type=CaseType(d["case_type"]).label,
         materials=f"{present}/{len(materials)}件",

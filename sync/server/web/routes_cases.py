@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from sync.domain.case_rules import ACTIONS, STATE_LABELS
 from sync.domain.projection import view_from_dict
+from sync.domain.validation import mask_phone
 from sync.protocol.models import ErrorCode
 
 from ..api.deps import SessionDep
@@ -44,6 +45,8 @@ from .route_class import WebRoute
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 
 RECEIVED = "center_handover_received"
+#: What a 留痕 full view of the applicant shows (form field ``field``), and its audit action.
+REVEAL_ACTIONS = {"id": "查看完整身份证号", "phone": "查看完整联系电话"}
 #: What the page confirms after a POST (``?done=``).
 DONE_LABELS = {**DECISION_LABELS, RECEIVED: "确认收件"}
 
@@ -106,7 +109,7 @@ def _case_page(
     user: StaffDep,
     case_id: str,
     *,
-    full_id: bool = False,
+    reveal: str = "",
     message: str = "",
     status: int = 200,
 ) -> Response:
@@ -115,8 +118,9 @@ def _case_page(
         item = case_item(session, row, current_calendar(session), today(session))
         history = case_history(session, row)
         receipts = case_receipts(view_from_dict(row.data))
-        if full_id:
-            audit(session, user.username, "查看完整身份证号", row.case_no, ip=client_ip(request))
+        if reveal:
+            audit(session, user.username, REVEAL_ACTIONS[reveal], row.case_no, ip=client_ip(request))
+    applicant = row.data["applicant"]
     return render(
         request,
         "case.html",
@@ -126,7 +130,9 @@ def _case_page(
         item=item,
         history=history,
         event_label=_event_label,
-        full_id=row.data["applicant"].get("id_number", "") if full_id else "",
+        full_id=applicant.get("id_number", "") if reveal == "id" else "",
+        phone=applicant.get("phone", "") if reveal == "phone" else mask_phone(applicant.get("phone", "")),
+        phone_revealed=reveal == "phone",
         may_reveal=user.role in FULL_ID_ROLES,
         may_decide=user.role in DECIDERS,
         decisions=DONE_LABELS,
@@ -142,11 +148,19 @@ def case_page(request: Request, session: SessionDep, user: StaffDep, case_id: st
     return _case_page(request, session, user, case_id)
 
 
-@router.post("/cases/{case_id}/reveal", summary="查看完整身份证号（留痕）")
-def reveal_id(request: Request, session: SessionDep, user: CsrfDep, case_id: str) -> Response:
+@router.post("/cases/{case_id}/reveal", summary="查看完整身份证号或联系电话（留痕）")
+def reveal_id(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    case_id: str,
+    field: Annotated[str, Form(max_length=10)] = "id",
+) -> Response:
     if user.role not in FULL_ID_ROLES:
-        raise WebError(403, "督查人员不能查看完整身份证号")
-    return _case_page(request, session, user, case_id, full_id=True)
+        raise WebError(403, "督查人员不能查看完整身份证号或联系电话")
+    if field not in REVEAL_ACTIONS:
+        raise WebError(422, "只能查看完整身份证号或联系电话")
+    return _case_page(request, session, user, case_id, reveal=field)
 
 
 @router.post("/cases/{case_id}/decide", summary="受理/补正/办结/退回")
