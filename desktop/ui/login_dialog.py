@@ -33,7 +33,10 @@ class _AccountForm(QDialog):
         self.error_label.hide()
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        # Enter means the form's own button wherever the focus is: it never cancels (and so never quits the app).
+        self.ok_button.setDefault(True)
+        self.cancel_button.setAutoDefault(False)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         intro_label = QLabel(intro)
@@ -83,14 +86,21 @@ class LoginDialog(_AccountForm):
         self._login = login
         self.username_edit = QLineEdit()
         self.password_edit = _password_edit()
-        self.password_edit.returnPressed.connect(self.submit)
         self.form.addRow("登录名", self.username_edit)
         self.form.addRow("密码", self.password_edit)
+        # Opens ready to type: 登录名, Tab, 密码, Enter (the default button) logs in.
+        self.setTabOrder(self.username_edit, self.password_edit)
+        self.setTabOrder(self.password_edit, self.ok_button)
+        self.username_edit.setFocus()
 
     def submit(self) -> None:
         username, password, login = self.username_edit.text(), self.password_edit.text(), self._login
         self.password_edit.clear()
         self._run(lambda: login(username, password))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        super()._on_failed(exc)
+        self.password_edit.setFocus()  # the name stays; the password is typed again
 
 
 class FirstClerkDialog(_AccountForm):
