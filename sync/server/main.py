@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
 
 from sync import __version__
 
@@ -18,6 +19,7 @@ from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
 from .web import router as web_router
+from .web.deps import PREFIX as WEB_PREFIX
 
 API_PREFIX = "/api/v1"
 #: Set by ``python -m sync.server --workers N``, which migrates once before starting the workers.
@@ -48,6 +50,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     api.include_router(blobs.router)
     app.include_router(api)
     app.include_router(web_router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """Someone typing the server's address lands on the staff pages (the inbox, or its login page)."""
+        return RedirectResponse(WEB_PREFIX + "/", status_code=303)
+
     errors.install(app)
     app.add_middleware(BodyLimit)
     return app

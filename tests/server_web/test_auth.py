@@ -242,3 +242,11 @@ def test_repeated_failures_lock_the_username(live_server: ServerHandle) -> None:
         assert attempt("wrong-password").status_code == 401
     locked = attempt(PASSWORD)
     assert locked.status_code == 429 and "登录失败次数过多" in locked.text
+
+
+def test_server_root_leads_to_login_or_inbox(live_server: ServerHandle, window: Staff) -> None:
+    anon = requests.get(live_server.url + "/", timeout=10)
+    assert anon.status_code == 200 and "工作人员登录" in anon.text
+    assert anon.url.endswith("/center/login?next=/center/")
+    inbox = window.http.get(live_server.url + "/", timeout=10)
+    assert inbox.status_code == 200 and inbox.url == live_server.url + "/center/" and "退出" in inbox.text
