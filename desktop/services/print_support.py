@@ -106,9 +106,13 @@ def case_facts(ctx: ServiceContext, case_id: str) -> CaseFacts:
 
 
 def material_lines(materials: Iterable[MaterialItem], note_missing: str = "") -> list[MaterialLine]:
+    """One line per material brought, and, when ``note_missing`` is given, per *required* material
+    missing (with that note). An optional material the villager did not bring is not his paper's
+    business: it never reads "待补正" on a case accepted as complete."""
     return [
         MaterialLine(name=m.name, original=m.original, copies=m.copies, note="" if m.present else note_missing)
         for m in materials
+        if m.present or (note_missing and m.required)
     ]
 
 

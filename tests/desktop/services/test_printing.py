@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 from pypdf import PdfReader
 
@@ -9,7 +10,7 @@ from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.printing import entrustment_pdf
 
-from ..conftest import complete_draft
+from ..conftest import complete_draft, signed
 
 
 def _text(pdf: bytes) -> str:
@@ -50,3 +51,23 @@ def test_entrustment_font_is_embedded(ctx: ServiceContext) -> None:
             descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
             fonts.append(descriptor is not None and "/FontFile2" in descriptor.get_object())
     assert fonts and all(fonts)
+
+
+def test_entrustment_lists_missing_required_materials_but_not_optional_ones(ctx: ServiceContext) -> None:
+    draft = complete_draft(ctx)
+    first = draft.materials[0]
+    optional = replace(first, name="残疾人证（如有）", required=False, present=False)
+    materials = (replace(first, present=False), *draft.materials[1:], optional)
+    case_id = register_case(ctx, signed(ctx, replace(draft, materials=materials))).case_ids[0]
+    text = _text(entrustment_pdf(ctx, case_id))
+    assert text.count("未提交，待补正") == 1  # the required one only
+    assert "残疾人证" not in text
+
+
+def test_a_complete_case_with_an_optional_material_not_brought_prints_no_correction(ctx: ServiceContext) -> None:
+    draft = complete_draft(ctx)
+    optional = replace(draft.materials[0], name="残疾人证（如有）", required=False, present=False)
+    case_id = register_case(ctx, signed(ctx, replace(draft, materials=(*draft.materials, optional)))).case_ids[0]
+    assert get_case(ctx, case_id).state.value == "accepted"
+    text = _text(entrustment_pdf(ctx, case_id))
+    assert "待补正" not in text and "未提交" not in text and "残疾人证" not in text
