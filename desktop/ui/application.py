@@ -32,6 +32,7 @@ from .main_window import MainWindow
 from .recovery_dialog import run_recovery
 from .setup_dialog import SetupDialog
 from .tasks import run_task
+from .translations import install_qt_translations
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv or sys.argv[:1])
     app.setApplicationName("代办通")
     app.setOrganizationName("daibantong")
+    install_qt_translations(app)  # 取消, 打开, 打印: Qt's own dialogs in Chinese too
     icon = resources.path("icons/app.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
