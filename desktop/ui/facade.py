@@ -19,6 +19,7 @@ from desktop.services import (
     feedback,
     handovers,
     home,
+    matters,
     printing,
     retention,
     station,
@@ -27,6 +28,7 @@ from desktop.services import (
     workflow,
 )
 from desktop.services.context import ServiceContext
+from desktop.services.matters import MatterChoice
 from desktop.services.print_support import PrintableForm
 from desktop.services.records import (
     CaseDetail,
@@ -83,6 +85,10 @@ class StationFacade(QObject):
 
     def prepare_registration(self, draft: CaseDraft) -> SignedContent:
         return cases.prepare_registration(self.ctx, draft)
+
+    def matter_choices(self) -> list[MatterChoice]:
+        """The matters, spelled in pinyin, this station's most used first (for the 办理事项 chooser)."""
+        return matters.matter_choices(self.ctx)
 
     def clerk_name(self) -> str:
         """The logged-in clerk, who signs the 委托书 and the handovers as 代办员."""

@@ -223,7 +223,15 @@ class MainWindow(QMainWindow):
     # --- actions ---
     def new_case(self) -> NewCaseDialog:
         f = self.facade
-        dialog = NewCaseDialog(f.catalog, f.register_case, f.prepare_registration, f.clerk_name, self, clock=f.clock)
+        dialog = NewCaseDialog(
+            f.catalog,
+            f.register_case,
+            f.prepare_registration,
+            f.clerk_name,
+            self,
+            clock=f.clock,
+            matters=f.matter_choices,
+        )
         dialog.case_saved.connect(self.facade.changed.emit)
         dialog.open()
         return dialog

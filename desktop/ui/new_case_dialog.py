@@ -15,7 +15,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.matters import MatterChoice, plain_choices
 from desktop.services.records import CaseDraft, Changed, SignedContent
 from sync.domain.catalog import Catalog
 from sync.domain.clock import SYSTEM_CLOCK, Clock
@@ -39,6 +39,7 @@ from sync.domain.text import normalize_name
 
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
+from .matter_chooser import MatterChooser
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
@@ -69,6 +70,7 @@ class NewCaseDialog(QDialog):
         parent: QWidget | None = None,
         *,
         clock: Clock = SYSTEM_CLOCK,
+        matters: Callable[[], list[MatterChoice]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures
@@ -96,13 +98,12 @@ class NewCaseDialog(QDialog):
                 button.setChecked(True)
         kind_row.addStretch()
 
-        self.item_combo = QComboBox()
-        self.item_combo.setEditable(True)
-        self.item_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.item_combo.addItem("（请选择办理事项）", "")
-        for item in catalog.items:
-            self.item_combo.addItem(f"{item.name}（{item.department}）", item.code)
+        self.item_combo = MatterChooser(plain_choices(catalog))
         self.item_combo.currentIndexChanged.connect(self._item_changed)
+        #: True once the matters are spelled (pinyin) and ordered by this station's use.
+        self.matters_loaded = False
+        if matters is not None:
+            run_task(matters, self._on_matters, lambda exc: None)  # names-only search is still there
         self.item_info = QLabel()
         self.item_info.setWordWrap(True)
 
@@ -205,8 +206,11 @@ class NewCaseDialog(QDialog):
 
     # --- reading the form ---
     def select_item(self, code: str) -> None:
-        index = self.item_combo.findData(code)
-        self.item_combo.setCurrentIndex(index)
+        self.item_combo.select(code)
+
+    def _on_matters(self, choices: list[MatterChoice]) -> None:
+        self.item_combo.set_choices(choices)
+        self.matters_loaded = True
 
     def _item_changed(self, _index: int) -> None:
         code = self.item_combo.currentData()
