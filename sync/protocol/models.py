@@ -272,3 +272,5 @@ class ErrorCode:
     UNSUPPORTED_ENCODING = "unsupported_encoding"
     #: ``X-Protocol-Version`` (or a handshake's ``protocol_version``) not written as ``MAJOR.MINOR``.
     INVALID_PROTOCOL_VERSION = "invalid_protocol_version"
+    #: 429: too many wrong enrollment codes from one address or for one station code; ``Retry-After`` says how long.
+    TOO_MANY_ATTEMPTS = "too_many_attempts"

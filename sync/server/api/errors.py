@@ -95,13 +95,9 @@ def bad_body(message: str = "上传的数据已损坏（无法解压），请重
     return error(400, ErrorCode.INVALID_REQUEST, message)
 
 
-#: 429: too many wrong enrollment codes from one address or for one station code; ``Retry-After`` says how long.
-#: (Not yet in ``ErrorCode``: the client goes by the status.)
-TOO_MANY_ATTEMPTS = "too_many_attempts"
-
-
 def too_many_attempts(message: str, retry_after: int) -> HTTPException:
-    exc = error(429, TOO_MANY_ATTEMPTS, message)
+    """429 ``ErrorCode.TOO_MANY_ATTEMPTS`` with ``Retry-After`` (wrong enrollment codes)."""
+    exc = error(429, ErrorCode.TOO_MANY_ATTEMPTS, message)
     exc.headers = {"Retry-After": str(retry_after)}
     return exc
 
