@@ -35,7 +35,7 @@ from sync.domain.errors import ValidationError
 from sync.domain.model import CaseKind, CaseType
 from sync.domain.projection import CaseView
 from sync.domain.text import normalize_name
-from sync.domain.validation import mask_id_number, normalize_id_number
+from sync.domain.validation import mask_id_number, normalize_id_number, normalize_phone
 
 from .context import ServiceContext
 from .due import due_label
@@ -71,7 +71,7 @@ def full_id_number(text: str) -> str | None:
 
 
 def full_phone(text: str) -> str | None:
-    phone = text.strip().replace(" ", "")
+    phone = normalize_phone(text)
     return phone if _FULL_PHONE.match(phone) else None
 
 
@@ -84,7 +84,7 @@ def filter_patterns(f: CaseFilter) -> list[str]:
     for field, value in (("name", normalize_name(f.name)), ("case_no", f.case_no), ("item", f.item)):
         if value.strip():
             patterns.append(_field_pattern(field, f"%{_like_escape(value.strip().upper())}%"))
-    phone = f.phone.strip().replace(" ", "")
+    phone = normalize_phone(f.phone)
     if phone:
         if not phone.replace("-", "").isdigit():
             raise ValidationError("phone", "联系电话只能包含数字和短横线")

@@ -36,7 +36,9 @@ from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import SPECIAL_GROUP_LABELS, SPECIAL_GROUPS, CaseKind
 from sync.domain.signature import APPLICANT, CLERK
 from sync.domain.text import normalize_name
+from sync.domain.validation import normalize_id_number, normalize_phone
 
+from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
 from .matter_chooser import MatterChooser
@@ -109,10 +111,11 @@ class NewCaseDialog(QDialog):
 
         self.name_edit = QLineEdit()
         self.id_edit = QLineEdit()
-        self.id_edit.setMaxLength(18)
         self.id_edit.setPlaceholderText("18位居民身份证号码")
+        normalise_as_typed(self.id_edit, normalize_id_number)
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText("手机号或座机（区号-号码）")
+        normalise_as_typed(self.phone_edit, normalize_phone)
         self.address_edit = QLineEdit()
         self.address_edit.setPlaceholderText("村民小组、门牌号")
         groups_row = QHBoxLayout()

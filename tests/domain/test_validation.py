@@ -78,3 +78,27 @@ def test_phone_with_letters_gets_specific_message() -> None:
 def test_empty_name_refused() -> None:
     with pytest.raises(ValidationError, match="请填写姓名"):
         validate_name("   ")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "１１０１０５１９４９１２３１００２Ｘ",  # an IME in 全角 mode
+        "110105 19491231 002x",  # pasted with spaces
+        "110105\u300019491231\u3000002X\t",  # ideographic spaces
+    ],
+)
+def test_full_width_digits_and_spaces_are_read_as_the_number(raw: str) -> None:
+    assert validate_id_number(raw, today=TODAY) == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("raw", "phone"),
+    [
+        ("１３８００１３８０００", "13800138000"),
+        ("138 0013 8000", "13800138000"),
+        ("０７３１－８８８８８８８", "0731-8888888"),
+    ],
+)
+def test_full_width_and_spaced_phones_are_normalised(raw: str, phone: str) -> None:
+    assert validate_phone(raw) == phone
