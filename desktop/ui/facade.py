@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.services import (
     about,
     accounts,
+    applicants,
     attachments,
     audit,
     case_detail,
@@ -89,6 +90,10 @@ class StationFacade(QObject):
     def matter_choices(self) -> list[MatterChoice]:
         """The matters, spelled in pinyin, this station's most used first (for the 办理事项 chooser)."""
         return matters.matter_choices(self.ctx)
+
+    def other_names(self, id_number: str, name: str) -> list[str]:
+        """Other names this station registered ``id_number`` under (a warning in the new-case dialog)."""
+        return applicants.other_names(self.ctx, id_number, name)
 
     def clerk_name(self) -> str:
         """The logged-in clerk, who signs the 委托书 and the handovers as 代办员."""

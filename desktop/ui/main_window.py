@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
             self,
             clock=f.clock,
             matters=f.matter_choices,
+            known_names=f.other_names,
         )
         dialog.case_saved.connect(self.facade.changed.emit)
         dialog.open()

@@ -46,6 +46,13 @@ from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
 
+WARNING_STYLE = "color: #8a4b00;"
+
+
+def _ignore(_exc: BaseException) -> None:
+    """A lookup that only warns: failing, it warns of nothing."""
+
+
 #: Who signs the 委托书, in the order printed: the villager, then the clerk.
 SIDES = ("applicant", "clerk")
 ROLES = {"applicant": APPLICANT, "clerk": CLERK}
@@ -73,6 +80,7 @@ class NewCaseDialog(QDialog):
         *,
         clock: Clock = SYSTEM_CLOCK,
         matters: Callable[[], list[MatterChoice]] | None = None,
+        known_names: Callable[[str, str], list[str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures
@@ -113,6 +121,10 @@ class NewCaseDialog(QDialog):
         self.id_edit = QLineEdit()
         self.id_edit.setPlaceholderText("18位居民身份证号码")
         normalise_as_typed(self.id_edit, normalize_id_number)
+        self._known_names = known_names
+        #: Beside the number (no row moves): the number is registered here under another name.
+        self.id_warning = QLabel()
+        self.id_warning.setStyleSheet(WARNING_STYLE)
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText("手机号或座机（区号-号码）")
         normalise_as_typed(self.phone_edit, normalize_phone)
@@ -129,7 +141,10 @@ class NewCaseDialog(QDialog):
         applicant = QGroupBox("委托人（申请人）")
         form = QFormLayout(applicant)
         form.addRow("姓名", attach_to(self.name_edit))
-        form.addRow("身份证号码", self.id_edit)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.id_edit, 2)
+        id_row.addWidget(self.id_warning, 3)
+        form.addRow("身份证号码", id_row)
         form.addRow("联系电话", self.phone_edit)
         form.addRow("住址", attach_to(self.address_edit))
         form.addRow("特殊群体", groups_row)
@@ -206,6 +221,8 @@ class NewCaseDialog(QDialog):
         for box in self.group_boxes.values():
             box.toggled.connect(lambda _on: self._content_changed())
         self.materials.materials_changed.connect(self._content_changed)
+        self.id_edit.textChanged.connect(lambda _t: self._check_id_number())
+        self.name_edit.textChanged.connect(lambda _t: self._check_id_number())
 
     # --- reading the form ---
     def select_item(self, code: str) -> None:
@@ -242,6 +259,25 @@ class NewCaseDialog(QDialog):
     def needs_signatures(self) -> bool:
         checked = self.kind_group.checkedButton()
         return checked is None or checked.property("kind") != CaseKind.CONSULT.value
+
+    # --- the same number under another name: a warning, never a refusal ---
+    def _check_id_number(self) -> None:
+        number, name = normalize_id_number(self.id_edit.text()), self.name_edit.text()
+        if len(number) != 18 or self._known_names is None:
+            self.id_warning.clear()
+            return
+        lookup = self._known_names
+        run_task(lambda: lookup(number, name), lambda names: self._on_known_names(number, name, names), _ignore)
+
+    def _on_known_names(self, number: str, name: str, names: list[str]) -> None:
+        if (normalize_id_number(self.id_edit.text()), self.name_edit.text()) != (number, name):
+            return  # typed on meanwhile: a newer lookup answers
+        if names:
+            listed = "、".join(f"“{n}”" for n in names)
+            self.id_warning.setText(f"⚠ 本站已用此号码登记过{listed}，请核对姓名和号码")
+        else:
+            self.id_warning.clear()
+        self.id_warning.setToolTip(self.id_warning.text())
 
     # --- signing the 委托书 ---
     def _content_changed(self) -> None:

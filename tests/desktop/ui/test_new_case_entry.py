@@ -6,8 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from desktop.services.cases import register_case
+from desktop.services.context import ServiceContext
 from desktop.ui.main_window import MainWindow
 
+from ..conftest import complete_draft
 from .keyboard import type_text
 
 ID = "11010519491231002X"
@@ -31,3 +34,18 @@ def test_a_pasted_number_with_spaces_is_not_cut(qtbot: QtBot, window: MainWindow
     dialog.id_edit.selectAll()
     qtbot.keyClick(dialog.id_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert dialog.id_edit.text() == "1101051949123100219"
+
+
+def test_a_number_registered_under_another_name_is_a_warning(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    register_case(ctx, complete_draft(ctx))  # 王秀英, 11010519491231002X
+    dialog = window.new_case()
+    type_text(qtbot, dialog.name_edit, "王秀美")
+    type_text(qtbot, dialog.id_edit, ID.lower())
+    qtbot.waitUntil(lambda: "王秀英" in dialog.id_warning.text(), timeout=5000)
+    assert "已用此号码登记过" in dialog.id_warning.text()
+    assert not dialog.error_label.isVisible()  # a warning, not a refusal
+    dialog.name_edit.clear()
+    type_text(qtbot, dialog.name_edit, "王秀英")
+    qtbot.waitUntil(lambda: dialog.id_warning.text() == "", timeout=5000)
