@@ -45,8 +45,8 @@ class CorrectionDialog(ActionDialog):
         self.extra_edit = _text_box("另需补正的材料，每行一项（可不填）")
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("补充说明（可不填）")
-        self.form.addRow("另需补正", self.extra_edit)
-        self.form.addRow("说明", self.note_edit)
+        self.row("另需补正", self.extra_edit, "missing")
+        self.row("说明", self.note_edit, "note")
 
     def operation(self) -> Callable[[], Changed]:
         extra = [line.strip() for line in self.extra_edit.toPlainText().splitlines() if line.strip()]
@@ -66,7 +66,7 @@ class SupplementDialog(ActionDialog):
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
-        self.form.addRow("需补正材料", self.list)
+        self.row("需补正材料", self.list, "received")
 
     def set_checked(self, name: str, checked: bool = True) -> None:
         for row in range(self.list.count()):
@@ -103,10 +103,10 @@ class ExtendDialog(ActionDialog):
         self.approved_edit = QLineEdit()
         self.approved_edit.setPlaceholderText("批准延期的负责人（可不填）")
         self.consent_box = QCheckBox("申请人已同意延期（须当面确认）")
-        self.form.addRow("延期理由", self.reason_edit)
-        self.form.addRow("延期至", self.date_edit)
-        self.form.addRow("批准人", self.approved_edit)
-        self.form.addRow("", self.consent_box)
+        self.row("延期理由", self.reason_edit, "reason")
+        self.row("延期至", self.date_edit, "due_on")
+        self.row("批准人", self.approved_edit, "approved_by")
+        self.row("", self.consent_box, "consent")
 
     def set_new_due(self, day: date) -> None:
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
@@ -128,8 +128,8 @@ class SuspendDialog(ActionDialog):
         self.reason_edit = _text_box("如：需要专家评审、听证、检验检测")
         self.restart_edit = QLineEdit()
         self.restart_edit.setPlaceholderText("如：收到鉴定结论后续办")
-        self.form.addRow("中止原因", self.reason_edit)
-        self.form.addRow("恢复条件", self.restart_edit)
+        self.row("中止原因", self.reason_edit, "reason")
+        self.row("恢复条件", self.restart_edit, "restart_condition")
 
     def operation(self) -> Callable[[], Changed]:
         reason, restart, facade, case_id = (
@@ -150,7 +150,7 @@ class ReasonDialog(ActionDialog):
         super().__init__(title, intro, parent, title)
         self._run = run
         self.reason_edit = _text_box()
-        self.form.addRow(label, self.reason_edit)
+        self.row(label, self.reason_edit, "reason")
 
     def operation(self) -> Callable[[], Changed]:
         reason, run = self.reason_edit.toPlainText(), self._run
@@ -172,10 +172,10 @@ class ReturnDialog(ActionDialog):
         self.facts_edit = _text_box("基本情况（可不填）", 50)
         self.opinion_edit = QLineEdit()
         self.opinion_edit.setPlaceholderText("如：同意退回（张主任）")
-        self.form.addRow("退回理由", self.reasons_edit)
-        self.form.addRow("法律依据", self.basis_edit)
-        self.form.addRow("基本情况", self.facts_edit)
-        self.form.addRow("领导意见", self.opinion_edit)
+        self.row("退回理由", self.reasons_edit, "reasons")
+        self.row("法律依据", self.basis_edit, "legal_basis")
+        self.row("基本情况", self.facts_edit, "basic_facts")
+        self.row("领导意见", self.opinion_edit, "leader_opinion")
 
     def operation(self) -> Callable[[], Changed]:
         data = ReturnInput(
@@ -197,7 +197,7 @@ class ConsultAnswerDialog(ActionDialog):
         super().__init__("咨询答复（一次告知）", intro, parent, "答复并结束咨询")
         self.facade, self.case_id = facade, view.case_id
         self.answer_edit = _text_box("答复要点（可不填）", 110)
-        self.form.addRow("答复内容", self.answer_edit)
+        self.row("答复内容", self.answer_edit, "answer")
 
     def operation(self) -> Callable[[], Changed]:
         answer, facade, case_id = self.answer_edit.toPlainText(), self.facade, self.case_id
@@ -215,8 +215,8 @@ class CaseTypeDialog(ActionDialog):
             self.type_combo.addItem(case_type.label, case_type.value)
         self.type_combo.setCurrentIndex(self.type_combo.findData(detail.view.case_type.value))
         self.reason_edit = _text_box()
-        self.form.addRow("新类型", self.type_combo)
-        self.form.addRow("变更理由", self.reason_edit)
+        self.row("新类型", self.type_combo, "case_type")
+        self.row("变更理由", self.reason_edit, "reason")
 
     def operation(self) -> Callable[[], Changed]:
         case_type = str(self.type_combo.currentData() or "")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,23 +30,52 @@ from .tasks import run_task
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
 
+#: Lines of text the error line has room for; its height is reserved whether it shows or not.
+ERROR_LINES = 2
+
+
+def reserve_height(label: QLabel, lines: int = ERROR_LINES) -> QLabel:
+    """Give ``label`` the fixed height of ``lines`` bold lines, kept while hidden: showing or hiding
+    it moves nothing (a control that jumps under the mouse gets the wrong click)."""
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFixedHeight(QFontMetrics(font).lineSpacing() * lines + 4)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    return label
+
+
 def error_label() -> QLabel:
-    """The red, wrapping, initially hidden line a dialog shows its refusal in."""
+    """The red, wrapping, initially hidden line a dialog shows its refusal in (its room always kept)."""
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
+    reserve_height(label)
     label.hide()
     return label
 
 
 def ok_cancel(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> tuple[QDialogButtonBox, QPushButton]:
-    """The dialog's button row: ``ok_text`` runs ``on_ok`` (the dialog decides when to close), 取消 rejects."""
+    """The dialog's button row: ``ok_text`` runs ``on_ok`` (the dialog decides when to close), 取消 rejects.
+
+    取消 is never the default button, not even while it has the focus: Enter must not throw away what
+    was typed.
+    """
     buttons = QDialogButtonBox()
     ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+    cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+    never_default(cancel)
+    ok.setDefault(True)
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons, ok
+
+
+def never_default(button: QPushButton) -> None:
+    button.setAutoDefault(False)
+    button.setDefault(False)
 
 
 class ActionDialog(QDialog):
@@ -60,6 +91,9 @@ class ActionDialog(QDialog):
         self.intro_label.setWordWrap(True)
         self.intro_label.setVisible(bool(intro))
         self.form = QFormLayout()
+        #: The input widget of each service field name (``ValidationError.field``): focused when refused.
+        self.fields: dict[str, QWidget] = {}
+        self._focus_before: QWidget | None = None
         self.error_label = error_label()
         self.buttons, self.ok_button = ok_cancel(self, ok_text, self.submit)
         self.main_layout = QVBoxLayout(self)
@@ -68,19 +102,35 @@ class ActionDialog(QDialog):
         self.main_layout.addWidget(self.error_label)
         self.main_layout.addWidget(self.buttons)
 
+    def row(self, label: str, widget: QWidget, field: str = "") -> None:
+        """Add a form row; ``field`` names the service field it fills (focused when that field is refused)."""
+        self.form.addRow(label, widget)
+        if field:
+            self.fields[field] = widget
+
     def operation(self) -> Callable[[], Changed]:
         """Read the fields (on the GUI thread) and return the call to run in the background."""
         raise NotImplementedError
 
     def submit(self) -> None:
         self.show_error("")
+        focused = self.focusWidget()
+        self._focus_before = None if focused is None or isinstance(focused, QPushButton) else focused
         try:
             op = self.operation()
         except DomainError as exc:
-            self.show_error(user_message(exc))
+            self._refused(exc)
             return
-        self.ok_button.setEnabled(False)
+        self.ok_button.setEnabled(False)  # Qt moves the focus on, to 取消: _refused brings it back
         run_task(op, self._on_saved, self._on_failed)
+
+    def _refused(self, exc: DomainError) -> None:
+        """Show why, and put the cursor where the clerk must act: the refused field, else where it was."""
+        self.show_error(user_message(exc))
+        field = exc.field if isinstance(exc, ValidationError) else ""
+        target = self.fields.get(field) or self._focus_before or next(iter(self.fields.values()), None)
+        if target is not None and shiboken6.isValid(target) and target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
@@ -93,7 +143,7 @@ class ActionDialog(QDialog):
 
     def _on_failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)
-        if isinstance(exc, DomainError | ValidationError):
-            self.show_error(user_message(exc))
+        if isinstance(exc, DomainError):
+            self._refused(exc)
         else:
             show_error(self, exc)

@@ -38,6 +38,7 @@ from sync.domain.signature import APPLICANT, CLERK
 from sync.domain.text import normalize_name
 from sync.domain.validation import normalize_id_number, normalize_phone
 
+from .action_form import error_label, never_default
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
 from .materials_table import MaterialsTable
@@ -180,15 +181,13 @@ class NewCaseDialog(QDialog):
             row.addWidget(self.sign_labels[side], 1)
             sign_layout.addLayout(row)
 
-        self.error_label = QLabel()
+        self.error_label = error_label()
         self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("保存并登记", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        never_default(self.cancel_button)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -387,6 +386,7 @@ class NewCaseDialog(QDialog):
             self._show_field_error(exc.field, user_message(exc))
         else:
             show_error(self, exc)
+            self.save_button.setFocus()  # not 取消, where disabling 保存 had moved it
 
     def _show_field_error(self, field: str, message: str) -> None:
         self.error_label.setText(message)
@@ -394,6 +394,8 @@ class NewCaseDialog(QDialog):
         widget = self._fields.get(field)
         if isinstance(widget, QGroupBox):
             widget.setStyleSheet("QGroupBox { border: 2px solid #c62828; }")
+            unsigned = [self.sign_buttons[side] for side in SIDES if side not in self.signatures]
+            (unsigned[0] if unsigned else self.save_button).setFocus()
         elif widget is not None:
             widget.setStyleSheet("border: 2px solid #c62828;")
             widget.setFocus()
