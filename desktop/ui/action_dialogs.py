@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.records import CaseDetail, Changed, ReturnInput
+from sync.domain.calendar import extension_suggestion, next_workday
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseType
 
@@ -98,18 +102,51 @@ class ExtendDialog(ActionDialog):
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy年MM月dd日")
-        start = due or facade.today()
-        self.date_edit.setDate(QDate(start.year, start.month, start.day).addDays(7))
+        self.calendar = facade.ctx.calendar
+        today = facade.today()
+        earliest = next_workday(self.calendar, due or today)
+        self.date_edit.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
+        self.date_note = QLabel()
+        self.date_edit.dateChanged.connect(lambda _d: self._date_chosen())
+        self.date_edit.calendarWidget().currentPageChanged.connect(lambda y, m: self._mark_days_off(y, m))
+        self.set_new_due(extension_suggestion(self.calendar, due, today))  # a working day the rule accepts
+        self._mark_days_off(self.date_edit.date().year(), self.date_edit.date().month())
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.date_edit)
+        date_row.addWidget(self.date_note, 1)
         self.approved_edit = QLineEdit()
         self.approved_edit.setPlaceholderText("批准延期的负责人（可不填）")
         self.consent_box = QCheckBox("申请人已同意延期（须当面确认）")
         self.row("延期理由", self.reason_edit, "reason")
-        self.row("延期至", self.date_edit, "due_on")
+        self.form.addRow("延期至", date_row)
+        self.fields["due_on"] = self.date_edit
         self.row("批准人", self.approved_edit, "approved_by")
         self.row("", self.consent_box, "consent")
 
     def set_new_due(self, day: date) -> None:
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
+
+    def _chosen_day(self) -> date:
+        qdate = self.date_edit.date()
+        return date(qdate.year(), qdate.month(), qdate.day())
+
+    def _date_chosen(self) -> None:
+        """Say at once when the chosen day is not a working day (it would be refused on saving)."""
+        day = self.calendar.is_workday(self._chosen_day())
+        self.date_note.setText("" if day else "休息日，不能作为办结日期，请另选工作日")
+        self.date_note.setStyleSheet("" if day else "color: #c62828;")
+
+    def _mark_days_off(self, year: int, month: int) -> None:
+        """Grey the days off (weekends and holidays, but not the 调休 working days) in the month shown."""
+        calendar_widget = self.date_edit.calendarWidget()
+        off, work = QTextCharFormat(), QTextCharFormat()
+        off.setForeground(QColor("#9e9e9e"))
+        work.setForeground(QColor("#000000"))
+        first = date(year, month, 1)
+        for offset in range(-7, 45):  # the page shows a few days of the months around it
+            day = first + timedelta(days=offset)
+            fmt = work if self.calendar.is_workday(day) else off
+            calendar_widget.setDateTextFormat(QDate(day.year, day.month, day.day), fmt)
 
     def operation(self) -> Callable[[], Changed]:
         new_due: date = self.date_edit.date().toPython()  # type: ignore[assignment]

@@ -146,6 +146,12 @@ def working_days_between(calendar: HolidayCalendar, start: date, end: date) -> i
     return count
 
 
+def extension_suggestion(calendar: HolidayCalendar, due: date | None, today: date, days: int = 5) -> date:
+    """The new deadline a 延期 dialog proposes: ``days`` working days after the current one (or today),
+    so always a working day later than it, which the extension rule accepts."""
+    return add_working_days(calendar, max(due, today) if due else today, days).day
+
+
 def due_label(calendar: HolidayCalendar, due: date, today: date) -> str:
     """'今天到期', '还剩N个工作日', '已超期N个工作日' for lists and the home page."""
     if due == today:

@@ -10,6 +10,7 @@ from sync.domain.calendar import (
     HolidayCalendar,
     add_working_days,
     due_label,
+    extension_suggestion,
     next_workday,
     working_days_between,
 )
@@ -85,3 +86,15 @@ def test_malformed_calendar_is_refused_in_chinese() -> None:
         HolidayCalendar.from_json('{"version": "x", "years": {"2026": {"holidays": [{"start": "bad"}]}}}')
     with pytest.raises(ValidationError, match="JSON"):
         HolidayCalendar.from_json("not json")
+
+
+def test_the_extension_suggestion_is_a_later_working_day(cal: HolidayCalendar) -> None:
+    # Due on the 调休 Saturday 2026-05-09: a week later is a Saturday off; five working days later is not.
+    assert extension_suggestion(cal, date(2026, 5, 9), date(2026, 5, 6)) == date(2026, 5, 15)
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        suggested = extension_suggestion(cal, day, day - timedelta(days=3))
+        assert suggested > day and cal.is_workday(suggested), day
+        day += timedelta(days=1)
+    # Over 国庆 (1–7 October off, Saturday the 10th a 调休 working day): 8, 9, 10, 12, 13 October.
+    assert extension_suggestion(cal, None, date(2026, 9, 30)) == date(2026, 10, 13)

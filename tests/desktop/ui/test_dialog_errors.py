@@ -1,4 +1,7 @@
-"""Refusals in the dialogs: the cursor goes to the refused field, Enter never cancels, nothing moves."""
+"""Refusals in the dialogs: the cursor goes to the refused field, Enter never cancels, nothing moves.
+
+And the 延期 dialog proposes only a working day the extension rule accepts.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from desktop.ui.main_window import MainWindow
 from tests.desktop.conftest import set_clock
 
 from ..services.workflow_helpers import registered
-from .case_page import click_action, open_case, wait_error
+from .case_page import click_action, open_case, wait_closed, wait_error
 from .keyboard import type_text
 
 #: Registered on this day, the first 承诺件 (10 working days) is due on Saturday 2026-05-09, a 调休
@@ -40,6 +43,26 @@ def _extend_dialog(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> tup
 def _at(widget: QWidget, dialog: QDialog) -> tuple[QPoint, int, int]:
     dialog.layout().activate()
     return widget.mapTo(dialog, QPoint(0, 0)), widget.width(), widget.height()
+
+
+def test_the_extension_proposes_a_working_day_it_accepts(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
+    case_id, dialog = _extend_dialog(qtbot, window, ctx)
+    proposed = dialog.date_edit.date().toPython()
+    assert isinstance(proposed, date) and proposed > DUE_ON and ctx.calendar.is_workday(proposed)
+    assert dialog.date_note.text() == ""
+    saturday = date(2026, 5, 16)
+    dialog.set_new_due(saturday)
+    assert "休息日" in dialog.date_note.text()  # said at once, not only when saving
+    dialog.set_new_due(proposed)
+    type_text(qtbot, dialog.reason_edit, "需实地核查")
+    box = dialog.consent_box
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # on its tick box
+    assert box.isChecked()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible() or dialog.error_label.isVisible(), timeout=5000)
+    assert dialog.error_label.text() == ""
+    wait_closed(qtbot, dialog)
+    assert get_case(ctx, case_id).due_on == proposed
 
 
 def test_after_a_refusal_the_cursor_is_on_the_field_and_enter_does_not_cancel(
