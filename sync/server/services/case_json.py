@@ -4,6 +4,9 @@ SQLAlchemy's ``data["key"].as_string()`` binds the JSON path as a parameter, whi
 can match; ``case_field("due_on")`` renders the literal expression ``json_extract(data, '$.due_on')``
 (SQLite) or ``(data ->> 'due_on')`` (PostgreSQL) — the very expressions of the indexes of migration
 0100_staff, so the deadline board, the counters and the 差评 scan use them instead of reading every row.
+A key one level down, ``case_field("applicant.name")``, renders ``json_extract(data, '$.applicant.name')``
+or ``(data #>> '{applicant,name}')``: the staff search reads those, and an index on the same expression
+would serve it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-_KEY = re.compile(r"^[a-z_]+$")
+#: A top-level key (``due_on``) or one level down (``applicant.name``).
+_KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)?$")
 
 
 #: Keys holding integers (compared as numbers on PostgreSQL too).
@@ -40,7 +44,7 @@ def _expr(key: str, dialect: str, table: str = "") -> str:
     data = f"{table}data"
     if dialect == "sqlite":
         return f"json_extract({data}, '$.{key}')"
-    text = f"({data} ->> '{key}')"
+    text = f"({data} #>> '{{{key.replace('.', ',')}}}')" if "." in key else f"({data} ->> '{key}')"
     return f"({text}::integer)" if key in _INTEGER_KEYS else text
 
 

@@ -1,4 +1,5 @@
-"""Read side of the staff pages: the inbox with its filters, the deadline board, one case with its history.
+"""Read side of the staff pages: the inbox (work queue, views, filters, search), the deadline board, one case
+with its history.
 
 Every query is bounded (a page of rows, counts done by the database) so the pages stay fast with
 100,000 cases; deadlines are shown in working days with the calendar in force.
@@ -25,9 +26,12 @@ from sync.domain.window_receipt import CONFIRMED, DISCREPANCY, PENDING, RECEIPT_
 from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
 from ..core.staff_models import FollowupRow
 from .case_json import case_field
+from .case_search import SearchText, search_condition
+from .work_queue import ALL, DUE_SOON_DAYS, QUEUE, VIEWS, corrected_cases, order_by, queue_reasons, view_conditions
+from .work_queue import due_soon as due_soon_terms
+from .work_queue import overdue as overdue_terms
 
 PAGE_SIZE = 50
-DUE_SOON_DAYS = 3
 _RUNNING = [s.value for s in CLOCK_RUNNING]
 
 
@@ -48,8 +52,19 @@ class InboxFilter:
     due_by: date | None = None
     page: int = 1
     receipt: str = ""  # a word of RECEIPT_FILTERS
+    view: str = ""  # a key of work_queue.VIEWS; "" = the work queue, or 全部 when a filter or a search is set
+    search: SearchText | None = None
+
+    @property
+    def scope(self) -> str:
+        """The view in force: as asked; else the work queue when nothing is filtered or searched, else 全部."""
+        if self.view in VIEWS:
+            return self.view
+        narrowed = self.station_id or self.clerk or self.matter or self.state or self.receipt in RECEIPT_FILTERS
+        return ALL if (narrowed or self.due_by or self.search) else QUEUE
 
     def conditions(self) -> list[ColumnElement[bool]]:
+        """The filters besides the view and the search (which ``inbox`` adds: they need the calendar and stations)."""
         out: list[ColumnElement[bool]] = []
         if self.station_id:
             out.append(CaseRow.station_id == self.station_id)
@@ -84,6 +99,8 @@ class CaseItem:
     due_text: str
     overdue: bool
     conflict: str = ""
+    #: Why the case is in the work queue (待确认收件, 待受理, 补正已交回, 已超期); empty outside it.
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass
@@ -93,6 +110,7 @@ class InboxPage:
     page: int
     pages: int
     stations: dict[str, str] = field(default_factory=dict)
+    scope: str = QUEUE
 
 
 def station_names(session: Session) -> dict[str, str]:
@@ -102,7 +120,9 @@ def station_names(session: Session) -> dict[str, str]:
     }
 
 
-def _item(row: CaseRow, stations: dict[str, str], calendar: HolidayCalendar, today: date) -> CaseItem:
+def _item(
+    row: CaseRow, stations: dict[str, str], calendar: HolidayCalendar, today: date, reasons: tuple[str, ...] = ()
+) -> CaseItem:
     d = row.data
     due = d.get("due_on")
     running = row.state in _RUNNING
@@ -128,24 +148,26 @@ def _item(row: CaseRow, stations: dict[str, str], calendar: HolidayCalendar, tod
         due_text=due_text,
         overdue=overdue,
         conflict=row.conflict,
+        reasons=reasons,
     )
 
 
 def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: date) -> InboxPage:
-    conditions = flt.conditions()
+    """One page of the inbox: the view (by default the work queue), the filters and the search, all at once."""
+    scope = flt.scope
+    conditions = [*flt.conditions(), *view_conditions(scope, calendar, today)]
+    if flt.search is not None:
+        conditions.append(search_condition(session, flt.search))
     total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, flt.page), pages)
     rows = session.scalars(
-        select(CaseRow)
-        .where(*conditions)
-        .order_by(CaseRow.updated_at.desc(), CaseRow.case_id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        select(CaseRow).where(*conditions).order_by(*order_by(scope)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     stations = station_names(session)
-    items = [_item(r, stations, calendar, today) for r in rows]
-    return InboxPage(items, total, page, pages, stations)
+    corrected = corrected_cases(session, rows)
+    items = [_item(r, stations, calendar, today, queue_reasons(r, today, corrected)) for r in rows]
+    return InboxPage(items, total, page, pages, stations, scope)
 
 
 @dataclass
@@ -172,23 +194,26 @@ def deadline_board(session: Session, calendar: HolidayCalendar, today: date, lim
 
 
 def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -> dict[str, int]:
-    until = add_working_days(calendar, today, DUE_SOON_DAYS).day.isoformat()
+    """The inbox's tiles (each the total of the list it links to), the work queue, and every case the center
+    holds (``cases_total``: the page compares it with what it showed to say that new cases arrived)."""
 
     def count(*cond: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
 
-    running = CaseRow.state.in_(_RUNNING)
     return {
+        "queue": count(*view_conditions(QUEUE, calendar, today)),
+        "receipt_pending": count(CaseRow.receipt_status == PENDING),
         "incoming": count(CaseRow.state == CaseState.DELIVERED.value),
         "in_progress": count(CaseRow.state == CaseState.IN_PROGRESS.value),
-        "overdue": count(running, _due_on() < today.isoformat()),
-        "due_soon": count(running, _due_on() >= today.isoformat(), _due_on() <= until),
+        "overdue": count(*overdue_terms(today)),
+        "due_soon": count(*due_soon_terms(calendar, today)),
         "conflicts": count(CaseRow.conflict != literal_column("''")),  # literal: the partial index applies
         "receipt_problems": count(CaseRow.receipt_status == DISCREPANCY),
         "followups_open": session.scalar(
             select(func.count()).select_from(FollowupRow).where(FollowupRow.closed_on.is_(None))
         )
         or 0,
+        "cases_total": count(),
     }
 
 

@@ -1,11 +1,12 @@
-"""收件箱, 办件详情与处理（受理/补正/办结/退回）, 期限看板."""
+"""收件箱（待办、范围、筛选、搜索）与其计数, 办件详情与处理（受理/补正/办结/退回）, 期限看板."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from sync.domain.case_rules import ACTIONS, STATE_LABELS
 from sync.domain.projection import view_from_dict
@@ -14,6 +15,7 @@ from sync.protocol.models import ErrorCode
 
 from ..api.deps import SessionDep
 from ..core.models import CaseRow
+from ..services.case_search import QUERY_LIMIT, read_query
 from ..services.dashboard import (
     RECEIPT_FILTERS,
     InboxFilter,
@@ -28,6 +30,7 @@ from ..services.errors import ServiceError
 from ..services.receipts import ReceiptForm, case_receipts, confirm_receipt, receipt_summary
 from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, FULL_ID_ROLES, audit
+from ..services.work_queue import VIEWS
 from .deps import (
     PREFIX,
     CsrfDep,
@@ -70,8 +73,16 @@ def inbox_page(
     due_by: Annotated[str, Query(max_length=10)] = "",
     receipt: Annotated[str, Query(max_length=16, description="收件情况：discrepancy、pending 或 confirmed")] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    view: Annotated[str, Query(max_length=16, description="范围：queue（默认，待办）、overdue、due_soon、done…")] = "",
+    q: Annotated[str, Query(max_length=4 * QUERY_LIMIT, description="搜索：编号、姓名、身份证号、电话、代办站")] = "",
 ) -> Response:
-    flt = InboxFilter(station, clerk.strip(), matter.strip(), state, parse_day(due_by), page, receipt)
+    flt = InboxFilter(
+        station, clerk.strip(), matter.strip(), state, parse_day(due_by), page, receipt, view, read_query(q)
+    )
+    return _inbox(request, session, flt, due_by)
+
+
+def _inbox(request: Request, session: SessionDep, flt: InboxFilter, due_by: str = "") -> Response:
     open_pending_followups(session)
     with session.begin():
         calendar = current_calendar(session)
@@ -85,8 +96,39 @@ def inbox_page(
         counts=counts,
         states=STATE_LABELS,
         receipts=RECEIPT_FILTERS,
+        views=VIEWS,
         due_by=due_by,
+        q=flt.search.text if flt.search else "",  # a whole number searched is never written back into the page
     )
+
+
+@router.post("/search", summary="搜索办件（完整身份证号、电话不进地址栏）")
+def search_page(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    q: Annotated[str, Form(max_length=4 * QUERY_LIMIT)] = "",
+) -> Response:
+    """The header's search box posts here, so that a whole 身份证 or phone number stays out of the address
+    bar, the browser's history and the access logs: such a search is answered at once (and audited, since a
+    whole number searched is a look-up of a person); any other text goes on to the inbox's ``?q=``."""
+    query = read_query(q)
+    if query is None:
+        return RedirectResponse(f"{PREFIX}/", status_code=303)
+    if query.text:
+        return RedirectResponse(f"{PREFIX}/?{urlencode({'q': query.text})}", status_code=303)
+    with session.begin():
+        what = "按完整身份证号搜索办件" if query.id_number else "按完整电话搜索办件"
+        audit(session, user.username, what, query.label, ip=client_ip(request))
+    return _inbox(request, session, InboxFilter(search=query))
+
+
+@router.get("/inbox/counts", summary="收件箱计数（页面每分钟刷新）", response_class=JSONResponse)
+def inbox_counts(session: SessionDep, user: StaffDep) -> Response:
+    """The tiles' numbers and ``cases_total`` (every case the center holds) as JSON, for the inbox's poll."""
+    with session.begin():
+        counts = dashboard_counts(session, current_calendar(session), today(session))
+    return JSONResponse(counts, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/deadlines", summary="超期与临期办件")

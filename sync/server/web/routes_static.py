@@ -19,6 +19,7 @@ from .font_slices import font_slices, han_fonts_css, han_fonts_css_name, slice_c
 router = APIRouter(include_in_schema=False)
 
 _CSS_FILE = Path(__file__).resolve().parent / "static" / "center.css"
+_INBOX_JS = Path(__file__).resolve().parent / "static" / "inbox.js"
 FONT_MEDIA_TYPE = "font/ttf"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -27,6 +28,16 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 def stylesheet() -> Response:
     return Response(
         _CSS_FILE.read_text(encoding="utf-8"), media_type="text/css", headers={"Cache-Control": "max-age=3600"}
+    )
+
+
+@router.get("/static/inbox.js")
+def inbox_script() -> Response:
+    """The inbox's poll of its counts (a few lines of plain JavaScript, no framework)."""
+    return Response(
+        _INBOX_JS.read_text(encoding="utf-8"),
+        media_type="text/javascript",
+        headers={"Cache-Control": "max-age=3600"},
     )
 
 

@@ -1,0 +1,112 @@
+"""The staff search box: one text finds cases by 办件编号, villager name, 身份证 number, phone or station.
+
+What is typed decides what is compared, so that no number leaks through a partial match:
+
+* a whole 身份证 number (18 characters, the last a digit or X) is looked up **exactly** and nothing else
+  is compared — never a prefix or a part, which would let anyone enumerate numbers;
+* a whole phone number (a mobile of 11 digits or 区号-号码) is looked up exactly, and only that;
+* any other text matches a part of the 办件编号 (any case), a part of the villager's name (the name rules
+  of ``sync.domain.text.normalize_name``: NFC, look-alike dots as "·", characters beyond the BMP such as 𠮷
+  compared as the code points they are), or a part of a station's name or code.
+
+The fields are read from the case projection's JSON with ``case_field`` (the literal expressions an
+expression index can match). docs/performance.md says how fast that is and which index a migration adds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from sync.domain.text import normalize_name
+from sync.domain.validation import normalize_id_number
+
+from ..core.models import CaseRow, StationRow
+from .case_json import case_field
+
+#: The longest text the box takes (a name is at most 50 characters, a 办件编号 about 20).
+QUERY_LIMIT = 100
+
+_FULL_ID = re.compile(r"^\d{17}[\dX]$")
+_FULL_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """What the box held, read: exactly one of ``id_number``, ``phone`` or ``text`` is set."""
+
+    id_number: str = ""
+    phone: str = ""
+    text: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the page names what was searched (a whole number is shown masked, as in the lists)."""
+        if self.id_number:
+            return f"身份证号 {self.id_number[:6]}********{self.id_number[-4:]}"
+        if self.phone:
+            return f"电话 {self.phone[:3]}****{self.phone[-4:]}"
+        return self.text
+
+
+def read_query(raw: str) -> SearchText | None:
+    """The box's text, or None when it holds nothing to search for."""
+    text = normalize_name(raw[:QUERY_LIMIT])
+    if not text:
+        return None
+    compact = text.replace(" ", "")
+    number = normalize_id_number(compact)
+    if _FULL_ID.match(number):
+        return SearchText(id_number=number)
+    if _FULL_PHONE.match(compact):
+        return SearchText(phone=compact)
+    return SearchText(text=text)
+
+
+def id_number_matches(number: str) -> ColumnElement[bool]:
+    """Cases of the villager with this whole 身份证 number (exact; normalised, trailing X upper-case).
+
+    The center keeps the number in clear in ``cases.data`` today, so this compares it there. When the
+    center encrypts personal data at rest, the projection gets a keyed blind index column (as the
+    station's ``cases.id_number_index``) and this function becomes ``CaseRow.id_number_index ==
+    blind_index(key, number)``; callers do not change.
+    """
+    return case_field("applicant.id_number") == number
+
+
+def phone_matches(phone: str) -> ColumnElement[bool]:
+    """Cases whose villager gave this whole phone number (exact; a blind index replaces it like the 身份证)."""
+    variants = {phone, phone.replace("-", "")}
+    if "-" not in phone and phone.startswith("0") and len(phone) > 10:  # 07315551234 also finds 0731-5551234
+        variants |= {f"{phone[:3]}-{phone[3:]}", f"{phone[:4]}-{phone[4:]}"}
+    return case_field("applicant.phone").in_(sorted(variants))
+
+
+def _stations_named(session: Session, text: str) -> list[str]:
+    """Ids of the stations whose name or code holds ``text`` (the stations table is small)."""
+    needle = text.upper()
+    return [
+        sid
+        for sid, code, name in session.execute(select(StationRow.id, StationRow.code, StationRow.name))
+        if needle in code.upper() or text in name
+    ]
+
+
+def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]:
+    """The WHERE term of a search (combined with the inbox's other filters by the caller)."""
+    if query.id_number:
+        return id_number_matches(query.id_number)
+    if query.phone:
+        return phone_matches(query.phone)
+    text = query.text
+    terms: list[ColumnElement[bool]] = [
+        func.upper(CaseRow.case_no).contains(text.upper(), autoescape=True),
+        case_field("applicant.name").contains(text, autoescape=True),
+    ]
+    stations = _stations_named(session, text)
+    if stations:
+        terms.append(CaseRow.station_id.in_(stations))
+    return or_(false(), *terms)

@@ -1,0 +1,129 @@
+"""The inbox as the window's work queue: which cases need the center now, and the other views of the inbox.
+
+By default (``queue``) the inbox lists the cases waiting on the town center, most urgent deadline first:
+
+* 待确认收件 — a station's clerk handed materials to the window and nobody has confirmed them
+  (``CaseRow.receipt_status`` is ``pending``);
+* 待受理 — delivered (已送件) and not yet accepted; a case the center sent back for 补正 comes back this
+  way too (the station accepts the corrected case again and delivers it), shown as 补正已交回;
+* 已超期 — the promised-time clock runs and the deadline has passed, wherever the case is.
+
+The other views (已超期, 3个工作日内到期, 在办, 已办结, 已归档, 全部) are what the tiles and the 范围 filter
+open. Every condition is one of the indexed terms of the counters (state, ``receipt_status``,
+``(state, due_on)``), so the queue stays small and fast at a county's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from sync.domain.calendar import HolidayCalendar, add_working_days
+from sync.domain.case_rules import CLOCK_RUNNING, FINISHED, OPEN, CaseState
+from sync.domain.window_receipt import PENDING
+
+from ..core.models import CaseRow, CenterEventRow
+from .case_json import case_field
+
+QUEUE = "queue"
+ALL = "all"
+#: The 范围 of the inbox, in the order of its select box.
+VIEWS = {
+    QUEUE: "待办（需镇中心处理）",
+    "overdue": "已超期",
+    "due_soon": "3个工作日内到期",
+    "open": "在办（未办结）",
+    "done": "已办结",
+    "archived": "已归档",
+    ALL: "全部",
+}
+#: Views listed most urgent deadline first; the others newest change first.
+BY_DEADLINE = frozenset({QUEUE, "overdue", "due_soon", "open"})
+DUE_SOON_DAYS = 3
+
+_RUNNING = sorted(s.value for s in CLOCK_RUNNING)
+_DONE = sorted(s.value for s in {*FINISHED, CaseState.COMPLETED})
+_OPEN = sorted(s.value for s in OPEN)
+CORRECTION = "case.center_request_correction"
+
+#: Why a case of the queue is there (the labels the rows carry).
+AWAITING_RECEIPT = "待确认收件"
+AWAITING_ACCEPT = "待受理"
+CORRECTED = "补正已交回"
+OVERDUE = "已超期"
+
+
+def due_on() -> Any:
+    return case_field("due_on")
+
+
+def overdue(today: date) -> list[ColumnElement[bool]]:
+    return [CaseRow.state.in_(_RUNNING), due_on() < today.isoformat()]
+
+
+def due_soon(calendar: HolidayCalendar, today: date) -> list[ColumnElement[bool]]:
+    until = add_working_days(calendar, today, DUE_SOON_DAYS).day
+    return [CaseRow.state.in_(_RUNNING), due_on() >= today.isoformat(), due_on() <= until.isoformat()]
+
+
+def queue_condition(today: date) -> ColumnElement[bool]:
+    """The cases that need the center now (see the module docstring)."""
+    return or_(
+        CaseRow.receipt_status == PENDING,
+        CaseRow.state == CaseState.DELIVERED.value,
+        and_(*overdue(today)),
+    )
+
+
+def view_conditions(view: str, calendar: HolidayCalendar, today: date) -> list[ColumnElement[bool]]:
+    if view == QUEUE:
+        return [queue_condition(today)]
+    if view == "overdue":
+        return overdue(today)
+    if view == "due_soon":
+        return due_soon(calendar, today)
+    if view == "open":
+        return [CaseRow.state.in_(_OPEN)]
+    if view == "done":
+        return [CaseRow.state.in_(_DONE)]
+    if view == "archived":
+        return [CaseRow.state == CaseState.ARCHIVED.value]
+    return []
+
+
+def order_by(view: str) -> list[Any]:
+    if view in BY_DEADLINE:  # no deadline (not accepted yet, or an 即办件) after those that have one
+        return [due_on().asc().nulls_last(), CaseRow.updated_at, CaseRow.case_id]
+    return [CaseRow.updated_at.desc(), CaseRow.case_id]
+
+
+def corrected_cases(session: Session, rows: Sequence[CaseRow]) -> set[str]:
+    """Ids among ``rows`` (delivered ones) that the center once sent back for 补正: the station answered it.
+
+    Read for one page of rows only, through the center events of their stations.
+    """
+    delivered = [r for r in rows if r.state == CaseState.DELIVERED.value]
+    if not delivered:
+        return set()
+    query = select(CenterEventRow.payload).where(
+        CenterEventRow.station_id.in_({r.station_id for r in delivered}), CenterEventRow.type == CORRECTION
+    )
+    wanted = {r.case_id for r in delivered}
+    return {str(p.get("case_id")) for p in session.scalars(query)} & wanted
+
+
+def queue_reasons(row: CaseRow, today: date, corrected: set[str]) -> tuple[str, ...]:
+    """Why the case is in the work queue (empty when it is not)."""
+    reasons: list[str] = []
+    if row.receipt_status == PENDING:
+        reasons.append(AWAITING_RECEIPT)
+    if row.state == CaseState.DELIVERED.value:
+        reasons.append(CORRECTED if row.case_id in corrected else AWAITING_ACCEPT)
+    due = row.data.get("due_on")
+    if due and row.state in _RUNNING and due < today.isoformat():
+        reasons.append(OVERDUE)
+    return tuple(reasons)

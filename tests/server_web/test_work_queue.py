@@ -1,0 +1,168 @@
+"""The inbox as the window's work queue: what needs the center now, most urgent deadline first; the other views
+behind 范围; tiles that link to lists of exactly their count; the counts as JSON for the page's poll.
+
+The center's day is fixed (``CENTER_TODAY``, 2026-11-23, a Monday), so no test depends on the date it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.domain.factories import signed_handover
+from tests.sync.conftest import Station, enroll_station
+from tests.sync.factories import registered_payload
+from tests.sync.live_server import ServerHandle
+
+from .helpers import Staff
+
+BOOK = {"name": "户口簿", "original": True, "copies": 1, "pages": 4}
+_ROW = re.compile(r'<tr class="[^"]*">\s*<td><a href="/center/cases/([0-9a-f-]{36})">')
+
+
+def _case(station: Station, n: int, *, accepted_on: str = "2026-11-16", due_on: str = "2026-11-30") -> str:
+    """A case registered and accepted at the station (the clock runs; not delivered)."""
+    payload = registered_payload(case_no=f"{station.code}-20261123-{n:04d}")
+    case_id = str(payload["case_id"])
+    station.chain.add("case.registered", payload)
+    station.chain.add("case.accept", {"case_id": case_id, "accepted_on": accepted_on, "due_on": due_on})
+    return case_id
+
+
+def _deliver(station: Station, case_id: str) -> None:
+    station.chain.add("case.deliver", {"case_id": case_id})
+
+
+def _listed(staff: Staff, query: str) -> list[str]:
+    """Case ids of the inbox page, in their order."""
+    reply = staff.get(query)
+    assert reply.status_code == 200, reply.text[-500:]
+    return _ROW.findall(reply.text)
+
+
+def _queue_station(station: Station, window: Staff) -> dict[str, str]:
+    """One station's cases in every position around the queue; name → case id."""
+    ids: dict[str, str] = {}
+    ids["late_at_station"] = _case(station, 1, accepted_on="2026-11-09", due_on="2026-11-20")  # overdue
+    ids["delivered_soon"] = _case(station, 2, due_on="2026-11-25")
+    _deliver(station, ids["delivered_soon"])
+    ids["delivered_later"] = _case(station, 3, due_on="2026-12-04")
+    _deliver(station, ids["delivered_later"])
+    ids["in_progress"] = _case(station, 4, due_on="2026-12-10")
+    _deliver(station, ids["in_progress"])
+    ids["handed_over"] = _case(station, 5, due_on="2026-12-11")  # accepted at the center, materials at the window
+    _deliver(station, ids["handed_over"])
+    ids["corrected"] = _case(station, 6, due_on="2026-11-26")
+    _deliver(station, ids["corrected"])
+    ids["archived"] = str(registered_payload()["case_id"])
+    payload = registered_payload(ids["archived"], case_no=f"{station.code}-20261123-0007")
+    station.chain.add("case.registered", payload)
+    station.chain.add("case.withdraw", {"case_id": ids["archived"], "reason": "申请人撤回申请"})
+    station.chain.add("case.archive", {"case_id": ids["archived"]})
+    station.client.push_all(station.chain.events)
+    for key in ("in_progress", "handed_over"):
+        assert window.post(f"/cases/{ids[key]}/decide", {"action": "center_accept"}).status_code == 303
+    correction = {"action": "center_request_correction", "missing": "户口簿"}
+    assert window.post(f"/cases/{ids['corrected']}/decide", correction).status_code == 303
+    # the station brings the 户口簿, accepts the case again and delivers it; the clerk hands it to the window
+    station.chain.add("case.accept", {"case_id": ids["corrected"], "accepted_on": "2026-11-23", "due_on": "2026-11-27"})
+    _deliver(station, ids["corrected"])
+    station.chain.add("case.handover", signed_handover(ids["handed_over"], "villager", "clerk", [BOOK]))
+    station.chain.add("case.handover", signed_handover(ids["handed_over"], "clerk", "window", [BOOK]))
+    station.client.push_all(station.chain.events)
+    return ids
+
+
+def test_the_inbox_opens_on_the_work_queue_most_urgent_first(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    ids = _queue_station(station, window)
+    queue = _listed(window, f"/?view=queue&station={station.station_id}")
+    # overdue first (due 11-20), then by deadline: 11-25, 11-27 (the corrected case), 12-04, 12-11
+    assert queue == [
+        ids[k] for k in ("late_at_station", "delivered_soon", "corrected", "delivered_later", "handed_over")
+    ]
+    page = window.get(f"/?view=queue&station={station.station_id}").text
+    rows = {case_id: row for row in page.split("<tr") for case_id in ids.values() if f"/cases/{case_id}" in row}
+    assert "已超期" in rows[ids["late_at_station"]]
+    assert "待受理" in rows[ids["delivered_soon"]] and "补正已交回" not in rows[ids["delivered_soon"]]
+    assert "补正已交回" in rows[ids["corrected"]]
+    assert "待确认收件" in rows[ids["handed_over"]]
+    # the bare inbox is the queue (other tests' cases are there too, never the archived or in-progress ones here)
+    bare = window.get("/").text
+    assert "<h1>待办" in bare
+    assert all(f"/cases/{ids[k]}" not in bare for k in ("archived", "in_progress"))
+
+
+def test_views_behind_the_filter(live_server: ServerHandle, station: Station, window: Staff) -> None:
+    ids = _queue_station(station, window)
+    at = f"&station={station.station_id}"
+    assert _listed(window, f"/?view=archived{at}") == [ids["archived"]]
+    assert set(_listed(window, f"/?view=all{at}")) == set(ids.values())
+    assert set(_listed(window, f"/?{at[1:]}")) == set(ids.values())  # a filter without 范围 looks at 全部
+    assert _listed(window, f"/?view=overdue{at}") == [ids["late_at_station"]]
+    # due within 3 working days of Monday 2026-11-23: up to Thursday 11-26 (the corrected case is due 11-27)
+    assert _listed(window, f"/?view=due_soon{at}") == [ids["delivered_soon"]]
+    assert ids["in_progress"] in _listed(window, f"/?view=open{at}")
+    assert ids["archived"] not in _listed(window, f"/?view=open{at}") + _listed(window, f"/?view=done{at}")
+    page = window.get(f"/?view=archived{at}").text
+    assert '<option value="archived" selected>已归档</option>' in page and "收件箱 · 已归档" in page
+    assert "已超期" not in window.get(f"/?view=done{at}").text.split("<tbody>")[1]
+    assert _listed(window, f"/?view=nonsense{at}") == _listed(window, f"/?view=all{at}")  # unknown: 全部
+
+
+def _tiles(html: str) -> dict[str, tuple[str, int]]:
+    found = re.findall(r'<a class="tile[^"]*" data-count="(\w+)" href="([^"]+)"><b>(\d+)</b>', html)
+    return {key: (href.replace("&amp;", "&"), int(n)) for key, href, n in found}
+
+
+def test_each_tile_links_to_a_list_of_its_count(live_server: ServerHandle, station: Station, window: Staff) -> None:
+    _queue_station(station, window)
+    tiles = _tiles(window.get("/").text)
+    assert set(tiles) >= {"queue", "receipt_pending", "incoming", "in_progress", "overdue", "due_soon"}
+    for key in ("queue", "receipt_pending", "incoming", "in_progress", "overdue", "due_soon", "receipt_problems"):
+        href, count = tiles[key]
+        assert href.startswith("/center/"), href
+        listed = window.get(href.removeprefix("/center")).text
+        total = re.search(r"共(\d+)件", listed)
+        assert total is not None and int(total[1]) == count, (key, href)
+    assert tiles["followups_open"][0] == "/center/followups"
+
+
+def test_counts_as_json_for_the_poll(live_server: ServerHandle, station: Station, window: Staff) -> None:
+    before: dict[str, Any] = window.get("/inbox/counts").json()
+    assert window.get("/inbox/counts").headers["cache-control"] == "no-store"
+    case_id = _case(station, 1)
+    _deliver(station, case_id)
+    station.client.push_all(station.chain.events)
+    after: dict[str, Any] = window.get("/inbox/counts").json()
+    assert after["cases_total"] == before["cases_total"] + 1
+    assert after["incoming"] == before["incoming"] + 1 and after["queue"] == before["queue"] + 1
+    assert all(isinstance(v, int) for v in after.values())
+    tiles = _tiles(window.get("/").text)
+    assert {k: n for k, (_h, n) in tiles.items()} == {k: after[k] for k in tiles}
+    assert f'data-total="{after["cases_total"]}"' in window.get("/").text
+
+
+def test_counts_need_a_staff_session(live_server: ServerHandle) -> None:
+    import requests
+
+    reply = requests.get(live_server.url + "/center/inbox/counts", allow_redirects=False, timeout=10)
+    assert reply.status_code == 303 and "/center/login" in reply.headers["location"]
+    station = enroll_station(live_server)  # a station's token opens no staff page
+    token = station.client.token
+    bearer = requests.get(
+        live_server.url + "/center/inbox/counts",
+        headers={"Authorization": f"Bearer {token}"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert bearer.status_code == 303
+
+
+def test_the_inbox_script_is_served(live_server: ServerHandle, window: Staff) -> None:
+    page = window.get("/").text
+    assert '<script src="/center/static/inbox.js" defer></script>' in page
+    script = window.get("/static/inbox.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "DBT_POLL_MS" in script.text and "件新到办件，点击刷新" in script.text
