@@ -2,7 +2,9 @@
 
 The logged-in clerk is kept with the station identity, so every event the
 services append carries that clerk as its actor. A wrong password and an
-unknown user get the same message (and cost the same time).
+unknown user get the same message (and cost the same time). On a PC without
+a keyring the login's password also opens the data key and, with it, the sync
+credential (``credential_store``): one password, one prompt.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ from sqlalchemy import func, select
 
 from desktop.store import settings
 from desktop.store.models import ClerkRow
+from sync.client.errors import WrongPassword
 from sync.domain.errors import DomainError, ValidationError
 
-from . import data_key
+from . import credential_store, data_key
 from .accounts_store import new_account, validate_username
 from .context import ServiceContext
 from .passwords import DUMMY_HASH, hash_password, validate_password, verify_password
 from .records import ClerkInfo
 
 LOGIN_FAILED = "登录名或密码不正确"
+UNLOCK_FAILED = "密码不正确，同步凭证仍未解锁。请输入当前登录的代办员的密码"
+LEGACY_PASSWORD = "本机的同步凭证是用当初连接镇中心的代办员的密码加密的，请输入那位代办员的密码"
 
 
 def _info(row: ClerkRow) -> ClerkInfo:
@@ -49,7 +54,8 @@ def create_clerk(ctx: ServiceContext, username: str, display_name: str, password
 def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
     """Check the password and make this clerk the actor of every later event (also: switch user).
 
-    The password also opens the station's data key where no keyring holds it (``data_key``).
+    The password also opens the station's data key where no keyring holds it (``data_key``), and then the
+    sync credential kept on this PC (``credential_store.unlock_at_login``).
     """
     try:
         name = validate_username(username)
@@ -71,7 +77,32 @@ def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
         settings.put(session, settings.STATION, station)
         info = _info(row)
     data_key.after_unlock(ctx.db, unlocked)
+    credential_store.unlock_at_login(ctx, str(station.get("station_id", "")), password)
     return info
+
+
+def unlock_sync(ctx: ServiceContext, password: str) -> None:
+    """解锁同步凭证 when a sync or a transfer file needs it: the logged-in clerk's password opens it, as at login.
+
+    A wrong password changes nothing and says so in Chinese. The password an earlier release encrypted the
+    credential with (the clerk who connected) opens it too.
+    """
+    with ctx.db.reading() as session:
+        station = settings.get(session, settings.STATION) or {}
+        row = session.get(ClerkRow, station.get("username", "")) if station.get("username") else None
+        ok = verify_password(password, row.password_hash if row else DUMMY_HASH)
+    station_id = str(station.get("station_id", ""))
+    if row is not None and ok:
+        login(ctx, row.username, password)
+        if ctx.unlocked_token:
+            return
+        try:
+            credential_store.unlock(ctx, station_id, password)
+        except WrongPassword:
+            raise DomainError(LEGACY_PASSWORD) from None
+        return
+    if not credential_store.unlock_with_earlier_password(ctx, station_id, password):
+        raise DomainError(UNLOCK_FAILED)
 
 
 switch_user = login

@@ -65,15 +65,13 @@ def status(ctx: ServiceContext) -> SyncStatus:
         return SyncStatus(bool(server), pending, row.last_success_at if row else None, row.last_error if row else None)
 
 
-def connect_center(
-    ctx: ServiceContext, server_url: str, enrollment_code: str, password: str | None = None, *, allow_http: bool = False
-) -> Changed:
+def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str, *, allow_http: bool = False) -> Changed:
     """Enroll this station with the one-time code; the token goes to the OS keyring.
 
-    On a PC without a keyring the clerk's ``password`` encrypts it instead
-    (``PasswordNeeded`` asks for it before the one-time code is spent). ``allow_http`` lets a plain
-    ``http://`` address on the local network through (``sync.client.address``); it is stored with the
-    address, so that every later connection is checked the same way.
+    On a PC without a keyring it is sealed with the station's data key, which the clerk's login opened
+    (``credential_store``): no second password. ``allow_http`` lets a plain ``http://`` address on the local
+    network through (``sync.client.address``); it is stored with the address, so that every later
+    connection is checked the same way.
     """
     station = require_station(ctx)
     url = server_url.strip().rstrip("/")
@@ -82,20 +80,21 @@ def connect_center(
     if not enrollment_code.strip():
         raise DomainError("请输入镇中心提供的登记码")
     check_center_url(url, allow_http=allow_http)
-    credential_store.check_can_store(ctx, password)
+    credential_store.check_can_store(ctx)
     enrollment = SyncClient(url, allow_http=allow_http).enroll(
         enrollment_code.strip(), station_id=station.station_id, station_code=station.code, name=station.name
     )
     if enrollment.station_id != station.station_id:
         raise DomainError("镇中心登记的代办站与本机不一致，请核对登记码")
-    credential_store.store_token(ctx, station.station_id, enrollment.token, password)
+    credential_store.store_token(ctx, station.station_id, enrollment.token)
     with ctx.db.transaction() as session:
         settings.put(session, SERVER, {"url": url, "allow_http": allow_http})
     return Changed(sync=True, message="已连接镇中心")
 
 
 def make_client(ctx: ServiceContext) -> SyncClient:
-    """A client for the enrolled town center, with the token from the keyring."""
+    """A client for the enrolled town center, with the token from the keyring (``PasswordNeeded`` while the
+    token kept on this PC is locked)."""
     station = require_station(ctx)
     with ctx.db.reading() as session:
         server = settings.get(session, SERVER)

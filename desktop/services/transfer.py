@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.store import event_log
-from sync.client import credentials
 from sync.client.transfer import export_unsent, load_file, read_center_file
 from sync.domain.errors import DomainError
 
+from . import credential_store
 from .attachments import blob_bytes, blobs_named
 from .audit import ExportRecord, append_export, write_atomically
 from .context import ServiceContext
@@ -26,8 +26,9 @@ from .sync import apply_center_events, center_head
 from .sync_state import acked_seq, state_row
 
 
-def _token(station_id: str) -> str:
-    token = credentials.load_token(station_id)
+def _token(ctx: ServiceContext, station_id: str) -> str:
+    """The credential that signs the file (``PasswordNeeded`` while it is kept locked on this PC)."""
+    token = credential_store.load_token(ctx, station_id)
     if not token:
         raise DomainError("本站尚未在镇中心登记，无法生成签名的传输文件。请先联网“连接镇中心”一次")
     return token
@@ -41,7 +42,7 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
     failed write records nothing, and a failed commit removes the file.
     """
     station = require_station(ctx)
-    token = _token(station.station_id)
+    token = _token(ctx, station.station_id)
     with ctx.db.reading() as session:
         if next(event_log.iter_events(session, acked_seq(session)), None) is None:
             raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
@@ -77,7 +78,7 @@ def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
         raise DomainError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
     after, after_hash = center_head(ctx)
     events = read_center_file(
-        data, station_id=station.station_id, token=_token(station.station_id), after=after, after_hash=after_hash
+        data, station_id=station.station_id, token=_token(ctx, station.station_id), after=after, after_hash=after_hash
     )
     case_ids, applied, conflicts = apply_center_events(ctx, events)
     message = f"已导入镇中心 {applied} 条记录" if applied else "文件中没有新的记录（可能已经导入过）"

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.credential_store import PasswordNeeded
 from desktop.services.records import Changed
 from sync.client.address import ALLOW_HTTP_LABEL
 
@@ -28,8 +27,8 @@ UNENCRYPTED_NOTICE = (
     "⚠ 与镇中心的连接未加密：登记码、同步凭证和群众的个人信息将以明文在网络上传输。"
     "仅在镇内局域网、镇中心没有 https 地址时使用。"
 )
-#: ``connect(url, code, password, allow_http)``
-Connect = Callable[[str, str, str | None, bool], Changed]
+#: ``connect(url, code, allow_http)``
+Connect = Callable[[str, str, bool], Changed]
 
 
 class ConnectDialog(QDialog):
@@ -44,9 +43,6 @@ class ConnectDialog(QDialog):
         self.url_edit.setPlaceholderText("如 https://zhongxin.example.gov.cn")
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("镇为民服务中心提供的一次性登记码")
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("本机没有系统凭据库时，用代办员密码加密保存凭证")
         self.allow_http_box = QCheckBox(ALLOW_HTTP_LABEL)
         self.http_warning = QLabel(UNENCRYPTED_NOTICE)
         self.http_warning.setWordWrap(True)
@@ -60,16 +56,18 @@ class ConnectDialog(QDialog):
         form.addRow("服务器地址", self.url_edit)
         form.addRow("", self.allow_http_box)
         form.addRow("登记码", self.code_edit)
-        form.addRow("代办员密码", self.password_edit)
-        self._form = form
-        form.setRowVisible(self.password_edit, False)
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton("连接", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("登记码只能使用一次。连接后，同步凭证保存在本机系统凭据库中。"))
+        intro = QLabel(
+            "登记码只能使用一次。连接后，同步凭证保存在本机系统凭据库中；"
+            "本机没有系统凭据库时，用代办员的登录密码加密保存在本机。"
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.http_warning)
         layout.addWidget(self.error_label)
@@ -82,12 +80,11 @@ class ConnectDialog(QDialog):
 
     def submit(self) -> None:
         url, code = self.url_edit.text(), self.code_edit.text()
-        password = self.password_edit.text() or None
         allow_http = self.allow_http_box.isChecked()
         self.error_label.clear()
         self.ok_button.setEnabled(False)
         self.ok_button.setText("正在连接…")
-        run_task(lambda: self._connect(url, code, password, allow_http), self._on_connected, self._on_failed)
+        run_task(lambda: self._connect(url, code, allow_http), self._on_connected, self._on_failed)
 
     def _on_connected(self, changed: Changed) -> None:
         self.connected.emit(changed)
@@ -97,6 +94,3 @@ class ConnectDialog(QDialog):
         self.ok_button.setEnabled(True)
         self.ok_button.setText("连接")
         self.error_label.setText(user_message(exc))
-        if isinstance(exc, PasswordNeeded):
-            self._form.setRowVisible(self.password_edit, True)
-            self.password_edit.setFocus()

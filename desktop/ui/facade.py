@@ -237,10 +237,12 @@ class StationFacade(QObject):
     def import_from_file(self, path: Path) -> Changed:
         return transfer.import_from_file(self.ctx, path)
 
-    def connect_center(
-        self, server_url: str, enrollment_code: str, password: str | None = None, allow_http: bool = False
-    ) -> Changed:
-        return sync.connect_center(self.ctx, server_url, enrollment_code, password, allow_http=allow_http)
+    def connect_center(self, server_url: str, enrollment_code: str, allow_http: bool = False) -> Changed:
+        return sync.connect_center(self.ctx, server_url, enrollment_code, allow_http=allow_http)
 
     def center_link_warning(self) -> str:
         return center_address.link_warning(self.ctx)
+
+    def unlock_sync(self, password: str) -> None:
+        """解锁同步凭证 with the clerk's password (a wrong one raises a Chinese DomainError)."""
+        accounts.unlock_sync(self.ctx, password)

@@ -1,19 +1,25 @@
-"""The sync credential on a PC without a keyring: encrypted with the clerk's password, never plain."""
+"""The sync credential on a PC without a keyring: sealed with the data key the login opens, never plain."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import NoKeyringError
 
-from desktop.services import credential_store
+from desktop.services import accounts, credential_store
 from desktop.services.context import ServiceContext
 from desktop.services.credential_store import PasswordNeeded
-from desktop.services.station import require_station
+from desktop.services.station import require_station, setup_station
+from sync.client import credentials
 from sync.client.errors import WrongPassword
+from sync.domain.errors import DomainError
 
 TOKEN = "tok-" + "x" * 40
+PASSWORD = "mima-123456"
 
 
 class NoKeyring(KeyringBackend):
@@ -37,23 +43,60 @@ def test_keyring_is_used_when_present(ctx: ServiceContext) -> None:
     assert credential_store.load_token(ctx, station_id) == TOKEN
 
 
-def test_without_keyring_the_password_is_asked_for_and_the_file_is_encrypted(ctx: ServiceContext) -> None:
+def test_without_keyring_the_token_is_sealed_with_the_data_key_the_login_opens(tmp_path: Path) -> None:
     keyring.set_keyring(NoKeyring())
+    ctx = ServiceContext.open(tmp_path / "data")
+    setup_station(
+        ctx, code="CS01", name="城南村代办站", village="城南村", town="城关镇", clerk="李代办", password=PASSWORD
+    )
+    accounts.create_clerk(ctx, "wang", "王代办", "wang-123456")
     station_id = require_station(ctx).station_id
     assert not credential_store.keyring_available()
-    with pytest.raises(PasswordNeeded, match="请输入代办员密码"):
-        credential_store.check_can_store(ctx, None)
-    with pytest.raises(PasswordNeeded):
-        credential_store.store_token(ctx, station_id, TOKEN)
-    credential_store.store_token(ctx, station_id, TOKEN, password="mima-123456")
+    credential_store.check_can_store(ctx)  # the data key is open: no second password
+    credential_store.store_token(ctx, station_id, TOKEN)
     raw = credential_store.token_file(ctx).read_bytes()
     assert TOKEN.encode() not in raw and b"mima" not in raw
-    assert credential_store.load_token(ctx, station_id) == TOKEN  # unlocked for this session
+    assert credential_store.load_token(ctx, station_id) == TOKEN
+    ctx.close()
 
-    ctx.unlocked_token = None  # next start of the app
+    ctx = ServiceContext.open(tmp_path / "data")  # next start of the app
     with pytest.raises(PasswordNeeded, match="解锁"):
         credential_store.load_token(ctx, station_id)
-    with pytest.raises(WrongPassword, match="密码不正确"):
-        credential_store.unlock(ctx, station_id, "wrong-password")
-    credential_store.unlock(ctx, station_id, "mima-123456")
+    with pytest.raises(PasswordNeeded, match="请先登录"):
+        credential_store.check_can_store(ctx)
+    with pytest.raises(DomainError, match="登录名或密码不正确"):
+        accounts.login(ctx, "admin", "wrong-password")
+    assert ctx.unlocked_token is None
+    accounts.login(ctx, "wang", "wang-123456")  # any clerk's login opens it
+    assert ctx.unlocked_token == TOKEN
     assert credential_store.load_token(ctx, station_id) == TOKEN
+    ctx.close()
+
+
+def test_an_earlier_release_file_is_opened_by_its_password_and_sealed_again(tmp_path: Path) -> None:
+    keyring.set_keyring(NoKeyring())
+    ctx = ServiceContext.open(tmp_path / "data")
+    setup_station(
+        ctx, code="CS01", name="城南村代办站", village="城南村", town="城关镇", clerk="李代办", password=PASSWORD
+    )
+    accounts.create_clerk(ctx, "wang", "王代办", "wang-123456")
+    station_id = require_station(ctx).station_id
+    path = credential_store.token_file(ctx)
+    credentials.save_token_encrypted(path, station_id, TOKEN, PASSWORD)  # as the release before kept it
+    ctx.close()
+
+    ctx = ServiceContext.open(tmp_path / "data")
+    accounts.login(ctx, "wang", "wang-123456")  # not the password it was kept with: stays locked
+    with pytest.raises(PasswordNeeded):
+        credential_store.load_token(ctx, station_id)
+    with pytest.raises(DomainError, match="密码不正确"):
+        accounts.unlock_sync(ctx, "wrong-password")
+    with pytest.raises(DomainError, match="连接镇中心的代办员的密码"):
+        accounts.unlock_sync(ctx, "wang-123456")
+    with pytest.raises(WrongPassword):
+        credential_store.unlock(ctx, station_id, "wrong-password")
+    assert json.loads(path.read_text(encoding="utf-8"))["v"] == 1  # nothing changed by the refusals
+    accounts.unlock_sync(ctx, PASSWORD)
+    assert credential_store.load_token(ctx, station_id) == TOKEN
+    assert json.loads(path.read_text(encoding="utf-8"))["v"] == 2
+    ctx.close()

@@ -21,7 +21,7 @@ LAN = "http://192.168.10.5:8000"
 
 
 def _connect(calls: list[tuple[str, bool]]):  # type: ignore[no-untyped-def]
-    def connect(url: str, code: str, password: str | None, allow_http: bool) -> Changed:
+    def connect(url: str, code: str, allow_http: bool) -> Changed:
         calls.append((url, allow_http))
         check_center_url(url, allow_http=allow_http)  # what the service does first
         return Changed(sync=True, message="已连接镇中心")
