@@ -75,5 +75,21 @@ def login(server: ServerHandle, username: str, password: str = PASSWORD) -> Staf
     return staff
 
 
+def login_first_time(server: ServerHandle, username: str, password: str = PASSWORD) -> Staff:
+    """Log in an account the director made on the staff page: it sets ``PASSWORD`` + "-own" first."""
+    http = requests.Session()
+    page = http.get(server.url + "/center/login", timeout=30)
+    data = {"username": username, "password": password, "csrf_token": csrf_of(page.text)}
+    reply = http.post(server.url + "/center/login", data=data, allow_redirects=False, timeout=30)
+    assert reply.status_code == 303 and reply.headers["location"] == "/center/password", reply.text
+    staff = Staff(server, username, http)
+    staff.csrf = csrf_of(staff.get("/password").text)
+    own = password + "-own"
+    changed = staff.post("/password", {"old_password": password, "password": own, "again": own})
+    assert changed.status_code == 303, changed.text
+    staff.csrf = csrf_of(staff.get("/").text)
+    return staff
+
+
 def staff_as(server: ServerHandle, role: str) -> Staff:
     return login(server, make_staff(server.database_url, role))

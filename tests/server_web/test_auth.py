@@ -11,7 +11,7 @@ import requests
 from tests.sync.conftest import Station
 from tests.sync.live_server import ServerHandle
 
-from .helpers import PASSWORD, Staff, csrf_of, login, make_staff, staff_as
+from .helpers import PASSWORD, Staff, csrf_of, login, login_first_time, make_staff, staff_as
 
 NO_CASE = str(uuid.uuid4())
 ALL = ("director", "window", "supervisor")
@@ -60,6 +60,11 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
         {"director": 422, "window": 403, "supervisor": 403},
     ),
     ("POST", "/staff/999999/deactivate", {}, {"director": 422, "window": 403, "supervisor": 403}),
+    ("POST", "/staff/999999/activate", {}, {"director": 422, "window": 403, "supervisor": 403}),
+    ("POST", "/staff/999999/unlock", {}, {"director": 422, "window": 403, "supervisor": 403}),
+    ("POST", "/staff/999999/reset", {}, {"director": 422, "window": 403, "supervisor": 403}),
+    ("GET", "/password", {}, dict.fromkeys(ALL, 200)),
+    ("POST", "/password", {"old_password": "wrong"}, dict.fromkeys(ALL, 422)),
 ]
 #: Routes tested on their own (not in the matrix).
 OWN_TESTS = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/cases/{case_id}/decide")}
@@ -217,11 +222,11 @@ def test_director_creates_and_deactivates_an_account(live_server: ServerHandle, 
     refused = director.post("/staff", form)
     assert refused.status_code == 422 and "密码至少8位" in refused.text
     assert director.post("/staff", form | {"password": PASSWORD}).status_code == 303
-    new = login(live_server, username)
+    new = login_first_time(live_server, username)
     assert "孙窗口（窗口）" in new.get("/").text
 
     page = director.get("/staff").text
-    row = next(r for r in page.split("<tr>") if username in r)
+    row = next(r for r in page.split("<tr") if username in r)
     staff_id = re.search(r"/center/staff/(\d+)/deactivate", row)
     assert staff_id
     assert director.post(f"/staff/{staff_id[1]}/deactivate").status_code == 303
@@ -238,10 +243,12 @@ def test_repeated_failures_lock_the_username(live_server: ServerHandle) -> None:
         data = {"username": username, "password": password, "csrf_token": csrf_of(page.text)}
         return http.post(live_server.url + "/center/login", data=data, allow_redirects=False, timeout=10)
 
-    for _ in range(5):
+    for _ in range(4):
         assert attempt("wrong-password").status_code == 401
+    fifth = attempt("wrong-password")
+    assert fifth.status_code == 429 and "密码错误次数过多，账号已锁定至" in fifth.text
     locked = attempt(PASSWORD)
-    assert locked.status_code == 429 and "登录失败次数过多" in locked.text
+    assert locked.status_code == 429 and "请中心主任解除锁定" in locked.text
 
 
 def test_server_root_leads_to_login_or_inbox(live_server: ServerHandle, window: Staff) -> None:

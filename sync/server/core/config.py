@@ -35,6 +35,24 @@ class EnrollLimits:
         )
 
 
+@dataclass(frozen=True)
+class LoginLimits:
+    """Locking a staff account after wrong passwords (``services.staff_login.record_failed_login``)."""
+
+    #: Wrong passwords in a row that lock the account (``DAIBANTONG_LOGIN_MAX_FAILURES``).
+    max_failures: int = 5
+    #: How long the lock holds; wrong passwords further apart than this do not add up
+    #: (``DAIBANTONG_LOGIN_LOCK_MINUTES``).
+    lock_time: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_env(cls) -> LoginLimits:
+        return cls(
+            max_failures=_positive("DAIBANTONG_LOGIN_MAX_FAILURES", 5),
+            lock_time=timedelta(minutes=_positive("DAIBANTONG_LOGIN_LOCK_MINUTES", 15)),
+        )
+
+
 def _positive(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip()
     if not text:
@@ -57,6 +75,7 @@ class Settings:
     #: Printed on the center's own forms (考核统计表).
     center_name: str = "镇为民服务中心"
     enroll_limits: EnrollLimits = EnrollLimits()
+    login_limits: LoginLimits = LoginLimits()
     #: The one clock of the center (Beijing time): pages, decisions, sessions and stored times.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False)
 
@@ -70,6 +89,7 @@ class Settings:
             stale_days=int(os.environ.get("DAIBANTONG_STALE_DAYS", "7")),
             center_name=os.environ.get("DAIBANTONG_CENTER_NAME", "镇为民服务中心"),
             enroll_limits=EnrollLimits.from_env(),
+            login_limits=LoginLimits.from_env(),
             clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )
 

@@ -11,7 +11,12 @@ from .models import Base, CaseRow
 
 
 class StaffRow(Base):
-    """A center staff account; ``role`` is director / window / supervisor; only the scrypt hash is kept."""
+    """A center staff account; ``role`` is director / window / supervisor; only the password's hash is kept
+    (argon2; older accounts' scrypt until their next login).
+
+    ``failed_logins`` counts wrong passwords in a row (the count starts again when the last one is older
+    than the lock time); reaching the limit sets ``locked_until``. ``must_change_password`` is set on an
+    account the director made or whose password the director reset: its first login goes to 修改密码."""
 
     __tablename__ = "staff"
 
@@ -22,6 +27,10 @@ class StaffRow(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[str] = mapped_column(String(40))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    locked_until: Mapped[str | None] = mapped_column(String(40), default=None)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class StaffSessionRow(Base):

@@ -1,21 +1,21 @@
-"""Center staff: accounts (scrypt-hashed passwords), browser sessions with CSRF tokens, and the audit log."""
+"""Center staff: accounts (argon2 passwords through pwdlib), browser sessions with CSRF tokens, and the audit log.
+
+Logging in, the lock after wrong passwords, and the director's resets live in ``staff_login``.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sync.protocol.models import ErrorCode
 
 from ..core.db import clock_of
-from ..core.security import secret_hash
+from ..core.security import hash_password, secret_hash
 from ..core.staff_models import AuditRow, StaffRow, StaffSessionRow
 from .errors import ServiceError
 
@@ -30,11 +30,7 @@ FULL_ID_ROLES = frozenset({DIRECTOR, WINDOW})
 #: Who may see what the stations did with personal data (代办站个人信息审计): those who oversee, not the windows.
 STATION_AUDIT_ROLES = frozenset({DIRECTOR, SUPERVISOR})
 SESSION_HOURS = 10
-#: Audit action of a failed login; MAX_FAILURES of them within LOCKOUT_MINUTES lock the username.
-LOGIN_FAILED = "登录失败"
-MAX_FAILURES = 5
-LOCKOUT_MINUTES = 15
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MIN_PASSWORD = 8
 
 
 @dataclass(frozen=True)
@@ -44,6 +40,8 @@ class StaffUser:
     name: str
     role: str
     csrf_token: str
+    #: The director made this account or reset its password: nothing but 修改密码 until it is changed.
+    must_change_password: bool = False
 
     @property
     def role_label(self) -> str:
@@ -54,30 +52,21 @@ class StaffUser:
         return self.role in STATION_AUDIT_ROLES
 
 
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
-    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, f"密码至少{MIN_PASSWORD}位", field="password")
 
 
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        _scheme, salt_b64, digest_b64 = stored.split("$")
-        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
-    except ValueError:
-        return False
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=len(expected), **_SCRYPT)
-    return hmac.compare_digest(digest, expected)
-
-
-def create_staff(session: Session, username: str, name: str, role: str, password: str) -> StaffRow:
+def create_staff(
+    session: Session, username: str, name: str, role: str, password: str, *, must_change: bool = False
+) -> StaffRow:
+    """A new account; ``must_change`` when someone other than its owner chose the password (the staff page)."""
     username, name = username.strip(), name.strip()
     if not username or not name:
         raise ServiceError(ErrorCode.INVALID_REQUEST, "请填写用户名和姓名", field="username")
     if role not in ROLE_LABELS:
         raise ServiceError(ErrorCode.INVALID_REQUEST, "角色应为主任、窗口或督查", field="role")
-    if len(password) < 8:
-        raise ServiceError(ErrorCode.INVALID_REQUEST, "密码至少8位", field="password")
+    check_new_password(password)
     if session.scalar(select(StaffRow).where(StaffRow.username == username)) is not None:
         raise ServiceError(ErrorCode.CONFLICT, f"用户名{username}已存在", field="username")
     row = StaffRow(
@@ -86,47 +75,12 @@ def create_staff(session: Session, username: str, name: str, role: str, password
         role=role,
         password_hash=hash_password(password),
         created_at=clock_of(session).stamp(),
+        failed_logins=0,
+        must_change_password=must_change,
     )
     session.add(row)
     session.flush()
     return row
-
-
-def list_staff(session: Session) -> list[StaffRow]:
-    return list(session.scalars(select(StaffRow).order_by(StaffRow.id)))
-
-
-def _recent_failures(session: Session, username: str) -> int:
-    since = (clock_of(session).now() - timedelta(minutes=LOCKOUT_MINUTES)).isoformat(timespec="milliseconds")
-    query = (
-        select(func.count())
-        .select_from(AuditRow)
-        .where(AuditRow.username == username, AuditRow.action == LOGIN_FAILED, AuditRow.at >= since)
-    )
-    return session.scalar(query) or 0
-
-
-def login(session: Session, username: str, password: str) -> tuple[str, StaffRow]:
-    """A new session token (for the cookie) for valid credentials; refused after repeated failures."""
-    if _recent_failures(session, username.strip()[:64]) >= MAX_FAILURES:
-        raise ServiceError(
-            ErrorCode.FORBIDDEN, f"登录失败次数过多，请{LOCKOUT_MINUTES}分钟后再试或联系中心主任", field="password"
-        )
-    row = session.scalar(select(StaffRow).where(StaffRow.username == username.strip()))
-    if row is None or not row.active or not verify_password(password, row.password_hash):
-        raise ServiceError(ErrorCode.UNAUTHORIZED, "用户名或密码不正确", field="password")
-    token = secrets.token_urlsafe(32)
-    now = clock_of(session).now()
-    session.add(
-        StaffSessionRow(
-            token_hash=secret_hash(token),
-            staff_id=row.id,
-            csrf_token=secrets.token_urlsafe(24),
-            created_at=now.isoformat(timespec="milliseconds"),
-            expires_at=(now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="milliseconds"),
-        )
-    )
-    return token, row
 
 
 def session_user(session: Session, token: str) -> StaffUser | None:
@@ -139,7 +93,31 @@ def session_user(session: Session, token: str) -> StaffUser | None:
     staff = session.get(StaffRow, found.staff_id)
     if staff is None or not staff.active:
         return None
-    return StaffUser(staff.id, staff.username, staff.name, staff.role, found.csrf_token)
+    return StaffUser(staff.id, staff.username, staff.name, staff.role, found.csrf_token, staff.must_change_password)
+
+
+def new_session(session: Session, staff: StaffRow) -> str:
+    """A fresh browser session of ``staff``: the token for its cookie (the table keeps only its hash)."""
+    token = secrets.token_urlsafe(32)
+    now = clock_of(session).now()
+    session.add(
+        StaffSessionRow(
+            token_hash=secret_hash(token),
+            staff_id=staff.id,
+            csrf_token=secrets.token_urlsafe(24),
+            created_at=now.isoformat(timespec="milliseconds"),
+            expires_at=(now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="milliseconds"),
+        )
+    )
+    return token
+
+
+def end_sessions(session: Session, staff_id: int, *, keep_token: str = "") -> None:
+    """Log ``staff_id`` out everywhere (but in the browser whose cookie is ``keep_token``)."""
+    query = delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id)
+    if keep_token:
+        query = query.where(StaffSessionRow.token_hash != secret_hash(keep_token))
+    session.execute(query)
 
 
 def logout(session: Session, token: str) -> None:
@@ -172,5 +150,5 @@ def deactivate_staff(session: Session, staff_id: int, by_username: str) -> Staff
     if row.username == by_username:
         raise ServiceError(ErrorCode.CONFLICT, "不能停用自己的账号")
     row.active = False
-    session.execute(delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id))
+    end_sessions(session, staff_id)
     return row

@@ -28,6 +28,8 @@ from .font_slices import han_fonts_css_name
 COOKIE = "dbt_staff"
 LOGIN_CSRF_COOKIE = "dbt_login_csrf"
 PREFIX = "/center"
+#: 修改密码: the one page (besides 退出) of an account that must change its password first.
+PASSWORD_PATH = PREFIX + "/password"
 SESSION_MAX_AGE = 10 * 3600
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -62,6 +64,10 @@ class LoginRequired(Exception):
     """No valid staff session: the route class redirects to the login page."""
 
 
+class PasswordChangeRequired(Exception):
+    """The director set this account's password: the route class sends it to 修改密码 first."""
+
+
 class WebError(Exception):
     """A refusal shown as a Chinese page with this status."""
 
@@ -87,6 +93,8 @@ def get_staff(request: Request, session: SessionDep) -> StaffUser:
     if user is None:
         raise LoginRequired()
     request.state.staff = user
+    if user.must_change_password and request.url.path not in (PASSWORD_PATH, PREFIX + "/logout"):
+        raise PasswordChangeRequired()
     return user
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 
-from .deps import PREFIX, LoginRequired, WebError, templates
+from .deps import PASSWORD_PATH, PREFIX, LoginRequired, PasswordChangeRequired, WebError, templates
 
 
 class WebRoute(APIRoute):
@@ -24,6 +24,8 @@ class WebRoute(APIRoute):
             except LoginRequired:
                 target = request.url.path if request.method == "GET" else PREFIX + "/"
                 return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
+            except PasswordChangeRequired:
+                return RedirectResponse(PASSWORD_PATH, status_code=303)
             except WebError as exc:
                 return _error_page(request, exc.status, exc.message)
             except DataError:  # e.g. a NUL character, which PostgreSQL refuses in text: the action did nothing

@@ -1,4 +1,4 @@
-"""登录 / 退出."""
+"""登录 / 退出 / 修改密码."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from sync.protocol.models import ErrorCode
 
-from ..api.deps import SessionDep
+from ..api.deps import SessionDep, SettingsDep
 from ..services.errors import ServiceError
-from ..services.staff import LOGIN_FAILED, audit, login, logout
+from ..services.staff import audit, logout
+from ..services.staff_login import LOGIN_FAILED, LOGIN_LOCKED, LockedOut, change_password, login, record_failed_login
 from .deps import (
     COOKIE,
     LOGIN_CSRF_COOKIE,
+    PASSWORD_PATH,
     PREFIX,
     SESSION_MAX_AGE,
+    CsrfDep,
     StaffDep,
     check_csrf,
     client_ip,
@@ -49,6 +52,7 @@ def login_page(request: Request, next: str = PREFIX + "/") -> Response:
 def do_login(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
@@ -57,15 +61,30 @@ def do_login(
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not same_token(csrf_token, expected):
         return _login_page(request, next, "登录页面已过期，请重新输入", status=403)
+    name, ip = username.strip()[:64], client_ip(request)
     try:
         with session.begin():
-            token, staff = login(session, username, password)
-            audit(session, staff.username, "登录", ip=client_ip(request))
-    except ServiceError as exc:
+            token, staff = login(session, username, password, settings.login_limits)
+            audit(session, staff.username, "登录", ip=ip)
+            must_change = staff.must_change_password
+    except LockedOut as exc:
         with session.begin():
-            audit(session, username.strip()[:64], LOGIN_FAILED, ip=client_ip(request))
-        return _login_page(request, next, exc.message, status=401 if exc.code == ErrorCode.UNAUTHORIZED else 429)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+            audit(session, name, LOGIN_LOCKED, ip=ip)
+        return _login_page(request, next, exc.message, status=429)
+    except ServiceError as exc:
+        if exc.code != ErrorCode.UNAUTHORIZED:  # a deactivated account, with the right password
+            with session.begin():
+                audit(session, name, "登录被拒（账号已停用）", ip=ip)
+            return _login_page(request, next, exc.message, status=403)
+        with session.begin():
+            audit(session, name, LOGIN_FAILED, ip=ip)
+            until = record_failed_login(session, name, settings.login_limits)
+            if until is not None:
+                audit(session, name, "账号锁定", name, f"连续{settings.login_limits.max_failures}次密码错误", ip)
+        if until is not None:
+            return _login_page(request, next, LockedOut(until, until - settings.login_limits.lock_time).message, 429)
+        return _login_page(request, next, exc.message, status=401)
+    response = RedirectResponse(PASSWORD_PATH if must_change else _safe_next(next), status_code=303)
     secure = request.url.scheme == "https"
     response.set_cookie(COOKIE, token, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax", secure=secure, path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=PREFIX)
@@ -83,3 +102,27 @@ def do_logout(
     response = RedirectResponse(PREFIX + "/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+@router.get("/password", summary="修改本人密码")
+def password_page(request: Request, user: StaffDep, done: str = "") -> Response:
+    return render(request, "password.html", done=bool(done))
+
+
+@router.post("/password", summary="修改本人密码")
+def do_change_password(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    old_password: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    again: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        with session.begin():
+            change_password(session, user.id, old_password, password, again, request.cookies.get(COOKIE, ""))
+            audit(session, user.username, "修改密码", user.username, ip=client_ip(request))
+    except ServiceError as exc:
+        return render(request, "password.html", 422, message=exc.message, field=exc.field, done=False)
+    # after the first login's forced change, straight on to work
+    return RedirectResponse(PREFIX + "/" if user.must_change_password else PASSWORD_PATH + "?done=1", status_code=303)

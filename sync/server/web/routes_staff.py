@@ -1,4 +1,5 @@
-"""工作人员账号 (director only): list, create with a role, deactivate."""
+"""工作人员账号 (director only): list, create with a role, deactivate and reactivate, reset a password,
+lift a lock after wrong passwords. Every action is written to the audit log."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..api.deps import SessionDep
 from ..services.errors import ServiceError
-from ..services.staff import DIRECTOR, ROLE_LABELS, StaffUser, audit, create_staff, deactivate_staff, list_staff
+from ..services.staff import DIRECTOR, ROLE_LABELS, StaffUser, audit, create_staff, deactivate_staff
+from ..services.staff_login import activate_staff, list_accounts, reset_password, unlock_staff
 from .deps import PREFIX, CsrfDep, DirectorDep, WebError, client_ip, render
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 
 
-def _page(request: Request, session: SessionDep, message: str = "", status: int = 200) -> Response:
+def _page(request: Request, session: SessionDep, message: str = "", status: int = 200, **shown: object) -> Response:
     with session.begin():
-        rows = list_staff(session)
-    return render(request, "staff.html", status, rows=rows, roles=ROLE_LABELS, message=message)
+        rows = list_accounts(session)
+    response = render(request, "staff.html", status, rows=rows, roles=ROLE_LABELS, message=message, **shown)
+    response.headers["Cache-Control"] = "no-store"  # a one-time password may be on it
+    return response
 
 
 def _director(user: StaffUser) -> None:
@@ -27,9 +31,22 @@ def _director(user: StaffUser) -> None:
         raise WebError(403, "只有中心主任可以管理工作人员账号")
 
 
+#: What the page confirms after a POST (``?done=``).
+DONE = {
+    "created": "已新建账号，本人首次登录后须修改初始密码。",
+    "deactivated": "已停用账号，它的登录已全部退出。",
+    "activated": "已重新启用账号，可用原密码登录。",
+    "unlocked": "已解除锁定，该账号现在可以登录。",
+}
+
+
+def _done(what: str) -> Response:
+    return RedirectResponse(f"{PREFIX}/staff?done={what}", status_code=303)
+
+
 @router.get("/staff", summary="工作人员账号（主任）")
-def staff_page(request: Request, session: SessionDep, user: DirectorDep) -> Response:
-    return _page(request, session)
+def staff_page(request: Request, session: SessionDep, user: DirectorDep, done: str = "") -> Response:
+    return _page(request, session, done=DONE.get(done, ""))
 
 
 @router.post("/staff", summary="新建工作人员账号（主任）")
@@ -45,11 +62,11 @@ def staff_create(
     _director(user)
     try:
         with session.begin():
-            create_staff(session, username, name, role, password)
+            create_staff(session, username, name, role, password, must_change=True)
             audit(session, user.username, "新建账号", username, ROLE_LABELS.get(role, role), client_ip(request))
     except ServiceError as exc:
         return _page(request, session, exc.message, 422)
-    return RedirectResponse(f"{PREFIX}/staff", status_code=303)
+    return _done("created")
 
 
 @router.post("/staff/{staff_id}/deactivate", summary="停用工作人员账号（主任）")
@@ -61,4 +78,41 @@ def staff_deactivate(request: Request, session: SessionDep, user: CsrfDep, staff
             audit(session, user.username, "停用账号", row.username, ip=client_ip(request))
     except ServiceError as exc:
         return _page(request, session, exc.message, 422)
-    return RedirectResponse(f"{PREFIX}/staff", status_code=303)
+    return _done("deactivated")
+
+
+@router.post("/staff/{staff_id}/activate", summary="重新启用工作人员账号（主任）")
+def staff_activate(request: Request, session: SessionDep, user: CsrfDep, staff_id: int) -> Response:
+    _director(user)
+    try:
+        with session.begin():
+            row = activate_staff(session, staff_id, user.username)
+            audit(session, user.username, "启用账号", row.username, ip=client_ip(request))
+    except ServiceError as exc:
+        return _page(request, session, exc.message, 422)
+    return _done("activated")
+
+
+@router.post("/staff/{staff_id}/unlock", summary="解除账号锁定（主任）")
+def staff_unlock(request: Request, session: SessionDep, user: CsrfDep, staff_id: int) -> Response:
+    _director(user)
+    try:
+        with session.begin():
+            row = unlock_staff(session, staff_id)
+            audit(session, user.username, "解除锁定", row.username, ip=client_ip(request))
+    except ServiceError as exc:
+        return _page(request, session, exc.message, 422)
+    return _done("unlocked")
+
+
+@router.post("/staff/{staff_id}/reset", summary="重置工作人员密码（主任）")
+def staff_reset(request: Request, session: SessionDep, user: CsrfDep, staff_id: int) -> Response:
+    """Shows the one-time password on this answer only (the table keeps its hash)."""
+    _director(user)
+    try:
+        with session.begin():
+            row, password = reset_password(session, staff_id, user.username)
+            audit(session, user.username, "重置密码", row.username, "临时密码，须在下次登录时修改", client_ip(request))
+    except ServiceError as exc:
+        return _page(request, session, exc.message, 422)
+    return _page(request, session, reset_for=f"{row.name}（{row.username}）", one_time_password=password)
