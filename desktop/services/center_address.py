@@ -1,6 +1,8 @@
-"""Whether the connection to the town center is encrypted: for the warning in the main window."""
+"""The town center's address as connected: remembered for 连接镇中心, and the warning when it is plain http."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from desktop.store import settings
 from sync.client.address import is_unencrypted
@@ -16,3 +18,18 @@ def link_warning(ctx: ServiceContext) -> str:
     with ctx.db.reading() as session:
         server = settings.get(session, SERVER)
     return UNENCRYPTED_WARNING if server and is_unencrypted(str(server.get("url", ""))) else ""
+
+
+@dataclass(frozen=True)
+class CenterAddress:
+    url: str
+    allow_http: bool
+
+
+def remembered(ctx: ServiceContext) -> CenterAddress | None:
+    """The address this station connected to (None before the first connection), to fill 连接镇中心 in."""
+    with ctx.db.reading() as session:
+        server = settings.get(session, SERVER)
+    if not server or not server.get("url"):
+        return None
+    return CenterAddress(str(server["url"]), bool(server.get("allow_http", False)))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.center_address import CenterAddress
 from desktop.services.records import Changed
 from sync.client.address import ALLOW_HTTP_LABEL
 
@@ -27,6 +28,11 @@ UNENCRYPTED_NOTICE = (
     "⚠ 与镇中心的连接未加密：登记码、同步凭证和群众的个人信息将以明文在网络上传输。"
     "仅在镇内局域网、镇中心没有 https 地址时使用。"
 )
+#: Shown when the address is the one this station connected to before.
+REMEMBERED_NOTE = (
+    "本站已连接过这个镇中心，地址已填好。只有更换镇中心或镇中心停用了本站的凭证时才需要新的登记码；"
+    "同步凭证被锁定时，请点“立即同步”并输入代办员密码。"
+)
 #: ``connect(url, code, allow_http)``
 Connect = Callable[[str, str, bool], Changed]
 
@@ -34,7 +40,13 @@ Connect = Callable[[str, str, bool], Changed]
 class ConnectDialog(QDialog):
     connected = Signal(object)  # Changed
 
-    def __init__(self, connect: Connect, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        connect: Connect,
+        parent: QWidget | None = None,
+        remembered: Callable[[], CenterAddress | None] | None = None,
+    ) -> None:
+        """``remembered`` (run off the GUI thread) gives the address connected to before, to fill in."""
         super().__init__(parent)
         self.setWindowTitle("连接镇中心")
         self.setMinimumWidth(560)  # room for the address and the warning on a 1366×768 screen
@@ -56,6 +68,9 @@ class ConnectDialog(QDialog):
         form.addRow("服务器地址", self.url_edit)
         form.addRow("", self.allow_http_box)
         form.addRow("登记码", self.code_edit)
+        self.remembered_label = QLabel(REMEMBERED_NOTE)
+        self.remembered_label.setWordWrap(True)
+        self.remembered_label.setVisible(False)
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton("连接", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
@@ -68,10 +83,21 @@ class ConnectDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        layout.addWidget(self.remembered_label)
         layout.addLayout(form)
         layout.addWidget(self.http_warning)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        if remembered is not None:
+            run_task(remembered, self._fill_remembered, lambda _exc: None)  # a blank form is still usable
+
+    def _fill_remembered(self, address: CenterAddress | None) -> None:
+        if address is None or self.url_edit.text():
+            return  # never over what the clerk already typed
+        self.url_edit.setText(address.url)
+        self.allow_http_box.setChecked(address.allow_http)
+        self.remembered_label.setVisible(True)
+        self.code_edit.setFocus()
 
     def _on_allow_http_toggled(self, allowed: bool) -> None:
         self.http_warning.setVisible(allowed)

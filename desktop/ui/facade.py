@@ -243,6 +243,10 @@ class StationFacade(QObject):
     def center_link_warning(self) -> str:
         return center_address.link_warning(self.ctx)
 
+    def center_address(self) -> center_address.CenterAddress | None:
+        """The address this station connected to, for 连接镇中心."""
+        return center_address.remembered(self.ctx)
+
     def unlock_sync(self, password: str) -> None:
         """解锁同步凭证 with the clerk's password (a wrong one raises a Chinese DomainError)."""
         accounts.unlock_sync(self.ctx, password)

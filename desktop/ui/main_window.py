@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         self.closed_for_reopen.emit()
 
     def connect_center(self) -> ConnectDialog:
-        dialog = ConnectDialog(self.facade.connect_center, self)
+        dialog = ConnectDialog(self.facade.connect_center, self, self.facade.center_address)
         dialog.connected.connect(self.facade.changed.emit)
         dialog.open()
         return dialog

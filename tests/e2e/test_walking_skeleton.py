@@ -118,7 +118,7 @@ def test_connect_dialog_enrolls_and_refuses_a_used_code(qtbot: QtBot, tmp_path: 
     assert sync.status(ctx).enrolled
 
     again = window.connect_center()
-    qtbot.keyClicks(again.url_edit, server.url)
+    qtbot.waitUntil(lambda: again.url_edit.text() == server.url, timeout=5000)  # the address is remembered
     qtbot.keyClicks(again.code_edit, code)
     again.ok_button.click()
     qtbot.waitUntil(lambda: bool(again.error_label.text()), timeout=10000)

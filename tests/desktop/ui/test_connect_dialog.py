@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.services import sync
-from desktop.services.center_address import UNENCRYPTED_WARNING
+from desktop.services.center_address import UNENCRYPTED_WARNING, CenterAddress
 from desktop.services.context import ServiceContext
 from desktop.services.records import Changed
 from desktop.store import settings
@@ -78,3 +78,23 @@ def test_loopback_connects_without_the_box(qtbot: QtBot, url: str) -> None:
     with qtbot.waitSignal(dialog.connected, timeout=5000):
         dialog.ok_button.click()
     assert calls == [(url, False)]
+
+
+def test_the_address_connected_to_before_is_filled_in(qtbot: QtBot) -> None:
+    calls: list[tuple[str, bool]] = []
+    dialog = ConnectDialog(_connect(calls), remembered=lambda: CenterAddress(LAN, True))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.url_edit.text() == LAN, timeout=5000)
+    assert dialog.allow_http_box.isChecked() and dialog.remembered_label.isVisible()
+    assert dialog.focusWidget() is dialog.code_edit  # only the new code is left to type
+    qtbot.keyClicks(dialog.code_edit, "AAAA-BBBB-CCCC")
+    with qtbot.waitSignal(dialog.connected, timeout=5000):
+        dialog.ok_button.click()
+    assert calls == [(LAN, True)]
+
+    typed = ConnectDialog(_connect(calls))
+    qtbot.addWidget(typed)
+    typed.url_edit.setText("https://zhongxin.example.gov.cn")  # typed before the address came back
+    typed._fill_remembered(CenterAddress(LAN, True))
+    assert typed.url_edit.text() == "https://zhongxin.example.gov.cn" and not typed.allow_http_box.isChecked()
