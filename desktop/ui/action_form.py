@@ -12,10 +12,16 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +31,7 @@ from desktop.services.records import Changed
 from sync.domain.errors import DomainError, ValidationError
 
 from .errors import show_error, user_message
+from .guarded_dialog import GuardedDialog
 from .tasks import run_task
 
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
@@ -78,8 +85,28 @@ def never_default(button: QPushButton) -> None:
     button.setDefault(False)
 
 
-class ActionDialog(QDialog):
-    """Subclasses add rows to ``form`` and implement ``operation()``: the service call to run."""
+def field_value(widget: QWidget) -> object:
+    """What a form widget holds, comparable: has the clerk entered something?"""
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QAbstractButton):
+        return widget.isChecked()
+    if isinstance(widget, QDateEdit):
+        return widget.date().toString(Qt.DateFormat.ISODate)
+    if isinstance(widget, QComboBox):
+        return widget.currentIndex()
+    if isinstance(widget, QListWidget):
+        return tuple(widget.item(row).checkState().value for row in range(widget.count()))
+    return None
+
+
+class ActionDialog(GuardedDialog):
+    """Subclasses add rows to ``form`` and implement ``operation()``: the service call to run.
+
+    Closing it after something was entered asks first (``GuardedDialog``).
+    """
 
     saved = Signal(object)  # Changed
 
@@ -101,6 +128,9 @@ class ActionDialog(QDialog):
         self.main_layout.addLayout(self.form)
         self.main_layout.addWidget(self.error_label)
         self.main_layout.addWidget(self.buttons)
+
+    def entered(self) -> object:
+        return tuple(field_value(widget) for widget in self.fields.values())
 
     def row(self, label: str, widget: QWidget, field: str = "") -> None:
         """Add a form row; ``field`` names the service field it fills (focused when that field is refused)."""

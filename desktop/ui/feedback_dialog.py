@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from sync.domain.signature import APPLICANT
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .facade import StationFacade
+from .guarded_dialog import GuardedDialog
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
 
@@ -51,7 +51,9 @@ RATING_STYLE = (
 BAD_RATING_NOTE = "该评价为差评，提交后镇为民服务中心将进行回访核实并督促整改。"
 
 
-class FeedbackDialog(QDialog):
+class FeedbackDialog(GuardedDialog):
+    """Closing it after a choice or a signature asks first (``GuardedDialog``)."""
+
     saved = Signal(object)  # Changed
 
     def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
@@ -136,6 +138,9 @@ class FeedbackDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._content_changed()
+
+    def entered(self) -> object:
+        return self.draft(), self.signature is not None
 
     def choose(self, rating: int) -> None:
         self.rating_buttons[rating].setChecked(True)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -43,6 +42,7 @@ from sync.domain.signature import CLERK as CLERK_ROLE
 
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
+from .guarded_dialog import GuardedDialog
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
@@ -52,8 +52,11 @@ HEADERS = ("交接", "材料名称", "原件/复印件", "份数", "页数")
 SIDES = ("from", "to")
 
 
-class HandoverDialog(QDialog):
-    """``save(HandoverInput)`` runs in the background (record_handover, or deliver with the handover)."""
+class HandoverDialog(GuardedDialog):
+    """``save(HandoverInput)`` runs in the background (record_handover, or deliver with the handover).
+
+    Closing it after something was entered or signed asks first (``GuardedDialog``).
+    """
 
     saved = Signal(object)  # Changed
 
@@ -142,6 +145,9 @@ class HandoverDialog(QDialog):
         for edit in (self.from_name, self.to_name, self.note_edit):
             edit.textEdited.connect(lambda _t: self._content_changed())
         self.table.itemChanged.connect(lambda _item: self._content_changed())
+
+    def entered(self) -> object:
+        return self.draft(), self.from_name.text(), self.to_name.text(), tuple(self.signatures)
 
     # --- items ---
     def _add_item(self, name: str, original: bool, copies: int) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -41,6 +40,7 @@ from sync.domain.validation import normalize_id_number, normalize_phone
 from .action_form import error_label, never_default
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
+from .guarded_dialog import GuardedDialog
 from .materials_table import MaterialsTable
 from .matter_chooser import MatterChooser
 from .rare_char_dialog import attach_to
@@ -62,7 +62,7 @@ UNSIGNED_STYLE = "color: #8a6d00;"
 SIGNED_STYLE = "color: #2e7d32; font-weight: bold;"
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(GuardedDialog):
     """Collects a ``CaseDraft`` and, for 代办/帮办, both signatures on the 委托书.
 
     ``prepare(draft)`` (the signed content) and ``clerk()`` (the logged-in clerk's name) run
@@ -222,6 +222,9 @@ class NewCaseDialog(QDialog):
         self.materials.materials_changed.connect(self._content_changed)
         self.id_edit.textChanged.connect(lambda _t: self._check_id_number())
         self.name_edit.textChanged.connect(lambda _t: self._check_id_number())
+
+    def entered(self) -> object:
+        return self.draft(), tuple(sorted(self.signatures))
 
     # --- reading the form ---
     def select_item(self, code: str) -> None:

@@ -88,7 +88,7 @@ def _rare_char(app: QApplication, window: MainWindow, path: Path) -> None:
     _wait(app, lambda: False, 100)
     _composite(dialog, rare, path)
     rare.reject()
-    dialog.close()
+    dialog.discard()
 
 
 def main(argv: list[str]) -> int:
@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
         app.processEvents()
         _save(dialog, out / "new_case_dialog.png")
         _save(dialog, out / "case_wizard.png")
-        dialog.close()
+        dialog.discard()
 
         _rare_char(app, window, out / "rare-character-dialog.png")
 
@@ -178,7 +178,7 @@ def main(argv: list[str]) -> int:
         _save(handover, out / "handover_dialog.png")
         _composite(handover, pad, out / "handover_signature.png")
         pad.close()
-        handover.close()
+        handover.discard()
 
         done = _case_page(app, window, ids["done"])
         assert done.detail is not None
@@ -186,7 +186,7 @@ def main(argv: list[str]) -> int:
         feedback.confirm_box.setChecked(True)
         feedback.show()
         _save(feedback, out / "feedback_dialog.png")
-        feedback.close()
+        feedback.discard()
         done.close()
 
         bad = _case_page(app, window, ids["bad"])
