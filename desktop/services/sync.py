@@ -27,7 +27,7 @@ from sync.domain.reference import published_document
 from sync.protocol import MAX_BATCH_BYTES
 from sync.protocol.models import ConflictNote, RefusedNote
 
-from . import catch_up, credential_store
+from . import catch_up, credential_store, signing_keys
 from .attachments import blob_bytes, blobs_named
 from .context import ServiceContext
 from .history import local_time
@@ -81,7 +81,8 @@ def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str, *
         raise DomainError("请输入镇中心提供的登记码")
     check_center_url(url, allow_http=allow_http)
     credential_store.check_can_store(ctx)
-    enrollment = SyncClient(url, allow_http=allow_http).enroll(
+    client = SyncClient(url, allow_http=allow_http)
+    enrollment = client.enroll(
         enrollment_code.strip(), station_id=station.station_id, station_code=station.code, name=station.name
     )
     if enrollment.station_id != station.station_id:
@@ -89,6 +90,8 @@ def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str, *
     credential_store.store_token(ctx, station.station_id, enrollment.token)
     with ctx.db.transaction() as session:
         settings.put(session, SERVER, {"url": url, "allow_http": allow_http})
+    # an enrollment clears the key the center held for this station: the next handshake registers it again
+    signing_keys.remember_center(ctx, client.center_signing_key, station_key_registered=False)
     return Changed(sync=True, message="已连接镇中心")
 
 
@@ -215,17 +218,27 @@ def _handshake(ctx: ServiceContext, client: SyncClient, box: Outbox) -> None:
     """Greet the center once per process (and center URL): app and protocol version, what is still unsent,
     and the push codings it accepts. Later syncs report the same on their push and pull (``X-Station-*``).
 
-    Refusals (outdated protocol, revoked station) stop the sync with their message. A center from before
-    the ``pending_*`` fields refuses unknown fields (422): it is greeted without them.
+    The station's signing key for transfer files goes along; the center's public key and whether it holds
+    ours come back (``signing_keys``). Refusals (outdated protocol, revoked station) stop the sync with their
+    message. A center from before the ``pending_*`` fields refuses unknown fields (422): it is greeted without
+    them.
     """
     station_id = require_station(ctx).station_id
     try:
-        client.handshake(station_id, pending_events=box.events, pending_bytes=box.bytes, last_seq=box.last_seq)
+        reply = client.handshake(
+            station_id,
+            pending_events=box.events,
+            pending_bytes=box.bytes,
+            last_seq=box.last_seq,
+            signing_public_key=signing_keys.public_key_if_open(ctx),
+        )
     except Rejected:
         try:
-            client.handshake(station_id)
+            reply = client.handshake(station_id)
         except Rejected:  # a center that cannot say hello at all: push and pull as before, without asking again
             client.mark_greeted()
+            return
+    signing_keys.remember_center(ctx, reply.center_signing_key, station_key_registered=reply.station_key_registered)
 
 
 def _report(client: SyncClient, box: Outbox) -> None:

@@ -1,8 +1,9 @@
 """USB transfer for weeks without a link: export unsent records, import the center's decisions.
 
-The file is signed with the station's credential and checked part by part
-(``sync.protocol.transfer``); the center imports it through the same
-idempotent path as a push, so carrying a file twice is harmless. Exporting
+The file is signed with the station's credential and, once the center knows keys, with the
+station's own signing key (``signing_keys``), and checked part by part (``sync.protocol.transfer``);
+the center imports it through the same idempotent path as a push, so carrying a file twice is
+harmless. Exporting
 does not mark anything as sent: only the center's word (a later online sync)
 moves the outbox on. The export is recorded as an ``audit.export`` event (who, when, how many
 cases, the file name), which itself travels with the next sync or transfer file.
@@ -16,7 +17,7 @@ from desktop.store import event_log
 from sync.client.transfer import export_unsent, load_file, read_center_file
 from sync.domain.errors import DomainError
 
-from . import credential_store
+from . import credential_store, signing_keys
 from .attachments import blob_bytes, blobs_named
 from .audit import ExportRecord, append_export, write_atomically
 from .context import ServiceContext
@@ -43,6 +44,7 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
     """
     station = require_station(ctx)
     token = _token(ctx, station.station_id)
+    private_key = signing_keys.export_key(ctx)  # made (and stored) on first need: before the export's transaction
     with ctx.db.reading() as session:
         if next(event_log.iter_events(session, acked_seq(session)), None) is None:
             raise DomainError("没有需要导出的记录，所有记录都已同步到镇中心")
@@ -58,7 +60,12 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
             events = list(event_log.iter_events(session, acked))
             blobs = {sha: blob_bytes(ctx, sha) for sha in blobs_named(events)}
             data = export_unsent(
-                station_id=station.station_id, token=token, events=events, blobs=blobs, created_at=ctx.clock.stamp()
+                station_id=station.station_id,
+                token=token,
+                events=events,
+                blobs=blobs,
+                created_at=ctx.clock.stamp(),
+                private_key=private_key,
             )
             write_atomically(path, data)
             written = True
@@ -78,7 +85,12 @@ def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
         raise DomainError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
     after, after_hash = center_head(ctx)
     events = read_center_file(
-        data, station_id=station.station_id, token=_token(ctx, station.station_id), after=after, after_hash=after_hash
+        data,
+        station_id=station.station_id,
+        token=_token(ctx, station.station_id),
+        after=after,
+        after_hash=after_hash,
+        center_key=signing_keys.import_key(ctx),
     )
     case_ids, applied, conflicts = apply_center_events(ctx, events)
     message = f"已导入镇中心 {applied} 条记录" if applied else "文件中没有新的记录（可能已经导入过）"

@@ -125,6 +125,8 @@ class SyncClient:
         self.per_event_refusals = True
         #: ``X-Station-*`` headers sent on push and pull (``report_status``); empty until set.
         self.report_headers: dict[str, str] = {}
+        #: The center's public key for its transfer files, told at enrollment ("" before, or from an older center).
+        self.center_signing_key = ""
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -216,18 +218,25 @@ class SyncClient:
         pending_events: int | None = None,
         pending_bytes: int | None = None,
         last_seq: int | None = None,
+        signing_public_key: str | None = None,
     ) -> HandshakeReply:
         """Announce protocol and app version; ``ProtocolOutdated`` when the center refuses them.
 
         With a token, the center records the versions and what the station has not yet sent
-        (the optional ``pending_*``/``last_seq`` fields) for its stations page.
+        (the optional ``pending_*``/``last_seq`` fields) for its stations page, and registers the station's
+        signing key for transfer files if it has none yet (``signing_public_key``).
         """
         body: dict[str, Any] = {
             "protocol_version": PROTOCOL_VERSION,
             "app_version": __version__,
             "station_id": station_id,
         }
-        report = {"pending_events": pending_events, "pending_bytes": pending_bytes, "last_seq": last_seq}
+        report = {
+            "pending_events": pending_events,
+            "pending_bytes": pending_bytes,
+            "last_seq": last_seq,
+            "signing_public_key": signing_public_key,
+        }
         body.update({k: v for k, v in report.items() if v is not None})
         response = self.request("POST", "/sync/handshake", auth=self.token is not None, json_body=body)
         reply = self.parse(HandshakeReply, response)
@@ -244,11 +253,13 @@ class SyncClient:
     def enroll(
         self, code: str, *, station_id: str | None = None, station_code: str | None = None, name: str | None = None
     ) -> Enrollment:
-        """Use a one-time code; returns (station_id, token) and keeps the token on this client."""
+        """Use a one-time code; returns (station_id, token) and keeps the token on this client, with the
+        center's public signing key (``center_signing_key``, "" from an older center)."""
         body = {"code": code, "station_id": station_id, "station_code": station_code, "name": name}
         body["app_version"] = __version__
         reply = self.parse(EnrollReply, self.request("POST", "/enroll", auth=False, json_body=body, idempotent=False))
         self.token = reply.token
+        self.center_signing_key = reply.center_signing_key
         return Enrollment(reply.station_id, reply.token)
 
     def push(self, events: Sequence[Event], batch_id: str | None = None, *, station_id: str | None = None) -> PushReply:

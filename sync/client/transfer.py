@@ -8,11 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 from sync.domain.errors import ChainBroken
 from sync.domain.events import GENESIS_HASH, Event, verify_chain
 from sync.protocol.transfer import (
     CENTER_TO_STATION,
     STATION_TO_CENTER,
+    Signer,
     TransferFormatError,
     read_file,
     read_transfer,
@@ -30,8 +33,13 @@ def export_unsent(
     events: Sequence[Event],
     created_at: str,
     blobs: Mapping[str, bytes] | None = None,
+    private_key: Ed25519PrivateKey | None = None,
 ) -> bytes:
-    """A signed file with the events (and the blobs they name) for the center to import, made at ``created_at``."""
+    """A signed file with the events (and the blobs they name) for the center to import, made at ``created_at``.
+
+    ``private_key``: the station's own signing key, once the center has told its public key (a center that
+    knows the station's key reads only that signature; an older center would refuse the extra line).
+    """
     if any(e.station_id != station_id for e in events):
         raise TransferFileError("只能导出本站的记录")
     try:
@@ -40,7 +48,7 @@ def export_unsent(
             station_id=station_id,
             events=events,
             blobs=blobs,
-            key=signing_key(token),
+            key=Signer(signing_key(token), private_key),
             created_at=created_at,
         )
     except TransferFormatError as exc:  # past what the center would read: say so now, not at the center
@@ -56,14 +64,23 @@ def load_file(path: Path) -> bytes:
 
 
 def read_center_file(
-    data: bytes, *, station_id: str, token: str, after: int = 0, after_hash: str = GENESIS_HASH
+    data: bytes,
+    *,
+    station_id: str,
+    token: str,
+    after: int = 0,
+    after_hash: str = GENESIS_HASH,
+    center_key: Ed25519PublicKey | None = None,
 ) -> list[Event]:
     """Center events from a file, after the station's center cursor, verified as the chain's continuation.
 
+    With ``center_key`` (the center holds this station's key, so it signs with its own) only the center's
+    signature counts: a file made with the token's hash alone (which a station can compute) is forged.
     Events the station already applied (seq <= ``after``) are skipped, so reading a file twice is harmless.
     """
     try:
-        contents = read_transfer(data, [signing_key(token)], direction=CENTER_TO_STATION)
+        public_keys = [center_key] if center_key is not None else []
+        contents = read_transfer(data, [signing_key(token)], direction=CENTER_TO_STATION, public_keys=public_keys)
     except TransferFormatError as exc:
         raise TransferFileError(exc.message) from exc
     if contents.station_id != station_id:

@@ -18,6 +18,8 @@ from . import encoding
 PROTOCOL_VERSION = "1.1"
 #: How a protocol version is written: ``MAJOR.MINOR``, ASCII digits only (``1.1``; not ``1``, ``1.1.1``, ``v1.1``).
 PROTOCOL_VERSION_PATTERN = r"^[0-9]{1,4}\.[0-9]{1,4}$"
+#: An Ed25519 public key on the wire: its 32 raw bytes as 64 lowercase hex digits (``transfer.public_key_hex``).
+PUBLIC_KEY_PATTERN = r"^[0-9a-f]{64}$"
 #: Upper bounds of one push batch; the server answers 413 past them.
 MAX_BATCH_EVENTS = 1000
 MAX_BATCH_BYTES = 4 * 1024 * 1024
@@ -118,6 +120,9 @@ class Handshake(_Wire):
     pending_bytes: int | None = Field(default=None, ge=0, le=2**53)
     #: The last sequence of the station's own log (lets the center count down what is still unsent).
     last_seq: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    #: The station's Ed25519 public key for its transfer files (64 hex digits), registered with the token's
+    #: authority when the center has none for the station yet (``sync.protocol.transfer``).
+    signing_public_key: str | None = Field(default=None, pattern=PUBLIC_KEY_PATTERN)
 
 
 class HandshakeReply(_Reply):
@@ -132,6 +137,10 @@ class HandshakeReply(_Reply):
     #: ``Content-Encoding`` values the center accepts on push, best first (``encoding.PUSH_ENCODINGS``);
     #: empty from a center older than protocol 1.1 (then only ``gzip``).
     push_encodings: list[str] = []
+    #: The center's Ed25519 public key for its return files (64 hex digits); empty from an older center.
+    center_signing_key: str = ""
+    #: Whether the center holds the ``signing_public_key`` the station sent (then both sides sign with keys).
+    station_key_registered: bool = False
 
 
 class EnrollRequest(_Wire):
@@ -149,6 +158,8 @@ class EnrollReply(_Reply):
     station_code: str
     name: str
     token: str
+    #: The center's Ed25519 public key for its return files; empty from an older center.
+    center_signing_key: str = ""
 
 
 class PushBatch(_Wire):

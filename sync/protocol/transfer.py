@@ -6,15 +6,30 @@ A zip archive with
 * ``blobs/<sha256>``: each blob the events name;
 * ``manifest.json``: format, version, transfer id, direction, station id,
   creation time, and every part's path, size and SHA-256;
-* ``manifest.sig``: hex HMAC-SHA256 of the exact ``manifest.json`` bytes.
+* ``manifest.sig``: hex HMAC-SHA256 of the exact ``manifest.json`` bytes and, on a
+  second line, ``ed25519:`` and the hex Ed25519 signature of the same bytes by the
+  writer's own signing key (``Signer``).
 
 The HMAC key is SHA-256 of the station's bearer token (``signing_key``); the
-center keeps exactly that hash of each token, so both sides can sign and
-verify without the token ever being written to the file or the server's
-database. A file thus proves which station (or the center, for that
-station) made it and that no part was changed. Importing is idempotent on
-both sides: the center feeds the events through the same path as a push,
-with the manifest's ``transfer_id`` as the batch id.
+center keeps exactly that hash of each token. That is why the HMAC alone
+proves little: whoever reads the center's database can compute it, forge a
+station's file, or a station can forge the center's return file. So each
+side also signs with a private key only it holds: the station's key pair is
+made on the station (its private half sealed with the station's data key),
+the center's lives in a key file outside its database. Each side learns the
+other's public key over the authenticated connection (enrollment, handshake:
+``desktop.services.signing_keys``, ``sync.server.services.signing_keys``).
+A reader that knows the writer's public key accepts **only** a valid
+Ed25519 signature (``read_transfer(public_keys=...)``); the HMAC line is then
+ignored. It is checked only for a writer whose key is not known yet (a
+station or center from before the keys), so files between old and new
+releases keep working, and a writer adds the Ed25519 line only once the
+reader has its key (an old reader would refuse a second line).
+
+A file thus proves which station (or the center, for that station) made it
+and that no part was changed. Importing is idempotent on both sides: the
+center feeds the events through the same path as a push, with the
+manifest's ``transfer_id`` as the batch id.
 
 Reading is bounded and checks before it inflates (``read_transfer``): the
 file's size and its zip directory (member count, names) first; then only
@@ -47,8 +62,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 from sync.domain.events import Event, canonical_json
-from sync.protocol.models import MAX_BLOB_BYTES
+from sync.protocol.models import MAX_BLOB_BYTES, PUBLIC_KEY_PATTERN
 
 FORMAT = "daibantong-transfer"
 VERSION = 1
@@ -63,7 +81,7 @@ MAX_EVENTS_BYTES = 64 * MiB
 MAX_BLOBS_BYTES = 512 * MiB
 #: ``manifest.json``: ~130 bytes per part, so room for every member below.
 MAX_MANIFEST_BYTES = 4 * MiB
-MAX_SIGNATURE_BYTES = 128
+MAX_SIGNATURE_BYTES = 512
 #: Members of the zip: the manifest, its signature, the events and up to 9,997 scans.
 MAX_MEMBERS = 10_000
 #: The file itself: everything above, stored (scans do not compress), plus the zip's own records.
@@ -119,17 +137,82 @@ def _sign(manifest: bytes, key: bytes) -> str:
     return hmac.new(key, manifest, hashlib.sha256).hexdigest()
 
 
+ED25519_PREFIX = "ed25519:"
+
+
+def new_private_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+def public_key_hex(key: Ed25519PrivateKey) -> str:
+    return key.public_key().public_bytes_raw().hex()
+
+
+def private_key_hex(key: Ed25519PrivateKey) -> str:
+    return key.private_bytes_raw().hex()
+
+
+def private_key_from_hex(text: str) -> Ed25519PrivateKey:
+    """The key from ``private_key_hex``; ``ValueError`` for anything else."""
+    raw = bytes.fromhex(text)
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 private key is 32 bytes")
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def public_key_from_hex(text: str) -> Ed25519PublicKey:
+    """A public key as carried on the wire (64 hex digits); ``ValueError`` for anything else."""
+    if not re.fullmatch(PUBLIC_KEY_PATTERN, text or ""):
+        raise ValueError("an Ed25519 public key is 64 lowercase hex digits")
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(text))
+
+
+@dataclass(frozen=True)
+class Signer:
+    """How a writer signs: the HMAC key (always) and, once the reader knows its public key, its private key."""
+
+    hmac_key: bytes
+    private_key: Ed25519PrivateKey | None = None
+
+
+def _signature_file(manifest: bytes, signer: Signer) -> str:
+    lines = [_sign(manifest, signer.hmac_key)]
+    if signer.private_key is not None:
+        lines.append(ED25519_PREFIX + signer.private_key.sign(manifest).hex())
+    return "\n".join(lines)
+
+
+def _verified(manifest: bytes, signature: str, keys: Iterable[bytes], public_keys: Sequence[Ed25519PublicKey]) -> bool:
+    """Whether the signature file holds: by the writer's public key when known (then only so), else by HMAC."""
+    lines = signature.split()
+    if public_keys:
+        signed = [bytes.fromhex(x[len(ED25519_PREFIX) :]) for x in lines[1:2] if _ED25519_LINE.fullmatch(x)]
+        for key in public_keys:
+            for sig in signed:
+                try:
+                    key.verify(sig, manifest)
+                except InvalidSignature:
+                    continue
+                return True
+        return False
+    return bool(lines) and any(hmac.compare_digest(_sign(manifest, key), lines[0]) for key in keys)
+
+
+_ED25519_LINE = re.compile(ED25519_PREFIX + "[0-9a-f]{128}")
+
+
 def write_transfer(
     *,
     direction: str,
     station_id: str,
     events: Sequence[Event],
-    key: bytes,
+    key: bytes | Signer,
     created_at: str,
     blobs: Mapping[str, bytes] | None = None,
     transfer_id: str | None = None,
 ) -> bytes:
-    """The bytes of a signed transfer file, made at ``created_at`` (the writer's clock).
+    """The bytes of a signed transfer file, made at ``created_at`` (the writer's clock). ``key``: a
+    ``Signer``, or an HMAC key alone (a reader that does not know the writer's public key yet).
 
     Refuses (``TransferFormatError``) what the other side would refuse to read: past the bounds above.
     """
@@ -160,7 +243,8 @@ def write_transfer(
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", manifest_bytes)
-        archive.writestr("manifest.sig", _sign(manifest_bytes, key))
+        signer = key if isinstance(key, Signer) else Signer(key)
+        archive.writestr("manifest.sig", _signature_file(manifest_bytes, signer))
         for path, content in parts.items():
             archive.writestr(path, content)
     return out.getvalue()
@@ -188,13 +272,17 @@ def peek_station_id(data: bytes) -> str:
     return station_id
 
 
-def read_transfer(data: bytes, keys: Iterable[bytes], *, direction: str) -> TransferContents:
+def read_transfer(
+    data: bytes, keys: Iterable[bytes], *, direction: str, public_keys: Sequence[Ed25519PublicKey] = ()
+) -> TransferContents:
     """Verify signature, sizes, checksums and contents; raise TransferFormatError with a Chinese reason.
 
-    Nothing but ``manifest.json`` and ``manifest.sig`` is inflated before the signature held.
+    With ``public_keys`` (the writer's, known to the reader) only an Ed25519 signature by one of them is
+    accepted; without, the HMAC by one of ``keys``. Nothing but ``manifest.json`` and ``manifest.sig`` is
+    inflated before the signature held.
     """
     manifest_bytes, signature, archive = _open(data)
-    if not any(hmac.compare_digest(_sign(manifest_bytes, key), signature) for key in keys):
+    if not _verified(manifest_bytes, signature, keys, public_keys):
         raise TransferFormatError(FORGED)
     manifest = _object(manifest_bytes)
     try:

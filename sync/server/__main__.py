@@ -21,6 +21,7 @@ from sync.protocol.transfer import TransferFormatError, read_file
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
+from .core.signing import center_key, signing_key_path
 from .main import SKIP_MIGRATE_ENV
 from .services.audit import verify_all
 from .services.enrollment import issue_code, revoke_station
@@ -85,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif args.command == "verify-chains":
                 return _verify_chains(session)
             else:
-                args.out.write_bytes(export_center_file(session, args.station_id, args.after))
+                key = center_key(signing_key_path(settings))
+                args.out.write_bytes(export_center_file(session, args.station_id, key, args.after))
                 log.info("已导出到 %s", args.out)
     except (ServiceError, TransferFormatError) as exc:
         log.error("%s", exc.message)

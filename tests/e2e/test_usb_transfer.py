@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
@@ -61,6 +62,8 @@ class Center:
         self.engine = make_engine(url)
         upgrade_head(self.engine)
         self.sessions = center_sessions(self.engine)
+        #: The center's own signing key (in production a key file beside the database: ``core.signing``).
+        self.key = Ed25519PrivateKey.generate()
 
     def run(self, action: Callable[[Session], T]) -> T:
         with self.sessions() as session, session.begin():
@@ -101,7 +104,7 @@ def test_round_trip_on_a_usb_stick(offline_station: tuple[ServiceContext, Center
     assert sync.status(ctx).pending == first.acked_seq  # only the center's word moves the outbox
 
     center.run(lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
-    (stick / "to_station.dbt").write_bytes(center.run(lambda s: export_center_file(s, station_id)))
+    (stick / "to_station.dbt").write_bytes(center.run(lambda s: export_center_file(s, station_id, center.key)))
     result = transfer.import_from_file(ctx, stick / "to_station.dbt")
     assert case_id in result.case_ids
     assert get_case(ctx, case_id).state is CaseState.IN_PROGRESS
@@ -125,7 +128,7 @@ def test_a_tampered_or_foreign_file_is_refused(offline_station: tuple[ServiceCon
     deliver(ctx, case_id)
     center.run(lambda s: import_station_file(s, transfer_bytes(ctx, tmp_path)))
     center.run(lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
-    genuine = center.run(lambda s: export_center_file(s, station_id))
+    genuine = center.run(lambda s: export_center_file(s, station_id, center.key))
     path = tmp_path / "to_station.dbt"
     for tampered in (
         _rewrite(genuine, "events.jsonl", lambda b: b.replace("窗口".encode(), "主任".encode())),
@@ -182,7 +185,7 @@ def test_usb_buttons_in_the_main_window(
     center.run(lambda s: import_station_file(s, data))
     center.run(lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
     back = tmp_path / "stick" / "to_station.dbt"
-    back.write_bytes(center.run(lambda s: export_center_file(s, station_id)))
+    back.write_bytes(center.run(lambda s: export_center_file(s, station_id, center.key)))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(back), ""))
     window.import_action.trigger()
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.client.errors import TransferFileError
 from sync.client.transfer import export_unsent, read_center_file
@@ -37,11 +38,15 @@ def _import(database_url: str, data: bytes) -> tuple[int, int, int]:
         engine.dispose()
 
 
+#: The center's signing key in these tests (a live server keeps its own in a key file: ``core.signing``).
+CENTER_KEY = Ed25519PrivateKey.generate()
+
+
 def _export_center(database_url: str, station_id: str, after: int = 0) -> bytes:
     engine = make_engine(database_url)
     try:
         with center_sessions(engine)() as session, session.begin():
-            return export_center_file(session, station_id, after)
+            return export_center_file(session, station_id, CENTER_KEY, after)
     finally:
         engine.dispose()
 

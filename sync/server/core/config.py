@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sync import __version__
 from sync.domain.clock import SYSTEM_CLOCK, Clock, FixedClock
@@ -76,6 +77,9 @@ class Settings:
     center_name: str = "镇为民服务中心"
     enroll_limits: EnrollLimits = EnrollLimits()
     login_limits: LoginLimits = LoginLimits()
+    #: The center's Ed25519 key for the return files it signs, outside the database
+    #: (``DAIBANTONG_SIGNING_KEY_FILE``; unset: ``core.signing.signing_key_path`` picks the place).
+    signing_key_file: Path | None = None
     #: The one clock of the center (Beijing time): pages, decisions, sessions and stored times.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False)
 
@@ -90,6 +94,7 @@ class Settings:
             center_name=os.environ.get("DAIBANTONG_CENTER_NAME", "镇为民服务中心"),
             enroll_limits=EnrollLimits.from_env(),
             login_limits=LoginLimits.from_env(),
+            signing_key_file=Path(key_file) if (key_file := os.environ.get("DAIBANTONG_SIGNING_KEY_FILE")) else None,
             clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )
 

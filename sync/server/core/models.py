@@ -56,6 +56,10 @@ class StationRow(Base):
     pending_events: Mapped[int | None] = mapped_column(Integer, default=None)
     pending_bytes: Mapped[int | None] = mapped_column(BigInteger, default=None)
     reported_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The station's Ed25519 public key for its transfer files (hex) and when it was registered (migration 0107):
+    # set at the station's first authenticated handshake after enrollment, cleared by a re-enrollment.
+    signing_public_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    signing_key_at: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class _EventColumns:

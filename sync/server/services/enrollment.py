@@ -15,6 +15,7 @@ from ..core.models import EnrollmentCodeRow, StationRow, TokenRow
 from ..core.security import new_enrollment_code, new_token, normalize_code, secret_hash
 from .errors import ServiceError
 from .reference_docs import lock_publications, send_published_documents
+from .signing_keys import forget_station_key
 
 
 def issue_code(session: Session, station_code: str, name: str, *, valid_days: int = 7) -> str:
@@ -72,6 +73,7 @@ def enroll(session: Session, request: EnrollRequest) -> EnrollReply:
         station.revoked_reason = ""
     if request.app_version:
         station.app_version = request.app_version
+    forget_station_key(station)  # a new installation: it registers its own key at its next handshake
     row.used_at = now
     row.station_id = station_id
     token = new_token()

@@ -27,6 +27,7 @@ from ..core.db import clock_of
 from ..core.models import EventRow, StationRow
 from .enrollment import authenticate
 from .errors import ServiceError
+from .signing_keys import register_station_key
 from .versions import check_protocol
 
 _VERSION = re.compile(r"^\s*[vV]?(\d+(?:\.\d+)*)")
@@ -43,6 +44,7 @@ def record_handshake(session: Session, token: str, hello: Handshake) -> StationR
     station.pending_events = hello.pending_events
     station.pending_bytes = hello.pending_bytes
     station.reported_seq = hello.last_seq
+    register_station_key(session, station, hello.signing_public_key)
     session.flush()
     return station
 

@@ -1,9 +1,15 @@
-"""USB transfer on the center side: import a station's file through the push path; export center events."""
+"""USB transfer on the center side: import a station's file through the push path; export center events.
+
+A station whose signing key the center holds (``signing_keys``) must have signed its file with it: the
+HMAC that a copy of this database could make no longer counts. Return files carry the center's own
+signature (its key file, ``core.signing``) for such stations.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,6 +17,7 @@ from sync.protocol.models import ErrorCode, RefusedNote
 from sync.protocol.transfer import (
     CENTER_TO_STATION,
     STATION_TO_CENTER,
+    Signer,
     TransferFormatError,
     peek_station_id,
     read_transfer,
@@ -23,6 +30,7 @@ from .blobs import store_blob
 from .center_events import center_events_after
 from .errors import ServiceError
 from .ingest import ingest
+from .signing_keys import station_public_keys
 
 
 @dataclass(frozen=True)
@@ -37,12 +45,16 @@ class ImportResult:
     refused: tuple[RefusedNote, ...] = ()
 
 
-def _keys(session: Session, station_id: str) -> list[bytes]:
+def _station(session: Session, station_id: str) -> StationRow:
     station = session.get(StationRow, station_id)
     if station is None:
         raise ServiceError(ErrorCode.NOT_FOUND, "文件来自未登记的代办站")
     if station.revoked_at is not None:
         raise ServiceError(ErrorCode.REVOKED, f"代办站{station.code}已停用，不能导入其文件")
+    return station
+
+
+def _keys(session: Session, station_id: str) -> list[bytes]:
     rows = session.scalars(
         select(TokenRow)
         .where(TokenRow.station_id == station_id, TokenRow.revoked_at.is_(None))
@@ -55,7 +67,8 @@ def import_station_file(session: Session, data: bytes) -> ImportResult:
     """Verify and store a station's file in the caller's transaction; importing twice changes nothing."""
     try:
         station_id = peek_station_id(data)
-        contents = read_transfer(data, _keys(session, station_id), direction=STATION_TO_CENTER)
+        public_keys = station_public_keys(_station(session, station_id))
+        contents = read_transfer(data, _keys(session, station_id), direction=STATION_TO_CENTER, public_keys=public_keys)
     except TransferFormatError as exc:
         raise ServiceError(ErrorCode.REJECTED, exc.message) from exc
     for sha256, content in contents.blobs.items():
@@ -72,8 +85,12 @@ def import_station_file(session: Session, data: bytes) -> ImportResult:
     )
 
 
-def export_center_file(session: Session, station_id: str, after: int = 0) -> bytes:
-    """A signed file of the station's center events after ``after``, for the USB trip back."""
+def export_center_file(session: Session, station_id: str, center_key: Ed25519PrivateKey, after: int = 0) -> bytes:
+    """A signed file of the station's center events after ``after``, for the USB trip back.
+
+    Signed with ``center_key`` too once the station registered its own key (it then reads only that).
+    """
+    station = _station(session, station_id)
     keys = _keys(session, station_id)
     if not keys:
         raise ServiceError(ErrorCode.NOT_FOUND, "该代办站没有有效的登记凭证，请先重新登记")
@@ -82,6 +99,6 @@ def export_center_file(session: Session, station_id: str, after: int = 0) -> byt
         direction=CENTER_TO_STATION,
         station_id=station_id,
         events=events,
-        key=keys[0],
+        key=Signer(keys[0], center_key if station.signing_public_key else None),
         created_at=clock_of(session).stamp(),
     )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from sync.protocol.models import EnrollReply, EnrollRequest, ErrorBody, ErrorCode
 
+from ...core.signing import center_public_key, signing_key_path
 from ...services.enroll_throttle import enroll_wait, record_enroll_failure, wait_text
 from ...services.enrollment import enroll
 from ...services.errors import ServiceError
@@ -37,7 +38,8 @@ def enroll_station(request: EnrollRequest, session: SessionDep, settings: Settin
         )
     try:
         with session.begin():
-            return enroll(session, request)
+            reply = enroll(session, request)
+        return reply.model_copy(update={"center_signing_key": center_public_key(signing_key_path(settings))})
     except ServiceError as exc:
         if exc.code == ErrorCode.ENROLL_FAILED:
             with session.begin():

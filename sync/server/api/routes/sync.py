@@ -24,6 +24,7 @@ from sync.protocol.models import (
     PushReply,
 )
 
+from ...core.signing import center_public_key, signing_key_path
 from ...services.center_events import pull as pull_center
 from ...services.errors import ServiceError
 from ...services.ingest import ingest, refuse_bad_text
@@ -47,10 +48,13 @@ def handshake(hello: Handshake, settings: SettingsDep, session: SessionDep, toke
     refusal = check_protocol(hello.protocol_version, settings.min_protocol_version)
     if refusal:
         raise error(426, ErrorCode.OUTDATED, refusal)
+    registered = False
     if token is not None:
         try:
             with session.begin():
-                record_handshake(session, token, hello)
+                station = record_handshake(session, token, hello)
+                sent = hello.signing_public_key
+                registered = sent is not None and station.signing_public_key == sent
         except ServiceError as exc:
             raise http_error(exc) from exc
     return HandshakeReply(
@@ -59,6 +63,8 @@ def handshake(hello: Handshake, settings: SettingsDep, session: SessionDep, toke
         message="",
         server_time=settings.clock.stamp(),
         push_encodings=list(PUSH_ENCODINGS),
+        center_signing_key=center_public_key(signing_key_path(settings)),
+        station_key_registered=registered,
     )
 
 

@@ -1,0 +1,128 @@
+"""USB files between a real station and a real center once both know each other's signing key.
+
+The station registers its key at its first sync (handshake over HTTP) and learns the center's. From
+then on a file forged with the HMAC key (the token's hash, which a copy of the center's database
+holds) is refused by the center, and a "center decision" made by the station for itself (it knows the
+same HMAC key) is refused by the station; the genuine files of both sides still go through.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from desktop.services import signing_keys, sync, transfer
+from desktop.services.cases import get_case, register_case
+from desktop.services.context import ServiceContext
+from desktop.services.station import require_station, setup_station
+from desktop.services.workflow import deliver
+from sync.domain.case_rules import CaseState
+from sync.domain.clock import FixedClock
+from sync.domain.events import new_event
+from sync.protocol.transfer import CENTER_TO_STATION, FORGED, STATION_TO_CENTER, read_file, write_transfer
+from sync.server.core.config import Settings
+from sync.server.core.db import make_engine
+from sync.server.core.models import StationRow
+from sync.server.core.signing import center_key, signing_key_path
+from sync.server.services.center_events import center_events_after, record_center_event
+from sync.server.services.errors import ServiceError
+from sync.server.services.transfer import export_center_file, import_station_file
+from tests.desktop.conftest import TODAY, complete_draft
+from tests.sync.live_server import ServerHandle, center_sessions, issue_enrollment_code, row_counts
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
+    code = f"K{uuid.uuid4().hex[:6].upper()}"
+    ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
+    setup_station(ctx, code=code, name="东岭村代办站", village="东岭村", town="城关镇", clerk="孙代办")
+    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "东岭村代办站"))
+    yield ctx
+    ctx.close()
+
+
+def _run(database_url: str, action: Callable[[Session], T]) -> T:
+    engine = make_engine(database_url)
+    try:
+        with center_sessions(engine)() as session, session.begin():
+            return action(session)
+    finally:
+        engine.dispose()
+
+
+def _token_hash(database_url: str, station_id: str) -> bytes:
+    query = sa.text("SELECT token_hash FROM tokens WHERE station_id = :s AND revoked_at IS NULL")
+    return bytes.fromhex(_run(database_url, lambda s: str(s.execute(query, {"s": station_id}).scalar_one())))
+
+
+def test_keys_registered_at_sync_make_both_directions_unforgeable(
+    station: ServiceContext, server: ServerHandle, tmp_path: Path
+) -> None:
+    ctx, db = station, server.database_url
+    station_id = require_station(ctx).station_id
+    sync.sync_now(ctx)  # the handshake registers the station's key and brings the center's
+    known = signing_keys.center_key(ctx)
+    assert known.public_key is not None and known.station_key_registered
+    case_id = register_case(ctx, complete_draft(ctx)).case_ids[0]
+    deliver(ctx, case_id)
+
+    # whoever holds a copy of the center's database forges the station's next events: refused, nothing stored
+    stored = row_counts(db, station_id)["events"]
+    forged_case = new_event(
+        station_id=station_id,
+        seq=stored + 1,
+        type="case.withdraw",
+        payload={"case_id": case_id, "reason": "伪造"},
+        actor="伪造者",
+        prev_hash=_run(db, lambda s: s.get(StationRow, station_id).head_hash),
+        occurred_at=ctx.clock.stamp(),
+    )
+    forged = write_transfer(
+        direction=STATION_TO_CENTER,
+        station_id=station_id,
+        events=[forged_case],
+        key=_token_hash(db, station_id),
+        created_at=ctx.clock.stamp(),
+    )
+    with pytest.raises(ServiceError) as caught:
+        _run(db, lambda s: import_station_file(s, forged))
+    assert caught.value.message == FORGED and row_counts(db, station_id)["events"] == stored
+
+    # the station's genuine file goes through
+    path = tmp_path / "to_center.dbt"
+    transfer.export_to_file(ctx, path)
+    result = _run(db, lambda s: import_station_file(s, read_file(path)))
+    assert result.accepted > 0 and not result.refused
+
+    # the center's genuine return file (its key file, as the server uses it) goes through
+    _run(db, lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
+    key = center_key(signing_key_path(Settings(database_url=db)))
+    back = tmp_path / "to_station.dbt"
+    back.write_bytes(_run(db, lambda s: export_center_file(s, station_id, key)))
+
+    # a "center decision" the station makes for itself with the HMAC key it can compute: refused
+    center_events = _run(db, lambda s: center_events_after(s, station_id, 0))
+    fake = tmp_path / "fake.dbt"
+    fake.write_bytes(
+        write_transfer(
+            direction=CENTER_TO_STATION,
+            station_id=station_id,
+            events=center_events,
+            key=_token_hash(db, station_id),
+            created_at=ctx.clock.stamp(),
+        )
+    )
+    with pytest.raises(Exception, match="签名不符"):
+        transfer.import_from_file(ctx, fake)
+    assert get_case(ctx, case_id).state is CaseState.DELIVERED
+
+    transfer.import_from_file(ctx, back)
+    assert get_case(ctx, case_id).state is CaseState.IN_PROGRESS
