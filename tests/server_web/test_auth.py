@@ -19,6 +19,8 @@ ALL = ("director", "window", "supervisor")
 # (method, path, form, {role: status}); "{case}" is a real case of a station.
 MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/", {}, dict.fromkeys(ALL, 200)),
+    ("GET", "/inbox/counts", {}, dict.fromkeys(ALL, 200)),
+    ("POST", "/search", {"q": ""}, dict.fromkeys(ALL, 303)),
     ("GET", "/deadlines", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/cases/{case}", {}, dict.fromkeys(ALL, 200)),
     ("POST", "/cases/{case}/reveal", {}, {"director": 200, "window": 200, "supervisor": 403}),
