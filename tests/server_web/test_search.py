@@ -176,3 +176,19 @@ def test_the_header_search_box_is_on_every_page(window: Staff, director: Staff) 
     assert 'role="search"' in director.get("/publish/catalog").text.split("</header>")[0]
     header = window.get("/deadlines").text.split("</header>")[0]
     assert 'method="post" action="/center/search"' in header and 'name="csrf_token"' in header
+
+
+def test_results_come_in_pages_of_50(live_server: ServerHandle, window: Staff) -> None:
+    many = enroll_station(live_server)
+    for n in range(1, 53):
+        payload = registered_payload(case_no=f"{many.code}-20261123-{n:04d}")
+        many.chain.add("case.registered", payload)
+    many.client.push_all(many.chain.events)
+    first = window.http.get(window.base + "/", params={"q": many.code}, timeout=30).text
+    assert "共52件" in first and len(_ROW.findall(first)) == 50 and "第1/2页" in first
+    second = window.http.get(window.base + "/", params={"q": many.code, "page": "2"}, timeout=30).text
+    assert len(_ROW.findall(second)) == 2 and "第2/2页" in second
+    beyond = window.http.get(window.base + "/", params={"q": many.code, "page": "99"}, timeout=30).text
+    assert _ROW.findall(beyond) == _ROW.findall(second)  # the last page
+    assert set(_ROW.findall(first)).isdisjoint(_ROW.findall(second))
+    assert f"q={many.code}" in first.split('class="pager"')[1]  # the pager keeps the search

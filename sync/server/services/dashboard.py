@@ -7,11 +7,12 @@ Every query is bounded (a page of rows, counts done by the database) so the page
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar, add_working_days, due_label
@@ -158,12 +159,27 @@ def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: 
     conditions = [*flt.conditions(), *view_conditions(scope, calendar, today)]
     if flt.search is not None:
         conditions.append(search_condition(session, flt.search))
-    total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
+
+    def page_of(page: int) -> Select[CaseRow]:
+        query = select(CaseRow).where(*conditions).order_by(*order_by(scope))
+        return query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+
+    rows: Sequence[CaseRow] = []
+    total = -1
+    if flt.search is not None:
+        # A search reads every row anyway: the page and the total in one pass (count(*) OVER ()), not two.
+        # Without a search the page walks an index and stops after 50 rows, so the total is counted apart.
+        hits = session.execute(page_of(max(1, flt.page)).add_columns(func.count().over())).all()
+        if hits:
+            rows, total = [hit[0] for hit in hits], int(hits[0][1])
+        elif flt.page <= 1:
+            total = 0  # nothing found at all
+    if total < 0:
+        total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, flt.page), pages)
-    rows = session.scalars(
-        select(CaseRow).where(*conditions).order_by(*order_by(scope)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    if not rows and total:
+        rows = session.scalars(page_of(page)).all()
     stations = station_names(session)
     corrected = corrected_cases(session, rows)
     items = [_item(r, stations, calendar, today, queue_reasons(r, today, corrected)) for r in rows]

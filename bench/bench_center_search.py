@@ -1,0 +1,198 @@
+"""The town center's search box and work queue over 20,000 cases (docs/performance.md, 镇中心搜索与待办).
+
+The cases projection is filled directly in the database (20 stations × 1,000 cases over a year, every
+state, open deadlines around today, varied names with one in 400 beyond the BMP, a valid 身份证 number and
+a phone number per villager), then the real app serves each search and the work queue in-process
+(``fastapi.testclient``) to a logged-in window clerk, best of 5 after a first request. SQLite always;
+PostgreSQL too when ``TEST_POSTGRES_URL`` or the default test database answers.
+``BENCH_CENTER_SEARCH_CASES`` sets another size (e.g. 190000, a county-year).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from bench import best_ms, figure
+from bench.bench_center import ITEMS, _postgres_schema
+
+CASES = int(os.environ.get("BENCH_CENTER_SEARCH_CASES", "20000"))
+STATIONS = 20
+TARGET_MS = 300.0
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = ["秀英", "建国", "桂兰", "志强", "玉兰", "海燕", "德华", "春梅", "国庆", "丽华", "明", "军", "芳", "伟"]
+RARE = "𠮷"  # U+20BB7
+STATES = ["archived"] * 8 + ["accepted", "delivered", "in_progress", "awaiting_materials", "completed", "feedback_done"]
+
+
+def _id_number(rng: random.Random) -> str:
+    from sync.domain.validation import id_check_char
+
+    first = f"430521{rng.randrange(1940, 2005)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+    first += f"{rng.randrange(1000):03d}"
+    return first + id_check_char(first)
+
+
+def _fill(database_url: str) -> dict[str, str]:
+    """Fill the database; returns what the benchmark searches for (a case number, an ID, a phone...)."""
+    from sync.server.core.db import make_engine
+    from sync.server.core.migrate import upgrade_head
+    from sync.server.core.models import CaseRow, StationRow
+
+    engine = make_engine(database_url)
+    upgrade_head(engine)
+    rng = random.Random(2026)
+    today = datetime.now(UTC).date()
+    start = datetime.now(UTC) - timedelta(days=365)
+    stations = [(str(uuid.uuid4()), f"Z{i:02d}", f"第{i + 1}村代办站") for i in range(STATIONS)]
+    probe: dict[str, str] = {}
+    with engine.begin() as conn:
+        conn.execute(
+            insert(StationRow),
+            [{"id": sid, "code": code, "name": name, "enrolled_at": start.isoformat()} for sid, code, name in stations],
+        )
+        rows: list[dict[str, Any]] = []
+        for i in range(CASES):
+            sid, code, _name = stations[i % STATIONS]
+            at = start + timedelta(seconds=i * (365 * 86400 // CASES))
+            item_code, item_name, dept, days, case_type = rng.choice(ITEMS)
+            state = rng.choice(STATES)
+            due = at.date() + timedelta(days=days + 2)
+            if state in ("accepted", "delivered", "in_progress"):
+                due = today + timedelta(days=rng.randrange(-10, 15))
+            name = rng.choice(SURNAMES) + (RARE if i % 400 == 7 else "") + rng.choice(GIVEN)
+            id_number, phone = _id_number(rng), f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+            case_no = f"{code}-{at:%Y%m%d}-{i % 9999:04d}"
+            if i == CASES // 2:
+                probe = {"case_no": case_no, "id_number": id_number, "phone": phone, "station": stations[7][2]}
+            data = {
+                "case_id": f"00000000-0000-4000-8000-{i:012d}",
+                "case_no": case_no,
+                "station_id": sid,
+                "kind": "agency",
+                "case_type": case_type,
+                "state": state,
+                "applicant": {
+                    "name": name,
+                    "id_number": id_number,
+                    "phone": phone,
+                    "address": "一组",
+                    "special_groups": [],
+                },
+                "item_code": item_code,
+                "item_name": item_name,
+                "department": dept,
+                "promised_days": days,
+                "materials": [{"name": "身份证", "original": True, "copies": 1, "required": True, "present": True}],
+                "registered_at": at.isoformat(timespec="milliseconds"),
+                "clerk": f"代办员{i % STATIONS}",
+                "accepted_on": at.date().isoformat(),
+                "due_on": due.isoformat(),
+                "due_uncertain": False,
+                "completed_on": None,
+                "result": "",
+                "rating": None,
+                "last_reason": "",
+                "suspended_from": None,
+                "extended": False,
+                "updated_at": at.isoformat(timespec="milliseconds"),
+                "event_count": 4,
+                "custody": [],
+                "missing": [],
+                "suspended_on": None,
+                "rating_bad": False,
+                "rating_followed_up": False,
+                "attachment_count": 0,
+            }
+            rows.append(
+                {
+                    "case_id": data["case_id"],
+                    "station_id": sid,
+                    "case_no": case_no,
+                    "state": state,
+                    "data": data,
+                    "updated_at": data["updated_at"],
+                    "conflict": "",
+                    "center_since_station": False,
+                    "receipt_status": "pending" if state == "in_progress" and i % 7 == 0 else "",
+                }
+            )
+            if len(rows) == 5000:
+                conn.execute(insert(CaseRow), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(CaseRow), rows)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    return probe
+
+
+def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, float, str]]:
+    from fastapi.testclient import TestClient
+
+    from sync.server.core.config import Settings
+    from sync.server.core.db import make_engine, make_sessionmaker
+    from sync.server.main import create_app
+    from sync.server.services.staff import create_staff
+
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        create_staff(session, "bench", "测试窗口", "window", "bench-password")
+    engine.dispose()
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        page = client.get("/center/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token
+        client.post("/center/login", data={"username": "bench", "password": "bench-password", "csrf_token": token[1]})
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/center/").text)
+        assert csrf
+        searches = {
+            "center_search_case_no_part_ms": probe["case_no"][4:],
+            "center_search_name_part_ms": "秀英",
+            "center_search_rare_name_ms": RARE,
+            "center_search_full_id_number_ms": probe["id_number"],
+            "center_search_full_phone_ms": probe["phone"],
+            "center_search_station_ms": probe["station"],
+        }
+        for name, text in searches.items():
+
+            def search(text: str = text) -> str:
+                reply = client.post("/center/search", data={"q": text, "csrf_token": csrf[1]})
+                assert reply.status_code == 200, reply.text[-300:]
+                return reply.text
+
+            total = re.search(r"共(\d+)件", search())
+            yield name, best_ms(search, repeat=5), f"{total[1] if total else '?'} found"
+        for name, path in (("center_work_queue_ms", "/center/"), ("center_inbox_counts_ms", "/center/inbox/counts")):
+
+            def fetch(path: str = path) -> str:
+                reply = client.get(path)
+                assert reply.status_code == 200, reply.text[-300:]
+                return reply.text
+
+            total = re.search(r"共(\d+)件", fetch())
+            yield name, best_ms(fetch, repeat=5), f"{total[1]} in the queue" if total else ""
+
+
+def run() -> Iterator[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'center.db'}"
+        probe = _fill(url)
+        for name, ms, note in _timings(url, probe):
+            yield figure(name, ms, "ms", TARGET_MS, database="sqlite", cases=CASES, note=note)
+    with _postgres_schema() as pg_url:
+        if pg_url is None:
+            return
+        probe = _fill(pg_url)
+        for name, ms, note in _timings(pg_url, probe):
+            yield figure(name, ms, "ms", TARGET_MS, database="postgresql", cases=CASES, note=note)
