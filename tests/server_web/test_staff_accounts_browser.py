@@ -79,6 +79,7 @@ def test_lock_unlock_reset_and_own_password(browser: Any, live_server: ServerHan
     _fill_login(clerk, live_server, username, one_time)
     clerk.wait_for_url(live_server.url + "/center/password")
     assert "请先设置只有您自己知道的新密码" in clerk.inner_text("main")
+    assert clerk.locator("header nav a").count() == 0  # every other page leads back here until then
     _shot(clerk, "password_first_login")
     clerk.fill("input[name=old_password]", one_time)
     clerk.fill("input[name=password]", NEW_PASSWORD)
