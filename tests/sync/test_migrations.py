@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +14,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from sync.domain.clock import FixedClock
 from sync.server.core import models
-from sync.server.core.db import make_engine
+from sync.server.core.config import LoginLimits
+from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import alembic_config, upgrade_head
 from sync.server.core.models import Base
+from sync.server.core.staff_models import StaffRow
+from sync.server.services.staff_login import login
 from tests.conftest import require_postgres
 
 from .live_server import postgres_schema_url, sqlite_url
@@ -170,5 +176,38 @@ def test_0104_fills_in_the_receipt_status_of_the_cases_held(empty_database: str)
                 "c-all": "confirmed",
                 "c-odd": "",
             }
+    finally:
+        engine.dispose()
+
+
+def test_0106_keeps_accounts_made_before_it_and_their_scrypt_passwords(empty_database: str) -> None:
+    """An account of a center from before 0106 is unlocked, need not change its password, and logs in with
+    its scrypt hash, which that login replaces with argon2."""
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt("旧密码-old-1".encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    old_hash = f"scrypt${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    config = alembic_config()
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0105_refused_events")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO staff (username, name, role, password_hash, active, created_at) "
+                    "VALUES ('zhuren', '王主任', 'director', :h, :active, '2026-11-01T00:00:00.000+00:00')"
+                ),
+                {"h": old_hash, "active": True},
+            )
+            conn.commit()
+            command.upgrade(config, "head")
+            conn.commit()
+        sessions = make_sessionmaker(engine, FixedClock.beijing(2026, 12, 6, 10))
+        with sessions() as session, session.begin():
+            row = session.scalars(sa.select(StaffRow)).one()
+            assert (row.failed_logins, row.locked_until, row.must_change_password) == (0, None, False)
+            login(session, "zhuren", "旧密码-old-1", LoginLimits())
+        with sessions() as session, session.begin():
+            assert session.scalars(sa.select(StaffRow)).one().password_hash.startswith("$argon2id$")
     finally:
         engine.dispose()
