@@ -22,6 +22,7 @@ from desktop.services import (
     home,
     matters,
     printing,
+    registration_draft,
     retention,
     station,
     sync,
@@ -47,6 +48,7 @@ from desktop.services.records import (
     SignedContent,
     StationInfo,
 )
+from desktop.services.registration_draft import RegistrationDraft
 from sync.domain.catalog import Catalog
 from sync.domain.clock import Clock
 
@@ -94,6 +96,15 @@ class StationFacade(QObject):
     def other_names(self, id_number: str, name: str) -> list[str]:
         """Other names this station registered ``id_number`` under (a warning in the new-case dialog)."""
         return applicants.other_names(self.ctx, id_number, name)
+
+    def keep_registration_draft(self, draft: RegistrationDraft) -> None:
+        registration_draft.keep_draft(self.ctx, draft)
+
+    def load_registration_draft(self) -> RegistrationDraft | None:
+        return registration_draft.load_draft(self.ctx)
+
+    def forget_registration_draft(self) -> None:
+        registration_draft.forget_draft(self.ctx)
 
     def clerk_name(self) -> str:
         """The logged-in clerk, who signs the 委托书 and the handovers as 代办员."""

@@ -34,6 +34,7 @@ from .home_page import HomePage
 from .ledger_dialog import LedgerDialog, ServiceLedgerSource
 from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
+from .new_case_draft import DraftCalls
 from .print_preview import PrintPreviewDialog, case_form_preview
 from .sync_worker import SyncWorker
 from .tasks import run_task, when_idle
@@ -232,6 +233,7 @@ class MainWindow(QMainWindow):
             clock=f.clock,
             matters=f.matter_choices,
             known_names=f.other_names,
+            drafts=DraftCalls(f.keep_registration_draft, f.load_registration_draft, f.forget_registration_draft),
         )
         dialog.case_saved.connect(self.facade.changed.emit)
         dialog.open()

@@ -34,6 +34,13 @@ class MaterialsTable(QTableWidget):
         for req in requirements:
             self.add_row(req.name, original=req.original, copies=req.copies, required=req.required)
 
+    def load_drafts(self, materials: tuple[MaterialDraft, ...]) -> None:
+        """The rows as a kept draft had them (names, forms, copies, ticks)."""
+        self.setRowCount(0)
+        for m in materials:
+            row = self.add_row(m.name, original=m.original, copies=m.copies, required=m.required)
+            self.set_present(row, m.present)
+
     def add_row(self, name: str = "", *, original: bool = True, copies: int = 1, required: bool = False) -> int:
         row = self.rowCount()
         self.insertRow(row)

@@ -43,6 +43,7 @@ from .errors import show_error, user_message
 from .guarded_dialog import GuardedDialog
 from .materials_table import MaterialsTable
 from .matter_chooser import MatterChooser
+from .new_case_draft import SIDES, DraftCalls, KeptDraft
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
@@ -54,19 +55,19 @@ def _ignore(_exc: BaseException) -> None:
     """A lookup that only warns: failing, it warns of nothing."""
 
 
-#: Who signs the 委托书, in the order printed: the villager, then the clerk.
-SIDES = ("applicant", "clerk")
 ROLES = {"applicant": APPLICANT, "clerk": CLERK}
 SIGN_LABELS = {"applicant": "委托人签名", "clerk": "代办员（受托人）签名"}
 UNSIGNED_STYLE = "color: #8a6d00;"
 SIGNED_STYLE = "color: #2e7d32; font-weight: bold;"
 
 
-class NewCaseDialog(GuardedDialog):
+class NewCaseDialog(KeptDraft, GuardedDialog):
     """Collects a ``CaseDraft`` and, for 代办/帮办, both signatures on the 委托书.
 
     ``prepare(draft)`` (the signed content) and ``clerk()`` (the logged-in clerk's name) run
     off the GUI thread before the first signature; saving runs ``save(draft)`` off it too.
+    With ``drafts``, everything entered (the signatures included) is kept on disk as it changes
+    and offered back the next time the dialog opens; saving the case or 放弃 deletes it.
     """
 
     case_saved = Signal(object)  # Changed
@@ -82,6 +83,7 @@ class NewCaseDialog(GuardedDialog):
         clock: Clock = SYSTEM_CLOCK,
         matters: Callable[[], list[MatterChoice]] | None = None,
         known_names: Callable[[str, str], list[str]] | None = None,
+        drafts: DraftCalls | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures
@@ -223,6 +225,8 @@ class NewCaseDialog(GuardedDialog):
         self.id_edit.textChanged.connect(lambda _t: self._check_id_number())
         self.name_edit.textChanged.connect(lambda _t: self._check_id_number())
 
+        self.start_drafts(drafts)
+
     def entered(self) -> object:
         return self.draft(), tuple(sorted(self.signatures))
 
@@ -285,11 +289,13 @@ class NewCaseDialog(GuardedDialog):
     def _content_changed(self) -> None:
         self.sign_box.setVisible(self.needs_signatures())
         if self.signed is None and not self.signatures:
+            self._keep_draft()
             return
         had = bool(self.signatures)
         self._reset_signatures()
         if had:
             self._show_field_error("signatures", "委托书内容已更改，请委托人和代办员重新签名。")
+        self._keep_draft()
 
     def _reset_signatures(self) -> None:
         self.signed = None
@@ -353,6 +359,7 @@ class NewCaseDialog(GuardedDialog):
         self.sign_labels[side].setStyleSheet(SIGNED_STYLE)
         if len(self.signatures) == len(SIDES):
             self._clear_error()
+        self._keep_draft()
 
     def signed_draft(self) -> CaseDraft:
         """The draft with both signatures (代办/帮办), or as typed (咨询; or unsigned: the service refuses it)."""
@@ -380,6 +387,7 @@ class NewCaseDialog(GuardedDialog):
 
     def _on_saved(self, changed: Changed) -> None:
         self.save_button.setEnabled(True)
+        self.on_discarded()  # the case holds it all now: the draft goes
         self.case_saved.emit(changed)
         self.accept()
 
