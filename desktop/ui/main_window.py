@@ -38,6 +38,7 @@ from .new_case_draft import DraftCalls
 from .print_preview import PrintPreviewDialog, case_form_preview
 from .sync_worker import SyncWorker
 from .tasks import run_task, when_idle
+from .unlock_dialog import UnlockDialog
 from .usb_transfer import export_to_usb, import_from_usb
 
 
@@ -55,6 +56,9 @@ class MainWindow(QMainWindow):
         self.about_dialog: AboutDialog | None = None
         self.case_windows: dict[str, CaseDetailWindow] = {}
         self.login_dialog: LoginDialog | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        #: The clerk cancelled the password prompt: the timer's syncs stop asking (立即同步 still asks).
+        self.unlock_declined = False
         station = facade.station
         self.station_name = station.name
         self.setWindowTitle(f"代办通 — {station.name}（{station.code}）")
@@ -104,13 +108,14 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self._open_selected)
         self.ledger_action = QAction("台账与档案", self)
         self.ledger_action.triggered.connect(self.open_ledger)
+        f = self.facade
         self.export_action = QAction("导出到U盘", self)
         self.export_action.triggered.connect(
-            lambda: export_to_usb(self, self.facade.export_to_file, self.facade.changed.emit, self.facade.today())
+            lambda: export_to_usb(self, f.export_to_file, f.changed.emit, f.today(), f.unlock_sync)
         )
         self.import_action = QAction("从U盘导入", self)
         self.import_action.triggered.connect(
-            lambda: import_from_usb(self, self.facade.import_from_file, self.facade.changed.emit)
+            lambda: import_from_usb(self, f.import_from_file, f.changed.emit, f.unlock_sync)
         )
         self.switch_user_action = QAction("切换用户", self)
         self.switch_user_action.triggered.connect(self.switch_user)
@@ -146,6 +151,7 @@ class MainWindow(QMainWindow):
         self.sync_worker.sync_progressed.connect(self._on_sync_progressed)
         self.sync_worker.sync_finished.connect(self._on_synced)
         self.sync_worker.sync_failed.connect(self._on_sync_failed)
+        self.sync_worker.credential_locked.connect(self.ask_password_for_sync)
         self.refresh()
 
     # --- list ---
@@ -315,7 +321,28 @@ class MainWindow(QMainWindow):
 
     def sync_now(self) -> None:
         """立即同步: the same background sync the timer runs."""
-        self.sync_worker.sync_now()
+        self.sync_worker.sync_now(asked=True)
+
+    def ask_password_for_sync(self, asked: bool) -> UnlockDialog | None:
+        """The credential kept on this PC is locked: ask the clerk's password, then sync.
+
+        立即同步 always asks; the timer asks until the clerk cancels once (then only the status bar says it).
+        """
+        if self.unlock_dialog is not None and self.unlock_dialog.isVisible():
+            return self.unlock_dialog
+        if not asked and self.unlock_declined:
+            return None
+        dialog = UnlockDialog(self.facade.unlock_sync, "同步需要本站的同步凭证。", self)
+        dialog.unlocked.connect(self._on_sync_unlocked)
+        dialog.rejected.connect(lambda: setattr(self, "unlock_declined", True))
+        self.unlock_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_sync_unlocked(self) -> None:
+        self.unlock_declined = False
+        self.statusBar().showMessage("同步凭证已解锁，正在同步…", 5000)
+        self.sync_worker.sync_now(asked=True)
 
     def _on_sync_started(self) -> None:
         self.sync_action.setEnabled(False)

@@ -2,7 +2,9 @@
 
 The sync itself runs through ``run_task`` on the thread pool, never on the GUI
 thread; this object only decides when, and reports what happened, including
-which cases are being sent (``sync_in_flight``: their badge reads 同步中).
+which cases are being sent (``sync_in_flight``: their badge reads 同步中). When the
+credential kept on this PC is still locked it says so (``credential_locked``), so
+that the window asks the clerk's password instead of failing quietly.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
+from desktop.services.credential_store import PasswordNeeded
 from desktop.services.records import Changed
 from desktop.services.sync_schedule import SyncSchedule
 from sync.domain.errors import DomainError
@@ -32,6 +35,9 @@ class SyncWorker(QObject):
     sync_failed = Signal(str)  # Chinese message
     #: The cases whose events are in the batch being pushed (同步中), a frozenset of case ids; empty after.
     sync_in_flight = Signal(object)
+    #: The sync needs the clerk's password (the credential is kept locked on this PC); True when the clerk
+    #: asked for this sync (立即同步), False for the timer or the network coming back.
+    credential_locked = Signal(bool)
 
     def __init__(self, facade: StationFacade, schedule: SyncSchedule | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -39,6 +45,7 @@ class SyncWorker(QObject):
         self.schedule = schedule or SyncSchedule()
         self.running = False
         self.paused = False
+        self._asked = False
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.sync_now)
         facade.sync_in_flight.connect(self.sync_in_flight)
@@ -60,11 +67,12 @@ class SyncWorker(QObject):
         self.paused = False
         self.timer.start(delay_ms)
 
-    def sync_now(self) -> bool:
-        """Start a sync unless one is running or syncing is paused; True if started."""
+    def sync_now(self, asked: bool = False) -> bool:
+        """Start a sync unless one is running or syncing is paused; True if started (``asked``: by the clerk)."""
         if self.running or self.paused:
             return False
         self.running = True
+        self._asked = asked
         self.timer.stop()
         self.sync_started.emit()
         run_task(self.facade.sync_now_with_progress, self._on_success, self._on_failure, self.sync_progressed.emit)
@@ -88,6 +96,8 @@ class SyncWorker(QObject):
         if not self.paused:
             self.timer.start(int(delay * 1000))
         self.sync_failed.emit(user_message(exc))
+        if isinstance(exc, PasswordNeeded):
+            self.credential_locked.emit(self._asked)
 
     def _watch_network(self) -> None:
         """Sync as soon as the OS says the network is back (where Qt has a backend for it)."""

@@ -12,30 +12,46 @@ from desktop.services.records import Changed
 
 from .errors import show_error
 from .tasks import run_task
+from .unlock_dialog import Unlock, ask_password_then
 
 FILTER = "代办通传输文件 (*.dbt)"
 
 
 def export_to_usb(
-    parent: QWidget, export: Callable[[Path], Changed], on_done: Callable[[Changed], None], today: date
+    parent: QWidget,
+    export: Callable[[Path], Changed],
+    on_done: Callable[[Changed], None],
+    today: date,
+    unlock: Unlock | None = None,
 ) -> None:
     """Ask where to write (e.g. the USB stick; the file named after the station's ``today``), then export
-    off the GUI thread."""
+    off the GUI thread (asking the clerk's password first if the credential that signs it is locked)."""
     suggested = f"代办站数据-{today:%Y%m%d}.dbt"
     path, _ = QFileDialog.getSaveFileName(parent, "导出到U盘", suggested, FILTER)
-    if not path:
-        return
-    run_task(
-        lambda: export(Path(path)), lambda changed: _done(parent, changed, on_done), lambda e: show_error(parent, e)
-    )
+    if path:
+        _run(parent, lambda: export(Path(path)), on_done, unlock, "导出的文件要用本站的同步凭证签名。")
 
 
-def import_from_usb(parent: QWidget, load: Callable[[Path], Changed], on_done: Callable[[Changed], None]) -> None:
+def import_from_usb(
+    parent: QWidget, load: Callable[[Path], Changed], on_done: Callable[[Changed], None], unlock: Unlock | None = None
+) -> None:
     """Ask for the file the town center exported for this station, then apply it off the GUI thread."""
     path, _ = QFileDialog.getOpenFileName(parent, "从U盘导入镇中心的处理结果", "", FILTER)
-    if not path:
-        return
-    run_task(lambda: load(Path(path)), lambda changed: _done(parent, changed, on_done), lambda e: show_error(parent, e))
+    if path:
+        _run(parent, lambda: load(Path(path)), on_done, unlock, "导入前要用本站的同步凭证核对文件的签名。")
+
+
+def _run(
+    parent: QWidget, op: Callable[[], Changed], on_done: Callable[[Changed], None], unlock: Unlock | None, why: str
+) -> None:
+    def failed(exc: BaseException) -> None:
+        if ask_password_then(parent, exc, unlock, again, why) is None:
+            show_error(parent, exc)
+
+    def again() -> None:
+        run_task(op, lambda changed: _done(parent, changed, on_done), failed)
+
+    again()
 
 
 def _done(parent: QWidget, changed: Changed, on_done: Callable[[Changed], None]) -> None:
