@@ -3,7 +3,8 @@
 ``python -m sync.server revoke --station-id ID [--reason 原因]`` stops a station;
 ``python -m sync.server import-file PATH`` imports a station's USB transfer file (idempotent);
 ``python -m sync.server export-file --station-id ID [--after N] --out PATH`` writes center events for a station;
-``python -m sync.server verify-chains`` re-verifies every stored chain (exit 2 when a row was edited or removed)."""
+``python -m sync.server verify-chains`` re-verifies every stored chain (exit 2 when a row was edited or removed);
+``python -m sync.server clean-blobs`` drops scan uploads left unfinished past ``DAIBANTONG_INCOMPLETE_BLOB_HOURS``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .core.migrate import upgrade_head
 from .core.signing import center_key, signing_key_path
 from .main import SKIP_MIGRATE_ENV
 from .services.audit import verify_all
+from .services.blobs import drop_stale_uploads
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
 from .services.transfer import export_center_file, import_station_file
@@ -52,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--after", type=int, default=0)
     exp.add_argument("--out", type=Path, required=True)
     sub.add_parser("verify-chains", help="核验所有代办站记录的校验链（发现被修改或删除的记录）")
+    sub.add_parser("clean-blobs", help="删除超过期限仍未上传完成的附件（DAIBANTONG_INCOMPLETE_BLOB_HOURS）")
     return parser
 
 
@@ -76,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 revoke_station(session, args.station_id, args.reason)
                 log.info("已停用代办站 %s", args.station_id)
             elif args.command == "import-file":
-                result = import_station_file(session, read_file(args.path))
+                result = import_station_file(session, read_file(args.path), settings.blob_limits)
                 sys.stdout.write(
                     f"已导入：新增{result.accepted}条，重复{result.duplicates}条，附件{result.blobs}个，"
                     f"已确认至第{result.acked_seq}号\n"
@@ -85,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     sys.stdout.write(f"拒收第{note.seq}号记录：{note.message}\n")
             elif args.command == "verify-chains":
                 return _verify_chains(session)
+            elif args.command == "clean-blobs":
+                dropped = drop_stale_uploads(session, settings.blob_limits)
+                sys.stdout.write(f"已删除未完成的附件上传{dropped}个\n")
             else:
                 key = center_key(signing_key_path(settings))
                 args.out.write_bytes(export_center_file(session, args.station_id, key, args.after))

@@ -54,6 +54,25 @@ class LoginLimits:
         )
 
 
+@dataclass(frozen=True)
+class BlobLimits:
+    """Scans a station may keep at the center (``services.blobs``)."""
+
+    #: Bytes of one station's scans, complete or being uploaded (``DAIBANTONG_BLOB_QUOTA_MB``): 20 GB is
+    #: about two years of a busy station (450 cases a month, five 300 KB scans each).
+    quota_bytes: int = 20 * 1024**3
+    #: An upload not finished after this long is dropped (``DAIBANTONG_INCOMPLETE_BLOB_HOURS``); the station
+    #: starts it again from the beginning at its next sync.
+    incomplete_max_age: timedelta = timedelta(hours=72)
+
+    @classmethod
+    def from_env(cls) -> BlobLimits:
+        return cls(
+            quota_bytes=_positive("DAIBANTONG_BLOB_QUOTA_MB", 20 * 1024) * 1024**2,
+            incomplete_max_age=timedelta(hours=_positive("DAIBANTONG_INCOMPLETE_BLOB_HOURS", 72)),
+        )
+
+
 def _positive(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip()
     if not text:
@@ -77,6 +96,7 @@ class Settings:
     center_name: str = "镇为民服务中心"
     enroll_limits: EnrollLimits = EnrollLimits()
     login_limits: LoginLimits = LoginLimits()
+    blob_limits: BlobLimits = BlobLimits()
     #: The center's Ed25519 key for the return files it signs, outside the database
     #: (``DAIBANTONG_SIGNING_KEY_FILE``; unset: ``core.signing.signing_key_path`` picks the place).
     signing_key_file: Path | None = None
@@ -94,6 +114,7 @@ class Settings:
             center_name=os.environ.get("DAIBANTONG_CENTER_NAME", "镇为民服务中心"),
             enroll_limits=EnrollLimits.from_env(),
             login_limits=LoginLimits.from_env(),
+            blob_limits=BlobLimits.from_env(),
             signing_key_file=Path(key_file) if (key_file := os.environ.get("DAIBANTONG_SIGNING_KEY_FILE")) else None,
             clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )

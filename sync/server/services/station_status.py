@@ -15,7 +15,7 @@ of the headers (they greet the center before every sync instead); clients that n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -25,6 +25,7 @@ from sync.protocol.models import ErrorCode, Handshake
 
 from ..core.db import clock_of
 from ..core.models import EventRow, StationRow
+from .blobs import BlobUsage, usage
 from .enrollment import authenticate
 from .errors import ServiceError
 from .signing_keys import register_station_key
@@ -145,6 +146,10 @@ class StationOverview:
     #: Events kept in the station's chain but refused (``ingest``), and the last one's seq, field and reason.
     refused: int = 0
     last_refused: str = ""
+    #: Its scans at the center: complete ones and uploads under way (``blobs.usage``).
+    blobs: BlobUsage = field(default_factory=BlobUsage)
+    #: Whether the center holds its signing key for transfer files (``signing_keys``), and since when.
+    signing_key_at: str = ""
 
 
 def _days_between(earlier: str, now: datetime) -> int | None:
@@ -206,11 +211,15 @@ def stations_overview(
     """Every station (by code) with its last sync, what it still has to send and its version."""
     moment = now or clock_of(session).now()
     refused = _refusals(session)
+    blobs = usage(session)
     out = []
     for st in session.scalars(select(StationRow).order_by(StationRow.code)):
         row = _overview(st, moment, stale_days, current_app_version, min_protocol_version)
         count, last = refused.get(st.id, (0, ""))
-        out.append(replace(row, refused=count, last_refused=last))
+        key_at = (st.signing_key_at or "") if st.signing_public_key else ""
+        out.append(
+            replace(row, refused=count, last_refused=last, blobs=blobs.get(st.id, BlobUsage()), signing_key_at=key_at)
+        )
     return out
 
 

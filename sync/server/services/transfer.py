@@ -24,9 +24,10 @@ from sync.protocol.transfer import (
     write_transfer,
 )
 
+from ..core.config import BlobLimits
 from ..core.db import clock_of
 from ..core.models import StationRow, TokenRow
-from .blobs import store_blob
+from .blobs import DEFAULT_LIMITS, store_blob
 from .center_events import center_events_after
 from .errors import ServiceError
 from .ingest import ingest
@@ -63,7 +64,7 @@ def _keys(session: Session, station_id: str) -> list[bytes]:
     return [bytes.fromhex(row.token_hash) for row in rows]
 
 
-def import_station_file(session: Session, data: bytes) -> ImportResult:
+def import_station_file(session: Session, data: bytes, limits: BlobLimits = DEFAULT_LIMITS) -> ImportResult:
     """Verify and store a station's file in the caller's transaction; importing twice changes nothing."""
     try:
         station_id = peek_station_id(data)
@@ -72,7 +73,7 @@ def import_station_file(session: Session, data: bytes) -> ImportResult:
     except TransferFormatError as exc:
         raise ServiceError(ErrorCode.REJECTED, exc.message) from exc
     for sha256, content in contents.blobs.items():
-        store_blob(session, station_id, sha256, content)
+        store_blob(session, station_id, sha256, content, limits)
     result = ingest(session, station_id, contents.transfer_id, contents.events, source="file")
     return ImportResult(
         station_id=station_id,

@@ -47,12 +47,14 @@ def local_time(value: str | None, seconds: bool = False) -> str:
 
 
 def file_size(value: int) -> str:
-    """Bytes as the staff read them: "860 B", "12.5 KB", "3.2 MB"."""
+    """Bytes as the staff read them: "860 B", "12.5 KB", "3.2 MB", "20.0 GB"."""
     if value < 1024:
         return f"{value} B"
     if value < 1024 * 1024:
         return f"{value / 1024:.1f} KB"
-    return f"{value / 1024 / 1024:.1f} MB"
+    if value < 1024**3:
+        return f"{value / 1024 / 1024:.1f} MB"
+    return f"{value / 1024**3:.1f} GB"
 
 
 templates.env.filters["local"] = local_time

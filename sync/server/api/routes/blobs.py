@@ -10,7 +10,7 @@ from sync.protocol.models import MAX_BLOB_CHUNK_BYTES, BlobStatus, ErrorBody, Er
 
 from ...services.blobs import blob_status, put_chunk, read_blob
 from ...services.errors import ServiceError
-from ..deps import CurrentStation, SessionDep, check_client_protocol
+from ..deps import CurrentStation, SessionDep, SettingsDep, check_client_protocol
 from ..errors import error, http_error
 from ..gzip_route import GzipRoute
 
@@ -50,13 +50,14 @@ def put_blob_chunk(
     data: Annotated[bytes, Body(media_type="application/octet-stream")],
     offset: Annotated[int, Query(ge=0)],
     total: Annotated[int, Query(ge=0)],
+    settings: SettingsDep,
 ) -> BlobStatus:
     """Store the chunk ``data`` at ``offset`` of a blob of ``total`` bytes; verified when complete."""
     if len(data) > MAX_BLOB_CHUNK_BYTES:
         raise error(413, ErrorCode.TOO_LARGE, f"每次最多上传{MAX_BLOB_CHUNK_BYTES // 1024}KB，请分块上传")
     try:
         with session.begin():
-            return put_chunk(session, station.id, sha256, offset, total, data)
+            return put_chunk(session, station.id, sha256, offset, total, data, settings.blob_limits)
     except ServiceError as exc:
         raise http_error(exc) from exc
 
