@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.rare_chars import Candidate, lookup
 
+from .action_form import never_default, reserve_height
 from .errors import user_message
 from .tasks import run_task
 
@@ -111,6 +112,7 @@ class RareCharDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        reserve_height(self.error_label)  # showing it moves nothing
         self.error_label.hide()
 
         self.candidates = QListWidget()
@@ -125,7 +127,7 @@ class RareCharDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.insert_button = buttons.addButton("插入", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        never_default(buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole))
         self.insert_button.setDefault(True)
         self.insert_button.setAutoDefault(True)
         buttons.accepted.connect(self.insert_selected)

@@ -32,6 +32,7 @@ from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.signature import APPLICANT, Signature
 
+from .action_form import reserve_height
 from .errors import user_message
 from .signature_pad import SignaturePad
 from .tasks import run_task
@@ -132,6 +133,8 @@ class SignatureDialog(QDialog):
         self.message_label = QLabel()
         self.message_label.setStyleSheet("color: #c0392b; font-weight: bold;")
         self.message_label.setAccessibleName("签名提示")
+        self.message_label.setWordWrap(True)
+        reserve_height(self.message_label)  # the pad does not shrink or move under the pen when it shows
         self.message_label.hide()
 
         self.import_button = QPushButton("导入纸质签名照片…")

@@ -115,3 +115,17 @@ def test_the_new_case_error_line_moves_no_signature_button(qtbot: QtBot, window:
     assert [_at(b, dialog) for b in buttons] == before
     assert dialog.focusWidget() is dialog.id_edit
     assert not dialog.cancel_button.autoDefault()
+
+
+def test_the_signature_pads_message_moves_neither_the_pad_nor_the_buttons(qtbot: QtBot) -> None:
+    from desktop.ui.signature_dialog import SignatureDialog
+
+    dialog = SignatureDialog("王秀英")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = _at(dialog.pad, dialog), _at(dialog.confirm_button, dialog)
+    qtbot.mouseClick(dialog.pad, Qt.MouseButton.LeftButton, pos=dialog.pad.rect().center())  # a dot, no signature
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.message_label.isVisible, timeout=5000)
+    assert (_at(dialog.pad, dialog), _at(dialog.confirm_button, dialog)) == before
