@@ -20,7 +20,7 @@ from desktop.services import (
     feedback,
     handovers,
     home,
-    matters,
+    item_search,
     printing,
     registration_draft,
     retention,
@@ -30,7 +30,7 @@ from desktop.services import (
     workflow,
 )
 from desktop.services.context import ServiceContext
-from desktop.services.matters import MatterChoice
+from desktop.services.item_search import ItemChoice
 from desktop.services.print_support import PrintableForm
 from desktop.services.records import (
     CaseDetail,
@@ -89,9 +89,9 @@ class StationFacade(QObject):
     def prepare_registration(self, draft: CaseDraft) -> SignedContent:
         return cases.prepare_registration(self.ctx, draft)
 
-    def matter_choices(self) -> list[MatterChoice]:
-        """The matters, spelled in pinyin, this station's most used first (for the 办理事项 chooser)."""
-        return matters.matter_choices(self.ctx)
+    def item_choices(self) -> list[ItemChoice]:
+        """The service items, spelled in pinyin, this station's most used first (for the 办理事项 chooser)."""
+        return item_search.item_choices(self.ctx)
 
     def other_names(self, id_number: str, name: str) -> list[str]:
         """Other names this station registered ``id_number`` under (a warning in the new-case dialog)."""

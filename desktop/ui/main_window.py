@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
             f.clerk_name,
             self,
             clock=f.clock,
-            matters=f.matter_choices,
+            items=f.item_choices,
             known_names=f.other_names,
             drafts=DraftCalls(f.keep_registration_draft, f.load_registration_draft, f.forget_registration_draft),
         )

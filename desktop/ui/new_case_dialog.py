@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.matters import MatterChoice, plain_choices
+from desktop.services.item_search import ItemChoice, plain_choices
 from desktop.services.records import CaseDraft, Changed, SignedContent
 from sync.domain.catalog import Catalog
 from sync.domain.clock import SYSTEM_CLOCK, Clock
@@ -41,8 +41,8 @@ from .action_form import error_label, never_default
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
 from .guarded_dialog import GuardedDialog
+from .item_chooser import ItemChooser
 from .materials_table import MaterialsTable
-from .matter_chooser import MatterChooser
 from .new_case_draft import SIDES, DraftCalls, KeptDraft
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
@@ -81,7 +81,7 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
         parent: QWidget | None = None,
         *,
         clock: Clock = SYSTEM_CLOCK,
-        matters: Callable[[], list[MatterChoice]] | None = None,
+        items: Callable[[], list[ItemChoice]] | None = None,
         known_names: Callable[[str, str], list[str]] | None = None,
         drafts: DraftCalls | None = None,
     ) -> None:
@@ -111,12 +111,12 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
                 button.setChecked(True)
         kind_row.addStretch()
 
-        self.item_combo = MatterChooser(plain_choices(catalog))
+        self.item_combo = ItemChooser(plain_choices(catalog))
         self.item_combo.currentIndexChanged.connect(self._item_changed)
-        #: True once the matters are spelled (pinyin) and ordered by this station's use.
-        self.matters_loaded = False
-        if matters is not None:
-            run_task(matters, self._on_matters, lambda exc: None)  # names-only search is still there
+        #: True once the items are spelled (pinyin) and ordered by this station's use.
+        self.items_loaded = False
+        if items is not None:
+            run_task(items, self._on_items, lambda exc: None)  # names-only search is still there
         self.item_info = QLabel()
         self.item_info.setWordWrap(True)
 
@@ -234,9 +234,9 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
     def select_item(self, code: str) -> None:
         self.item_combo.select(code)
 
-    def _on_matters(self, choices: list[MatterChoice]) -> None:
+    def _on_items(self, choices: list[ItemChoice]) -> None:
         self.item_combo.set_choices(choices)
-        self.matters_loaded = True
+        self.items_loaded = True
 
     def _item_changed(self, _index: int) -> None:
         code = self.item_combo.currentData()

@@ -1,4 +1,4 @@
-"""The 办理事项 chooser: any part of the name, pinyin, initials, the station's most used matters first."""
+"""The 办理事项 chooser: any part of the name, pinyin, initials, the station's most used items first."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
+from desktop.ui.item_chooser import PLACEHOLDER
 from desktop.ui.main_window import MainWindow
-from desktop.ui.matter_chooser import PLACEHOLDER
 from desktop.ui.new_case_dialog import NewCaseDialog
 
 from ..conftest import complete_draft
@@ -19,7 +19,7 @@ LOW_INCOME = "MZ001"  # 最低生活保障申请（低保）
 
 def _opened(qtbot: QtBot, window: MainWindow) -> NewCaseDialog:
     dialog = window.new_case()
-    qtbot.waitUntil(lambda: dialog.matters_loaded, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.items_loaded, timeout=10000)
     return dialog
 
 
@@ -40,7 +40,7 @@ def test_a_part_of_the_name_finds_the_matter_and_enter_takes_it(qtbot: QtBot, wi
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert dialog.item_combo.currentData() == LOW_INCOME
     assert line.text() == "最低生活保障申请（低保）（镇民政办）"
-    assert dialog.materials.rowCount() > 0  # the matter's checklist is loaded
+    assert dialog.materials.rowCount() > 0  # the item's checklist is loaded
 
 
 def test_pinyin_and_initials_find_the_matter(qtbot: QtBot, window: MainWindow) -> None:
@@ -89,5 +89,5 @@ def test_text_naming_no_matter_leaves_nothing_chosen(qtbot: QtBot, window: MainW
     qtbot.keyClicks(line, "zzzz")
     assert not dialog.item_combo.finder.popup().isVisible()
     qtbot.keyClick(line, Qt.Key.Key_Tab)
-    assert dialog.item_combo.currentData() == LOW_INCOME  # the chosen matter stays, and is shown again
+    assert dialog.item_combo.currentData() == LOW_INCOME  # the chosen item stays, and is shown again
     assert line.text().startswith("最低生活保障")

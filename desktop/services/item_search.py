@@ -1,9 +1,9 @@
-"""Finding a matter (事项) fast: by any part of its name, by pinyin or pinyin initials, most used first.
+"""Finding a service item (事项) fast: by any part of its name, by pinyin or pinyin initials, most used first.
 
-``matter_choices`` (database and pypinyin: off the GUI thread) counts this
-station's cases per matter and spells every name; ``find_matters`` is pure
+``item_choices`` (database and pypinyin: off the GUI thread) counts this
+station's cases per item and spells every name; ``find_items`` is pure
 string work the chooser runs on every keystroke. "低保", "dibao" and "db" all
-find 最低生活保障申请（低保）; "民政" finds every matter of the 民政办.
+find 最低生活保障申请（低保）; "民政" finds every item of the 民政办.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _LATIN = re.compile(r"[a-z0-9]")
 
 
 @dataclass(frozen=True)
-class MatterChoice:
+class ItemChoice:
     code: str
     name: str
     department: str
@@ -31,7 +31,7 @@ class MatterChoice:
     spelled: str = ""
     #: The first letter of every syllable ("zdshbzsqdb"); "" until spelled.
     initials: str = ""
-    #: Cases of this matter registered at this station.
+    #: Cases of this item registered at this station.
     uses: int = 0
 
     @property
@@ -47,36 +47,36 @@ def _spell(name: str) -> tuple[str, str]:
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 
-def plain_choices(catalog: Catalog) -> list[MatterChoice]:
-    """The catalog's matters in its own order, not yet spelled nor counted (what the chooser shows at once)."""
-    return [MatterChoice(item.code, item.name, item.department) for item in catalog.items]
+def plain_choices(catalog: Catalog) -> list[ItemChoice]:
+    """The catalog's items in its own order, not yet spelled nor counted (what the chooser shows at once)."""
+    return [ItemChoice(item.code, item.name, item.department) for item in catalog.items]
 
 
-def ordered_choices(items: Iterable[ServiceItem], uses: Mapping[str, int]) -> list[MatterChoice]:
+def ordered_choices(items: Iterable[ServiceItem], uses: Mapping[str, int]) -> list[ItemChoice]:
     """Spelled choices, the most used first, then in catalog order."""
-    choices = [MatterChoice(i.code, i.name, i.department, *_spell(i.name), uses.get(i.code, 0)) for i in items]
+    choices = [ItemChoice(i.code, i.name, i.department, *_spell(i.name), uses.get(i.code, 0)) for i in items]
     order = {c.code: n for n, c in enumerate(choices)}
     return sorted(choices, key=lambda c: (-c.uses, order[c.code]))
 
 
-def matter_uses(ctx: ServiceContext) -> dict[str, int]:
-    """Cases per matter code at this station."""
+def item_uses(ctx: ServiceContext) -> dict[str, int]:
+    """Cases per item code at this station."""
     code = func.json_extract(CaseRow.data, "$.item_code")
     with ctx.db.reading() as session:
         rows = session.execute(select(code, func.count()).group_by(code)).all()
     return {str(c): int(n) for c, n in rows if c}
 
 
-def matter_choices(ctx: ServiceContext) -> list[MatterChoice]:
-    """Every matter of the catalog, spelled, the ones this station registers most first."""
-    return ordered_choices(ctx.catalog.items, matter_uses(ctx))
+def item_choices(ctx: ServiceContext) -> list[ItemChoice]:
+    """Every item of the catalog, spelled, the ones this station registers most first."""
+    return ordered_choices(ctx.catalog.items, item_uses(ctx))
 
 
 def _query(text: str) -> str:
     return re.sub(r"[\s'’]+", "", text).lower()
 
 
-def find_matters(choices: Sequence[MatterChoice], text: str) -> list[MatterChoice]:
+def find_items(choices: Sequence[ItemChoice], text: str) -> list[ItemChoice]:
     """The choices ``text`` finds, best first, keeping the given order (most used first) within a rank.
 
     Ranks: the name (or department) contains the text; the full pinyin contains it ("dibao"); the
@@ -85,7 +85,7 @@ def find_matters(choices: Sequence[MatterChoice], text: str) -> list[MatterChoic
     query = _query(text)
     if not query:
         return list(choices)
-    ranked: list[tuple[int, int, MatterChoice]] = []
+    ranked: list[tuple[int, int, ItemChoice]] = []
     for n, choice in enumerate(choices):
         if query in choice.name.lower() or query in choice.department.lower():
             rank = 0

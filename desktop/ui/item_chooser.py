@@ -1,9 +1,9 @@
-"""办理事项 chooser: type any part of the name, its pinyin or pinyin initials; the most used matters first.
+"""办理事项 chooser: type any part of the name, its pinyin or pinyin initials; the most used items first.
 
 An editable combo box whose line edit starts empty under a real placeholder
-(typing never appends to a dummy entry). Every keystroke filters the matters
-with ``find_matters`` into a popup list (Enter or a click takes the highlighted
-one); the arrow opens the whole list, the station's most used matters on top.
+(typing never appends to a dummy entry). Every keystroke filters the items
+with ``find_items`` into a popup list (Enter or a click takes the highlighted
+one); the arrow opens the whole list, the station's most used items on top.
 Until the background load has spelled the names and counted the cases the
 chooser searches the names only, in the catalog's order.
 """
@@ -16,18 +16,18 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from desktop.services.matters import MatterChoice, find_matters
+from desktop.services.item_search import ItemChoice, find_items
 
 PLACEHOLDER = "输入名称、拼音或首字母查找，如“低保”“dibao”“db”"
-#: Rows the lists show before they scroll (the catalog has about 40 matters).
+#: Rows the lists show before they scroll (the catalog has about 40 items).
 VISIBLE_ROWS = 16
 CODE = Qt.ItemDataRole.UserRole
 
 
-class MatterChooser(QComboBox):
-    """``currentData()`` is the chosen matter's code (None while nothing is chosen)."""
+class ItemChooser(QComboBox):
+    """``currentData()`` is the chosen item's code (None while nothing is chosen)."""
 
-    def __init__(self, choices: Sequence[MatterChoice], parent: QWidget | None = None) -> None:
+    def __init__(self, choices: Sequence[ItemChoice], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -43,11 +43,11 @@ class MatterChooser(QComboBox):
         self.finder.activated[QModelIndex].connect(self._found)
         line.textEdited.connect(self._search)
         line.editingFinished.connect(self._settle)
-        self.choices: list[MatterChoice] = []
+        self.choices: list[ItemChoice] = []
         self.set_choices(choices)
 
-    def set_choices(self, choices: Sequence[MatterChoice]) -> None:
-        """Show ``choices`` in this order, keeping the chosen matter (and what is being typed)."""
+    def set_choices(self, choices: Sequence[ItemChoice]) -> None:
+        """Show ``choices`` in this order, keeping the chosen item (and what is being typed)."""
         code, text = self.currentData(), self.lineEdit().text()
         self.choices = list(choices)
         self.blockSignals(True)
@@ -62,7 +62,7 @@ class MatterChooser(QComboBox):
         self.setCurrentIndex(self.findData(code) if code else -1)
 
     def _search(self, text: str) -> None:
-        found = find_matters(self.choices, text) if text.strip() else []
+        found = find_items(self.choices, text) if text.strip() else []
         self.matches.clear()
         for choice in found:
             row = QStandardItem(choice.label)
@@ -80,13 +80,13 @@ class MatterChooser(QComboBox):
         self.lineEdit().setText(self.currentText())
 
     def _settle(self) -> None:
-        """Leaving the field: the typed text names one matter, or the chosen one is shown again."""
+        """Leaving the field: the typed text names one item, or the chosen one is shown again."""
         if self.finder.popup().isVisible():
             return
         text = self.lineEdit().text()
         if self.currentIndex() >= 0 and text == self.itemText(self.currentIndex()):
             return
-        found = find_matters(self.choices, text) if text.strip() else []
+        found = find_items(self.choices, text) if text.strip() else []
         if len(found) == 1:
             self.select(found[0].code)
         elif not text.strip():
