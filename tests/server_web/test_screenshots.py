@@ -131,6 +131,14 @@ def test_screenshots(tmp_path: Path) -> None:
                     rating = 2 if (code == "XS02" and i == 0) else rng.choice([5, 5, 4, 5, 3])
                     chain.add("case.give_feedback", {"case_id": case_id, "rating": rating})
                     client.push_all(chain.events)
+                if code == "DH01" and i == 4:  # sent back for 补正, corrected and delivered again: 补正已交回
+                    window.post(
+                        f"/cases/{case_id}/decide", {"action": "center_request_correction", "missing": "户口簿"}
+                    )
+                    again = (day + timedelta(days=days + 2)).isoformat()
+                    chain.add("case.accept", {"case_id": case_id, "accepted_on": day.isoformat(), "due_on": again})
+                    chain.add("case.deliver", {"case_id": case_id})
+                    client.push_all(chain.events)
                 _audit(chain, rng, case_id, payload["case_no"], i)
             client.push_all(chain.events)
         make_staff(server.database_url, "director", "王主任")
@@ -143,10 +151,11 @@ def test_screenshots(tmp_path: Path) -> None:
             page.fill("input[name=password]", PASSWORD)
             page.click("button:has-text('登录')")
             page.wait_for_url(server.url + "/center/")
+            page.goto(server.url + "/center/?view=all")  # every case (the page opens on the work queue)
             page.screenshot(path=str(OUT / "center_inbox.png"), full_page=True)
             page.click("a:has-text('-0004')")  # a case delivered, not yet accepted
             page.screenshot(path=str(OUT / "center_case.png"), full_page=True)
-            page.goto(server.url + "/center/")
+            page.goto(server.url + "/center/?view=all")
             page.click("a:has-text('-0003')")
             page.screenshot(path=str(OUT / "center_receipt.png"), full_page=True)
             page.goto(server.url + f"/center/review?period={day:%Y-%m}")
@@ -161,8 +170,28 @@ def test_screenshots(tmp_path: Path) -> None:
             audit.wait_for_url(server.url + "/center/")
             audit.click("a:has-text('个人信息审计')")
             audit.screenshot(path=str(OUT / "center_station_audit.png"), full_page=True)
+            _work_queue_and_search(browser, server.url, window_user)
     finally:
         server.stop()
+
+
+def _work_queue_and_search(browser: object, url: str, username: str) -> None:
+    """center_work_queue.png and center_search.png at a window PC's 1366×768: the inbox as it opens (the work
+    queue, most urgent first, each row saying why) and what the header's box finds for a part of a name."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+    page.goto(url + "/center/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url(url + "/center/")
+    for link in page.locator("table.cases tbody td:first-child a").all():  # a 办件编号 on one line
+        assert link.evaluate("(a) => a.getClientRects().length") == 1, link.inner_text()
+    page.screenshot(path=str(OUT / "center_work_queue.png"))
+    page.fill("header input[name=q]", "秀英")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_load_state()
+    assert page.inner_text("h1").startswith("搜索“秀英”")
+    page.screenshot(path=str(OUT / "center_search.png"))
 
 
 def test_rare_name_screenshot(tmp_path: Path) -> None:

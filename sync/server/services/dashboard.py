@@ -100,7 +100,7 @@ class CaseItem:
     due_text: str
     overdue: bool
     conflict: str = ""
-    #: Why the case is in the work queue (待确认收件, 待受理, 补正已交回, 已超期); empty outside it.
+    #: What the window has to do with it (待确认收件, 待受理, 补正已交回); overdue shows in the deadline.
     reasons: tuple[str, ...] = ()
 
 
@@ -182,7 +182,7 @@ def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: 
         rows = session.scalars(page_of(page)).all()
     stations = station_names(session)
     corrected = corrected_cases(session, rows)
-    items = [_item(r, stations, calendar, today, queue_reasons(r, today, corrected)) for r in rows]
+    items = [_item(r, stations, calendar, today, queue_reasons(r, corrected)) for r in rows]
     return InboxPage(items, total, page, pages, stations, scope)
 
 

@@ -50,11 +50,10 @@ _DONE = sorted(s.value for s in {*FINISHED, CaseState.COMPLETED})
 _OPEN = sorted(s.value for s in OPEN)
 CORRECTION = "case.center_request_correction"
 
-#: Why a case of the queue is there (the labels the rows carry).
+#: What the window has to do with a case (the labels the rows carry).
 AWAITING_RECEIPT = "待确认收件"
 AWAITING_ACCEPT = "待受理"
 CORRECTED = "补正已交回"
-OVERDUE = "已超期"
 
 
 def due_on() -> Any:
@@ -116,14 +115,14 @@ def corrected_cases(session: Session, rows: Sequence[CaseRow]) -> set[str]:
     return {str(p.get("case_id")) for p in session.scalars(query)} & wanted
 
 
-def queue_reasons(row: CaseRow, today: date, corrected: set[str]) -> tuple[str, ...]:
-    """Why the case is in the work queue (empty when it is not)."""
+def queue_reasons(row: CaseRow, corrected: set[str]) -> tuple[str, ...]:
+    """What the window has to do with the case: 待确认收件, 待受理 or 补正已交回 (empty when nothing).
+
+    An overdue case says so in its deadline column and its row's colour, not here a second time.
+    """
     reasons: list[str] = []
     if row.receipt_status == PENDING:
         reasons.append(AWAITING_RECEIPT)
     if row.state == CaseState.DELIVERED.value:
         reasons.append(CORRECTED if row.case_id in corrected else AWAITING_ACCEPT)
-    due = row.data.get("due_on")
-    if due and row.state in _RUNNING and due < today.isoformat():
-        reasons.append(OVERDUE)
     return tuple(reasons)
