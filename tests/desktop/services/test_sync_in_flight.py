@@ -14,7 +14,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.sync_state import SYNCED, SYNCING, UNSYNCED
 from sync.client.errors import ConnectionFailed
 from sync.domain.events import Event
-from sync.protocol.models import PushReply
+from sync.protocol.models import HandshakeReply, PushReply
 from tests.desktop.conftest import complete_draft
 
 
@@ -27,8 +27,8 @@ class WatchingClient:
 
     greeted = False
 
-    def handshake(self, station_id: str, **report: Any) -> None:
-        return None
+    def handshake(self, station_id: str, **report: Any) -> HandshakeReply:
+        return HandshakeReply(accepted=True, server_version="test")
 
     def report_status(self, **report: int) -> None:
         return None

@@ -18,7 +18,7 @@ from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.facade import StationFacade
 from desktop.ui.sync_worker import SyncWorker
 from sync.domain.events import Event
-from sync.protocol.models import PushReply
+from sync.protocol.models import HandshakeReply, PushReply
 from tests.desktop.conftest import complete_draft
 
 
@@ -31,8 +31,8 @@ class HeldCenter:
 
     greeted = False
 
-    def handshake(self, station_id: str, **report: Any) -> None:
-        return None
+    def handshake(self, station_id: str, **report: Any) -> HandshakeReply:
+        return HandshakeReply(accepted=True, server_version="test")
 
     def report_status(self, **report: int) -> None:
         return None
