@@ -10,8 +10,10 @@ database, so it survives the restart.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -138,3 +140,18 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("DAIBANTONG_ENROLL_FREE_FAILURES", "0")
     with pytest.raises(SystemExit, match="正整数"):
         EnrollLimits.from_env()
+
+
+def test_a_burst_of_wrong_codes_sent_at_once_is_counted_one_by_one(center: ServerHandle) -> None:
+    """Before, the tries of a parallel burst were all checked before any was recorded: ~40 got through."""
+    station_code = _station_code()
+    start = threading.Barrier(24)
+
+    def attempt(n: int) -> int:
+        start.wait()
+        return _enroll(center, f"WRNG-{n:04d}-ZZZZ", station_code, address=f"10.9.{n}.1").status_code
+
+    with ThreadPoolExecutor(24) as pool:
+        statuses = list(pool.map(attempt, range(24)))
+    free = int(LIMITS["DAIBANTONG_ENROLL_FREE_FAILURES"])
+    assert sorted(statuses) == [400] * free + [429] * (24 - free), statuses

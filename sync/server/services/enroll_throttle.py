@@ -29,6 +29,7 @@ from sync.domain.clock import stamp
 from ..core.config import EnrollLimits
 from ..core.db import clock_of
 from ..core.staff_models import AuditRow
+from .reference_docs import lock_publications
 from .staff import audit
 
 ENROLL_FAILED = "登记码错误"
@@ -46,6 +47,13 @@ def _wait(limits: EnrollLimits, failures: int, last: str | None, now: datetime) 
 def _key(text: str | None) -> str:
     """What the audit row keeps of an address or station code: printable characters only (PostgreSQL refuses NUL)."""
     return "".join(ch for ch in (text or "").strip() if ch.isprintable())[:64]
+
+
+def lock_enrollment(session: Session) -> None:
+    """Take turns with every other enrollment (and publish) until the caller's transaction ends: the same
+    lock as ``reference_docs.lock_publications``, which the enrollment itself takes (PostgreSQL advisory
+    locks are re-entrant within a session); SQLite's ``BEGIN IMMEDIATE`` already serializes writers."""
+    lock_publications(session)
 
 
 def enroll_wait(session: Session, limits: EnrollLimits, address: str, station_code: str | None) -> int:
