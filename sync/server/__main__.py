@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["create-staff"]:  # staff accounts: see sync.server.web.staff_cli
         return staff_cli.main(argv[1:])
+    if argv[:1] == ["reset-password"]:
+        return staff_cli.reset_main(argv[1:])
     args = _parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
