@@ -192,3 +192,13 @@ def test_results_come_in_pages_of_50(live_server: ServerHandle, window: Staff) -
     assert _ROW.findall(beyond) == _ROW.findall(second)  # the last page
     assert set(_ROW.findall(first)).isdisjoint(_ROW.findall(second))
     assert f"q={many.code}" in first.split('class="pager"')[1]  # the pager keeps the search
+
+
+@pytest.mark.parametrize("query", ["\x00", "王\x00", "1101051949123\x00002X"])
+def test_a_nul_character_is_refused_in_chinese_not_an_error(window: Staff, query: str) -> None:
+    reply = window.http.get(window.base + "/", params={"q": query}, allow_redirects=False, timeout=30)
+    assert reply.status_code in (200, 422), reply.text[-300:]  # PostgreSQL cannot compare a NUL: 422
+    if reply.status_code == 422:
+        assert "无法保存的字符" in reply.text
+    posted = window.post("/search", {"q": query})
+    assert posted.status_code in (200, 303, 422), posted.text[-300:]
