@@ -17,9 +17,15 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from desktop.store import settings
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.store import personal_data, settings
+from desktop.store.crypto import DataKey
+from desktop.store.models import CaseRow
 from sync.domain.errors import DomainError
 from sync.domain.signature import Signature
+from sync.domain.validation import normalize_id_number
 
 from .context import ServiceContext
 from .records import CaseDraft, MaterialDraft
@@ -102,21 +108,43 @@ def keep_draft(ctx: ServiceContext, draft: RegistrationDraft) -> None:
     key = ctx.db.key_slot.require()
     sealed = key.seal(_to_json(draft), _AAD)
     with ctx.db.transaction() as session:
-        settings.put(session, DRAFT_KEY, {"saved_at": ctx.clock.now().isoformat(), "sealed": sealed})
+        settings.put(session, DRAFT_KEY, {"saved_at": ctx.clock.stamp(), "sealed": sealed})
 
 
 def load_draft(ctx: ServiceContext) -> RegistrationDraft | None:
-    """The kept draft, or None (none kept, the data key locked, or a draft that no longer reads)."""
+    """The kept draft, or None (none kept, the data key locked, a draft that no longer reads, or one
+    whose case was registered after it was kept: the app died between saving the case and deleting it)."""
     with ctx.db.reading() as session:
         row = settings.get(session, DRAFT_KEY)
-    key = ctx.db.key_slot.key
-    if not isinstance(row, Mapping) or key is None:
+        key = ctx.db.key_slot.key
+        if not isinstance(row, Mapping) or key is None:
+            return None
+        try:
+            draft = _from_json(key.open(str(row["sealed"]), _AAD), str(row.get("saved_at", "")))
+        except (DomainError, KeyError, TypeError, ValueError, binascii.Error):
+            log.warning("the kept new-case draft does not read; it is ignored")
+            return None
+        registered = _registered_since(session, key, draft)
+    if registered:
+        forget_draft(ctx)
         return None
-    try:
-        return _from_json(key.open(str(row["sealed"]), _AAD), str(row.get("saved_at", "")))
-    except (DomainError, KeyError, TypeError, ValueError, binascii.Error):
-        log.warning("the kept new-case draft does not read; it is ignored")
-        return None
+    return draft
+
+
+def _registered_since(session: Session, key: DataKey, draft: RegistrationDraft) -> bool:
+    """A case of the draft's 身份证 number and 事项 was registered at or after the draft was kept."""
+    form = draft.form
+    number = normalize_id_number(form.id_number)
+    if not draft.saved_at or not form.item_code or len(number) != 18:
+        return False
+    found = session.scalar(
+        select(CaseRow.case_id)
+        .where(CaseRow.id_number_index == personal_data.id_index(key, number))
+        .where(CaseRow.registered_at >= draft.saved_at)
+        .where(func.json_extract(CaseRow.data, "$.item_code") == form.item_code)
+        .limit(1)
+    )
+    return found is not None
 
 
 def forget_draft(ctx: ServiceContext) -> None:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.records import CaseDraft, MaterialDraft
 from desktop.services.registration_draft import (
+    DRAFT_KEY,
     DraftSignature,
     RegistrationDraft,
     forget_draft,
     keep_draft,
     load_draft,
 )
+from desktop.store import settings
 from desktop.store.crypto import DataLocked
 from sync.domain.signature import Signature
 from tests.domain.test_signature import CAPTURED_AT, make
+
+from ..conftest import complete_draft
 
 FORM = CaseDraft(
     kind="agency",
@@ -55,3 +62,14 @@ def test_without_the_data_key_nothing_is_kept_or_read(ctx: ServiceContext) -> No
     finally:
         slot.key = key
     assert load_draft(ctx) is not None
+
+
+def test_a_draft_whose_case_was_saved_before_a_crash_is_not_offered(ctx: ServiceContext) -> None:
+    case = complete_draft(ctx)
+    register_case(ctx, case)  # an earlier case of the same villager and 事项: the draft still counts
+    keep_draft(ctx, RegistrationDraft(replace(case, signatures=())))
+    assert load_draft(ctx) is not None
+    register_case(ctx, complete_draft(ctx))  # saved; the app died before the draft was deleted
+    assert load_draft(ctx) is None
+    with ctx.db.reading() as session:
+        assert settings.get(session, DRAFT_KEY) is None  # and it is gone for good
