@@ -1,5 +1,5 @@
 """The deadline, rating, period and conflict queries of the staff pages are served by the indexes of 0101,
-the 代办站个人信息审计 by the partial index of 0103."""
+the 代办站个人信息审计 by the partial index of 0103, the inbox's work queue by those of 0101 and 0104."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import CaseRow
 from sync.server.services.case_json import case_field
 from sync.server.services.station_audit import StationAuditFilter, audit_query
+from sync.server.services.work_queue import queue_condition
 from tests.conftest import require_postgres
 from tests.sync.live_server import postgres_schema_url, sqlite_url
 
@@ -77,3 +78,11 @@ def test_station_audit_walks_its_partial_index(engine: Engine, index: str, flt: 
         assert "TEMP B-TREE" not in plan, plan  # newest first straight from the index, no sort
     else:  # on an empty table PostgreSQL's choice between the two is a toss-up; either spares the full scan
         assert "ix_events_audit" in plan, plan
+
+
+def test_the_work_queue_is_served_by_indexes(engine: Engine) -> None:
+    """The inbox's default list (待确认收件 or 待受理 or overdue) is an OR of indexed terms: each branch walks its
+    index (SQLite's MULTI-INDEX OR, PostgreSQL's BitmapOr), so no case outside the queue is read."""
+    plan = _plan(engine, select(func.count()).select_from(CaseRow).where(queue_condition(date(2026, 11, 23))))
+    assert "ix_cases_receipt_status" in plan and "ix_cases_state_due_on" in plan, plan
+    assert ("MULTI-INDEX OR" if engine.dialect.name == "sqlite" else "BitmapOr") in plan, plan
