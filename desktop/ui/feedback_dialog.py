@@ -168,6 +168,7 @@ class FeedbackDialog(GuardedDialog):
         self._show_error("")
         if not self.confirm_box.isChecked():
             self._show_error("请申请人确认已收到办理结果后再签名")
+            self.confirm_box.setFocus()
             return
         if self.rating_group.checkedId() < 0:
             self._show_error("请申请人本人选择评价后再签名")
@@ -211,6 +212,7 @@ class FeedbackDialog(GuardedDialog):
             self._show_error(user_message(exc))
         else:
             show_error(self, exc)
+        (self.save_button if self.save_button.isEnabled() else self.sign_button).setFocus()
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -237,6 +237,7 @@ class HandoverDialog(GuardedDialog):
         name, _role = self._signer(side)
         if not name:
             self._show_error(f"请填写{'交出方' if side == 'from' else '接收方'}签名人的姓名")
+            (self.from_name if side == "from" else self.to_name).setFocus()
             return
         self._show_error("")
         if self.signed is not None:
@@ -295,6 +296,8 @@ class HandoverDialog(GuardedDialog):
             self._show_error(user_message(exc))
         else:
             show_error(self, exc)
+        if self.save_button.isEnabled():
+            self.save_button.setFocus()  # not 取消, where disabling it had moved the focus
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -104,3 +104,20 @@ def test_the_small_dialogs_ask_too(qtbot: QtBot, window: MainWindow, ctx: Servic
     qtbot.keyClick(feedback, Qt.Key.Key_Escape)
     qtbot.mouseClick(_box_button(_asked(qtbot, feedback), "继续填写"), Qt.MouseButton.LeftButton)
     assert feedback.isVisible() and feedback.rating_group.checkedId() == 5
+
+
+def test_a_refused_handover_signature_puts_the_cursor_on_the_missing_name(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext
+) -> None:
+    page = open_case(qtbot, window, registered(ctx))
+    wait_state(qtbot, page, "已受理")
+    handover = click_action(qtbot, page, "handover")
+    assert isinstance(handover, HandoverDialog)
+    handover.activateWindow()
+    qtbot.waitActive(handover)
+    handover.to_name.clear()
+    qtbot.mouseClick(handover.sign_buttons["to"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(handover.error_label.isVisible, timeout=5000)
+    assert handover.focusWidget() is handover.to_name
+    qtbot.keyClick(handover.to_name, Qt.Key.Key_Return)  # Enter: not 取消
+    assert handover.isVisible()
