@@ -279,7 +279,8 @@ def apply_center_events(ctx: ServiceContext, events: Sequence[Event]) -> tuple[l
             conflicts += recorded.conflict is not None and not recorded.duplicate
             if event.payload.get("case_id"):
                 case_ids.append(str(event.payload["case_id"]))
-            document = None if recorded.duplicate else published_document(event.type, event.payload)
+            taken = not recorded.duplicate and recorded.conflict is None  # an invalid document is kept, not used
+            document = published_document(event.type, event.payload) if taken else None
             if document is not None:
                 settings.put(session, document[0], document[1])
                 reference_changed = True

@@ -7,8 +7,12 @@ live in ``center_events``. ``record`` stores one in the caller's transaction
 and folds it into the case projection with the same ``apply_event``; an event
 that does not fit its case (say the villager withdrew meanwhile) is stored with
 its ``conflict`` reason and shown to a person, never dropped, and the chain
-still moves on. ``event_log.iter_history`` replays both logs in the order they
-were applied, so ``rebuild_projection`` gives the same cases.
+still moves on. So is one whose content is not valid (``check``: the same typed
+payload schema the center checks the station's events with, and the published
+documents' own rules): a buggy or compromised center cannot write a NUL, a
+year-1 date or a malformed 事项清单 into the station, nor block its later events.
+``event_log.iter_history`` replays both logs in the order they were applied,
+so ``rebuild_projection`` gives the same cases.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync.domain.errors import ChainBroken, DomainError
+from sync.domain.errors import ChainBroken, DomainError, ValidationError
 from sync.domain.events import CENTER, GENESIS_HASH, Event
+from sync.domain.payloads import SCHEMAS, parse_event
+from sync.domain.reference import published_document
 
 from . import event_log
 from .models import CenterEventRow
@@ -40,6 +46,19 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
+def check(event: Event) -> None:
+    """ValidationError when a center event's content is not valid (typed payload, published document)."""
+    try:
+        if event.type in SCHEMAS:
+            parse_event(event)
+        else:
+            published_document(event.type, event.payload)
+    except ValidationError as exc:
+        raise ValidationError(exc.field, f"镇中心记录的内容不正确，未采用：{exc}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a document that does not even parse
+        raise ValidationError("payload", "镇中心发布的数据格式不正确，未采用") from exc
+
+
 def record(session: Session, event: Event, applied_at: str) -> Recorded:
     """Store and apply one center event (received at ``applied_at``); idempotent by id, refuses a broken chain."""
     if event.origin != CENTER:
@@ -58,6 +77,7 @@ def record(session: Session, event: Event, applied_at: str) -> Recorded:
     conflict: str | None = None
     try:
         with session.begin_nested():
+            check(event)
             event_log.project(session, event, seq=station_seq)
     except DomainError as exc:
         conflict = exc.message

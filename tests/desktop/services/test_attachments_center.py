@@ -25,6 +25,7 @@ from desktop.store import event_log
 from sync.domain.case_rules import CaseState
 from sync.domain.errors import ChainBroken, DomainError, ValidationError
 from sync.domain.events import CENTER, GENESIS_HASH, new_event
+from sync.domain.reference import retention_payload
 
 from .workflow_helpers import center, registered
 
@@ -162,7 +163,7 @@ def apply_center_event_safely(ctx: ServiceContext, case_id: str) -> str:
 
 
 def test_center_event_without_a_case_is_stored_in_order(ctx: ServiceContext) -> None:
-    center(ctx, "catalog.published", {"version": "2026-12"})
+    center(ctx, "retention.published", retention_payload({"closed_case_days": 90}))
     case_id = registered(ctx)
     workflow.deliver(ctx, case_id)
     center(ctx, "case.center_accept", {"case_id": case_id})
