@@ -135,7 +135,7 @@ def test_an_export_that_cannot_be_recorded_leaves_no_file(
 
 def test_usb_export_is_recorded(ctx: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cases = [registered(ctx), registered(ctx)]
-    monkeypatch.setattr(transfer, "_token", lambda station_id: "t" * 43)
+    monkeypatch.setattr(transfer, "_token", lambda _ctx, _station_id: "t" * 43)
     target = tmp_path / "代办站数据.dbt"
     changed = transfer.export_to_file(ctx, target)
     assert target.exists() and "已导出" in changed.message
@@ -152,7 +152,7 @@ def test_a_usb_export_that_cannot_be_written_records_nothing(
     ctx: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     registered(ctx)
-    monkeypatch.setattr(transfer, "_token", lambda station_id: "t" * 43)
+    monkeypatch.setattr(transfer, "_token", lambda _ctx, _station_id: "t" * 43)
     with pytest.raises(DomainError, match="无法写入文件"):
         transfer.export_to_file(ctx, tmp_path / "拔掉的U盘" / "代办站数据.dbt")
     assert export_events(ctx) == []
