@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from sync.domain.case_rules import CaseState
 from sync.domain.custody import (
+    CLERK,
     SETTLED,
     VILLAGER,
+    WINDOW,
     HandoverItem,
     handover_content,
     holder_label,
@@ -21,6 +25,11 @@ from .cases import get_case
 from .context import ServiceContext
 from .records import Changed, CustodyLine, HandoverDraft, HandoverInput, SignedContent
 from .window_receipts import window_words
+
+#: States after the result came back (or the case ended): what the clerk holds goes home to the villager.
+GOING_HOME = frozenset(
+    {CaseState.COMPLETED, CaseState.FEEDBACK_DONE, CaseState.RETURNED, CaseState.WITHDRAWN, CaseState.TERMINATED}
+)
 
 
 def _note(draft: HandoverDraft) -> str:
@@ -80,3 +89,21 @@ def custody(ctx: ServiceContext, case_id: str) -> list[CustodyLine]:
 
 def originals_not_returned(ctx: ServiceContext, case_id: str) -> list[str]:
     return originals_out(get_case(ctx, case_id).custody)
+
+
+def next_route(view: CaseView, lines: Sequence[CustodyLine]) -> tuple[str, str]:
+    """The handover that usually comes next, as (from, to), for the handover dialog's default.
+
+    Before the town: in from the villager, then on to the window. Once the result is back (or the case
+    ended): back from the window while an original waits there that the town does not keep, else home
+    to the villager — also when the clerk holds no original (copies, the result), and when originals
+    the town keeps stay at the window for good.
+    """
+    at_window = any(line.holder == WINDOW and not line.settled for line in lines)
+    if view.state in GOING_HOME:
+        return (WINDOW, CLERK) if at_window else (CLERK, VILLAGER)
+    if at_window:
+        return WINDOW, CLERK
+    if any(line.holder == CLERK for line in lines):
+        return CLERK, WINDOW
+    return VILLAGER, CLERK

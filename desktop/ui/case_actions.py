@@ -13,8 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
+from desktop.services.handovers import next_route
 from desktop.services.records import CaseDetail, Changed
-from sync.domain.custody import CLERK, VILLAGER, WINDOW
+from sync.domain.custody import CLERK, WINDOW
 from sync.domain.model import CaseKind
 
 from .action_dialogs import (
@@ -109,7 +110,7 @@ class CaseActions(QObject):
             "terminate": lambda: ReasonDialog(
                 "终止", "终止原因", lambda r: f.terminate(case_id, r), "办结前终止办理，材料请另行交接退还。", self.page
             ),
-            "handover": lambda: self._handover(detail, *_default_route(detail)),
+            "handover": lambda: self._handover(detail, *next_route(detail.view, detail.custody)),
         }
         if name == "deliver":
             if detail.view.kind is CaseKind.AGENCY:
@@ -192,15 +193,3 @@ class CaseActions(QObject):
     def _on_failed(self, exc: BaseException) -> None:
         self.refused.emit(user_message(exc))
 
-
-def _default_route(detail: CaseDetail) -> tuple[str, str]:
-    """The handover that usually comes next: in from the villager, back from the window, back to the villager."""
-    holders = {line.holder for line in detail.custody}
-    if WINDOW in holders:
-        return WINDOW, CLERK
-    going_home = ("completed", "feedback_done", "returned", "withdrawn", "terminated")
-    if CLERK in holders and detail.view.state.value in going_home:
-        return CLERK, VILLAGER
-    if CLERK in holders:
-        return CLERK, WINDOW
-    return VILLAGER, CLERK
