@@ -6,6 +6,7 @@ One module per form, each with ``render(record) -> bytes``:
 module                 form                                record
 =====================  ==================================  =========================
 ``entrustment``        《代办服务委托书》                    ``Entrustment``
+``intake``             《帮办代办受理单》                    ``IntakeSlip``
 ``handover``           材料交接单 / 材料签收单 (4 directions)  ``Handover``
 ``one_time_notice``    《一次性告知书》 / 《补正材料通知书》    ``OneTimeNotice``
 ``acceptance``         《承诺件受理通知》（受理回执）          ``AcceptanceNotice``

@@ -395,6 +395,34 @@ class WithdrawalConfirmation:
     applicant_signature: Signature | None = None
 
 
+# ---------------------------------------------------------------- 受理单
+
+
+@dataclass(frozen=True)
+class IntakeSlip:
+    """《帮办代办受理单》 (DB3205/T 1077-2023 附录): the station takes a 帮办 or 代办 request in.
+
+    The 证件号码 prints masked: the 受理单 is the villager's receipt, the 委托书 carries it in full.
+    """
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    service_kind: str  # 帮办 / 代办
+    case_type: str  # 即办件 / 承诺件 / …
+    materials: Sequence[MaterialLine]
+    received_at: datetime | None  # 受理时间
+    clerk_name: str  # 帮办代办员
+    clerk_phone: str = ""
+    special_groups: str = ""  # 服务对象类别, e.g. 老年人、残疾人; empty: 一般群众
+    promised_days: int | None = None  # 承诺办结时限, working days; None: not known yet
+    due_on: date | None = None  # 承诺办结日期
+    applicant_signature: Signature | None = None
+    clerk_signature: Signature | None = None
+    supervise_phone: str = ""
+
+
 # ---------------------------------------------------------------- lists
 
 

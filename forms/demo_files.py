@@ -14,6 +14,7 @@ from forms import (
     extension,
     feedback,
     handover,
+    intake,
     ledger,
     one_time_notice,
     refusal_record,
@@ -27,6 +28,7 @@ from forms import (
 DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "代办服务委托书.pdf": lambda: entrustment.render(demo.entrustment()),
     "代办服务委托书-生僻字.pdf": lambda: entrustment.render(demo.entrustment_rare_name()),
+    "帮办代办受理单.pdf": lambda: intake.render(demo_steps.intake()),
     "材料交接单.pdf": lambda: handover.render(demo.handover_in()),
     "材料签收单.pdf": lambda: handover.render(demo.handover_back()),
     "一次性告知书.pdf": lambda: one_time_notice.render(demo.one_time_notice()),

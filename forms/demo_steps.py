@@ -1,5 +1,6 @@
-"""Demo records of the case-step forms (中止, 续办, 办结/终止, 撤回): the demo case of ``forms.demo``
-suspended for a missing 缴费 record, resumed, then completed; another case terminated, a third withdrawn."""
+"""Demo records of the case-step forms (受理, 中止, 续办, 办结/终止, 撤回): the demo case of ``forms.demo``
+taken in, suspended for a missing 缴费 record, resumed, then completed; another case terminated, a third
+withdrawn."""
 
 from __future__ import annotations
 
@@ -9,13 +10,36 @@ from datetime import date, datetime
 from forms.data import (
     Closure,
     ClosureOutcome,
+    IntakeSlip,
     MaterialLine,
     Party,
     ResumptionEntrustment,
     SuspensionNotice,
     WithdrawalConfirmation,
 )
-from forms.demo import CASE_NO, CLERK, DAY, MATTER, STATION, VILLAGER, id_number, signature
+from forms.demo import CASE_NO, CLERK, DAY, MATERIALS, MATTER, STATION, VILLAGER, id_number, signature
+
+
+def intake() -> IntakeSlip:
+    return IntakeSlip(
+        case_no=CASE_NO,
+        station=STATION,
+        applicant=VILLAGER,
+        matter=MATTER,
+        service_kind="代办",
+        case_type="承诺件",
+        materials=MATERIALS,
+        received_at=datetime(2026, 11, 16, 9, 40),
+        clerk_name=CLERK.name,
+        clerk_phone=CLERK.phone,
+        special_groups="老年人",
+        promised_days=5,
+        due_on=date(2026, 11, 23),
+        applicant_signature=signature(1),
+        clerk_signature=signature(2),
+        supervise_phone="0571-8861 0000",
+    )
+
 
 SUSPENDED_ON = date(2026, 11, 18)
 RESUMED_ON = date(2026, 11, 25)

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forms import acceptance, entrustment, handover, one_time_notice
+from forms import acceptance, entrustment, handover, intake, one_time_notice
 from forms.data import (
     AcceptanceNotice,
     Entrustment,
     Handover,
     HandoverDirection,
+    IntakeSlip,
     MissingMaterial,
     OneTimeNotice,
     Party,
@@ -89,14 +90,7 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
     facts = case_facts(ctx, case_id)
     view, station = facts.view, facts.station
     registration = facts.of_type("case.registered")[0].payload
-    if registration.get("signatures"):
-        principal = _ink_of(ctx, registration, (APPLICANT,))
-        agent = _ink_of(ctx, registration, AGENT_ROLES)
-    else:
-        intake = _first_intake(facts)
-        inks: list[Signature | None] = event_signatures(ctx, intake) if intake else []
-        principal = inks[0] if inks else None
-        agent = inks[1] if len(inks) > 1 else None
+    principal, agent = _registration_inks(ctx, facts)
     registered = facts.registered_on
     return Entrustment(
         case_no=view.case_no,
@@ -119,6 +113,17 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
     )
 
 
+def _registration_inks(ctx: ServiceContext, facts: CaseFacts) -> tuple[Signature | None, Signature | None]:
+    """The villager's and the clerk's ink of the registration (the 委托书 signed on screen), else of the
+    first handover from the villager to the clerk; (None, None) leaves the lines blank for pen."""
+    registration = facts.of_type("case.registered")[0].payload
+    if registration.get("signatures"):
+        return _ink_of(ctx, registration, (APPLICANT,)), _ink_of(ctx, registration, AGENT_ROLES)
+    first = _first_intake(facts)
+    inks: list[Signature | None] = event_signatures(ctx, first) if first else []
+    return (inks[0] if inks else None), (inks[1] if len(inks) > 1 else None)
+
+
 def _ink_of(ctx: ServiceContext, payload: Mapping[str, Any], roles: tuple[str, ...]) -> Signature | None:
     """The ink of the first signature of the event signed in one of ``roles``."""
     refs = payload.get("signatures") or []
@@ -138,6 +143,40 @@ def _reason(groups: tuple[str, ...]) -> str:
 
 def entrustment_pdf(ctx: ServiceContext, case_id: str) -> bytes:
     return entrustment.render(entrustment_data(ctx, case_id))
+
+
+# ---------------------------------------------------------------- 帮办代办受理单
+
+
+def intake_data(ctx: ServiceContext, case_id: str) -> IntakeSlip:
+    """The 《帮办代办受理单》 of the request as registered: who, what, 帮办 or 代办, the materials taken in
+    (and the required ones still missing), the time limit, both inks of the registration (the ID masked)."""
+    facts = case_facts(ctx, case_id)
+    view, station = facts.view, facts.station
+    if view.kind is CaseKind.CONSULT:
+        raise DomainError("咨询件只作一次告知，不出具帮办代办受理单")
+    principal, agent = _registration_inks(ctx, facts)
+    return IntakeSlip(
+        case_no=view.case_no,
+        station=form_station(station, ctx.town),
+        applicant=applicant_party(view),
+        matter=f"{view.item_name}（{view.department}）",
+        service_kind=view.kind.label,
+        case_type=view.case_type.label,
+        materials=material_lines(view.materials, "未提交，待补正"),
+        received_at=local_time(view.registered_at),
+        clerk_name=view.clerk or station.clerk,
+        special_groups="、".join(SPECIAL_GROUP_LABELS[g] for g in view.applicant.special_groups),
+        promised_days=view.promised_days if view.case_type is not CaseType.IMMEDIATE else None,
+        due_on=view.due_on,
+        applicant_signature=principal,
+        clerk_signature=agent,
+        supervise_phone=ctx.town.supervise_phone if ctx.town else "",
+    )
+
+
+def intake_pdf(ctx: ServiceContext, case_id: str) -> bytes:
+    return intake.render(intake_data(ctx, case_id))
 
 
 # ---------------------------------------------------------------- 材料交接单 / 签收单
@@ -298,6 +337,7 @@ def printable_forms(ctx: ServiceContext, case_id: str) -> list[PrintableForm]:
     out: list[PrintableForm] = []
     if facts.view.kind is not CaseKind.CONSULT:
         out.append(PrintableForm("entrustment", "代办服务委托书"))
+        out.append(PrintableForm("intake", "帮办代办受理单"))
     notices = facts.of_type(*CORRECTIONS, ANSWER)
     if notices:
         title = "补正材料通知书" if notices[-1].origin == CENTER else "一次性告知书"
@@ -322,6 +362,7 @@ def form_pdf(ctx: ServiceContext, case_id: str, key: str, event_id: str | None =
         return handover_pdf(ctx, case_id, event_id)
     renderers = {
         "entrustment": entrustment_pdf,
+        "intake": intake_pdf,
         "one_time_notice": one_time_notice_pdf,
         "acceptance": acceptance_pdf,
         **outcomes.RENDERERS,

@@ -16,6 +16,7 @@ from forms import (
     extension,
     feedback,
     handover,
+    intake,
     ledger,
     one_time_notice,
     refusal_record,
@@ -43,6 +44,8 @@ NO_ID = frozenset({"applicant.id_type", "applicant.id_number"})
 
 CASES = [
     FormCase("entrustment", demo.entrustment, entrustment.render),
+    # 受理单: the 证件号码 is printed masked (the 委托书 carries it in full).
+    FormCase("intake", demo_steps.intake, intake.render, frozenset({"applicant.id_number"})),
     FormCase("handover_in", demo.handover_in, handover.render),
     FormCase("handover_back", demo.handover_back, handover.render),
     FormCase("one_time_notice", demo.one_time_notice, one_time_notice.render, NO_ID | {"applicant.address"}),

@@ -11,6 +11,7 @@ from tests.forms import pdfcheck
 
 EXPECTED = {
     "代办服务委托书.pdf",
+    "帮办代办受理单.pdf",
     "材料交接单.pdf",
     "材料签收单.pdf",
     "代办服务委托书-生僻字.pdf",

@@ -24,6 +24,7 @@ from forms import (
     demo_steps,
     entrustment,
     handover,
+    intake,
     ledger,
     one_time_notice,
     return_notice,
@@ -73,6 +74,7 @@ def archive_row(n: int, length: int) -> ArchiveRow:
 
 LISTED = [
     Listed("entrustment", demo.entrustment, entrustment.render, "materials", material, "委托人签名", "材料名称"),
+    Listed("intake", demo_steps.intake, intake.render, "materials", material, "申请人（签字）", "材料名称"),
     Listed("acceptance", demo.acceptance, acceptance.render, "materials", material, "申请人签收（签字）", "材料名称"),
     Listed(
         "return_notice", demo.return_notice, return_notice.render, "returned", material, "申请人（签字）", "材料名称"

@@ -100,7 +100,7 @@ def test_the_centers_correction_request_prints_as_a_correction_notice(ctx: Servi
     assert notice.correction
     pdf = text(printing.one_time_notice_pdf(ctx, case_id))
     assert "补正材料通知书" in pdf and "村委会出具的居住证明" in pdf and "户籍地与居住地不一致" in pdf
-    assert [f.title for f in printing.printable_forms(ctx, case_id)][1] == "补正材料通知书"
+    assert [f.title for f in printing.printable_forms(ctx, case_id)][2] == "补正材料通知书"
 
 
 def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, waiting: str) -> None:
@@ -152,7 +152,7 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
 
     menu = printing.printable_forms(ctx, waiting)
     keys = [f.key for f in menu]
-    assert keys[:3] == ["entrustment", "one_time_notice", "acceptance"]
+    assert keys[:4] == ["entrustment", "intake", "one_time_notice", "acceptance"]
     assert keys.count("handover") == 4 and "extension" in keys and keys[-1] == "feedback"
     directions = [printing.handover_data(ctx, waiting, f.event_id or "").direction for f in menu if f.key == "handover"]
     assert directions == list(HandoverDirection)
@@ -214,7 +214,7 @@ def test_acceptance_and_handover_errors(ctx: ServiceContext, waiting: str) -> No
     with pytest.raises(DomainError, match="找不到该办件"):
         printing.printable_forms(ctx, "no-such-case")
     keys = [f.key for f in printing.printable_forms(ctx, waiting)]
-    assert keys == ["entrustment", "one_time_notice"]
+    assert keys == ["entrustment", "intake", "one_time_notice"]
 
 
 def test_a_consultation_prints_its_one_time_notice(ctx: ServiceContext) -> None:

@@ -1,0 +1,52 @@
+"""The 帮办代办受理单, the 差评回访整改反馈单 and the 档案查阅（复制）登记表: key texts read back with pdftotext."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from forms import demo, demo_steps, intake
+from tests.forms import glyphs, pdfcheck
+
+
+def read(pdf: bytes) -> str:
+    return pdfcheck.squash(glyphs.pdftotext(pdf))
+
+
+def test_the_intake_slip_names_the_request_its_limit_and_both_signers() -> None:
+    record = demo_steps.intake()
+    text = read(intake.render(record))
+    for expected in (
+        "帮办代办受理单",
+        record.case_no,
+        "王秀英",
+        "330183********0029",
+        record.applicant.phone,
+        record.matter,
+        "受理时间2026年11月16日09时40分",
+        "5个工作日（自受理次日起计算，法定节假日不计）",
+        "承诺办结日期2026年11月23日",
+        "合计：共5项，原件4份，复印件2份。",
+        "申请人（签字）",
+        "帮办代办员（签字）",
+        "代办站盖章处",
+        "监督电话：0571-88610000",
+    ):
+        assert pdfcheck.squash(expected) in text, expected
+    assert record.applicant.id_number not in text, "the ID number is printed masked"
+
+
+def test_an_immediate_case_is_done_on_the_spot_and_an_unknown_limit_is_a_blank() -> None:
+    record = demo_steps.intake()
+    text = read(intake.render(dataclasses.replace(record, case_type="即办件", promised_days=None, due_on=None)))
+    assert "当场办结（即办件）" in text and "个工作日（自受理次日" not in text
+    assert "承诺办结日期_____年___月___日" in text
+    unknown = read(intake.render(dataclasses.replace(record, promised_days=None)))
+    assert "____个工作日" in unknown
+    other = read(intake.render(dataclasses.replace(record, case_type="联办件")))
+    assert "办件类型联办件" in other
+
+
+def test_a_rare_character_name_prints_exactly() -> None:
+    record = dataclasses.replace(demo_steps.intake(), applicant=demo.RARE_VILLAGER)
+    text = glyphs.pdftotext(intake.render(record))
+    assert demo.RARE_VILLAGER.name in text  # 王𠮷堃: Ext B through the fallback font
