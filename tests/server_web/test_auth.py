@@ -39,6 +39,7 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/review", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/review.xlsx", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/review.pdf", {}, dict.fromkeys(ALL, 200)),
+    ("GET", "/review/trend", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/followups", {}, dict.fromkeys(ALL, 200)),
     ("POST", f"/followups/{NO_CASE}/close", {"outcome": "已回访"}, {"director": 422, "window": 422, "supervisor": 403}),
     ("GET", "/stations", {}, dict.fromkeys(ALL, 200)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pypdf
 import pytest
@@ -72,6 +72,7 @@ def test_evaluation_numbers_and_followup(live_server: ServerHandle, station: Sta
     ledger = window.get("/followups").text
     bad_id = cases["late_bad"]
     assert f"/cases/{bad_id}" in ledger and "不满意" in ledger and "登记回访整改" in ledger
+    assert "张三" in ledger and "138****8000" in ledger and "13800138000" not in ledger  # whom to call, masked
     assert all(f"/cases/{cases[k]}" not in ledger for k in ("on_time", "on_spot", "open"))
 
     before = len(station.client.pull().events)
@@ -87,9 +88,13 @@ def test_evaluation_numbers_and_followup(live_server: ServerHandle, station: Sta
     assert export.status_code == 200
     book = load_workbook(io.BytesIO(export.content))
     rows = [[c for c in r] for r in book["考核"].iter_rows(values_only=True)]
-    assert [label, 4, "100.0%", "50.0%", 3, "66.7%", 1] in rows
+    # numbers as numbers (shown as percentages), so the town can sort and sum them in Excel
+    assert [label, 4, 1.0, 0.5, 3, pytest.approx(2 / 3), 1] in rows
+    (cell,) = [r[5] for r in book["考核"].iter_rows() if r[0].value == label]
+    assert cell.number_format == "0.0%"
     ledger_rows = list(book["差评台账"].iter_rows(values_only=True))
-    assert any(r[0] == f"{station.code}-0002" and r[8].startswith("已电话回访") for r in ledger_rows)
+    (bad,) = [r for r in ledger_rows if r[0] == f"{station.code}-0002"]
+    assert bad[8].startswith("已电话回访") and isinstance(bad[5], datetime) and bad[5].date() == CENTER_TODAY
 
 
 def test_bad_period_is_refused_in_chinese(live_server: ServerHandle, supervisor: Staff) -> None:
@@ -163,3 +168,63 @@ def test_a_name_no_font_draws_is_refused_in_chinese_not_printed_blank() -> None:
     with pytest.raises(ServiceError) as caught:
         evaluation_pdf(dataclasses.replace(report, clerks=clerks))
     assert "U+30000" in caught.value.message and "第1位代办员姓名" in caught.value.message
+
+
+def test_trend_page_shows_twelve_months_for_the_town_and_each_station(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    _known_data_set(station, window)
+    page = window.get("/review/trend")
+    assert page.status_code == 200 and "<svg" in page.text and "目标98%" in page.text
+    months = re.findall(r"<th>(\d\d-\d\d)</th>", page.text)
+    assert len(months) == 24 and months[11] == CENTER_TODAY.strftime("%y-%m")  # two tables of 12 months
+    label = f"测试代办站{station.code}（{station.code}）"
+    row = re.search(rf'<a href="\?station={station.station_id}">{re.escape(label)}</a></td>(.*?)</tr>', page.text, re.S)
+    assert row and re.findall(r">([^<]*)</td>", row[1])[-1] == "66.7%"  # this month's 满意率
+    one = window.get(f"/review/trend?station={station.station_id}")
+    assert one.status_code == 200 and f"{label}，近12个月" in one.text
+    missing = window.get("/review/trend?station=nobody")
+    assert missing.status_code == 404 and "没有这个代办站" in missing.text
+
+
+def test_review_tables_sort_by_any_column(live_server: ServerHandle, station: Station, window: Staff) -> None:
+    _known_data_set(station, window)
+    period = CENTER_TODAY.strftime("%Y-%m")
+    by_bad = window.get(f"/review?period={period}&sort=bad&order=desc").text
+    first = re.search(r'<table class="rates">.*?<tbody>\s*<tr[^>]*><td>(.*?)</td><td>(\d+)</td>', by_bad, re.S)
+    assert first and "▼" in by_bad and 'aria-sort="descending"' in by_bad
+    assert window.get(f"/review?period={period}&sort=bad&order=sideways").status_code == 422
+
+
+def test_names_sort_as_people_read_them_and_rates_without_a_value_come_last() -> None:
+    from sync.server.services.evaluation import Rates, natural_key, sort_rates
+
+    assert sorted(["10组", "2组", "1组"], key=natural_key) == ["1组", "2组", "10组"]
+    a, b, c = Rates("a", "第10村"), Rates("b", "第2村"), Rates("c", "第3村")
+    a.rated, a.satisfied, b.rated, b.satisfied = 4, 4, 4, 2
+    assert [r.label for r in sort_rates([a, b, c], "name")] == ["第2村", "第3村", "第10村"]
+    assert [r.label for r in sort_rates([a, b, c], "satisfaction")] == ["第10村", "第2村", "第3村"]
+    assert [r.label for r in sort_rates([a, b, c], "satisfaction", descending=False)] == ["第2村", "第10村", "第3村"]
+
+
+def test_the_followup_ledger_pages_with_its_true_totals(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    from sync.server.core.db import make_engine
+    from sync.server.services.evaluation import followup_page
+    from tests.sync.live_server import center_sessions
+
+    day = CENTER_TODAY.isoformat()
+    mine = {_case(station, window, n, "promised", day, day, 1) for n in (11, 12, 13)}
+    window.get("/followups")  # opens the follow-ups of the new 差评
+    engine = make_engine(live_server.database_url)
+    try:
+        with center_sessions(engine)() as session, session.begin():
+            first = followup_page(session, 1, per_page=2)
+            seen = {line.row.case_id for p in range(1, first.pages + 1) for line in followup_page(session, p, 2).lines}
+            beyond = followup_page(session, first.pages + 5, per_page=2)
+    finally:
+        engine.dispose()
+    assert first.total >= 3 and first.pages == -(-first.total // 2) and len(first.lines) == 2
+    assert mine <= seen and len(seen) == first.total  # every follow-up on exactly one page
+    assert beyond.page == first.pages  # a page past the end shows the last one

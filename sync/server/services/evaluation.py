@@ -8,17 +8,19 @@ follow-up (回访/整改) due ``FOLLOWUP_DAYS`` working days after the rating.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from forms.data import RateFigures
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import beijing_day, day_start_stamp
+from sync.domain.validation import mask_phone
 from sync.protocol.models import ErrorCode
 
 from ..core.models import CaseRow, EventRow
@@ -112,9 +114,86 @@ def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Ev
         period,
         label,
         total,
-        sorted(stations.values(), key=lambda r: r.label),
-        sorted(clerks.values(), key=lambda r: r.label),
+        sorted(stations.values(), key=lambda r: natural_key(r.label)),
+        sorted(clerks.values(), key=lambda r: natural_key(r.label)),
     )
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Order names as people read them: "2组" before "10组" (numbers by value, the rest as text)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
+
+
+#: Columns of the rates tables a page may sort by (``sort_rates``); numbers sort largest first.
+SORT_KEYS: dict[str, str] = {
+    "name": "名称",
+    "cases": "办件数",
+    "on_spot": "即办件现场办结率",
+    "on_time": "承诺件按时办结率",
+    "rated": "评价数",
+    "satisfaction": "满意率",
+    "bad": "差评",
+}
+
+
+_VALUES: dict[str, Callable[[Rates], float | None]] = {
+    "cases": lambda r: r.cases,
+    "on_spot": lambda r: r.on_spot_rate,
+    "on_time": lambda r: r.on_time_rate,
+    "rated": lambda r: r.rated,
+    "satisfaction": lambda r: r.satisfaction,
+    "bad": lambda r: r.bad,
+}
+
+
+def sort_rates(rows: list[Rates], key: str, descending: bool | None = None) -> list[Rates]:
+    """``rows`` by the column ``key`` (``SORT_KEYS``; unknown: by name); numbers largest first unless
+    ``descending`` is False. Equal values keep the name order; rows without a rate come last."""
+    by_name = sorted(rows, key=lambda r: natural_key(r.label))
+    value = _VALUES.get(key)
+    if value is None:
+        return by_name[::-1] if descending else by_name
+    known = [r for r in by_name if value(r) is not None]
+    known.sort(key=lambda r: value(r) or 0.0, reverse=descending is not False)  # stable: ties stay by name
+    return known + [r for r in by_name if value(r) is None]
+
+
+@dataclass(frozen=True)
+class MonthRates:
+    """One month of the trend: the town's rates and each station's (by station id)."""
+
+    month: str  # "2026-11"
+    total: Rates
+    stations: dict[str, Rates]
+
+
+def monthly_trend(
+    session: Session, last_month: date, station_names: dict[str, str], months: int = 12
+) -> list[MonthRates]:
+    """The ``months`` months up to ``last_month`` (Beijing), oldest first: one query over the whole range,
+    each case counted in the month it was registered (as ``evaluate`` counts it)."""
+    firsts = []
+    year, month = last_month.year, last_month.month
+    for _ in range(months):
+        firsts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    firsts.reverse()
+    end = date(last_month.year + (last_month.month == 12), last_month.month % 12 + 1, 1)
+    registered = case_field("registered_at")
+    rows = session.execute(
+        select(CaseRow.station_id, CaseRow.data).where(
+            registered >= day_start_stamp(firsts[0]), registered < day_start_stamp(end)
+        )
+    ).all()
+    out = {f"{d:%Y-%m}": MonthRates(f"{d:%Y-%m}", Rates("", "全镇合计"), {}) for d in firsts}
+    for station_id, data in rows:
+        bucket = out.get(f"{beijing_day(str(data['registered_at'])):%Y-%m}")
+        if bucket is None:
+            continue
+        bucket.total.add(data)
+        name = station_names.get(station_id, station_id)
+        bucket.stations.setdefault(station_id, Rates(station_id, name)).add(data)
+    return list(out.values())
 
 
 def open_followups(session: Session, calendar: HolidayCalendar) -> int:
@@ -160,6 +239,54 @@ def followups(session: Session, only_open: bool = False) -> list[FollowupRow]:
     if only_open:
         query = query.where(FollowupRow.closed_on.is_(None))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class FollowupLine:
+    """A line of the 差评回访 page: the follow-up and whom to call (the phone masked: the page is for all roles)."""
+
+    row: FollowupRow
+    applicant: str
+    phone_masked: str
+
+
+@dataclass(frozen=True)
+class FollowupPage:
+    lines: list[FollowupLine]
+    total: int
+    open: int
+    page: int
+    pages: int
+
+
+def followup_page(session: Session, page: int = 1, per_page: int = 50) -> FollowupPage:
+    """One page of the follow-ups (open ones first, nearest deadline first), with each case's applicant."""
+    total = int(session.scalar(select(func.count()).select_from(FollowupRow)) or 0)
+    still_open = int(session.scalar(select(func.count()).where(FollowupRow.closed_on.is_(None))) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    query = (
+        select(FollowupRow)
+        .order_by(FollowupRow.closed_on.is_not(None), FollowupRow.due_on, FollowupRow.case_no)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = list(session.scalars(query))
+    applicants = {
+        case_id: data.get("applicant") or {}
+        for case_id, data in session.execute(
+            select(CaseRow.case_id, CaseRow.data).where(CaseRow.case_id.in_([r.case_id for r in rows]))
+        )
+    }
+    lines = [
+        FollowupLine(
+            r,
+            str(applicants.get(r.case_id, {}).get("name", "")),
+            mask_phone(str(applicants.get(r.case_id, {}).get("phone", ""))),
+        )
+        for r in rows
+    ]
+    return FollowupPage(lines, total, still_open, page, pages)
 
 
 def close_followup(session: Session, case_id: str, outcome: str, actor: str, today: date) -> FollowupRow:

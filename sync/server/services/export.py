@@ -20,19 +20,23 @@ from ..core.staff_models import FollowupRow
 from .errors import ServiceError
 from .evaluation import SATISFACTION_TARGET, Evaluation, Rates
 
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+#: Rates are stored as numbers (0.985) shown as percentages, so the town can sort and sum them in Excel.
+PERCENT = "0.0%"
+_RATE_COLUMNS = (3, 4, 6)  # 即办件现场办结率, 承诺件按时办结率, 满意率
 
 
 def _rates_sheet(sheet: Worksheet, title: str, rows: Sequence[Rates]) -> None:
     sheet.append([title])
     sheet.append(["名称", "办件数", "即办件现场办结率", "承诺件按时办结率", "评价数", "满意率", "差评数"])
     for r in rows:
-        sheet.append(
-            [r.label, r.cases, _pct(r.on_spot_rate), _pct(r.on_time_rate), r.rated, _pct(r.satisfaction), r.bad]
-        )
+        sheet.append([r.label, r.cases, r.on_spot_rate, r.on_time_rate, r.rated, r.satisfaction, r.bad])
+        for column in _RATE_COLUMNS:
+            sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
     sheet.append([])
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def evaluation_workbook(ev: Evaluation, ledger: Sequence[FollowupRow], names: dict[str, str]) -> bytes:
@@ -59,13 +63,17 @@ def evaluation_workbook(ev: Evaluation, ledger: Sequence[FollowupRow], names: di
                 f.clerk,
                 RATING_LABELS.get(f.rating, str(f.rating)),
                 f.comment,
-                f.rated_on,
-                f.due_on,
-                f.closed_on or "未完成",
+                _day(f.rated_on),
+                _day(f.due_on),
+                _day(f.closed_on) or "未完成",
                 f.outcome,
                 f.closed_by,
             ]
         )
+        for column in (6, 7, 8):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -15,19 +15,27 @@ from ..services.errors import ServiceError
 from ..services.evaluation import (
     FOLLOWUP_DAYS,
     SATISFACTION_TARGET,
+    SORT_KEYS,
     Evaluation,
+    Rates,
     close_followup,
     evaluate,
+    followup_page,
     followups,
+    monthly_trend,
+    natural_key,
+    sort_rates,
 )
 from ..services.export import evaluation_pdf, evaluation_report, evaluation_workbook
 from ..services.staff import DECIDERS, audit
-from .charts import satisfaction_bars
+from .charts import satisfaction_bars, trend_lines
 from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, open_pending_followups, render, today
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 PeriodQuery = Annotated[str, Query(max_length=10, description="2026-11、2026-Q4 或 2026")]
+SortQuery = Annotated[str, Query(max_length=20, description="排序列：" + "、".join(SORT_KEYS))]
+OrderQuery = Annotated[str, Query(max_length=4, pattern="^(asc|desc)?$", description="asc 升序，desc 降序")]
 
 
 def _evaluation(session: SessionDep, period: str) -> Evaluation:
@@ -38,14 +46,84 @@ def _evaluation(session: SessionDep, period: str) -> Evaluation:
 
 
 @router.get("/review", summary="考核与好差评")
-def review_page(request: Request, session: SessionDep, user: StaffDep, period: PeriodQuery = "") -> Response:
+def review_page(
+    request: Request,
+    session: SessionDep,
+    user: StaffDep,
+    period: PeriodQuery = "",
+    sort: SortQuery = "name",
+    order: OrderQuery = "",
+) -> Response:
+    """The rates of a period; the tables sort by any column (``sort``, ``order``), names as people read them."""
     open_pending_followups(session)
     with session.begin():
         ev = _evaluation(session, period)
+    descending = None if not order else order == "desc"
+    ev.stations = sort_rates(ev.stations, sort, descending)
+    ev.clerks = sort_rates(ev.clerks, sort, descending)
     chart = Markup(satisfaction_bars([(r.label, r.satisfaction) for r in ev.stations], SATISFACTION_TARGET))
     d = today(session)
     periods = [f"{d:%Y-%m}", f"{d.year}-Q{(d.month - 1) // 3 + 1}", f"{d.year}"]
-    return render(request, "review.html", ev=ev, chart=chart, target=SATISFACTION_TARGET, periods=periods)
+    return render(
+        request,
+        "review.html",
+        ev=ev,
+        chart=chart,
+        target=SATISFACTION_TARGET,
+        periods=periods,
+        headers=_headers(sort, descending),
+    )
+
+
+def _headers(sort: str, descending: bool | None) -> list[dict[str, str]]:
+    """Each column's header: its sort link (the other direction when it is the current one) and arrow."""
+    current = sort if sort in SORT_KEYS else "name"
+    out = []
+    for key, label in SORT_KEYS.items():
+        down = (key != "name") if descending is None else descending  # names A→Z, numbers largest first
+        here = key == current
+        shown_down = down if here else key != "name"
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "order": ("asc" if shown_down else "desc") if here else ("desc" if key != "name" else "asc"),
+                "arrow": ("▼" if shown_down else "▲") if here else "",
+                "aria": "descending" if shown_down else "ascending",
+            }
+        )
+    return out
+
+
+@router.get("/review/trend", summary="满意率与按时办结率月度趋势")
+def review_trend(
+    request: Request, session: SessionDep, user: StaffDep, station: Annotated[str, Query(max_length=64)] = ""
+) -> Response:
+    """The last 12 months: the town's (or one station's) 满意率 and 按时办结率 as lines, and every station's
+    rates month by month in two tables."""
+    with session.begin():
+        names = station_names(session)
+        months = monthly_trend(session, today(session), names)
+    if station and station not in names:
+        raise WebError(404, "没有这个代办站")
+
+    shown: list[Rates | None] = [m.stations.get(station) if station else m.total for m in months]
+    series = [
+        ("满意率", [r.satisfaction if r else None for r in shown], "line-satisfaction"),
+        ("承诺件按时办结率", [r.on_time_rate if r else None for r in shown], "line-on-time"),
+    ]
+    chart = Markup(trend_lines([m.month for m in months], series, SATISFACTION_TARGET))
+    stations = sorted(names.items(), key=lambda item: natural_key(item[1]))
+    return render(
+        request,
+        "review_trend.html",
+        months=months,
+        chart=chart,
+        stations=stations,
+        station=station,
+        station_name=names.get(station, "全镇合计"),
+        target=SATISFACTION_TARGET,
+    )
 
 
 @router.get("/review.xlsx", summary="导出考核与差评台账（Excel）", response_class=Response)
@@ -88,15 +166,17 @@ def review_pdf(
 
 
 @router.get("/followups", summary="差评回访整改台账")
-def followups_page(request: Request, session: SessionDep, user: StaffDep) -> Response:
+def followups_page(
+    request: Request, session: SessionDep, user: StaffDep, page: Annotated[int, Query(ge=1, le=100_000)] = 1
+) -> Response:
     open_pending_followups(session)
     with session.begin():
-        rows = followups(session)
+        listing = followup_page(session, page)
         names = station_names(session)
     return render(
         request,
         "followups.html",
-        rows=rows,
+        listing=listing,
         names=names,
         today=today(session).isoformat(),
         days=FOLLOWUP_DAYS,
