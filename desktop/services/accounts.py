@@ -16,7 +16,7 @@ from desktop.store.models import ClerkRow
 from sync.client.errors import WrongPassword
 from sync.domain.errors import DomainError, ValidationError
 
-from . import credential_store, data_key
+from . import clerk_identity, credential_store, data_key
 from .accounts_store import new_account, validate_username
 from .context import ServiceContext
 from .passwords import DUMMY_HASH, hash_password, validate_password, verify_password
@@ -27,8 +27,14 @@ UNLOCK_FAILED = "密码不正确，同步凭证仍未解锁。请输入当前登
 LEGACY_PASSWORD = "本机的同步凭证是用当初连接镇中心的代办员的密码加密的，请输入那位代办员的密码"
 
 
-def _info(row: ClerkRow) -> ClerkInfo:
-    return ClerkInfo(username=row.username, display_name=row.display_name, active=row.active)
+def clerk_info(row: ClerkRow) -> ClerkInfo:
+    return ClerkInfo(
+        username=row.username,
+        display_name=row.display_name,
+        active=row.active,
+        id_masked=row.id_number_masked or "",
+        phone_masked=row.phone_masked or "",
+    )
 
 
 def has_accounts(ctx: ServiceContext) -> bool:
@@ -38,17 +44,26 @@ def has_accounts(ctx: ServiceContext) -> bool:
 
 def list_clerks(ctx: ServiceContext) -> list[ClerkInfo]:
     with ctx.db.reading() as session:
-        return [_info(r) for r in session.scalars(select(ClerkRow).order_by(ClerkRow.username))]
+        return [clerk_info(r) for r in session.scalars(select(ClerkRow).order_by(ClerkRow.username))]
 
 
-def create_clerk(ctx: ServiceContext, username: str, display_name: str, password: str) -> ClerkInfo:
+def create_clerk(
+    ctx: ServiceContext, username: str, display_name: str, password: str, id_number: str = "", phone: str = ""
+) -> ClerkInfo:
+    """A new account with its copy of the data key (and its 身份证 number and phone sealed, if given).
+
+    The numbers need the data key open (a clerk logged in); the first clerk's are stored after the first
+    login (``clerk_identity.set_identity``), when the key exists.
+    """
     row = new_account(username, display_name, password, ctx.clock.stamp())
+    identity = clerk_identity.checked(ctx, id_number, phone)
     with ctx.db.transaction() as session:
         if session.get(ClerkRow, row.username) is not None:
             raise ValidationError("username", f"登录名“{row.username}”已被使用")
         session.add(row)
+        clerk_identity.store(session, row, identity)
         data_key.add_copy(session, ctx.db.key_slot, row.username, password)
-    return _info(row)
+    return clerk_info(row)
 
 
 def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
@@ -75,7 +90,7 @@ def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
         station["clerk"] = row.display_name
         station["username"] = row.username
         settings.put(session, settings.STATION, station)
-        info = _info(row)
+        info = clerk_info(row)
     data_key.after_unlock(ctx.db, unlocked)
     credential_store.unlock_at_login(ctx, str(station.get("station_id", "")), password)
     return info
@@ -112,7 +127,7 @@ def current_clerk(ctx: ServiceContext) -> ClerkInfo | None:
     with ctx.db.reading() as session:
         station = settings.get(session, settings.STATION) or {}
         row = session.get(ClerkRow, station.get("username", "")) if station.get("username") else None
-        return _info(row) if row else None
+        return clerk_info(row) if row else None
 
 
 def set_active(ctx: ServiceContext, username: str, active: bool) -> ClerkInfo:
@@ -131,7 +146,7 @@ def set_active(ctx: ServiceContext, username: str, active: bool) -> ClerkInfo:
             if not others:
                 raise DomainError("至少需要保留一个可用的代办员账号")
         row.active = active
-        return _info(row)
+        return clerk_info(row)
 
 
 def change_password(ctx: ServiceContext, username: str, old_password: str, new_password: str) -> None:

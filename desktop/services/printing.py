@@ -21,7 +21,6 @@ from forms.data import (
     IntakeSlip,
     MissingMaterial,
     OneTimeNotice,
-    Party,
     Signature,
 )
 from sync.domain.custody import CLERK, DEPARTMENT, VILLAGER, WINDOW, holder_label
@@ -32,6 +31,7 @@ from sync.domain.model import SPECIAL_GROUP_LABELS, CaseKind, CaseType
 from sync.domain.signature import APPLICANT
 
 from . import printing_outcomes as outcomes
+from .clerk_identity import agent_party
 from .context import ServiceContext
 from .print_support import (
     PICKUP,
@@ -96,7 +96,7 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
         case_no=view.case_no,
         station=form_station(station, ctx.town),
         principal=applicant_party(view),
-        agent=Party(name=view.clerk or station.clerk, address=station.name),
+        agent=agent_party(ctx, view.clerk or station.clerk, station),
         matter=f"{view.item_name}（{view.department}）",
         scope=str(registration.get("scope") or DEFAULT_SCOPE),
         reason=_reason(view.applicant.special_groups),

@@ -20,6 +20,9 @@ class StationInfo:
     clerk: str
     #: Account name of the logged-in clerk ("" before accounts existed).
     username: str = ""
+    #: The station's own address and phone (代办站设置; optional, "" until given).
+    address: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class ClerkInfo:
     username: str
     display_name: str
     active: bool
+    id_masked: str = ""
+    phone_masked: str = ""
 
 
 @dataclass(frozen=True)

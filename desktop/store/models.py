@@ -128,6 +128,11 @@ class ClerkRow(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[str] = mapped_column(String(40))
+    #: The clerk's 身份证 number and phone (printed as 受托人): masked here, real values sealed in ``sealed``
+    #: (``desktop.services.clerk_identity``).
+    id_number_masked: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    phone_masked: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class CenterEventRow(Base):

@@ -22,7 +22,7 @@ def test_migration_from_empty_creates_every_table(tmp_path: Path) -> None:
     db = Database(tmp_path)
     assert current_revision(db.engine) is None
     db.migrate()
-    assert current_revision(db.engine) == head_revision() == "0006"
+    assert current_revision(db.engine) == head_revision() == "0007"
     tables = set(inspect(db.engine).get_table_names())
     assert {"events", "cases", "settings", "case_counters", "sync_state", "sync_rejections"} <= tables
     assert {"clerks", "center_events"} <= tables

@@ -20,7 +20,7 @@ def test_upgrade_from_0001_fills_the_search_column(tmp_path: Path) -> None:
         text = conn.exec_driver_sql("SELECT search_text FROM cases").scalar()
     assert text.split("\x1f") == ["王秀英", "CS01-20261123-0001", "13800138000", "11010519491231002X", "低保申请"]
     db.migrate()  # 0005: the numbers leave the search column (masked there, sealed elsewhere)
-    assert current_revision(db.engine) == head_revision() == "0006"
+    assert current_revision(db.engine) == head_revision() == "0007"
     with db.engine.connect() as conn:
         text = conn.exec_driver_sql("SELECT search_text FROM cases").scalar()
     assert text.split("\x1f") == ["王秀英", "CS01-20261123-0001", "138****8000", "110105********002X", "低保申请"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop.services.cases import search_cases
 from desktop.services.context import ServiceContext
 from desktop.services.records import CaseFilter
-from desktop.store.db import current_revision, head_revision, migrate
+from desktop.store.db import current_revision, migrate
 from desktop.store.personal_data import SEARCH_SEP
 from tests.domain.names_corpus import LOOKALIKE_DOTS
 
@@ -32,9 +32,9 @@ def test_a_name_stored_before_the_rules_is_found_after_migrating(ctx: ServiceCon
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0005'")
     assert _found(ctx, "阿依古丽·买买提") == []  # stale: not found by the stored spelling
 
-    migrate(ctx.db.engine)
+    migrate(ctx.db.engine, "0006")  # the later migrations are already in the schema
 
-    assert current_revision(ctx.db.engine) == head_revision() == "0006"
+    assert current_revision(ctx.db.engine) == "0006"
     for query in ["阿依古丽·买买提", "古丽·买买", *(f"阿依古丽{dot}买买提" for dot in LOOKALIKE_DOTS)]:
         assert _found(ctx, query) == [case_id], query
     assert _found(ctx, "王\U00020bb7堃") == [other]
