@@ -7,7 +7,8 @@ import uuid
 from desktop.store import settings
 from sync.domain.case_number import validate_station_code
 from sync.domain.errors import DomainError
-from sync.domain.validation import validate_name
+from sync.domain.text import clean_text
+from sync.domain.validation import validate_name, validate_phone
 
 from . import data_key
 from .accounts_store import new_account
@@ -67,6 +68,37 @@ def setup_station(
     if unlocked is not None:
         data_key.after_unlock(ctx.db, unlocked)
     return info
+
+
+def _station_contact(address: str, phone: str) -> tuple[str, str]:
+    address = clean_text(address, field="station_address", label="代办站地址", limit=100)
+    return address, validate_phone(phone, field="station_phone") if phone.strip() else ""
+
+
+def update_station(
+    ctx: ServiceContext, *, name: str, village: str, town: str, address: str = "", phone: str = ""
+) -> StationInfo:
+    """代办站设置: correct the station's name, village, town, address and phone (printed on every form).
+
+    The code stays: the town center assigned it and every case number starts with it. These facts are the
+    station's own (the town center keeps its own record of the station, made at enrollment), so they are
+    kept in the station's settings, not in the event chain; forms printed before keep what they printed.
+    """
+    address, phone = _station_contact(address, phone)
+    changes = {
+        "name": validate_name(name, field="station_name", label="代办站名称"),
+        "village": validate_name(village, field="village", label="村（居）名称"),
+        "town": validate_name(town, field="town", label="所属镇（街道）"),
+        "address": address,
+        "phone": phone,
+    }
+    with ctx.db.transaction() as session:
+        data = dict(settings.get(session, settings.STATION) or {})
+        if not data:
+            raise DomainError("代办站尚未设置，请先完成首次设置")
+        data.update(changes)
+        settings.put(session, settings.STATION, data)
+    return StationInfo(**data)
 
 
 def switch_clerk(ctx: ServiceContext, clerk: str) -> StationInfo:
