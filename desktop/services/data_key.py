@@ -21,6 +21,10 @@ Lifecycle:
    a wrapped copy, so the database and its backups open on another PC with
    any clerk's password. The key then goes into the keyring if there is one.
 4. A new account or a changed password gets its copy in the same transaction.
+5. The station's recovery code (``station_admin``) wraps one more copy
+   (``recovery`` in the record): a forgotten password is reset with it, and
+   the new password gets its copy from the key the code opened, so no case,
+   signature or sync credential is lost.
 """
 
 from __future__ import annotations
@@ -259,6 +263,44 @@ def rewrap(session: Session, slot: KeySlot, username: str, old_password: str, ne
     if key is None:
         return
     wrapped = {**(record.get("wrapped") or {}), username: _wrap(key, username, new_password)}
+    settings.put(session, RECORD, {**record, "wrapped": wrapped})
+
+
+# -- the station's recovery code -----------------------------------------------------------------------------------
+
+#: The wrapped copy of the key under the recovery code is named so (no login name can be: ``[a-z0-9_.]``).
+RECOVERY_SLOT = "#recovery"
+
+
+def has_recovery(session: Session) -> bool:
+    record = settings.get(session, RECORD) or {}
+    return isinstance(record.get("recovery"), dict)
+
+
+def wrap_for_recovery(session: Session, slot: KeySlot, code: str, made_at: str) -> None:
+    """One more copy of the (open) key, under the recovery code; it replaces any earlier code's copy."""
+    key = slot.require()
+    record = settings.get(session, RECORD)
+    if record is None or record.get("key_id") != key.key_id:
+        raise DataLocked(NO_COPY)
+    settings.put(session, RECORD, {**record, "recovery": {**_wrap(key, RECOVERY_SLOT, code), "made_at": made_at}})
+
+
+def unwrap_recovery(session: Session, code: str) -> DataKey:
+    """The key opened with the recovery code (``DataKeyWrong`` for a wrong code, ``DataLocked`` without one)."""
+    record = settings.get(session, RECORD) or {}
+    copy = record.get("recovery")
+    if not isinstance(copy, dict):
+        raise DataLocked("本站还没有设置恢复码")
+    return _unwrap({**record, "wrapped": {RECOVERY_SLOT: copy}}, RECOVERY_SLOT, code)
+
+
+def put_copy(session: Session, key: DataKey, username: str, password: str) -> None:
+    """The clerk's copy under a new password, made with a key opened otherwise (a reset)."""
+    record = settings.get(session, RECORD)
+    if record is None or record.get("key_id") != key.key_id:
+        raise DataLocked(NO_COPY)
+    wrapped = {**(record.get("wrapped") or {}), username: _wrap(key, username, password)}
     settings.put(session, RECORD, {**record, "wrapped": wrapped})
 
 
