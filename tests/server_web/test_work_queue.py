@@ -9,10 +9,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import func, select
+
+from sync.server.core.db import make_engine
+from sync.server.core.models import CaseRow
+from sync.server.services.work_queue import queue_condition, queue_count
 from tests.domain.factories import signed_handover
 from tests.sync.conftest import Station, enroll_station
 from tests.sync.factories import registered_payload
-from tests.sync.live_server import ServerHandle
+from tests.sync.live_server import CENTER_TODAY, ServerHandle, center_sessions
 
 from .helpers import Staff
 
@@ -52,6 +57,8 @@ def _queue_station(station: Station, window: Staff) -> dict[str, str]:
     _deliver(station, ids["in_progress"])
     ids["handed_over"] = _case(station, 5, due_on="2026-12-11")  # accepted at the center, materials at the window
     _deliver(station, ids["handed_over"])
+    ids["delivered_handed"] = _case(station, 8, due_on="2026-12-14")  # delivered and at the window
+    _deliver(station, ids["delivered_handed"])
     ids["corrected"] = _case(station, 6, due_on="2026-11-26")
     _deliver(station, ids["corrected"])
     ids["archived"] = str(registered_payload()["case_id"])
@@ -69,6 +76,8 @@ def _queue_station(station: Station, window: Staff) -> dict[str, str]:
     _deliver(station, ids["corrected"])
     station.chain.add("case.handover", signed_handover(ids["handed_over"], "villager", "clerk", [BOOK]))
     station.chain.add("case.handover", signed_handover(ids["handed_over"], "clerk", "window", [BOOK]))
+    station.chain.add("case.handover", signed_handover(ids["delivered_handed"], "villager", "clerk", [BOOK]))
+    station.chain.add("case.handover", signed_handover(ids["delivered_handed"], "clerk", "window", [BOOK]))
     station.client.push_all(station.chain.events)
     return ids
 
@@ -78,16 +87,25 @@ def test_the_inbox_opens_on_the_work_queue_most_urgent_first(
 ) -> None:
     ids = _queue_station(station, window)
     queue = _listed(window, f"/?view=queue&station={station.station_id}")
-    # overdue first (due 11-20), then by deadline: 11-25, 11-27 (the corrected case), 12-04, 12-11
+    # overdue first (due 11-20), then by deadline: 11-25, 11-27 (the corrected case), 12-04, 12-11, 12-14
     assert queue == [
-        ids[k] for k in ("late_at_station", "delivered_soon", "corrected", "delivered_later", "handed_over")
+        ids[k]
+        for k in (
+            "late_at_station",
+            "delivered_soon",
+            "corrected",
+            "delivered_later",
+            "handed_over",
+            "delivered_handed",
+        )
     ]
     page = window.get(f"/?view=queue&station={station.station_id}").text
     rows = {case_id: row for row in page.split("<tr") for case_id in ids.values() if f"/cases/{case_id}" in row}
     assert "已超期" in rows[ids["late_at_station"]]
     assert "待受理" in rows[ids["delivered_soon"]] and "补正已交回" not in rows[ids["delivered_soon"]]
     assert "补正已交回" in rows[ids["corrected"]]
-    assert "待确认收件" in rows[ids["handed_over"]]
+    assert "待确认收件" in rows[ids["handed_over"]] and "待受理" not in rows[ids["handed_over"]]
+    assert "待确认收件" in rows[ids["delivered_handed"]] and "待受理" in rows[ids["delivered_handed"]]
     # the bare inbox is the queue (other tests' cases are there too, never the archived or in-progress ones here)
     bare = window.get("/").text
     assert "<h1>待办" in bare
@@ -166,3 +184,19 @@ def test_the_inbox_script_is_served(live_server: ServerHandle, window: Staff) ->
     script = window.get("/static/inbox.js")
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
     assert "DBT_POLL_MS" in script.text and "件新到办件，点击刷新" in script.text
+
+
+def test_the_fast_queue_count_is_the_count_of_the_queue(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    """``queue_count`` (disjoint parts, inclusion–exclusion) equals a plain count of ``queue_condition`` over
+    this server's cases: pending receipts that are delivered, overdue, both or neither among them."""
+    _queue_station(station, window)
+    engine = make_engine(live_server.database_url)
+    try:
+        with center_sessions(engine)() as session, session.begin():
+            plain = session.scalar(select(func.count()).select_from(CaseRow).where(queue_condition(CENTER_TODAY)))
+            assert queue_count(session, CENTER_TODAY) == plain
+            assert plain and plain >= 5
+    finally:
+        engine.dispose()

@@ -7,7 +7,6 @@ Every query is bounded (a page of rows, counts done by the database) so the page
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,7 +27,17 @@ from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
 from ..core.staff_models import FollowupRow
 from .case_json import case_field
 from .case_search import SearchText, search_condition
-from .work_queue import ALL, DUE_SOON_DAYS, QUEUE, VIEWS, corrected_cases, order_by, queue_reasons, view_conditions
+from .work_queue import (
+    ALL,
+    DUE_SOON_DAYS,
+    QUEUE,
+    VIEWS,
+    corrected_cases,
+    order_by,
+    queue_count,
+    queue_reasons,
+    view_conditions,
+)
 from .work_queue import due_soon as due_soon_terms
 from .work_queue import overdue as overdue_terms
 
@@ -160,26 +169,32 @@ def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: 
     if flt.search is not None:
         conditions.append(search_condition(session, flt.search))
 
-    def page_of(page: int) -> Select[CaseRow]:
-        query = select(CaseRow).where(*conditions).order_by(*order_by(scope))
+    def ids_of(page: int) -> Select[str]:
+        # Only the keys are sorted and paged; the rows (with their JSON) are read for the 50 shown. Sorting
+        # whole rows made a queue of 13,000 cases cost 400 ms at 100,000 cases (bench center_search).
+        query = select(CaseRow.case_id).where(*conditions).order_by(*order_by(scope))
         return query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
 
-    rows: Sequence[CaseRow] = []
+    ids: list[str] = []
     total = -1
     if flt.search is not None:
         # A search reads every row anyway: the page and the total in one pass (count(*) OVER ()), not two.
         # Without a search the page walks an index and stops after 50 rows, so the total is counted apart.
-        hits = session.execute(page_of(max(1, flt.page)).add_columns(func.count().over())).all()
+        hits = session.execute(ids_of(max(1, flt.page)).add_columns(func.count().over())).all()
         if hits:
-            rows, total = [hit[0] for hit in hits], int(hits[0][1])
+            ids, total = [hit[0] for hit in hits], int(hits[0][1])
         elif flt.page <= 1:
             total = 0  # nothing found at all
+    if total < 0 and len(conditions) == 1 and scope == QUEUE:  # the bare work queue: its fast count
+        total = queue_count(session, today)
     if total < 0:
         total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, flt.page), pages)
-    if not rows and total:
-        rows = session.scalars(page_of(page)).all()
+    if not ids and total:
+        ids = list(session.scalars(ids_of(page)))
+    found = {row.case_id: row for row in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(ids)))}
+    rows = [found[case_id] for case_id in ids if case_id in found]
     stations = station_names(session)
     corrected = corrected_cases(session, rows)
     items = [_item(r, stations, calendar, today, queue_reasons(r, corrected)) for r in rows]
@@ -217,7 +232,7 @@ def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -
         return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
 
     return {
-        "queue": count(*view_conditions(QUEUE, calendar, today)),
+        "queue": queue_count(session, today),
         "receipt_pending": count(CaseRow.receipt_status == PENDING),
         "incoming": count(CaseRow.state == CaseState.DELIVERED.value),
         "in_progress": count(CaseRow.state == CaseState.IN_PROGRESS.value),

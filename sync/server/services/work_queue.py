@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar, add_working_days
@@ -76,6 +76,25 @@ def queue_condition(today: date) -> ColumnElement[bool]:
         CaseRow.state == CaseState.DELIVERED.value,
         and_(*overdue(today)),
     )
+
+
+def queue_count(session: Session, today: date) -> int:
+    """How many cases ``queue_condition`` holds, counted as disjoint parts that each an index answers alone.
+
+    A count of the OR visits every matching row of the table (SQLite's MULTI-INDEX OR looks each one up):
+    90 ms for a queue of 13,000 at 100,000 cases. By inclusion–exclusion it is 待确认收件 + 已送件 + overdue
+    cases not delivered, minus the 待确认收件 cases among those two, and only that last term reads rows.
+    """
+
+    def count(*cond: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
+
+    others = [s for s in _RUNNING if s != CaseState.DELIVERED.value]
+    late_elsewhere = [CaseRow.state.in_(others), due_on() < today.isoformat()]
+    delivered = CaseRow.state == CaseState.DELIVERED.value
+    pending = CaseRow.receipt_status == PENDING
+    both = count(pending, or_(delivered, and_(*late_elsewhere)))
+    return count(pending) + count(delivered) + count(*late_elsewhere) - both
 
 
 def view_conditions(view: str, calendar: HolidayCalendar, today: date) -> list[ColumnElement[bool]]:
