@@ -54,8 +54,11 @@ def _handover(p: Payload) -> str:
         f"{i['name']}（{'原件' if i.get('original', True) else '复印件'}{i.get('copies', 1)}份）"
         for i in p.get("items", ())
     )
+    route = f"材料交接：{holder_label(str(p.get('from')))}交给{holder_label(str(p.get('to')))}，{items}"
+    if p.get("covered_by"):
+        return f"{route}；以《代办服务委托书》上双方的签名为凭"
     signers = "、".join(s.get("signer", "") for s in p.get("signatures", ()))
-    return f"材料交接：{holder_label(str(p.get('from')))}交给{holder_label(str(p.get('to')))}，{items}；{signers}签名"
+    return f"{route}；{signers}签名"
 
 
 def _received(p: Payload) -> str:

@@ -21,8 +21,8 @@ from desktop.store import event_log, settings
 from desktop.store.models import CaseRow, CenterEventRow, EventRow
 from sync.domain.case_rules import FINISHED
 from sync.domain.clock import beijing, beijing_day, day_start_stamp, stamp
-from sync.domain.custody import originals_out
 from sync.domain.errors import DomainError
+from sync.domain.projection import originals_blocking_archive
 from sync.domain.retention import CLOSING_EVENT_TYPES, RETENTION_ACTOR, RetentionPolicy
 
 from .case_list import summaries_where
@@ -138,7 +138,7 @@ def archive_expired(ctx: ServiceContext) -> RetentionRun:
                 if view is None or view.state not in FINISHED:
                     continue  # archived or changed meanwhile
                 case_no = view.case_no
-                out = originals_out(view.custody)
+                out = originals_blocking_archive(view)
                 if out:
                     blocked.append((view.case_no, f"原件未退还：{'、'.join(out)}"))
                     continue

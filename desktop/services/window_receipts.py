@@ -19,6 +19,7 @@ from sync.domain.projection import CaseView, view_from_dict
 from sync.domain.window_receipt import (
     RECEIPT_EVENT,
     confirmed_originals,
+    kept_originals,
     missing_originals,
     receipt_statuses,
 )
@@ -57,6 +58,8 @@ def window_words(view: CaseView) -> dict[str, tuple[str, bool]]:
         words[name] = (f"镇窗口已确认收件（{receipt.received_by}，{local_time(receipt.at)}）", False)
     for name, receipt in missing_originals(view.window_handovers, view.window_receipts).items():
         words[name] = (f"镇窗口称未收到原件（{receipt.received_by}，{local_time(receipt.at)}）", True)
+    for name, receipt in kept_originals(view.window_handovers, view.window_receipts).items():
+        words[name] = (f"镇中心确认收件并留存原件（{receipt.received_by}，{local_time(receipt.at)}）", False)
     return words
 
 

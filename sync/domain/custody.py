@@ -3,17 +3,28 @@
 A handover moves listed items from one holder to another and is signed by
 both sides (see ``signing``). Originals (原件) are tracked by name; an original
 never handed over is still with its owner, the villager. A case may be
-archived only when every original is back with the villager or was handed to
-the department on record.
+archived only when nothing is left with the clerk: every original is back with
+the villager, was handed to the department on record, or is kept by the town
+(window or department) by the town center's own word — its 窗口确认收件 marks the
+original 留存 (see ``window_receipt``). The station never records, nor signs,
+handovers inside the town center that it did not witness.
+
+The handover from the villager to the clerk at registration may be covered by
+the signed 《代办服务委托书》 instead of two more signatures: both parties have just
+signed that form, whose content lists each material (原件/复印件, copies,
+submitted or not). Such a handover carries ``covered_by`` (the 委托书's content
+hash) and no signatures of its own; the fold accepts it only for materials the
+委托书 lists as submitted, with the same form and copies, once per case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import ValidationError
+from .model import MaterialItem
 from .signing import SignatureRef, check_signatures
 from .text import clean_text
 
@@ -104,10 +115,35 @@ class Handover:
     items: tuple[HandoverItem, ...]
     signatures: tuple[SignatureRef, ...]
     note: str = ""
+    #: The content hash of the signed 委托书 that covers this handover ("" for a handover signed itself).
+    covered_by: str = ""
+
+
+#: The payload key of a villager → clerk handover covered by the 委托书's signatures.
+COVERED_BY = "covered_by"
+COVERING_FORM = "代办服务委托书"
+
+
+def covered_payload(content: Mapping[str, Any], entrustment_sha256: str) -> dict[str, Any]:
+    """A handover payload covered by the 委托书 (``content`` from ``handover_content``, villager → clerk)."""
+    return {**content, COVERED_BY: {"form": COVERING_FORM, "content_sha256": entrustment_sha256}}
+
+
+def _covering_hash(payload: Mapping[str, Any]) -> str:
+    cover = payload.get(COVERED_BY)
+    sha = str(cover.get("content_sha256", "")) if isinstance(cover, Mapping) else ""
+    if len(sha) != 64 or sha.strip("0123456789abcdef"):
+        raise ValidationError(COVERED_BY, "材料交接引用的委托书签名无效，请双方签名交接")
+    if (payload.get("from"), payload.get("to")) != (VILLAGER, CLERK):
+        raise ValidationError(COVERED_BY, "只有申请人交给代办员的材料可以以委托书签名为凭")
+    if payload.get("signatures"):
+        raise ValidationError(COVERED_BY, "以委托书签名为凭的交接不再另行签名")
+    return sha
 
 
 def parse_handover(payload: Mapping[str, Any]) -> Handover:
-    """Validate a handover payload (route, items, both signatures over the content)."""
+    """Validate a handover payload (route, items, both signatures over the content — or the reference to the
+    委托书 that covers it, checked against the case by ``check_covered``)."""
     from_holder = str(payload.get("from", ""))
     to_holder = str(payload.get("to", ""))
     if (from_holder, to_holder) not in ROUTES:
@@ -124,12 +160,31 @@ def parse_handover(payload: Mapping[str, Any]) -> Handover:
     if len(set(names)) != len(names):
         raise ValidationError("items", "交接清单中有重复的材料")
     note = str(payload.get("note", ""))
+    if COVERED_BY in payload:
+        return Handover(from_holder, to_holder, items, (), note, covered_by=_covering_hash(payload))
     content = handover_content(str(payload.get("case_id", "")), from_holder, to_holder, items, note)
     refs = payload.get("signatures") or []
     if not isinstance(refs, list):
         raise ValidationError("signatures", "签名记录不完整，请重新签名")
     signatures = check_signatures(refs, content, required=2)
     return Handover(from_holder, to_holder, items, signatures, note)
+
+
+def check_covered(
+    handover: Handover, entrustment_sha256: str, materials: Sequence[MaterialItem], already_covered: bool
+) -> None:
+    """A covered handover must name this case's signed 委托书 and only what it lists as submitted, once."""
+    if not entrustment_sha256 or handover.covered_by != entrustment_sha256:
+        raise ValidationError(COVERED_BY, "材料交接引用的不是本办件已签名的委托书，请双方签名交接")
+    if already_covered:
+        raise ValidationError(COVERED_BY, "委托书所列材料的交接已记录过，再次交接请双方签名")
+    submitted = {(m.name, m.original): m.copies for m in materials if m.present}
+    for item in handover.items:
+        if submitted.get((item.name, item.original)) != item.copies:
+            raise ValidationError(
+                "items",
+                f"“{item.name}”（{item.form_label}{item.copies}份）与委托书所列已提交材料不符，请双方签名交接",
+            )
 
 
 def apply_handover(custody: Mapping[str, str], handover: Handover) -> dict[str, str]:
@@ -148,6 +203,14 @@ def apply_handover(custody: Mapping[str, str], handover: Handover) -> dict[str, 
     return after
 
 
-def originals_out(custody: Iterable[tuple[str, str]]) -> list[str]:
-    """Originals not back with the villager nor handed to the department: they block archiving."""
-    return sorted(name for name, holder in custody if holder not in SETTLED)
+def originals_out(custody: Iterable[tuple[str, str]], kept_by_town: Collection[str] = ()) -> list[str]:
+    """Originals that block archiving: not back with the villager, not handed to the department, and not
+    at the window with the town center's word that the town keeps them (``kept_by_town``)."""
+    return sorted(
+        name for name, holder in custody if holder not in SETTLED and not (holder == WINDOW and name in kept_by_town)
+    )
+
+
+def left_with_clerk(custody: Iterable[tuple[str, str]]) -> list[str]:
+    """Originals the clerk still holds."""
+    return sorted(name for name, holder in custody if holder == CLERK)

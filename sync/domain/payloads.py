@@ -176,6 +176,7 @@ _STATION_CASE: dict[str, tuple[Spec, ...]] = {
         ),
         text("note", "交接说明"),
         *_SIGNED,
+        obj("covered_by", "委托书签名凭证", text("form", "凭证表单", 20), text("content_sha256", "委托书校验值", _SHA)),
     ),
     "attach": (
         text("sha256", "附件校验值", _SHA, required=True),

@@ -20,14 +20,14 @@ from typing import Any
 
 from .case_rules import CaseState, check_transition
 from .clock import beijing_day
-from .custody import CLERK, WINDOW, apply_handover, originals_out, parse_handover
+from .custody import CLERK, WINDOW, apply_handover, check_covered, originals_out, parse_handover
 from .entrustment import check_registration
 from .errors import DomainError, IllegalTransition, ValidationError
 from .events import Event
 from .feedback import parse_feedback
 from .model import Applicant, CaseKind, CaseType, MaterialItem
 from .ratings import is_bad_rating
-from .window_receipt import WindowHandover, WindowReceipt, fold_receipt, parse_receipt
+from .window_receipt import WindowHandover, WindowReceipt, fold_receipt, kept_originals, parse_receipt
 
 CASE_REGISTERED = "case.registered"
 
@@ -70,6 +70,10 @@ class CaseView:
     #: Clerk → window handovers on record, and the window's confirmations of them (窗口确认收件).
     window_handovers: tuple[WindowHandover, ...] = ()
     window_receipts: tuple[WindowReceipt, ...] = ()
+    #: The content hash of the 委托书 signed at registration ("" when not signed on screen).
+    entrustment_sha256: str = ""
+    #: The villager → clerk handover covered by that 委托书 is on record (it may be used once).
+    intake_covered: bool = False
 
 
 def _opt_date(value: Any) -> date | None:
@@ -103,8 +107,9 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
     if event.type == CASE_REGISTERED:
         if view is not None:
             raise DomainError(f"办件{view.case_no}已登记，不能重复登记")
-        check_registration(event.payload)  # the signed 委托书, when the registration carries it
-        return registered_view(event)
+        refs = check_registration(event.payload)  # the signed 委托书, when the registration carries it
+        view = registered_view(event)
+        return replace(view, entrustment_sha256=refs[0].content_sha256) if refs else view
     if view is None:
         raise DomainError("事件指向的办件不存在")
     if not event.type.startswith("case."):
@@ -146,8 +151,12 @@ def _check_extension(view: CaseView, p: Mapping[str, Any]) -> None:
 
 def _handover(view: CaseView, event: Event) -> dict[str, Any]:
     handover = parse_handover(event.payload)
+    changes: dict[str, Any] = {}
+    if handover.covered_by:
+        check_covered(handover, view.entrustment_sha256, view.materials, view.intake_covered)
+        changes["intake_covered"] = True
     custody = apply_handover(dict(view.custody), handover)
-    changes: dict[str, Any] = {"custody": tuple(sorted(custody.items()))}
+    changes["custody"] = tuple(sorted(custody.items()))
     if (handover.from_holder, handover.to_holder) == (CLERK, WINDOW):
         kept = WindowHandover(event.id, event.occurred_at, handover.items)
         changes["window_handovers"] = (*view.window_handovers, kept)
@@ -231,10 +240,16 @@ def _give_feedback(view: CaseView, event: Event) -> dict[str, Any]:
     return {"rating": rating, "rating_bad": is_bad_rating(rating)}
 
 
+def originals_blocking_archive(view: CaseView) -> list[str]:
+    """Originals that keep the case from 归档: not back with the villager, not with the department, and
+    not kept by the town by the center's own word (its 窗口确认收件 marked 留存)."""
+    return originals_out(view.custody, kept_originals(view.window_handovers, view.window_receipts))
+
+
 def _archive(view: CaseView, event: Event) -> dict[str, Any]:
-    out = originals_out(view.custody)
+    out = originals_blocking_archive(view)
     if out:
-        raise DomainError(f"以下原件尚未退还申请人，也没有交给办理部门的记录，不能归档：{'、'.join(out)}")
+        raise DomainError(f"以下原件尚未退还申请人，也没有交给办理部门或镇中心留存的记录，不能归档：{'、'.join(out)}")
     return {}
 
 
@@ -305,6 +320,8 @@ def view_to_dict(view: CaseView) -> dict[str, Any]:
         "attachment_count": view.attachment_count,
         "window_handovers": [h.to_dict() for h in view.window_handovers],
         "window_receipts": [r.to_dict() for r in view.window_receipts],
+        "entrustment_sha256": view.entrustment_sha256,
+        "intake_covered": view.intake_covered,
     }
 
 
@@ -343,4 +360,6 @@ def view_from_dict(data: Mapping[str, Any]) -> CaseView:
         attachment_count=int(data.get("attachment_count", 0)),
         window_handovers=tuple(WindowHandover.from_dict(h) for h in data.get("window_handovers", ())),
         window_receipts=tuple(WindowReceipt.from_dict(r) for r in data.get("window_receipts", ())),
+        entrustment_sha256=str(data.get("entrustment_sha256", "")),
+        intake_covered=bool(data.get("intake_covered", False)),
     )

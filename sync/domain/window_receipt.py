@@ -14,11 +14,18 @@ handovers and the confirmations are kept as sets keyed by the handover's
 event id and matched when shown, so either order gives the same case. A
 confirmation naming a handover the fold has not seen (yet) is kept too, and
 shown as unmatched until that handover arrives — never dropped.
+
+An original received may also be marked ``kept`` (留存): the town (its window
+or the deciding department, e.g. the 民政办) keeps it for its file and will not
+return it. That is the center's knowledge, so it comes with the center's
+confirmation; the station then archives without recording (or signing) any
+handover inside the town center (``custody.originals_out``). The key is written
+only when true, so confirmations made before it existed read and hash the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +78,12 @@ class ReceiptItem:
     copies: int
     received_copies: int
     received_original: bool
+    #: The town keeps this original (留存) and will not return it.
+    kept: bool = False
+
+    @property
+    def kept_original(self) -> bool:
+        return self.kept and self.original and self.received_original and self.received_copies > 0
 
     @property
     def listed_label(self) -> str:
@@ -91,13 +104,16 @@ class ReceiptItem:
         return f"{self.name}：{'，'.join(parts)}" if parts else ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "original": self.original,
             "copies": self.copies,
             "received_copies": self.received_copies,
             "received_original": self.received_original,
         }
+        if self.kept:
+            data["kept"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReceiptItem:
@@ -116,6 +132,7 @@ class ReceiptItem:
             copies=listed.copies,
             received_copies=received,
             received_original=bool(data.get("received_original", listed.original)),
+            kept=data.get("kept") is True,
         )
 
 
@@ -161,15 +178,21 @@ class WindowReceipt:
 
 
 def receipt_payload(
-    case_id: str, handover: WindowHandover, received: Mapping[tuple[str, bool], tuple[int, bool]], by: str, note: str
+    case_id: str,
+    handover: WindowHandover,
+    received: Mapping[tuple[str, bool], tuple[int, bool]],
+    by: str,
+    note: str,
+    kept: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The event payload: every item of ``handover`` with (copies, 原件?) as received (absent key: not received)."""
+    """The event payload: every item of ``handover`` with (copies, 原件?) as received (absent key: not received);
+    originals named in ``kept`` and received as 原件 are marked 留存 (the town keeps them)."""
     items = []
     for item in handover.items:
         copies, original = received.get((item.name, item.original), (0, item.original))
-        items.append(
-            ReceiptItem(item.name, item.original, item.copies, copies, original if copies else item.original).to_dict()
-        )
+        got = original if copies else item.original
+        keep = item.name in kept and item.original and got and copies > 0
+        items.append(ReceiptItem(item.name, item.original, item.copies, copies, got, keep).to_dict())
     return {
         "case_id": case_id,
         "handover_id": handover.event_id,
@@ -337,3 +360,19 @@ def missing_originals(
 ) -> dict[str, WindowReceipt]:
     """Originals the window says it did not receive (as 原件) in the latest word on their handover."""
     return _originals_by_word(handovers, receipts, received=False)
+
+
+def kept_originals(handovers: Sequence[WindowHandover], receipts: Sequence[WindowReceipt]) -> dict[str, WindowReceipt]:
+    """Originals the town keeps (留存), by name, from the latest word on their handover to the window."""
+    out: dict[str, WindowReceipt] = {}
+    for status in receipt_statuses(handovers, receipts):
+        if status.handover is None or status.receipt is None:
+            continue
+        for item in status.receipt.items:
+            if not item.original:
+                continue
+            if item.kept_original:
+                out[item.name] = status.receipt
+            else:
+                out.pop(item.name, None)
+    return out

@@ -44,6 +44,8 @@ class ReceiptForm:
     copies: Sequence[str] = ()
     forms: Sequence[str] = ()
     note: str = ""
+    #: Listed originals the town keeps (留存: not returned to the villager), by position.
+    kept: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ def confirm_receipt(session: Session, case_id: str, form: ReceiptForm, staff_nam
             raise ServiceError(ErrorCode.INVALID_REQUEST, f"请选择“{item.name}”是原件还是复印件", field="forms")
         if i in ticked:
             received[(item.name, item.original)] = (_copies(form.copies[i], item.name), form.forms[i] == ORIGINAL)
-    payload = receipt_payload(case_id, handover, received, staff_name, form.note[:500])
+    kept = {items[i].name for i in form.kept if 0 <= i < len(items) and items[i].original}
+    payload = receipt_payload(case_id, handover, received, staff_name, form.note[:500], kept)
     return record_center_event(session, row.station_id, RECEIPT_EVENT, payload, actor)
 
 
