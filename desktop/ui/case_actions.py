@@ -192,4 +192,3 @@ class CaseActions(QObject):
 
     def _on_failed(self, exc: BaseException) -> None:
         self.refused.emit(user_message(exc))
-

@@ -21,6 +21,7 @@ from desktop.services import (
     handovers,
     home,
     item_search,
+    next_steps,
     printing,
     registration_draft,
     retention,
@@ -31,6 +32,7 @@ from desktop.services import (
 )
 from desktop.services.context import ServiceContext
 from desktop.services.item_search import ItemChoice
+from desktop.services.next_steps import NextSteps
 from desktop.services.print_support import PrintableForm
 from desktop.services.records import (
     CaseDetail,
@@ -165,6 +167,14 @@ class StationFacade(QObject):
 
     def record_handover(self, case_id: str, handover: HandoverInput) -> Changed:
         return handovers.record_handover(self.ctx, case_id, handover)
+
+    def record_covered_intake(self, case_id: str) -> Changed:
+        """申请人 → 代办员 交接 of the registered materials, on the 委托书's signatures."""
+        return handovers.record_covered_intake(self.ctx, case_id)
+
+    def next_steps(self, case_id: str) -> NextSteps:
+        """The prints and the intake handover a new case needs while the villager is there."""
+        return next_steps.next_steps(self.ctx, case_id)
 
     def prepare_feedback(self, case_id: str, draft: FeedbackDraft) -> SignedContent:
         return feedback.prepare_feedback(self.ctx, case_id, draft)

@@ -35,6 +35,7 @@ from .ledger_dialog import LedgerDialog, ServiceLedgerSource
 from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
 from .new_case_draft import DraftCalls
+from .next_steps_dialog import NextStepsDialog
 from .print_preview import PrintPreviewDialog, case_form_preview
 from .sync_worker import SyncWorker
 from .tasks import run_task, when_idle
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.backup_dialog: BackupDialog | None = None
         self._stopped_timers: list[QTimer] = []
         self.preview: PrintPreviewDialog | None = None
+        self.next_steps_dialog: NextStepsDialog | None = None
         self.about_dialog: AboutDialog | None = None
         self.case_windows: dict[str, CaseDetailWindow] = {}
         self.login_dialog: LoginDialog | None = None
@@ -242,8 +244,18 @@ class MainWindow(QMainWindow):
             drafts=DraftCalls(f.keep_registration_draft, f.load_registration_draft, f.forget_registration_draft),
         )
         dialog.case_saved.connect(self.facade.changed.emit)
+        dialog.case_saved.connect(self.offer_next_steps)
         dialog.open()
         return dialog
+
+    def offer_next_steps(self, changed: Changed) -> NextStepsDialog | None:
+        """下一步 right after registration: the villager's prints and the handover, in one place."""
+        if not changed.case_ids:
+            return None
+        self.next_steps_dialog = NextStepsDialog(self.facade, changed.case_ids[0], self)
+        self.next_steps_dialog.changed.connect(self.facade.changed.emit)
+        self.next_steps_dialog.open()
+        return self.next_steps_dialog
 
     def print_entrustment(self) -> None:
         case = self.selected_case()

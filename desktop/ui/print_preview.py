@@ -251,18 +251,23 @@ class PrintPreviewDialog(QDialog):
         run_task(lambda: recorder(printer, pages), lambda _event: None, failed)
 
     def _draw_page(self, painter: QPainter, printer: QPrinter, page: int) -> None:
-        area = painter.viewport()
-        points = self.document.pagePointSize(page)
-        if points.width() <= 0 or points.height() <= 0:
-            return
-        # Fit the page into the printable area, keeping its proportions.
-        scale = min(area.width() / points.width(), area.height() / points.height())
-        target = QRect(0, 0, round(points.width() * scale), round(points.height() * scale))
-        target.moveCenter(area.center())
-        dpi = min(printer.resolution(), MAX_PRINT_DPI)
-        size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
-        image = self.document.render(page, size)
-        painter.drawImage(target, image)
+        draw_pdf_page(painter, printer, self.document, page)
+
+
+def draw_pdf_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, page: int) -> None:
+    """Draw ``page`` of ``document`` into the printer's page, fitted and centred, at most MAX_PRINT_DPI."""
+    area = painter.viewport()
+    points = document.pagePointSize(page)
+    if points.width() <= 0 or points.height() <= 0:
+        return
+    # Fit the page into the printable area, keeping its proportions.
+    scale = min(area.width() / points.width(), area.height() / points.height())
+    target = QRect(0, 0, round(points.width() * scale), round(points.height() * scale))
+    target.moveCenter(area.center())
+    dpi = min(printer.resolution(), MAX_PRINT_DPI)
+    size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
+    image = document.render(page, size)
+    painter.drawImage(target, image)
 
 
 def case_form_preview(
