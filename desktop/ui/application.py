@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 import resources
-from desktop.services import accounts, backup
+from desktop.services import accounts, backup, station_admin
 from desktop.services.context import ServiceContext
 from desktop.services.records import Changed
 from desktop.services.retention import RetentionRun
@@ -66,10 +66,10 @@ def sign_in_dialog(ctx: ServiceContext) -> QDialog:
     """The login dialog, or on a station without accounts the first clerk's account dialog."""
     station = current_station(ctx)
     if not accounts.has_accounts(ctx):
-        return FirstClerkDialog(
-            partial(accounts.create_clerk, ctx), partial(accounts.login, ctx), station.clerk if station else ""
-        )
-    return LoginDialog(partial(accounts.login, ctx), station.name if station else "")
+        return FirstClerkDialog(partial(station_admin.first_clerk, ctx), station.clerk if station else "")
+    return LoginDialog(
+        partial(accounts.login, ctx), station.name if station else "", reset=partial(station_admin.reset_password, ctx)
+    )
 
 
 def open_main_window(ctx: ServiceContext) -> MainWindow | None:

@@ -12,10 +12,14 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.services.records import ClerkInfo
+from desktop.services.station_admin import FirstClerk
 from sync.domain.errors import DomainError, ValidationError
+from sync.domain.validation import normalize_id_number, normalize_phone
 
 from .action_form import ERROR_STYLE
+from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
+from .password_dialogs import RecoveryCodeDialog, ResetPasswordDialog
 from .rare_char_dialog import attach_to
 from .tasks import run_task
 
@@ -79,11 +83,21 @@ class LoginDialog(_AccountForm):
     """登录 / 切换用户: ``login(username, password)`` runs in the background."""
 
     def __init__(
-        self, login: Callable[[str, str], ClerkInfo], station_name: str = "", parent: QWidget | None = None
+        self,
+        login: Callable[[str, str], ClerkInfo],
+        station_name: str = "",
+        parent: QWidget | None = None,
+        reset: Callable[[str, str, str], ClerkInfo] | None = None,
     ) -> None:
         intro = f"{station_name}\n请输入您的登录名和密码。".strip()
         super().__init__("代办员登录", intro, "登录", parent)
         self._login = login
+        self._reset = reset
+        self.reset_dialog: ResetPasswordDialog | None = None
+        self.forgot_button = self.buttons.addButton("忘记密码…", QDialogButtonBox.ButtonRole.ResetRole)
+        self.forgot_button.setAutoDefault(False)
+        self.forgot_button.clicked.connect(self.forgot_password)
+        self.forgot_button.setVisible(reset is not None)
         self.username_edit = QLineEdit()
         self.password_edit = _password_edit()
         self.form.addRow("登录名", self.username_edit)
@@ -102,38 +116,83 @@ class LoginDialog(_AccountForm):
         super()._on_failed(exc)
         self.password_edit.setFocus()  # the name stays; the password is typed again
 
+    def forgot_password(self) -> ResetPasswordDialog | None:
+        """忘记密码: the station's recovery code sets a new password (nothing is lost); then log in with it."""
+        if self._reset is None:
+            return None
+        dialog = ResetPasswordDialog(self._reset, parent=self)
+        typed = self.username_edit.text().strip()
+        dialog.username_edit.setText(typed)
+        if typed:
+            dialog.code_edit.setFocus()
+        dialog.saved.connect(lambda _changed: self._after_reset(dialog))
+        self.reset_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _after_reset(self, dialog: ResetPasswordDialog) -> None:
+        if dialog.clerk is not None:
+            self.username_edit.setText(dialog.clerk.username)
+        self.error_label.setText("密码已重设，请输入新密码登录。")
+        self.error_label.show()
+        self.password_edit.clear()
+        self.password_edit.setFocus()
+
 
 class FirstClerkDialog(_AccountForm):
-    """首次设置 second step: the first clerk's account, then logged in."""
+    """首次设置 second step: the first clerk's account (with the 身份证 number and phone printed as 受托人),
+    logged in; then the station's recovery code, shown once, before the main window opens."""
 
     def __init__(
         self,
-        create: Callable[[str, str, str], ClerkInfo],
-        login: Callable[[str, str], ClerkInfo],
+        first_clerk: Callable[[str, str, str, str, str], FirstClerk],
         display_name: str = "",
         parent: QWidget | None = None,
     ) -> None:
         intro = "请为代办员设置登录名和密码。以后每次打开代办通都需要登录，每项操作都会记录经办人。"
         super().__init__("设置代办员账号", intro, "创建账号并登录", parent)
-        self._create, self._login = create, login
+        self._first_clerk = first_clerk
+        self.recovery_code_dialog: RecoveryCodeDialog | None = None
         self.name_edit = QLineEdit(display_name)
+        self.id_edit = QLineEdit()
+        self.id_edit.setPlaceholderText("选填，打印在委托书“受托人”一栏")
+        normalise_as_typed(self.id_edit, normalize_id_number)
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText("选填，打印在委托书“受托人”一栏")
+        normalise_as_typed(self.phone_edit, normalize_phone)
         self.username_edit = QLineEdit("admin")
         self.password_edit = _password_edit()
         self.confirm_edit = _password_edit()
         self.form.addRow("代办员姓名", attach_to(self.name_edit))
+        self.form.addRow("身份证号码", self.id_edit)
+        self.form.addRow("联系电话", self.phone_edit)
         self.form.addRow("登录名", self.username_edit)
         self.form.addRow("密码", self.password_edit)
         self.form.addRow("再次输入密码", self.confirm_edit)
+        self._codes: list[str] = []
 
     def submit(self) -> None:
         if self.password_edit.text() != self.confirm_edit.text():
             self._on_failed(ValidationError("confirm", "两次输入的密码不一致"))
             return
         username, name, password = self.username_edit.text(), self.name_edit.text(), self.password_edit.text()
-        create, login = self._create, self._login
+        id_number, phone, first_clerk = self.id_edit.text(), self.phone_edit.text(), self._first_clerk
+        codes: list[str] = []
 
         def create_and_login() -> ClerkInfo:
-            created = create(username, name, password)
-            return login(created.username, password)
+            made = first_clerk(username, name, password, id_number, phone)
+            codes.append(made.recovery_code)
+            return made.clerk
 
+        self._codes = codes
         self._run(create_and_login)
+
+    def _on_done(self, clerk: ClerkInfo) -> None:
+        """Logged in: the recovery code is shown (once) before this dialog closes."""
+        self.clerk = clerk
+        self.ok_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+        dialog = RecoveryCodeDialog(self._codes[-1], self)
+        dialog.accepted.connect(self.accept)
+        self.recovery_code_dialog = dialog
+        dialog.open()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
@@ -45,6 +45,12 @@ def test_first_run_creates_the_first_clerk_and_logs_in(qtbot: QtBot, ctx: Servic
     dialog.confirm_edit.clear()
     type_text(qtbot, dialog.confirm_edit, "qinghe2026")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.recovery_code_dialog is not None, timeout=5000)
+    code_dialog = dialog.recovery_code_dialog
+    assert code_dialog is not None and not code_dialog.ok_button.isEnabled()  # 我已抄写 first
+    box = code_dialog.written_box
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # on the box itself
+    qtbot.mouseClick(code_dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=5000)
     clerk = accounts.current_clerk(ctx)
     assert clerk is not None and clerk.username == "admin" and clerk.display_name == "李代办"

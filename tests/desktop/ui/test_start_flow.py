@@ -13,6 +13,7 @@ from desktop.services import accounts
 from desktop.services.context import ServiceContext
 from desktop.ui.application import open_main_window
 from desktop.ui.login_dialog import FirstClerkDialog, LoginDialog
+from desktop.ui.password_dialogs import RecoveryCodeDialog
 from desktop.ui.setup_dialog import SetupDialog
 
 
@@ -48,6 +49,11 @@ def test_first_run_then_login_next_time(qtbot: QtBot, tmp_path: Path) -> None:
         dialog.password_edit.setText("qinghe2026")
         dialog.confirm_edit.setText("qinghe2026")
         dialog.submit()
+        _when_modal(RecoveryCodeDialog, write_down)
+
+    def write_down(dialog: RecoveryCodeDialog) -> None:
+        dialog.written_box.setChecked(True)
+        dialog.ok_button.click()
 
     _when_modal(SetupDialog, fill_setup)
     window = open_main_window(ctx)
