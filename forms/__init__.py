@@ -18,6 +18,7 @@ module                 form                                record
 ``closure``            《代办服务办结（终止）单》              ``Closure`` (``ClosureOutcome``)
 ``withdrawal``         《撤回确认书》                        ``WithdrawalConfirmation``
 ``feedback``           《服务意见反馈表》                    ``Feedback``
+``rating_followup``    《差评回访整改反馈单》                  ``RatingFollowUp``
 ``ledger``             代办台账 (+ ``to_xlsx``)              ``Ledger``
 ``archive_list``       档案移交清单 (+ ``to_xlsx``)          ``ArchiveList``
 ``review``             考核统计表 (town center, with chart)   ``ReviewReport``

@@ -395,7 +395,7 @@ class WithdrawalConfirmation:
     applicant_signature: Signature | None = None
 
 
-# ---------------------------------------------------------------- 受理单
+# ---------------------------------------------------------------- 受理单, 差评回访单
 
 
 @dataclass(frozen=True)
@@ -421,6 +421,30 @@ class IntakeSlip:
     applicant_signature: Signature | None = None
     clerk_signature: Signature | None = None
     supervise_phone: str = ""
+
+
+@dataclass(frozen=True)
+class RatingFollowUp:
+    """《差评回访整改反馈单》 (seed 000 第九条): a 不满意/非常不满意 rating verified, fixed and answered.
+
+    What the app knows prints (the rating, the villager's comments, the town center's recorded
+    回访整改 outcome); the 回访, 核实, 整改 and 反馈 themselves are written by hand on ruled lines.
+    """
+
+    case_no: str
+    station: Station
+    applicant: Party
+    matter: str
+    clerk_name: str
+    rating: Rating
+    rated_on: date | None = None
+    dimensions: Mapping[str, Rating] = field(default_factory=dict)  # keys of DIMENSION_LABELS
+    comments: Sequence[tuple[str, str]] = ()  # (label, text): the villager's 意见 as recorded
+    mode: str = "纸质"  # 评价方式
+    done_on: date | None = None  # 办结日期
+    followed_up_on: date | None = None  # the center closed the 回访整改 on this day
+    outcome: str = ""  # 回访整改情况 as the town center recorded it; empty: still open
+    followed_up_by: str = ""  # who recorded it at the center
 
 
 # ---------------------------------------------------------------- lists

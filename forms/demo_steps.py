@@ -13,6 +13,8 @@ from forms.data import (
     IntakeSlip,
     MaterialLine,
     Party,
+    Rating,
+    RatingFollowUp,
     ResumptionEntrustment,
     SuspensionNotice,
     WithdrawalConfirmation,
@@ -163,4 +165,36 @@ def withdrawal() -> WithdrawalConfirmation:
         handed_at=datetime(2026, 11, 17, 9, 20),
         clerk_signature=signature(2),
         applicant_signature=signature(7),
+    )
+
+
+def rating_followup() -> RatingFollowUp:
+    """A 不满意 on a 低保 case that ran late; the town center has followed it up."""
+    return RatingFollowUp(
+        case_no="QX0312-20261103-0002",
+        station=STATION,
+        applicant=Party(
+            name="李桂兰",
+            id_number=id_number("33018319620915002"),
+            address="浙江省杭州市青溪镇石桥村上塘组6号",
+            phone="136 5817 2290",
+        ),
+        matter="城乡居民最低生活保障申请（青溪镇社会事务办）",
+        clerk_name=CLERK.name,
+        rating=Rating.DISSATISFIED,
+        rated_on=date(2026, 11, 19),
+        dimensions={
+            "efficiency": Rating.VERY_DISSATISFIED,
+            "competence": Rating.BASICALLY_SATISFIED,
+            "attitude": Rating.DISSATISFIED,
+        },
+        comments=(
+            ("服务效率", "说好5个工作日，拖了9天才办好，也没人打电话说一声。"),
+            ("意见建议", "超期要提前告诉我们。"),
+        ),
+        mode="签名板",
+        done_on=date(2026, 11, 18),
+        followed_up_on=date(2026, 11, 24),
+        outcome="11月20日电话回访，属实：镇里入户调查排期晚了，代办员未及时告知。已约谈代办员，超期前一日须电话告知群众。",
+        followed_up_by="周建国",
     )

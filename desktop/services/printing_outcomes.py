@@ -1,4 +1,5 @@
-"""The forms of a case's outcome: 《延期办理告知书》, 《退回件通知书》, 《否定报备登记表》, 《服务意见反馈表》;
+"""The forms of a case's outcome: 《延期办理告知书》, 《退回件通知书》, 《否定报备登记表》, 《服务意见反馈表》,
+《差评回访整改反馈单》;
 with those of its steps (中止, 续办, 办结/终止, 撤回) from ``printing_steps``."""
 
 from __future__ import annotations
@@ -6,12 +7,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from forms import extension, feedback, refusal_record, return_notice
-from forms.data import ExtensionNotice, Feedback, MaterialLine, Rating, RefusalRecord, ReturnNotice, Signature
+from forms import extension, feedback, rating_followup, refusal_record, return_notice
+from forms.data import (
+    ExtensionNotice,
+    Feedback,
+    MaterialLine,
+    Rating,
+    RatingFollowUp,
+    RefusalRecord,
+    ReturnNotice,
+    Signature,
+)
 from sync.domain.calendar import working_days_between
 from sync.domain.custody import VILLAGER
+from sync.domain.errors import DomainError
 from sync.domain.events import Event
-from sync.domain.ratings import RATING_LABELS
+from sync.domain.feedback import COMMENT_FIELDS
+from sync.domain.ratings import RATING_LABELS, is_bad_rating
 
 from . import printing_steps as steps
 from .context import ServiceContext
@@ -32,6 +44,7 @@ from .print_support import (
 EXTEND = "case.extend"
 RETURNS = ("case.return", "case.center_return")
 FEEDBACK = "case.give_feedback"
+CLOSE_RATING = "case.center_close_rating"
 #: What the 退回件通知书 advises, for a return without its own advice.
 RETURN_ADVICE = "请按上述理由补齐或改正后重新申请；如有疑问，可向代办员或镇为民服务中心咨询，代办员可协助准备材料。"
 
@@ -208,11 +221,61 @@ def feedback_pdf(ctx: ServiceContext, case_id: str) -> bytes:
     return feedback.render(feedback_data(ctx, case_id))
 
 
+# ---------------------------------------------------------------- 差评回访整改反馈单
+
+
+def _bad_feedback(facts: CaseFacts) -> Event | None:
+    """The case's last rating when it is a 差评 (不满意 or 非常不满意), else None."""
+    ratings = facts.of_type(FEEDBACK)
+    if not ratings or not is_bad_rating(int(ratings[-1].payload.get("rating", 5))):
+        return None
+    return ratings[-1]
+
+
+def rating_followup_data(ctx: ServiceContext, case_id: str) -> RatingFollowUp:
+    """The 差评 as signed (overall and per dimension, the villager's comments) and the town center's
+    回访整改 outcome once it has closed the follow-up (``case.center_close_rating``); the 回访, 核实,
+    整改 and 反馈 themselves are handwritten."""
+    facts = case_facts(ctx, case_id)
+    view = facts.view
+    event = _bad_feedback(facts)
+    if event is None:
+        raise DomainError("该办件没有“不满意”或“非常不满意”的评价，不需要差评回访整改反馈单")
+    p = event.payload
+    rating = rating_of(int(p["rating"]))
+    assert rating is not None  # the fold refused a rating outside 1..5
+    comments: dict[str, str] = dict(p.get("comments") or {})
+    inks = event_signatures(ctx, p)
+    closes = [e for e in facts.events[facts.events.index(event) :] if e.type == CLOSE_RATING]
+    close = closes[-1] if closes else None
+    return RatingFollowUp(
+        case_no=view.case_no,
+        station=form_station(facts.station, ctx.town),
+        applicant=applicant_party(view),
+        matter=_matter(facts),
+        clerk_name=view.clerk or facts.station.clerk,
+        rating=rating,
+        rated_on=local_day(event.occurred_at),
+        dimensions={k: r for k, v in dict(p.get("dimensions") or {}).items() if (r := rating_of(v)) is not None},
+        comments=[(label, comments[key]) for key, label in COMMENT_FIELDS.items() if comments.get(key)],
+        mode="签名板" if inks and inks[0] is not None and inks[0].strokes else "纸质",
+        done_on=view.completed_on,
+        followed_up_on=(opt_date(close.payload.get("closed_on")) or local_day(close.occurred_at)) if close else None,
+        outcome=str(close.payload.get("outcome", "")) if close else "",
+        followed_up_by=close.actor if close else "",
+    )
+
+
+def rating_followup_pdf(ctx: ServiceContext, case_id: str) -> bytes:
+    return rating_followup.render(rating_followup_data(ctx, case_id))
+
+
 RENDERERS: dict[str, Callable[[ServiceContext, str], bytes]] = {
     "extension": extension_pdf,
     "return_notice": return_notice_pdf,
     "refusal_record": refusal_record_pdf,
     "feedback": feedback_pdf,
+    "rating_followup": rating_followup_pdf,
     **steps.RENDERERS,
 }
 
@@ -229,4 +292,6 @@ def printable(facts: CaseFacts) -> list[PrintableForm]:
     out += [f for f in closing if f.key == "closure"]
     if facts.of_type(FEEDBACK):
         out.append(PrintableForm("feedback", "服务意见反馈表"))
+    if _bad_feedback(facts) is not None:
+        out.append(PrintableForm("rating_followup", "差评回访整改反馈单"))
     return out + [f for f in closing if f.key != "closure"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from forms import demo, demo_steps, intake
+from forms import demo, demo_steps, intake, rating_followup
 from tests.forms import glyphs, pdfcheck
 
 
@@ -50,3 +50,44 @@ def test_a_rare_character_name_prints_exactly() -> None:
     record = dataclasses.replace(demo_steps.intake(), applicant=demo.RARE_VILLAGER)
     text = glyphs.pdftotext(intake.render(record))
     assert demo.RARE_VILLAGER.name in text  # 王𠮷堃: Ext B through the fallback font
+
+
+def test_the_follow_up_sheet_prints_the_bad_rating_the_comments_and_the_centers_outcome() -> None:
+    record = demo_steps.rating_followup()
+    text = read(rating_followup.render(record))
+    for expected in (
+        "差评回访整改反馈单",
+        record.case_no,
+        "李桂兰",
+        "评价日期2026年11月19日",
+        "一事一评（签名板）",
+        "服务效率：非常不满意；服务水平：基本满意；服务态度：不满意",
+        "服务效率：说好5个工作日，拖了9天才办好，也没人打电话说一声；意见建议：超期要提前告诉我们。",
+        record.outcome,
+        "（2026年11月24日办结，周建国登记）",
+        "回访时间_____年___月___日",
+        "核实情况",
+        "整改措施",
+        "整改结果",
+        "反馈评价人",
+        "回访人（签字）",
+        "负责人（签字）",
+        "评价人（签字）",
+        "存档",
+    ):
+        assert pdfcheck.squash(expected) in text, expected
+    assert pdfcheck.page_count(rating_followup.render(record)) == 1
+
+
+def test_an_open_follow_up_says_so_and_no_comment_is_not_a_blank() -> None:
+    record = dataclasses.replace(
+        demo_steps.rating_followup(), outcome="", followed_up_on=None, followed_up_by="", comments=(), dimensions={}
+    )
+    text = read(rating_followup.render(record))
+    assert "镇为民服务中心尚未登记回访整改结果（待回访整改）" in text
+    assert "（评价人未填写意见）" in text and "（未分项评价）" in text
+
+
+def test_the_follow_up_sheet_prints_a_rare_character_name() -> None:
+    record = dataclasses.replace(demo_steps.rating_followup(), applicant=demo.RARE_VILLAGER)
+    assert demo.RARE_VILLAGER.name in glyphs.pdftotext(rating_followup.render(record))

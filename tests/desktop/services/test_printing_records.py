@@ -3,16 +3,22 @@ when the 打印 menu offers it, and its key texts read back out of the PDF."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from desktop.services import printing
+from desktop.services import printing, workflow
 from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
+from desktop.services.feedback import give_feedback
+from desktop.services.printing_outcomes import rating_followup_data, rating_followup_pdf
+from forms.data import Rating
 from sync.domain.errors import DomainError
+from tests.desktop.conftest import set_clock
 
 from ..conftest import complete_draft
-from .print_helpers import inked_registration, text
-from .workflow_helpers import registered
+from .print_helpers import inked_feedback, inked_registration, text
+from .workflow_helpers import center, registered
 
 
 def keys(ctx: ServiceContext, case_id: str) -> list[str]:
@@ -66,3 +72,62 @@ def test_a_consultation_has_no_intake_slip(ctx: ServiceContext) -> None:
     assert "intake" not in keys(ctx, case_id)
     with pytest.raises(DomainError, match="不出具帮办代办受理单"):
         printing.intake_data(ctx, case_id)
+
+
+# ---------------------------------------------------------------- 差评回访整改反馈单
+
+
+def completed(ctx: ServiceContext) -> str:
+    case_id = registered(ctx)
+    workflow.deliver(ctx, case_id)
+    center(ctx, "case.center_accept", {"case_id": case_id})
+    center(ctx, "case.center_complete", {"case_id": case_id, "result": "已办结", "completed_on": "2026-11-20"})
+    return case_id
+
+
+def test_a_bad_rating_prints_its_follow_up_sheet_with_the_centers_outcome(ctx: ServiceContext) -> None:
+    case_id = completed(ctx)
+    set_clock(ctx, date(2026, 11, 23))
+    rating = inked_feedback(ctx, case_id, 1, efficiency="跑了两趟。", suggestions="超期要提前告知")
+    give_feedback(ctx, case_id, rating)
+    assert keys(ctx, case_id)[-1] == "rating_followup"
+    sheet = rating_followup_data(ctx, case_id)
+    assert sheet.rating is Rating.VERY_DISSATISFIED and sheet.rated_on == date(2026, 11, 23)
+    assert sheet.comments == [("服务效率", "跑了两趟。"), ("意见建议", "超期要提前告知")]
+    assert sheet.mode == "签名板" and sheet.outcome == "" and sheet.followed_up_on is None
+    printed = text(rating_followup_pdf(ctx, case_id))
+    for expected in (
+        "差评回访整改反馈单",
+        get_case(ctx, case_id).case_no,
+        "王秀英",
+        "服务效率：跑了两趟；意见建议：超期要提前告知。",
+        "2026年11月23日",
+        "尚未登记回访整改结果",
+        "回访人（签字）",
+        "负责人（签字）",
+        "评价人（签字）",
+    ):
+        assert expected in printed, expected
+
+    center(
+        ctx,
+        "case.center_close_rating",
+        {"case_id": case_id, "outcome": "已电话回访，向群众说明并致歉", "closed_on": "2026-11-25"},
+    )
+    closed = rating_followup_data(ctx, case_id)
+    assert closed.outcome == "已电话回访，向群众说明并致歉" and closed.followed_up_on == date(2026, 11, 25)
+    assert closed.followed_up_by == "周窗口"
+    again = text(printing.form_pdf(ctx, case_id, "rating_followup"))
+    assert "已电话回访，向群众说明并致歉（2026年11月25日办结，周窗口登记）" in again
+    assert "rating_followup" in keys(ctx, case_id)  # still printable for the file (存档)
+
+
+def test_a_good_rating_has_no_follow_up_sheet(ctx: ServiceContext) -> None:
+    case_id = completed(ctx)
+    assert "rating_followup" not in keys(ctx, case_id)
+    with pytest.raises(DomainError, match="不需要差评回访整改反馈单"):
+        rating_followup_data(ctx, case_id)
+    give_feedback(ctx, case_id, inked_feedback(ctx, case_id, 3))
+    assert "feedback" in keys(ctx, case_id) and "rating_followup" not in keys(ctx, case_id)
+    with pytest.raises(DomainError, match="不需要差评回访整改反馈单"):
+        printing.form_pdf(ctx, case_id, "rating_followup")
