@@ -117,8 +117,10 @@ class CaseActions(QObject):
                 self._open(self._handover(detail, CLERK, WINDOW, "送件（材料交接）", f.deliver))
             else:  # 帮办: the villager carries the materials, accompanied by the clerk
                 self._direct(lambda: f.deliver(case_id))
-        elif name in ("archive", "resume"):
-            self._direct(lambda: f.archive(case_id) if name == "archive" else f.resume(case_id))
+        elif name == "archive":
+            self.confirm_archive(detail)
+        elif name == "resume":
+            self._direct(lambda: f.resume(case_id))
         elif name == "attach":
             self.add_attachment(case_id)
         elif name in dialogs:
@@ -145,6 +147,25 @@ class CaseActions(QObject):
             self.page,
             clock=f.clock,
         )
+
+    def confirm_archive(self, detail: CaseDetail) -> QMessageBox | None:
+        """归档 with one confirmation that says where every original is; while one is still out the
+        service's refusal names it (nothing to confirm), as it does for a page left open too long."""
+        case_id = detail.view.case_id
+        allowed = any(a.name == "archive" for a in detail.actions)
+        if not allowed or any(not line.settled for line in detail.custody):
+            self._direct(lambda: self.facade.archive(case_id))
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "归档", archive_question(detail), parent=self.page)
+        confirm = box.addButton("归档", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(confirm)
+        box.buttonClicked.connect(
+            lambda button: self._direct(lambda: self.facade.archive(case_id)) if button is confirm else None
+        )
+        self.dialog = box
+        box.open()
+        return box
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
@@ -192,3 +213,13 @@ class CaseActions(QObject):
 
     def _on_failed(self, exc: BaseException) -> None:
         self.refused.emit(user_message(exc))
+
+
+def archive_question(detail: CaseDetail) -> str:
+    """The one question before 归档: where each original is now (the town's word included)."""
+    lines = [
+        f"· {line.material}：{line.holder_label}" + (f"（{line.window_word}）" if line.window_word else "")
+        for line in detail.custody
+    ]
+    where = "\n".join(lines) if lines else "本办件没有原件。"
+    return f"代办员手中已没有本办件的原件。\n{where}\n\n归档后办件不再变动。确认归档？"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.records import AttachmentInfo, CustodyLine, HistoryEntry, ReceiptLine
+from sync.domain.custody import WINDOW
 from sync.domain.model import MaterialItem
 
 RED = QColor("#c62828")
@@ -81,7 +82,7 @@ class CustodyView(QTableWidget):
             (
                 line.material,
                 line.holder_label,
-                "已退还/已交部门" if line.settled else "尚未退还申请人",
+                _custody_status(line),
                 line.window_word,
             )
             for line in lines
@@ -146,3 +147,9 @@ class AttachmentsView(QListWidget):
             item = self.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == sha256:
                 item.setIcon(QIcon(pixmap))
+
+
+def _custody_status(line: CustodyLine) -> str:
+    if not line.settled:
+        return "尚未退还申请人"
+    return "镇中心留存，不再退还" if line.holder == WINDOW else "已退还/已交部门"

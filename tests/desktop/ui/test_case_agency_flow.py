@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.services.cases import get_case
@@ -119,7 +120,9 @@ def test_agency_case_from_registration_to_archive(qtbot: QtBot, window: MainWind
     _handover(qtbot, home, CLERK, VILLAGER)
     qtbot.waitUntil(lambda: all(line.settled for line in page.detail.custody), timeout=5000)  # type: ignore[union-attr]
 
-    assert click_action(qtbot, page, "archive") is None
+    box = click_action(qtbot, page, "archive")
+    assert isinstance(box, QMessageBox) and "确认归档" in box.text()  # one confirmation, no signature
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "归档"), Qt.MouseButton.LeftButton)
     wait_state(qtbot, page, "已归档")
     assert "已归档" in page.message_label.text()
     sentences = [page.history_view.item(r, 2).text() for r in range(page.history_view.rowCount())]

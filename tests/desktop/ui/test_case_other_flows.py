@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.services.cases import get_case, register_case
@@ -43,7 +44,9 @@ def test_assist_case_is_delivered_without_handover_rated_and_archived(
     save(qtbot, feedback, "save_button")
     wait_closed(qtbot, feedback)
     wait_state(qtbot, page, "已反馈")
-    click_action(qtbot, page, "archive")
+    box = click_action(qtbot, page, "archive")
+    assert isinstance(box, QMessageBox)  # the one confirmation
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "归档"), Qt.MouseButton.LeftButton)
     wait_state(qtbot, page, "已归档")
     assert offered(page) == set()
 
