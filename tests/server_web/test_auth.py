@@ -24,6 +24,7 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/deadlines", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/cases/{case}", {}, dict.fromkeys(ALL, 200)),
     ("POST", "/cases/{case}/reveal", {}, {"director": 200, "window": 200, "supervisor": 403}),
+    ("POST", "/cases/{case}/evidence", {}, {"director": 404, "window": 404, "supervisor": 403}),
     (
         "POST",
         f"/cases/{NO_CASE}/decide",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -15,6 +16,7 @@ from sync.protocol.models import ErrorCode
 
 from ..api.deps import SessionDep
 from ..core.models import CaseRow
+from ..services.case_evidence import IMAGE_TYPES, Shown, evidence, shown
 from ..services.case_search import QUERY_LIMIT, read_query
 from ..services.dashboard import (
     RECEIPT_FILTERS,
@@ -152,6 +154,7 @@ def _case_page(
     case_id: str,
     *,
     reveal: str = "",
+    show: Shown | None = None,
     message: str = "",
     status: int = 200,
 ) -> Response:
@@ -160,6 +163,7 @@ def _case_page(
         item = case_item(session, row, current_calendar(session), today(session))
         history = case_history(session, row)
         receipts = case_receipts(view_from_dict(row.data))
+        entries = evidence(session, row)
         if reveal:
             audit(session, user.username, REVEAL_ACTIONS[reveal], row.case_no, ip=client_ip(request))
     applicant = row.data["applicant"]
@@ -182,6 +186,9 @@ def _case_page(
         local=local_time,
         message=message,
         today=today(session).isoformat(),
+        evidence=entries,
+        shown=show,
+        shown_src=f"data:{show.mime};base64,{base64.b64encode(show.content).decode()}" if show and show.content else "",
     )
 
 
@@ -203,6 +210,42 @@ def reveal_id(
     if field not in REVEAL_ACTIONS:
         raise WebError(422, "只能查看完整身份证号或联系电话")
     return _case_page(request, session, user, case_id, reveal=field)
+
+
+@router.post("/cases/{case_id}/evidence", summary="查看签名或附件（留痕）")
+def show_evidence(
+    request: Request,
+    session: SessionDep,
+    user: CsrfDep,
+    case_id: str,
+    key: Annotated[str, Form(max_length=80)] = "",
+) -> Response:
+    """One signature or scan of the case, for 主任 and 窗口 only, each view in the audit log: a drawing or an
+    image is shown on the case page; another file (a PDF scan) is sent as a download."""
+    if user.role not in FULL_ID_ROLES:
+        raise WebError(403, "督查人员不能查看签名和附件")
+    with session.begin():
+        row = _case_or_404(session, case_id)
+        try:
+            found = shown(session, row, key)
+        except (LookupError, ServiceError):
+            raise WebError(404, "没有这个签名或附件，或镇中心尚未收齐") from None
+        audit(
+            session,
+            user.username,
+            "查看签名或附件",
+            row.case_no,
+            f"{found.entry.step}：{found.entry.title}",
+            client_ip(request),
+        )
+    if found.content and found.mime not in IMAGE_TYPES:
+        name = quote(found.entry.title)
+        return Response(
+            found.content,
+            media_type=found.mime,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}", "Cache-Control": "no-store"},
+        )
+    return _case_page(request, session, user, case_id, show=found)
 
 
 @router.post("/cases/{case_id}/decide", summary="受理/补正/办结/退回")
