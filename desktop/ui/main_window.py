@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.backup import Restored
-from desktop.services.records import CaseSummary, Changed, ClerkInfo
+from desktop.services.records import CaseSummary, Changed, ClerkInfo, StationInfo
 
 from .about_dialog import AboutDialog
 from .backup_dialog import BackupDialog
@@ -37,6 +37,7 @@ from .new_case_dialog import NewCaseDialog
 from .new_case_draft import DraftCalls
 from .next_steps_dialog import NextStepsDialog
 from .print_preview import PrintPreviewDialog, case_form_preview
+from .station_settings_dialog import StationSettingsDialog
 from .sync_worker import SyncWorker
 from .tasks import run_task, when_idle
 from .unlock_dialog import UnlockDialog
@@ -132,7 +133,10 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         self.backup_action = QAction("数据备份与恢复…", self)
         self.backup_action.triggered.connect(self.open_backups)
+        self.settings_action = QAction("代办站设置…", self)
+        self.settings_action.triggered.connect(self.open_station_settings)
         data_menu = self.menuBar().addMenu("数据")
+        data_menu.addAction(self.settings_action)
         data_menu.addAction(self.backup_action)
         help_menu = self.menuBar().addMenu("帮助")
         help_menu.addAction(self.about_action)
@@ -278,6 +282,19 @@ class MainWindow(QMainWindow):
         self.about_dialog = dialog
         dialog.open()
         return dialog
+
+    def open_station_settings(self) -> StationSettingsDialog:
+        """数据 → 代办站设置: station data, clerks, one's own password, the recovery code."""
+        dialog = StationSettingsDialog(self.facade.ctx, self)
+        dialog.station_saved.connect(self._on_station_saved)
+        dialog.settings_changed.connect(lambda message: self.statusBar().showMessage(message, 5000))
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_station_saved(self, station: StationInfo) -> None:
+        self.station_name = station.name
+        self.setWindowTitle(f"代办通 — {station.name}（{station.code}）")
 
     def open_backups(self) -> BackupDialog:
         """数据 → 数据备份与恢复: the backup folder, the verified backups, 立即备份 and 恢复备份."""

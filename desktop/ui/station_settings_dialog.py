@@ -1,0 +1,286 @@
+"""数据 → 代办站设置: the station's data, its clerks, one's own password and the recovery code.
+
+Three tabs over the services (``station``, ``accounts``, ``clerk_identity``,
+``station_admin``); every call runs in the background. What is printed on
+the forms (the station's name and address, each clerk's 身份证 and phone as
+受托人) is corrected here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import accounts, clerk_identity, station, station_admin
+from desktop.services.context import ServiceContext
+from desktop.services.records import StationInfo
+from sync.domain.errors import DomainError, ValidationError
+from sync.domain.validation import normalize_phone
+
+from .action_form import error_label
+from .clerk_admin import ClerkServices, ClerksPage
+from .entry_fields import normalise_as_typed
+from .errors import show_error, user_message
+from .password_dialogs import ChangePasswordDialog, RecoveryCodeDialog
+from .rare_char_dialog import attach_to
+from .tasks import run_task
+
+CODE_NOTE = "代办站编码由镇中心分配，每个办件号都以它开头，不能修改。"
+HAS_CODE = "本站已设置恢复码。代办员忘记密码时，用它在登录窗口“忘记密码”或在“代办员”页“重设密码”。"
+NO_CODE = "本站还没有恢复码：所有代办员都忘记密码时，加密的个人信息将无法打开。请立即生成并抄写。"
+NEW_CODE_NOTE = "生成新的恢复码后，原来的恢复码立即失效（请同时更换镇为民服务中心保管的信封）。"
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    station: StationInfo
+    clerk_name: str
+    has_code: bool
+
+
+class StationSettingsDialog(QDialog):
+    """代办站设置 (non-modal-friendly: opened with ``open()``)."""
+
+    #: The station's data was saved (the new ``StationInfo``): the main window's title follows.
+    station_saved = Signal(object)
+    #: Anything changed: a message for the status line.
+    settings_changed = Signal(str)
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("代办站设置")
+        self.setMinimumSize(760, 520)
+        self.password_dialog: ChangePasswordDialog | None = None
+        self.code_dialog: RecoveryCodeDialog | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._station_page(), "代办站信息")
+        self.clerks_page = ClerksPage(
+            ClerkServices(
+                list_clerks=partial(accounts.list_clerks, ctx),
+                current_clerk=partial(accounts.current_clerk, ctx),
+                create_clerk=partial(accounts.create_clerk, ctx),
+                set_identity=partial(clerk_identity.set_identity, ctx),
+                set_active=partial(accounts.set_active, ctx),
+                reset_password=partial(station_admin.reset_password, ctx),
+            )
+        )
+        self.clerks_page.clerks_changed.connect(self._tell)
+        self.tabs.addTab(self.clerks_page, "代办员")
+        self.tabs.addTab(self._security_page(), "密码与恢复码")
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        close.setAutoDefault(False)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status_label, 1)
+        footer.addWidget(buttons)
+        layout.addLayout(footer)
+        self.refresh()
+
+    # ------------------------------------------------------------------ pages
+    def _station_page(self) -> QWidget:
+        page = QWidget()
+        self.code_label = QLabel()
+        self.name_edit = QLineEdit()
+        self.village_edit = QLineEdit()
+        self.town_edit = QLineEdit()
+        self.address_edit = QLineEdit()
+        self.address_edit.setPlaceholderText("选填，如 城南村村委会一楼；打印在委托书“受托人”的住址一栏")
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText("选填，代办站的办公电话")
+        normalise_as_typed(self.phone_edit, normalize_phone)
+        self.station_fields: dict[str, QLineEdit] = {
+            "station_name": self.name_edit,
+            "village": self.village_edit,
+            "town": self.town_edit,
+            "station_address": self.address_edit,
+            "station_phone": self.phone_edit,
+        }
+        form = QFormLayout()
+        form.addRow("代办站编码", self.code_label)
+        form.addRow("代办站名称", self.name_edit)
+        form.addRow("村（居）", attach_to(self.village_edit))
+        form.addRow("所属镇（街道）", attach_to(self.town_edit))
+        form.addRow("代办站地址", attach_to(self.address_edit))
+        form.addRow("代办站电话", self.phone_edit)
+        note = QLabel(CODE_NOTE + "名称和地址打印在各类表单上；修改后新打印的表单使用新信息，已打印的表单不变。")
+        note.setWordWrap(True)
+        self.station_error = error_label()
+        self.save_station_button = QPushButton("保存代办站信息")
+        self.save_station_button.setDefault(True)
+        self.save_station_button.clicked.connect(self.save_station)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.save_station_button)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.station_error)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        return page
+
+    def _security_page(self) -> QWidget:
+        page = QWidget()
+        mine = QGroupBox("我的密码")
+        self.me_label = QLabel()
+        self.change_password_button = QPushButton("修改我的密码…")
+        self.change_password_button.setAutoDefault(False)
+        self.change_password_button.clicked.connect(self.change_password)
+        mine_layout = QHBoxLayout(mine)
+        mine_layout.addWidget(self.me_label, 1)
+        mine_layout.addWidget(self.change_password_button)
+        code = QGroupBox("本站恢复码")
+        self.code_state_label = QLabel()
+        self.code_state_label.setWordWrap(True)
+        new_note = QLabel(NEW_CODE_NOTE)
+        new_note.setWordWrap(True)
+        self.new_code_button = QPushButton("生成新的恢复码…")
+        self.new_code_button.setAutoDefault(False)
+        self.new_code_button.clicked.connect(self.make_recovery_code)
+        help_note = QLabel(
+            "镇中心协助：首次设置时抄写的恢复码，一份密封交镇为民服务中心保管。所有代办员都忘记密码时，"
+            "请到镇中心取回信封，在登录窗口点击“忘记密码”重设。"
+        )
+        help_note.setWordWrap(True)
+        code_layout = QVBoxLayout(code)
+        code_layout.addWidget(self.code_state_label)
+        code_layout.addWidget(help_note)
+        code_layout.addWidget(new_note)
+        button_row = QHBoxLayout()
+        button_row.addStretch(1)
+        button_row.addWidget(self.new_code_button)
+        code_layout.addLayout(button_row)
+        self.security_error = error_label()
+        layout = QVBoxLayout(page)
+        layout.addWidget(mine)
+        layout.addWidget(code)
+        layout.addWidget(self.security_error)
+        layout.addStretch(1)
+        return page
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        ctx = self.ctx
+
+        def load() -> _Loaded:
+            clerk = accounts.current_clerk(ctx)
+            return _Loaded(
+                station.require_station(ctx),
+                f"{clerk.display_name}（{clerk.username}）" if clerk else "",
+                station_admin.has_recovery_code(ctx),
+            )
+
+        run_task(load, self._show, self._on_failed)
+        self.clerks_page.refresh()
+
+    def _show(self, loaded: _Loaded) -> None:
+        info = loaded.station
+        self.code_label.setText(info.code)
+        for edit, text in (
+            (self.name_edit, info.name),
+            (self.village_edit, info.village),
+            (self.town_edit, info.town),
+            (self.address_edit, info.address),
+            (self.phone_edit, info.phone),
+        ):
+            edit.setText(text)
+        self.me_label.setText(f"当前登录：{loaded.clerk_name}" if loaded.clerk_name else "当前没有登录的代办员")
+        self.change_password_button.setEnabled(bool(loaded.clerk_name))
+        self._show_code_state(loaded.has_code)
+
+    def _show_code_state(self, has_code: bool) -> None:
+        self.code_state_label.setText(HAS_CODE if has_code else NO_CODE)
+        self.code_state_label.setStyleSheet("" if has_code else "color: #c62828; font-weight: bold;")
+
+    # ------------------------------------------------------------------ station data
+    def save_station(self) -> None:
+        ctx = self.ctx
+        values = {
+            "name": self.name_edit.text(),
+            "village": self.village_edit.text(),
+            "town": self.town_edit.text(),
+            "address": self.address_edit.text(),
+            "phone": self.phone_edit.text(),
+        }
+        self.station_error.hide()
+        self.save_station_button.setEnabled(False)
+        run_task(lambda: station.update_station(ctx, **values), self._on_station_saved, self._on_station_failed)
+
+    def _on_station_saved(self, info: StationInfo) -> None:
+        self.save_station_button.setEnabled(True)
+        self.address_edit.setText(info.address)
+        self.phone_edit.setText(info.phone)
+        self.station_saved.emit(info)
+        self._tell("代办站信息已保存")
+
+    def _on_station_failed(self, exc: BaseException) -> None:
+        self.save_station_button.setEnabled(True)
+        if not isinstance(exc, DomainError):
+            show_error(self, exc)
+            return
+        self.station_error.setText(user_message(exc))
+        self.station_error.show()
+        field = self.station_fields.get(exc.field) if isinstance(exc, ValidationError) else None
+        if field is not None:
+            field.setFocus()
+
+    # ------------------------------------------------------------------ passwords
+    def change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(
+            partial(station_admin.change_own_password, self.ctx), self.me_label.text().removeprefix("当前登录："), self
+        )
+        dialog.saved.connect(lambda changed: self._tell(changed.message))
+        self.password_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def make_recovery_code(self) -> None:
+        ctx = self.ctx
+        self.security_error.hide()
+        self.new_code_button.setEnabled(False)
+        run_task(lambda: station_admin.new_recovery_code(ctx), self._show_new_code, self._on_code_failed)
+
+    def _show_new_code(self, code: str) -> None:
+        self.new_code_button.setEnabled(True)
+        self._show_code_state(True)
+        dialog = RecoveryCodeDialog(code, self)
+        self.code_dialog = dialog
+        dialog.open()
+        self._tell("已生成新的恢复码，原来的恢复码已失效")
+
+    def _on_code_failed(self, exc: BaseException) -> None:
+        self.new_code_button.setEnabled(True)
+        self._on_failed(exc)
+
+    # ------------------------------------------------------------------ messages
+    def _tell(self, message: str) -> None:
+        self.status_label.setText(message)
+        self.settings_changed.emit(message)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DomainError):
+            self.security_error.setText(user_message(exc))
+            self.security_error.show()
+        else:
+            show_error(self, exc)
