@@ -72,12 +72,19 @@ def test_work_queue_first_and_the_header_search(browser: Any, live_server: Serve
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert hrefs == [f"/center/cases/{sooner}", f"/center/cases/{later}"], hrefs
     assert "待受理" in page.locator("table.cases tbody tr").first.inner_text()
-    # a filter chosen in the form looks at 全部: the case still at the station is there
+    # a filter chosen on the unfiltered page looks at 全部: the case still at the station is there
+    page.goto(f"{live_server.url}/center/")
     page.select_option("select[name=station]", station.station_id)
     page.click("button:has-text('筛选')")
     page.wait_for_load_state()
     assert page.inner_text("h1").startswith("收件箱 · 全部")
     assert page.locator(f"a[href='/center/cases/{waiting}']").count() == 1
+    # once filtered, 待办 in 范围 narrows to the queue again
+    page.select_option("select[name=view]", "queue")
+    page.click("button:has-text('筛选')")
+    page.wait_for_load_state()
+    assert page.inner_text("h1").startswith("待办 共2件")
+    assert page.locator(f"a[href='/center/cases/{waiting}']").count() == 0
     # a 办件编号 never wraps at 1366 px
     for link in page.locator("table.cases tbody td:first-child a").all():
         assert link.evaluate("(a) => a.getClientRects().length") == 1, link.inner_text()

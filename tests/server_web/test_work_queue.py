@@ -200,3 +200,15 @@ def test_the_fast_queue_count_is_the_count_of_the_queue(
             assert plain and plain >= 5
     finally:
         engine.dispose()
+
+
+def test_the_view_select_asks_for_the_queue_explicitly_once_filtered(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    assert '<option value="" selected>待办（需镇中心处理）</option>' in window.get("/").text
+    filtered = window.get(f"/?station={station.station_id}").text
+    assert '<option value="queue" >待办（需镇中心处理）</option>' in filtered
+    assert '<option value="all" selected>全部</option>' in filtered
+    searched = window.get("/?q=张三").text
+    assert '<option value="queue" >待办（需镇中心处理）</option>' in searched
+    assert '<input type="hidden" name="q" value="张三">' in searched  # the filters narrow the search
