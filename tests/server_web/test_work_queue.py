@@ -189,8 +189,8 @@ def test_the_inbox_script_is_served(live_server: ServerHandle, window: Staff) ->
 def test_the_fast_queue_count_is_the_count_of_the_queue(
     live_server: ServerHandle, station: Station, window: Staff
 ) -> None:
-    """``queue_count`` (disjoint parts, inclusion–exclusion) equals a plain count of ``queue_condition`` over
-    this server's cases: pending receipts that are delivered, overdue, both or neither among them."""
+    """``queue_count`` (on SQLite disjoint parts, inclusion–exclusion) equals a plain count of ``queue_condition``
+    over this server's cases: pending receipts that are delivered, overdue, both or neither among them."""
     _queue_station(station, window)
     engine = make_engine(live_server.database_url)
     try:

@@ -81,14 +81,17 @@ def queue_condition(today: date) -> ColumnElement[bool]:
 def queue_count(session: Session, today: date) -> int:
     """How many cases ``queue_condition`` holds, counted as disjoint parts that each an index answers alone.
 
-    A count of the OR visits every matching row of the table (SQLite's MULTI-INDEX OR looks each one up):
-    90 ms for a queue of 13,000 at 100,000 cases. By inclusion–exclusion it is 待确认收件 + 已送件 + overdue
-    cases not delivered, minus the 待确认收件 cases among those two, and only that last term reads rows.
+    On SQLite a count of the OR visits every matching row (its MULTI-INDEX OR looks each one up): 73 ms for
+    a queue of 13,000 at 100,000 cases. By inclusion–exclusion it is 待确认收件 + 已送件 + overdue cases
+    not delivered, minus the 待确认收件 cases among those two, and only that last term reads rows (23 ms).
+    PostgreSQL counts the OR itself with a BitmapOr of the same indexes (21 ms; the four parts: 45 ms).
     """
 
     def count(*cond: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
 
+    if session.get_bind().dialect.name != "sqlite":  # PostgreSQL's BitmapOr counts the OR in one pass: faster
+        return count(queue_condition(today))
     others = [s for s in _RUNNING if s != CaseState.DELIVERED.value]
     late_elsewhere = [CaseRow.state.in_(others), due_on() < today.isoformat()]
     delivered = CaseRow.state == CaseState.DELIVERED.value
