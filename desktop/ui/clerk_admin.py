@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -195,7 +196,10 @@ class ClerksPage(QWidget):
                 state,
             )
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if not clerk.active:
+                    item.setForeground(QBrush(QColor("#8a8a8a")))  # a deactivated account, greyed
+                self.table.setItem(row, column, item)
             if selected is not None and clerk.username == selected.username:
                 self.table.selectRow(row)
         self._update_buttons()

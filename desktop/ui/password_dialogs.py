@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.services.records import Changed, ClerkInfo
 from sync.domain.errors import ValidationError
@@ -20,7 +20,7 @@ from .action_form import ActionDialog
 
 #: What the clerk is told to do with a recovery code (at setup and whenever a new one is made).
 KEEP_CODE = (
-    "请把恢复码抄写在纸上（或打印本页），一份放在代办站的档案柜，一份装入信封密封后交镇为民服务中心保管。"
+    "请把恢复码抄写在纸上，一份放在代办站的档案柜，一份装入信封密封后交镇为民服务中心保管。"
     "恢复码只显示这一次。\n\n"
     "所有代办员都忘记密码时，用恢复码可以重设密码，本站的办件、签名和同步凭证都不会丢失；"
     "没有恢复码又忘记密码，加密保存的个人信息将无法再打开。"
@@ -133,20 +133,24 @@ class RecoveryCodeDialog(QDialog):
         text = QLabel(KEEP_CODE)
         text.setWordWrap(True)
         self.written_box = QCheckBox("我已抄写恢复码")
-        buttons = QDialogButtonBox()
-        self.copy_button = buttons.addButton("复制", QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
+        self.copy_button = QPushButton("复制")
         self.copy_button.setAutoDefault(False)
-        self.ok_button = buttons.addButton("完成", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
+        self.ok_button = QPushButton("完成")
+        self.ok_button.setDefault(True)
         self.ok_button.setEnabled(False)
         self.written_box.toggled.connect(self.ok_button.setEnabled)
-        buttons.accepted.connect(self.accept)
+        self.ok_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("请抄写本站的恢复码："))
         layout.addWidget(self.code_label)
         layout.addWidget(text)
         layout.addWidget(self.written_box)
-        layout.addWidget(buttons)
+        layout.addLayout(buttons)
 
     def reject(self) -> None:
         """Esc does not close it before the code is written down."""

@@ -17,13 +17,14 @@ from PySide6.QtCore import QElapsedTimer, QPoint, QRect
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.services import accounts, backup
+from desktop.services import accounts, backup, clerk_identity, station_admin
 from desktop.services.context import ServiceContext
 from sync.domain.clock import FixedClock
+from sync.domain.validation import id_check_char
 
 from .application import make_application
 from .case_detail_window import CaseDetailWindow
-from .demo_station import TODAY, seed
+from .demo_station import DEMO_USER, TODAY, seed
 from .facade import StationFacade
 from .feedback_dialog import FeedbackDialog
 from .handover_dialog import HandoverDialog
@@ -91,6 +92,35 @@ def _rare_char(app: QApplication, window: MainWindow, path: Path) -> None:
     dialog.discard()
 
 
+def _demo_id(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+def _station_settings(app: QApplication, window: MainWindow, ctx: ServiceContext, out: Path) -> None:
+    """数据 → 代办站设置 with three clerks (one deactivated), on the 代办员 tab and the 代办站信息 tab."""
+    clerk_identity.set_identity(ctx, DEMO_USER, _demo_id("51012219850615002"), "13908176543")
+    accounts.create_clerk(ctx, "zhangxf", "张晓芳", "demo-pass-2", _demo_id("51012219920308004"), "13551234567")
+    accounts.create_clerk(ctx, "wangjg", "王建国", "demo-pass-3")
+    accounts.set_active(ctx, "wangjg", False)
+    station_admin.new_recovery_code(ctx)
+    settings = window.open_station_settings()
+    _wait(app, lambda: len(settings.clerks_page.clerks) == 3 and bool(settings.name_edit.text()))
+    settings.tabs.setCurrentWidget(settings.clerks_page)
+    settings.clerks_page.select("zhangxf")
+    _save(settings, out / "station_settings.png")
+    settings.tabs.setCurrentIndex(0)
+    _save(settings, out / "station_settings_station.png")
+    settings.tabs.setCurrentIndex(2)
+    _save(settings, out / "station_settings_passwords.png")
+    settings.new_code_button.click()
+    _wait(app, lambda: settings.code_dialog is not None and settings.code_dialog.isVisible())
+    assert settings.code_dialog is not None
+    _save(settings.code_dialog, out / "recovery_code.png")
+    settings.code_dialog.written_box.setChecked(True)
+    settings.code_dialog.accept()
+    settings.close()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -99,7 +129,9 @@ def main(argv: list[str]) -> int:
         ctx = ServiceContext.open(Path(tmp), FixedClock.on(TODAY))
         ids = seed(ctx)
 
-        login = LoginDialog(partial(accounts.login, ctx), "青禾村政务服务代办站")
+        login = LoginDialog(
+            partial(accounts.login, ctx), "青禾村政务服务代办站", reset=partial(station_admin.reset_password, ctx)
+        )
         login.username_edit.setText("lidb")
         login.password_edit.setText("wrongpass")
         login.show()
@@ -124,6 +156,8 @@ def main(argv: list[str]) -> int:
         _wait(app, lambda: not backups.busy)
         _save(backups, out / "backup_dialog.png")
         backups.close()
+
+        _station_settings(app, window, ctx, out)
 
         dialog = window.new_case()
         dialog.select_item("MZ004")

@@ -105,7 +105,7 @@ class StationSettingsDialog(QDialog):
         self.village_edit = QLineEdit()
         self.town_edit = QLineEdit()
         self.address_edit = QLineEdit()
-        self.address_edit.setPlaceholderText("选填，如 城南村村委会一楼；打印在委托书“受托人”的住址一栏")
+        self.address_edit.setPlaceholderText("选填，如 村委会一楼；打印在委托书“受托人”的住址一栏")
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText("选填，代办站的办公电话")
         normalise_as_typed(self.phone_edit, normalize_phone)
@@ -135,9 +135,9 @@ class StationSettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addLayout(row)  # 保存 right under the fields it saves
         layout.addWidget(self.station_error)
         layout.addStretch(1)
-        layout.addLayout(row)
         return page
 
     def _security_page(self) -> QWidget:
