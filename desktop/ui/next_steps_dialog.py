@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -97,7 +97,7 @@ class NextStepsDialog(QDialog):
         self.handover_dialog: HandoverDialog | None = None
         self.preview: QDialog | None = None
         self.setWindowTitle("下一步")
-        self.resize(620, 520)
+        self.setMinimumWidth(640)
 
         self.head_label = QLabel("正在载入…")
         self.head_label.setWordWrap(True)
@@ -119,8 +119,7 @@ class NextStepsDialog(QDialog):
 
         self.handover_box = QGroupBox("材料交接（申请人 → 代办员）")
         handover_layout = QVBoxLayout(self.handover_box)
-        self.items_label = QLabel("")
-        self.items_label.setWordWrap(True)
+        self.items_label = QLabel("")  # one short line per material: no wrapping (its height stays exact)
         self.handover_hint = QLabel("")
         self.handover_hint.setWordWrap(True)
         self.handover_hint.setStyleSheet(HINT_STYLE)
@@ -147,7 +146,6 @@ class NextStepsDialog(QDialog):
         layout.addWidget(self.head_label)
         layout.addWidget(self.handover_box)
         layout.addWidget(self.print_box)
-        layout.addStretch(1)
         layout.addWidget(self.error_label)
         layout.addLayout(bottom)
         self.reload()
@@ -167,6 +165,8 @@ class NextStepsDialog(QDialog):
         self.head_label.setText(f"已登记办件 {steps.case_no}（{steps.state_label}）。请趁{steps.applicant}在场完成：")
         self._show_prints(steps.prints)
         self._show_handover(steps)
+        # The lists arrived after the dialog was laid out empty: fit it once the new rows have their sizes.
+        QTimer.singleShot(0, self.adjustSize)
 
     def _show_prints(self, prints: tuple[PrintableForm, ...]) -> None:
         old = {key: box.isChecked() for key, box in self.print_checks.items()}
@@ -188,8 +188,10 @@ class NextStepsDialog(QDialog):
         self._set_default()
 
     def _show_handover(self, steps: NextSteps) -> None:
-        items = "、".join(f"{i.name}（{'原件' if i.original else '复印件'}{i.copies}份）" for i in steps.intake)
-        self.items_label.setText(f"交接材料：{items}" if items else steps.intake_note)
+        items = "\n".join(
+            f"{n}. {i.name}　{'原件' if i.original else '复印件'} {i.copies} 份" for n, i in enumerate(steps.intake, 1)
+        )
+        self.items_label.setText(f"交接材料（按登记预填）：\n{items}" if items else steps.intake_note)
         self.handover_box.setVisible(bool(items) or bool(steps.intake_note))
         if steps.intake_recorded:
             self.handover_button.hide()
