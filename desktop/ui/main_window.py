@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services import station_admin
 from desktop.services.backup import Restored
 from desktop.services.records import CaseSummary, Changed, ClerkInfo, StationInfo
 
@@ -220,7 +222,9 @@ class MainWindow(QMainWindow):
 
     def switch_user(self) -> LoginDialog:
         """切换用户: the next clerk logs in; every later event carries that clerk."""
-        dialog = LoginDialog(self.facade.login, self.station_name, self)
+        dialog = LoginDialog(
+            self.facade.login, self.station_name, self, reset=partial(station_admin.reset_password, self.facade.ctx)
+        )
         dialog.setWindowTitle("切换用户")
         dialog.accepted.connect(lambda: self._on_logged_in(dialog.clerk))
         self.login_dialog = dialog

@@ -187,3 +187,22 @@ def test_station_data_is_saved_and_the_window_title_follows(
     saved = current_station(ctx)
     assert saved is not None and (saved.address, saved.phone, saved.code) == ("城南路1号", "0731-8888888", "CS01")
     assert not settings.station_error.isVisible()
+
+
+def test_switch_user_offers_forgotten_password(qtbot: QtBot, ctx: ServiceContext, code: str) -> None:
+    window = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(window)
+    window.show()
+    login = window.switch_user()
+    assert login.forgot_button.isVisible()
+    type_text(qtbot, login.username_edit, "admin")
+    reset = login.forgot_password()
+    assert reset is not None and reset.username_edit.text() == "admin"
+    type_text(qtbot, reset.code_edit, code)
+    type_text(qtbot, reset.new_edit, "xin-mima-5")
+    type_text(qtbot, reset.repeat_edit, "xin-mima-5")
+    qtbot.mouseClick(reset.ok_button, CLICK)
+    qtbot.waitUntil(lambda: reset.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+    type_text(qtbot, login.password_edit, "xin-mima-5")
+    qtbot.mouseClick(login.ok_button, CLICK)
+    qtbot.waitUntil(lambda: login.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
