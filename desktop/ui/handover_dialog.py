@@ -181,9 +181,12 @@ class HandoverDialog(GuardedDialog):
                 self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def _default_checks(self) -> None:
-        """Tick what the giver holds: originals by custody; copies leave the villager once, with the clerk."""
+        """Tick what the giver holds: originals by custody (not those the town keeps); copies leave the
+        villager once, with the clerk."""
         giver = str(self.from_combo.currentData())
         holders = {line.material: line.holder for line in self.detail.custody}
+        # originals the town keeps (留存, on the center's word) stay at the window: not ticked to come back
+        kept = {line.material for line in self.detail.custody if line.holder == WINDOW and line.settled}
         present = {m.name for m in self.detail.view.materials if m.present}
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
@@ -191,7 +194,9 @@ class HandoverDialog(GuardedDialog):
             form = self._widget(row, 2)
             assert isinstance(form, QComboBox)
             if form.currentIndex() == 0:
-                checked = holders.get(name, VILLAGER) == giver and (giver != VILLAGER or name in present)
+                checked = (
+                    holders.get(name, VILLAGER) == giver and (giver != VILLAGER or name in present) and name not in kept
+                )
             else:
                 checked = name in present and giver in (VILLAGER, CLERK)
             self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
