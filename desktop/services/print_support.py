@@ -39,11 +39,20 @@ class PrintableForm:
 
 
 def form_station(station: StationInfo, town: TownInfo | None = None) -> Station:
-    """The station as a form prints it; the town center's name and public case address as the center
-    published them (本镇信息), else the town's default name and no address (QR codes hold the number)."""
+    """The station as a form prints it (its phone as set in 代办站设置); the town center's name and public
+    case address as the center published them (本镇信息), else the town's default name and no address (QR
+    codes hold the number)."""
     if town is None:
-        return Station(name=station.name, code=station.code, town_center=f"{station.town}为民服务中心")
-    return Station(name=station.name, code=station.code, town_center=town.center_name, case_url_base=town.case_url_base)
+        return Station(
+            name=station.name, code=station.code, phone=station.phone, town_center=f"{station.town}为民服务中心"
+        )
+    return Station(
+        name=station.name,
+        code=station.code,
+        phone=station.phone,
+        town_center=town.center_name,
+        case_url_base=town.case_url_base,
+    )
 
 
 def applicant_party(view: CaseView) -> Party:

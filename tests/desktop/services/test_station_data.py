@@ -38,3 +38,13 @@ def test_station_data_is_corrected_and_the_code_stays(ctx: ServiceContext, tmp_p
     assert err.value.field == "station_phone"
     text = pdf_text(entrustment_pdf(ctx, registered(ctx)), tmp_path)
     assert "城南社区代办站（城南路 1 号）" in text  # the 受托人's address: the station where the clerk works
+
+
+def test_the_stations_phone_prints_on_the_suspension_notice(ctx: ServiceContext, tmp_path: Path) -> None:
+    from desktop.services import workflow
+    from desktop.services.printing_steps import suspension_pdf
+
+    update_station(ctx, name="城南村代办站", village="城南村", town="城关镇", phone="0731-8888888")
+    case_id = registered(ctx)
+    workflow.suspend(ctx, case_id, "等待残疾等级鉴定结论", "鉴定结论送达代办站后恢复办理")
+    assert "0731-8888888" in pdf_text(suspension_pdf(ctx, case_id), tmp_path)
