@@ -105,7 +105,8 @@ class ClerkIdentityDialog(ActionDialog):
     """身份证和电话 of one clerk (a correction replaces both; blank clears)."""
 
     def __init__(self, set_identity: Callable[[str, str, str], Any], clerk: ClerkInfo, parent: QWidget | None = None):
-        intro = f"{clerk.display_name}（{clerk.username}）的身份证号码和联系电话，{ID_HINT}。请填写完整号码。"
+        now = f"现为 {clerk.id_masked or '未填写'}、{clerk.phone_masked or '未填写'}"
+        intro = f"{clerk.display_name}（{clerk.username}）的身份证号码和联系电话（{now}），{ID_HINT}。请填写完整号码。"
         super().__init__("身份证号码和电话", intro, parent, ok_text="保存")
         self._set, self._username = set_identity, clerk.username
         self.id_edit = _number_edit(normalize_id_number)

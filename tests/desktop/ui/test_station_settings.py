@@ -206,3 +206,19 @@ def test_switch_user_offers_forgotten_password(qtbot: QtBot, ctx: ServiceContext
     type_text(qtbot, login.password_edit, "xin-mima-5")
     qtbot.mouseClick(login.ok_button, CLICK)
     qtbot.waitUntil(lambda: login.result() == QDialog.DialogCode.Accepted, timeout=TIMEOUT)
+
+
+def test_a_clerks_id_and_phone_are_corrected_from_the_list(
+    qtbot: QtBot, ctx: ServiceContext, settings: StationSettingsDialog
+) -> None:
+    page = settings.clerks_page
+    settings.tabs.setCurrentWidget(page)
+    page.select("admin")
+    qtbot.mouseClick(page.identity_button, CLICK)
+    edit = page.dialog
+    assert edit is not None and "未填写" in edit.intro_label.text()
+    type_text(qtbot, edit.id_edit, clerk_id())  # type: ignore[attr-defined]
+    type_text(qtbot, edit.phone_edit, CLERK_PHONE)  # type: ignore[attr-defined]
+    qtbot.mouseClick(edit.ok_button, CLICK)
+    qtbot.waitUntil(lambda: "139****5678" in _row_text(settings, "admin"), timeout=TIMEOUT)
+    assert clerk_identity.identity_of(ctx, "admin") == clerk_identity.ClerkIdentity(clerk_id(), CLERK_PHONE)
