@@ -1,7 +1,8 @@
-"""The clerk's session with the villager present: inputs from 新建委托 to the printed forms (target ≤ 25).
+"""The clerk's inputs: the session with the villager present (target ≤ 25) and a case's whole life.
 
-Runs the scripted walk-through (``tests/desktop/ui/test_session_walkthrough.py``, real widgets,
-offscreen) in a child process and prints its input count with the path it took.
+Runs the scripted walk-throughs (``tests/desktop/ui/test_session_walkthrough.py`` and
+``test_lifecycle_walkthrough.py``: real widgets, offscreen) in a child process and prints each
+input count with the path it took (and the signatures asked for over the lifecycle).
 ``python -m bench session`` runs only this one.
 """
 
@@ -18,35 +19,40 @@ from typing import Any
 
 from bench import figure
 
-TEST = "tests/desktop/ui/test_session_walkthrough.py"
+TESTS = ("tests/desktop/ui/test_session_walkthrough.py", "tests/desktop/ui/test_lifecycle_walkthrough.py")
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run() -> Iterator[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
-        result = Path(tmp) / "session.json"
+        session, lifecycle = Path(tmp) / "session.json", Path(tmp) / "lifecycle.json"
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
             "QT_LOGGING_RULES": "qt.qpa.*=false",
-            "SESSION_RESULT": str(result),
+            "SESSION_RESULT": str(session),
+            "LIFECYCLE_RESULT": str(lifecycle),
         }
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", TEST],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS],
             cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
             timeout=600,
         )
-        if not result.exists():
+        if not session.exists() or not lifecycle.exists():
             raise RuntimeError(f"walk-through did not finish: {proc.stdout[-2000:]}")
-        data = json.loads(result.read_text(encoding="utf-8"))
+        walked = json.loads(session.read_text(encoding="utf-8"))
+        life = json.loads(lifecycle.read_text(encoding="utf-8"))
+    passed = proc.returncode == 0
+    yield figure("session_inputs", walked["inputs"], "inputs", target=25, path=walked["path"], passed=passed)
     yield figure(
-        "session_inputs",
-        data["inputs"],
+        "lifecycle_inputs",
+        life["inputs"],
         "inputs",
-        target=25,
-        path=data["path"],
-        passed=proc.returncode == 0,
+        signatures=life["signatures"],
+        before={"inputs": 85, "signatures": 13},
+        path=life["path"],
+        passed=passed,
     )
