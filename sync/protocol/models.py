@@ -285,3 +285,5 @@ class ErrorCode:
     INVALID_PROTOCOL_VERSION = "invalid_protocol_version"
     #: 429: too many wrong enrollment codes from one address or for one station code; ``Retry-After`` says how long.
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+    #: 503: the center cannot reach its database (``/health``); try again later.
+    UNAVAILABLE = "service_unavailable"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync.domain.clock import SYSTEM_CLOCK, Clock
@@ -48,3 +49,24 @@ def clock_of(session: Session) -> Clock:
     clock = session.info.get(CLOCK, SYSTEM_CLOCK)
     assert isinstance(clock, Clock)
     return clock
+
+
+class DatabaseUnreachable(Exception):
+    """The database did not answer ``SELECT 1`` (down, unreachable, refusing connections)."""
+
+
+def ping(engine: Engine) -> None:
+    """``SELECT 1`` on a pooled connection, outside any transaction (on SQLite no ``BEGIN IMMEDIATE``, so a
+    health check never waits behind a writer); raises ``DatabaseUnreachable``."""
+    failures = (SQLAlchemyError, engine.dialect.loaded_dbapi.Error)
+    try:
+        raw = engine.raw_connection()  # the driver's own error when it cannot connect (not wrapped)
+        try:
+            cursor = raw.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()
+    except failures as exc:
+        raise DatabaseUnreachable((str(exc).splitlines() or [repr(exc)])[0]) from exc
