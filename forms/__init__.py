@@ -21,6 +21,7 @@ module                 form                                record
 ``rating_followup``    《差评回访整改反馈单》                  ``RatingFollowUp``
 ``ledger``             代办台账 (+ ``to_xlsx``)              ``Ledger``
 ``archive_list``       档案移交清单 (+ ``to_xlsx``)          ``ArchiveList``
+``archive_register``   《档案查阅（复制）登记表》 (landscape)     ``ArchiveConsultRegister``
 ``review``             考核统计表 (town center, with chart)   ``ReviewReport``
 =====================  ==================================  =========================
 

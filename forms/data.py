@@ -505,6 +505,33 @@ class ArchiveList:
     items: Sequence[str] = field(default_factory=tuple)  # extra lines, e.g. 电子档案光盘1张
 
 
+@dataclass(frozen=True)
+class ArchiveConsultRow:
+    """One 查阅/复制 of the station's files, as written in the register (all blank on a printed form)."""
+
+    consulted_on: date | None = None
+    person: str = ""  # 查阅人
+    unit: str = ""  # 单位/身份
+    id_number: str = ""  # printed masked
+    files: str = ""  # 查阅档案（办件编号/名称）
+    manner: str = ""  # 查阅 / 复制 / 摘录
+    pages: int | None = None
+    purpose: str = ""
+    approver: str = ""  # 批准人（负责人）
+    returned_to: str = ""  # 归还/经办人
+
+
+@dataclass(frozen=True)
+class ArchiveConsultRegister:
+    """《档案查阅（复制）登记表》 (seed 002 档案管理): who consulted or copied which files, with consent."""
+
+    station: Station
+    year: int
+    rows: Sequence[ArchiveConsultRow] = ()  # entries already made; the rest of the page is ruled blank
+    blank_rows: int = 12  # ruled rows to write in after the entries
+    head_name: str = ""  # 负责人 whose consent is needed, when known
+
+
 class RateFigures:
     """The three rates of the 考核 figures, from the counts of the class that mixes this in."""
 

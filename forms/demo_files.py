@@ -7,6 +7,7 @@ from collections.abc import Callable
 from forms import (
     acceptance,
     archive_list,
+    archive_register,
     closure,
     demo,
     demo_steps,
@@ -47,6 +48,7 @@ DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "差评回访整改反馈单.pdf": lambda: rating_followup.render(demo_steps.rating_followup()),
     "代办台账.pdf": lambda: ledger.render(demo.ledger()),
     "档案移交清单.pdf": lambda: archive_list.render(demo.archive_list()),
+    "档案查阅（复制）登记表.pdf": lambda: archive_register.render(demo_steps.archive_register()),
     "考核统计表.pdf": lambda: review.render(demo.review()),
 }
 

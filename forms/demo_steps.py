@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from forms.data import (
+    ArchiveConsultRegister,
+    ArchiveConsultRow,
     Closure,
     ClosureOutcome,
     IntakeSlip,
@@ -19,7 +21,7 @@ from forms.data import (
     SuspensionNotice,
     WithdrawalConfirmation,
 )
-from forms.demo import CASE_NO, CLERK, DAY, MATERIALS, MATTER, STATION, VILLAGER, id_number, signature
+from forms.demo import CASE_NO, CLERK, DAY, HEAD, MATERIALS, MATTER, STATION, VILLAGER, id_number, signature
 
 
 def intake() -> IntakeSlip:
@@ -197,4 +199,40 @@ def rating_followup() -> RatingFollowUp:
         followed_up_on=date(2026, 11, 24),
         outcome="11月20日电话回访，属实：镇里入户调查排期晚了，代办员未及时告知。已约谈代办员，超期前一日须电话告知群众。",
         followed_up_by="周建国",
+    )
+
+
+def archive_register() -> ArchiveConsultRegister:
+    """The station's register with two entries written in; the rest of the page ruled blank."""
+    return ArchiveConsultRegister(
+        station=STATION,
+        year=2026,
+        rows=(
+            ArchiveConsultRow(
+                consulted_on=date(2026, 11, 24),
+                person="王秀英",
+                unit="申请人本人",
+                id_number=VILLAGER.id_number,
+                files="QX0312-20261116-0007 养老保险待遇申领",
+                manner="复制",
+                pages=2,
+                purpose="办理银行代发手续",
+                approver=HEAD,
+                returned_to=CLERK.name,
+            ),
+            ArchiveConsultRow(
+                consulted_on=date(2026, 12, 1),
+                person="钱永福",
+                unit="青溪镇社会事务办",
+                id_number=id_number("33018319800101001"),
+                files="QX0312-20261103-0002 最低生活保障申请",
+                manner="查阅",
+                pages=6,
+                purpose="低保年度复核",
+                approver=HEAD,
+                returned_to=CLERK.name,
+            ),
+        ),
+        blank_rows=10,
+        head_name=HEAD,
     )

@@ -197,14 +197,17 @@ def grid(
     repeat_header: bool = False,
     extra: Sequence[tuple[Any, ...]] = (),
     padding: float = 3,
+    row_heights: Sequence[float | None] | None = None,
 ) -> Table:
     """A ruled form table. Cells should be Paragraphs (which wrap) or flowables.
 
-    ``spans`` are ((col0, row0), (col1, row1)) pairs as in ReportLab's SPAN command.
+    ``spans`` are ((col0, row0), (col1, row1)) pairs as in ReportLab's SPAN command; ``row_heights``
+    fixes the height of some rows (None: as high as the content), e.g. room to write by hand.
     """
     table = Table(
         [list(r) for r in rows],
         colWidths=list(col_widths),
+        rowHeights=list(row_heights) if row_heights is not None else None,
         repeatRows=header_rows if repeat_header else 0,
     )
     style: list[tuple[Any, ...]] = [

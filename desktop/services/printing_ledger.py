@@ -1,4 +1,5 @@
-"""代办台账 for a period and the quarterly 档案移交清单: PDF and Excel, read in bounded chunks with progress.
+"""代办台账 for a period and the quarterly 档案移交清单: PDF and Excel, read in bounded chunks with progress;
+the 档案查阅（复制）登记表 of a year, blank, to be filled in by hand.
 
 ``progress(done, total)`` is called from the caller's thread (a worker's, in the app) after each
 chunk of cases; ``total`` is the number of cases plus one step for rendering the file, so the bar
@@ -15,14 +16,14 @@ from typing import Any
 from sqlalchemy import func, select, tuple_
 
 from desktop.store.models import CaseRow, EventRow
-from forms import archive_list, ledger
-from forms.data import ArchiveList, ArchiveRow, Ledger, LedgerRow
+from forms import archive_list, archive_register, ledger
+from forms.data import ArchiveConsultRegister, ArchiveList, ArchiveRow, Ledger, LedgerRow
 from sync.domain.calendar import working_days_between
 from sync.domain.clock import day_start_stamp
 from sync.domain.errors import ValidationError
 from sync.domain.projection import CaseView, view_from_dict
 
-from .audit import ExportRecord, save_export
+from .audit import ExportRecord, save_export, write_atomically
 from .context import ServiceContext
 from .print_support import form_station, local_day, opt_date
 from .printing_outcomes import rating_of
@@ -232,6 +233,30 @@ def archive_list_pdf(ctx: ServiceContext, year: int, quarter: int, progress: Pro
 def archive_list_xlsx(ctx: ServiceContext, year: int, quarter: int, progress: Progress | None = None) -> bytes:
     data = archive_list_data(ctx, year, quarter, progress)
     return _finish(archive_list.to_xlsx(data), len(data.rows) + 1, progress)
+
+
+# ---------------------------------------------------------------- 档案查阅（复制）登记表
+
+
+def archive_register_data(ctx: ServiceContext, year: int) -> ArchiveConsultRegister:
+    """The station's register for ``year``, blank: consulting or copying the files needs the 负责人's
+    consent and an entry written in it (seed 002 档案管理); the app itself records no consultation."""
+    if not 2000 <= year <= 2100:
+        raise ValidationError("year", "年份不正确")
+    station = require_station(ctx)
+    return ArchiveConsultRegister(station=form_station(station, ctx.town), year=year)
+
+
+def archive_register_pdf(ctx: ServiceContext, year: int, progress: Progress | None = None) -> bytes:
+    data = archive_register_data(ctx, year)
+    return _finish(archive_register.render(data), 1, progress)
+
+
+def save_archive_register(path: Path | str, data: bytes) -> Path:
+    """Write the blank register saved from its preview. It holds no personal data: no export record."""
+    target = Path(path)
+    write_atomically(target, data)
+    return target
 
 
 # ---------------------------------------------------------------- audited export to a file

@@ -1,4 +1,5 @@
-"""台账与档案: print or export the 代办台账 of a period, or the quarterly 档案移交清单.
+"""台账与档案: print or export the 代办台账 of a period, or the quarterly 档案移交清单; print the year's
+档案查阅（复制）登记表, blank, for the consultations written in by hand (no personal data: not audited).
 
 The dialog is self-contained: it takes a ``LedgerSource`` (``ServiceLedgerSource(ctx)`` binds the
 printing services to a station; a facade with the same methods will do) and runs every
@@ -42,7 +43,7 @@ from .print_preview import PrintPreviewDialog, safe_file_name
 from .tasks import run_task
 
 Progress = Callable[[int, int], None]
-LEDGER, ARCHIVE = 0, 1
+LEDGER, ARCHIVE, REGISTER = 0, 1, 2
 THIS_MONTH, LAST_MONTH, THIS_QUARTER, CUSTOM = range(4)
 PERIODS = ("本月", "上月", "本季度", "自定义")
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
@@ -56,8 +57,10 @@ class LedgerSource(Protocol):
     def ledger_xlsx(self, start: date, end: date, progress: Progress) -> bytes: ...
     def archive_list_pdf(self, year: int, quarter: int, progress: Progress) -> bytes: ...
     def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes: ...
+    def archive_register_pdf(self, year: int, progress: Progress) -> bytes: ...
     def save_ledger(self, path: str, data: bytes, start: date, end: date, excel: bool) -> str: ...
     def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str: ...
+    def save_archive_register(self, path: str, data: bytes) -> str: ...
     def record_ledger_print(self, start: date, end: date, printer: str, pages: int) -> None: ...
     def record_archive_list_print(self, year: int, quarter: int, printer: str, pages: int) -> None: ...
     def audit_log(self) -> list[AuditEntry]: ...
@@ -84,12 +87,19 @@ class ServiceLedgerSource:
     def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes:
         return printing_ledger.archive_list_xlsx(self.ctx, year, quarter, progress)
 
+    def archive_register_pdf(self, year: int, progress: Progress) -> bytes:
+        return printing_ledger.archive_register_pdf(self.ctx, year, progress)
+
     def save_ledger(self, path: str, data: bytes, start: date, end: date, excel: bool) -> str:
         """Write the file and record the export (who, when, period, case count, file)."""
         return str(printing_ledger.save_ledger(self.ctx, path, data, start, end, excel))
 
     def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str:
         return str(printing_ledger.save_archive_list(self.ctx, path, data, year, quarter, excel))
+
+    def save_archive_register(self, path: str, data: bytes) -> str:
+        """The blank register saved from its preview (no personal data: no export record)."""
+        return str(printing_ledger.save_archive_register(path, data))
 
     def record_ledger_print(self, start: date, end: date, printer: str, pages: int) -> None:
         """The 台账 printed on paper: recorded like an export (printer and pages instead of a file)."""
@@ -153,11 +163,11 @@ class LedgerDialog(QDialog):
         self.preview_dialog: PrintPreviewDialog | None = None
         self.audit_dialog: AuditLogDialog | None = None
         self._closed = False  # a worker may finish after the dialog was closed: its result is dropped
-        self.setWindowTitle("台账与档案移交清单")
+        self.setWindowTitle("台账与档案")
         self.resize(460, 300)
 
         self.kind_combo = QComboBox()
-        self.kind_combo.addItems(["代办台账", "档案移交清单（按季度）"])
+        self.kind_combo.addItems(["代办台账", "档案移交清单（按季度）", "档案查阅（复制）登记表（空白）"])
         self.period_combo = QComboBox()
         self.period_combo.addItems(PERIODS)
         self.start_edit = self._date_edit()
@@ -180,10 +190,24 @@ class LedgerDialog(QDialog):
         archive_form.addRow("年份", self.year_spin)
         archive_form.addRow("季度", self.quarter_combo)
 
+        self.register_year_spin = QSpinBox()
+        self.register_year_spin.setRange(2000, 2100)
+        self.register_year_spin.setValue(self.today.year)
+        self.register_year_spin.setSuffix(" 年")
+        register_note = QLabel(
+            "查阅、复制、摘录档案须经代办站负责人同意并登记。打印空白登记表，由查阅人和批准人手工填写、签字。"
+        )
+        register_note.setWordWrap(True)
+        register_page = QWidget()
+        register_form = QFormLayout(register_page)
+        register_form.addRow("年度", self.register_year_spin)
+        register_form.addRow(register_note)
+
         self.pages = QStackedWidget()
         self.pages.addWidget(ledger_page)
         self.pages.addWidget(archive_page)
-        self.kind_combo.currentIndexChanged.connect(self.pages.setCurrentIndex)
+        self.pages.addWidget(register_page)
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self.period_combo.currentIndexChanged.connect(self._on_period_changed)
 
         self.progress_bar = QProgressBar()
@@ -229,6 +253,10 @@ class LedgerDialog(QDialog):
         edit.setDisplayFormat("yyyy-MM-dd")
         return edit
 
+    def _on_kind_changed(self, kind: int) -> None:
+        self.pages.setCurrentIndex(kind)
+        self.export_button.setEnabled(kind != REGISTER)  # a blank form to write on: no Excel
+
     def _on_period_changed(self, choice: int) -> None:
         custom = choice == CUSTOM
         self.start_edit.setEnabled(custom)
@@ -247,6 +275,8 @@ class LedgerDialog(QDialog):
         return start, end
 
     def title(self) -> str:
+        if self.kind_combo.currentIndex() == REGISTER:
+            return f"档案查阅（复制）登记表 {self.register_year_spin.value()}年度"
         if self.kind_combo.currentIndex() == ARCHIVE:
             return f"档案移交清单 {self.year_spin.value()}年第{self.quarter_combo.currentIndex() + 1}季度"
         start, end = self.period()
@@ -254,6 +284,13 @@ class LedgerDialog(QDialog):
 
     def _job(self, excel: bool) -> LedgerJob:
         source = self.source
+        if self.kind_combo.currentIndex() == REGISTER:
+            year = self.register_year_spin.value()
+            return LedgerJob(
+                lambda report: source.archive_register_pdf(year, report),
+                lambda path, data: source.save_archive_register(path, data),
+                lambda printer, pages: None,  # a blank form carries no personal data out
+            )
         if self.kind_combo.currentIndex() == ARCHIVE:
             year, quarter = self.year_spin.value(), self.quarter_combo.currentIndex() + 1
             archive = source.archive_list_xlsx if excel else source.archive_list_pdf
@@ -312,7 +349,7 @@ class LedgerDialog(QDialog):
 
     def _finish(self, message: str) -> None:
         self.preview_button.setEnabled(True)
-        self.export_button.setEnabled(True)
+        self.export_button.setEnabled(self.kind_combo.currentIndex() != REGISTER)
         self.status_label.setText(message)
 
     def _on_progress(self, done: int, total: int) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from forms import (
     acceptance,
     archive_list,
+    archive_register,
     closure,
     demo,
     demo_steps,
@@ -80,5 +81,12 @@ CASES = [
     ),
     FormCase("ledger", demo.ledger, ledger.render, fields=False),
     FormCase("archive_list", demo.archive_list, archive_list.render, fields=False),
+    # The register: 证件号码 masked and dates in ISO in narrow columns; the ruled blank rows print their numbers.
+    FormCase(
+        "archive_register",
+        demo_steps.archive_register,
+        archive_register.render,
+        frozenset(f"rows[{i}].{f}" for i in range(2) for f in ("id_number", "consulted_on")) | {"blank_rows"},
+    ),
     FormCase("review", demo.review, review.render, fields=False),
 ]

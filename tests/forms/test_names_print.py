@@ -39,10 +39,11 @@ PERSON_FIELDS = {
     "handed_by",
     "received_by",
     "clerk",
+    "person",
 }
 ROLES = {"principal", "agent", "applicant"}
 ADDRESS = "城南村\U00020bb7家湾\U0002c317组"
-LANDSCAPE = {"ledger"}
+LANDSCAPE = {"ledger", "archive_register"}
 
 PRINTED_NAMES = {
     "ext_a_to_f": EXT_A_TO_F,

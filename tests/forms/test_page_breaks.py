@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from forms import (
     acceptance,
     archive_list,
+    archive_register,
     closure,
     demo,
     demo_steps,
@@ -30,7 +31,7 @@ from forms import (
     return_notice,
     withdrawal,
 )
-from forms.data import ArchiveRow, MaterialLine, MissingMaterial
+from forms.data import ArchiveConsultRow, ArchiveRow, MaterialLine, MissingMaterial
 from tests.forms import pdfcheck
 
 FILLER = "户口簿居民身份证社会保障卡银行卡存折复印件原件加盖公章的证明材料"
@@ -72,6 +73,17 @@ def archive_row(n: int, length: int) -> ArchiveRow:
     )
 
 
+def consult_row(n: int, length: int) -> ArchiveConsultRow:
+    return ArchiveConsultRow(
+        person="王秀英", files=f"第{n}号 {text_of(length)}", manner="查阅", purpose=text_of(length // 3)
+    )
+
+
+def register_entries() -> Any:
+    """The register with its entries only: the ruled blank rows would follow the last one."""
+    return dataclasses.replace(demo_steps.archive_register(), blank_rows=0)
+
+
 LISTED = [
     Listed("entrustment", demo.entrustment, entrustment.render, "materials", material, "委托人签名", "材料名称"),
     Listed("intake", demo_steps.intake, intake.render, "materials", material, "申请人（签字）", "材料名称"),
@@ -89,6 +101,9 @@ LISTED = [
     Listed("withdrawal", demo_steps.withdrawal, withdrawal.render, "returned", material, "申请人确认", "材料名称"),
     Listed("ledger", demo.ledger, ledger.render, "rows", ledger_row, "台账管理人", "办件编号"),
     Listed("archive_list", demo.archive_list, archive_list.render, "rows", archive_row, "移交单位", "案卷题名"),
+    Listed(
+        "archive_register", register_entries, archive_register.render, "rows", consult_row, "档案管理人", "查阅档案"
+    ),
 ]
 
 ROW_LENGTHS = st.integers(min_value=0, max_value=40).flatmap(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from forms import demo, demo_steps, intake, rating_followup
+from forms import archive_register, demo, demo_steps, intake, rating_followup
+from forms.data import ArchiveConsultRegister
 from tests.forms import glyphs, pdfcheck
 
 
@@ -91,3 +92,43 @@ def test_an_open_follow_up_says_so_and_no_comment_is_not_a_blank() -> None:
 def test_the_follow_up_sheet_prints_a_rare_character_name() -> None:
     record = dataclasses.replace(demo_steps.rating_followup(), applicant=demo.RARE_VILLAGER)
     assert demo.RARE_VILLAGER.name in glyphs.pdftotext(rating_followup.render(record))
+
+
+def test_the_blank_register_is_one_page_of_ruled_rows_under_the_rule_of_consent() -> None:
+    blank = ArchiveConsultRegister(station=demo.STATION, year=2027)
+    pdf = archive_register.render(blank)
+    assert pdfcheck.page_count(pdf) == 1
+    text = read(pdf)
+    for expected in (
+        "档案查阅（复制）登记表",
+        "2027年度",
+        "登记簿编号：QX0312-CY-2027",
+        *(pdfcheck.squash(h) for h in archive_register.HEADERS),
+        "须经代办站负责人同意，并由其在“批准人”栏签字后方可提供",
+        "归还时由档案管理人当面清点页数无误后签字",
+    ):
+        assert expected in text, expected
+    assert "12" in text and "13" not in text  # twelve numbered rows to write in
+
+
+def test_entries_print_masked_and_the_head_is_named() -> None:
+    record = demo_steps.archive_register()
+    text = read(archive_register.render(record))
+    assert "负责人（周建国）同意" in text
+    assert "330183********0029" in text and record.rows[0].id_number not in text
+    for row in record.rows:
+        assert pdfcheck.squash(row.files) in text and row.purpose in text
+    assert pdfcheck.page_count(archive_register.render(record)) == 1
+
+
+def test_a_long_register_repeats_its_header_on_every_page() -> None:
+    record = dataclasses.replace(demo_steps.archive_register(), blank_rows=40)
+    pages = [pdfcheck.squash(t) for t in pdfcheck.page_texts(archive_register.render(record))]
+    assert len(pages) >= 3 and all("查阅档案（办件编号/名称）" in page for page in pages)
+
+
+def test_a_rare_character_name_in_the_register_prints_exactly() -> None:
+    record = demo_steps.archive_register()
+    rows = (dataclasses.replace(record.rows[0], person=demo.RARE_VILLAGER.name), *record.rows[1:])
+    pdf = archive_register.render(dataclasses.replace(record, rows=rows))
+    assert demo.RARE_VILLAGER.name in glyphs.pdftotext(pdf)

@@ -1,5 +1,6 @@
 """The 帮办代办受理单 and the 差评回访整改反馈单 of cases built through the services: what each is filled with,
-when the 打印 menu offers it, and its key texts read back out of the PDF."""
+when the 打印 menu offers it, and its key texts read back out of the PDF; the station's blank
+档案查阅（复制）登记表."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from datetime import date
 
 import pytest
 
-from desktop.services import printing, workflow
+from desktop.services import printing, printing_ledger, workflow
 from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import give_feedback
 from desktop.services.printing_outcomes import rating_followup_data, rating_followup_pdf
 from forms.data import Rating
-from sync.domain.errors import DomainError
+from sync.domain.errors import DomainError, ValidationError
 from tests.desktop.conftest import set_clock
 
 from ..conftest import complete_draft
@@ -131,3 +132,17 @@ def test_a_good_rating_has_no_follow_up_sheet(ctx: ServiceContext) -> None:
     assert "feedback" in keys(ctx, case_id) and "rating_followup" not in keys(ctx, case_id)
     with pytest.raises(DomainError, match="不需要差评回访整改反馈单"):
         printing.form_pdf(ctx, case_id, "rating_followup")
+
+
+# ---------------------------------------------------------------- 档案查阅（复制）登记表
+
+
+def test_the_archive_register_is_the_stations_blank_register_of_a_year(ctx: ServiceContext) -> None:
+    registered(ctx)  # a case on file: still nothing of it is printed on the blank register
+    register = printing_ledger.archive_register_data(ctx, 2026)
+    assert register.year == 2026 and register.rows == () and register.blank_rows == 12
+    assert register.station.name == "城南村代办站"
+    printed = text(printing_ledger.archive_register_pdf(ctx, 2026))
+    assert "档案查阅（复制）登记表" in printed and "2026年度" in printed and "王秀英" not in printed
+    with pytest.raises(ValidationError, match="年份不正确"):
+        printing_ledger.archive_register_data(ctx, 1999)

@@ -168,3 +168,27 @@ def test_closing_while_the_work_runs_drops_the_result(qtbot: QtBot, ctx: Service
     qtbot.waitUntil(lambda: bool(finished), timeout=15000)
     qtbot.wait(100)
     assert dialog.preview_dialog is None
+
+
+def test_the_blank_archive_register_previews_saves_without_an_export_record(
+    qtbot: QtBot, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, ctx)
+    dialog.kind_combo.setCurrentIndex(ledger_dialog.REGISTER)
+    assert dialog.register_year_spin.value() == 2026 and not dialog.export_button.isEnabled()
+    assert dialog.title() == "档案查阅（复制）登记表 2026年度"
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: dialog.preview_dialog is not None, timeout=15000)
+    preview = dialog.preview_dialog
+    assert preview is not None
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(lambda: preview.page_count > 0, timeout=5000)
+    assert preview.page_count == 1 and not dialog.export_button.isEnabled()
+    text = "".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(preview.pdf_bytes)).pages)
+    squashed = "".join(text.split())
+    assert "档案查阅（复制）登记表" in squashed and "批准人" in squashed and "城南村代办站" in squashed
+    saved = dialog.source.save_archive_register(str(tmp_path / "登记表.pdf"), preview.pdf_bytes)
+    assert Path(saved).read_bytes() == preview.pdf_bytes
+    assert audit.audit_log(ctx) == []  # a blank form: nothing personal left the app
+    dialog.kind_combo.setCurrentIndex(ledger_dialog.LEDGER)
+    assert dialog.export_button.isEnabled()
