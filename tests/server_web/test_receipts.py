@@ -166,3 +166,18 @@ def test_the_inbox_filters_by_receipt_and_counts_the_discrepancies(
     # A later confirmation that everything came clears the case from the discrepancies.
     assert window.post(f"/cases/{short_case}/receive", _all(short_handover)).status_code == 303
     assert listed("discrepancy") == set() and short_case in listed("confirmed")
+
+
+def test_the_window_marks_an_original_kept_and_the_station_archives_on_its_word(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    """留存: the town keeps the original 户口簿; the center's page says so and the mark reaches the station."""
+    case_id, handover_id = _handed_to_window(station)
+    page = window.get(f"/cases/{case_id}").text
+    assert 'name="kept" value="0"' in page and 'name="kept" value="1"' not in page  # originals only
+    reply = window.post(f"/cases/{case_id}/receive", {**_all(handover_id), "kept": ["0", "1"]})
+    assert reply.status_code == 303
+    (event,) = station.client.pull().events
+    assert [i.get("kept", False) for i in event.payload["items"]] == [True, False]  # a copy cannot be kept
+    page = window.get(f"/cases/{case_id}").text
+    assert "镇中心留存，不再退还" in page

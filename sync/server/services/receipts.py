@@ -13,13 +13,14 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
-from sync.domain.custody import holder_label
+from sync.domain.custody import WINDOW, holder_label
 from sync.domain.events import Event
 from sync.domain.projection import CaseView, view_from_dict
 from sync.domain.window_receipt import (
     RECEIPT_EVENT,
     ReceiptStatus,
     confirmed_originals,
+    kept_originals,
     missing_originals,
     parse_receipt,
     receipt_payload,
@@ -58,6 +59,8 @@ class CustodyMark:
     confirmed_at: str = ""
     missing_by: str = ""
     missing_at: str = ""
+    #: The town keeps this original (留存) on the window's latest word.
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def case_receipts(view: CaseView) -> CaseReceipts:
     statuses = receipt_statuses(view.window_handovers, view.window_receipts)
     held = confirmed_originals(view.window_handovers, view.window_receipts)
     missing = missing_originals(view.window_handovers, view.window_receipts)
+    kept = kept_originals(view.window_handovers, view.window_receipts)
     marks = []
     for name, holder in view.custody:
         mark = CustodyMark(name, holder_label(holder))
@@ -82,6 +86,8 @@ def case_receipts(view: CaseView) -> CaseReceipts:
             mark = replace(mark, confirmed_by=held[name].received_by, confirmed_at=held[name].at)
         if name in missing:
             mark = replace(mark, missing_by=missing[name].received_by, missing_at=missing[name].at)
+        if name in kept and holder == WINDOW:
+            mark = replace(mark, kept=True)
         marks.append(mark)
     return CaseReceipts(statuses, marks)
 

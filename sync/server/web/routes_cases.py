@@ -294,7 +294,10 @@ def receive_materials(
     copies: Annotated[list[str] | None, Form(max_length=100)] = None,
     form: Annotated[list[str] | None, Form(max_length=100)] = None,
     note: Annotated[str, Form(max_length=500)] = "",
+    kept: Annotated[list[str] | None, Form(max_length=100)] = None,
 ) -> Response:
+    """``kept``: the listed originals the town (window or department) keeps — 留存, never returned; the
+    station then archives without a handover it did not witness (docs/custody.md)."""
     if user.role not in DECIDERS:
         raise WebError(403, "督查人员只能查看，不能确认收件")
     actor = f"{user.name}（镇中心窗口）"
@@ -302,7 +305,9 @@ def receive_materials(
         ticked = _indexes(received or [])
         with session.begin():
             row = _case_or_404(session, case_id)
-            data = ReceiptForm(handover_id, ticked, tuple(copies or ()), tuple(form or ()), note)
+            data = ReceiptForm(
+                handover_id, ticked, tuple(copies or ()), tuple(form or ()), note, tuple(_indexes(kept or []))
+            )
             event = confirm_receipt(session, case_id, data, user.name, actor)
             audit(session, user.username, "确认收件", row.case_no, receipt_summary(event), client_ip(request))
     except ServiceError as exc:
