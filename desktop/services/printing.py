@@ -198,6 +198,8 @@ def handover_data(ctx: ServiceContext, case_id: str, event_id: str) -> Handover:
     route = (str(p.get("from")), str(p.get("to")))
     if route not in _DIRECTIONS:
         raise DomainError("这是镇中心内部的材料流转（窗口→办理部门），由镇中心出具交接单，代办站不打印")
+    if p.get("covered_by"):
+        raise DomainError("这次交接以《代办服务委托书》上双方的签名为凭，委托书所列材料即交接清单，请打印委托书")
     names = signers(p)
     inks = event_signatures(ctx, p)
     party = applicant_party(facts.view)
@@ -346,8 +348,8 @@ def printable_forms(ctx: ServiceContext, case_id: str) -> list[PrintableForm]:
         out.append(PrintableForm("acceptance", "承诺件受理通知（受理回执）"))
     for e in facts.of_type(HANDOVER):
         direction = _DIRECTIONS.get((str(e.payload.get("from")), str(e.payload.get("to"))))
-        if direction is None:
-            continue  # inside the town center (窗口→部门): not the station's paper
+        if direction is None or e.payload.get("covered_by"):
+            continue  # inside the town center (窗口→部门), or on the 委托书's signatures: not a 交接单 of its own
         when = local_time(e.occurred_at)
         out.append(PrintableForm("handover", f"{_HANDOVER_TITLES[direction]} {when:%m-%d %H:%M}", e.id))
     out += outcomes.printable(facts)

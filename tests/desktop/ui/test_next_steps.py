@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
@@ -14,11 +15,15 @@ from desktop.services.audit import case_audit_events
 from desktop.services.case_detail import case_history
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
+from desktop.services.handovers import record_covered_intake
+from desktop.services.print_support import case_facts
+from desktop.services.printing import handover_data, printable_forms
 from desktop.services.records import Changed
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.next_steps_dialog import NextStepsDialog
 from sync.domain.custody import CLERK, VILLAGER
+from sync.domain.errors import DomainError
 
 from ..conftest import promised_item
 from ..services.workflow_helpers import registered
@@ -127,3 +132,13 @@ def test_an_assisted_case_has_nothing_to_hand_over(qtbot: QtBot, window: MainWin
     assert panel.steps is not None and not panel.steps.intake
     assert "无需材料交接" in panel.items_label.text() and not panel.handover_button.isVisible()
     assert _keys(panel)[0] == "entrustment"
+
+
+def test_a_covered_intake_prints_no_slip_of_its_own(ctx: ServiceContext) -> None:
+    """The 委托书 is the paper of the handover it covers: no 交接单 with blank signature lines."""
+    case_id = registered(ctx)
+    record_covered_intake(ctx, case_id)
+    assert [f.key for f in printable_forms(ctx, case_id)].count("handover") == 0
+    (event,) = case_facts(ctx, case_id).of_type("case.handover")
+    with pytest.raises(DomainError, match="请打印委托书"):
+        handover_data(ctx, case_id, event.id)
