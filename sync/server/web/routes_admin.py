@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from sync.domain.catalog import Catalog
+
 from ..api.deps import SessionDep, SettingsDep
 from ..services.catalog_admin import KIND_LABELS, publish, versions
 from ..services.enrollment import issue_code, revoke_station
@@ -40,6 +42,7 @@ def _publish_page(
         if text is None:
             text = json.dumps(current_document(session, kind), ensure_ascii=False, indent=2)
         history = versions(session, kind)
+        items = Catalog.from_dict(current_document(session, kind)).items if kind == "catalog" else ()
     return render(
         request,
         "publish.html",
@@ -48,6 +51,7 @@ def _publish_page(
         kind_label=KIND_LABELS[kind],
         text=text,
         history=history,
+        items=items,
         message=message,
         done=done,
     )

@@ -1,0 +1,240 @@
+"""事项清单 the way a director keeps it: Excel out and in, a form per 事项, and the difference before publishing.
+
+Every way of changing the list ends on the same preview (``catalog_preview.html``): the new version's
+difference from the published one, or every problem by sheet and row; 确认发布 then posts the
+document to the publish route, which validates it once more, broadcasts it and audits it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse
+
+from sync.domain.catalog import Catalog
+from sync.domain.errors import DomainError
+from sync.domain.model import CaseType
+
+from ..api.deps import SessionDep
+from ..services.catalog_xlsx import (
+    CASE_TYPES,
+    CatalogImportError,
+    RowProblem,
+    catalog_diff,
+    catalog_workbook,
+    read_catalog_workbook,
+    template_workbook,
+)
+from ..services.reference_docs import current_document, next_version
+from ..services.staff import DIRECTOR, StaffUser, audit
+from .deps import CsrfDep, DirectorDep, WebError, client_ip, render
+from .route_class import WebRoute
+
+router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: An uploaded 事项清单: real ones are tens of KB.
+MAX_UPLOAD = 5 * 1024 * 1024
+#: Empty material rows offered under a matter's own on its form.
+BLANK_MATERIALS = 3
+
+
+def _director(user: CsrfDep) -> StaffUser:
+    """A director's form post (the role checked before the form's fields are: a window staff's upload gets 403)."""
+    if user.role != DIRECTOR:
+        raise WebError(403, "只有中心主任可以进行此操作")
+    return user
+
+
+DirectorPost = Annotated[StaffUser, Depends(_director)]
+
+
+def _download(data: bytes, name: str) -> Response:
+    return Response(
+        data, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    )
+
+
+@router.get("/catalog/export.xlsx", summary="导出当前事项清单（Excel，主任）", response_class=Response)
+def export_catalog(request: Request, session: SessionDep, user: DirectorDep) -> Response:
+    with session.begin():
+        document = current_document(session, "catalog")
+        audit(session, user.username, "导出事项清单", f"版本{document.get('version', '')}", ip=client_ip(request))
+    return _download(catalog_workbook(document), f"事项清单-{document.get('version', '')}.xlsx")
+
+
+@router.get("/catalog/template.xlsx", summary="下载事项清单Excel模板（主任）", response_class=Response)
+def catalog_template(user: DirectorDep) -> Response:
+    return _download(template_workbook(), "事项清单模板.xlsx")
+
+
+def _preview(
+    request: Request,
+    session: SessionDep,
+    document: dict[str, Any] | None,
+    problems: list[RowProblem] | None = None,
+    source: str = "",
+    status: int = 200,
+) -> Response:
+    with session.begin():
+        published = current_document(session, "catalog")
+    changes = catalog_diff(published, document) if document else []
+    return render(
+        request,
+        "catalog_preview.html",
+        status,
+        document=json.dumps(document, ensure_ascii=False) if document else "",
+        version=(document or {}).get("version", ""),
+        count=len((document or {}).get("items", [])),
+        published_version=published.get("version", ""),
+        changes=changes,
+        problems=problems or [],
+        source=source,
+    )
+
+
+@router.post("/catalog/import", summary="导入Excel事项清单并核对差异（主任）")
+async def import_catalog(
+    request: Request,
+    session: SessionDep,
+    user: DirectorPost,
+    file: Annotated[UploadFile, File()],
+    version: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    data = await file.read(MAX_UPLOAD + 1)
+    name = file.filename or "Excel文件"
+    if len(data) > MAX_UPLOAD:
+        problems = [RowProblem("文件", 0, f"文件超过{MAX_UPLOAD // 1024 // 1024}MB，不是一份事项清单")]
+        return _preview(request, session, None, problems, name, 422)
+    version = version.strip() or _next(session)
+    try:
+        document = read_catalog_workbook(data, version)
+    except CatalogImportError as exc:
+        return _preview(request, session, None, exc.problems, name, 422)
+    return _preview(request, session, document, source=name)
+
+
+def _next(session: SessionDep) -> str:
+    with session.begin():
+        return next_version(session, "catalog")
+
+
+def _item_form(request: Request, item: dict[str, Any], version: str, message: str = "", status: int = 200) -> Response:
+    materials = list(item.get("materials") or []) + [{} for _ in range(BLANK_MATERIALS)]
+    return render(
+        request,
+        "catalog_item.html",
+        status,
+        item=item,
+        materials=materials,
+        case_types=CASE_TYPES,
+        version=version,
+        message=message,
+    )
+
+
+@router.get("/catalog/item", summary="编辑一个事项（主任）")
+def item_page(
+    request: Request, session: SessionDep, user: DirectorDep, code: Annotated[str, Query(max_length=40)] = ""
+) -> Response:
+    with session.begin():
+        document = current_document(session, "catalog")
+        version = next_version(session, "catalog")
+    item = next((i for i in document.get("items", []) if i.get("code") == code), None) if code else {}
+    if item is None:
+        raise WebError(404, "事项清单中没有这个事项")
+    return _item_form(request, {**item, "original_code": code}, version)
+
+
+@router.post("/catalog/item", summary="保存一个事项并核对差异（主任）")
+def save_item(
+    request: Request,
+    session: SessionDep,
+    user: DirectorPost,
+    original_code: Annotated[str, Form(max_length=40)] = "",
+    version: Annotated[str, Form(max_length=40)] = "",
+    code: Annotated[str, Form(max_length=40)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    department: Annotated[str, Form(max_length=100)] = "",
+    case_type: Annotated[str, Form(max_length=20)] = CaseType.PROMISED.value,
+    promised_days: Annotated[str, Form(max_length=5)] = "",
+    fee: Annotated[str, Form(max_length=200)] = "免费",
+    legal_basis: Annotated[str, Form(max_length=4000)] = "",
+    conditions: Annotated[str, Form(max_length=4000)] = "",
+    notice: Annotated[str, Form(max_length=4000)] = "",
+    notice_basis: Annotated[str, Form(max_length=400)] = "",
+    remedy: Annotated[str, Form(max_length=4000)] = "",
+    material_name: Annotated[list[str] | None, Form(max_length=200)] = None,
+    material_original: Annotated[list[str] | None, Form(max_length=10)] = None,
+    material_copies: Annotated[list[str] | None, Form(max_length=5)] = None,
+    material_required: Annotated[list[str] | None, Form(max_length=10)] = None,
+    material_how: Annotated[list[str] | None, Form(max_length=400)] = None,
+) -> Response:
+    """One matter added or changed (or renamed: ``original_code``) in a new version of the list, then the
+    preview; the form comes back with a Chinese message when the matter is not valid."""
+    names = material_name or []
+
+    def column(values: list[str] | None, n: int, default: str) -> str:
+        return (values or [])[n] if n < len(values or []) else default
+
+    materials = []
+    for n, material in enumerate(names):
+        if not material.strip():
+            continue
+        materials.append(
+            {
+                "name": material.strip(),
+                "original": column(material_original, n, "原件") == "原件",
+                "copies": _int(column(material_copies, n, "1"), 1),
+                "required": column(material_required, n, "是") == "是",
+                "how_to_obtain": column(material_how, n, "").strip(),
+            }
+        )
+    days = _int(promised_days, -1)
+    item: dict[str, Any] = {
+        "code": code.strip(),
+        "name": name.strip(),
+        "department": department.strip(),
+        "case_type": case_type if case_type in CASE_TYPES.values() else CaseType.PROMISED.value,
+        "promised_days": days,
+        "fee": fee.strip() or "免费",
+        "legal_basis": legal_basis.strip(),
+        "conditions": conditions.strip(),
+        "notice": notice.strip(),
+        "notice_basis": notice_basis.strip(),
+        "remedy": remedy.strip(),
+        "materials": materials,
+    }
+    form = {**item, "original_code": original_code}
+    version = version.strip() or _next(session)
+    missing = [
+        label
+        for key, label in (("code", "事项编码"), ("name", "事项名称"), ("department", "承办部门"))
+        if not item[key]
+    ]
+    if missing:
+        return _item_form(request, form, version, "请填写：" + "、".join(missing), 422)
+    if days < 0:
+        return _item_form(request, form, version, "承诺时限应为工作日数（即办件填0）", 422)
+    with session.begin():
+        document = current_document(session, "catalog")
+    items = [i for i in document.get("items", []) if i.get("code") not in (original_code, item["code"])]
+    if item["code"] != original_code and any(i.get("code") == item["code"] for i in document.get("items", [])):
+        return _item_form(request, form, version, f"事项编码“{item['code']}”已被其他事项使用", 422)
+    position = next((n for n, i in enumerate(document.get("items", [])) if i.get("code") == original_code), None)
+    items.insert(position if position is not None else len(items), item)
+    candidate = {**document, "version": version, "items": items}
+    try:
+        Catalog.from_dict(candidate)
+    except DomainError as exc:
+        return _item_form(request, form, version, exc.message, 422)
+    return _preview(request, session, candidate, source=f"事项“{item['name']}”")
+
+
+def _int(text: str, default: int) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return default
