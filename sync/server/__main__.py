@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,12 +22,12 @@ from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
 from .core.signing import center_key, signing_key_path
-from .main import SKIP_MIGRATE_ENV
 from .services.audit import verify_all
 from .services.blobs import drop_stale_uploads
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
 from .services.transfer import export_center_file, import_station_file
+from .serving import serve
 from .web import staff_cli
 
 log = logging.getLogger("sync.server")
@@ -114,26 +113,6 @@ def _verify_chains(session: Session) -> int:
         status = "正常" if report.ok else "；".join(report.problems)
         sys.stdout.write(f"{report.station_code}\t{report.events}条\t镇中心{report.center_events}条\t{status}\n")
     return 0 if all(r.ok for r in reports) else 2
-
-
-def serve(settings: Settings, host: str, port: int, workers: int, log_level: str) -> int:
-    """Migrate once, then run uvicorn (each worker process builds the app from the environment)."""
-    import uvicorn
-
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade_head(engine)
-    finally:
-        engine.dispose()
-    if workers <= 1:
-        from .main import create_app
-
-        uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level=log_level)
-    else:
-        os.environ[SKIP_MIGRATE_ENV] = "1"
-        target = "sync.server.main:create_app"
-        uvicorn.run(target, factory=True, host=host, port=port, workers=workers, log_level=log_level)
-    return 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     settings = settings or Settings.from_env()
     if migrate is None:
         migrate = os.environ.get(SKIP_MIGRATE_ENV) != "1"
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_connections=settings.db_pool_size)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -245,18 +245,21 @@ def record_center(database_url: str, station_id: str, type: str, payload: dict[s
 
 @contextmanager
 def serving(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, env: dict[str, str] | None = None
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    env: dict[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[ServerHandle]:
     """A running server on ``backend`` ("sqlite" or "postgres"), stopped (and its schema dropped) on exit."""
     if backend == "sqlite":
-        handle = start_server(sqlite_url(tmp_path_factory.mktemp("town_center")), env=env)
+        handle = start_server(sqlite_url(tmp_path_factory.mktemp("town_center")), env=env, args=args)
         try:
             yield handle
         finally:
             handle.stop()
         return
     with postgres_schema_url(require_postgres()) as url:
-        handle = start_server(url, env=env)
+        handle = start_server(url, env=env, args=args)
         try:
             yield handle
         finally:

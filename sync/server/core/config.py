@@ -100,6 +100,9 @@ class Settings:
     #: The center's Ed25519 key for the return files it signs, outside the database
     #: (``DAIBANTONG_SIGNING_KEY_FILE``; unset: ``core.signing.signing_key_path`` picks the place).
     signing_key_file: Path | None = None
+    #: The most PostgreSQL connections one worker process holds (``DAIBANTONG_DB_POOL_SIZE``); keep
+    #: workers × this ≤ ``max_connections`` − 10 (docs/operations.md). No effect on SQLite.
+    db_pool_size: int = 40
     #: The one clock of the center (Beijing time): pages, decisions, sessions and stored times.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False)
 
@@ -116,6 +119,7 @@ class Settings:
             login_limits=LoginLimits.from_env(),
             blob_limits=BlobLimits.from_env(),
             signing_key_file=Path(key_file) if (key_file := os.environ.get("DAIBANTONG_SIGNING_KEY_FILE")) else None,
+            db_pool_size=_positive("DAIBANTONG_DB_POOL_SIZE", 40),
             clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )
 

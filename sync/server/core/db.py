@@ -16,10 +16,17 @@ from .config import db_kind
 CLOCK = "clock"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+#: Connections a PostgreSQL pool keeps open between bursts (the rest up to ``pool_connections`` come and go).
+KEPT_CONNECTIONS = 10
+
+
+def make_engine(url: str, *, pool_connections: int = 40, **kwargs: Any) -> Engine:
+    """``pool_connections``: the most PostgreSQL connections this process holds at once
+    (``Settings.db_pool_size``; the server runs up to 40 request threads, each holding one at a time:
+    past the limit a request waits for a free connection)."""
     if db_kind(url) != "sqlite":
-        # up to the 40 request threads of the server, each holding one connection at a time
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30, **kwargs)
+        kept = min(KEPT_CONNECTIONS, pool_connections)
+        return create_engine(url, pool_pre_ping=True, pool_size=kept, max_overflow=pool_connections - kept, **kwargs)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
     @event.listens_for(engine, "connect")
