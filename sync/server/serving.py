@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from typing import Any
 
 import uvicorn
 from sqlalchemy import Engine, text
@@ -37,15 +38,31 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
         check_pool_size(engine, settings.db_pool_size, workers)
     finally:
         engine.dispose()
+    proxy = proxy_options(settings)
     if workers <= 1:
-        uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level=log_level, **proxy)
         return 0
     os.environ[SKIP_MIGRATE_ENV] = "1"
     config = uvicorn.Config(
-        "sync.server.main:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level
+        "sync.server.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        **proxy,
     )
     Multiprocess(config, sockets=[listening_socket(config)]).run()
     return 0
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's ``proxy_headers``/``forwarded_allow_ips`` from ``DAIBANTONG_TRUSTED_PROXIES``: uvicorn then
+    takes the client address from ``X-Forwarded-For`` and the scheme from ``X-Forwarded-Proto``, but only on
+    connections from those addresses (anyone else could claim any address)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
 
 
 def listening_socket(config: uvicorn.Config) -> socket.socket:

@@ -82,6 +82,12 @@ def _positive(name: str, default: int) -> int:
     return int(text)
 
 
+def _trusted_proxies(text: str) -> str:
+    """ "" when the proxy headers are to be ignored, else uvicorn's ``forwarded_allow_ips``."""
+    value = ",".join(part.strip() for part in text.split(",") if part.strip())
+    return "" if value.lower() in ("", "none") else value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -103,6 +109,11 @@ class Settings:
     #: The most PostgreSQL connections one worker process holds (``DAIBANTONG_DB_POOL_SIZE``); keep
     #: workers × this ≤ ``max_connections`` − 10 (docs/operations.md). No effect on SQLite.
     db_pool_size: int = 40
+    #: Addresses of the reverse proxies whose ``X-Forwarded-For``/``X-Forwarded-Proto`` are believed
+    #: (``DAIBANTONG_TRUSTED_PROXIES``: comma-separated addresses or networks, ``*`` for any, ``none`` to
+    #: ignore the headers). Then the audit log and the enrollment throttle see the client's address, and
+    #: staff cookies get ``Secure`` behind an https proxy. Default: a proxy on the same host.
+    trusted_proxies: str = "127.0.0.1,::1"
     #: The one clock of the center (Beijing time): pages, decisions, sessions and stored times.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False)
 
@@ -120,6 +131,7 @@ class Settings:
             blob_limits=BlobLimits.from_env(),
             signing_key_file=Path(key_file) if (key_file := os.environ.get("DAIBANTONG_SIGNING_KEY_FILE")) else None,
             db_pool_size=_positive("DAIBANTONG_DB_POOL_SIZE", 40),
+            trusted_proxies=_trusted_proxies(os.environ.get("DAIBANTONG_TRUSTED_PROXIES", "127.0.0.1,::1")),
             clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )
 

@@ -13,7 +13,7 @@ guess from a wrong one. The message says so. The price: someone sending wrong co
 delays that station's enrollment by at most ``max_wait``.
 
 The address is the one the staff pages audit (``request.client.host``, which uvicorn takes from
-``X-Forwarded-For`` only when the proxy is in ``FORWARDED_ALLOW_IPS``, 127.0.0.1 by default).
+``X-Forwarded-For`` only when the proxy is in ``DAIBANTONG_TRUSTED_PROXIES``, the same host by default).
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ def _safe_next(target: str) -> str:
 def _login_page(request: Request, next_url: str, message: str = "", status: int = 200) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", status, login_csrf=token, next_url=_safe_next(next_url), message=message)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", path=PREFIX)
+    secure = request.url.scheme == "https"  # behind an https proxy too (DAIBANTONG_TRUSTED_PROXIES)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=secure, path=PREFIX)
     return response
 
 
