@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from sync import __version__
 
-from .api import errors
+from .api import errors, metrics
 from .api.body_limit import BodyLimit
 from .api.routes import blobs, health, stations
 from .api.routes import sync as sync_routes
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     api.include_router(blobs.router)
     app.include_router(api)
     app.include_router(web_router)
+    app.include_router(metrics.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
@@ -58,4 +59,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
 
     errors.install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(metrics.MetricsMiddleware)
     return app

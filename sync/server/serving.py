@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
+import tempfile
 from typing import Any
 
 import uvicorn
@@ -19,6 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from uvicorn.supervisors import Multiprocess
 
+from .api.metrics import MULTIPROC_ENV
 from .core.config import Settings
 from .core.db import make_engine
 from .core.migrate import upgrade_head
@@ -43,6 +46,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
         uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level=log_level, **proxy)
         return 0
     os.environ[SKIP_MIGRATE_ENV] = "1"
+    # every worker writes its metrics to files here; the one answering /metrics adds them up (api.metrics)
+    metrics_dir = tempfile.mkdtemp(prefix="daibantong-metrics-")
+    os.environ[MULTIPROC_ENV] = metrics_dir
     config = uvicorn.Config(
         "sync.server.main:create_app",
         factory=True,
@@ -52,7 +58,10 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
         log_level=log_level,
         **proxy,
     )
-    Multiprocess(config, sockets=[listening_socket(config)]).run()
+    try:
+        Multiprocess(config, sockets=[listening_socket(config)]).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 

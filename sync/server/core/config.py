@@ -114,6 +114,9 @@ class Settings:
     #: ignore the headers). Then the audit log and the enrollment throttle see the client's address, and
     #: staff cookies get ``Secure`` behind an https proxy. Default: a proxy on the same host.
     trusted_proxies: str = "127.0.0.1,::1"
+    #: Who may read ``/metrics`` (``DAIBANTONG_METRICS_TOKEN``): with a token, requests carrying
+    #: ``Authorization: Bearer <token>``; without one, the server itself only (``api.metrics``).
+    metrics_token: str = field(default="", repr=False)
     #: The one clock of the center (Beijing time): pages, decisions, sessions and stored times.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False)
 
@@ -131,6 +134,7 @@ class Settings:
             blob_limits=BlobLimits.from_env(),
             signing_key_file=Path(key_file) if (key_file := os.environ.get("DAIBANTONG_SIGNING_KEY_FILE")) else None,
             db_pool_size=_positive("DAIBANTONG_DB_POOL_SIZE", 40),
+            metrics_token=os.environ.get("DAIBANTONG_METRICS_TOKEN", "").strip(),
             trusted_proxies=_trusted_proxies(os.environ.get("DAIBANTONG_TRUSTED_PROXIES", "127.0.0.1,::1")),
             clock=clock_from_env(os.environ.get(FIXED_TIME_ENV, "")),
         )

@@ -102,6 +102,17 @@ def record_pull(session: Session, station_id: str, report: StatusReport | None =
     session.execute(update(StationRow).where(StationRow.id == station_id).values(**values))
 
 
+def station_backlog(session: Session) -> tuple[int, int]:
+    """Active stations whose last report names events the center lacks, and how many events in all."""
+    behind = StationRow.reported_seq - StationRow.head_seq
+    row = session.execute(
+        select(func.count(), func.coalesce(func.sum(behind), 0)).where(
+            StationRow.revoked_at.is_(None), StationRow.reported_seq.is_not(None), behind > 0
+        )
+    ).one()
+    return int(row[0]), int(row[1] or 0)
+
+
 def version_key(version: str) -> tuple[int, ...] | None:
     """ "0.10.2" → (0, 10, 2), "1.2rc1" → (1, 2); None when it does not start with a number (never called old)."""
     match = _VERSION.match(version)

@@ -31,6 +31,7 @@ from ...services.ingest import ingest, refuse_bad_text
 from ...services.queries import digest, list_events
 from ...services.station_status import record_handshake, record_pull, record_report
 from ...services.versions import check_protocol
+from .. import metrics
 from ..deps import CurrentStation, OptionalToken, SessionDep, SettingsDep, StationReport, check_client_protocol
 from ..errors import error, http_error
 from ..gzip_route import GzipRoute
@@ -104,7 +105,9 @@ def push(
     except ServiceError as exc:
         with session.begin():
             record_report(session, station.id, report)
+        metrics.record_refused_push()
         raise http_error(exc) from exc
+    metrics.record_push(result.accepted, len(result.newly_refused))
     if result.newly_refused and refusals != PER_EVENT_REFUSALS:
         first = next(n for n in result.refused if n.event_id == result.newly_refused[0])
         raise error(422, ErrorCode.REJECTED, first.message, field=first.field, event_id=first.event_id)
