@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sync.protocol.transfer import TransferFormatError, read_file
 
+from . import logs
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
@@ -64,10 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["reset-password"]:
         return staff_cli.reset_main(argv[1:])
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_config = logs.configure(args.log_level)
     settings = Settings.from_env()
     if args.command is None:
-        return serve(settings, args.host, args.port, args.workers, args.log_level)
+        return serve(settings, args.host, args.port, args.workers, args.log_level, log_config)
     engine = make_engine(settings.database_url)
     try:
         upgrade_head(engine)

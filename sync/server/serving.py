@@ -33,17 +33,27 @@ log = logging.getLogger("sync.server")
 CONNECTION_MARGIN = 10
 
 
-def serve(settings: Settings, host: str, port: int, workers: int, log_level: str) -> int:
-    """Migrate once (under the migration lock), then run uvicorn; each worker builds the app from the environment."""
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    log_config: dict[str, Any] | None = None,
+) -> int:
+    """Migrate once (under the migration lock), then run uvicorn; each worker builds the app from the environment.
+    ``log_config``: uvicorn's logging (``logs.configure``; None: uvicorn's default)."""
     engine = make_engine(settings.database_url)
     try:
         upgrade_head(engine)
         check_pool_size(engine, settings.db_pool_size, workers)
     finally:
         engine.dispose()
-    proxy = proxy_options(settings)
+    options = proxy_options(settings)
+    if log_config is not None:
+        options["log_config"] = log_config
     if workers <= 1:
-        uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level=log_level, **proxy)
+        uvicorn.run(create_app(settings, migrate=False), host=host, port=port, log_level=log_level, **options)
         return 0
     os.environ[SKIP_MIGRATE_ENV] = "1"
     # every worker writes its metrics to files here; the one answering /metrics adds them up (api.metrics)
@@ -56,7 +66,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, log_level: str
         port=port,
         workers=workers,
         log_level=log_level,
-        **proxy,
+        **options,
     )
     try:
         Multiprocess(config, sockets=[listening_socket(config)]).run()
