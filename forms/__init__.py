@@ -23,6 +23,7 @@ module                 form                                record
 ``archive_list``       档案移交清单 (+ ``to_xlsx``)          ``ArchiveList``
 ``archive_register``   《档案查阅（复制）登记表》 (landscape)     ``ArchiveConsultRegister``
 ``review``             考核统计表 (town center, with chart)   ``ReviewReport``
+``visit_receipt``      收件回执 / 退件清单 (town center)       ``VisitReceipt``
 =====================  ==================================  =========================
 
 ``layout`` (tables, header, signature blocks), ``text`` (styles, wrapping, dates), ``page`` (A4,

@@ -24,6 +24,7 @@ from forms import (
     return_notice,
     review,
     suspension,
+    visit_receipt,
     withdrawal,
 )
 
@@ -50,6 +51,8 @@ DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "档案移交清单.pdf": lambda: archive_list.render(demo.archive_list()),
     "档案查阅（复制）登记表.pdf": lambda: archive_register.render(demo_steps.archive_register()),
     "考核统计表.pdf": lambda: review.render(demo.review()),
+    "收件回执.pdf": lambda: visit_receipt.render(demo_steps.visit_receipt()),
+    "退件清单.pdf": lambda: visit_receipt.render(demo_steps.visit_return()),
 }
 
 # The list forms also export to Excel.

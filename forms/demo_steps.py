@@ -21,7 +21,20 @@ from forms.data import (
     SuspensionNotice,
     WithdrawalConfirmation,
 )
-from forms.demo import CASE_NO, CLERK, DAY, HEAD, MATERIALS, MATTER, STATION, VILLAGER, id_number, signature
+from forms.demo import (
+    CASE_NO,
+    CLERK,
+    DAY,
+    HEAD,
+    MATERIALS,
+    MATTER,
+    RARE_VILLAGER,
+    STATION,
+    VILLAGER,
+    id_number,
+    signature,
+)
+from forms.visit_receipt import VisitCase, VisitReceipt
 
 
 def intake() -> IntakeSlip:
@@ -235,4 +248,69 @@ def archive_register() -> ArchiveConsultRegister:
         ),
         blank_rows=10,
         head_name=HEAD,
+    )
+
+
+def _visit_cases() -> tuple[VisitCase, ...]:
+    book = MaterialLine("户口簿", True, 1, pages=4)
+    return (
+        VisitCase(
+            CASE_NO, VILLAGER.name, VILLAGER.id_number, MATTER, tuple(replace(m, note="收齐") for m in MATERIALS)
+        ),
+        VisitCase(
+            "QX0312-20261116-0008",
+            RARE_VILLAGER.name,
+            RARE_VILLAGER.id_number,
+            "残疾人两项补贴申请",
+            (
+                replace(book, note="未收到"),
+                MaterialLine("残疾人证", False, 2, note="应2份，实收1份"),
+                MaterialLine("银行卡（折）复印件", False, 1, note="收齐"),
+            ),
+            note="户口簿原件未随件送达，代办员下次补交。",
+        ),
+        VisitCase(
+            "QX0312-20261117-0001",
+            "李桂兰",
+            id_number("33018319620915002"),
+            "城乡居民最低生活保障申请（青溪镇社会事务办）",
+            (replace(book, note="收齐"), MaterialLine("家庭收入情况说明", True, 1, note="收齐")),
+        ),
+    )
+
+
+def visit_receipt() -> VisitReceipt:
+    """A clerk's visit to the window: three cases, one with discrepancies, a villager with a rare name."""
+    return VisitReceipt(
+        station=STATION,
+        center_name="青溪镇为民服务中心",
+        day=date(2026, 11, 17),
+        cases=_visit_cases(),
+        clerk_name=CLERK.name,
+        staff_name="赵敏",
+        printed_at=datetime(2026, 11, 17, 10, 25),
+    )
+
+
+def visit_return() -> VisitReceipt:
+    """The window hands a result and the originals back to the clerk."""
+    book = MaterialLine("户口簿", True, 1, pages=4)
+    return VisitReceipt(
+        station=STATION,
+        center_name="青溪镇为民服务中心",
+        day=date(2026, 11, 24),
+        cases=(
+            VisitCase(
+                CASE_NO,
+                VILLAGER.name,
+                VILLAGER.id_number,
+                MATTER,
+                (book, MaterialLine("养老保险待遇核定表", True, 1)),
+                note="已办结：待遇自2026年12月起按月发放。",
+            ),
+        ),
+        returning=True,
+        clerk_name=CLERK.name,
+        staff_name="赵敏",
+        printed_at=datetime(2026, 11, 24, 15, 5),
     )

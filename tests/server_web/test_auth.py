@@ -37,6 +37,9 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
         {"handover_id": "x"},
         {"director": 404, "window": 404, "supervisor": 403},
     ),
+    ("GET", "/visits", {}, {"director": 200, "window": 200, "supervisor": 403}),
+    ("GET", "/visits/receipt.pdf?day=2026-11-23", {}, {"director": 404, "window": 404, "supervisor": 403}),
+    ("GET", "/visits/return.pdf?day=2026-11-23", {}, {"director": 404, "window": 404, "supervisor": 403}),
     ("GET", "/review", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/review.xlsx", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/review.pdf", {}, dict.fromkeys(ALL, 200)),
@@ -101,6 +104,7 @@ def test_every_staff_route_is_in_the_role_matrix(live_server: ServerHandle) -> N
     matrix = {(m, p.replace("/stations/{case_id}/", "/stations/{station_id}/")) for m, p in matrix}
     matrix |= {(m, p.replace("/publish/catalog", "/publish/{kind}")) for m, p in matrix}
     matrix |= {(m, p.replace("/999999/", "/{staff_id}/")) for m, p in matrix}
+    matrix |= {(m, p.split("?")[0].replace("/visits/receipt.pdf", "/visits/{kind}.pdf")) for m, p in matrix}
     assert routes <= matrix | OWN_TESTS, routes - matrix - OWN_TESTS
 
 

@@ -157,7 +157,7 @@ def test_screenshots(tmp_path: Path) -> None:
             page.screenshot(path=str(OUT / "center_case.png"), full_page=True)
             page.goto(server.url + "/center/?view=all")
             page.click("a:has-text('-0003')")
-            page.screenshot(path=str(OUT / "center_receipt.png"), full_page=True)
+            page.screenshot(path=str(OUT / "center_case_discrepancy.png"), full_page=True)
             page.goto(server.url + f"/center/review?period={day:%Y-%m}")
             page.screenshot(path=str(OUT / "center_review.png"), full_page=True)
             page.goto(server.url + "/center/followups")

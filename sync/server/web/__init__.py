@@ -1,6 +1,6 @@
 """Staff web pages of the town center (server-rendered, under ``/center``): login, inbox, decisions,
-deadlines, evaluation and 差评 follow-ups, catalog/calendar/保存期限/本镇信息 publishing, stations, audit log,
-and the stations' own audit of personal data (代办站个人信息审计)."""
+deadlines, 收件回执/退件清单, evaluation and 差评 follow-ups, catalog/calendar/保存期限/本镇信息 publishing,
+stations, audit log, and the stations' own audit of personal data (代办站个人信息审计)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from . import (
     routes_static,
     routes_station_audit,
     routes_town,
+    routes_visits,
 )
 from .deps import PREFIX
 
@@ -25,6 +26,7 @@ for module in (
     routes_auth,
     routes_cases,
     routes_review,
+    routes_visits,
     routes_admin,
     routes_catalog,
     routes_retention,
