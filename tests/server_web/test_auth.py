@@ -45,6 +45,7 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/review.pdf", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/review/trend", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/followups", {}, dict.fromkeys(ALL, 200)),
+    ("GET", f"/followups/{NO_CASE}.pdf", {}, {"director": 404, "window": 404, "supervisor": 403}),
     ("POST", f"/followups/{NO_CASE}/close", {"outcome": "已回访"}, {"director": 422, "window": 422, "supervisor": 403}),
     ("GET", "/stations", {}, dict.fromkeys(ALL, 200)),
     ("POST", "/stations/code", {"station_code": "", "name": ""}, {"director": 422, "window": 403, "supervisor": 403}),

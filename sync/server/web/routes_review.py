@@ -9,6 +9,8 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
+from sync.protocol.models import ErrorCode
+
 from ..api.deps import SessionDep, SettingsDep
 from ..services.dashboard import station_names
 from ..services.errors import ServiceError
@@ -27,6 +29,7 @@ from ..services.evaluation import (
     sort_rates,
 )
 from ..services.export import evaluation_pdf, evaluation_report, evaluation_workbook
+from ..services.followup_print import followup_pdf, followup_record
 from ..services.staff import DECIDERS, audit
 from .charts import satisfaction_bars, trend_lines
 from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, open_pending_followups, render, today
@@ -181,6 +184,27 @@ def followups_page(
         today=today(session).isoformat(),
         days=FOLLOWUP_DAYS,
         may_close=user.role in DECIDERS,
+    )
+
+
+@router.get("/followups/{case_id}.pdf", summary="打印差评回访整改反馈单（PDF）", response_class=Response)
+def followup_print(
+    request: Request, session: SessionDep, settings: SettingsDep, user: StaffDep, case_id: str
+) -> Response:
+    """The sheet the station prints (forms.rating_followup), filled from the center's follow-up and the case; it
+    carries the villager's phone for the 回访, so 督查 (who sees it masked) cannot print it."""
+    if user.role not in DECIDERS:
+        raise WebError(403, "督查人员只能查看，不能打印差评回访整改反馈单")
+    with session.begin():
+        try:
+            record = followup_record(session, case_id, settings.center_name)
+            pdf = followup_pdf(record)
+        except ServiceError as exc:
+            raise WebError(404 if exc.code == ErrorCode.NOT_FOUND else 422, exc.message) from None
+        audit(session, user.username, "打印差评回访整改反馈单", record.case_no, ip=client_ip(request))
+    name = quote(f"差评回访整改反馈单-{record.case_no}.pdf")
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
     )
 
 
