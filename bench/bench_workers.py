@@ -1,9 +1,13 @@
-"""Kept-alive requests to ``python -m sync.server`` with 1 and 2 workers (docs/performance.md, 服务进程数).
+"""Kept-alive requests and ingest of ``python -m sync.server`` by worker count (docs/performance.md, 服务进程数).
 
-Starts the real server on a temporary SQLite database for each worker count, then sends 200 requests one
-after another on one kept-alive connection (``requests.Session``) to ``/api/v1/live`` (no database) and
-``/api/v1/health`` (a ``SELECT 1``) and prints the median time of one request. Without ``TCP_NODELAY`` on
-the workers' sockets each request waited for the client's delayed ACK: about 40 ms more with 2 workers.
+Keep-alive: the real server on a temporary SQLite database with 1 and 2 workers; 200 requests one after
+another on one kept-alive connection (``requests.Session``) to ``/api/v1/live`` (no database) and
+``/api/v1/health`` (a ``SELECT 1``); the median time of one request. Without ``TCP_NODELAY`` on the
+workers' sockets each request waited for the client's delayed ACK: about 40 ms more with 2 workers.
+
+Ingest: with 1, 2 and 4 workers on PostgreSQL (SQLite when it does not answer), ``BENCH_WORKERS_STATIONS``
+stations (default 4) push ``BENCH_WORKERS_EVENTS`` typical events each (default 2,500, batches of 500)
+at once with the real ``SyncClient``; events stored per second over the whole burst.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +33,8 @@ from bench import figure
 ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = 200
 TARGET_MS = 5.0
+STATIONS = int(os.environ.get("BENCH_WORKERS_STATIONS", "4"))
+EVENTS = int(os.environ.get("BENCH_WORKERS_EVENTS", "2500"))
 
 
 def _free_port() -> int:
@@ -67,6 +76,38 @@ def _median_ms(session: requests.Session, url: str) -> float:
     return statistics.median(times)
 
 
+def _ingest_rate(database_url: str, workers: int) -> float:
+    """Events stored per second while ``STATIONS`` stations push ``EVENTS`` events each, all at once."""
+    from bench.bench_sync import enrolled_client, make_events, running_server
+
+    with running_server(database_url, workers) as url:
+        clients = [enrolled_client(url, database_url) for _ in range(STATIONS)]
+        loads = [(client, make_events(station_id, EVENTS)) for client, station_id in clients]
+        barrier = threading.Barrier(STATIONS + 1)
+
+        def push(load: tuple[Any, list[Any]]) -> int:
+            client, events = load
+            barrier.wait()
+            return int(client.push_all(events, batch_size=500).acked_seq)
+
+        with ThreadPoolExecutor(STATIONS) as pool:
+            results = [pool.submit(push, load) for load in loads]
+            barrier.wait()
+            start = time.perf_counter()
+            acked = [r.result() for r in results]
+            elapsed = time.perf_counter() - start
+    assert acked == [EVENTS] * STATIONS, acked
+    return STATIONS * EVENTS / elapsed
+
+
+def _ingest_database(tmp: str, workers: int) -> AbstractContextManager[str]:
+    from bench.bench_sync import _postgres_available, _postgres_schema
+
+    if _postgres_available():
+        return _postgres_schema()
+    return nullcontext(f"sqlite:///{Path(tmp) / f'ingest_{workers}.db'}")
+
+
 def run() -> Iterator[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="bench_workers_") as tmp:
         for workers in (1, 2):
@@ -79,3 +120,8 @@ def run() -> Iterator[dict[str, Any]]:
             finally:
                 process.terminate()
                 process.wait(30)
+        for workers in (1, 2, 4):
+            with _ingest_database(tmp, workers) as database_url:
+                rate = _ingest_rate(database_url, workers)
+            db = database_url.split(":", 1)[0].split("+", 1)[0]
+            yield figure(f"ingest_events_per_s_workers_{workers}", rate, "events/s", None, db=db, stations=STATIONS)
