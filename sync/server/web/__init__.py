@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from . import (
     routes_admin,
     routes_auth,
+    routes_calendar,
     routes_cases,
     routes_catalog,
     routes_retention,
@@ -29,6 +30,7 @@ for module in (
     routes_visits,
     routes_admin,
     routes_catalog,
+    routes_calendar,
     routes_retention,
     routes_town,
     routes_staff,
