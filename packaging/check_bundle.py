@@ -18,7 +18,7 @@ from pathlib import Path
 FORBIDDEN = {
     # the town center
     "fastapi", "starlette", "uvicorn", "psycopg", "psycopg_binary", "jinja2", "pwdlib", "argon2", "fontTools",
-    "multipart", "python_multipart", "sync.server",
+    "multipart", "python_multipart", "prometheus_client", "sync.server",
     # development
     "pytest", "hypothesis", "mypy", "PyInstaller", "qrcode", "pypdf", "pdfminer", "playwright", "schemathesis",
 }  # fmt: skip

@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 OURS = {"desktop", "sync", "forms", "resources", "bench", "tests"}
 
-SERVER_ONLY = {"fastapi", "starlette", "uvicorn", "psycopg", "psycopg-binary", "jinja2", "python-multipart", "pwdlib"}
+SERVER_ONLY = {
+    "fastapi", "starlette", "uvicorn", "psycopg", "psycopg-binary", "jinja2", "python-multipart", "pwdlib",
+    "prometheus-client",
+}  # fmt: skip
 STATION_ONLY = {"pyside6", "pyside6-essentials", "pyside6-addons", "shiboken6", "keyring", "pypinyin"}
 DEV_ONLY = {"pytest", "hypothesis", "pyinstaller", "mypy", "ruff", "qrcode", "httpx", "playwright"}
 
