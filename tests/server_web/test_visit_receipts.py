@@ -94,3 +94,19 @@ def test_supervisor_cannot_print(live_server: ServerHandle, station: Station, su
     for path in ("/visits", f"/visits/receipt.pdf?station={station.station_id}&day={DAY}"):
         reply = supervisor.get(path)
         assert reply.status_code == 403 and "督查人员只能查看" in reply.text
+
+
+def test_originals_still_at_the_window_of_a_decided_case_are_on_todays_return_list(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    _first, second = _visit(station)
+    assert window.post(f"/cases/{second}/decide", {"action": "center_accept"}).status_code == 303
+    done = window.post(f"/cases/{second}/decide", {"action": "center_complete", "result": "证明已开具"})
+    assert done.status_code == 303
+    page = window.get(f"/visits?station={station.station_id}&day={DAY}").text  # the center's today
+    assert "待交还（代办站尚未记录交接）" in page and "证明已开具" in page
+    back = glyphs.pdftotext(window.get(f"/visits/return.pdf?station={station.station_id}&day={DAY}").content)
+    assert "CS01-20261123-0001" in back and "CS01-20261123-0002" in back and "证明已开具" in back
+    assert RARE in back and "合计：办件2件，材料2项，原件2份" in back
+    earlier = window.get(f"/visits?station={station.station_id}&day=2026-11-22").text  # only today's hand-backs
+    assert "待交还" not in earlier

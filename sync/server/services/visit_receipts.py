@@ -18,17 +18,21 @@ from sqlalchemy.orm import Session
 from forms import visit_receipt
 from forms.data import MaterialLine, Station
 from forms.errors import FormDataError
+from sync.domain.case_rules import STATE_LABELS, CaseState
 from sync.domain.clock import beijing, day_start_stamp
 from sync.domain.custody import CLERK, WINDOW, HandoverItem
 from sync.domain.errors import ValidationError
 from sync.domain.projection import view_from_dict
-from sync.domain.window_receipt import ReceiptItem, receipt_statuses
+from sync.domain.window_receipt import ReceiptItem, kept_originals, receipt_statuses
 from sync.protocol.models import ErrorCode
 
 from ..core.models import CaseRow, EventRow, StationRow
 from .errors import ServiceError
 
 HANDOVER_EVENT = "case.handover"
+#: Decided at the center: the result (or the refusal) and the originals go back to the clerk.
+HAND_BACK_STATES = (CaseState.COMPLETED.value, CaseState.RETURNED.value)
+PENDING_HAND_BACK = "待交还（代办站尚未记录交接）"
 
 
 @dataclass(frozen=True)
@@ -126,8 +130,9 @@ def _line(session: Session, event: EventRow, items: tuple[HandoverItem, ...], de
     )
 
 
-def visit(session: Session, station_id: str, day: date) -> Visit:
-    """The handovers between ``station_id``'s clerk and the window on ``day`` (Beijing), both ways."""
+def visit(session: Session, station_id: str, day: date, today: date | None = None) -> Visit:
+    """The handovers between ``station_id``'s clerk and the window on ``day`` (Beijing), both ways; on ``today``
+    also what the window is to hand back and the station has not recorded yet (``_to_hand_back``)."""
     station = session.get(StationRow, station_id)
     if station is None:
         raise ServiceError(ErrorCode.NOT_FOUND, "没有这个代办站")
@@ -159,7 +164,53 @@ def visit(session: Session, station_id: str, day: date) -> Visit:
         (delivered if route == (CLERK, WINDOW) else returned).append(line)
         clerks.append(event.actor)
     clerk = max(set(clerks), key=clerks.count) if clerks else ""
+    if day == today:
+        returned += _to_hand_back(session, station_id, {line.case_id for line in returned})
     return Visit(station.id, station.code, station.name, day, clerk, tuple(delivered), tuple(returned))
+
+
+def _to_hand_back(session: Session, station_id: str, recorded: set[str]) -> list[VisitLine]:
+    """Cases the center has decided (办结 or 退回) whose originals the window still holds, not kept by the town:
+    what the window hands the clerk today, before the station records (and syncs) that handover."""
+    rows = session.scalars(
+        select(CaseRow)
+        .where(CaseRow.station_id == station_id, CaseRow.state.in_(HAND_BACK_STATES))
+        .order_by(CaseRow.case_no)
+    )
+    out = []
+    for row in rows:
+        if row.case_id in recorded:
+            continue
+        view = view_from_dict(row.data)
+        kept = kept_originals(view.window_handovers, view.window_receipts)
+        held = [name for name, holder in view.custody if holder == WINDOW and name not in kept]
+        if not held:
+            continue
+        listed = {i.name: i for h in view.window_handovers for i in h.items if i.original}
+        items = tuple(
+            VisitItem(
+                name, True, listed[name].copies if name in listed else 1, listed[name].pages if name in listed else 0
+            )
+            for name in held
+        )
+        if view.state == CaseState.RETURNED:
+            note = f"退回：{view.last_reason}" if view.last_reason else "退回"
+        else:
+            note = view.result or STATE_LABELS[view.state]
+        out.append(
+            VisitLine(
+                row.case_id,
+                view.case_no,
+                view.applicant.name,
+                view.applicant.id_number,
+                view.item_name,
+                "",
+                items,
+                status=PENDING_HAND_BACK,
+                note=note,
+            )
+        )
+    return out
 
 
 def visit_record(

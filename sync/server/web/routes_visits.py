@@ -47,7 +47,7 @@ def visits_page(
         stations = station_choices(session)
         chosen = station or (stations[0].id if stations else "")
         try:
-            found = visit(session, chosen, when) if chosen else None
+            found = visit(session, chosen, when, today(session)) if chosen else None
         except ServiceError as exc:
             raise WebError(404, exc.message) from None
     return render(request, "visits.html", stations=stations, station=chosen, day=when.isoformat(), visit=found)
@@ -70,7 +70,7 @@ def visit_print(
     when = _day(session, day)
     with session.begin():
         try:
-            found = visit(session, station, when)
+            found = visit(session, station, when, today(session))
         except ServiceError as exc:
             raise WebError(404, exc.message) from None
         lines = found.returned if returning else found.delivered
