@@ -57,6 +57,11 @@ COPY_LABEL = _style("copy_label", fontName=fonts.HEI, fontSize=10.5, leading=14,
 # ---------------------------------------------------------------- text
 
 
+#: A cell this tall (points) is most of a landscape page's frame: a narrower try that makes a cell taller than
+#: this (and half again its natural height) is not worth keeping a hanging mark inside the rule.
+TALL_CELL = 400.0
+
+
 class CellParagraph(Paragraph):
     """A paragraph that never draws past its width.
 
@@ -66,15 +71,24 @@ class CellParagraph(Paragraph):
     """
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        width, height = super().wrap(availWidth, availHeight)
+        width, height = natural = super().wrap(availWidth, availHeight)
         em = float(self.style.fontSize)
         # One em narrower moves the hanging mark and the character before it down; that may make another
         # line hang (a mark that cannot start a line, or two in a row such as 。”): a few more tries.
+        tried = 0
         for shrink in (1, 2, 3):
             if not self._overhangs(availWidth) or availWidth - shrink * em < em:
                 break
             width, height = super().wrap(availWidth - shrink * em, availHeight)
             self.width = availWidth
+            if height > natural[1] * 1.5 and height > TALL_CELL:
+                # A long text with dense punctuation in a narrow column: each try hangs another mark while the
+                # lines get so short that a 200-character name grew taller than a page. Keep the last try
+                # that did not (the natural wrap at worst): a mark may touch the rule, the row stays printable.
+                width, height = super().wrap(availWidth - tried * em, availHeight)
+                self.width = availWidth
+                break
+            tried = shrink
         return width, height
 
     def _overhangs(self, avail: float) -> bool:
