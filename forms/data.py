@@ -463,6 +463,11 @@ class LedgerRow:
     days_used: int | None = None  # working days
     on_time: bool | None = None
     rating: Rating | None = None
+    case_type: str = ""  # 即办件 / 承诺件 / …
+    phone: str = ""  # printed masked
+    state: str = ""  # 办理状态: 办理中, 已办结, 退回 …
+    #: Still open and past its promised date on the day the ledger was printed: 已超期, not "—".
+    overdue: bool = False
 
 
 @dataclass(frozen=True)

@@ -411,6 +411,7 @@ def ledger_rows(count: int, start: date = date(2026, 10, 12), seed: int = 7) -> 
         due = add_workdays(day, promised)
         used = max(1, promised + rng.choice((-2, -1, -1, 0, 0, 0, 1)))
         finished = rng.random() > 0.08
+        mobile = f"13{(serial * 7 + day.toordinal()) % 10}{day:%m%d}{serial:04d}"  # no draw: the rows stay the same
         rows.append(
             LedgerRow(
                 case_no=f"{STATION.code}-{day:%Y%m%d}-{serial:04d}",
@@ -427,9 +428,17 @@ def ledger_rows(count: int, start: date = date(2026, 10, 12), seed: int = 7) -> 
                 days_used=used if finished else None,
                 on_time=(used <= promised) if finished else None,
                 rating=rng.choice(_RATINGS) if finished else None,
+                case_type="承诺件",
+                phone=mobile,
+                state=("已反馈" if finished else "办理中"),
+                overdue=not finished and due < LEDGER_PRINTED_ON,
             )
         )
     return rows
+
+
+#: The day the demo ledger is printed: open cases due before it show 已超期.
+LEDGER_PRINTED_ON = date(2026, 11, 20)
 
 
 def ledger(count: int = 36) -> Ledger:
@@ -438,7 +447,7 @@ def ledger(count: int = 36) -> Ledger:
         period_start=date(2026, 10, 1),
         period_end=date(2026, 12, 31),
         rows=ledger_rows(count),
-        printed_on=date(2026, 11, 20),
+        printed_on=LEDGER_PRINTED_ON,
         keeper=CLERK.name,
     )
 

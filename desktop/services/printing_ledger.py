@@ -19,6 +19,7 @@ from desktop.store.models import CaseRow, EventRow
 from forms import archive_list, archive_register, ledger
 from forms.data import ArchiveConsultRegister, ArchiveList, ArchiveRow, Ledger, LedgerRow
 from sync.domain.calendar import working_days_between
+from sync.domain.case_rules import CLOCK_RUNNING
 from sync.domain.clock import day_start_stamp
 from sync.domain.errors import ValidationError
 from sync.domain.projection import CaseView, view_from_dict
@@ -96,8 +97,10 @@ def _ledger_views(ctx: ServiceContext, start: date, end: date, progress: Progres
 
 
 def ledger_row(ctx: ServiceContext, view: CaseView) -> LedgerRow:
-    """One case's line: working days from acceptance to completion, on time against the (extended) due date."""
+    """One case's line: working days from acceptance to completion, on time against the (extended) due date;
+    an open case whose clock runs past its due date today is 已超期."""
     done = view.completed_on
+    running = view.state in CLOCK_RUNNING
     used = working_days_between(ctx.calendar, view.accepted_on, done) if view.accepted_on and done else None
     return LedgerRow(
         case_no=view.case_no,
@@ -111,6 +114,10 @@ def ledger_row(ctx: ServiceContext, view: CaseView) -> LedgerRow:
         days_used=used,
         on_time=done <= view.due_on if done and view.due_on else None,
         rating=rating_of(view.rating),
+        case_type=view.case_type.label,
+        phone=view.applicant.phone,  # the form prints it masked
+        state=view.state.label,
+        overdue=bool(done is None and running and view.due_on and view.due_on < ctx.today()),
     )
 
 

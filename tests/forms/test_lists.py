@@ -78,13 +78,17 @@ def test_ledger_xlsx(big_ledger: Ledger) -> None:
     ws = wb.active
     assert ws is not None
     assert ws.title == "代办台账"
-    assert [c.value for c in ws[3]] == list(ledger.HEADERS)
+    assert [c.value for c in ws[3]] == list(ledger.XLSX_HEADERS)
     assert ws.print_title_rows == "$3:$3"
     first = big_ledger.rows[0]
     row4 = [c.value for c in ws[4]]
     assert row4[1] == first.case_no
-    assert row4[3] == layout.mask_id(first.applicant_id)
-    assert row4[5] == datetime.combine(first.accepted_on, datetime.min.time())  # type: ignore[arg-type]
+    assert (row4[2], row4[3]) == (first.applicant_name, f"{first.phone[:3]}****{first.phone[-4:]}")  # masked
+    assert row4[4] == layout.mask_id(first.applicant_id)
+    assert (row4[6], row4[12]) == (first.case_type, first.state)
+    assert row4[7] == datetime.combine(first.accepted_on, datetime.min.time())  # type: ignore[arg-type]
+    open_late = [r for r in range(4, 4 + len(big_ledger.rows)) if big_ledger.rows[r - 4].overdue]
+    assert open_late and all(ws.cell(row=r, column=12).value == "已超期" for r in open_late)
     case_numbers = [ws.cell(row=r, column=2).value for r in range(4, 4 + len(big_ledger.rows))]
     assert case_numbers == [r.case_no for r in big_ledger.rows]
     assert ledger.summary(big_ledger) in [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]

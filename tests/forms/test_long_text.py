@@ -22,6 +22,9 @@ KEEP = {
     "to_phone",
     "applicant_id",
     "service_kind",
+    # labels of the domain's fixed vocabularies (办件类型, 办理状态), never free text
+    "case_type",
+    "state",
 }
 PIECE = "村民委托代办事项说明ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789，含括号（）与书名号《》、顿号。"
 

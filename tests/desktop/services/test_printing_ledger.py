@@ -166,3 +166,17 @@ def test_an_empty_period_and_a_too_long_one(ctx: ServiceContext) -> None:
     assert "本期无办件" in text(ledger_pdf(ctx, date(2020, 1, 1), date(2020, 1, 31)))
     with pytest.raises(ValidationError, match="不能超过三年"):
         ledger_rows(ctx, date(2020, 1, 1), date(2026, 1, 1))
+
+
+def test_open_cases_past_their_date_read_as_overdue_with_state_type_and_phone(ctx: ServiceContext) -> None:
+    from tests.desktop.conftest import set_clock
+
+    registered(ctx, applicant_name="周超期", phone="13912345678")
+    (row,) = [r for r in ledger_rows(ctx, date(2026, 11, 1), date(2026, 11, 30)) if r.applicant_name == "周超期"]
+    # the ledger reads the cases' masked columns: the full phone is never needed for it
+    assert (row.case_type, row.state, row.phone, row.overdue) == ("承诺件", "已受理", "139****5678", False)
+    set_clock(ctx, date(2026, 12, 31))  # long past its due date, still open
+    (late,) = [r for r in ledger_rows(ctx, date(2026, 11, 1), date(2026, 11, 30)) if r.applicant_name == "周超期"]
+    assert late.overdue and late.on_time is None
+    printed = text(ledger_pdf(ctx, date(2026, 11, 1), date(2026, 11, 30)))
+    assert "已超期" in printed and "139****5678" in printed and "13912345678" not in printed
