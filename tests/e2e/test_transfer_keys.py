@@ -9,13 +9,11 @@ same HMAC key) is refused by the station; the genuine files of both sides still 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from desktop.services import signing_keys, sync, transfer
 from desktop.services.cases import get_case, register_case
@@ -27,16 +25,13 @@ from sync.domain.clock import FixedClock
 from sync.domain.events import new_event
 from sync.protocol.transfer import CENTER_TO_STATION, FORGED, STATION_TO_CENTER, read_file, write_transfer
 from sync.server.core.config import Settings
-from sync.server.core.db import make_engine
 from sync.server.core.models import StationRow
 from sync.server.core.signing import center_key, signing_key_path
 from sync.server.services.center_events import center_events_after, record_center_event
 from sync.server.services.errors import ServiceError
 from sync.server.services.transfer import export_center_file, import_station_file
 from tests.desktop.conftest import TODAY, complete_draft
-from tests.sync.live_server import ServerHandle, center_sessions, issue_enrollment_code, row_counts
-
-T = TypeVar("T")
+from tests.sync.live_server import ServerHandle, in_center, issue_enrollment_code, row_counts
 
 
 @pytest.fixture
@@ -49,18 +44,9 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     ctx.close()
 
 
-def _run(database_url: str, action: Callable[[Session], T]) -> T:
-    engine = make_engine(database_url)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            return action(session)
-    finally:
-        engine.dispose()
-
-
 def _token_hash(database_url: str, station_id: str) -> bytes:
     query = sa.text("SELECT token_hash FROM tokens WHERE station_id = :s AND revoked_at IS NULL")
-    return bytes.fromhex(_run(database_url, lambda s: str(s.execute(query, {"s": station_id}).scalar_one())))
+    return bytes.fromhex(in_center(database_url, lambda s: str(s.execute(query, {"s": station_id}).scalar_one())))
 
 
 def test_keys_registered_at_sync_make_both_directions_unforgeable(
@@ -82,7 +68,7 @@ def test_keys_registered_at_sync_make_both_directions_unforgeable(
         type="case.withdraw",
         payload={"case_id": case_id, "reason": "伪造"},
         actor="伪造者",
-        prev_hash=_run(db, lambda s: s.get(StationRow, station_id).head_hash),
+        prev_hash=in_center(db, lambda s: s.get(StationRow, station_id).head_hash),
         occurred_at=ctx.clock.stamp(),
     )
     forged = write_transfer(
@@ -93,23 +79,23 @@ def test_keys_registered_at_sync_make_both_directions_unforgeable(
         created_at=ctx.clock.stamp(),
     )
     with pytest.raises(ServiceError) as caught:
-        _run(db, lambda s: import_station_file(s, forged))
+        in_center(db, lambda s: import_station_file(s, forged))
     assert caught.value.message == FORGED and row_counts(db, station_id)["events"] == stored
 
     # the station's genuine file goes through
     path = tmp_path / "to_center.dbt"
     transfer.export_to_file(ctx, path)
-    result = _run(db, lambda s: import_station_file(s, read_file(path)))
+    result = in_center(db, lambda s: import_station_file(s, read_file(path)))
     assert result.accepted > 0 and not result.refused
 
     # the center's genuine return file (its key file, as the server uses it) goes through
-    _run(db, lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
+    in_center(db, lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
     key = center_key(signing_key_path(Settings(database_url=db)))
     back = tmp_path / "to_station.dbt"
-    back.write_bytes(_run(db, lambda s: export_center_file(s, station_id, key)))
+    back.write_bytes(in_center(db, lambda s: export_center_file(s, station_id, key)))
 
     # a "center decision" the station makes for itself with the HMAC key it can compute: refused
-    center_events = _run(db, lambda s: center_events_after(s, station_id, 0))
+    center_events = in_center(db, lambda s: center_events_after(s, station_id, 0))
     fake = tmp_path / "fake.dbt"
     fake.write_bytes(
         write_transfer(

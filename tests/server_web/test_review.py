@@ -210,21 +210,21 @@ def test_names_sort_as_people_read_them_and_rates_without_a_value_come_last() ->
 def test_the_followup_ledger_pages_with_its_true_totals(
     live_server: ServerHandle, station: Station, window: Staff
 ) -> None:
-    from sync.server.core.db import make_engine
-    from sync.server.services.evaluation import followup_page
-    from tests.sync.live_server import center_sessions
+    from sqlalchemy.orm import Session
+
+    from sync.server.services.evaluation import FollowupPage, followup_page
+    from tests.sync.live_server import in_center
 
     day = CENTER_TODAY.isoformat()
     mine = {_case(station, window, n, "promised", day, day, 1) for n in (11, 12, 13)}
     window.get("/followups")  # opens the follow-ups of the new 差评
-    engine = make_engine(live_server.database_url)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            first = followup_page(session, 1, per_page=2)
-            seen = {line.row.case_id for p in range(1, first.pages + 1) for line in followup_page(session, p, 2).lines}
-            beyond = followup_page(session, first.pages + 5, per_page=2)
-    finally:
-        engine.dispose()
+
+    def pages(session: Session) -> tuple[FollowupPage, set[str], FollowupPage]:
+        first = followup_page(session, 1, per_page=2)
+        seen = {line.row.case_id for p in range(1, first.pages + 1) for line in followup_page(session, p, 2).lines}
+        return first, seen, followup_page(session, first.pages + 5, per_page=2)
+
+    first, seen, beyond = in_center(live_server.database_url, pages)
     assert first.total >= 3 and first.pages == -(-first.total // 2) and len(first.lines) == 2
     assert mine <= seen and len(seen) == first.total  # every follow-up on exactly one page
     assert beyond.page == first.pages  # a page past the end shows the last one

@@ -19,11 +19,12 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import requests
@@ -39,6 +40,8 @@ from sync.server.core.migrate import upgrade_head
 from sync.server.services.center_events import record_center_event
 from sync.server.services.enrollment import issue_code, revoke_station
 from tests.conftest import child_pythonpath, require_postgres
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The test town center's clock starts at 10:00 Beijing time on the test day and runs on: every server
@@ -157,15 +160,22 @@ def start_server(
     raise RuntimeError(f"town-center server did not answer within {timeout} s:\n{handle.log()}")
 
 
-def issue_enrollment_code(database_url: str, station_code: str, name: str) -> str:
-    """What the staff page / CLI does: a fresh one-time code (the database is migrated first)."""
+def in_center(database_url: str, action: Callable[[Session], T], *, migrate: bool = False) -> T:
+    """``action`` in one transaction of the center at ``database_url``, on the test center's clock: what a
+    service run inside the server (or the CLI) does, from a test."""
     engine = make_engine(database_url)
     try:
-        upgrade_head(engine)
+        if migrate:
+            upgrade_head(engine)
         with center_sessions(engine)() as session, session.begin():
-            return issue_code(session, station_code, name)
+            return action(session)
     finally:
         engine.dispose()
+
+
+def issue_enrollment_code(database_url: str, station_code: str, name: str) -> str:
+    """What the staff page / CLI does: a fresh one-time code (the database is migrated first)."""
+    return in_center(database_url, lambda session: issue_code(session, station_code, name), migrate=True)
 
 
 @contextmanager
@@ -188,12 +198,7 @@ def publishes_undone(database_url: str) -> Iterator[None]:
 
 
 def revoke(database_url: str, station_id: str, reason: str = "") -> None:
-    engine = make_engine(database_url)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            revoke_station(session, station_id, reason)
-    finally:
-        engine.dispose()
+    in_center(database_url, lambda session: revoke_station(session, station_id, reason))
 
 
 @contextmanager
@@ -235,12 +240,7 @@ def row_counts(database_url: str, station_id: str) -> dict[str, int]:
 
 def record_center(database_url: str, station_id: str, type: str, payload: dict[str, object], actor: str) -> Event:
     """What center staff code does: append a center event for a station (one transaction)."""
-    engine = make_engine(database_url)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            return record_center_event(session, station_id, type, payload, actor)
-    finally:
-        engine.dispose()
+    return in_center(database_url, lambda session: record_center_event(session, station_id, type, payload, actor))
 
 
 @contextmanager

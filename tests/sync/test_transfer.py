@@ -17,25 +17,18 @@ from sync.client.errors import TransferFileError
 from sync.client.transfer import export_unsent, read_center_file
 from sync.domain.events import GENESIS_HASH
 from sync.protocol.transfer import STATION_TO_CENTER, TransferFormatError, read_transfer, signing_key
-from sync.server.core.db import make_engine
 from sync.server.services.errors import ServiceError
 from sync.server.services.transfer import export_center_file, import_station_file
 from tests.domain.factories import SIGNED_AT as MADE_AT
-from tests.sync.live_server import center_sessions
 
 from .conftest import Station, enroll_station
 from .factories import Chain, resealed
-from .live_server import ROOT, record_center, row_counts
+from .live_server import ROOT, in_center, record_center, row_counts
 
 
 def _import(database_url: str, data: bytes) -> tuple[int, int, int]:
-    engine = make_engine(database_url)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            result = import_station_file(session, data)
-            return result.accepted, result.duplicates, result.acked_seq
-    finally:
-        engine.dispose()
+    result = in_center(database_url, lambda session: import_station_file(session, data))
+    return result.accepted, result.duplicates, result.acked_seq
 
 
 #: The center's signing key in these tests (a live server keeps its own in a key file: ``core.signing``).
@@ -43,12 +36,7 @@ CENTER_KEY = Ed25519PrivateKey.generate()
 
 
 def _export_center(database_url: str, station_id: str, after: int = 0) -> bytes:
-    engine = make_engine(database_url)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            return export_center_file(session, station_id, CENTER_KEY, after)
-    finally:
-        engine.dispose()
+    return in_center(database_url, lambda session: export_center_file(session, station_id, CENTER_KEY, after))
 
 
 def _rezip(data: bytes, change: dict[str, bytes]) -> bytes:

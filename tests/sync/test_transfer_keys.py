@@ -28,16 +28,14 @@ from sync.protocol.transfer import (
     write_transfer,
 )
 from sync.server.core.config import Settings
-from sync.server.core.db import make_engine
 from sync.server.core.signing import center_key, signing_key_path
-from sync.server.services.enrollment import revoke_station
 from sync.server.services.errors import ServiceError
 from sync.server.services.transfer import export_center_file
 from tests.domain.factories import SIGNED_AT as MADE_AT
 
 from .conftest import Station
 from .factories import Chain
-from .live_server import center_sessions, issue_enrollment_code, record_center, row_counts
+from .live_server import in_center, issue_enrollment_code, record_center, revoke, row_counts
 from .test_transfer import _export_center, _import
 
 
@@ -70,13 +68,8 @@ def test_a_reader_that_knows_the_writers_key_takes_only_its_signature() -> None:
 
 def _token_hash(database_url: str, station_id: str) -> str:
     """What anyone holding a copy of the center's database reads."""
-    engine = make_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            query = sa.text("SELECT token_hash FROM tokens WHERE station_id = :s AND revoked_at IS NULL")
-            return str(conn.execute(query, {"s": station_id}).scalar_one())
-    finally:
-        engine.dispose()
+    query = sa.text("SELECT token_hash FROM tokens WHERE station_id = :s AND revoked_at IS NULL")
+    return in_center(database_url, lambda session: str(session.execute(query, {"s": station_id}).scalar_one()))
 
 
 def _registered(station: Station, key: Ed25519PrivateKey) -> bool:
@@ -135,12 +128,7 @@ def test_another_key_is_not_taken_until_the_station_is_enrolled_again(station: S
     with pytest.raises(ServiceError):
         _import(db, _exported(station, second))
     # a reinstalled PC: the center stops the old enrollment and gives a new code; the new key is then taken
-    engine = make_engine(db)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            revoke_station(session, station.station_id, "更换电脑")
-    finally:
-        engine.dispose()
+    revoke(db, station.station_id, "更换电脑")
     code = issue_enrollment_code(db, station.code, "重新登记")
     station.client.enroll(code, station_id=station.station_id, station_code=station.code)
     assert station.client.center_signing_key == public_key_hex(_server_key(db))
@@ -160,12 +148,7 @@ def test_a_station_cannot_forge_the_centers_return_file(station: Station) -> Non
     decision = record_center(db, station.station_id, "case.center_accept", {"case_id": case_id}, "镇窗口")
     token = station.client.token or ""
 
-    engine = make_engine(db)
-    try:
-        with center_sessions(engine)() as session, session.begin():
-            genuine = export_center_file(session, station.station_id, _server_key(db))
-    finally:
-        engine.dispose()
+    genuine = in_center(db, lambda session: export_center_file(session, station.station_id, _server_key(db)))
     assert read_center_file(genuine, station_id=station.station_id, token=token, center_key=center_public) == [decision]
     # the station knows the HMAC key (its own token's hash): a "center decision" it makes for itself
     forged = write_transfer(
