@@ -329,7 +329,7 @@ def sync_now(
         _record_rejection(ctx, exc)
         _record(ctx, error=exc.message)
         raise
-    except SyncError as exc:
+    except (SyncError, DomainError) as exc:  # e.g. a center that confirmed less than it was sent
         _record(ctx, error=exc.message)
         raise
     _record(ctx, error=None)

@@ -1,4 +1,4 @@
-"""When to try syncing next: a timer when all is well, exponential backoff with jitter after failures.
+"""When to try syncing next: a timer when all is well, exponential backoff with equal jitter after failures.
 
 Pure and Qt-free so that it is tested fast; the UI's sync worker asks it for
 the next delay after every attempt.
@@ -35,7 +35,9 @@ class SyncSchedule:
     def next_delay(self) -> float:
         if self.failures == 0:
             return self.regular
-        # "Full jitter" (AWS architecture blog): uniform in [base/2, base], base doubling up to the cap,
-        # so 500 stations that lost the link together do not all come back in the same second.
+        # "Equal jitter" (AWS architecture blog, "Exponential Backoff And Jitter"): uniform in [base/2, base],
+        # base doubling up to the cap, so 500 stations that lost the link together do not all come back in the
+        # same second. Not full jitter ([0, base]): half the base is kept as a floor, so a station never retries
+        # a center that has just failed it at once.
         base = min(self.cap, self.first_retry * 2 ** (self.failures - 1))
         return self.rng.uniform(base / 2, base)

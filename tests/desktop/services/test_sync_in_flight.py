@@ -11,8 +11,9 @@ from desktop.services import sync
 from desktop.services.case_detail import case_detail
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
-from desktop.services.sync_state import SYNCED, SYNCING, UNSYNCED
+from desktop.services.sync_state import SYNCED, SYNCING, UNSYNCED, state_row
 from sync.client.errors import ConnectionFailed
+from sync.domain.errors import DomainError
 from sync.domain.events import Event
 from sync.protocol.models import HandshakeReply, PushReply
 from tests.desktop.conftest import complete_draft
@@ -78,3 +79,19 @@ def test_a_failed_push_leaves_the_cases_unsynced(ctx: ServiceContext) -> None:
     assert client.seen == [{c: SYNCING for c in case_ids}]
     assert reports == [frozenset(case_ids), frozenset()]
     assert _labels(ctx, case_ids) == [UNSYNCED, UNSYNCED]
+
+
+class ShortAckClient(WatchingClient):
+    """A center that confirms less than it was sent."""
+
+    def push(self, events: Sequence[Event], batch_id: str | None = None) -> PushReply:
+        return PushReply(batch_id=batch_id or "b", acked_seq=events[0].seq - 1, accepted=0)
+
+
+def test_a_domain_error_in_the_push_is_recorded_as_the_last_error(ctx: ServiceContext) -> None:
+    case_ids = _two_cases(ctx)
+    with ctx.db.transaction() as session:
+        state_row(session).last_error = "无法连接镇中心服务器，请检查网络"  # an older failure
+    with pytest.raises(DomainError) as raised:
+        sync.sync_now(ctx, ShortAckClient(ctx, case_ids))  # type: ignore[arg-type]
+    assert sync.status(ctx).last_error == raised.value.message == "镇中心没有确认收到全部数据，请稍后重试"

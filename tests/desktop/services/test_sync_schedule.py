@@ -32,3 +32,13 @@ def test_jitter_spreads_stations_apart() -> None:
         schedule.failed()
         delays.add(round(schedule.next_delay(), 3))
     assert len(delays) > 40
+
+
+def test_equal_jitter_keeps_half_the_base_as_a_floor_and_reaches_up_to_the_base() -> None:
+    """Equal jitter, as the docstring says: uniform in [base/2, base], never nearer 0 (full jitter would be)."""
+    schedule = SyncSchedule(first_retry=16, cap=1000, rng=random.Random(19))
+    schedule.failed()
+    schedule.failed()  # base 32
+    delays = [schedule.next_delay() for _ in range(2000)]
+    assert min(delays) >= 16 and max(delays) <= 32
+    assert min(delays) < 17 and max(delays) > 31  # the whole band is used, not a narrower one
