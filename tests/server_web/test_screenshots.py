@@ -141,7 +141,7 @@ def test_screenshots(tmp_path: Path) -> None:
                     client.push_all(chain.events)
                 _audit(chain, rng, case_id, payload["case_no"], i)
             client.push_all(chain.events)
-        make_staff(server.database_url, "director", "王主任")
+        director_user = make_staff(server.database_url, "director", "王主任")
         supervisor_user = make_staff(server.database_url, "supervisor", "赵督查")
         OUT.mkdir(parents=True, exist_ok=True)
         with chromium() as browser:
@@ -171,8 +171,28 @@ def test_screenshots(tmp_path: Path) -> None:
             audit.click("a:has-text('个人信息审计')")
             audit.screenshot(path=str(OUT / "center_station_audit.png"), full_page=True)
             _work_queue_and_search(browser, server.url, window_user)
+            _director_pages(browser, server.url, director_user)
     finally:
         server.stop()
+
+
+def _director_pages(browser: object, url: str, username: str) -> None:
+    """center_trend.png, center_catalog.png and center_catalog_item.png: the review's 12-month trend, the
+    事项清单 kept in Excel, and one 事项 in its form (the shipped 低保, a 上报件 with eight materials)."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+    page.goto(url + "/center/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url(url + "/center/")
+    page.goto(url + "/center/review/trend")
+    assert page.locator("svg.trend polyline, svg.trend circle").count() > 0
+    page.screenshot(path=str(OUT / "center_trend.png"), full_page=True)
+    page.goto(url + "/center/publish/catalog")
+    page.screenshot(path=str(OUT / "center_catalog.png"))
+    page.goto(url + "/center/catalog/item?code=MZ001")
+    assert page.locator("select[name=case_type] option[selected]").inner_text() == "上报件"
+    page.screenshot(path=str(OUT / "center_catalog_item.png"), full_page=True)
 
 
 def _work_queue_and_search(browser: object, url: str, username: str) -> None:
