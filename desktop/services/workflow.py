@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sync.domain.calendar import add_working_days, working_days_between
+from sync.domain.case_rules import CaseState
 from sync.domain.catalog import ServiceItem
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import CaseType, MaterialItem, missing_required
@@ -79,7 +80,7 @@ def supplement_received(ctx: ServiceContext, case_id: str, received: Sequence[st
         raise ValidationError("received", "请勾选收到的补正材料")
     with case_op(ctx, case_id, "accept") as op:
         view = op.view
-        if view.state.value != "awaiting_materials":
+        if view.state is not CaseState.AWAITING_MATERIALS:
             raise DomainError(f"办件当前为“{view.state.label}”状态，没有待补正的材料")
         outstanding = list(dict.fromkeys([*view.missing, *(m.name for m in missing_required(view.materials))]))
         unknown = [n for n in names if n not in outstanding]

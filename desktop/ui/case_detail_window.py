@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.print_support import PrintableForm
 from desktop.services.records import CaseDetail, Changed
-from sync.domain.case_rules import FINISHED
+from sync.domain.case_rules import FINISHED, CaseState
 from sync.domain.model import SPECIAL_GROUP_LABELS
 from sync.domain.validation import mask_id_number
 
@@ -213,7 +213,7 @@ class CaseDetailWindow(QDialog):
     @staticmethod
     def _due_text(detail: CaseDetail) -> str:
         view, summary = detail.view, detail.summary
-        if view.state.value == "suspended":
+        if view.state is CaseState.SUSPENDED:
             return "中止中，时限暂停计算"
         if view.due_on is None:
             return "即时办结" if view.accepted_on else "—"
