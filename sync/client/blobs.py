@@ -4,14 +4,35 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
+
+import requests
+from pydantic import BaseModel
 
 from sync.protocol.models import BlobStatus
 
 from .errors import BadResponse, BlobMismatch, BlobOffset, ChainMismatch
 
-if TYPE_CHECKING:
-    from .client import SyncClient
+M = TypeVar("M", bound=BaseModel)
+
+
+class BlobRequester(Protocol):
+    """What the blob calls need of ``sync.client.client.SyncClient``: named here, not imported, because that
+    module imports this one (its blob methods delegate here) and the two must not import each other."""
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        allow_statuses: tuple[int, ...] = (),
+    ) -> requests.Response: ...
+
+    def parse(self, model: type[M], response: requests.Response) -> M: ...
+
 
 DEFAULT_CHUNK = 256 * 1024  # ~30 s at 64 kbit/s: a cut link loses at most one chunk
 
@@ -20,7 +41,7 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def blob_status(client: SyncClient, sha256: str) -> BlobStatus | None:
+def blob_status(client: BlobRequester, sha256: str) -> BlobStatus | None:
     response = client.request("HEAD", f"/blobs/{sha256}", allow_statuses=(404,))
     if response.status_code == 404:
         return None
@@ -36,7 +57,7 @@ def blob_status(client: SyncClient, sha256: str) -> BlobStatus | None:
 
 
 def upload_blob(
-    client: SyncClient,
+    client: BlobRequester,
     data: bytes,
     *,
     chunk_size: int = DEFAULT_CHUNK,
@@ -75,7 +96,7 @@ def upload_blob(
             return status
 
 
-def fetch_blob(client: SyncClient, sha256: str) -> bytes:
+def fetch_blob(client: BlobRequester, sha256: str) -> bytes:
     content = client.request("GET", f"/blobs/{sha256}").content
     if sha256_of(content) != sha256:
         raise ChainMismatch("从镇中心下载的附件校验失败，请重试")
