@@ -33,6 +33,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from desktop.services.context import ServiceContext
 from desktop.store import settings
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.text import clean_name, clean_text
@@ -185,3 +186,10 @@ def reader_url(session: Session) -> str:
 def set_reader_url(session: Session, url: str) -> None:
     """Keep another address for the reader service (a reader on another port)."""
     settings.put(session, SETTING_KEY, {"url": url.strip() or DEFAULT_URL})
+
+
+def read_station_card(ctx: ServiceContext, timeout: float = DEFAULT_TIMEOUT) -> CardData:
+    """The card on the station's reader, at the address in its settings. Blocks: not on the GUI thread."""
+    with ctx.db.reading() as session:
+        url = reader_url(session)
+    return ZkIdrOnlineReader(url).read_card(timeout)

@@ -20,6 +20,7 @@ from desktop.services import (
     feedback,
     handovers,
     home,
+    id_reader,
     item_search,
     next_steps,
     printing,
@@ -98,6 +99,10 @@ class StationFacade(QObject):
     def other_names(self, id_number: str, name: str) -> list[str]:
         """Other names this station registered ``id_number`` under (a warning in the new-case dialog)."""
         return applicants.other_names(self.ctx, id_number, name)
+
+    def read_id_card(self) -> id_reader.CardData:
+        """The 身份证 on the station's reader (blocks: run it with ``run_task``)."""
+        return id_reader.read_station_card(self.ctx)
 
     def keep_registration_draft(self, draft: RegistrationDraft) -> None:
         registration_draft.keep_draft(self.ctx, draft)

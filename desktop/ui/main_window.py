@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
             clock=f.clock,
             items=f.item_choices,
             known_names=f.other_names,
+            read_card=f.read_id_card,
             drafts=DraftCalls(f.keep_registration_draft, f.load_registration_draft, f.forget_registration_draft),
         )
         dialog.case_saved.connect(self.facade.changed.emit)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.id_reader import CardData
 from desktop.services.item_search import ItemChoice, plain_choices
 from desktop.services.records import CaseDraft, Changed, SignedContent
 from sync.domain.catalog import Catalog
@@ -68,6 +70,8 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
     off the GUI thread before the first signature; saving runs ``save(draft)`` off it too.
     With ``drafts``, everything entered (the signatures included) is kept on disk as it changes
     and offered back the next time the dialog opens; saving the case or 放弃 deletes it.
+    With ``read_card`` (the station's 身份证 reader; run off the GUI thread), 读身份证 (F2) fills
+    姓名, 身份证号码 and 住址 from the card; the fields stay editable, so typing always works.
     """
 
     case_saved = Signal(object)  # Changed
@@ -84,6 +88,7 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
         items: Callable[[], list[ItemChoice]] | None = None,
         known_names: Callable[[str, str], list[str]] | None = None,
         drafts: DraftCalls | None = None,
+        read_card: Callable[[], CardData] | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures
@@ -141,9 +146,20 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
             groups_row.addWidget(box)
         groups_row.addStretch()
 
+        self._read_card = read_card
+        self.read_card_button = QPushButton("读身份证(F2)")
+        self.read_card_button.setShortcut(QKeySequence("F2"))
+        self.read_card_button.setAutoDefault(False)
+        self.read_card_button.setToolTip("将身份证放在读卡器上，读出姓名、身份证号码和住址；也可直接手工输入")
+        self.read_card_button.clicked.connect(self.read_id_card)
+        self.read_card_button.setVisible(read_card is not None)
+
         applicant = QGroupBox("委托人（申请人）")
         form = QFormLayout(applicant)
-        form.addRow("姓名", attach_to(self.name_edit))
+        name_row = QHBoxLayout()
+        name_row.addWidget(attach_to(self.name_edit), 1)
+        name_row.addWidget(self.read_card_button)
+        form.addRow("姓名", name_row)
         id_row = QHBoxLayout()
         id_row.addWidget(self.id_edit, 2)
         id_row.addWidget(self.id_warning, 3)
@@ -233,6 +249,36 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
     # --- reading the form ---
     def select_item(self, code: str) -> None:
         self.item_combo.select(code)
+
+    def read_id_card(self) -> None:
+        """Read the card on the station's reader in the background; the fields are filled when it answers."""
+        if self._read_card is None or not self.read_card_button.isEnabled():
+            return
+        self._clear_error()
+        self.read_card_button.setEnabled(False)
+        self.read_card_button.setText("正在读卡…")
+        run_task(self._read_card, self._on_card_read, self._on_card_failed)
+
+    def _card_done(self) -> None:
+        self.read_card_button.setEnabled(True)
+        self.read_card_button.setText("读身份证(F2)")
+
+    def _on_card_read(self, card: CardData) -> None:
+        """Fill the fields as if typed: the same normalisation, the same checks and draft on change."""
+        self._card_done()
+        self.name_edit.setText(normalize_name(card.name))
+        self.id_edit.setText(normalize_id_number(card.id_number))
+        self.address_edit.setText(card.address)
+        self.phone_edit.setFocus()  # the card has no phone: the next thing to type
+
+    def _on_card_failed(self, exc: BaseException) -> None:
+        self._card_done()
+        if isinstance(exc, DomainError):
+            self.error_label.setText(user_message(exc))  # the reader's own advice; manual entry stays open
+            self.error_label.show()
+            self.read_card_button.setFocus()
+        else:
+            show_error(self, exc)
 
     def _on_items(self, choices: list[ItemChoice]) -> None:
         self.item_combo.set_choices(choices)
