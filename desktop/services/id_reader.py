@@ -10,9 +10,10 @@ https://blog.csdn.net/chw0629/article/details/111185423 ("调用本地读取证�
 ``GET http://127.0.0.1:24010/ZKIDROnline/ScanReadIdCardInfo?OP-DEV=1&CMD-URL=4&REPEAT=1&common=1&random=<n>``
 answering JSON whose ``ret`` is 0 on success, and otherwise carries the service's error text in
 ``data``. The success payload's ``Certificate`` object (``Name``, ``Sex``, ``Nation``, ``Birthday``,
-``Address``, ``IDNumber``, ``IDIssued``, ``IssuedData``, ``ValidDate``, ``Base64Photo``) follows the
-vendor's browser demo; that page shows only the envelope, so these names are not confirmed against
-the vendor's manual. Tested against ``tests/id_reader_simulator.py`` only, never a physical reader.
+``Address``, ``IDNumber``, ``IDIssued``, ``IssuedData``, ``ValidDate``, ``Base64Photo``) is taken
+from the vendor's browser demo as remembered, not from a document at hand: that page shows only the
+envelope, so check these names against the vendor's manual or a real service before relying on them.
+Tested against ``tests/id_reader_simulator.py`` only, never a physical reader.
 
 The chip stores UCS-2; the service hands UTF-8 JSON, so a name with a character beyond the BMP
 (王𠮷) arrives whole and is kept whole: the name goes through the same rules as a typed one
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Session
 from desktop.services.context import ServiceContext
 from desktop.store import settings
 from sync.domain.errors import DomainError, ValidationError
-from sync.domain.text import clean_name, clean_text
+from sync.domain.text import bad_char, clean_name, clean_text
 from sync.domain.validation import normalize_id_number
 
 #: The ZKIDROnline service's standard address (its installer's default port).
@@ -186,6 +187,22 @@ def reader_url(session: Session) -> str:
 def set_reader_url(session: Session, url: str) -> None:
     """Keep another address for the reader service (a reader on another port)."""
     settings.put(session, SETTING_KEY, {"url": url.strip() or DEFAULT_URL})
+
+
+def station_reader_url(ctx: ServiceContext) -> str:
+    with ctx.db.reading() as session:
+        return reader_url(session)
+
+
+def save_station_reader_url(ctx: ServiceContext, url: str) -> str:
+    """Keep the reader service's address (``http://host:port/ZKIDROnline``), or raise ValidationError."""
+    text = url.strip() or DEFAULT_URL
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme != "http" or not parts.hostname or bad_char(text) is not None:
+        raise ValidationError("id_reader_url", "读卡器地址应形如 http://127.0.0.1:24010/ZKIDROnline")
+    with ctx.db.transaction() as session:
+        set_reader_url(session, text)
+    return text
 
 
 def read_station_card(ctx: ServiceContext, timeout: float = DEFAULT_TIMEOUT) -> CardData:

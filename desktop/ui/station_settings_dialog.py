@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import accounts, clerk_identity, station, station_admin
+from desktop.services import accounts, clerk_identity, id_reader, station, station_admin
 from desktop.services.context import ServiceContext
 from desktop.services.records import StationInfo
 from sync.domain.errors import DomainError, ValidationError
@@ -36,6 +36,7 @@ from .action_form import error_label
 from .clerk_admin import ClerkServices, ClerksPage
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
+from .id_reader_settings import IdReaderPage
 from .password_dialogs import ChangePasswordDialog, RecoveryCodeDialog
 from .rare_char_dialog import attach_to
 from .tasks import run_task
@@ -83,6 +84,13 @@ class StationSettingsDialog(QDialog):
         self.clerks_page.clerks_changed.connect(self._tell)
         self.tabs.addTab(self.clerks_page, "代办员")
         self.tabs.addTab(self._security_page(), "密码与恢复码")
+        self.reader_page = IdReaderPage(
+            partial(id_reader.station_reader_url, ctx),
+            partial(id_reader.save_station_reader_url, ctx),
+            partial(id_reader.read_station_card, ctx),
+        )
+        self.reader_page.reader_changed.connect(self._tell)
+        self.tabs.addTab(self.reader_page, "身份证读卡器")
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         buttons = QDialogButtonBox()
