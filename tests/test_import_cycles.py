@@ -18,21 +18,6 @@ KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
     {
         # The class that opens the database decides backup policy (db imports backup, backup imports db).
         frozenset({"desktop.store.backup", "desktop.store.db"}),
-        # Six screens in a circle only because signature_dialog carries a screenshot/demo script.
-        frozenset(
-            {
-                "desktop.ui.application",
-                "desktop.ui.case_actions",
-                "desktop.ui.case_detail_window",
-                "desktop.ui.feedback_dialog",
-                "desktop.ui.handover_dialog",
-                "desktop.ui.main_window",
-                "desktop.ui.new_case_dialog",
-                "desktop.ui.new_case_draft",
-                "desktop.ui.next_steps_dialog",
-                "desktop.ui.signature_dialog",
-            }
-        ),
     }
 )
 

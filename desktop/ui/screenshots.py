@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.services import accounts, backup, clerk_identity, station_admin
 from desktop.services.context import ServiceContext
 from sync.domain.clock import FixedClock
+from sync.domain.signature import APPLICANT
 from sync.domain.validation import id_check_char
 
 from .application import make_application
@@ -31,7 +32,8 @@ from .handover_dialog import HandoverDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .rare_char_dialog import CANDIDATE, open_for
-from .signature_dialog import draw_demo
+from .signature_demo import DEMO_NAME, draw_demo
+from .signature_dialog import SignatureDialog
 
 
 def _wait(app: QApplication, done: Callable[[], bool], ms: int = 5000) -> None:
@@ -121,10 +123,23 @@ def _station_settings(app: QApplication, window: MainWindow, ctx: ServiceContext
     settings.close()
 
 
+def _signature_pad(app: QApplication, path: Path) -> None:
+    """The signature dialog with the demo name drawn on its pad (was ``python -m desktop.ui.signature_dialog``)."""
+    dialog = SignatureDialog(DEMO_NAME, APPLICANT)
+    dialog.resize(780, 400)
+    dialog.show()
+    app.processEvents()
+    draw_demo(dialog.pad)
+    app.processEvents()
+    _save(dialog, path)
+    dialog.close()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = make_application()
+    _signature_pad(app, out / "signature_pad.png")
     with tempfile.TemporaryDirectory() as tmp:
         ctx = ServiceContext.open(Path(tmp), FixedClock.on(TODAY))
         ids = seed(ctx)

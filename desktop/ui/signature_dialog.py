@@ -1,22 +1,17 @@
 """签名对话框: "请 {name} 签名" on the pad, or a photo of a paper signature.
 
-``python -m desktop.ui.signature_dialog OUT.png`` saves a screenshot with a drawn
-name (run under ``xvfb-run -a`` or offscreen).
+Its screenshot (with a drawn name, ``signature_demo``) is taken by ``desktop.ui.screenshots``.
 """
 
 from __future__ import annotations
 
-import math
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -261,67 +256,3 @@ class SignatureDialog(QDialog):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._show_scan_preview()
-
-
-# --- screenshot -----------------------------------------------------------------------------------
-
-#: "王小川" as pen strokes: polylines in box units (drawn left to right, top to bottom).
-DEMO_NAME = "王小川"
-DEMO_STROKES: tuple[tuple[tuple[float, float], ...], ...] = (
-    ((62, 58), (100, 55), (138, 52)),  # 王 横
-    ((70, 96), (104, 94), (130, 92)),  # 王 横
-    ((99, 56), (101, 100), (102, 136)),  # 王 竖
-    ((54, 140), (100, 137), (150, 133)),  # 王 提横
-    ((238, 42), (240, 90), (239, 130), (233, 138), (224, 131)),  # 小 竖钩
-    ((208, 78), (198, 100), (186, 118)),  # 小 左点
-    ((266, 80), (278, 98), (290, 114)),  # 小 右点
-    ((368, 46), (366, 86), (358, 116), (342, 140)),  # 川 撇
-    ((406, 58), (407, 96), (408, 126)),  # 川 竖
-    ((446, 40), (447, 90), (449, 146)),  # 川 竖
-)
-
-
-def demo_points(strokes: tuple[tuple[tuple[float, float], ...], ...] = DEMO_STROKES) -> list[list[tuple[float, ...]]]:
-    """Pen-like samples along the polylines: 8 ms apart, pressure rising and easing off."""
-    out: list[list[tuple[float, ...]]] = []
-    t = 0.0
-    for polyline in strokes:
-        samples: list[tuple[float, float]] = []
-        for (x0, y0), (x1, y1) in pairwise(polyline):
-            steps = max(2, round(math.dist((x0, y0), (x1, y1)) / 3))
-            samples += [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps) for i in range(steps)]
-        samples.append(polyline[-1])
-        samples = [(x + 30, y) for x, y in samples]
-        stroke = []
-        for i, (x, y) in enumerate(samples):
-            phase = i / max(1, len(samples) - 1)
-            stroke.append((x, y, t, 0.35 + 0.45 * math.sin(math.pi * min(1.0, phase * 1.4))))
-            t += 8
-        out.append(stroke)
-        t += 180
-    return out
-
-
-def draw_demo(pad: SignaturePad) -> None:
-    for stroke in demo_points():
-        pad.add_stroke(stroke)
-
-
-def save_screenshot(path: Path) -> None:
-    from .application import make_application
-
-    app = make_application()
-    dialog = SignatureDialog(DEMO_NAME, APPLICANT)
-    dialog.resize(780, 400)
-    dialog.show()
-    app.processEvents()
-    draw_demo(dialog.pad)
-    app.processEvents()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(path))
-    dialog.close()
-
-
-if __name__ == "__main__":
-    save_screenshot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots/signature_pad.png"))
-    QApplication.quit()

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.ui.case_detail_window import CaseDetailWindow
 from desktop.ui.main_window import MainWindow
-from desktop.ui.signature_dialog import draw_demo
+from desktop.ui.signature_demo import draw_demo
 
 TIMEOUT = 5000
 

@@ -18,7 +18,7 @@ from desktop.services.context import ServiceContext
 from desktop.ui.case_detail_window import CaseDetailWindow
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
-from desktop.ui.signature_dialog import draw_demo
+from desktop.ui.signature_demo import draw_demo
 from sync.domain.window_receipt import RECEIPT_EVENT, receipt_payload
 
 from ..services.workflow_helpers import center

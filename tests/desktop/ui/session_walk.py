@@ -30,7 +30,7 @@ from pytestqt.qtbot import QtBot
 from desktop.ui.main_window import MainWindow
 from desktop.ui.new_case_dialog import NewCaseDialog
 from desktop.ui.next_steps_dialog import NextStepsDialog
-from desktop.ui.signature_dialog import draw_demo
+from desktop.ui.signature_demo import draw_demo
 
 from .keyboard import type_text
 
