@@ -47,6 +47,7 @@ from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session
 
 from desktop.store import blob_store, personal_data, settings
+from desktop.store.backup import migrate_with_backup
 from desktop.store.crypto import WRONG_KEY, DataKey, DataKeyWrong, DataLocked, KeySlot
 from desktop.store.db import Database
 from sync.client import credentials
@@ -174,7 +175,7 @@ def open_database(data_dir: Path, clock: Clock = SYSTEM_CLOCK) -> Database:
     """Open, migrate and unlock (where a keyring has the key) the station database in ``data_dir``."""
     db = Database(data_dir, clock)
     opened = unlock_at_open(db)
-    upgraded = db.migrate(data_key=opened.key, key_record=opened.new_record)
+    upgraded = migrate_with_backup(db, data_key=opened.key, key_record=opened.new_record)
     finish_open(db, opened, upgraded)
     return db
 

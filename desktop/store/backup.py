@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sync.domain.clock import beijing
 from sync.domain.errors import ChainBroken, DomainError
@@ -108,6 +109,29 @@ def backup_with_fallback(db_path: Path, data_dir: Path, reason: str, now: dateti
         made = make_backup(db_path, folder, reason, now)
     rotate(folder)
     return made
+
+
+def migrate_with_backup(
+    db: Database,
+    backup_folder: Path | None = None,
+    data_key: DataKey | None = None,
+    key_record: dict[str, Any] | None = None,
+) -> bool:
+    """``db.migrate``, with a backup of an older schema first; True when an older schema was upgraded.
+
+    The backup goes to ``backup_folder`` (rotated there), by default to the configured folder with the
+    fallback of ``backup_with_fallback``.
+    """
+
+    def backup_first() -> None:
+        if backup_folder is None:
+            made = backup_with_fallback(db.path, db.data_dir, BEFORE_MIGRATION, db.clock.now())
+        else:
+            made = make_backup(db.path, backup_folder, BEFORE_MIGRATION, db.clock.now())
+            rotate(backup_folder)
+        log.info("before-migration backup %s", made.path.name)
+
+    return db.migrate(data_key=data_key, key_record=key_record, before_upgrade=backup_first)
 
 
 def wall_clock(moment: datetime) -> datetime:

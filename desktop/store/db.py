@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -125,30 +125,25 @@ class Database:
 
     def migrate(
         self,
-        backup_folder: Path | None = None,
         data_key: DataKey | None = None,
         key_record: dict[str, Any] | None = None,
+        before_upgrade: Callable[[], object] | None = None,
     ) -> bool:
-        """Check the file, then upgrade it to head; an older schema is backed up first.
+        """Check the file, then upgrade it to head; ``before_upgrade`` runs first when the schema is older.
 
         Returns True when an older schema was upgraded (not for a new file or one at head).
 
-        The before-migration backup goes to ``backup_folder`` (default: the
-        configured backup folder, see ``backup.configured_folder``); the
-        upgrade itself is one transaction.
+        The station opens through ``backup.migrate_with_backup``, whose ``before_upgrade`` makes the
+        before-migration backup: backup policy is the backup module's, not this class's. The upgrade
+        itself is one transaction.
         """
         self.check()
         current = current_revision(self.engine)
         upgraded = current is not None and current != head_revision()
         if upgraded:
-            from . import backup  # backup imports this module
-
-            if backup_folder is None:
-                made = backup.backup_with_fallback(self.path, self.data_dir, backup.BEFORE_MIGRATION, self.clock.now())
-            else:
-                made = backup.make_backup(self.path, backup_folder, backup.BEFORE_MIGRATION, self.clock.now())
-                backup.rotate(backup_folder)
-            log.info("schema %s → %s, backup %s", current, head_revision(), made.path.name)
+            if before_upgrade is not None:
+                before_upgrade()
+            log.info("schema %s → %s", current, head_revision())
         migrate(self.engine, data_key=data_key, key_record=key_record)
         return upgraded
 

@@ -9,7 +9,9 @@ from desktop.services.backup import list_backups, verify
 from desktop.services.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import current_station
+from desktop.store import backup as store_backup
 from desktop.store import event_log
+from desktop.store.backup import migrate_with_backup
 from desktop.store.db import DB_FILENAME, Database, current_revision, head_revision
 from sync.domain.clock import FixedClock
 
@@ -70,3 +72,23 @@ def test_no_backup_when_the_database_is_already_at_head(tmp_path: Path) -> None:
     ServiceContext.open(data_dir).close()
     ServiceContext.open(data_dir).close()
     assert len(list_backups(data_dir)) == 1
+
+
+def test_the_backup_before_an_upgrade_goes_to_the_folder_given(tmp_path: Path) -> None:
+    db = Database(_station_at_0001(tmp_path))
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    assert migrate_with_backup(db, backup_folder=folder) is True
+    assert [b.reason for b in store_backup.list_backups(folder)] == ["before-migration"]
+    assert migrate_with_backup(db, backup_folder=folder) is False  # at head: no second backup
+    assert len(store_backup.list_backups(folder)) == 1
+    db.close()
+
+
+def test_migrate_alone_upgrades_without_a_backup(tmp_path: Path) -> None:
+    data_dir = _station_at_0001(tmp_path)
+    db = Database(data_dir)
+    assert db.migrate() is True
+    assert current_revision(db.engine) == head_revision()
+    assert not (data_dir / "backups").exists()
+    db.close()
