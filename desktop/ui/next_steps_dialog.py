@@ -166,7 +166,9 @@ class NextStepsDialog(QDialog):
         self._show_prints(steps.prints)
         self._show_handover(steps)
         # The lists arrived after the dialog was laid out empty: fit it once the new rows have their sizes.
-        QTimer.singleShot(0, self.adjustSize)
+        # With the dialog as the timer's context: a dialog closed and deleted before the timer fires (a test's
+        # window torn down, a quick 关闭) drops the call instead of raising on a deleted object.
+        QTimer.singleShot(0, self, self.adjustSize)
 
     def _show_prints(self, prints: tuple[PrintableForm, ...]) -> None:
         old = {key: box.isChecked() for key, box in self.print_checks.items()}
