@@ -7,10 +7,13 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from forms import layout as L
 from forms.data import ExtensionNotice
-from forms.widgets import SealArea
+from forms.widgets import CheckOptions, SealArea
 
 TITLE = "延期办理告知书"
 COPIES = ("第一联 申请人留存", "第二联 存档")
+AGREE = "同意延期办理"
+REFUSE = "不同意延期办理"
+REFUSAL_NOTE = "申请人不同意延期的，代办站按原承诺时限继续催办，并将情况报告镇为民服务中心，由承办部门依法处理。"
 
 
 def _copy(data: ExtensionNotice, label: str) -> list[Flowable]:
@@ -41,8 +44,15 @@ def _copy(data: ExtensionNotice, label: str) -> list[Flowable]:
         )
     )
     out.append(L.gap(4))
+    # The villager may refuse: both answers are printed, the one the app recorded (a consent signed on the pad)
+    # ticked, none on a form printed before he answered.
+    agreed = [AGREE] if data.applicant_signature is not None or data.consented_on is not None else []
     consent: list[Flowable] = [
-        L.para("申请人意见：本人已知悉上述延期原因，同意延期办理。", L.BODY),
+        L.para("申请人意见：本人已知悉上述延期原因。", L.BODY),
+        L.gap(1),
+        CheckOptions([AGREE, REFUSE], agreed),
+        L.gap(1),
+        L.para(REFUSAL_NOTE, L.SMALL),
         L.gap(3),
         *L.signature_lines([("申请人（签字）", data.applicant_signature, L.fmt_date(data.consented_on))]),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from forms import demo, one_time_notice, return_notice
+from forms import demo, extension, one_time_notice, return_notice
 from tests.forms import glyphs
 
 LICENSING = "《中华人民共和国行政许可法》第三十二条"
@@ -57,3 +57,16 @@ def test_the_catalog_carries_the_notice_basis_and_the_remedy() -> None:
     assert plain.notice_basis == "" and plain.remedy == ""  # old catalogs still load
     full = ServiceItem.from_dict({**entry, "notice_basis": LICENSING, "remedy": "可申请行政复议"})
     assert full.notice_basis == LICENSING and full.remedy == "可申请行政复议"
+
+
+def test_the_extension_notice_lets_the_villager_refuse() -> None:
+    signed = squashed(glyphs.pdftotext(extension.render(demo.extension())))
+    unsigned = dataclasses.replace(demo.extension(), applicant_signature=None, consented_on=None)
+    blank = squashed(glyphs.pdftotext(extension.render(unsigned)))
+    for text in (signed, blank):
+        assert "同意延期办理" in text and "不同意延期办理" in text and "按原承诺时限继续催办" in text
+        assert "上述延期原因，同意延期办理" not in text  # no consent printed for him
+
+
+def squashed(text: str) -> str:
+    return "".join(text.split())
