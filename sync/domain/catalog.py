@@ -9,6 +9,17 @@ from typing import Any
 
 from .errors import DomainError, ValidationError
 from .model import CaseType
+from .text import bad_char, refusal
+
+
+def _text(data: Mapping[str, Any], key: str, label: str, default: str | None = None) -> str:
+    """A text of the published list, refused (ValueError with the Chinese reason) when it holds a character
+    the stations cannot show or store (NUL, control, private use, a lone surrogate); line breaks are kept."""
+    value = str(data[key] if default is None else data.get(key, default))
+    bad = bad_char(value, allowed=frozenset("\n"))
+    if bad is not None:
+        raise ValueError(refusal(label, bad))
+    return value
 
 
 @dataclass(frozen=True)
@@ -25,12 +36,12 @@ class MaterialRequirement:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MaterialRequirement:
         return cls(
-            name=str(data["name"]),
+            name=_text(data, "name", "材料名称"),
             original=bool(data.get("original", True)),
             copies=int(data.get("copies", 1)),
             required=bool(data.get("required", True)),
             main=bool(data.get("main", True)),
-            how_to_obtain=str(data.get("how_to_obtain", "")),
+            how_to_obtain=_text(data, "how_to_obtain", "获取方式", ""),
         )
 
 
@@ -57,18 +68,18 @@ class ServiceItem:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ServiceItem:
         return cls(
-            code=str(data["code"]),
-            name=str(data["name"]),
-            department=str(data["department"]),
+            code=_text(data, "code", "事项编码"),
+            name=_text(data, "name", "事项名称"),
+            department=_text(data, "department", "承办部门"),
             case_type=CaseType(data.get("case_type", CaseType.PROMISED.value)),
             promised_days=int(data["promised_days"]),
-            fee=str(data.get("fee", "免费")),
-            legal_basis=str(data.get("legal_basis", "")),
-            conditions=str(data.get("conditions", "")),
-            notice=str(data.get("notice", "")),
+            fee=_text(data, "fee", "收费标准", "免费"),
+            legal_basis=_text(data, "legal_basis", "设定依据", ""),
+            conditions=_text(data, "conditions", "办理条件", ""),
+            notice=_text(data, "notice", "办事指南", ""),
             materials=tuple(MaterialRequirement.from_dict(m) for m in data.get("materials", [])),
-            notice_basis=str(data.get("notice_basis", "")),
-            remedy=str(data.get("remedy", "")),
+            notice_basis=_text(data, "notice_basis", "告知依据", ""),
+            remedy=_text(data, "remedy", "救济途径", ""),
         )
 
 

@@ -6,6 +6,7 @@ import pytest
 
 import resources
 from sync.domain.catalog import Catalog
+from sync.domain.errors import ValidationError
 from sync.domain.model import CaseType
 
 
@@ -54,3 +55,14 @@ def test_promised_days_match_case_type(catalog: Catalog) -> None:
 @pytest.mark.parametrize("name", ["残疾人证申领", "最低生活保障申请", "生育登记", "退役军人优待证"])
 def test_common_matters_present(catalog: Catalog, name: str) -> None:
     assert any(name in item.name for item in catalog.items), name
+
+
+@pytest.mark.parametrize(("key", "value"), [("code", "MZ\x00001"), ("name", "低保\ue000"), ("notice", "电话\x07")])
+def test_a_catalog_with_a_character_stations_cannot_keep_is_refused(key: str, value: str) -> None:
+    item = {"code": "MZ001", "name": "最低生活保障", "department": "镇民政办", "promised_days": 30, key: value}
+    with pytest.raises(ValidationError, match="事项清单格式不正确") as caught:
+        Catalog.from_dict({"version": "1", "items": [item]})
+    assert "字符" in caught.value.message
+    multiline = {**item, key: "第一行\n第二行"} if key == "notice" else None
+    if multiline:
+        assert Catalog.from_dict({"version": "1", "items": [multiline]}).items[0].notice == "第一行\n第二行"

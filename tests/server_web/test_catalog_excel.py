@@ -168,6 +168,9 @@ def test_one_matter_edited_in_its_form_shows_what_changed(director: Staff) -> No
         director.base + "/catalog/item", data={"csrf_token": director.csrf, "code": ""}, timeout=30
     )
     assert empty.status_code == 422 and "请填写：事项编码、事项名称、承办部门" in empty.text
+    nul = {"csrf_token": director.csrf, "code": "X\x00", "name": "测试", "department": "镇民政办", "promised_days": "5"}
+    refused = director.http.post(director.base + "/catalog/item", data=nul, timeout=30)
+    assert refused.status_code == 422 and "事项编码中含有无法识别的字符（U+0000）" in html.unescape(refused.text)
 
 
 def test_window_staff_cannot_touch_the_list(window: Staff) -> None:
