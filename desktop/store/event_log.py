@@ -19,9 +19,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, object_session
 
+from sync.crypto import case_aad, event_aad
 from sync.domain.errors import ChainBroken, DomainError
 from sync.domain.events import GENESIS_HASH, STATION, Event, event_from_record, new_event, verify_chain
 from sync.domain.payloads import parse_event
+from sync.domain.personal_data import merge, split
 from sync.domain.projection import CaseView, apply_event, view_from_dict, view_to_dict
 
 from . import personal_data
@@ -45,16 +47,16 @@ def to_event(row: EventRow | CenterEventRow) -> Event:
     event = event_from_record(row)
     if row.sealed is None:
         return event
-    secrets = _slot_of(row).require().open(row.sealed, personal_data.event_aad(row.id))
-    return replace(event, payload=personal_data.merge(row.payload, secrets))
+    secrets = _slot_of(row).require().open(row.sealed, event_aad(row.id))
+    return replace(event, payload=merge(row.payload, secrets))
 
 
 def sealed_payload(session: Session, event: Event) -> tuple[dict[str, Any], str | None]:
     """(payload with personal data masked, envelope of the real values) for storing ``event``."""
-    masked, secrets = personal_data.split(dict(event.payload))
+    masked, secrets = split(dict(event.payload))
     if not secrets:
         return masked, None
-    return masked, key_slot(session).require().seal(secrets, personal_data.event_aad(event.id))
+    return masked, key_slot(session).require().seal(secrets, event_aad(event.id))
 
 
 def _to_row(session: Session, event: Event) -> EventRow:
@@ -88,8 +90,8 @@ def load_case(session: Session, case_id: str) -> CaseView | None:
         return None
     data = row.data
     if row.sealed:  # opened here too: a row written earlier in this session was not loaded (nor opened) by it
-        secrets = key_slot(session).require().open(row.sealed, personal_data.case_aad(case_id))
-        data = personal_data.merge(data, secrets)
+        secrets = key_slot(session).require().open(row.sealed, case_aad(case_id))
+        data = merge(data, secrets)
     return view_from_dict(data)
 
 

@@ -21,9 +21,7 @@ values in one AES-GCM envelope in its ``sealed`` column, bound to the row
 
 from __future__ import annotations
 
-import copy
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,99 +29,21 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import QueryContext
 from sqlalchemy.orm.attributes import set_committed_value
 
+from sync.crypto import case_aad, event_aad, id_index, phone_index, seal_tree
+from sync.domain.personal_data import (
+    masked_phone,
+    merge,
+)
 from sync.domain.text import normalize_name
-from sync.domain.validation import mask_id_number, mask_phone, normalize_id_number
+from sync.domain.validation import mask_id_number, normalize_id_number
 
 from .crypto import DataKey, key_slot
 from .models import CaseRow, CenterEventRow, EventRow
 
-#: Keys whose values are sealed, at any depth of a payload or a case document.
-SENSITIVE = frozenset({"id_number", "phone", "signature_data"})
 #: Settings row naming the key the existing rows were sealed with (absent: rows written before encryption remain).
 SEALED_FLAG = "personal_data_sealed"
 #: Settings row with the key's record (id, check value, wrapped copies: ``desktop.services.data_key``).
 KEY_RECORD = "data_key"
-
-Path = list[str | int]
-Secrets = list[list[Any]]  # [[path, value], ...]
-
-
-def masked_phone(phone: str) -> str:
-    """138****8000 for a mobile; a landline keeps its area code and last four digits (0731-***8888)."""
-    phone = phone.strip()
-    masked = mask_phone(phone)
-    if masked != phone or not phone:
-        return masked
-    area, _, number = phone.rpartition("-")
-    if area and len(number) > 4:
-        return f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
-    return "*" * max(0, len(phone) - 4) + phone[-4:]
-
-
-def normalized_phone(phone: str) -> str:
-    return re.sub(r"[\s\-－]", "", phone)
-
-
-def _masked(key: str, value: Any) -> Any:
-    if key == "id_number" and isinstance(value, str):
-        return mask_id_number(normalize_id_number(value))
-    if key == "phone" and isinstance(value, str):
-        return masked_phone(value)
-    return None  # ink and anything else: left out
-
-
-def split(tree: Any, path: Path | None = None, secrets: Secrets | None = None) -> tuple[Any, Secrets]:
-    """(``tree`` with every sensitive value masked or left out, [[path, real value], ...])."""
-    path = path or []
-    secrets = [] if secrets is None else secrets
-    if isinstance(tree, Mapping):
-        out: dict[str, Any] = {}
-        for key, value in tree.items():
-            if key in SENSITIVE and value not in (None, "", {}, []):
-                secrets.append([[*path, key], value])
-                masked = _masked(key, value)
-                if masked is not None:
-                    out[key] = masked
-            else:
-                out[key] = split(value, [*path, key], secrets)[0]
-        return out, secrets
-    if isinstance(tree, list):
-        return [split(v, [*path, i], secrets)[0] for i, v in enumerate(tree)], secrets
-    return tree, secrets
-
-
-def merge(tree: Any, secrets: Secrets) -> Any:
-    """``tree`` with the real values put back (a copy; idempotent on a tree that already has them)."""
-    out = copy.deepcopy(tree)
-    for path, value in secrets:
-        node = out
-        for step in path[:-1]:
-            node = node[step]
-        node[path[-1]] = value
-    return out
-
-
-def seal_tree(key: DataKey, tree: Mapping[str, Any], aad: str) -> tuple[dict[str, Any], str | None]:
-    """(masked tree, envelope of the real values or None when there is nothing personal)."""
-    masked, secrets = split(tree)
-    return masked, (key.seal(secrets, aad) if secrets else None)
-
-
-def event_aad(event_id: str) -> str:
-    return f"event:{event_id}"
-
-
-def case_aad(case_id: str) -> str:
-    return f"case:{case_id}"
-
-
-def id_index(key: DataKey, id_number: str) -> str:
-    return key.blind_index("id", normalize_id_number(id_number))
-
-
-def phone_index(key: DataKey, phone: str) -> str:
-    return key.blind_index("phone", normalized_phone(phone))
-
 
 SEARCH_SEP = "\x1f"
 
