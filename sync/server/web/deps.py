@@ -7,9 +7,10 @@ and the sync API ignores staff cookies.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request, Response
 from fastapi.templating import Jinja2Templates
@@ -22,7 +23,7 @@ from ..api.deps import SessionDep
 from ..core.db import clock_of
 from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
-from ..services.staff import DECIDERS, DIRECTOR, StaffUser, session_user
+from ..services.staff import DIRECTOR, StaffUser, session_user
 from .font_slices import han_fonts_css_name
 
 COOKIE = "dbt_staff"
@@ -103,18 +104,6 @@ def get_staff(request: Request, session: SessionDep) -> StaffUser:
 StaffDep = Annotated[StaffUser, Depends(get_staff)]
 
 
-def require_decider(user: StaffDep) -> StaffUser:
-    if user.role not in DECIDERS:
-        raise WebError(403, "督查人员只能查看，不能受理、补正、办结、退回或回访办件")
-    return user
-
-
-def require_director(user: StaffDep) -> StaffUser:
-    if user.role != DIRECTOR:
-        raise WebError(403, "只有中心主任可以进行此操作")
-    return user
-
-
 def parse_day(text: str) -> date | None:
     """A date typed in a filter (``YYYY-MM-DD``); empty or unreadable filters nothing."""
     try:
@@ -129,8 +118,6 @@ def require_station_auditor(user: StaffDep) -> StaffUser:
     return user
 
 
-DeciderDep = Annotated[StaffUser, Depends(require_decider)]
-DirectorDep = Annotated[StaffUser, Depends(require_director)]
 StationAuditorDep = Annotated[StaffUser, Depends(require_station_auditor)]
 
 
@@ -147,6 +134,32 @@ def check_csrf(user: StaffDep, csrf_token: Annotated[str, Form()] = "") -> Staff
 
 
 CsrfDep = Annotated[StaffUser, Depends(check_csrf)]
+
+
+def role_required(roles: Collection[str], message: str, *, form: bool = False) -> Any:
+    """A dependency on the staff member, refused with ``message`` (403) unless their role is in ``roles``.
+
+    ``form=True`` for a POST: its CSRF token is checked first. The role is checked before the route's
+    own fields are read, so a refused role gets 403 whatever else it sent.
+    """
+
+    def check(user: StaffUser) -> StaffUser:
+        if user.role not in roles:
+            raise WebError(403, message)
+        return user
+
+    def check_post(user: CsrfDep) -> StaffUser:
+        return check(user)
+
+    def check_get(user: StaffDep) -> StaffUser:
+        return check(user)
+
+    return Depends(check_post if form else check_get)
+
+
+DIRECTOR_ONLY = "只有中心主任可以进行此操作"
+DirectorDep = Annotated[StaffUser, role_required({DIRECTOR}, DIRECTOR_ONLY)]
+DirectorPostDep = Annotated[StaffUser, role_required({DIRECTOR}, DIRECTOR_ONLY, form=True)]
 
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:

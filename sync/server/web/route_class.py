@@ -1,4 +1,5 @@
-"""Route class of the staff pages: refusals become a redirect to the login page or a Chinese error page."""
+"""Route class of the staff pages: refusals become a redirect to the login page, the refused form shown again
+or a Chinese error page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 
 from .deps import PASSWORD_PATH, PREFIX, LoginRequired, PasswordChangeRequired, WebError, templates
+from .refusals import PageRefusal
 
 
 class WebRoute(APIRoute):
@@ -26,6 +28,8 @@ class WebRoute(APIRoute):
                 return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
             except PasswordChangeRequired:
                 return RedirectResponse(PASSWORD_PATH, status_code=303)
+            except PageRefusal as exc:
+                return exc.response
             except WebError as exc:
                 return _error_page(request, exc.status, exc.message)
             except DataError:  # e.g. a NUL character, which PostgreSQL refuses in text: the action did nothing

@@ -13,20 +13,15 @@ from sync.domain.catalog import Catalog
 from ..api.deps import SessionDep, SettingsDep
 from ..services.catalog_admin import KIND_LABELS, publish, versions
 from ..services.enrollment import issue_code, revoke_station
-from ..services.errors import ServiceError
 from ..services.reference_docs import current_document
 from ..services.staff import DIRECTOR, audit, audit_page
 from ..services.station_status import StationOverview, stations_overview
-from .deps import PREFIX, CsrfDep, DirectorDep, StaffDep, WebError, client_ip, render
+from .deps import PREFIX, DirectorDep, DirectorPostDep, StaffDep, client_ip, render
+from .refusals import refusal_as_error, refusal_shown
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 Kind = Literal["catalog", "calendar"]
-
-
-def _director(user: CsrfDep) -> None:
-    if user.role != DIRECTOR:
-        raise WebError(403, "只有中心主任可以进行此操作")
 
 
 def _publish_page(
@@ -66,24 +61,21 @@ def publish_page(request: Request, session: SessionDep, user: DirectorDep, kind:
 def publish_document(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: DirectorPostDep,
     kind: Kind,
     document: Annotated[str, Form(max_length=2_000_000)] = "",
 ) -> Response:
-    _director(user)
-    try:
-        with session.begin():
-            row, sent = publish(session, kind, document, f"{user.name}（镇中心主任）")
-            audit(
-                session,
-                user.username,
-                f"发布{KIND_LABELS[kind]}",
-                f"版本{row.version}",
-                f"发往{sent}个代办站",
-                client_ip(request),
-            )
-    except ServiceError as exc:
-        return _publish_page(request, session, kind, document, exc.message, 422)
+    refused = refusal_shown(lambda exc: _publish_page(request, session, kind, document, exc.message, 422))
+    with refused, session.begin():
+        row, sent = publish(session, kind, document, f"{user.name}（镇中心主任）")
+        audit(
+            session,
+            user.username,
+            f"发布{KIND_LABELS[kind]}",
+            f"版本{row.version}",
+            f"发往{sent}个代办站",
+            client_ip(request),
+        )
     return RedirectResponse(f"{PREFIX}/publish/{kind}?done={row.version}", status_code=303)
 
 
@@ -115,49 +107,43 @@ def station_code(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: CsrfDep,
+    user: DirectorPostDep,
     station_code: Annotated[str, Form(max_length=32)] = "",
     name: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    _director(user)
-    code, message, status = "", "", 200
-    try:
-        with session.begin():
-            code = issue_code(session, station_code, name, valid_days=settings.enrollment_code_days)
-            audit(session, user.username, "签发登记码", station_code, name, client_ip(request))
-    except ServiceError as exc:
-        message, status = exc.message, 422
-    response = render(
-        request,
-        "stations.html",
-        status,
-        rows=_stations(session, settings),
-        code=code,
-        code_for=f"{name}（{station_code}）",
-        message=message,
-        may_manage=True,
-        days=settings.enrollment_code_days,
-        settings=settings,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    def page(code: str = "", message: str = "", status: int = 200) -> Response:
+        response = render(
+            request,
+            "stations.html",
+            status,
+            rows=_stations(session, settings),
+            code=code,
+            code_for=f"{name}（{station_code}）",
+            message=message,
+            may_manage=True,
+            days=settings.enrollment_code_days,
+            settings=settings,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    with refusal_shown(lambda exc: page(message=exc.message, status=422)), session.begin():
+        code = issue_code(session, station_code, name, valid_days=settings.enrollment_code_days)
+        audit(session, user.username, "签发登记码", station_code, name, client_ip(request))
+    return page(code)
 
 
 @router.post("/stations/{station_id}/revoke", summary="停用代办站（主任）")
 def station_revoke(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: DirectorPostDep,
     station_id: str,
     reason: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    _director(user)
-    try:
-        with session.begin():
-            revoke_station(session, station_id, reason)
-            audit(session, user.username, "停用代办站", station_id, reason, client_ip(request))
-    except ServiceError as exc:
-        raise WebError(404, exc.message) from None
+    with refusal_as_error(404), session.begin():
+        revoke_station(session, station_id, reason)
+        audit(session, user.username, "停用代办站", station_id, reason, client_ip(request))
     return RedirectResponse(f"{PREFIX}/stations", status_code=303)
 
 

@@ -27,6 +27,7 @@ from .deps import (
     render,
     same_token,
 )
+from .refusals import refusal_shown
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -119,11 +120,11 @@ def do_change_password(
     password: Annotated[str, Form(max_length=200)] = "",
     again: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    try:
-        with session.begin():
-            change_password(session, user.id, old_password, password, again, request.cookies.get(COOKIE, ""))
-            audit(session, user.username, "修改密码", user.username, ip=client_ip(request))
-    except ServiceError as exc:
-        return render(request, "password.html", 422, message=exc.message, field=exc.field, done=False)
+    refused = refusal_shown(
+        lambda exc: render(request, "password.html", 422, message=exc.message, field=exc.field, done=False)
+    )
+    with refused, session.begin():
+        change_password(session, user.id, old_password, password, again, request.cookies.get(COOKIE, ""))
+        audit(session, user.username, "修改密码", user.username, ip=client_ip(request))
     # after the first login's forced change, straight on to work
     return RedirectResponse(PREFIX + "/" if user.must_change_password else PASSWORD_PATH + "?done=1", status_code=303)

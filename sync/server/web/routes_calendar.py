@@ -20,13 +20,14 @@ from sync.domain.holiday_notice import LineError, notice_spec, parse_notice, yea
 
 from ..api.deps import SessionDep
 from ..services.catalog_admin import parse_document
-from ..services.errors import ServiceError
 from ..services.reference_docs import current_document
 from ..services.staff import DIRECTOR, StaffUser
-from .deps import CsrfDep, DirectorDep, WebError, render, today
+from .deps import DirectorDep, WebError, render, role_required, today
+from .refusals import refusal_as_error
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+CalendarPost = Annotated[StaffUser, role_required({DIRECTOR}, "只有中心主任可以编辑节假日日历", form=True)]
 YearField = Annotated[int, Form(ge=2000, le=2100)]
 DocumentField = Annotated[str, Form(max_length=2_000_000)]
 WEEKDAYS = "一二三四五六日"
@@ -59,19 +60,12 @@ def _months(named: dict[date, str], workdays: set[date], year: int) -> list[tupl
     return out
 
 
-def _director(user: StaffUser) -> None:
-    if user.role != DIRECTOR:
-        raise WebError(403, "只有中心主任可以编辑节假日日历")
-
-
 def _document(session: SessionDep, text: str) -> dict[str, Any]:
     if not text:
         with session.begin():
             return current_document(session, "calendar")
-    try:
+    with refusal_as_error(422):
         return parse_document("calendar", text)
-    except ServiceError as exc:
-        raise WebError(422, exc.message) from None
 
 
 def _page(
@@ -118,14 +112,13 @@ def calendar_page(
 def calendar_day(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: CalendarPost,
     year: YearField,
     day: Annotated[str, Form(max_length=10)],
     document: DocumentField = "",
     name: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """A click cycles the day: 工作日/周末 → 放假 (named ``name``) → 调休上班 → as usual."""
-    _director(user)
     draft = _document(session, document)
     try:
         when = date.fromisoformat(day)
@@ -152,13 +145,12 @@ def calendar_day(
 def calendar_import(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: CalendarPost,
     year: YearField,
     notice: Annotated[str, Form(max_length=20_000)] = "",
     source: Annotated[str, Form(max_length=60)] = "",
     document: DocumentField = "",
 ) -> Response:
-    _director(user)
     draft = _document(session, document)
     parsed = parse_notice(notice, year)
     if parsed.errors:
@@ -173,11 +165,10 @@ def calendar_import(
 def calendar_preview(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: CalendarPost,
     document: DocumentField = "",
     version: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    _director(user)
     draft = _document(session, document)
     if version.strip():
         draft = {**draft, "version": version.strip()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -31,7 +32,7 @@ from ..services.decisions import DECISION_LABELS, DecisionForm, decide
 from ..services.errors import ServiceError
 from ..services.receipts import ReceiptForm, case_receipts, confirm_receipt, receipt_summary
 from ..services.reference_docs import current_calendar
-from ..services.staff import DECIDERS, FULL_ID_ROLES, audit
+from ..services.staff import DECIDERS, FULL_ID_ROLES, StaffUser, audit
 from ..services.work_queue import VIEWS
 from .deps import (
     PREFIX,
@@ -43,11 +44,19 @@ from .deps import (
     open_pending_followups,
     parse_day,
     render,
+    role_required,
     today,
 )
+from .refusals import refusal_shown
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+RevealPost = Annotated[StaffUser, role_required(FULL_ID_ROLES, "督查人员不能查看完整身份证号或联系电话", form=True)]
+EvidencePost = Annotated[StaffUser, role_required(FULL_ID_ROLES, "督查人员不能查看签名和附件", form=True)]
+DecidePost = Annotated[
+    StaffUser, role_required(DECIDERS, "督查人员只能查看，不能受理、补正、办结或退回办件", form=True)
+]
+ReceivePost = Annotated[StaffUser, role_required(DECIDERS, "督查人员只能查看，不能确认收件", form=True)]
 
 RECEIVED = "center_handover_received"
 #: What a 留痕 full view of the applicant shows (form field ``field``), and its audit action.
@@ -192,6 +201,13 @@ def _case_page(
     )
 
 
+def _refused(
+    request: Request, session: SessionDep, user: StaffUser, case_id: str
+) -> Callable[[ServiceError], Response]:
+    """The case page again with the refusal's message (422)."""
+    return lambda exc: _case_page(request, session, user, case_id, message=exc.message, status=422)
+
+
 @router.get("/cases/{case_id}", summary="办件详情")
 def case_page(request: Request, session: SessionDep, user: StaffDep, case_id: str) -> Response:
     return _case_page(request, session, user, case_id)
@@ -201,12 +217,10 @@ def case_page(request: Request, session: SessionDep, user: StaffDep, case_id: st
 def reveal_id(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: RevealPost,
     case_id: str,
     field: Annotated[str, Form(max_length=10)] = "id",
 ) -> Response:
-    if user.role not in FULL_ID_ROLES:
-        raise WebError(403, "督查人员不能查看完整身份证号或联系电话")
     if field not in REVEAL_ACTIONS:
         raise WebError(422, "只能查看完整身份证号或联系电话")
     return _case_page(request, session, user, case_id, reveal=field)
@@ -216,14 +230,12 @@ def reveal_id(
 def show_evidence(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: EvidencePost,
     case_id: str,
     key: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
     """One signature or scan of the case, for 主任 and 窗口 only, each view in the audit log: a drawing or an
     image is shown on the case page; another file (a PDF scan) is sent as a download."""
-    if user.role not in FULL_ID_ROLES:
-        raise WebError(403, "督查人员不能查看签名和附件")
     with session.begin():
         row = _case_or_404(session, case_id)
         try:
@@ -252,7 +264,7 @@ def show_evidence(
 def decide_case(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: DecidePost,
     case_id: str,
     action: Annotated[str, Form(max_length=40)] = "",
     missing: Annotated[str, Form(max_length=2000)] = "",
@@ -261,18 +273,13 @@ def decide_case(
     reason: Annotated[str, Form(max_length=500)] = "",
     legal_basis: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    if user.role not in DECIDERS:
-        raise WebError(403, "督查人员只能查看，不能受理、补正、办结或退回办件")
     form = DecisionForm(action, missing, result, completed_on, reason, legal_basis)
     actor = f"{user.name}（镇中心窗口）"
-    try:
-        with session.begin():
-            row = _case_or_404(session, case_id)
-            decide(session, case_id, form, actor, today(session))
-            detail = "；".join(v for v in (missing, result, reason, legal_basis) if v)
-            audit(session, user.username, DECISION_LABELS.get(action, action), row.case_no, detail, client_ip(request))
-    except ServiceError as exc:
-        return _case_page(request, session, user, case_id, message=exc.message, status=422)
+    with refusal_shown(_refused(request, session, user, case_id)), session.begin():
+        row = _case_or_404(session, case_id)
+        decide(session, case_id, form, actor, today(session))
+        detail = "；".join(v for v in (missing, result, reason, legal_basis) if v)
+        audit(session, user.username, DECISION_LABELS.get(action, action), row.case_no, detail, client_ip(request))
     return RedirectResponse(f"{PREFIX}/cases/{case_id}?done={action}", status_code=303)
 
 
@@ -287,7 +294,7 @@ def _indexes(values: list[str]) -> list[int]:
 def receive_materials(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: ReceivePost,
     case_id: str,
     handover_id: Annotated[str, Form(max_length=64)] = "",
     received: Annotated[list[str] | None, Form(max_length=100)] = None,
@@ -298,10 +305,8 @@ def receive_materials(
 ) -> Response:
     """``kept``: the listed originals the town (window or department) keeps — 留存, never returned; the
     station then archives without a handover it did not witness (docs/custody.md)."""
-    if user.role not in DECIDERS:
-        raise WebError(403, "督查人员只能查看，不能确认收件")
     actor = f"{user.name}（镇中心窗口）"
-    try:
+    with refusal_shown(_refused(request, session, user, case_id)):
         ticked = _indexes(received or [])
         with session.begin():
             row = _case_or_404(session, case_id)
@@ -310,6 +315,4 @@ def receive_materials(
             )
             event = confirm_receipt(session, case_id, data, user.name, actor)
             audit(session, user.username, "确认收件", row.case_no, receipt_summary(event), client_ip(request))
-    except ServiceError as exc:
-        return _case_page(request, session, user, case_id, message=exc.message, status=422)
     return RedirectResponse(f"{PREFIX}/cases/{case_id}?done={RECEIVED}", status_code=303)

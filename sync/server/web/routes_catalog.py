@@ -11,7 +11,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
 from sync.domain.catalog import Catalog
@@ -29,8 +29,8 @@ from ..services.catalog_xlsx import (
     template_workbook,
 )
 from ..services.reference_docs import current_document, next_version
-from ..services.staff import DIRECTOR, StaffUser, audit
-from .deps import CsrfDep, DirectorDep, WebError, client_ip, render
+from ..services.staff import audit
+from .deps import DirectorDep, DirectorPostDep, WebError, client_ip, render
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -39,16 +39,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 #: Empty material rows offered under a matter's own on its form.
 BLANK_MATERIALS = 3
-
-
-def _director(user: CsrfDep) -> StaffUser:
-    """A director's form post (the role checked before the form's fields are: a window staff's upload gets 403)."""
-    if user.role != DIRECTOR:
-        raise WebError(403, "只有中心主任可以进行此操作")
-    return user
-
-
-DirectorPost = Annotated[StaffUser, Depends(_director)]
 
 
 def _download(data: bytes, name: str) -> Response:
@@ -99,7 +89,7 @@ def _preview(
 async def import_catalog(
     request: Request,
     session: SessionDep,
-    user: DirectorPost,
+    user: DirectorPostDep,
     file: Annotated[UploadFile, File()],
     version: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
@@ -152,7 +142,7 @@ def item_page(
 def save_item(
     request: Request,
     session: SessionDep,
-    user: DirectorPost,
+    user: DirectorPostDep,
     original_code: Annotated[str, Form(max_length=40)] = "",
     version: Annotated[str, Form(max_length=40)] = "",
     code: Annotated[str, Form(max_length=40)] = "",

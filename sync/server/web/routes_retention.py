@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sync.domain.retention import MAX_DAYS, MIN_DAYS
 
 from ..api.deps import SessionDep
-from ..services.errors import ServiceError
 from ..services.retention_admin import current_policy, history, publish_retention
-from ..services.staff import DIRECTOR, audit
-from .deps import PREFIX, CsrfDep, DirectorDep, WebError, client_ip, render
+from ..services.staff import audit
+from .deps import PREFIX, DirectorDep, DirectorPostDep, client_ip, render
+from .refusals import refusal_shown
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -48,22 +48,17 @@ def retention_page(request: Request, session: SessionDep, user: DirectorDep, don
 def retention_publish(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: DirectorPostDep,
     closed_case_days: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    if user.role != DIRECTOR:
-        raise WebError(403, "只有中心主任可以进行此操作")
-    try:
-        with session.begin():
-            policy, sent = publish_retention(session, closed_case_days, f"{user.name}（镇中心主任）")
-            audit(
-                session,
-                user.username,
-                "发布保存期限",
-                f"办结后{policy.closed_case_days}天自动归档",
-                f"发往{sent}个代办站",
-                client_ip(request),
-            )
-    except ServiceError as exc:
-        return _page(request, session, closed_case_days, exc.message, 422)
+    with refusal_shown(lambda exc: _page(request, session, closed_case_days, exc.message, 422)), session.begin():
+        policy, sent = publish_retention(session, closed_case_days, f"{user.name}（镇中心主任）")
+        audit(
+            session,
+            user.username,
+            "发布保存期限",
+            f"办结后{policy.closed_case_days}天自动归档",
+            f"发往{sent}个代办站",
+            client_ip(request),
+        )
     return RedirectResponse(f"{PREFIX}/retention?done={policy.closed_case_days}", status_code=303)

@@ -13,7 +13,6 @@ from sync.protocol.models import ErrorCode
 
 from ..api.deps import SessionDep, SettingsDep
 from ..services.dashboard import station_names
-from ..services.errors import ServiceError
 from ..services.evaluation import (
     FOLLOWUP_DAYS,
     SATISFACTION_TARGET,
@@ -30,22 +29,23 @@ from ..services.evaluation import (
 )
 from ..services.export import evaluation_pdf, evaluation_report, evaluation_workbook
 from ..services.followup_print import followup_pdf, followup_record
-from ..services.staff import DECIDERS, audit
+from ..services.staff import DECIDERS, StaffUser, audit
 from .charts import satisfaction_bars, trend_lines
-from .deps import PREFIX, CsrfDep, StaffDep, WebError, client_ip, open_pending_followups, render, today
+from .deps import PREFIX, StaffDep, WebError, client_ip, open_pending_followups, render, role_required, today
+from .refusals import refusal_as_error
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+FollowupPrinter = Annotated[StaffUser, role_required(DECIDERS, "督查人员只能查看，不能打印差评回访整改反馈单")]
+FollowupClosePost = Annotated[StaffUser, role_required(DECIDERS, "督查人员只能查看，不能登记回访整改结果", form=True)]
 PeriodQuery = Annotated[str, Query(max_length=10, description="2026-11、2026-Q4 或 2026")]
 SortQuery = Annotated[str, Query(max_length=20, description="排序列：" + "、".join(SORT_KEYS))]
 OrderQuery = Annotated[str, Query(max_length=4, pattern="^(asc|desc)?$", description="asc 升序，desc 降序")]
 
 
 def _evaluation(session: SessionDep, period: str) -> Evaluation:
-    try:
+    with refusal_as_error(422):
         return evaluate(session, period or f"{today(session):%Y-%m}", station_names(session))
-    except ServiceError as exc:
-        raise WebError(422, exc.message) from None
 
 
 @router.get("/review", summary="考核与好差评")
@@ -157,10 +157,8 @@ def review_pdf(
         ev, center_name=settings.center_name, printed_by=user.name, printed_on=today(session), link=link
     )
     name = quote(f"考核统计表-{ev.period}.pdf")
-    try:
+    with refusal_as_error(422):
         pdf = evaluation_pdf(report)
-    except ServiceError as exc:
-        raise WebError(422, exc.message) from None
     return Response(
         pdf,
         media_type="application/pdf",
@@ -189,18 +187,14 @@ def followups_page(
 
 @router.get("/followups/{case_id}.pdf", summary="打印差评回访整改反馈单（PDF）", response_class=Response)
 def followup_print(
-    request: Request, session: SessionDep, settings: SettingsDep, user: StaffDep, case_id: str
+    request: Request, session: SessionDep, settings: SettingsDep, user: FollowupPrinter, case_id: str
 ) -> Response:
     """The sheet the station prints (forms.rating_followup), filled from the center's follow-up and the case; it
     carries the villager's phone for the 回访, so 督查 (who sees it masked) cannot print it."""
-    if user.role not in DECIDERS:
-        raise WebError(403, "督查人员只能查看，不能打印差评回访整改反馈单")
     with session.begin():
-        try:
+        with refusal_as_error(422, {ErrorCode.NOT_FOUND: 404}):
             record = followup_record(session, case_id, settings.center_name)
             pdf = followup_pdf(record)
-        except ServiceError as exc:
-            raise WebError(404 if exc.code == ErrorCode.NOT_FOUND else 422, exc.message) from None
         audit(session, user.username, "打印差评回访整改反馈单", record.case_no, ip=client_ip(request))
     name = quote(f"差评回访整改反馈单-{record.case_no}.pdf")
     return Response(
@@ -212,16 +206,11 @@ def followup_print(
 def close_followup_route(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: FollowupClosePost,
     case_id: str,
     outcome: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    if user.role not in DECIDERS:
-        raise WebError(403, "督查人员只能查看，不能登记回访整改结果")
-    try:
-        with session.begin():
-            row = close_followup(session, case_id, outcome, f"{user.name}（镇中心）", today(session))
-            audit(session, user.username, "差评回访整改", row.case_no, outcome, client_ip(request))
-    except ServiceError as exc:
-        raise WebError(422, exc.message) from None
+    with refusal_as_error(422), session.begin():
+        row = close_followup(session, case_id, outcome, f"{user.name}（镇中心）", today(session))
+        audit(session, user.username, "差评回访整改", row.case_no, outcome, client_ip(request))
     return RedirectResponse(f"{PREFIX}/followups", status_code=303)

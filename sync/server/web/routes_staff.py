@@ -3,6 +3,7 @@ lift a lock after wrong passwords. Every action is written to the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -12,10 +13,12 @@ from ..api.deps import SessionDep
 from ..services.errors import ServiceError
 from ..services.staff import DIRECTOR, ROLE_LABELS, StaffUser, audit, create_staff, deactivate_staff
 from ..services.staff_login import activate_staff, list_accounts, reset_password, unlock_staff
-from .deps import PREFIX, CsrfDep, DirectorDep, WebError, client_ip, render
+from .deps import PREFIX, DirectorDep, client_ip, render, role_required
+from .refusals import refusal_shown
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+StaffAdminPost = Annotated[StaffUser, role_required({DIRECTOR}, "只有中心主任可以管理工作人员账号", form=True)]
 
 
 def _page(request: Request, session: SessionDep, message: str = "", status: int = 200, **shown: object) -> Response:
@@ -26,9 +29,9 @@ def _page(request: Request, session: SessionDep, message: str = "", status: int 
     return response
 
 
-def _director(user: StaffUser) -> None:
-    if user.role != DIRECTOR:
-        raise WebError(403, "只有中心主任可以管理工作人员账号")
+def _refused(request: Request, session: SessionDep) -> Callable[[ServiceError], Response]:
+    """The page again with the refusal's message (422)."""
+    return lambda exc: _page(request, session, exc.message, 422)
 
 
 #: What the page confirms after a POST (``?done=``).
@@ -53,66 +56,46 @@ def staff_page(request: Request, session: SessionDep, user: DirectorDep, done: s
 def staff_create(
     request: Request,
     session: SessionDep,
-    user: CsrfDep,
+    user: StaffAdminPost,
     username: Annotated[str, Form(max_length=64)] = "",
     name: Annotated[str, Form(max_length=100)] = "",
     role: Annotated[str, Form(max_length=16)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    _director(user)
-    try:
-        with session.begin():
-            create_staff(session, username, name, role, password, must_change=True)
-            audit(session, user.username, "新建账号", username, ROLE_LABELS.get(role, role), client_ip(request))
-    except ServiceError as exc:
-        return _page(request, session, exc.message, 422)
+    with refusal_shown(_refused(request, session)), session.begin():
+        create_staff(session, username, name, role, password, must_change=True)
+        audit(session, user.username, "新建账号", username, ROLE_LABELS.get(role, role), client_ip(request))
     return _done("created")
 
 
 @router.post("/staff/{staff_id}/deactivate", summary="停用工作人员账号（主任）")
-def staff_deactivate(request: Request, session: SessionDep, user: CsrfDep, staff_id: int) -> Response:
-    _director(user)
-    try:
-        with session.begin():
-            row = deactivate_staff(session, staff_id, user.username)
-            audit(session, user.username, "停用账号", row.username, ip=client_ip(request))
-    except ServiceError as exc:
-        return _page(request, session, exc.message, 422)
+def staff_deactivate(request: Request, session: SessionDep, user: StaffAdminPost, staff_id: int) -> Response:
+    with refusal_shown(_refused(request, session)), session.begin():
+        row = deactivate_staff(session, staff_id, user.username)
+        audit(session, user.username, "停用账号", row.username, ip=client_ip(request))
     return _done("deactivated")
 
 
 @router.post("/staff/{staff_id}/activate", summary="重新启用工作人员账号（主任）")
-def staff_activate(request: Request, session: SessionDep, user: CsrfDep, staff_id: int) -> Response:
-    _director(user)
-    try:
-        with session.begin():
-            row = activate_staff(session, staff_id, user.username)
-            audit(session, user.username, "启用账号", row.username, ip=client_ip(request))
-    except ServiceError as exc:
-        return _page(request, session, exc.message, 422)
+def staff_activate(request: Request, session: SessionDep, user: StaffAdminPost, staff_id: int) -> Response:
+    with refusal_shown(_refused(request, session)), session.begin():
+        row = activate_staff(session, staff_id, user.username)
+        audit(session, user.username, "启用账号", row.username, ip=client_ip(request))
     return _done("activated")
 
 
 @router.post("/staff/{staff_id}/unlock", summary="解除账号锁定（主任）")
-def staff_unlock(request: Request, session: SessionDep, user: CsrfDep, staff_id: int) -> Response:
-    _director(user)
-    try:
-        with session.begin():
-            row = unlock_staff(session, staff_id)
-            audit(session, user.username, "解除锁定", row.username, ip=client_ip(request))
-    except ServiceError as exc:
-        return _page(request, session, exc.message, 422)
+def staff_unlock(request: Request, session: SessionDep, user: StaffAdminPost, staff_id: int) -> Response:
+    with refusal_shown(_refused(request, session)), session.begin():
+        row = unlock_staff(session, staff_id)
+        audit(session, user.username, "解除锁定", row.username, ip=client_ip(request))
     return _done("unlocked")
 
 
 @router.post("/staff/{staff_id}/reset", summary="重置工作人员密码（主任）")
-def staff_reset(request: Request, session: SessionDep, user: CsrfDep, staff_id: int) -> Response:
+def staff_reset(request: Request, session: SessionDep, user: StaffAdminPost, staff_id: int) -> Response:
     """Shows the one-time password on this answer only (the table keeps its hash)."""
-    _director(user)
-    try:
-        with session.begin():
-            row, password = reset_password(session, staff_id, user.username)
-            audit(session, user.username, "重置密码", row.username, "临时密码，须在下次登录时修改", client_ip(request))
-    except ServiceError as exc:
-        return _page(request, session, exc.message, 422)
+    with refusal_shown(_refused(request, session)), session.begin():
+        row, password = reset_password(session, staff_id, user.username)
+        audit(session, user.username, "重置密码", row.username, "临时密码，须在下次登录时修改", client_ip(request))
     return _page(request, session, reset_for=f"{row.name}（{row.username}）", one_time_password=password)

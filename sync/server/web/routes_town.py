@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..api.deps import SessionDep, SettingsDep
-from ..services.errors import ServiceError
-from ..services.staff import DIRECTOR, audit
+from ..services.staff import audit
 from ..services.town_admin import current_town, history, publish_town
-from .deps import PREFIX, CsrfDep, DirectorDep, WebError, client_ip, render
+from .deps import PREFIX, DirectorDep, DirectorPostDep, client_ip, render
+from .refusals import refusal_shown
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -52,15 +52,13 @@ def town_publish(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: CsrfDep,
+    user: DirectorPostDep,
     center_name: Text = "",
     center_address: Text = "",
     consult_phone: Text = "",
     supervise_phone: Text = "",
     case_url_base: Text = "",
 ) -> Response:
-    if user.role != DIRECTOR:
-        raise WebError(403, "只有中心主任可以进行此操作")
     values = {
         "center_name": center_name,
         "center_address": center_address,
@@ -68,10 +66,10 @@ def town_publish(
         "supervise_phone": supervise_phone,
         "case_url_base": case_url_base,
     }
-    try:
-        with session.begin():
-            info, sent = publish_town(session, values, f"{user.name}（镇中心主任）")
-            audit(session, user.username, "发布本镇信息", info.center_name, f"发往{sent}个代办站", client_ip(request))
-    except ServiceError as exc:
-        return _page(request, session, settings.center_name, values, exc.message, exc.field or "", 422)
+    refused = refusal_shown(
+        lambda exc: _page(request, session, settings.center_name, values, exc.message, exc.field or "", 422)
+    )
+    with refused, session.begin():
+        info, sent = publish_town(session, values, f"{user.name}（镇中心主任）")
+        audit(session, user.username, "发布本镇信息", info.center_name, f"发往{sent}个代办站", client_ip(request))
     return RedirectResponse(f"{PREFIX}/town?done=1", status_code=303)

@@ -11,21 +11,17 @@ from fastapi.responses import HTMLResponse
 
 from ..api.deps import SessionDep, SettingsDep
 from ..core.db import clock_of
-from ..services.errors import ServiceError
 from ..services.staff import DECIDERS, StaffUser, audit
 from ..services.visit_receipts import station_choices, visit, visit_pdf, visit_record
-from .deps import StaffDep, WebError, client_ip, render, today
+from .deps import WebError, client_ip, render, role_required, today
+from .refusals import refusal_as_error
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 StationQuery = Annotated[str, Query(max_length=64, description="代办站")]
 DayQuery = Annotated[str, Query(max_length=10, description="交接日期 YYYY-MM-DD，默认今天")]
 KINDS = {"receipt": ("收件回执", False), "return": ("退件清单", True)}
-
-
-def _window(user: StaffUser) -> None:
-    if user.role not in DECIDERS:
-        raise WebError(403, "督查人员只能查看，不能打印收件回执或退件清单")
+WindowDep = Annotated[StaffUser, role_required(DECIDERS, "督查人员只能查看，不能打印收件回执或退件清单")]
 
 
 def _day(session: SessionDep, text: str) -> date:
@@ -39,17 +35,14 @@ def _day(session: SessionDep, text: str) -> date:
 
 @router.get("/visits", summary="收件回执与退件清单")
 def visits_page(
-    request: Request, session: SessionDep, user: StaffDep, station: StationQuery = "", day: DayQuery = ""
+    request: Request, session: SessionDep, user: WindowDep, station: StationQuery = "", day: DayQuery = ""
 ) -> Response:
-    _window(user)
     when = _day(session, day)
     with session.begin():
         stations = station_choices(session)
         chosen = station or (stations[0].id if stations else "")
-        try:
+        with refusal_as_error(404):
             found = visit(session, chosen, when, today(session)) if chosen else None
-        except ServiceError as exc:
-            raise WebError(404, exc.message) from None
     return render(request, "visits.html", stations=stations, station=chosen, day=when.isoformat(), visit=found)
 
 
@@ -58,21 +51,18 @@ def visit_print(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: StaffDep,
+    user: WindowDep,
     kind: str,
     station: StationQuery = "",
     day: DayQuery = "",
 ) -> Response:
-    _window(user)
     if kind not in KINDS:
         raise WebError(404, "没有这种清单")
     label, returning = KINDS[kind]
     when = _day(session, day)
     with session.begin():
-        try:
+        with refusal_as_error(404):
             found = visit(session, station, when, today(session))
-        except ServiceError as exc:
-            raise WebError(404, exc.message) from None
         lines = found.returned if returning else found.delivered
         if not lines:
             raise WebError(404, f"{found.station_name}{when:%Y年%m月%d日}没有可打印{label}的交接记录")
@@ -83,10 +73,8 @@ def visit_print(
             staff_name=user.name,
             printed_at=clock_of(session).local_now().replace(tzinfo=None),
         )
-        try:
+        with refusal_as_error(422):
             pdf = visit_pdf(record)
-        except ServiceError as exc:
-            raise WebError(422, exc.message) from None
         audit(
             session,
             user.username,
