@@ -14,6 +14,7 @@ from sync.domain.errors import DomainError
 from sync.domain.events import CENTER, Event
 from sync.domain.model import CaseKind, CaseType
 from sync.domain.ratings import RATING_LABELS, is_bad_rating
+from sync.domain.step_signing import signature_note
 from sync.domain.window_receipt import ReceiptItem
 
 from .records import HistoryEntry
@@ -84,7 +85,17 @@ def _extend(p: Payload) -> str:
 
 def _resume(p: Payload) -> str:
     due = f"，办结期限顺延至{_date(p['due_on'])}" if p.get("due_on") else ""
-    return f"续办（中止{p.get('suspended_days', 0)}个工作日）{due}"
+    reason = f"，事由：{p['reason']}" if p.get("reason") else ""
+    return _signed(p, f"续办（中止{p.get('suspended_days', 0)}个工作日）{due}{reason}")
+
+
+def _suspend(p: Payload) -> str:
+    return _signed(p, f"中止办理，原因：{p.get('reason', '')}；恢复条件：{p.get('restart_condition', '')}")
+
+
+def _signed(p: Payload, text: str) -> str:
+    note = signature_note(p)
+    return f"{text}（{note}）" if note else text
 
 
 def _type(p: Payload) -> str:
@@ -113,7 +124,7 @@ SENTENCES: dict[str, Callable[[Payload], str]] = {
     "case.answer": lambda p: "咨询答复，已一次性告知办理依据、条件、材料和时限",
     "case.archive": _archive,
     "case.withdraw": lambda p: f"申请人撤回，原因：{p.get('reason', '')}",
-    "case.suspend": lambda p: f"中止办理，原因：{p.get('reason', '')}；恢复条件：{p.get('restart_condition', '')}",
+    "case.suspend": _suspend,
     "case.resume": _resume,
     "case.terminate": lambda p: (
         f"终止办理，原因：{p.get('reason', '')}；退还材料：{_names(p.get('materials_returned'))}"

@@ -2,14 +2,15 @@
 
 Each is built from the step's event (``case.suspend``, ``case.resume``, ``case.center_complete``,
 ``case.terminate``, ``case.withdraw``) and the handover recorded with it. What an event does not carry
-prints as a blank to fill in by hand: no step but the handover takes a signature, so the 中止单 and the
-续办委托书 are signed on paper; the 预计恢复日期 of a 中止 is not recorded either.
+prints as a blank to fill in by hand: the villager's signature of a 中止 or 续办 he chose to sign on paper
+(or recorded before the app took it), the 预计恢复日期 of a 中止 (not recorded).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from forms import closure, resumption, suspension, withdrawal
 from forms.data import (
@@ -111,8 +112,14 @@ def _due_before(facts: CaseFacts, event: Event) -> date | None:
 # ---------------------------------------------------------------- 中止单 and 续办委托书
 
 
+def _villager_ink(ctx: ServiceContext, payload: Mapping[str, Any]) -> Signature | None:
+    """The ink of the villager's signature of a 中止/续办; None (a line to sign by hand) otherwise."""
+    inks = event_signatures(ctx, payload)
+    return inks[0] if inks else None
+
+
 def suspension_data(ctx: ServiceContext, case_id: str) -> SuspensionNotice:
-    """From the latest 中止: reason, what restarts it, the date; signed on paper (no ink recorded)."""
+    """From the latest 中止: reason, what restarts it, the date, the villager's ink when he signed on the pad."""
     facts = case_facts(ctx, case_id)
     view = facts.view
     event = facts.latest((SUSPEND,), "该办件没有中止记录，没有代办服务中止单")
@@ -129,6 +136,7 @@ def suspension_data(ctx: ServiceContext, case_id: str) -> SuspensionNotice:
         clerk_name=event.actor or _clerk(facts),
         accepted_on=view.accepted_on,
         original_due=_due_before(facts, event),
+        applicant_signature=_villager_ink(ctx, p),
         signed_on=suspended_on,
     )
 
@@ -138,8 +146,8 @@ def suspension_pdf(ctx: ServiceContext, case_id: str) -> bytes:
 
 
 def resumption_data(ctx: ServiceContext, case_id: str) -> ResumptionEntrustment:
-    """From the latest 续办 and the 中止 it ends: the new 办结期限, the days suspended. The app takes no
-    signature at 续办: the villager and the clerk sign the printed form."""
+    """From the latest 续办 and the 中止 it ends: the new 办结期限, the days suspended, the reason and the
+    villager's ink as recorded (a 续办 recorded without a reason says the 中止's condition is met)."""
     facts = case_facts(ctx, case_id)
     view = facts.view
     event = facts.latest((RESUME,), "该办件没有续办记录，没有续办委托书")
@@ -157,11 +165,12 @@ def resumption_data(ctx: ServiceContext, case_id: str) -> ResumptionEntrustment:
         matter=_matter(facts),
         suspended_on=_day(stop, "suspended_on") if stop else view.suspended_on,
         suspension_reason=str(stop.payload.get("reason", "")) if stop else "",
-        resume_reason=f"中止原因已消除：{condition}" if condition else "中止原因已消除",
+        resume_reason=str(p.get("reason") or "") or (f"中止原因已消除：{condition}" if condition else "中止原因已消除"),
         resumed_on=resumed_on,
         new_due=opt_date(p.get("due_on")),
         suspended_days=int(days) if days is not None else None,
         entrusted_on=facts.registered_on,
+        principal_signature=_villager_ink(ctx, p),
         signed_on=resumed_on,
     )
 

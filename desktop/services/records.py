@@ -117,6 +117,15 @@ class SignatureInput:
 
 
 @dataclass(frozen=True)
+class StepConfirmation:
+    """How the villager confirms a 中止 or a 续办: his signature over the step's content (pad, or a photo
+    of a paper signature), or ``on_paper``: he signs the printed 中止单/续办委托书 instead."""
+
+    signature: SignatureInput | None = None
+    on_paper: bool = False
+
+
+@dataclass(frozen=True)
 class SignedContent:
     """What is about to be signed and its hash, for the signature step."""
 

@@ -18,12 +18,15 @@ from sync.domain.catalog import ServiceItem
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.model import CaseType, MaterialItem, missing_required
 from sync.domain.projection import CaseView
+from sync.domain.signing import content_hash
+from sync.domain.step_signing import ON_PAPER, step_content
 
-from .case_ops import case_op, optional_text, require_text
+from .attachments import store_scan_images
+from .case_ops import case_op, optional_text, require_text, signature_payload
 from .context import ServiceContext
 from .handovers import append_handover
 from .notices import notice_lines
-from .records import Changed, HandoverInput, ReturnInput
+from .records import Changed, HandoverInput, ReturnInput, SignedContent, StepConfirmation
 
 
 def _changed(view: CaseView, what: str) -> Changed:
@@ -198,21 +201,56 @@ def extend(
         return _changed(op.view, f"已延期至{new_due_on:%Y年%m月%d日}")
 
 
-def suspend(ctx: ServiceContext, case_id: str, reason: str, restart_condition: str) -> Changed:
-    """中止: the clock stops; record why and what restarts it."""
-    with case_op(ctx, case_id, "suspend") as op:
+def prepare_step(ctx: ServiceContext, case_id: str, action: str, reason: str, restart: str = "") -> SignedContent:
+    """The checked content the villager signs at a 中止 (``action`` "suspend") or a 续办 ("resume")."""
+    if action == "suspend":
         text = require_text(reason, "reason", "中止原因")
-        restart = require_text(restart_condition, "restart_condition", "恢复办理的条件")
-        op.append(
-            "case.suspend",
-            {"reason": text, "restart_condition": restart, "suspended_on": op.today.isoformat()},
-        )
+        restart = require_text(restart, "restart_condition", "恢复办理的条件")
+    else:
+        text, restart = require_text(reason, "reason", "续办事由"), ""
+    content = step_content(action, case_id, text, restart)
+    return SignedContent(content=content, content_sha256=content_hash(content))
+
+
+def _confirmation(ctx: ServiceContext, content: SignedContent, confirmation: StepConfirmation) -> dict[str, Any]:
+    """The payload keys of the villager's confirmation: his signature over ``content``, or 签在纸上."""
+    sig = confirmation.signature
+    if sig is None:
+        if not confirmation.on_paper:
+            raise ValidationError("signatures", "请申请人签名，或选择“签在纸上”（打印后由申请人在纸上签字）")
+        return {ON_PAPER: True}
+    if sig.content_sha256 != content.content_sha256:
+        raise ValidationError("signatures", "签名后内容已更改，请申请人重新签名")
+    payload = signature_payload([sig])
+    store_scan_images(ctx, [sig])
+    return payload
+
+
+def suspend(
+    ctx: ServiceContext,
+    case_id: str,
+    reason: str,
+    restart_condition: str,
+    confirmation: StepConfirmation,
+) -> Changed:
+    """中止: the clock stops; record why and what restarts it, confirmed by the villager."""
+    with case_op(ctx, case_id, "suspend") as op:
+        signed = prepare_step(ctx, case_id, "suspend", reason, restart_condition)
+        payload: dict[str, Any] = {
+            "reason": signed.content["reason"],
+            "restart_condition": signed.content["restart_condition"],
+            "suspended_on": op.today.isoformat(),
+        }
+        payload.update(_confirmation(ctx, signed, confirmation))
+        op.append("case.suspend", payload)
         return _changed(op.view, "已中止，办理时限暂停计算")
 
 
-def resume(ctx: ServiceContext, case_id: str) -> Changed:
-    """续办: the clock runs again; the due date moves by the working days suspended."""
+def resume(ctx: ServiceContext, case_id: str, reason: str, confirmation: StepConfirmation) -> Changed:
+    """续办: the clock runs again; the due date moves by the working days suspended. The villager
+    entrusts the clerk again (《续办委托书》): the reason, and his signature or 签在纸上."""
     with case_op(ctx, case_id, "resume") as op:
+        signed = prepare_step(ctx, case_id, "resume", reason)
         view = op.view
         today = op.today
         since = view.suspended_on or today
@@ -221,6 +259,8 @@ def resume(ctx: ServiceContext, case_id: str) -> Changed:
         if view.due_on is not None:
             deadline = add_working_days(ctx.calendar, view.due_on, days)
             payload.update(due_on=deadline.day.isoformat(), due_uncertain=deadline.uncertain)
+        payload["reason"] = signed.content["reason"]
+        payload.update(_confirmation(ctx, signed, confirmation))
         op.append("case.resume", payload)
         return _changed(op.view, f"已续办，中止{days}个工作日，期限相应顺延")
 

@@ -1,4 +1,5 @@
-"""The small dialogs of the case actions that need input: 补正, 延期, 中止, 撤回/终止, 退回, 咨询答复."""
+"""The small dialogs of the case actions that need input: 补正, 延期, 撤回/终止, 退回, 咨询答复
+(中止 and 续办, which the villager signs, are in ``step_dialogs``)."""
 
 from __future__ import annotations
 
@@ -154,28 +155,6 @@ class ExtendDialog(ActionDialog):
         approved = self.approved_edit.text()
         facade, case_id = self.facade, self.case_id
         return lambda: facade.extend(case_id, new_due, reason, consent, approved)
-
-
-class SuspendDialog(ActionDialog):
-    """中止: the clock stops; why, and what restarts it."""
-
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
-        super().__init__("中止办理", "中止期间不计算办理时限，续办后期限相应顺延。", parent, "中止")
-        self.facade, self.case_id = facade, detail.view.case_id
-        self.reason_edit = _text_box("如：需要专家评审、听证、检验检测")
-        self.restart_edit = QLineEdit()
-        self.restart_edit.setPlaceholderText("如：收到鉴定结论后续办")
-        self.row("中止原因", self.reason_edit, "reason")
-        self.row("恢复条件", self.restart_edit, "restart_condition")
-
-    def operation(self) -> Callable[[], Changed]:
-        reason, restart, facade, case_id = (
-            self.reason_edit.toPlainText(),
-            self.restart_edit.text(),
-            self.facade,
-            self.case_id,
-        )
-        return lambda: facade.suspend(case_id, reason, restart)
 
 
 class ReasonDialog(ActionDialog):

@@ -26,13 +26,13 @@ from .action_dialogs import (
     ReasonDialog,
     ReturnDialog,
     SupplementDialog,
-    SuspendDialog,
 )
 from .camera_dialog import CameraDialog, camera_available
 from .errors import user_message
 from .facade import StationFacade
 from .feedback_dialog import FeedbackDialog
 from .handover_dialog import HandoverDialog
+from .step_dialogs import ResumeDialog, SuspendDialog
 from .tasks import run_task
 
 #: Button texts (the clerk's words) for the state machine's actions; others use the action's label.
@@ -100,6 +100,7 @@ class CaseActions(QObject):
             "accept": lambda: SupplementDialog(f, detail, self.page),
             "extend": lambda: ExtendDialog(f, detail, self.page),
             "suspend": lambda: SuspendDialog(f, detail, self.page),
+            "resume": lambda: ResumeDialog(f, detail, self.page),
             "return": lambda: ReturnDialog(f, detail, self.page),
             "answer": lambda: ConsultAnswerDialog(f, detail, self.page),
             "set_case_type": lambda: CaseTypeDialog(f, detail, self.page),
@@ -119,8 +120,6 @@ class CaseActions(QObject):
                 self._direct(lambda: f.deliver(case_id))
         elif name == "archive":
             self.confirm_archive(detail)
-        elif name == "resume":
-            self._direct(lambda: f.resume(case_id))
         elif name == "attach":
             self.add_attachment(case_id)
         elif name in dialogs:

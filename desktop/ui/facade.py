@@ -50,6 +50,7 @@ from desktop.services.records import (
     ReturnInput,
     SignedContent,
     StationInfo,
+    StepConfirmation,
 )
 from desktop.services.registration_draft import RegistrationDraft
 from sync.domain.catalog import Catalog
@@ -151,11 +152,14 @@ class StationFacade(QObject):
     def extend(self, case_id: str, new_due_on: date, reason: str, consent: bool, approved_by: str = "") -> Changed:
         return workflow.extend(self.ctx, case_id, new_due_on, reason, consent, approved_by)
 
-    def suspend(self, case_id: str, reason: str, restart_condition: str) -> Changed:
-        return workflow.suspend(self.ctx, case_id, reason, restart_condition)
+    def prepare_step(self, case_id: str, action: str, reason: str, restart_condition: str = "") -> SignedContent:
+        return workflow.prepare_step(self.ctx, case_id, action, reason, restart_condition)
 
-    def resume(self, case_id: str) -> Changed:
-        return workflow.resume(self.ctx, case_id)
+    def suspend(self, case_id: str, reason: str, restart_condition: str, confirmation: StepConfirmation) -> Changed:
+        return workflow.suspend(self.ctx, case_id, reason, restart_condition, confirmation)
+
+    def resume(self, case_id: str, reason: str, confirmation: StepConfirmation) -> Changed:
+        return workflow.resume(self.ctx, case_id, reason, confirmation)
 
     def terminate(self, case_id: str, reason: str) -> Changed:
         return workflow.terminate(self.ctx, case_id, reason)

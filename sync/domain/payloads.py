@@ -28,6 +28,7 @@ from .events import Event
 from .feedback import COMMENT_FIELDS, DIMENSIONS
 from .model import SPECIAL_GROUPS, CaseKind, CaseType
 from .payload_fields import Spec, Window, check_fields, choice, count, day, flag, items, name, obj, opaque, text, texts
+from .step_signing import ON_PAPER
 from .text import bad_char, refusal
 
 FIRST_DATE = date(2000, 1, 1)
@@ -57,6 +58,9 @@ _MATERIALS = items(
     flag("required", "是否必需材料"),
     flag("present", "是否已收到"),
 )
+#: 中止/续办: the villager's signature, or his choice to sign the printed form (``step_signing``); absent in
+#: events recorded before he confirmed these steps.
+_STEP_SIGNED = (*_SIGNED, flag(ON_PAPER, "是否签在纸上"))
 _RECEIVED = texts("received", "收到的补正材料", 200, 100)
 _DUE = (day("due_on", "办结期限"), flag("due_uncertain", "期限是否待定"))
 
@@ -146,8 +150,15 @@ _STATION_CASE: dict[str, tuple[Spec, ...]] = {
         text("reason", "中止原因"),
         text("restart_condition", "恢复办理的条件"),
         day("suspended_on", "中止日期"),
+        *_STEP_SIGNED,
     ),
-    "resume": (day("resumed_on", "续办日期"), count("suspended_days", "中止的工作日数", 0, 3650), *_DUE),
+    "resume": (
+        day("resumed_on", "续办日期"),
+        count("suspended_days", "中止的工作日数", 0, 3650),
+        *_DUE,
+        text("reason", "续办事由"),
+        *_STEP_SIGNED,
+    ),
     "terminate": (
         text("reason", "终止原因"),
         day("terminated_on", "终止日期"),

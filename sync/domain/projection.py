@@ -27,6 +27,7 @@ from .events import Event
 from .feedback import parse_feedback
 from .model import Applicant, CaseKind, CaseType, MaterialItem
 from .ratings import is_bad_rating
+from .step_signing import check_step_signature
 from .window_receipt import WindowHandover, WindowReceipt, fold_receipt, kept_originals, parse_receipt
 
 CASE_REGISTERED = "case.registered"
@@ -126,6 +127,7 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
         changes["last_reason"] = str(p["reason"])
     if "materials" in p:
         changes["materials"] = tuple(MaterialItem.from_dict(m) for m in p["materials"])
+    check_step_signature(action, p)  # 中止/续办 signed by the villager: over exactly what was recorded
     handler = HANDLERS.get(action)
     if handler is not None:
         changes.update(handler(view, event))

@@ -20,6 +20,7 @@ from sync.domain.custody import holder_label
 from sync.domain.errors import DomainError
 from sync.domain.model import CaseType
 from sync.domain.ratings import RATING_LABELS
+from sync.domain.step_signing import FORMS, signature_note
 from sync.domain.validation import mask_id_number
 from sync.domain.window_receipt import CONFIRMED, DISCREPANCY, PENDING, RECEIPT_EVENT, STATUS_LABELS, ReceiptItem
 
@@ -257,6 +258,10 @@ class HistoryLine:
     text: str
 
 
+#: The steps the villager confirms with his signature (``sync.domain.step_signing``).
+STEP_EVENTS = frozenset(f"case.{action}" for action in FORMS)
+
+
 def _describe(type_: str, payload: dict[str, Any]) -> str:
     if type_ == RECEIPT_EVENT:
         return _describe_receipt(payload)
@@ -278,7 +283,9 @@ def _describe(type_: str, payload: dict[str, Any]) -> str:
     for key, label in (("accepted_on", "受理日"), ("due_on", "到期日"), ("completed_on", "办结日")):
         if payload.get(key):
             parts.append(f"{label}：{payload[key]}")
-    return "；".join(parts)
+    if type_ in STEP_EVENTS:
+        parts.append(signature_note(payload))  # 中止/续办: signed by the villager, or on paper
+    return "；".join(p for p in parts if p)
 
 
 def _describe_receipt(payload: dict[str, Any]) -> str:

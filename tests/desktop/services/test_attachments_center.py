@@ -20,6 +20,7 @@ from desktop.services.case_detail import case_detail
 from desktop.services.cases import get_case
 from desktop.services.center import apply_center_event, center_conflicts, center_cursor
 from desktop.services.context import ServiceContext
+from desktop.services.records import StepConfirmation
 from desktop.services.station import require_station
 from desktop.store import event_log
 from sync.domain.case_rules import CaseState
@@ -93,8 +94,8 @@ def test_center_event_is_idempotent_and_survives_rebuild(ctx: ServiceContext) ->
     accepted = center(ctx, "case.center_accept", {"case_id": case_id})
     assert apply_center_event(ctx, accepted).message == "该记录已接收过"
     assert center_cursor(ctx) == 1
-    workflow.suspend(ctx, case_id, "等待鉴定", "鉴定结论送达")
-    workflow.resume(ctx, case_id)
+    workflow.suspend(ctx, case_id, "等待鉴定", "鉴定结论送达", StepConfirmation(on_paper=True))
+    workflow.resume(ctx, case_id, "中止原因已消除", StepConfirmation(on_paper=True))
     center(ctx, "case.center_complete", {"case_id": case_id, "result": "办结"})
     before = get_case(ctx, case_id)
     assert before.state is CaseState.COMPLETED

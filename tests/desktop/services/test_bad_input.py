@@ -13,7 +13,14 @@ from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.handovers import prepare_handover, record_handover
 from desktop.services.history import SENTENCES
-from desktop.services.records import HandoverDraft, HandoverInput, HandoverItemDraft, ReturnInput, SignatureInput
+from desktop.services.records import (
+    HandoverDraft,
+    HandoverInput,
+    HandoverItemDraft,
+    ReturnInput,
+    SignatureInput,
+    StepConfirmation,
+)
 from desktop.store import event_log
 from sync.domain.case_rules import ACTIONS
 from sync.domain.errors import DomainError, ValidationError
@@ -109,7 +116,7 @@ CASES: list[tuple[str, Callable[[ServiceContext, str], object], str, str]] = [
     ),
     (
         "suspend without restart condition",
-        lambda c, i: workflow.suspend(c, i, "鉴定", " "),
+        lambda c, i: workflow.suspend(c, i, "鉴定", " ", StepConfirmation(on_paper=True)),
         "restart_condition",
         "恢复办理的条件",
     ),

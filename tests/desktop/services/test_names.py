@@ -13,12 +13,15 @@ from desktop.services.cases import get_case, search_cases
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import prepare_feedback
 from desktop.services.handovers import prepare_handover
-from desktop.services.records import CaseFilter, FeedbackDraft, HandoverDraft, HandoverItemDraft
+from desktop.services.records import CaseFilter, FeedbackDraft, HandoverDraft, HandoverItemDraft, StepConfirmation
 from desktop.store import event_log
 from sync.domain.errors import ValidationError
 from tests.domain.names_corpus import LOOKALIKE_DOTS, NAMES
 
 from .workflow_helpers import registered
+
+#: The villager signs the printed 中止单/续办委托书.
+PAPER = StepConfirmation(on_paper=True)
 
 
 @pytest.mark.parametrize("key", sorted(NAMES))
@@ -49,7 +52,11 @@ def _events(ctx: ServiceContext) -> int:
 
 BAD_INPUT: list[tuple[str, Callable[[ServiceContext, str, str], object], str]] = [
     ("withdraw reason", lambda c, i, bad: workflow.withdraw(c, i, f"不办了{bad}"), "reason"),
-    ("suspend condition", lambda c, i, bad: workflow.suspend(c, i, "缺材料", f"补齐后{bad}"), "restart_condition"),
+    (
+        "suspend condition",
+        lambda c, i, bad: workflow.suspend(c, i, "缺材料", f"补齐后{bad}", PAPER),
+        "restart_condition",
+    ),
     (
         "type change reason",
         lambda c, i, bad: workflow.override_case_type(c, i, "joint", f"需要{bad}联办"),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from desktop.services import printing, workflow
+from desktop.services.case_detail import case_history
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import give_feedback
@@ -22,12 +23,17 @@ from desktop.services.printing_steps import (
     withdrawal_data,
     withdrawal_pdf,
 )
+from desktop.services.records import StepConfirmation
 from forms.data import ClosureOutcome
-from sync.domain.errors import DomainError
+from sync.domain.errors import DomainError, ValidationError
 from tests.desktop.conftest import set_clock
+from tests.forms.glyphs import pdftotext
 
-from .print_helpers import inked_feedback, inked_handover, text
+from .print_helpers import inked, inked_feedback, inked_handover, text
 from .workflow_helpers import center, registered
+
+#: The villager signs the printed 中止单/续办委托书.
+PAPER = StepConfirmation(on_paper=True)
 
 
 def fmt(day: date) -> str:
@@ -42,7 +48,7 @@ def test_suspend_offers_the_suspension_notice_and_resume_the_resumption_entrustm
     case_id = registered(ctx)
     due = get_case(ctx, case_id).due_on
     assert due is not None and "suspension" not in keys(ctx, case_id)
-    workflow.suspend(ctx, case_id, "等待残疾等级鉴定结论", "鉴定结论送达代办站后恢复办理")
+    workflow.suspend(ctx, case_id, "等待残疾等级鉴定结论", "鉴定结论送达代办站后恢复办理", PAPER)
     assert "suspension" in keys(ctx, case_id) and "resumption" not in keys(ctx, case_id)
     notice = suspension_data(ctx, case_id)
     assert notice.original_due == due and notice.expected_resume is None and notice.applicant_signature is None
@@ -52,7 +58,7 @@ def test_suspend_offers_the_suspension_notice_and_resume_the_resumption_entrustm
     assert "预计恢复日期_____年___月___日" in notice_text  # not recorded: filled in by hand
 
     set_clock(ctx, date(2026, 11, 26))
-    workflow.resume(ctx, case_id)
+    workflow.resume(ctx, case_id, "中止原因已消除", PAPER)
     assert keys(ctx, case_id)[-2:] == ["suspension", "resumption"]
     again = resumption_data(ctx, case_id)
     view = get_case(ctx, case_id)
@@ -64,7 +70,7 @@ def test_suspend_offers_the_suspension_notice_and_resume_the_resumption_entrustm
         "续办委托书",
         "王秀英",
         "等待残疾等级鉴定结论",
-        "中止原因已消除：鉴定结论送达代办站后恢复办理",
+        "续办事由中止原因已消除",  # the reason given at the 续办
         f"自{fmt(date(2026, 11, 26))}起续办，于{fmt(view.due_on)}前办结（中止3个工作日",
     ):
         assert expected in resumed, expected
@@ -145,3 +151,35 @@ def test_a_step_form_without_its_step_says_so(ctx: ServiceContext, render: objec
     case_id = registered(ctx)
     with pytest.raises(DomainError, match=message):
         render(ctx, case_id)  # type: ignore[operator]
+
+
+def test_the_villager_signs_the_suspension_on_the_pad_and_the_resumption_carries_its_reason(
+    ctx: ServiceContext,
+) -> None:
+    """The ink of a 中止 signed on the pad prints on the 中止单; a 续办's reason prints on the 续办委托书
+    (read back with pdftotext); neither step is recorded without the villager's confirmation or a reason."""
+    case_id = registered(ctx)
+    reason, restart = "等待残疾等级鉴定结论", "鉴定结论送达代办站后恢复办理"
+    with pytest.raises(ValidationError, match="请申请人签名，或选择“签在纸上”"):
+        workflow.suspend(ctx, case_id, reason, restart, StepConfirmation())
+    signed = workflow.prepare_step(ctx, case_id, "suspend", reason, restart)
+    stale = workflow.prepare_step(ctx, case_id, "suspend", reason, "另一个条件")
+    with pytest.raises(ValidationError, match="签名后内容已更改"):
+        workflow.suspend(
+            ctx, case_id, reason, restart, StepConfirmation(inked("王秀英", "委托人", stale.content_sha256))
+        )
+    workflow.suspend(ctx, case_id, reason, restart, StepConfirmation(inked("王秀英", "委托人", signed.content_sha256)))
+    assert suspension_data(ctx, case_id).applicant_signature is not None
+    notice = pdftotext(suspension_pdf(ctx, case_id))
+    assert reason in notice and restart in notice
+
+    set_clock(ctx, date(2026, 11, 26))
+    with pytest.raises(ValidationError, match="请填写续办事由"):
+        workflow.resume(ctx, case_id, "  ", PAPER)
+    workflow.resume(ctx, case_id, "申请人已交来鉴定结论", PAPER)
+    entrustment = resumption_data(ctx, case_id)
+    assert entrustment.resume_reason == "申请人已交来鉴定结论" and entrustment.principal_signature is None
+    assert "续办事由申请人已交来鉴定结论" in pdftotext(resumption_pdf(ctx, case_id))
+    sentences = [h.sentence for h in case_history(ctx, case_id)]
+    assert any("等待残疾等级鉴定结论" in s and "申请人王秀英已签名" in s for s in sentences), sentences
+    assert any("事由：申请人已交来鉴定结论" in s and "申请人签在纸上" in s for s in sentences), sentences

@@ -8,11 +8,15 @@ import pytest
 
 from desktop.services.context import ServiceContext
 from desktop.services.printing import entrustment_pdf
+from desktop.services.records import StepConfirmation
 from desktop.services.station import current_station, update_station
 from sync.domain.errors import ValidationError
 
 from .test_clerk_identity import pdf_text
 from .workflow_helpers import registered
+
+#: The villager signs the printed 中止单/续办委托书.
+PAPER = StepConfirmation(on_paper=True)
 
 
 def test_station_data_is_corrected_and_the_code_stays(ctx: ServiceContext, tmp_path: Path) -> None:
@@ -46,5 +50,5 @@ def test_the_stations_phone_prints_on_the_suspension_notice(ctx: ServiceContext,
 
     update_station(ctx, name="城南村代办站", village="城南村", town="城关镇", phone="0731-8888888")
     case_id = registered(ctx)
-    workflow.suspend(ctx, case_id, "等待残疾等级鉴定结论", "鉴定结论送达代办站后恢复办理")
+    workflow.suspend(ctx, case_id, "等待残疾等级鉴定结论", "鉴定结论送达代办站后恢复办理", PAPER)
     assert "0731-8888888" in pdf_text(suspension_pdf(ctx, case_id), tmp_path)

@@ -10,6 +10,7 @@ from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import give_feedback
 from desktop.services.handovers import custody, record_handover
+from desktop.services.records import StepConfirmation
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CaseState
@@ -154,13 +155,13 @@ def test_suspend_stops_the_clock_and_resume_moves_the_due_date(ctx: ServiceConte
     case_id = registered(ctx)
     due = get_case(ctx, case_id).due_on
     assert due is not None
-    workflow.suspend(ctx, case_id, "等待残疾等级鉴定", "鉴定结论送达后恢复")
+    workflow.suspend(ctx, case_id, "等待残疾等级鉴定", "鉴定结论送达后恢复", StepConfirmation(on_paper=True))
     assert get_case(ctx, case_id).state is CaseState.SUSPENDED
     with pytest.raises(IllegalTransition):
         workflow.extend(ctx, case_id, date(2026, 12, 31), "x", consent=True)
     resumed_on = date(2026, 11, 26)  # Thursday: Tue, Wed, Thu are 3 working days after Monday
     set_clock(ctx, resumed_on)
-    workflow.resume(ctx, case_id)
+    workflow.resume(ctx, case_id, "中止原因已消除", StepConfirmation(on_paper=True))
     view = get_case(ctx, case_id)
     assert view.state is CaseState.ACCEPTED
     assert view.due_on == add_working_days(ctx.calendar, due, 3).day

@@ -16,7 +16,7 @@ from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.feedback import give_feedback
 from desktop.services.handovers import record_handover
-from desktop.services.records import HandoverItemDraft, ReturnInput
+from desktop.services.records import HandoverItemDraft, ReturnInput, StepConfirmation
 from desktop.services.station import setup_station
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days
@@ -69,8 +69,8 @@ STATION_COMMANDS: dict[str, Command] = {
     "return": lambda ctx, c: workflow.return_case(ctx, c, ReturnInput(("不符合条件",), "某办法第三条", "同意")),
     "extend": _later_due,
     "extend_no_consent": lambda ctx, c: workflow.extend(ctx, c, ctx.today() + timedelta(days=30), "x", consent=False),
-    "suspend": lambda ctx, c: workflow.suspend(ctx, c, "等待鉴定", "结论送达"),
-    "resume": lambda ctx, c: workflow.resume(ctx, c),
+    "suspend": lambda ctx, c: workflow.suspend(ctx, c, "等待鉴定", "结论送达", StepConfirmation(on_paper=True)),
+    "resume": lambda ctx, c: workflow.resume(ctx, c, "中止原因已消除", StepConfirmation(on_paper=True)),
     "terminate": lambda ctx, c: workflow.terminate(ctx, c, "申请人去世"),
     "type_joint": lambda ctx, c: workflow.override_case_type(ctx, c, "joint", "多部门"),
     "attach": lambda ctx, c: add_attachment_bytes(ctx, c, PNG, "scan.png"),

@@ -10,11 +10,13 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop.services.case_detail import case_events
 from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.ui.action_dialogs import ConsultAnswerDialog, ExtendDialog, ReturnDialog
 from desktop.ui.feedback_dialog import FeedbackDialog
 from desktop.ui.main_window import MainWindow
+from sync.domain.events import Event
 from tests.desktop.conftest import set_clock
 
 from ..conftest import TODAY, complete_draft
@@ -150,7 +152,8 @@ def test_illegal_actions_are_not_offered_and_a_stale_one_is_refused(
 
 
 def test_suspend_and_resume_move_the_deadline(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
-    from desktop.ui.action_dialogs import SuspendDialog
+    """中止 signed on the pad, 续办 signed on paper: each carries its reason and how the villager confirmed it."""
+    from desktop.ui.step_dialogs import ResumeDialog, SuspendDialog
 
     case_id = registered(ctx)
     page = open_case(qtbot, window, case_id)
@@ -159,13 +162,40 @@ def test_suspend_and_resume_move_the_deadline(qtbot: QtBot, window: MainWindow, 
     type_text(qtbot, dialog.reason_edit, "需要专家评审")
     type_text(qtbot, dialog.restart_edit, "收到评审意见后续办")
     save(qtbot, dialog)
+    wait_error(qtbot, dialog, "请申请人签名，或选择“签在纸上”")
+    sign_with_pad(qtbot, dialog, lambda: qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton))
+    qtbot.waitUntil(lambda: "已签名" in dialog.sign_label.text(), timeout=5000)
+    type_text(qtbot, dialog.restart_edit, "。")  # changed after signing: the signature no longer holds
+    assert dialog.signature is None and "重新签名" in dialog.error_label.text()
+    sign_with_pad(qtbot, dialog, lambda: qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton))
+    qtbot.waitUntil(lambda: dialog.signature is not None, timeout=5000)
+    save(qtbot, dialog)
     wait_closed(qtbot, dialog)
     wait_state(qtbot, page, "中止")
     assert "暂停" in page.fields["办理期限"].text()
+    stop = last_event(ctx, case_id)
+    assert stop.payload["reason"] == "需要专家评审" and stop.payload["restart_condition"] == "收到评审意见后续办。"
+    assert [s["role"] for s in stop.payload["signatures"]] == ["委托人"] and stop.payload["signature_data"]
+
     set_clock(ctx, TODAY + timedelta(days=7))  # a week later the expert opinion arrives
-    click_action(qtbot, page, "resume")
+    resume = click_action(qtbot, page, "resume")
+    assert isinstance(resume, ResumeDialog)
+    qtbot.mouseClick(resume.paper_box, Qt.MouseButton.LeftButton)
+    assert not resume.sign_button.isEnabled()
+    save(qtbot, resume)
+    wait_error(qtbot, resume, "请填写续办事由")
+    type_text(qtbot, resume.reason_edit, "评审意见已送达")
+    save(qtbot, resume)
+    wait_closed(qtbot, resume)
     wait_state(qtbot, page, "已受理")
     assert "顺延" in page.message_label.text()
+    go_on = last_event(ctx, case_id)
+    assert go_on.payload["reason"] == "评审意见已送达" and go_on.payload["signed_on_paper"] is True
+    assert "signatures" not in go_on.payload
+
+
+def last_event(ctx: ServiceContext, case_id: str) -> Event:
+    return [e for e in case_events(ctx, case_id) if e.type.startswith("case.")][-1]
 
 
 def test_case_type_override_and_withdrawal(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:

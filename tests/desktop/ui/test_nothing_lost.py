@@ -8,11 +8,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.context import ServiceContext
 from desktop.services.workflow import deliver
-from desktop.ui.action_dialogs import SuspendDialog
 from desktop.ui.feedback_dialog import FeedbackDialog
 from desktop.ui.guarded_dialog import DISCARD_TITLE, GuardedDialog
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
+from desktop.ui.step_dialogs import SuspendDialog
 
 from ..services.workflow_helpers import center, registered
 from .case_page import click_action, open_case, wait_state
