@@ -39,6 +39,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 #: Empty material rows offered under a matter's own on its form.
 BLANK_MATERIALS = 3
+#: Material rows one form may post (a ``list`` form field's ``max_length`` counts its values, not their length).
+MAX_MATERIAL_ROWS = 60
+#: The longest material name and 获取方式, as the form's inputs allow.
+MATERIAL_NAME_MAX, MATERIAL_HOW_MAX = 200, 400
 
 
 def _download(data: bytes, name: str) -> Response:
@@ -111,7 +115,11 @@ def _next(session: SessionDep) -> str:
         return next_version(session, "catalog")
 
 
-def _item_form(request: Request, item: dict[str, Any], version: str, message: str = "", status: int = 200) -> Response:
+def _item_form(
+    request: Request, item: dict[str, Any], version: str, message: str = "", status: int = 200, field: str = ""
+) -> Response:
+    """The form of one matter; ``message`` is shown next to ``field`` (an input's name, ``material_copies:N``
+    for the Nth material row) when the problem is in one field, else above the form."""
     materials = list(item.get("materials") or []) + [{} for _ in range(BLANK_MATERIALS)]
     return render(
         request,
@@ -122,6 +130,7 @@ def _item_form(request: Request, item: dict[str, Any], version: str, message: st
         case_types=CASE_TYPES,
         version=version,
         message=message,
+        field=field,
     )
 
 
@@ -156,11 +165,11 @@ def save_item(
     notice: Annotated[str, Form(max_length=4000)] = "",
     notice_basis: Annotated[str, Form(max_length=400)] = "",
     remedy: Annotated[str, Form(max_length=4000)] = "",
-    material_name: Annotated[list[str] | None, Form(max_length=200)] = None,
-    material_original: Annotated[list[str] | None, Form(max_length=10)] = None,
-    material_copies: Annotated[list[str] | None, Form(max_length=5)] = None,
-    material_required: Annotated[list[str] | None, Form(max_length=10)] = None,
-    material_how: Annotated[list[str] | None, Form(max_length=400)] = None,
+    material_name: Annotated[list[str] | None, Form(max_length=MAX_MATERIAL_ROWS)] = None,
+    material_original: Annotated[list[str] | None, Form(max_length=MAX_MATERIAL_ROWS)] = None,
+    material_copies: Annotated[list[str] | None, Form(max_length=MAX_MATERIAL_ROWS)] = None,
+    material_required: Annotated[list[str] | None, Form(max_length=MAX_MATERIAL_ROWS)] = None,
+    material_how: Annotated[list[str] | None, Form(max_length=MAX_MATERIAL_ROWS)] = None,
 ) -> Response:
     """One matter added or changed (or renamed: ``original_code``) in a new version of the list, then the
     preview; the form comes back with a Chinese message when the matter is not valid."""
@@ -169,15 +178,21 @@ def save_item(
     def column(values: list[str] | None, n: int, default: str) -> str:
         return (values or [])[n] if n < len(values or []) else default
 
-    materials = []
+    materials: list[dict[str, Any]] = []
+    bad_copies: tuple[int, str] | None = None
     for n, material in enumerate(names):
         if not material.strip():
             continue
+        if len(material) > MATERIAL_NAME_MAX or len(column(material_how, n, "")) > MATERIAL_HOW_MAX:
+            raise WebError(422, f"材料名称不能超过{MATERIAL_NAME_MAX}字，获取方式不能超过{MATERIAL_HOW_MAX}字")
+        copies = _int(column(material_copies, n, "1"), 0)
+        if copies < 1 and bad_copies is None:
+            bad_copies = (len(materials), column(material_copies, n, ""))  # its row on the form shown again
         materials.append(
             {
                 "name": material.strip(),
                 "original": column(material_original, n, "原件") == "原件",
-                "copies": _int(column(material_copies, n, "1"), 1),
+                "copies": copies if copies >= 1 else column(material_copies, n, ""),
                 "required": column(material_required, n, "是") == "是",
                 "how_to_obtain": column(material_how, n, "").strip(),
             }
@@ -199,20 +214,23 @@ def save_item(
     }
     form = {**item, "original_code": original_code}
     version = version.strip() or _next(session)
-    missing = [
-        label
-        for key, label in (("code", "事项编码"), ("name", "事项名称"), ("department", "承办部门"))
-        if not item[key]
-    ]
+    required = (("code", "事项编码"), ("name", "事项名称"), ("department", "承办部门"))
+    missing = [(key, label) for key, label in required if not item[key]]
     if missing:
-        return _item_form(request, form, version, "请填写：" + "、".join(missing), 422)
+        message = "请填写：" + "、".join(label for _key, label in missing)
+        return _item_form(request, form, version, message, 422, missing[0][0])
     if days < 0:
-        return _item_form(request, form, version, "承诺时限应为工作日数（即办件填0）", 422)
+        form["promised_days"] = promised_days  # shown as typed, next to its message
+        return _item_form(request, form, version, "承诺时限应为工作日数（即办件填0）", 422, "promised_days")
+    if bad_copies is not None:
+        row, typed = bad_copies[0], bad_copies[1].strip()
+        message = f"份数应为不小于1的整数（现为“{typed}”）" if typed else "请填写份数（不小于1的整数）"
+        return _item_form(request, form, version, message, 422, f"material_copies:{row}")
     with session.begin():
         document = current_document(session, "catalog")
     items = [i for i in document.get("items", []) if i.get("code") not in (original_code, item["code"])]
     if item["code"] != original_code and any(i.get("code") == item["code"] for i in document.get("items", [])):
-        return _item_form(request, form, version, f"事项编码“{item['code']}”已被其他事项使用", 422)
+        return _item_form(request, form, version, f"事项编码“{item['code']}”已被其他事项使用", 422, "code")
     position = next((n for n, i in enumerate(document.get("items", [])) if i.get("code") == original_code), None)
     items.insert(position if position is not None else len(items), item)
     candidate = {**document, "version": version, "items": items}
