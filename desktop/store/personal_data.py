@@ -15,8 +15,9 @@ values in one AES-GCM envelope in its ``sealed`` column, bound to the row
 * ``cases`` also keeps masked columns for the list and keyed blind indexes of
   the full numbers for exact search.
 
-``seal_existing_rows`` converts a database written before encryption
-(migration 0005, or right after the first login where no keyring exists).
+``seal_existing_rows`` converts a database written before encryption right
+after the first login where no keyring exists (migration 0005, when the key is
+at hand, seals with its own frozen copy of this code).
 """
 
 from __future__ import annotations
