@@ -564,6 +564,28 @@ class RateFigures:
         return self._ratio(self.satisfied, self.rated)
 
 
+#: The key of the overall rating among a row's ``scores``, beside ``DIMENSION_LABELS``'s.
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class Score:
+    """One rated dimension (or the overall rating) of a 考核 row: how many rated it, the sum of their
+    ratings (1-5), how many were satisfied (基本满意 or better)."""
+
+    rated: int = 0
+    total: int = 0
+    satisfied: int = 0
+
+    @property
+    def average(self) -> float | None:
+        return self.total / self.rated if self.rated else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self.satisfied / self.rated if self.rated else None
+
+
 @dataclass(frozen=True)
 class ReviewRow(RateFigures):
     """One line of the 考核统计表: a village's 代办站, a clerk, or the town's total.
@@ -582,6 +604,8 @@ class ReviewRow(RateFigures):
     rated: int = 0
     satisfied: int = 0
     bad: int = 0
+    #: ``OVERALL`` and the rated dimensions (``DIMENSION_LABELS``) → their ``Score``; empty: none rated.
+    scores: Mapping[str, Score] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Portrait A4: the town's total, a horizontal bar chart of 满意率 per station (target line at
 ``ReviewReport.target``, stations below it in red and marked 未达标), then one table per station
-and one per clerk (header repeated on every page). The numbers are those of the center's 考核 page
-and its Excel export.
+and one per clerk (header repeated on every page), then the 分项评价: the average and 满意率 of the
+overall rating and of each rated dimension (服务效率, 服务水平, 服务态度) per station. The numbers
+are those of the center's 考核 page and its Excel export.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from forms import fonts
 from forms import layout as L
-from forms.data import ReviewReport, ReviewRow
+from forms.data import DIMENSION_LABELS, OVERALL, ReviewReport, ReviewRow, Score
 
 TITLE = "考核统计表"
 RED = colors.Color(0.75, 0.22, 0.17)
@@ -279,6 +280,42 @@ def rates_table(rows: Sequence[ReviewRow], data: ReviewReport, width: float, *, 
     return L.grid(table_rows, widths, header_rows=1, repeat_header=True, padding=PADDING, extra=extra)
 
 
+# ---------------------------------------------------------------- 分项评价
+
+#: The overall rating and the 服务意见反馈表's rated dimensions, as the 分项评价 table's columns.
+SCORE_LABELS = {OVERALL: "总体评价", **DIMENSION_LABELS}
+
+
+def _score_cell(score: Score | None, target: float) -> Flowable:
+    """Average (1-5) over 满意率 (satisfied/rated); red when the 满意率 is below the target."""
+    if score is None or score.average is None:
+        return L.para("—", L.CELL_CENTER)
+    low = score.satisfaction is not None and score.satisfaction < target
+    rate = f"{pct(score.satisfaction)}（{score.satisfied}/{score.rated}）"
+    if low:
+        return L.markup(f'{score.average:.2f}分<br/><font color="#bf382b"><b>{rate}</b></font>', L.SMALL_CENTER)
+    return L.markup(f"{score.average:.2f}分<br/><font size=7>{rate}</font>", L.SMALL_CENTER)
+
+
+def scores_table(data: ReviewReport, width: float) -> Flowable:
+    """Per station and for the town: each dimension's average and 满意率 (header on every page)."""
+    rest = (width - 9 * mm) * 0.64 / len(SCORE_LABELS)
+    widths = [9 * mm, width - 9 * mm - rest * len(SCORE_LABELS)] + [rest] * len(SCORE_LABELS)
+    head = ["序号", "名称", *SCORE_LABELS.values()]
+    rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in head]]
+    lines = [(str(n), r) for n, r in enumerate(data.stations, 1)] + [("", data.total)]
+    for n, row in lines:
+        rows.append(
+            [
+                L.para(n, L.SMALL_CENTER),
+                _name_cell(row.name, widths[1]) if n else L.markup("<b>全镇合计</b>", L.SMALL),
+                *(_score_cell(row.scores.get(key), data.target) for key in SCORE_LABELS),
+            ]
+        )
+    extra: list[tuple[object, ...]] = [("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95))]
+    return L.grid(rows, widths, header_rows=1, repeat_header=True, padding=PADDING, extra=extra)
+
+
 # ---------------------------------------------------------------- the document
 
 
@@ -309,11 +346,15 @@ def story(data: ReviewReport) -> list[Flowable]:
     out.append(L.para("按代办员统计", L.HEADING))
     out.append(rates_table(data.clerks, data, width, total=False))
     out.append(L.gap(2))
+    out.append(CondPageBreak(40 * mm))
+    out.append(L.para("分项评价（按代办站，服务意见反馈表）", L.HEADING))
+    out.append(scores_table(data, width))
+    out.append(L.gap(2))
     out.append(
         L.para(
             f"说明：满意率＝（非常满意＋满意＋基本满意）÷评价数，目标≥{data.target * 100:.0f}%，未达标者标红；"
             "即办件现场办结率＝受理当日办结÷已办结即办件；承诺件按时办结率＝承诺期限内办结÷已办结承诺件，"
-            "两项目标均为100%，未达标者标红；"
+            "两项目标均为100%，未达标者标红；分项评价为平均分（1～5分）和满意率，分项可不评，评价数各自计算；"
             "“—”表示本期没有此类办件或评价。",
             L.SMALL,
         )

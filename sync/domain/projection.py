@@ -24,7 +24,7 @@ from .custody import CLERK, WINDOW, apply_handover, check_covered, originals_out
 from .entrustment import check_registration
 from .errors import DomainError, IllegalTransition, ValidationError
 from .events import Event
-from .feedback import parse_feedback
+from .feedback import DIMENSIONS, parse_feedback
 from .model import Applicant, CaseKind, CaseType, MaterialItem
 from .ratings import is_bad_rating
 from .step_signing import check_step_signature
@@ -67,6 +67,8 @@ class CaseView:
     suspended_on: date | None = None
     rating_bad: bool = False
     rating_followed_up: bool = False
+    #: (dimension, 1-5) of the 服务效率/服务水平/服务态度 the villager rated (``feedback.DIMENSIONS``); () before.
+    rating_dimensions: tuple[tuple[str, int], ...] = ()
     attachment_count: int = 0
     #: Clerk → window handovers on record, and the window's confirmations of them (窗口确认收件).
     window_handovers: tuple[WindowHandover, ...] = ()
@@ -234,12 +236,14 @@ def _center_complete(view: CaseView, event: Event) -> dict[str, Any]:
 
 def _give_feedback(view: CaseView, event: Event) -> dict[str, Any]:
     p = event.payload
+    dimensions: Mapping[str, int] = {}
     if "result_confirmed" in p:  # the signed 服务意见反馈表; older events carry only the rating
-        parse_feedback(p)
+        dimensions = parse_feedback(p).dimensions
     rating = int(p["rating"])
     if not 1 <= rating <= 5:
         raise IllegalTransition("满意度评价应为1到5星")
-    return {"rating": rating, "rating_bad": is_bad_rating(rating)}
+    rated = tuple((k, int(dimensions[k])) for k in DIMENSIONS if k in dimensions)
+    return {"rating": rating, "rating_bad": is_bad_rating(rating), "rating_dimensions": rated}
 
 
 def originals_blocking_archive(view: CaseView) -> list[str]:
@@ -319,6 +323,7 @@ def view_to_dict(view: CaseView) -> dict[str, Any]:
         "suspended_on": view.suspended_on.isoformat() if view.suspended_on else None,
         "rating_bad": view.rating_bad,
         "rating_followed_up": view.rating_followed_up,
+        "rating_dimensions": dict(view.rating_dimensions),
         "attachment_count": view.attachment_count,
         "window_handovers": [h.to_dict() for h in view.window_handovers],
         "window_receipts": [r.to_dict() for r in view.window_receipts],
@@ -359,9 +364,17 @@ def view_from_dict(data: Mapping[str, Any]) -> CaseView:
         suspended_on=_opt_date(data.get("suspended_on")),
         rating_bad=bool(data.get("rating_bad", False)),
         rating_followed_up=bool(data.get("rating_followed_up", False)),
+        rating_dimensions=_dimensions(data.get("rating_dimensions")),
         attachment_count=int(data.get("attachment_count", 0)),
         window_handovers=tuple(WindowHandover.from_dict(h) for h in data.get("window_handovers", ())),
         window_receipts=tuple(WindowReceipt.from_dict(r) for r in data.get("window_receipts", ())),
         entrustment_sha256=str(data.get("entrustment_sha256", "")),
         intake_covered=bool(data.get("intake_covered", False)),
     )
+
+
+def _dimensions(stored: Any) -> tuple[tuple[str, int], ...]:
+    """The rated dimensions of a stored view (none in a view stored before they were kept)."""
+    if not isinstance(stored, Mapping):
+        return ()
+    return tuple((k, int(stored[k])) for k in DIMENSIONS if k in stored)

@@ -45,3 +45,29 @@ def test_the_payload_schema_checks_the_dimensions_and_the_suggestions() -> None:
         parse_payload("case.give_feedback", {**base, "dimensions": {"competence": 9}})
     with pytest.raises(ValidationError):
         parse_payload("case.give_feedback", {**base, "comments": {"suggestions": "坏\x00"}})
+
+
+def test_the_rated_dimensions_reach_the_case_view_and_older_forms_still_fold() -> None:
+    from sync.domain.projection import fold, view_from_dict, view_to_dict
+
+    from .factories import Chain, registered_payload, signature_ref
+
+    chain = Chain()
+    old, new = registered_payload(), registered_payload(case_no="CS01-20261123-0002")
+    for reg in (old, new):
+        cid = reg["case_id"]
+        chain.add("case.registered", reg)
+        chain.add("case.accept", {"case_id": cid, "accepted_on": "2026-11-23", "due_on": "2026-11-30"})
+        chain.add("case.deliver", {"case_id": cid})
+        chain.center("case.center_accept", {"case_id": cid})
+        chain.center("case.center_complete", {"case_id": cid, "result": "已办结"})
+    chain.add("case.give_feedback", {"case_id": old["case_id"], "rating": 5})  # before dimensions existed
+    content = feedback_content(new["case_id"], True, 4, {}, {"attitude": 2, "efficiency": 5})
+    chain.add("case.give_feedback", {**content, "signature": signature_ref("张三", "委托人", content)})
+    views = fold(chain.events)
+    assert views[old["case_id"]].rating_dimensions == ()
+    rated = views[new["case_id"]]
+    assert rated.rating_dimensions == (("efficiency", 5), ("attitude", 2))  # in DIMENSIONS order
+    assert view_from_dict(view_to_dict(rated)) == rated
+    stored_before = {k: v for k, v in view_to_dict(rated).items() if k != "rating_dimensions"}
+    assert view_from_dict(stored_before).rating_dimensions == ()

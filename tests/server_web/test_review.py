@@ -11,6 +11,8 @@ import pypdf
 import pytest
 from openpyxl import load_workbook
 
+from sync.domain.feedback import feedback_content
+from tests.domain.factories import signature_ref
 from tests.sync.conftest import Station
 from tests.sync.factories import registered_payload
 from tests.sync.live_server import CENTER_TODAY, ServerHandle
@@ -228,3 +230,39 @@ def test_the_followup_ledger_pages_with_its_true_totals(
     assert first.total >= 3 and first.pages == -(-first.total // 2) and len(first.lines) == 2
     assert mine <= seen and len(seen) == first.total  # every follow-up on exactly one page
     assert beyond.page == first.pages  # a page past the end shows the last one
+
+
+def test_the_rated_dimensions_reach_the_review_page_excel_and_pdf(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    """服务效率/服务水平/服务态度 of signed 反馈表 reach the case projection and the review: average and 满意率
+    per station, beside the overall rating; a rating recorded before the dimensions counts only overall."""
+    rated = {"efficiency": 5, "competence": 4, "attitude": 2}
+    _case(station, window, 21, "promised", CENTER_TODAY.isoformat(), CENTER_TODAY.isoformat(), None)
+    _case(station, window, 22, "promised", CENTER_TODAY.isoformat(), CENTER_TODAY.isoformat(), 5)
+    signed = _case(station, window, 23, "promised", CENTER_TODAY.isoformat(), CENTER_TODAY.isoformat(), None)
+    assert window.post(f"/cases/{signed}/decide", {"action": "center_accept"}).status_code == 303
+    assert window.post(f"/cases/{signed}/decide", {"action": "center_complete", "result": "已办结"}).status_code == 303
+    content = feedback_content(signed, True, 4, {"suggestions": "希望缩短等候时间"}, rated)
+    station.chain.add("case.give_feedback", {**content, "signature": signature_ref("张三", "委托人", content)})
+    station.client.push_all(station.chain.events)
+
+    period = CENTER_TODAY.strftime("%Y-%m")
+    page = window.get(f"/review?period={period}").text
+    label = f"测试代办站{station.code}（{station.code}）"
+    scores = page.split("分项评价（按代办站）")[1]
+    assert _row_cells(scores, label)[1:] == [
+        "4.50分·100.0%（2/2）",  # overall: 5 (older form) and 4 (signed with dimensions)
+        "5.00分·100.0%（1/1）",
+        "4.00分·100.0%（1/1）",
+        "2.00分·0.0%（0/1）",
+    ]
+
+    sheet = load_workbook(io.BytesIO(window.get(f"/review.xlsx?period={period}").content))["分项评价"]
+    line = next(row for row in sheet.iter_rows(values_only=True) if row[0] == label)
+    assert line[1:4] == (2, 4.5, 1.0) and line[4:7] == (1, 5.0, 1.0) and line[10:13] == (1, 2.0, 0.0)
+
+    reader = pypdf.PdfReader(io.BytesIO(window.get(f"/review.pdf?period={period}").content))
+    text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
+    assert "分项评价（按代办站，服务意见反馈表）" in text
+    assert f"{label}4.50分100.0%（2/2）5.00分100.0%（1/1）4.00分100.0%（1/1）2.00分0.0%（0/1）" in text

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from forms.data import RateFigures
+from forms.data import DIMENSION_LABELS, OVERALL, RateFigures, Score
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import beijing_day, day_start_stamp
@@ -66,6 +66,8 @@ class Rates(RateFigures):
     rated: int = 0
     satisfied: int = 0
     bad: int = 0
+    #: ``forms.data.OVERALL`` and each rated dimension → [rated, sum of ratings, satisfied].
+    tallies: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def below_target(self) -> bool:
@@ -85,6 +87,23 @@ class Rates(RateFigures):
             self.rated += 1
             self.satisfied += int(int(rating) >= 3)
             self.bad += int(int(rating) <= 2)
+            self._tally(OVERALL, int(rating))
+            rated = d.get("rating_dimensions")  # 服务效率/服务水平/服务态度; absent from older cases
+            for key, value in rated.items() if isinstance(rated, dict) else ():
+                if key in DIMENSION_LABELS:
+                    self._tally(key, int(value))
+
+    def _tally(self, key: str, rating: int) -> None:
+        tally = self.tallies.setdefault(key, [0, 0, 0])
+        tally[0] += 1
+        tally[1] += rating
+        tally[2] += int(rating >= 3)
+
+    @property
+    def scores(self) -> dict[str, Score]:
+        """The overall rating's and each dimension's ``Score`` (average, 满意率), in print order."""
+        order = [OVERALL, *DIMENSION_LABELS]
+        return {k: Score(*self.tallies[k]) for k in order if k in self.tallies}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms import review
-from forms.data import ReviewReport, ReviewRow
+from forms.data import DIMENSION_LABELS, OVERALL, ReviewReport, ReviewRow, Score
 from forms.errors import FormDataError
 from sync.domain.ratings import RATING_LABELS
 from sync.protocol.models import ErrorCode
@@ -35,6 +35,31 @@ def _rates_sheet(sheet: Worksheet, title: str, rows: Sequence[Rates]) -> None:
     sheet.append([])
 
 
+#: The 总体 rating and the rated dimensions of the 服务意见反馈表, as the 分项评价 columns name them.
+SCORE_LABELS = {OVERALL: "总体评价", **DIMENSION_LABELS}
+
+
+def _scores_sheet(sheet: Worksheet, ev: Evaluation) -> None:
+    """Average (1-5) and 满意率 of the overall rating and each dimension, for the town and each station."""
+    sheet.append([f"分项评价（{ev.label}，1～5分，满意率＝基本满意及以上÷评价数）"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    head = ["名称"]
+    for label in SCORE_LABELS.values():
+        head += [f"{label}评价数", f"{label}平均分", f"{label}满意率"]
+    sheet.append(head)
+    for r in [ev.total, *ev.stations]:
+        scores = r.scores
+        line: list[object] = [r.label]
+        for key in SCORE_LABELS:
+            score = scores.get(key, Score())
+            line += [score.rated, score.average, score.satisfaction]
+        sheet.append(line)
+        for n in range(len(SCORE_LABELS)):
+            sheet.cell(row=sheet.max_row, column=3 + 3 * n).number_format = "0.00"
+            sheet.cell(row=sheet.max_row, column=4 + 3 * n).number_format = PERCENT
+    sheet.column_dimensions["A"].width = 36
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -51,6 +76,7 @@ def evaluation_workbook(ev: Evaluation, ledger: Sequence[FollowupRow], names: di
     _rates_sheet(ws, "按代办站", ev.stations)
     _rates_sheet(ws, "按代办员", ev.clerks)
     ws.column_dimensions["A"].width = 36
+    _scores_sheet(wb.create_sheet("分项评价"), ev)
     sheet = wb.create_sheet("差评台账")
     sheet.append(
         ["办件编号", "代办站", "代办员", "评价", "意见", "评价日期", "回访期限", "办结日期", "回访整改情况", "经办人"]
@@ -90,6 +116,7 @@ def _review_row(r: Rates, name: str | None = None) -> ReviewRow:
         rated=r.rated,
         satisfied=r.satisfied,
         bad=r.bad,
+        scores=r.scores,
     )
 
 
