@@ -26,8 +26,6 @@ from forms.data import (
     Rating,
     RefusalRecord,
     ReturnNotice,
-    ReviewReport,
-    ReviewRow,
     Signature,
     Station,
 )
@@ -394,8 +392,17 @@ def add_workdays(day: date, n: int) -> date:
     return day
 
 
-def ledger_rows(count: int, start: date = date(2026, 10, 12), seed: int = 7) -> list[LedgerRow]:
-    """``count`` plausible ledger rows, a few per working day from ``start``."""
+def ledger_rows(
+    count: int,
+    start: date = date(2026, 10, 12),
+    seed: int = 7,
+    code: str = STATION.code,
+    clerks: tuple[str, ...] = (CLERK.name, "林建华"),
+    rated: bool = True,
+) -> list[LedgerRow]:
+    """``count`` plausible ledger rows of the station ``code``, a few per working day from ``start``:
+    matters of one working day are 即办件 (done the same day when finished in one), the others 承诺件.
+    ``rated``: finished cases carry the villager's rating (not at a station whose 反馈表 are on paper)."""
     rng = random.Random(seed)
     rows: list[LedgerRow] = []
     day = start
@@ -408,13 +415,15 @@ def ledger_rows(count: int, start: date = date(2026, 10, 12), seed: int = 7) -> 
             serial = 0
         serial += 1
         promised = rng.choice((1, 3, 5, 5, 10))
-        due = add_workdays(day, promised)
+        due = day if promised == 1 else add_workdays(day, promised)  # a 即办件 is due the day it is accepted
         used = max(1, promised + rng.choice((-2, -1, -1, 0, 0, 0, 1)))
         finished = rng.random() > 0.08
         mobile = f"13{(serial * 7 + day.toordinal()) % 10}{day:%m%d}{serial:04d}"  # no draw: the rows stay the same
+        immediate = promised == 1
+        done = add_workdays(day, used - 1 if immediate else used)  # a 即办件 in one day: on the spot
         rows.append(
             LedgerRow(
-                case_no=f"{STATION.code}-{day:%Y%m%d}-{serial:04d}",
+                case_no=f"{code}-{day:%Y%m%d}-{serial:04d}",
                 applicant_name=rng.choice(_SURNAMES) + rng.choice(_GIVEN),
                 applicant_id=id_number(
                     f"330183{rng.randint(1940, 2000)}{rng.randint(1, 12):02d}"
@@ -423,12 +432,12 @@ def ledger_rows(count: int, start: date = date(2026, 10, 12), seed: int = 7) -> 
                 matter=rng.choice(_MATTERS),
                 accepted_on=day,
                 due_on=due,
-                clerk=rng.choice((CLERK.name, "林建华")),
-                done_on=add_workdays(day, used) if finished else None,
+                clerk=rng.choice(clerks),
+                done_on=done if finished else None,
                 days_used=used if finished else None,
                 on_time=(used <= promised) if finished else None,
-                rating=rng.choice(_RATINGS) if finished else None,
-                case_type="承诺件",
+                rating=rng.choice(_RATINGS) if finished and rated else None,  # drawn after the clerk, as ever
+                case_type="即办件" if immediate else "承诺件",
                 phone=mobile,
                 state=("已反馈" if finished else "办理中"),
                 overdue=not finished and due < LEDGER_PRINTED_ON,
@@ -457,7 +466,7 @@ def archive_list() -> ArchiveList:
         ArchiveRow(
             case_no=r.case_no,
             title=f"{r.applicant_name} {r.matter}",
-            case_type="即办件" if r.days_used == 1 else "承诺件",
+            case_type=r.case_type,
             closed_on=r.done_on,
             pages=3 + i % 9,
             retention="30年" if "宅基地" in r.matter else "10年",
@@ -478,59 +487,4 @@ def archive_list() -> ArchiveList:
         handed_by_signature=signature(2),
         received_by_signature=signature(6),
         items=("台账电子版光盘1张", "服务意见反馈表汇总表1份"),
-    )
-
-
-# ---------------------------------------------------------------- 考核统计表 of the town center
-
-_REVIEW_STATIONS = (
-    # name, cases, 即办 done/on the spot, 承诺 done/on time, rated/satisfied/bad
-    ("青溪镇石桥村政务服务代办站（QX0312）", 46, 18, 18, 24, 23, 40, 40, 0),
-    ("青溪镇上杭村政务服务代办站（QX0307）", 38, 15, 14, 19, 19, 33, 32, 1),
-    ("青溪镇大源坞、小源坞自然村联合政务服务代办站（QX0325）", 27, 11, 11, 12, 11, 22, 20, 2),
-    ("青溪镇桐坞村代办站（QX0301）", 31, 12, 12, 16, 16, 28, 28, 0),
-    ("青溪镇东岭村代办站（QX0318）", 19, 9, 8, 8, 7, 15, 15, 0),
-    ("青溪镇新塘社区代办点（QX0330）", 6, 3, 3, 2, 2, 0, 0, 0),
-)
-_REVIEW_CLERKS = (
-    ("陈晓燕 · 青溪镇石桥村政务服务代办站（QX0312）", 0, 0.6),
-    ("林建华 · 青溪镇石桥村政务服务代办站（QX0312）", 0, 0.4),
-    ("周丽萍 · 青溪镇上杭村政务服务代办站（QX0307）", 1, 1.0),
-    ("赵国强 · 青溪镇大源坞、小源坞自然村联合政务服务代办站（QX0325）", 2, 1.0),
-    ("钱佳慧 · 青溪镇桐坞村代办站（QX0301）", 3, 1.0),
-    ("孙志明 · 青溪镇东岭村代办站（QX0318）", 4, 1.0),
-    ("吴海燕 · 青溪镇新塘社区代办点（QX0330）", 5, 1.0),
-)
-
-
-def _review_row(name: str, counts: tuple[int, ...]) -> ReviewRow:
-    cases, i_done, i_spot, p_done, p_time, rated, satisfied, bad = counts
-    return ReviewRow(name, cases, i_done, i_spot, p_done, p_time, rated, satisfied, bad)
-
-
-def review() -> ReviewReport:
-    """A quarter of a town with six stations: one below the 98 % target, one without any rating."""
-    stations = [_review_row(s[0], s[1:]) for s in _REVIEW_STATIONS]
-    clerks: list[ReviewRow] = []
-    for name, station, share in _REVIEW_CLERKS:
-        counts = _REVIEW_STATIONS[station][1:]
-        if share == 1.0:
-            part = tuple(int(c) for c in counts)
-        else:  # the station's two clerks split its work; the 差评 falls to nobody here
-            part = tuple(math.floor(int(c) * share + (0.5 if n % 2 else 0.2)) for n, c in enumerate(counts))
-        clerks.append(_review_row(name, part))
-    total = ReviewRow(
-        "全镇合计",
-        *(sum(int(s[k]) for s in _REVIEW_STATIONS) for k in range(1, 9)),
-    )
-    return ReviewReport(
-        center_name="青溪镇为民服务中心",
-        period="2026-Q4",
-        period_label="2026年第4季度",
-        total=total,
-        stations=stations,
-        clerks=clerks,
-        printed_on=date(2026, 11, 20),
-        printed_by="王主任",
-        link="https://wmfw.qingxi.gov.cn/center/review?period=2026-Q4",
     )

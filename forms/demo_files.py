@@ -10,6 +10,7 @@ from forms import (
     archive_register,
     closure,
     demo,
+    demo_review,
     demo_steps,
     entrustment,
     extension,
@@ -50,7 +51,7 @@ DEMO_FILES: dict[str, Callable[[], bytes]] = {
     "代办台账.pdf": lambda: ledger.render(demo.ledger()),
     "档案移交清单.pdf": lambda: archive_list.render(demo.archive_list()),
     "档案查阅（复制）登记表.pdf": lambda: archive_register.render(demo_steps.archive_register()),
-    "考核统计表.pdf": lambda: review.render(demo.review()),
+    "考核统计表.pdf": lambda: review.render(demo_review.review()),
     "收件回执.pdf": lambda: visit_receipt.render(demo_steps.visit_receipt()),
     "退件清单.pdf": lambda: visit_receipt.render(demo_steps.visit_return()),
 }

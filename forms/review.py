@@ -293,7 +293,7 @@ def _score_cell(score: Score | None, target: float) -> Flowable:
     low = score.satisfaction is not None and score.satisfaction < target
     rate = f"{pct(score.satisfaction)}（{score.satisfied}/{score.rated}）"
     if low:
-        return L.markup(f'{score.average:.2f}分<br/><font color="#bf382b"><b>{rate}</b></font>', L.SMALL_CENTER)
+        return L.markup(f'{score.average:.2f}分<br/><font color="#bf382b" size=7><b>{rate}</b></font>', L.SMALL_CENTER)
     return L.markup(f"{score.average:.2f}分<br/><font size=7>{rate}</font>", L.SMALL_CENTER)
 
 

@@ -12,6 +12,7 @@ from forms import (
     archive_register,
     closure,
     demo,
+    demo_review,
     demo_steps,
     entrustment,
     extension,
@@ -88,5 +89,5 @@ CASES = [
         archive_register.render,
         frozenset(f"rows[{i}].{f}" for i in range(2) for f in ("id_number", "consulted_on")) | {"blank_rows"},
     ),
-    FormCase("review", demo.review, review.render, fields=False),
+    FormCase("review", demo_review.review, review.render, fields=False),
 ]

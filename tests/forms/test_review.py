@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from forms import demo, review
+from forms import demo_review, review
 from forms.data import ReviewReport, ReviewRow
 from tests.forms import pdfcheck
 
@@ -29,7 +29,7 @@ def _many(n: int) -> list[ReviewRow]:
 
 
 def test_every_station_clerk_and_rate_is_printed() -> None:
-    data = demo.review()
+    data = demo_review.review()
     pdf = review.render(data)
     text = pdfcheck.text(pdf)
     assert "考核统计表" in text and "统计周期：2026年第4季度" in text and "青溪镇为民服务中心" in text
@@ -39,24 +39,26 @@ def test_every_station_clerk_and_rate_is_printed() -> None:
         assert pdfcheck.squash(station) in text, row.name
         assert f"{row.cases}" in text
     # the town's total: cases, both completion rates, satisfaction against the target, 差评
-    assert "167" in text and "97.1%" in text and "（66/68）" in text and "96.3%" in text and "（78/81）" in text
-    assert "97.8%" in text and "满意率（目标≥98%）" in text and "（135/138）未达标" in text
-    # a station below the target is marked, one without ratings says so
-    assert "97.0%未达标" in text and "90.9%未达标" in text and "暂无评价" in text
+    # the town's total (counted from the demo cases, tests/forms/test_demo_agree.py): cases, both completion
+    # rates, satisfaction against the target
+    assert "136" in text and "90.5%" in text and "（19/21）" in text and "81.3%" in text and "（87/107）" in text
+    assert "91.9%" in text and "满意率（目标≥98%）" in text and "（113/123）未达标" in text
+    # stations below the target are marked, one without ratings says so
+    assert "93.9%未达标" in text and "82.8%未达标" in text and "暂无评价" in text
     assert text.count("未达标") >= 2 * 2 + 1  # chart and table for each, and the total
     assert "目标98%" in text and "制表人：王主任" in text and "2026年11月20日" in text
 
 
 def test_text_of_each_row_is_in_order() -> None:
-    data = demo.review()
+    data = demo_review.review()
     pages = "".join(pdfcheck.page_texts(review.render(data)))
     text = pdfcheck.squash(pages)
     first = data.stations[0]
-    assert f"1{pdfcheck.squash(first.name)}{first.cases}100.0%（18/18）95.8%未达标40100.0%（40/40）0" in text
+    assert f"1{pdfcheck.squash(first.name)}{first.cases}100.0%（5/5）82.1%未达标3393.9%未达标2" in text
 
 
 def test_many_long_station_names_stay_inside_the_page() -> None:
-    data = dataclasses.replace(demo.review(), stations=_many(60), clerks=[])
+    data = dataclasses.replace(demo_review.review(), stations=_many(60), clerks=[])
     pdf = review.render(data)
     assert pdfcheck.words_outside_body(pdf) == []
     pages = [pdfcheck.squash(t) for t in pdfcheck.page_texts(pdf)]
@@ -88,7 +90,7 @@ def test_an_empty_or_single_station_period_renders(stations: int) -> None:
 
 
 def test_render_is_deterministic_and_embeds_its_fonts() -> None:
-    data = demo.review()
+    data = demo_review.review()
     pdf = review.render(data)
     assert pdf == review.render(data)
     assert all(pdfcheck.font_is_embedded(font) for _name, font in pdfcheck.fonts(pdf))

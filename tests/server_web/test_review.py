@@ -161,11 +161,11 @@ def test_pdf_export_has_the_page_numbers_and_is_audited(
 
 
 def test_a_name_no_font_draws_is_refused_in_chinese_not_printed_blank() -> None:
-    from forms import demo
+    from forms import demo_review
     from sync.server.services.errors import ServiceError
     from sync.server.services.export import evaluation_pdf
 
-    report = demo.review()
+    report = demo_review.review()
     clerks = [dataclasses.replace(report.clerks[0], name="郑\U00030000"), *report.clerks[1:]]
     with pytest.raises(ServiceError) as caught:
         evaluation_pdf(dataclasses.replace(report, clerks=clerks))
