@@ -376,7 +376,7 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
     64 kbit/s: (seconds, HTTP requests, bytes sent) of that day's sync, counted on the wire."""
 
     from bench.bench_cases import _case_with_events
-    from desktop.services import sync
+    from desktop.services import center_sync
     from desktop.services.context import ServiceContext
     from desktop.services.station import require_station, setup_station
     from desktop.services.workflow import deliver
@@ -407,7 +407,7 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
             token = SyncClient(slow).enroll(code, station_id=station_id, station_code=code_name).token
             case_id = _case_with_events(ctx, 3)
             deliver(ctx, case_id)  # handed over at the town window: the center can accept it
-            sync.sync_now(ctx, SyncClient(slow, token=token))  # first sync since start: greeting + yesterday
+            center_sync.sync_now(ctx, SyncClient(slow, token=token))  # first sync since start: greeting + yesterday
             with make_sessionmaker(engine)() as session, session.begin():
                 record_center_event(session, station_id, "case.center_accept", {"case_id": case_id}, "镇窗口")
             for _ in range(cases - 1):
@@ -416,9 +416,9 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
             requests_made: list[int] = []
             link.http.hooks["response"].append(lambda r, *a, **k: requests_made.append(len(r.request.body or b"")))
             start = time.perf_counter()
-            sync.sync_now(ctx, link)
+            center_sync.sync_now(ctx, link)
             elapsed = time.perf_counter() - start
-            assert sync.status(ctx).pending == 0
+            assert center_sync.status(ctx).pending == 0
         finally:
             ctx.close()
             engine.dispose()

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from desktop.store import settings
 from sync.client.address import is_unencrypted
 
+from .center_sync import SERVER
 from .context import ServiceContext
-from .sync import SERVER
 
 UNENCRYPTED_WARNING = "⚠ 与镇中心的连接未加密（http，仅限镇内局域网）"
 

@@ -20,10 +20,10 @@ from sync.domain.errors import DomainError
 from . import credential_store, signing_keys
 from .attachments import blob_bytes, blobs_named
 from .audit import ExportRecord, append_export, write_atomically
+from .center_sync import apply_center_events, center_head
 from .context import ServiceContext
 from .records import Changed
 from .station import require_station
-from .sync import apply_center_events, center_head
 from .sync_state import acked_seq, state_row
 
 

@@ -17,6 +17,7 @@ from desktop.services import (
     case_detail,
     cases,
     center_address,
+    center_sync,
     feedback,
     handovers,
     home,
@@ -27,7 +28,6 @@ from desktop.services import (
     registration_draft,
     retention,
     station,
-    sync,
     transfer,
     workflow,
 )
@@ -225,13 +225,13 @@ class StationFacade(QObject):
         return printing.form_pdf(self.ctx, case_id, key, event_id)
 
     def sync_status(self) -> str:
-        return sync.status(self.ctx).label
+        return center_sync.status(self.ctx).label
 
     def sync_now(self) -> Changed:
-        return sync.sync_now(self.ctx)
+        return center_sync.sync_now(self.ctx)
 
     def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed:
-        return sync.sync_now(self.ctx, progress=report, in_flight=self._report_in_flight)
+        return center_sync.sync_now(self.ctx, progress=report, in_flight=self._report_in_flight)
 
     def _report_in_flight(self, case_ids: frozenset[str]) -> None:
         """同步中 on and off: the cases entering or leaving the batch refresh in every view."""
@@ -268,7 +268,7 @@ class StationFacade(QObject):
         return transfer.import_from_file(self.ctx, path)
 
     def connect_center(self, server_url: str, enrollment_code: str, allow_http: bool = False) -> Changed:
-        return sync.connect_center(self.ctx, server_url, enrollment_code, allow_http=allow_http)
+        return center_sync.connect_center(self.ctx, server_url, enrollment_code, allow_http=allow_http)
 
     def center_link_warning(self) -> str:
         return center_address.link_warning(self.ctx)

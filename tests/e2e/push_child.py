@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.context import ServiceContext
 from sync.client.client import SyncClient
 from sync.domain.events import Event
@@ -33,7 +33,7 @@ class HaltingClient(SyncClient):
 def main() -> int:
     data_dir, url, token = sys.argv[1:4]
     ctx = ServiceContext.open(Path(data_dir))
-    sync.sync_now(ctx, HaltingClient(url, token=token))
+    center_sync.sync_now(ctx, HaltingClient(url, token=token))
     sys.stdout.write("DONE\n")
     return 0
 

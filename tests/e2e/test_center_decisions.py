@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 import resources
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import get_case, list_cases, register_case
 from desktop.services.center import center_conflicts
 from desktop.services.context import ServiceContext
@@ -38,7 +38,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"D{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 12, 28)))
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
     yield ctx
     ctx.close()
 
@@ -57,21 +57,21 @@ def test_accept_and_complete_by_the_center_reach_the_station(server: ServerHandl
     ctx = station
     case_id = register_case(ctx, complete_draft(ctx)).case_ids[0]
     deliver(ctx, case_id)
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     station_id = require_station(ctx).station_id
 
     accept = {"case_id": case_id}
     _center(server, lambda s: record_center_event(s, station_id, "case.center_accept", accept, "窗口张三"))
-    changed = sync.sync_now(ctx)
+    changed = center_sync.sync_now(ctx)
     assert case_id in changed.case_ids and "接收镇中心 1 条" in changed.message
     assert get_case(ctx, case_id).state is CaseState.IN_PROGRESS
 
     result = {"case_id": case_id, "result": "已办结，证件已制发", "completed_on": "2026-12-30"}
     _center(server, lambda s: record_center_event(s, station_id, "case.center_complete", result, "窗口张三"))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     view = get_case(ctx, case_id)
     assert view.state is CaseState.COMPLETED and view.result == "已办结，证件已制发"
-    sync.sync_now(ctx)  # pulling again applies nothing twice
+    center_sync.sync_now(ctx)  # pulling again applies nothing twice
     assert get_case(ctx, case_id).event_count == view.event_count
 
 
@@ -79,19 +79,19 @@ def test_a_late_center_decision_is_kept_as_a_conflict(server: ServerHandle, stat
     ctx = station
     case_id = register_case(ctx, complete_draft(ctx)).case_ids[0]
     deliver(ctx, case_id)
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     station_id = require_station(ctx).station_id
     _center(server, lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
     # Meanwhile, offline, the villager withdraws at the station; then the center completes.
     withdraw(ctx, case_id, "申请人已自行办理")
     done = {"case_id": case_id, "result": "已办结", "completed_on": "2026-12-30"}
     _center(server, lambda s: record_center_event(s, station_id, "case.center_complete", done, "窗口"))
-    changed = sync.sync_now(ctx)
+    changed = center_sync.sync_now(ctx)
     assert "冲突" in changed.message
     conflicts = center_conflicts(ctx)
     assert conflicts and all(c.case_id == case_id for c in conflicts)
     assert get_case(ctx, case_id).state is CaseState.WITHDRAWN
-    assert sync.status(ctx).pending == 0
+    assert center_sync.status(ctx).pending == 0
     assert [c.sync_label for c in list_cases(ctx)] == ["有冲突"]
     with ctx.db.reading() as session:  # and the center flagged the station's late withdrawal too
         flagged = session.scalars(select(SyncConflictRow)).all()
@@ -113,7 +113,7 @@ def test_published_calendar_reaches_the_station_and_fixes_2027_deadlines(
         "workdays": [],
     }
     _center(server, lambda s: record_broadcast_event(s, CALENDAR_PUBLISHED, calendar_payload(data), "主任"))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     assert ctx.calendar.version == "2027.1-test"
     after = add_working_days(ctx.calendar, date(2026, 12, 28), 10)
     assert not after.uncertain

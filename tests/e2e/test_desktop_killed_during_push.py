@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
@@ -40,7 +40,7 @@ def test_station_killed_during_push_loses_and_duplicates_nothing(
     data_dir = tmp_path / "station"
     ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))
     setup_station(ctx, code=code, name="河口村代办站", village="河口村", town="城关镇", clerk="郑代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "河口村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "河口村代办站"))
     for i in range(CASES):
         register_case(ctx, complete_draft(ctx, applicant_name=f"村民{i}"))
     token = credentials.load_token(require_station(ctx).station_id)
@@ -79,10 +79,10 @@ def test_station_killed_during_push_loses_and_duplicates_nothing(
         held = row_counts(server.database_url, station_id)["events"]
         assert held == 500 * kill_after_batches < 2 * CASES  # killed with the push half done
         # The acknowledgements before the last were recorded; the last was lost with the process: resent.
-        assert sync.status(ctx).pending == 2 * CASES - (held - 500)
-        sync.sync_now(ctx)
-        assert sync.status(ctx).pending == 0
-        client = sync.make_client(ctx)
+        assert center_sync.status(ctx).pending == 2 * CASES - (held - 500)
+        center_sync.sync_now(ctx)
+        assert center_sync.status(ctx).pending == 0
+        client = center_sync.make_client(ctx)
         remote = list(client.iter_events(0))
         with ctx.db.reading() as session:
             local = list(event_log.iter_events(session))

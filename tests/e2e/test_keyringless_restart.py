@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services import accounts, credential_store, sync
+from desktop.services import accounts, center_sync, credential_store
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
@@ -63,8 +63,8 @@ def _first_run(qtbot: QtBot, data_dir: Path, server: ServerHandle) -> str:
     with qtbot.waitSignal(dialog.connected, timeout=15000):
         dialog.ok_button.click()
     register_case(ctx, complete_draft(ctx))
-    sync.sync_now(ctx)
-    assert sync.status(ctx).pending == 0
+    center_sync.sync_now(ctx)
+    assert center_sync.status(ctx).pending == 0
     token = ctx.unlocked_token
     assert token and token.encode() not in credential_store.token_file(ctx).read_bytes()
     window.close()
@@ -110,12 +110,12 @@ def test_restart_without_keyring_syncs_after_the_login(
         qtbot.addWidget(window)
         window.sync_worker.stop()
         register_case(ctx, complete_draft(ctx))
-        assert sync.status(ctx).pending >= 1
+        assert center_sync.status(ctx).pending >= 1
 
         window.sync_action.trigger()  # 立即同步: no password asked again
-        qtbot.waitUntil(lambda: sync.status(ctx).pending == 0 and window.sync_action.isEnabled(), timeout=20000)
+        qtbot.waitUntil(lambda: center_sync.status(ctx).pending == 0 and window.sync_action.isEnabled(), timeout=20000)
         assert window.unlock_dialog is None
-        assert sync.status(ctx).last_error is None
+        assert center_sync.status(ctx).last_error is None
 
         dialog = window.connect_center()  # the address is remembered
         qtbot.waitUntil(lambda: dialog.url_edit.text() == server.url, timeout=5000)
@@ -152,7 +152,7 @@ def test_sync_while_locked_asks_the_password_and_a_wrong_one_loses_nothing(
         qtbot.addWidget(window)
         window.show()
         locked_file = credential_store.token_file(ctx).read_bytes()
-        pending = sync.status(ctx).pending
+        pending = center_sync.status(ctx).pending
         assert pending > 0
 
         # the timer's sync asks too; cancelled, the timer stops asking, 立即同步 still asks
@@ -176,13 +176,13 @@ def test_sync_while_locked_asks_the_password_and_a_wrong_one_loses_nothing(
             qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
             qtbot.waitUntil(lambda says=says: says in dialog.error_label.text(), timeout=10000)  # type: ignore[misc]
             assert dialog.isVisible() and dialog.ok_button.isEnabled()
-            assert sync.status(ctx).pending == pending and ctx.unlocked_token is None
+            assert center_sync.status(ctx).pending == pending and ctx.unlocked_token is None
             assert credential_store.token_file(ctx).read_bytes() == locked_file
             dialog.error_label.clear()
 
         qtbot.keyClicks(dialog.password_edit, PASSWORD)  # the password the credential was kept with
         qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: sync.status(ctx).pending == 0, timeout=20000)
+        qtbot.waitUntil(lambda: center_sync.status(ctx).pending == 0, timeout=20000)
         assert not dialog.isVisible()
         assert json.loads(credential_store.token_file(ctx).read_text(encoding="utf-8"))["v"] == 2
         qtbot.waitUntil(window.sync_action.isEnabled, timeout=10000)

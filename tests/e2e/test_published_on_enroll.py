@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import resources
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.context import ServiceContext
 from desktop.services.retention import retention_policy
 from desktop.services.station import setup_station
@@ -38,12 +38,12 @@ def test_a_station_enrolled_after_the_publish_gets_the_documents_on_its_first_sy
     try:
         setup_station(ctx, code=code, name="新村代办站", village="新村", town="城关镇", clerk="赵代办")
         assert ctx.catalog.version != f"catalog-{tag}-2" and retention_policy(ctx).is_default
-        sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "新村代办站"))
-        changed = sync.sync_now(ctx)
+        center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "新村代办站"))
+        changed = center_sync.sync_now(ctx)
         assert "接收镇中心 3 条" in changed.message  # the latest of each kind, once
         assert ctx.catalog.version == f"catalog-{tag}-2" and ctx.calendar.version == f"calendar-{tag}-2"
         policy = retention_policy(ctx)
         assert policy.closed_case_days == 120 and not policy.is_default
-        assert "接收镇中心 0 条" in sync.sync_now(ctx).message
+        assert "接收镇中心 0 条" in center_sync.sync_now(ctx).message
     finally:
         ctx.close()

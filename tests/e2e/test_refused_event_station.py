@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.case_detail import case_detail
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
@@ -36,7 +36,7 @@ def ctx(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"J{uuid.uuid4().hex[:6].upper()}"
     context = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(context, code=code, name="城东村代办站", village="城东村", town="城关镇", clerk="孙代办")
-    sync.connect_center(context, server.url, issue_enrollment_code(server.database_url, code, "城东村代办站"))
+    center_sync.connect_center(context, server.url, issue_enrollment_code(server.database_url, code, "城东村代办站"))
     yield context
     context.close()
 
@@ -80,12 +80,12 @@ def test_refused_events_are_shown_and_the_chain_goes_on(
     _append_unchecked(ctx, monkeypatch, "case.registered", b)  # 3
     _append_unchecked(ctx, monkeypatch, "case.withdraw", {"case_id": a, "reason": "不办\x00了"})  # 4
     later = [register_case(ctx, complete_draft(ctx)).case_ids[0] for _ in range(3)]  # 5-10
-    assert sync.status(ctx).pending == 10
+    assert center_sync.status(ctx).pending == 10
 
-    done = sync.sync_now(ctx)
+    done = center_sync.sync_now(ctx)
 
     assert "2 条被镇中心拒收" in done.message
-    assert sync.status(ctx).pending == 0 and sync.status(ctx).last_error is None
+    assert center_sync.status(ctx).pending == 0 and center_sync.status(ctx).last_error is None
     assert _label(ctx, str(b["case_id"])) == "被拒绝" and _label(ctx, a) == "被拒绝"
     assert all(_label(ctx, c) == "已同步" for c in later)
     history = [h.sentence for h in case_detail(ctx, a).history]
@@ -103,7 +103,7 @@ def test_refused_events_are_shown_and_the_chain_goes_on(
 
     # the clerk corrects on the ordinary path
     withdraw(ctx, a, "申请人不再办理")
-    again = sync.sync_now(ctx)
+    again = center_sync.sync_now(ctx)
     assert "拒收" not in again.message
     assert _label(ctx, a) == "已同步"
     assert dict(_center(server, "SELECT case_id, state FROM cases WHERE station_id = :s", s=station_id))[a] == (

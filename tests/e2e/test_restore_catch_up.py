@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import backup, catch_up, sync
+from desktop.services import backup, catch_up, center_sync
 from desktop.services.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
@@ -33,9 +33,9 @@ def station_dir(tmp_path: Path, server: ServerHandle) -> Iterator[Path]:
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
     register_case(ctx, complete_draft(ctx, applicant_name="村民甲"))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     backup.backup_now(ctx)
     ctx.close()
     yield data_dir
@@ -53,7 +53,7 @@ def _synced_then_restored(data_dir: Path) -> None:
     """村民乙 registered and synced after the backup, then the backup restored."""
     ctx = _open(data_dir)
     register_case(ctx, complete_draft(ctx, applicant_name="村民乙"))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     ctx.close()
     (latest, *_) = backup.list_backups(data_dir)
     backup.restore_backup(data_dir, latest.path)
@@ -61,7 +61,7 @@ def _synced_then_restored(data_dir: Path) -> None:
 
 def _both_logs(ctx: ServiceContext) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     station = require_station(ctx)
-    client = SyncClient(sync.make_client(ctx).base_url, token=credentials.load_token(station.station_id))
+    client = SyncClient(center_sync.make_client(ctx).base_url, token=credentials.load_token(station.station_id))
     center = [e.to_dict() for e in client.iter_events(0)]
     with ctx.db.reading() as session:
         verify_chain(event_log.iter_events(session))
@@ -76,7 +76,7 @@ def test_synced_cases_come_back_and_new_ones_follow_them(station_dir: Path) -> N
         assert _names(ctx) == ["村民甲"] and catch_up.needed(ctx)
         # Before any sync the clerk records a case: its events take the numbers 村民乙's hold at the center.
         register_case(ctx, complete_draft(ctx, applicant_name="村民丙"))
-        changed = sync.sync_now(ctx)
+        changed = center_sync.sync_now(ctx)
         assert "上传 2 条" in changed.message  # 村民丙's registration and its handover, once, after 村民乙's
         assert _names(ctx) == ["村民丙", "村民乙", "村民甲"]
         numbers = {c.applicant_name: c.case_no for c in list_cases(ctx)}
@@ -86,7 +86,7 @@ def test_synced_cases_come_back_and_new_ones_follow_them(station_dir: Path) -> N
         local, center = _both_logs(ctx)
         assert local == center  # every event once, in one chain, on both sides
         assert [c.sync_label for c in list_cases(ctx)] == ["已同步"] * 3
-        sync.sync_now(ctx)  # nothing more to do
+        center_sync.sync_now(ctx)  # nothing more to do
         assert _both_logs(ctx)[1] == center
     finally:
         ctx.close()
@@ -96,13 +96,13 @@ def test_a_restore_with_nothing_new_only_brings_the_cases_back(station_dir: Path
     _synced_then_restored(station_dir)
     ctx = _open(station_dir)
     try:
-        assert "上传 0 条" in sync.sync_now(ctx).message
+        assert "上传 0 条" in center_sync.sync_now(ctx).message
         assert _names(ctx) == ["村民乙", "村民甲"]
         local, center = _both_logs(ctx)
         assert local == center
         # The next case continues the one chain.
         register_case(ctx, complete_draft(ctx, applicant_name="村民丁"))
-        sync.sync_now(ctx)
+        center_sync.sync_now(ctx)
         local, center = _both_logs(ctx)
         assert local == center and len(center) == 6
     finally:
@@ -117,11 +117,11 @@ def test_a_database_put_back_by_hand_is_caught_up_from_the_push_answer(station_d
     ctx = _open(station_dir)
     try:
         with ctx.db.transaction() as session:  # the backup's own last events were not confirmed yet then
-            sync.state_row(session).acked_seq = 1
-        sync.sync_now(ctx)
+            center_sync.state_row(session).acked_seq = 1
+        center_sync.sync_now(ctx)
         assert _names(ctx) == ["村民乙", "村民甲"]
         register_case(ctx, complete_draft(ctx, applicant_name="村民丙"))
-        sync.sync_now(ctx)
+        center_sync.sync_now(ctx)
         local, center = _both_logs(ctx)
         assert local == center and len(center) == 6
     finally:
@@ -143,7 +143,7 @@ def test_a_step_that_clashes_with_what_came_back_stops_the_sync_and_changes_noth
 
         monkeypatch.setattr(event_log, "rebuild_projection", refuse)
         with pytest.raises(DomainError, match="恢复备份后本机新记的办件与镇中心已有的记录冲突"):
-            sync.sync_now(ctx)
+            center_sync.sync_now(ctx)
         with ctx.db.reading() as session:
             assert [e.to_dict() for e in event_log.iter_events(session)] == before
         assert catch_up.needed(ctx) and _names(ctx) == ["村民丙", "村民甲"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import prepare_registration, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.handovers import prepare_handover, record_handover
@@ -28,7 +28,8 @@ def enrolled(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     station_code = f"S{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=station_code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, station_code, "城南村代办站"))
+    enrollment = issue_enrollment_code(server.database_url, station_code, "城南村代办站")
+    center_sync.connect_center(ctx, server.url, enrollment)
     yield ctx
     ctx.close()
 
@@ -45,10 +46,10 @@ def test_scanned_signatures_are_uploaded_with_their_events(enrolled: ServiceCont
     handover_sigs = (scanned("王秀英", "委托人", signed, handover_photo), inked("李代办", "代办员", signed))
     record_handover(ctx, case_id, HandoverInput(handover, handover_sigs))
 
-    sync.sync_now(ctx)  # the center refuses an event whose blobs have not fully arrived
+    center_sync.sync_now(ctx)  # the center refuses an event whose blobs have not fully arrived
 
-    assert sync.status(ctx).pending == 0
-    client = sync.make_client(ctx)
+    assert center_sync.status(ctx).pending == 0
+    client = center_sync.make_client(ctx)
     named = {e.type: e.payload.get("blobs") for e in client.iter_events(0)}
     for type, photo in (("case.registered", entrustment_photo), ("case.handover", handover_photo)):
         sha = hashlib.sha256(photo).hexdigest()

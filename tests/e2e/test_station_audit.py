@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import printing, printing_ledger, sync
+from desktop.services import center_sync, printing, printing_ledger
 from desktop.services.audit import audit_log, record_case_form_print, reveal_id_number, save_case_pdf
 from desktop.services.cases import get_case
 from desktop.services.context import ServiceContext
@@ -30,7 +30,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceConte
     code = f"A{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
     yield ctx, code
     ctx.close()
 
@@ -48,7 +48,7 @@ def test_the_supervisor_reads_what_the_station_recorded(
         ctx, case_id, f"代办服务委托书 {case.case_no}", tmp_path / "委托书.pdf", printing.entrustment_pdf(ctx, case_id)
     )
     record_case_form_print(ctx, case_id, f"代办服务委托书 {case.case_no}", "HP LaserJet 1020", 2)
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     at_station = audit_log(ctx)  # newest first, like the center's page
     assert len(at_station) == 4
 

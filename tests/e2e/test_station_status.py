@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
@@ -29,7 +29,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceConte
     code = f"V{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城北村代办站", village="城北村", town="城关镇", clerk="赵代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
     yield ctx, code
     ctx.close()
 
@@ -53,24 +53,24 @@ def test_stations_page_shows_the_version_and_what_the_station_still_has_to_send(
     ctx, code = station
     register_case(ctx, complete_draft(ctx))
     register_case(ctx, complete_draft(ctx, applicant_name="李桂兰"))
-    pending = sync.status(ctx).pending
+    pending = center_sync.status(ctx).pending
     assert pending == 4
-    box = sync.outbox(ctx)
+    box = center_sync.outbox(ctx)
     assert box.events == 4 and box.last_seq == 4 and box.bytes > 4 * 200
     staff = staff_as(server, "supervisor")
     row = _row(staff.get("/stations").text, code)
     assert "从未同步" in row and "未知" in row
 
-    real = sync.make_client(ctx)
+    real = center_sync.make_client(ctx)
     with pytest.raises(ConnectionFailed):
-        sync.sync_now(ctx, LinkDropsBeforePush(real.base_url, token=real.token))
-    assert sync.status(ctx).pending == 4
+        center_sync.sync_now(ctx, LinkDropsBeforePush(real.base_url, token=real.token))
+    assert center_sync.status(ctx).pending == 4
     row = _row(staff.get("/stations").text, code)
     assert f'<b class="due">{pending} 条</b>' in row and "KB" in row and "报告于" in row
     assert __version__ in row and "从未同步" in row
 
-    sync.sync_now(ctx)
-    assert sync.status(ctx).pending == 0
+    center_sync.sync_now(ctx)
+    assert center_sync.status(ctx).pending == 0
     row = _row(staff.get("/stations").text, code)
     assert '<b class="">0 条</b>' in row and "从未同步" not in row and "上传 " in row and "接收 " in row
     assert __version__ in row and 'class="overdue"' not in row

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
@@ -35,7 +35,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceConte
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="城西村代办站", village="城西村", town="城关镇", clerk="钱代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城西村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城西村代办站"))
     yield ctx, code
     ctx.close()
 
@@ -44,7 +44,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceConte
 def wire(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str, str]]]:
     """Every HTTP exchange of the clients ``sync_now`` makes: (method, path after /api/v1, request headers)."""
     seen: list[tuple[str, str, dict[str, str]]] = []
-    make_client = sync.make_client
+    make_client = center_sync.make_client
 
     def counting(ctx: ServiceContext) -> SyncClient:
         client = make_client(ctx)
@@ -56,7 +56,7 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str, str]
         client.http.hooks["response"].append(hook)
         return client
 
-    monkeypatch.setattr(sync, "make_client", counting)
+    monkeypatch.setattr(center_sync, "make_client", counting)
     return seen
 
 
@@ -74,22 +74,22 @@ def test_a_day_of_syncs_is_one_push_and_one_pull_after_the_first_greeting(
 ) -> None:
     ctx, code = station
     register_case(ctx, complete_draft(ctx))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     assert _calls(wire) == [HANDSHAKE, PUSH, PULL]
 
     for name in ("李桂兰", "王秀英", "张建国"):
         register_case(ctx, complete_draft(ctx, applicant_name=name))
-    box = sync.outbox(ctx)
+    box = center_sync.outbox(ctx)
     assert box.events == 6
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     calls, headers = [f"{m} {p}" for m, p, _ in wire], [h for _, _, h in wire]
     assert _calls(wire) == [PUSH, PULL], calls
     assert headers[0]["X-Station-Pending-Events"] == "6" and headers[0]["X-Station-Last-Seq"] == str(box.last_seq)
     assert int(headers[0]["X-Station-Pending-Bytes"]) == box.bytes
     assert headers[1]["X-Station-Pending-Events"] == "0" and headers[1]["X-Station-Pending-Bytes"] == "0"
-    assert sync.status(ctx).pending == 0
+    assert center_sync.status(ctx).pending == 0
 
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     assert _calls(wire) == [PULL]  # nothing to send: no empty push
 
     row = _row(staff_as(server, "supervisor").get("/stations").text, code)
@@ -100,11 +100,11 @@ def test_a_new_center_url_is_greeted_again(
     station: tuple[ServiceContext, str], server: ServerHandle, wire: list[tuple[str, str, dict[str, str]]]
 ) -> None:
     ctx, _ = station
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     assert _calls(wire) == [HANDSHAKE, PULL]
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     assert _calls(wire) == [PULL]
     with ctx.db.transaction() as session:
-        settings.put(session, sync.SERVER, {"url": server.url.replace("127.0.0.1", "localhost")})
-    sync.sync_now(ctx)
+        settings.put(session, center_sync.SERVER, {"url": server.url.replace("127.0.0.1", "localhost")})
+    center_sync.sync_now(ctx)
     assert _calls(wire) == [HANDSHAKE, PULL]

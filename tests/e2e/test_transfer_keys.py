@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from desktop.services import signing_keys, sync, transfer
+from desktop.services import center_sync, signing_keys, transfer
 from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
@@ -39,7 +39,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"K{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=code, name="东岭村代办站", village="东岭村", town="城关镇", clerk="孙代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "东岭村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "东岭村代办站"))
     yield ctx
     ctx.close()
 
@@ -54,7 +54,7 @@ def test_keys_registered_at_sync_make_both_directions_unforgeable(
 ) -> None:
     ctx, db = station, server.database_url
     station_id = require_station(ctx).station_id
-    sync.sync_now(ctx)  # the handshake registers the station's key and brings the center's
+    center_sync.sync_now(ctx)  # the handshake registers the station's key and brings the center's
     known = signing_keys.center_key(ctx)
     assert known.public_key is not None and known.station_key_registered
     case_id = register_case(ctx, complete_draft(ctx)).case_ids[0]

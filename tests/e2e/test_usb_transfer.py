@@ -16,7 +16,7 @@ from PIL import Image
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from desktop.services import sync, transfer
+from desktop.services import center_sync, transfer
 from desktop.services.attachments import add_attachment_bytes
 from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
@@ -101,7 +101,7 @@ def test_round_trip_on_a_usb_stick(offline_station: tuple[ServiceContext, Center
     again = center.run(lambda s: import_station_file(s, data))
     assert first.accepted == first.acked_seq and first.blobs == 1
     assert again.accepted == 0 and again.duplicates == first.accepted
-    assert sync.status(ctx).pending == first.acked_seq  # only the center's word moves the outbox
+    assert center_sync.status(ctx).pending == first.acked_seq  # only the center's word moves the outbox
 
     center.run(lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": case_id}, "窗口"))
     (stick / "to_station.dbt").write_bytes(center.run(lambda s: export_center_file(s, station_id, center.key)))

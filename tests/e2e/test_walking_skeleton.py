@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import accounts, sync
+from desktop.services import accounts, center_sync
 from desktop.services.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
@@ -34,14 +34,15 @@ def enrolled(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     station_code = f"E{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
     setup_station(ctx, code=station_code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, station_code, "城南村代办站"))
+    enrollment = issue_enrollment_code(server.database_url, station_code, "城南村代办站")
+    center_sync.connect_center(ctx, server.url, enrollment)
     yield ctx
     ctx.close()
 
 
 def _server_events(ctx: ServiceContext) -> list[dict[str, object]]:
     station = require_station(ctx)
-    server_url = sync.make_client(ctx).base_url
+    server_url = center_sync.make_client(ctx).base_url
     client = SyncClient(server_url, token=credentials.load_token(station.station_id))
     return [e.to_dict() for e in client.iter_events(0)]
 
@@ -49,13 +50,13 @@ def _server_events(ctx: ServiceContext) -> list[dict[str, object]]:
 def test_case_is_synced_and_listed_by_the_server(enrolled: ServiceContext) -> None:
     ctx = enrolled
     register_case(ctx, complete_draft(ctx))
-    assert sync.status(ctx).pending == 2
-    changed = sync.sync_now(ctx)
+    assert center_sync.status(ctx).pending == 2
+    changed = center_sync.sync_now(ctx)
     assert "上传 2 条" in changed.message
     with ctx.db.reading() as session:
         local = [e.to_dict() for e in event_log.iter_events(session)]
     assert _server_events(ctx) == local
-    status = sync.status(ctx)
+    status = center_sync.status(ctx)
     assert status.pending == 0 and status.last_error is None and status.last_success_at
     assert [c.sync_label for c in list_cases(ctx)] == ["已同步"]
 
@@ -63,14 +64,14 @@ def test_case_is_synced_and_listed_by_the_server(enrolled: ServiceContext) -> No
 def test_resending_everything_duplicates_nothing(enrolled: ServiceContext) -> None:
     ctx = enrolled
     register_case(ctx, complete_draft(ctx))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     with ctx.db.transaction() as session:  # as if the acknowledgement had been lost on the way back
         state_row(session).acked_seq = 0
     register_case(ctx, complete_draft(ctx, applicant_name="赵四"))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     events = _server_events(ctx)
     assert [e["seq"] for e in events] == [1, 2, 3, 4]
-    assert sync.status(ctx).pending == 0
+    assert center_sync.status(ctx).pending == 0
 
 
 def test_link_down_keeps_everything_pending_with_a_chinese_error(enrolled: ServiceContext) -> None:
@@ -78,13 +79,13 @@ def test_link_down_keeps_everything_pending_with_a_chinese_error(enrolled: Servi
     register_case(ctx, complete_draft(ctx))
     dead = SyncClient("http://127.0.0.1:9", token="x", timeout=(1, 1))
     with pytest.raises(ConnectionFailed) as err:
-        sync.sync_now(ctx, dead)
+        center_sync.sync_now(ctx, dead)
     assert "无法连接" in err.value.message or "网络" in err.value.message
-    status = sync.status(ctx)
+    status = center_sync.status(ctx)
     assert status.pending == 2
     assert status.last_error == err.value.message
-    sync.sync_now(ctx)
-    assert sync.status(ctx).pending == 0
+    center_sync.sync_now(ctx)
+    assert center_sync.status(ctx).pending == 0
 
 
 def test_sync_button_in_the_window(qtbot: QtBot, enrolled: ServiceContext) -> None:
@@ -115,7 +116,7 @@ def test_connect_dialog_enrolls_and_refuses_a_used_code(qtbot: QtBot, tmp_path: 
     qtbot.keyClicks(dialog.code_edit, code)
     with qtbot.waitSignal(dialog.connected, timeout=10000):
         dialog.ok_button.click()
-    assert sync.status(ctx).enrolled
+    assert center_sync.status(ctx).enrolled
 
     again = window.connect_center()
     qtbot.waitUntil(lambda: again.url_edit.text() == server.url, timeout=5000)  # the address is remembered
@@ -146,13 +147,13 @@ def test_worker_backs_off_while_the_center_is_down_and_catches_up(
         # coarse timer moves the wake-up by up to 5 % to a round time, so that reads up to about 15.25 s for a
         # delay drawn near 15 s, and 7.12 s (minus however long the test took to get here) for one of 7.5 s.
         assert 7_500 <= worker.timer.interval() <= 15_000
-        assert sync.status(ctx).pending == 2
+        assert center_sync.status(ctx).pending == 2
     finally:
         server.restart()
     with qtbot.waitSignal(worker.sync_finished, timeout=20000):
         assert worker.sync_now()
     assert worker.schedule.failures == 0
-    assert sync.status(ctx).pending == 0
+    assert center_sync.status(ctx).pending == 0
     assert worker.timer.isActive() and worker.timer.interval() == 300_000  # back to the regular interval
 
 
@@ -168,9 +169,9 @@ def test_scans_go_up_before_the_events_that_name_them(enrolled: ServiceContext) 
     scan = io.BytesIO()
     Image.effect_noise((400, 300), 30).convert("RGB").save(scan, "PNG")
     add_attachment_bytes(ctx, case_id, scan.getvalue(), "户口簿首页.png")
-    sync.sync_now(ctx)
-    assert sync.status(ctx).pending == 0
-    client = sync.make_client(ctx)
+    center_sync.sync_now(ctx)
+    assert center_sync.status(ctx).pending == 0
+    client = center_sync.make_client(ctx)
     events = list(client.iter_events(0))
     (sha,) = [e.payload["sha256"] for e in events if e.type == "case.attach"]
     assert client.fetch_blob(sha) == scan.getvalue()
@@ -206,6 +207,6 @@ def test_connect_on_a_pc_without_keyring_needs_no_second_password(
     with qtbot.waitSignal(dialog.connected, timeout=15000):
         dialog.ok_button.click()
     register_case(ctx, complete_draft(ctx))
-    sync.sync_now(ctx)
-    assert sync.status(ctx).pending == 0
+    center_sync.sync_now(ctx)
+    assert center_sync.status(ctx).pending == 0
     ctx.close()

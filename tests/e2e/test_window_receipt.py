@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import sync, workflow
+from desktop.services import center_sync, workflow
 from desktop.services.case_detail import case_detail
 from desktop.services.context import ServiceContext
 from desktop.services.handovers import record_handover
@@ -28,7 +28,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 12, 28)))
     setup_station(ctx, code=code, name="城北村代办站", village="城北村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
+    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
     yield ctx
     ctx.close()
 
@@ -37,7 +37,7 @@ def _handed_to_window(ctx: ServiceContext) -> str:
     case_id = registered(ctx)
     record_handover(ctx, case_id, handover(ctx, case_id, "villager", "clerk"))
     workflow.deliver(ctx, case_id, handover(ctx, case_id, "clerk", "window"))
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     return case_id
 
 
@@ -66,7 +66,7 @@ def test_window_confirms_a_pushed_handover_and_the_station_shows_it(
 
     reply = window.post(f"/cases/{case_id}/receive", form)  # type: ignore[arg-type]
     assert reply.status_code == 303, reply.text[-400:]
-    changed = sync.sync_now(ctx)
+    changed = center_sync.sync_now(ctx)
     assert case_id in changed.case_ids and "接收镇中心 1 条" in changed.message
 
     detail = case_detail(ctx, case_id)
@@ -90,7 +90,7 @@ def test_a_discrepancy_reaches_the_station_and_its_later_return_still_syncs(
     record_handover(ctx, case_id, handover(ctx, case_id, "window", "clerk"))
     assert director.post(f"/cases/{case_id}/receive", form).status_code == 303  # type: ignore[arg-type]
 
-    changed = sync.sync_now(ctx)  # pushes window → clerk after the center's word, pulls the word after it
+    changed = center_sync.sync_now(ctx)  # pushes window → clerk after the center's word, pulls the word after it
     assert "冲突" not in changed.message
     detail = case_detail(ctx, case_id)
     (line,) = detail.receipts

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
 from sync.domain.clock import FixedClock
@@ -32,7 +32,8 @@ def desktop_station(tmp_path: Path, live_server: ServerHandle) -> Iterator[Servi
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 11, 23)))
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, live_server.url, issue_enrollment_code(live_server.database_url, code, "城南村代办站"))
+    enrollment = issue_enrollment_code(live_server.database_url, code, "城南村代办站")
+    center_sync.connect_center(ctx, live_server.url, enrollment)
     yield ctx
     ctx.close()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
@@ -29,7 +29,8 @@ def desktop(tmp_path: Path, live_server: ServerHandle) -> Iterator[ServiceContex
     code = f"E{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station")
     setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    sync.connect_center(ctx, live_server.url, issue_enrollment_code(live_server.database_url, code, "城南村代办站"))
+    enrollment = issue_enrollment_code(live_server.database_url, code, "城南村代办站")
+    center_sync.connect_center(ctx, live_server.url, enrollment)
     yield ctx
     ctx.close()
 
@@ -45,7 +46,7 @@ def test_desktop_case_accepted_and_completed_in_the_browser(
 ) -> None:
     case_id = register_case(desktop, complete_draft(desktop)).case_ids[0]
     deliver(desktop, case_id)
-    sync.sync_now(desktop)
+    center_sync.sync_now(desktop)
     case_no = get_case(desktop, case_id).case_no
 
     username = make_staff(live_server.database_url, "window", "张窗口")
@@ -63,7 +64,7 @@ def test_desktop_case_accepted_and_completed_in_the_browser(
     assert "已办结" in page.inner_text("h1")
     page.close()
 
-    changed = sync.sync_now(desktop)
+    changed = center_sync.sync_now(desktop)
     assert case_id in changed.case_ids
     view = get_case(desktop, case_id)
     assert view.state is CaseState.COMPLETED and view.result == "已办结，证件已制发"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.context import ServiceContext
 from desktop.services.retention import retention_policy
 from sync.domain.retention import DEFAULT_CLOSED_CASE_DAYS
@@ -40,7 +40,7 @@ def test_a_published_period_reaches_the_station_and_is_audited(
     assert again.status_code == 422 and "无需重新发布" in again.text
     assert "发布保存期限" in director.get("/audit").text
 
-    changed = sync.sync_now(ctx)  # the real pull path: push, then pull the center's events
+    changed = center_sync.sync_now(ctx)  # the real pull path: push, then pull the center's events
     assert "接收镇中心" in changed.message
     policy = retention_policy(ctx)
     assert policy.closed_case_days == int(days) and not policy.is_default

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import zxingcpp
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.printing import entrustment_pdf
@@ -57,7 +57,7 @@ def test_a_published_address_reaches_the_station_and_its_qr_codes(
 
     assert director.post("/town", TOWN).status_code == 303
     assert "城关镇为民服务中心" in director.get("/town").text
-    sync.sync_now(ctx)
+    center_sync.sync_now(ctx)
     assert ctx.town is not None and ctx.town.case_url_base == PUBLIC
 
     after = entrustment_pdf(ctx, case_id)

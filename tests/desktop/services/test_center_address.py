@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_address, sync
+from desktop.services import center_address, center_sync
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station
 from desktop.store import settings
@@ -38,27 +38,27 @@ def test_http_on_the_network_is_refused_in_chinese_before_anything_is_sent(
     ctx: ServiceContext, enrolls: list[str]
 ) -> None:
     with pytest.raises(InsecureAddress) as caught:
-        sync.connect_center(ctx, LAN, "AAAA-BBBB-CCCC")
+        center_sync.connect_center(ctx, LAN, "AAAA-BBBB-CCCC")
     assert "https://" in caught.value.message and "允许使用不加密的 http 地址（仅限镇内局域网）" in caught.value.message
     assert enrolls == []  # the one-time code was not sent in clear
-    assert not sync.status(ctx).enrolled
+    assert not center_sync.status(ctx).enrolled
 
 
 def test_allowed_http_is_kept_with_the_address_across_a_restart(
     ctx: ServiceContext, enrolls: list[str], tmp_path: Path
 ) -> None:
-    sync.connect_center(ctx, LAN + "/", "AAAA-BBBB-CCCC", allow_http=True)
+    center_sync.connect_center(ctx, LAN + "/", "AAAA-BBBB-CCCC", allow_http=True)
     assert enrolls == [LAN]
     assert center_address.link_warning(ctx) == center_address.UNENCRYPTED_WARNING
     ctx.close()
     again = ServiceContext.open(tmp_path / "data", FixedClock.on(TODAY))  # the station app restarted
     try:
-        assert sync.make_client(again).base_url == LAN
+        assert center_sync.make_client(again).base_url == LAN
         assert "未加密" in center_address.link_warning(again)
         with again.db.transaction() as session:  # the allowance is what lets every later connection through
-            settings.put(session, sync.SERVER, {"url": LAN, "allow_http": False})
+            settings.put(session, center_sync.SERVER, {"url": LAN, "allow_http": False})
         with pytest.raises(InsecureAddress):
-            sync.make_client(again)
+            center_sync.make_client(again)
     finally:
         again.close()
 
@@ -67,15 +67,15 @@ def test_allowed_http_is_kept_with_the_address_across_a_restart(
     "url", ["http://127.0.0.1:8000", "http://127.8.9.10", "http://localhost:8000", "http://[::1]:80"]
 )
 def test_loopback_needs_no_allowance(ctx: ServiceContext, enrolls: list[str], url: str) -> None:
-    sync.connect_center(ctx, url, "AAAA-BBBB-CCCC")
+    center_sync.connect_center(ctx, url, "AAAA-BBBB-CCCC")
     assert enrolls == [url]
     assert center_address.link_warning(ctx) == ""
 
 
 def test_https_needs_no_allowance_and_shows_no_warning(ctx: ServiceContext, enrolls: list[str]) -> None:
-    sync.connect_center(ctx, "https://zhongxin.example.gov.cn", "AAAA-BBBB-CCCC")
+    center_sync.connect_center(ctx, "https://zhongxin.example.gov.cn", "AAAA-BBBB-CCCC")
     assert center_address.link_warning(ctx) == ""
-    assert sync.make_client(ctx).base_url == "https://zhongxin.example.gov.cn"
+    assert center_sync.make_client(ctx).base_url == "https://zhongxin.example.gov.cn"
 
 
 def test_a_station_connected_before_the_allowance_keeps_its_http_address_with_a_warning(ctx: ServiceContext) -> None:
@@ -86,8 +86,8 @@ def test_a_station_connected_before_the_allowance_keeps_its_http_address_with_a_
     station_id = require_station(ctx).station_id
     credentials.save_token(station_id, "dbt_old")
     with ctx.db.transaction() as session:
-        settings.put(session, sync.SERVER, {"url": LAN})
-    assert sync.make_client(ctx).base_url == LAN
+        settings.put(session, center_sync.SERVER, {"url": LAN})
+    assert center_sync.make_client(ctx).base_url == LAN
     assert center_address.link_warning(ctx)
 
 

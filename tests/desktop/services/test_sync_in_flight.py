@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.case_detail import case_detail
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
@@ -60,10 +60,10 @@ def _labels(ctx: ServiceContext, case_ids: Sequence[str]) -> list[str]:
 
 def test_cases_in_the_batch_being_sent_read_syncing(ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = _two_cases(ctx)
-    monkeypatch.setattr(sync, "BATCH_EVENTS", 2)  # one case per batch
+    monkeypatch.setattr(center_sync, "BATCH_EVENTS", 2)  # one case per batch
     client = WatchingClient(ctx, [first, second])
     reports: list[frozenset[str]] = []
-    sync.sync_now(ctx, client, in_flight=reports.append)  # type: ignore[arg-type]
+    center_sync.sync_now(ctx, client, in_flight=reports.append)  # type: ignore[arg-type]
     assert client.seen == [{first: SYNCING, second: UNSYNCED}, {first: SYNCED, second: SYNCING}]
     assert reports == [frozenset({first}), frozenset(), frozenset({second}), frozenset()]
     assert _labels(ctx, [first, second]) == [SYNCED, SYNCED]
@@ -75,7 +75,7 @@ def test_a_failed_push_leaves_the_cases_unsynced(ctx: ServiceContext) -> None:
     client = WatchingClient(ctx, case_ids, fail=True)
     reports: list[frozenset[str]] = []
     with pytest.raises(ConnectionFailed):
-        sync.sync_now(ctx, client, in_flight=reports.append)  # type: ignore[arg-type]
+        center_sync.sync_now(ctx, client, in_flight=reports.append)  # type: ignore[arg-type]
     assert client.seen == [{c: SYNCING for c in case_ids}]
     assert reports == [frozenset(case_ids), frozenset()]
     assert _labels(ctx, case_ids) == [UNSYNCED, UNSYNCED]
@@ -93,5 +93,5 @@ def test_a_domain_error_in_the_push_is_recorded_as_the_last_error(ctx: ServiceCo
     with ctx.db.transaction() as session:
         state_row(session).last_error = "无法连接镇中心服务器，请检查网络"  # an older failure
     with pytest.raises(DomainError) as raised:
-        sync.sync_now(ctx, ShortAckClient(ctx, case_ids))  # type: ignore[arg-type]
-    assert sync.status(ctx).last_error == raised.value.message == "镇中心没有确认收到全部数据，请稍后重试"
+        center_sync.sync_now(ctx, ShortAckClient(ctx, case_ids))  # type: ignore[arg-type]
+    assert center_sync.status(ctx).last_error == raised.value.message == "镇中心没有确认收到全部数据，请稍后重试"

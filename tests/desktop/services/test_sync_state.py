@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.context import ServiceContext
 from desktop.services.sync_state import state_row
 from desktop.store.models import SyncStateRow
@@ -22,7 +22,7 @@ def rows(ctx: ServiceContext) -> int:
 def test_the_status_of_a_new_station_writes_nothing(ctx: ServiceContext) -> None:
     registered(ctx)
     assert rows(ctx) == 0
-    status = sync.status(ctx)
+    status = center_sync.status(ctx)
     assert status.pending > 0 and status.last_success_at is None and status.last_error is None
     assert rows(ctx) == 0  # the status bar's read must never race the sync worker's write
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.center_address import UNENCRYPTED_WARNING, CenterAddress
 from desktop.services.context import ServiceContext
 from desktop.services.records import Changed
@@ -54,7 +54,7 @@ def test_http_is_refused_until_the_box_is_ticked_and_then_warned_about(qtbot: Qt
 def test_main_window_says_when_the_link_is_unencrypted(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
     assert not window.link_warning_label.isVisible()
     with ctx.db.transaction() as session:
-        settings.put(session, sync.SERVER, {"url": LAN, "allow_http": True})
+        settings.put(session, center_sync.SERVER, {"url": LAN, "allow_http": True})
     window.refresh()
     qtbot.waitUntil(window.link_warning_label.isVisible, timeout=5000)
     assert window.link_warning_label.text() == UNENCRYPTED_WARNING
@@ -63,7 +63,7 @@ def test_main_window_says_when_the_link_is_unencrypted(qtbot: QtBot, window: Mai
         qtbot.wait(50)
         window.grab().save(os.environ["DAIBANTONG_SCREENSHOTS"].replace(".png", "-window.png"))
     with ctx.db.transaction() as session:
-        settings.put(session, sync.SERVER, {"url": "https://zhongxin.example.gov.cn", "allow_http": False})
+        settings.put(session, center_sync.SERVER, {"url": "https://zhongxin.example.gov.cn", "allow_http": False})
     window.refresh()
     qtbot.waitUntil(lambda: not window.link_warning_label.isVisible(), timeout=5000)
 

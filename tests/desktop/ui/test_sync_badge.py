@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import sync
+from desktop.services import center_sync
 from desktop.services.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.records import CaseSummary
@@ -52,7 +52,7 @@ class HeldCenter:
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldCenter]:
     center = HeldCenter()
-    monkeypatch.setattr(sync, "make_client", lambda ctx: center)
+    monkeypatch.setattr(center_sync, "make_client", lambda ctx: center)
     yield center
     center.release.set()  # never leave a worker thread waiting
 
