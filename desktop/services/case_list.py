@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from desktop.store import personal_data
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
 from desktop.store.models import CaseRow
-from sync.domain.calendar import DeadlineResult
+from sync.domain.calendar import DeadlineResult, due_label
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.clock import beijing_day, day_start_stamp
 from sync.domain.errors import ValidationError
@@ -38,7 +38,6 @@ from sync.domain.text import normalize_name
 from sync.domain.validation import mask_id_number, normalize_id_number, normalize_phone
 
 from .context import ServiceContext
-from .due import due_label
 from .records import CaseFilter, CaseSummary
 from .sync_state import sync_labels
 

@@ -133,16 +133,25 @@ def add_working_days(calendar: HolidayCalendar, start: date, days: int) -> Deadl
     return DeadlineResult(day, _uncertain(calendar, span) if seen else ())
 
 
+def _weekdays_after(start: date, end: date) -> int:
+    """Mon–Fri days in (start, end], end >= start."""
+    weeks, rest = divmod((end - start).days, 7)
+    weekday = start.weekday()
+    return weeks * 5 + sum(1 for i in range(1, rest + 1) if (weekday + i) % 7 < 5)
+
+
 def working_days_between(calendar: HolidayCalendar, start: date, end: date) -> int:
-    """Working days in (start, end]; negative when end is before start."""
+    """Working days in (start, end]; negative when end is before start.
+
+    Counted by arithmetic, not day by day: the weekdays, less the holidays on a weekday, plus the 调休
+    workdays on a weekend (a few dozen a year), so a list of hundreds of cases overdue for months labels
+    its due dates in a keystroke (docs/performance.md).
+    """
     if end < start:
         return -working_days_between(calendar, end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if calendar.is_workday(day):
-            count += 1
+    count = _weekdays_after(start, end)
+    count -= sum(1 for d in calendar.holidays if start < d <= end and d.weekday() < 5 and d not in calendar.workdays)
+    count += sum(1 for d in calendar.workdays if start < d <= end and d.weekday() >= 5)
     return count
 
 

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import resources
 from sync.domain.calendar import (
@@ -98,3 +100,20 @@ def test_the_extension_suggestion_is_a_later_working_day(cal: HolidayCalendar) -
         day += timedelta(days=1)
     # Over 国庆 (1–7 October off, Saturday the 10th a 调休 working day): 8, 9, 10, 12, 13 October.
     assert extension_suggestion(cal, None, date(2026, 9, 30)) == date(2026, 10, 13)
+
+
+def _walked(cal: HolidayCalendar, start: date, end: date) -> int:
+    """Working days in (start, end] counted day by day, signed: the definition the arithmetic must meet."""
+    low, high = sorted((start, end))
+    count = sum(1 for n in range(1, (high - low).days + 1) if cal.is_workday(low + timedelta(days=n)))
+    return count if end >= start else -count
+
+
+SHIPPED = HolidayCalendar.from_json(resources.read_text("holidays/cn.json"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(start=st.dates(date(2023, 1, 1), date(2028, 12, 31)), span=st.integers(-400, 400))
+def test_the_arithmetic_count_equals_walking_day_by_day(start: date, span: int) -> None:
+    end = start + timedelta(days=span)
+    assert working_days_between(SHIPPED, start, end) == _walked(SHIPPED, start, end)
