@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, Paragraph
 from forms import fonts
 from forms.data import Signature
 from forms.errors import FormDataError
+from sync.domain.signature import BOX_WIDTH, NOMINAL_PEN_WIDTH, pen_width, segments
 
 
 @functools.lru_cache(maxsize=512)
@@ -82,50 +83,19 @@ def signature_image(png: bytes) -> ImageReader:
 
 
 INK = colors.Color(0.05, 0.1, 0.35)
-DEFAULT_PRESSURE = 0.5
 # The pad's nominal pen is 3.2 units of its 600-unit-wide box (sync.domain.signature): as a share of the box.
-NOMINAL_PEN_SHARE = 3.2 / 600
+NOMINAL_PEN_SHARE = NOMINAL_PEN_WIDTH / BOX_WIDTH
 MIN_PEN_PT, MAX_PEN_PT = 0.6, 1.8  # printable on an office laser, never a blot
 
 XY = tuple[float, float]
-Segment = tuple[XY, XY, XY, float]  # start, control, end, pressure
-
-
-def pen_factor(pressure: float) -> float:
-    """Width factor for a pressure, as the pad draws it: 0.55x at 0, 1x at 0.5, 1.45x at 1."""
-    return 0.55 + 0.9 * max(0.0, min(1.0, pressure))
-
-
-def stroke_segments(stroke: Sequence[Sequence[float]]) -> list[Segment]:
-    """Quadratic pieces through the midpoints with the points as controls (the pad's smoothing)."""
-    pts = [(float(p[0]), float(p[1]), float(p[3]) if len(p) > 3 else DEFAULT_PRESSURE) for p in stroke]
-    if not pts:
-        return []
-    if len(pts) == 1:
-        x, y, pr = pts[0]
-        return [((x, y), (x, y), (x, y), pr)]
-
-    def mid(a: tuple[float, float, float], b: tuple[float, float, float]) -> XY:
-        return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-
-    def line(a: XY, b: XY, pressure: float) -> Segment:
-        return (a, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), b, pressure)
-
-    first, last = pts[0], pts[-1]
-    if len(pts) == 2:
-        return [line(first[:2], last[:2], (first[2] + last[2]) / 2)]
-    out = [line(first[:2], mid(pts[0], pts[1]), first[2])]
-    for i in range(1, len(pts) - 1):
-        out.append((mid(pts[i - 1], pts[i]), pts[i][:2], mid(pts[i], pts[i + 1]), pts[i][2]))
-    out.append(line(mid(pts[-2], pts[-1]), last[:2], last[2]))
-    return out
 
 
 def draw_signature(canv: Canvas, signature: Signature, x: float, y: float, width: float, height: float) -> None:
     """Fit ``signature`` into the box (x, y, width, height), keeping its proportions.
 
     Strokes become PDF curves (sharp at any printer resolution), smoothed and pressure-weighted
-    the way the signature pad draws them; an image is placed as is.
+    the way the signature pad draws them (``sync.domain.signature.segments`` and ``pen_width``); an
+    image is placed as is.
     """
     if signature.png:
         canv.drawImage(
@@ -156,25 +126,24 @@ def draw_signature(canv: Canvas, signature: Signature, x: float, y: float, width
     canv.setLineCap(1)
     canv.setLineJoin(1)
     for stroke in signature.strokes:
-        pieces = stroke_segments(stroke)
+        pieces = segments(stroke)
         n = 0
         while n < len(pieces):
-            pen = max(MIN_PEN_PT, min(MAX_PEN_PT, nominal * pen_factor(pieces[n][3])))
-            start, control, end, _ = pieces[n]
-            if start == control == end:  # a tap: a dot
-                canv.circle(*at(start), pen / 2, stroke=0, fill=1)
+            pen = max(MIN_PEN_PT, min(MAX_PEN_PT, pen_width(pieces[n].pressure, nominal)))
+            if pieces[n].is_dot:  # a tap: a dot
+                canv.circle(*at(pieces[n].start), pen / 2, stroke=0, fill=1)
                 n += 1
                 continue
             # Consecutive pieces of (nearly) the same width share one path.
             path = canv.beginPath()
-            path.moveTo(*at(start))
+            path.moveTo(*at(pieces[n].start))
             while n < len(pieces):
-                start, control, end, pressure = pieces[n]
-                if abs(max(MIN_PEN_PT, min(MAX_PEN_PT, nominal * pen_factor(pressure))) - pen) > 0.05:
+                piece = pieces[n]
+                if abs(max(MIN_PEN_PT, min(MAX_PEN_PT, pen_width(piece.pressure, nominal))) - pen) > 0.05:
                     break
-                sx, sy = at(start)
-                cx, cy = at(control)
-                ex, ey = at(end)
+                sx, sy = at(piece.start)
+                cx, cy = at(piece.control)
+                ex, ey = at(piece.end)
                 path.curveTo(
                     sx + 2 / 3 * (cx - sx),
                     sy + 2 / 3 * (cy - sy),

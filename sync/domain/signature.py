@@ -148,8 +148,11 @@ def pen_width(pressure: float, nominal: float = NOMINAL_PEN_WIDTH) -> float:
 
 
 def segments(stroke: Sequence[Sequence[float]]) -> list[Segment]:
-    """Smooth pieces of one stroke: quadratic curves through the midpoints, the points as controls."""
-    pts = [(float(p[0]), float(p[1]), float(p[3])) for p in stroke]
+    """Smooth pieces of one stroke: quadratic curves through the midpoints, the points as controls.
+
+    A point without a pressure (``(x, y, t)``, as ``forms.data.Signature`` may hold) weighs
+    ``DEFAULT_PRESSURE``."""
+    pts = [(float(p[0]), float(p[1]), float(p[3]) if len(p) > 3 else DEFAULT_PRESSURE) for p in stroke]
     if not pts:
         return []
     if len(pts) == 1:

@@ -15,6 +15,7 @@ from sync.domain.signature import (
     BOX_HEIGHT,
     BOX_WIDTH,
     CORRUPT,
+    DEFAULT_PRESSURE,
     EMPTY,
     OUT_OF_BOX,
     TOO_SIMPLE,
@@ -202,6 +203,13 @@ def test_segments_pass_through_stroke_ends_and_midpoints() -> None:
     start, c1, c2, end = segs[1].cubic()
     assert (start, end) == ((5, 0), (10, 5))
     assert c1 == pytest.approx((5 + 2 / 3 * 5, 0)) and c2 == pytest.approx((10, 5 - 2 / 3 * 5))
+
+
+def test_a_point_without_pressure_weighs_the_default() -> None:
+    """forms.data.Signature may hold (x, y, t) points: the printed form smooths them with the same code."""
+    with_pressure = segments([(0, 0, 0, DEFAULT_PRESSURE), (10, 0, 8, 0.9), (10, 10, 16, DEFAULT_PRESSURE)])
+    without = segments([(0, 0, 0), (10, 0, 8, 0.9), (10, 10, 16)])
+    assert without == with_pressure
 
 
 def test_bounding_box_fit_and_svg_path() -> None:
