@@ -42,7 +42,6 @@ from .records import CaseFilter, CaseSummary
 from .sync_state import sync_labels
 
 MAX_LIMIT = 5000
-_RUNNING = frozenset(s.value for s in CLOCK_RUNNING)
 _COLUMNS = (
     "case_id, case_no, applicant_name, id_number_masked, phone_masked, item_name, kind, case_type, state, "
     "registered_at, due_on, last_seq"
@@ -193,36 +192,78 @@ def with_phones(session: Session, summaries: Sequence[CaseSummary]) -> list[Case
 
 def _summaries(ctx: ServiceContext, rows: Sequence[Any], labels: dict[str, str]) -> list[CaseSummary]:
     today = ctx.today()
-    calendar = ctx.calendar
-    due_labels: dict[str, str] = {}
-    out = []
-    for r in rows:
-        running = r.state in _RUNNING and r.due_on is not None
-        due_on = date.fromisoformat(r.due_on) if r.due_on else None
-        label = ""
-        if running and due_on is not None:
-            label = due_labels.get(r.due_on) or due_labels.setdefault(r.due_on, due_label(calendar, due_on, today))
-        out.append(
-            CaseSummary(
-                case_id=r.case_id,
-                case_no=r.case_no,
-                applicant_name=r.applicant_name,
-                id_masked=r.id_number_masked,
-                phone_masked=r.phone_masked,
-                item_name=r.item_name,
-                kind_label=CaseKind(r.kind).label,
-                case_type_label=CaseType(r.case_type).label,
-                state=r.state,
-                state_label=CaseState(r.state).label,
-                registered_on=beijing_day(r.registered_at),
-                due_on=due_on,
-                due_label=label,
-                overdue=bool(running and due_on is not None and due_on < today),
-                sync_label=labels[r.case_id],
-                due_warning=_due_warning(ctx, due_on, beijing_day(r.registered_at).year) if running else "",
-            )
+    due_labels: dict[date, str] = {}  # hundreds of rows share a few dozen due dates: each counted once
+    return [
+        _summary(
+            ctx,
+            today,
+            case_id=r.case_id,
+            case_no=r.case_no,
+            applicant_name=r.applicant_name,
+            id_masked=r.id_number_masked,
+            phone_masked=r.phone_masked,
+            item_name=r.item_name,
+            kind=CaseKind(r.kind),
+            case_type=CaseType(r.case_type),
+            state=CaseState(r.state),
+            registered_at=r.registered_at,
+            due_on=date.fromisoformat(r.due_on) if r.due_on else None,
+            warning_from_year=beijing_day(r.registered_at).year,
+            sync_label=labels[r.case_id],
+            due_labels=due_labels,
         )
-    return out
+        for r in rows
+    ]
+
+
+def _summary(
+    ctx: ServiceContext,
+    today: date,
+    *,
+    case_id: str,
+    case_no: str,
+    applicant_name: str,
+    id_masked: str,
+    phone_masked: str,
+    item_name: str,
+    kind: CaseKind,
+    case_type: CaseType,
+    state: CaseState,
+    registered_at: str,
+    due_on: date | None,
+    warning_from_year: int,
+    sync_label: str,
+    due_labels: dict[date, str] | None = None,
+) -> CaseSummary:
+    """The one list line of a case, from a row of the list query or from a case view.
+
+    Its deadline shows while the clock runs: a due label (from ``due_labels`` when a batch shares
+    them), overdue, and the warning of a due date counted without that year's holiday schedule
+    (``warning_from_year``: the first year that may lack one).
+    """
+    running = state in CLOCK_RUNNING and due_on is not None
+    label = ""
+    if running and due_on is not None:
+        cache = {} if due_labels is None else due_labels
+        label = cache.get(due_on) or cache.setdefault(due_on, due_label(ctx.calendar, due_on, today))
+    return CaseSummary(
+        case_id=case_id,
+        case_no=case_no,
+        applicant_name=applicant_name,
+        id_masked=id_masked,
+        phone_masked=phone_masked,
+        item_name=item_name,
+        kind_label=kind.label,
+        case_type_label=case_type.label,
+        state=state.value,
+        state_label=state.label,
+        registered_on=beijing_day(registered_at),
+        due_on=due_on,
+        due_label=label,
+        overdue=bool(running and due_on is not None and due_on < today),
+        sync_label=sync_label,
+        due_warning=_due_warning(ctx, due_on, warning_from_year) if running else "",
+    )
 
 
 def _due_warning(ctx: ServiceContext, due_on: date | None, from_year: int) -> str:
@@ -235,22 +276,20 @@ def _due_warning(ctx: ServiceContext, due_on: date | None, from_year: int) -> st
 
 def case_summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: str) -> CaseSummary:
     """The list line of one case view (home page, case page)."""
-    running = view.state in CLOCK_RUNNING and view.due_on is not None
-    return CaseSummary(
+    return _summary(
+        ctx,
+        today,
         case_id=view.case_id,
         case_no=view.case_no,
         applicant_name=view.applicant.name,
         id_masked=mask_id_number(view.applicant.id_number),
         phone_masked=personal_data.masked_phone(view.applicant.phone),
         item_name=view.item_name,
-        kind_label=view.kind.label,
-        case_type_label=view.case_type.label,
-        state=view.state.value,
-        state_label=view.state.label,
-        registered_on=beijing_day(view.registered_at),
+        kind=view.kind,
+        case_type=view.case_type,
+        state=view.state,
+        registered_at=view.registered_at,
         due_on=view.due_on,
-        due_label=due_label(ctx.calendar, view.due_on, today) if running and view.due_on else "",
-        overdue=bool(running and view.due_on and view.due_on < today),
+        warning_from_year=(view.accepted_on or view.due_on or today).year,
         sync_label=sync_label,
-        due_warning=_due_warning(ctx, view.due_on, (view.accepted_on or view.due_on or today).year) if running else "",
     )
