@@ -46,6 +46,7 @@ def test_import_click_check_and_publish_a_year(browser: Any, live_server: Server
         page.fill("input[name=password]", PASSWORD)
         page.click("button:has-text('登录')")
         page.wait_for_url(live_server.url + "/center/")
+        page.click("nav summary:has-text('中心管理')")
         page.click("nav a:has-text('节假日')")
         page.wait_for_url("**/center/calendar")
         assert "2026年：放假33天，调休上班6天" in page.inner_text("h1")

@@ -37,6 +37,7 @@ def test_calendar_screenshots(tmp_path: Path) -> None:
             page.fill("input[name=password]", PASSWORD)
             page.click("button:has-text('登录')")
             page.wait_for_url(server.url + "/center/")
+            page.click("nav summary:has-text('中心管理')")
             page.click("nav a:has-text('节假日')")
             page.wait_for_load_state()
             assert "2026年：放假33天，调休上班6天" in page.inner_text("h1")

@@ -58,6 +58,7 @@ def _beside(page: Any, field: Any, message: Any) -> None:
 
 def test_edit_one_matter_see_the_difference_and_publish(director_page: Any, live_server: ServerHandle) -> None:
     page = director_page
+    page.click("nav summary:has-text('中心管理')")
     page.click("nav a:has-text('事项清单')")
     page.wait_for_url(live_server.url + "/center/publish/catalog")
     history = _history(page)

@@ -93,7 +93,8 @@ def test_lock_unlock_reset_and_own_password(browser: Any, live_server: ServerHan
     clerk.click("button:has-text('修改密码')")
     clerk.wait_for_url(live_server.url + "/center/")
 
-    # later, the same person changes it again: the header of every page leads there
+    # later, the same person changes it again: the header of every page leads there (its account menu)
+    clerk.click("header details.who summary")
     clerk.click("header a:has-text('修改密码')")
     clerk.wait_for_url(live_server.url + "/center/password")
     clerk.fill("input[name=old_password]", NEW_PASSWORD)
