@@ -158,3 +158,18 @@ def id_index(key: DataKey, id_number: str) -> str:
 def phone_index(key: DataKey, phone: str) -> str:
     """The blind index of a whole phone number, spaces and hyphens left out (0731-5551234 = 07315551234)."""
     return key.blind_index("phone", normalized_phone(phone))
+
+
+def sealed_case(key: DataKey, case_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A case projection's columns that hold personal data: ``data`` masked, ``sealed``, and the blind indexes of
+    the applicant's whole 身份证 number and phone (``id_number_index``, ``phone_index``; None when not given)."""
+    found = data.get("applicant")
+    applicant: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    id_number, phone = str(applicant.get("id_number") or ""), str(applicant.get("phone") or "")
+    masked, sealed = seal_tree(key, data, case_aad(case_id))
+    return {
+        "data": masked,
+        "sealed": sealed,
+        "id_number_index": id_index(key, id_number) if id_number else None,
+        "phone_index": phone_index(key, phone) if phone else None,
+    }

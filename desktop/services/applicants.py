@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from desktop.store import personal_data
 from desktop.store.models import CaseRow
+from sync.crypto import id_index
 from sync.domain.errors import DomainError
 from sync.domain.text import normalize_name
 from sync.domain.validation import validate_id_number
@@ -26,7 +26,7 @@ def other_names(ctx: ServiceContext, id_number: str, name: str) -> list[str]:
     key = ctx.db.key_slot.key
     if key is None:
         return []
-    index = personal_data.id_index(key, number)
+    index = id_index(key, number)
     with ctx.db.reading() as session:
         names = session.scalars(
             select(CaseRow.applicant_name).where(CaseRow.id_number_index == index).order_by(CaseRow.registered_at)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from desktop.store import personal_data
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
 from desktop.store.models import CaseRow
+from sync.crypto import id_index, phone_index
 from sync.domain.calendar import DeadlineResult, due_label
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.clock import beijing_day, day_start_stamp
@@ -106,9 +107,9 @@ def exact_lookups(ctx: ServiceContext, f: CaseFilter, text: str) -> list[tuple[s
     if text and number is None and phone is None:  # the free-text box holding a whole number
         number, phone = full_id_number(text), full_phone(text)
     if number is not None:
-        lookups.append(("id_number_index", personal_data.id_index(key, number) if key else "-"))
+        lookups.append(("id_number_index", id_index(key, number) if key else "-"))
     if phone is not None:
-        lookups.append(("phone_index", personal_data.phone_index(key, phone) if key else "-"))
+        lookups.append(("phone_index", phone_index(key, phone) if key else "-"))
     return lookups
 
 

@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.store import personal_data, settings
+from desktop.store import settings
 from desktop.store.crypto import DataKey
 from desktop.store.models import CaseRow
+from sync.crypto import id_index
 from sync.domain.errors import DomainError
 from sync.domain.signature import Signature
 from sync.domain.validation import normalize_id_number
@@ -139,7 +140,7 @@ def _registered_since(session: Session, key: DataKey, draft: RegistrationDraft) 
         return False
     found = session.scalar(
         select(CaseRow.case_id)
-        .where(CaseRow.id_number_index == personal_data.id_index(key, number))
+        .where(CaseRow.id_number_index == id_index(key, number))
         .where(CaseRow.registered_at >= draft.saved_at)
         .where(func.json_extract(CaseRow.data, "$.item_code") == form.item_code)
         .limit(1)

@@ -30,7 +30,7 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import QueryContext
 from sqlalchemy.orm.attributes import set_committed_value
 
-from sync.crypto import case_aad, event_aad, id_index, phone_index, seal_tree
+from sync.crypto import case_aad, event_aad, seal_tree, sealed_case
 from sync.domain.personal_data import (
     masked_phone,
     merge,
@@ -59,18 +59,14 @@ def search_text(name: str, case_no: str, phone_masked: str, id_masked: str, item
 
 
 def case_columns(key: DataKey, case_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``cases`` columns that hold personal data, from the case's plaintext document."""
+    """The ``cases`` columns that hold personal data, from the case's plaintext document (``sealed_case``, and
+    the station's masked columns and search text for its list)."""
     applicant = data.get("applicant") or {}
     id_number, phone = str(applicant.get("id_number", "")), str(applicant.get("phone", ""))
-    masked, sealed = seal_tree(key, data, case_aad(case_id))
     id_masked, phone_masked = mask_id_number(normalize_id_number(id_number)), masked_phone(phone)
-    return {
+    return sealed_case(key, case_id, data) | {
         "id_number_masked": id_masked,
         "phone_masked": phone_masked,
-        "id_number_index": id_index(key, id_number) if id_number else None,
-        "phone_index": phone_index(key, phone) if phone else None,
-        "data": masked,
-        "sealed": sealed,
         "search_text": search_text(
             str(applicant.get("name", "")),
             str(data.get("case_no", "")),

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sync.client.errors import Rejected
 from sync.domain.events import chain_digest
 from sync.server.core.db import make_engine
+from sync.server.core.models import EventRow
 from sync.server.services.station_status import StationOverview, stations_overview
 
 from .conftest import Station
@@ -62,6 +63,18 @@ def _center_rows(database_url: str, station_id: str) -> list[dict[str, Any]]:
         engine.dispose()
 
 
+def _opened_raw_payload(database_url: str, event_id: str) -> str:
+    """A refused event's payload as sent, read as the center's services read it (opened)."""
+    engine = make_engine(database_url)
+    try:
+        with center_sessions(engine)() as session, session.begin():
+            row = session.get(EventRow, event_id)
+            assert row is not None and row.raw_payload is not None
+            return row.raw_payload
+    finally:
+        engine.dispose()
+
+
 def _case_states(database_url: str, station_id: str) -> dict[str, str]:
     engine = make_engine(database_url)
     try:
@@ -99,7 +112,10 @@ def test_a_refused_third_event_does_not_block_the_fourth_to_tenth(station: Stati
     refused = {r["seq"]: r for r in rows if r["refused"] is not None}
     assert set(refused) == {3, 4}
     assert refused[3]["refused_field"] == "payload.applicant.address"
-    assert json.loads(refused[3]["raw_payload"])["applicant"]["address"] == BAD_ADDRESS
+    assert refused[3]["raw_payload"].startswith("enc1:")  # sealed at rest: the villager's data as sent
+    assert json.loads(_opened_raw_payload(station.server.database_url, events[2].id))["applicant"]["address"] == (
+        BAD_ADDRESS
+    )
     # no case changed by the refused events: B does not exist, A, C and D went on
     assert _case_states(station.server.database_url, station.station_id) == {
         a: "delivered",

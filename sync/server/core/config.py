@@ -106,6 +106,9 @@ class Settings:
     #: The center's Ed25519 key for the return files it signs, outside the database
     #: (``DAIBANTONG_SIGNING_KEY_FILE``; unset: ``core.signing.signing_key_path`` picks the place).
     signing_key_file: Path | None = None
+    #: The key that seals personal data at rest, outside the database (``DAIBANTONG_DATA_KEY_FILE``; unset:
+    #: ``core.sealing.data_key_path`` picks the place). Lost, the sealed 身份证 numbers, phones and ink are lost.
+    data_key_file: Path | None = None
     #: The most PostgreSQL connections one worker process holds (``DAIBANTONG_DB_POOL_SIZE``); keep
     #: workers × this ≤ ``max_connections`` − 10 (docs/operations.md). No effect on SQLite.
     db_pool_size: int = 40
@@ -133,6 +136,7 @@ class Settings:
             login_limits=LoginLimits.from_env(),
             blob_limits=BlobLimits.from_env(),
             signing_key_file=Path(key_file) if (key_file := os.environ.get("DAIBANTONG_SIGNING_KEY_FILE")) else None,
+            data_key_file=Path(data_key) if (data_key := os.environ.get("DAIBANTONG_DATA_KEY_FILE")) else None,
             db_pool_size=_positive("DAIBANTONG_DB_POOL_SIZE", 40),
             metrics_token=os.environ.get("DAIBANTONG_METRICS_TOKEN", "").strip(),
             trusted_proxies=_trusted_proxies(os.environ.get("DAIBANTONG_TRUSTED_PROXIES", "127.0.0.1,::1")),

@@ -9,11 +9,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync.crypto import DataKey
 from sync.domain.clock import SYSTEM_CLOCK, Clock
 
 from .config import db_kind
+from .data_key import engine_data_key
 
 CLOCK = "clock"
+#: ``Session.info`` key of the data key (``core.sealing.key_of``).
+DATA_KEY = "data_key"
 
 
 #: Connections a PostgreSQL pool keeps open between bursts (the rest up to ``pool_connections`` come and go).
@@ -45,10 +49,15 @@ def make_engine(url: str, *, pool_connections: int = 40, **kwargs: Any) -> Engin
     return engine
 
 
-def make_sessionmaker(engine: Engine, clock: Clock = SYSTEM_CLOCK) -> sessionmaker[Session]:
+def make_sessionmaker(
+    engine: Engine, clock: Clock = SYSTEM_CLOCK, data_key: DataKey | None = None
+) -> sessionmaker[Session]:
     """Sessions that carry the center's one clock (``Settings.clock``): services read the time from
-    the unit of work they run in (``clock_of``), never from the system."""
-    return sessionmaker(engine, expire_on_commit=False, autobegin=False, info={CLOCK: clock})
+    the unit of work they run in (``clock_of``), never from the system; and its data key, with which
+    personal data is sealed at rest (``core.sealing``; None: the key file of ``engine``'s database)."""
+    if data_key is None:
+        data_key = engine_data_key(engine)[0]
+    return sessionmaker(engine, expire_on_commit=False, autobegin=False, info={CLOCK: clock, DATA_KEY: data_key})
 
 
 def clock_of(session: Session) -> Clock:

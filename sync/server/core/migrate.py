@@ -23,6 +23,11 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
+from sync.crypto import DataKey
+
+from .data_key import engine_data_key
+from .sealing import seal_at_rest
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -37,7 +42,12 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade_head(engine: Engine) -> None:
+def upgrade_head(engine: Engine, data_key: DataKey | None = None, key_path: Path | None = None) -> None:
+    """Migrate to head, then name ``data_key`` in the database (sealing rows written before encryption, once),
+    all in one transaction under the lock. Stops (``DataKeyMismatch``) when the database names another key.
+    ``data_key`` None: the key file of ``engine``'s database (``core.data_key.engine_data_key``)."""
+    if data_key is None:
+        data_key, key_path = engine_data_key(engine)
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         with engine.connect() as connection:
@@ -51,6 +61,7 @@ def upgrade_head(engine: Engine) -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")  # inside our transaction: alembic opens none of its own
+            seal_at_rest(connection, data_key, key_path)
             connection.commit()
             break
     log.info("数据库已升级到最新版本")

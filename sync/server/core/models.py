@@ -74,6 +74,9 @@ class _EventColumns:
     hash: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(16), default=STATION)
     received_at: Mapped[str] = mapped_column(String(40))
+    #: The payload's personal data (AES-GCM envelope, ``core.sealing``); ``payload`` holds it masked.
+    #: None: nothing personal (migration 0108).
+    sealed: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class EventRow(_EventColumns, Base):
@@ -82,8 +85,8 @@ class EventRow(_EventColumns, Base):
     A refused event (its payload does not parse, or it does not fit its case) keeps its place in the
     station's chain so that later events still link to it, but changes nothing: ``refused`` holds the
     Chinese reason and ``refused_field`` the field path; ``payload`` is then ``{}`` and ``raw_payload``
-    the payload as sent, in ASCII JSON (a NUL can be kept there, not in a JSON column of PostgreSQL).
-    Read events through ``services.queries.row_to_event``, which puts the sent payload back.
+    the payload as sent, in ASCII JSON (a NUL can be kept there, not in a JSON column of PostgreSQL), sealed
+    whole (``core.sealing``). Read events through ``services.queries.row_to_event``, which puts the sent payload back.
     """
 
     __tablename__ = "events"
@@ -131,6 +134,11 @@ class CaseRow(Base):
     center_since_station: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: 窗口确认收件 in one word (``sync.domain.window_receipt.case_receipt_status``), for the inbox filter.
     receipt_status: Mapped[str] = mapped_column(String(16), default="", server_default="", index=True)
+    #: The projection's personal data (AES-GCM envelope, ``core.sealing``); ``data`` holds it masked (0108).
+    sealed: Mapped[str | None] = mapped_column(Text, default=None)
+    #: Keyed blind indexes (HMAC) of the applicant's whole 身份证 number and phone: exact search, no number kept.
+    id_number_index: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    phone_index: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
 
 
 class EnrollmentCodeRow(Base):
@@ -179,3 +187,15 @@ class BlobChunkRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     offset: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    #: ``data`` is sealed with the center's data key (``core.sealing.chunk_aad``; migration 0108).
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class DataKeyRow(Base):
+    """The data key the personal data is sealed with: its id and a check value (never the key: ``core.sealing``)."""
+
+    __tablename__ = "data_keys"
+
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    check_value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(40))

@@ -31,6 +31,7 @@ from sync.protocol.models import MAX_BLOB_BYTES, BlobStatus, ErrorCode
 from ..core.config import BlobLimits
 from ..core.db import clock_of
 from ..core.models import BlobChunkRow, BlobRow
+from ..core.sealing import chunk_aad, key_of
 from .errors import ServiceError
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -54,12 +55,17 @@ def blob_status(session: Session, station_id: str, sha256: str) -> BlobStatus | 
 
 
 def _content(session: Session, station_id: str, sha256: str) -> bytes:
-    chunks = session.scalars(
-        select(BlobChunkRow.data)
+    """The blob's bytes, its chunks opened (each is sealed at rest: ``core.sealing``)."""
+    key = key_of(session)
+    chunks = session.execute(
+        select(BlobChunkRow.offset, BlobChunkRow.data, BlobChunkRow.sealed)
         .where(BlobChunkRow.station_id == station_id, BlobChunkRow.sha256 == sha256)
         .order_by(BlobChunkRow.offset)
     )
-    return b"".join(chunks)
+    return b"".join(
+        key.open_bytes(data, chunk_aad(station_id, sha256, offset)) if sealed else data
+        for offset, data, sealed in chunks
+    )
 
 
 def _drop_chunks(session: Session, station_id: str, sha256: str) -> None:
@@ -157,7 +163,8 @@ def put_chunk(
         row.complete = True
         row.completed_at = clock_of(session).stamp()
     if data:
-        session.add(BlobChunkRow(station_id=station_id, sha256=sha256, offset=offset, data=data))
+        sealed = key_of(session).seal_bytes(data, chunk_aad(station_id, sha256, offset))
+        session.add(BlobChunkRow(station_id=station_id, sha256=sha256, offset=offset, data=sealed, sealed=True))
     row.received += len(data)
     session.flush()
     return _status(row)

@@ -2,9 +2,10 @@
 
 What is typed decides what is compared, so that no number leaks through a partial match:
 
-* a whole 身份证 number (18 characters, the last a digit or X) is looked up **exactly** and nothing else
-  is compared — never a prefix or a part, which would let anyone enumerate numbers;
-* a whole phone number (a mobile of 11 digits or 区号-号码) is looked up exactly, and only that;
+* a whole 身份证 number (18 characters, the last a digit or X) is looked up **exactly**, by its keyed blind
+  index (the center keeps numbers sealed), and nothing else is compared — never a prefix or a part, which
+  would let anyone enumerate numbers;
+* a whole phone number (a mobile of 11 digits or 区号-号码) is looked up exactly the same way, and only that;
 * any other text matches a part of the 办件编号 (any case), a part of the villager's name (the name rules
   of ``sync.domain.text.normalize_name``: NFC, look-alike dots as "·", characters beyond the BMP such as 𠮷
   compared as the code points they are), or a part of a station's name or code.
@@ -25,10 +26,12 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Text, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from sync.crypto import DataKey, id_index, phone_index
 from sync.domain.text import normalize_name
 from sync.domain.validation import normalize_id_number
 
 from ..core.models import CaseRow, StationRow
+from ..core.sealing import key_of
 from .case_json import case_field
 
 #: The longest text the box takes (a name is at most 50 characters, a 办件编号 about 20).
@@ -82,23 +85,15 @@ def _in_json_text(value: str) -> ColumnElement[bool]:
     return or_(*(text.contains(form, autoescape=True) for form in forms))
 
 
-def id_number_matches(number: str) -> ColumnElement[bool]:
-    """Cases of the villager with this whole 身份证 number (exact; normalised, trailing X upper-case).
-
-    The center keeps the number in clear in ``cases.data`` today, so this compares it there. When the
-    center encrypts personal data at rest, the projection gets a keyed blind index column (as the
-    station's ``cases.id_number_index``) and this function becomes ``CaseRow.id_number_index ==
-    blind_index(key, number)``; callers do not change.
-    """
-    return and_(_in_json_text(number), case_field("applicant.id_number") == number)
+def id_number_matches(key: DataKey, number: str) -> ColumnElement[bool]:
+    """Cases of the villager with this whole 身份证 number: exact, through the keyed blind index of the number
+    (the center keeps it sealed: ``core.sealing``), so no part of a number is ever compared."""
+    return CaseRow.id_number_index == id_index(key, number)
 
 
-def phone_matches(phone: str) -> ColumnElement[bool]:
-    """Cases whose villager gave this whole phone number (exact; a blind index replaces it like the 身份证)."""
-    variants = {phone, phone.replace("-", "")}
-    if "-" not in phone and phone.startswith("0") and len(phone) > 10:  # 07315551234 also finds 0731-5551234
-        variants |= {f"{phone[:3]}-{phone[3:]}", f"{phone[:4]}-{phone[4:]}"}
-    return or_(*(and_(_in_json_text(v), case_field("applicant.phone") == v) for v in sorted(variants)))
+def phone_matches(key: DataKey, phone: str) -> ColumnElement[bool]:
+    """Cases whose villager gave this whole phone number (exact, by blind index; 07315551234 = 0731-5551234)."""
+    return CaseRow.phone_index == phone_index(key, phone)
 
 
 def _stations_named(session: Session, text: str) -> list[str]:
@@ -114,9 +109,9 @@ def _stations_named(session: Session, text: str) -> list[str]:
 def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]:
     """The WHERE term of a search (combined with the inbox's other filters by the caller)."""
     if query.id_number:
-        return id_number_matches(query.id_number)
+        return id_number_matches(key_of(session), query.id_number)
     if query.phone:
-        return phone_matches(query.phone)
+        return phone_matches(key_of(session), query.phone)
     text = query.text
     terms: list[ColumnElement[bool]] = [
         func.upper(CaseRow.case_no).contains(text.upper(), autoescape=True),

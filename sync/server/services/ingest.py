@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from sync.crypto import DataKey
 from sync.domain.errors import ChainBroken, ValidationError
 from sync.domain.events import STATION, Event, verify_chain
 from sync.domain.payload_fields import may_hold_refused
@@ -48,6 +49,7 @@ from sync.protocol.models import ConflictNote, ErrorCode, RefusedNote
 
 from ..core.db import clock_of
 from ..core.models import BatchRow, EventRow, StationRow
+from ..core.sealing import event_columns, key_of, seal_raw_payload
 from .blobs import require_blobs
 from .case_projection import apply_station_events
 from .errors import ServiceError
@@ -200,7 +202,8 @@ def ingest(
     refused.update(projected.refused)
     now = clock_of(session).stamp()
     if fresh:
-        session.execute(insert(EventRow), [_event_row(e, batch_id, now, refused.get(e.id)) for e in fresh])
+        key = key_of(session)
+        session.execute(insert(EventRow), [_event_row(key, e, batch_id, now, refused.get(e.id)) for e in fresh])
         station.head_seq = fresh[-1].seq
         station.head_hash = fresh[-1].hash
     if source == "file":  # for the stations page (services.station_status)
@@ -304,16 +307,20 @@ def _check_chain(station: StationRow, fresh: list[Event]) -> None:
         raise ServiceError(ErrorCode.CHAIN_BROKEN, f"数据校验失败：{exc.message}", field="hash") from exc
 
 
-def _event_row(event: Event, batch_id: str | None, now: str, refusal: ServiceError | None) -> dict[str, Any]:
-    """The row of ``event``; a refused one keeps its payload as sent in ASCII JSON (``\\u0000`` stores anywhere)."""
+def _event_row(
+    key: DataKey, event: Event, batch_id: str | None, now: str, refusal: ServiceError | None
+) -> dict[str, Any]:
+    """The row of ``event``, its personal data sealed (``core.sealing``); a refused one keeps its payload as sent
+    in ASCII JSON (``\\u0000`` stores anywhere), sealed whole."""
     row = event.to_dict()
-    row["payload"] = dict(event.payload)
     row["received_at"] = now
     row["batch_id"] = batch_id
     row["refused"] = row["refused_field"] = row["raw_payload"] = None
-    if refusal is not None:
-        row["payload"] = {}
-        row["refused"] = refusal.message[:1000]
-        row["refused_field"] = (refusal.field or "")[:200] or None
-        row["raw_payload"] = json.dumps(dict(event.payload), ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    if refusal is None:
+        return row | event_columns(key, event.id, event.payload)
+    row["payload"], row["sealed"] = {}, None
+    row["refused"] = refusal.message[:1000]
+    row["refused_field"] = (refusal.field or "")[:200] or None
+    raw = json.dumps(dict(event.payload), ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    row["raw_payload"] = seal_raw_payload(key, event.id, raw)
     return row
