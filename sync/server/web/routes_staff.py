@@ -8,8 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from ..api.deps import SessionDep
+from ..core.staff_models import StaffRow
 from ..services.errors import ServiceError
 from ..services.staff import DIRECTOR, ROLE_LABELS, StaffUser, audit, create_staff, deactivate_staff
 from ..services.staff_login import activate_staff, list_accounts, reset_password, unlock_staff
@@ -68,28 +70,33 @@ def staff_create(
     return _done("created")
 
 
+def _account_action(
+    request: Request, session: SessionDep, user: StaffUser, act: Callable[[Session], StaffRow], action: str, done: str
+) -> Response:
+    """One change to an account, audited as ``action`` in the same transaction; then the page says ``done``."""
+    with refusal_shown(_refused(request, session)), session.begin():
+        row = act(session)
+        audit(session, user.username, action, row.username, ip=client_ip(request))
+    return _done(done)
+
+
 @router.post("/staff/{staff_id}/deactivate", summary="停用工作人员账号（主任）")
 def staff_deactivate(request: Request, session: SessionDep, user: StaffAdminPost, staff_id: int) -> Response:
-    with refusal_shown(_refused(request, session)), session.begin():
-        row = deactivate_staff(session, staff_id, user.username)
-        audit(session, user.username, "停用账号", row.username, ip=client_ip(request))
-    return _done("deactivated")
+    return _account_action(
+        request, session, user, lambda s: deactivate_staff(s, staff_id, user.username), "停用账号", "deactivated"
+    )
 
 
 @router.post("/staff/{staff_id}/activate", summary="重新启用工作人员账号（主任）")
 def staff_activate(request: Request, session: SessionDep, user: StaffAdminPost, staff_id: int) -> Response:
-    with refusal_shown(_refused(request, session)), session.begin():
-        row = activate_staff(session, staff_id, user.username)
-        audit(session, user.username, "启用账号", row.username, ip=client_ip(request))
-    return _done("activated")
+    return _account_action(
+        request, session, user, lambda s: activate_staff(s, staff_id, user.username), "启用账号", "activated"
+    )
 
 
 @router.post("/staff/{staff_id}/unlock", summary="解除账号锁定（主任）")
 def staff_unlock(request: Request, session: SessionDep, user: StaffAdminPost, staff_id: int) -> Response:
-    with refusal_shown(_refused(request, session)), session.begin():
-        row = unlock_staff(session, staff_id)
-        audit(session, user.username, "解除锁定", row.username, ip=client_ip(request))
-    return _done("unlocked")
+    return _account_action(request, session, user, lambda s: unlock_staff(s, staff_id), "解除锁定", "unlocked")
 
 
 @router.post("/staff/{staff_id}/reset", summary="重置工作人员密码（主任）")
