@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -46,7 +48,17 @@ def configure_logging(data_dir: Path) -> None:
     root.addHandler(handler)
 
 
+def ensure_std_streams() -> None:
+    """Give a windowed Windows build somewhere to write. PyInstaller's ``console=False`` executable starts with
+    ``sys.stdout`` and ``sys.stderr`` set to None, so argparse's usage message or any library's warning would
+    raise AttributeError instead of being shown or ignored: they go to the null device (UTF-8) instead."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+
+
 def main(argv: list[str] | None = None) -> int:
+    ensure_std_streams()
     args = parse_args(argv)
     if args.self_test is not None:  # the bundle's smoke test: no Qt, no user data touched
         from desktop import selftest

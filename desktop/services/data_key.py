@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from desktop.store import blob_store, personal_data, settings
 from desktop.store.backup import migrate_with_backup
 from desktop.store.crypto import WRONG_KEY, DataKey, DataKeyWrong, DataLocked, KeySlot
-from desktop.store.db import Database
+from desktop.store.db import Database, read_only_uri
 from sync.client import credentials
 from sync.domain.clock import SYSTEM_CLOCK, Clock
 
@@ -311,7 +311,7 @@ def put_copy(session: Session, key: DataKey, username: str, password: str) -> No
 def key_for_file(db_path: Path, known: DataKey | None = None) -> DataKey | None:
     """The data key of another database file (a backup): ``known`` if it is the same key, else the keyring's."""
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", (RECORD,)).fetchone()
         finally:

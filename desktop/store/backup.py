@@ -11,6 +11,7 @@ the current database: it is renamed aside with a timestamp.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -29,7 +30,7 @@ from sync.domain.errors import ChainBroken, DomainError
 
 from . import event_log
 from .crypto import DataKey, DataKeyWrong, DataLocked
-from .db import DB_FILENAME, Database, current_revision, head_revision, migrate
+from .db import DB_FILENAME, Database, current_revision, head_revision, migrate, read_only_uri
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ def make_backup(db_path: Path, folder: Path, reason: str, now: datetime) -> Back
         raise BackupError(f"备份文件夹无法创建或写入：{folder}（{exc.strerror or exc}）") from exc
     target = _target(folder, reason, now)
     partial = target.with_name(target.name + ".part")
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    source = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=30)
     try:
         dest = sqlite3.connect(partial)
         try:
@@ -194,7 +195,8 @@ def make_backup(db_path: Path, folder: Path, reason: str, now: datetime) -> Back
         _fsync(partial)
         os.replace(partial, target)
     except (sqlite3.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a partial file Windows will not let go of must not hide why
+            partial.unlink(missing_ok=True)
         raise BackupError(f"备份没有完成：{exc}") from exc
     finally:
         source.close()
@@ -211,14 +213,21 @@ def list_backups(folder: Path) -> list[BackupFile]:
 
 
 def rotate(folder: Path, keep: Mapping[str, int] | None = None) -> list[Path]:
-    """Delete the oldest backups beyond the number kept for each reason; return what was deleted."""
+    """Delete the oldest backups beyond the number kept for each reason; return what was deleted.
+
+    A file that cannot be deleted now (on Windows: open in another program, or being scanned) is left for the
+    next rotation: the backup just made is good, and an old one kept a day longer harms nothing."""
     limits = {**DEFAULT_KEEP, **(keep or {})}
     counts: dict[str, int] = {}
     removed: list[Path] = []
     for backup in list_backups(folder):
         counts[backup.reason] = counts.get(backup.reason, 0) + 1
         if backup.reason in limits and counts[backup.reason] > limits[backup.reason]:
-            backup.path.unlink(missing_ok=True)
+            try:
+                backup.path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("old backup %s not deleted now (%s); next rotation tries again", backup.path.name, exc)
+                continue
             removed.append(backup.path)
     return removed
 
@@ -227,7 +236,7 @@ def integrity_ok(db_path: Path, quick: bool = False) -> bool:
     """True if SQLite's integrity check of the file answers "ok" (the file is only read)."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=30)
     except sqlite3.Error:
         return False
     try:
@@ -281,7 +290,7 @@ def verify_backup(path: Path, data_key: DataKey | None = None) -> Verified:
 
 
 def _has_events_table(db_path: Path) -> bool:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(db_path), uri=True)
     try:
         row = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='events'").fetchone()
     finally:

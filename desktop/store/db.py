@@ -10,13 +10,13 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import URL, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,9 +50,20 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+    # URL.create, not f"sqlite:///{path}": a parsed URL percent-decodes the path, so a folder named "a%41b"
+    # (allowed in Windows user names and in --data-dir) would open "aAb"
+    url = URL.create("sqlite", database=str(path))
+    engine = create_engine(url, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
     event.listen(engine, "connect", _on_connect)
     return engine
+
+
+def read_only_uri(path: PurePath) -> str:
+    """A SQLite URI that opens ``path`` read-only, whatever its name holds: spaces, Chinese, ``#``, ``%`` and, on
+    Windows, the drive and backslashes (``file:///C:/Users/%E5%BC%A0%20%E4%B8%89/...?mode=ro``). A bare
+    ``f"file:{path}?mode=ro"`` reads ``#`` as the start of a fragment and ``%41`` as an escape."""
+    absolute = path if path.is_absolute() else Path(path).absolute()
+    return absolute.as_uri() + "?mode=ro"
 
 
 def alembic_config() -> Config:
