@@ -8,10 +8,9 @@ follow-up (回访/整改) due ``FOLLOWUP_DAYS`` working days after the rating.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from ..core.staff_models import FollowupRow
 from .case_json import case_field
 from .center_events import record_center_event
 from .errors import ServiceError
+from .review_counts import CaseCounts, by_clerk, by_month, count_cases
 
 SATISFACTION_TARGET = 0.98
 FOLLOWUP_DAYS = 5
@@ -73,31 +73,20 @@ class Rates(RateFigures):
     def below_target(self) -> bool:
         return self.satisfaction is not None and self.satisfaction < SATISFACTION_TARGET
 
-    def add(self, d: dict[str, Any]) -> None:
-        self.cases += 1
-        completed, accepted, due = d.get("completed_on"), d.get("accepted_on"), d.get("due_on")
-        if completed and d.get("case_type") == "immediate":
-            self.immediate_done += 1
-            self.immediate_on_spot += int(completed <= (accepted or beijing_day(d["registered_at"]).isoformat()))
-        if completed and d.get("case_type") == "promised" and due:
-            self.promised_done += 1
-            self.promised_on_time += int(completed <= due)
-        rating = d.get("rating")
-        if rating is not None:
-            self.rated += 1
-            self.satisfied += int(int(rating) >= 3)
-            self.bad += int(int(rating) <= 2)
-            self._tally(OVERALL, int(rating))
-            rated = d.get("rating_dimensions")  # 服务效率/服务水平/服务态度; absent from older cases
-            for key, value in rated.items() if isinstance(rated, dict) else ():
-                if key in DIMENSION_LABELS:
-                    self._tally(key, int(value))
-
-    def _tally(self, key: str, rating: int) -> None:
-        tally = self.tallies.setdefault(key, [0, 0, 0])
-        tally[0] += 1
-        tally[1] += rating
-        tally[2] += int(rating >= 3)
+    def add_counts(self, counts: CaseCounts) -> None:
+        """Add a group's counts (``review_counts``): a station's are its clerks' summed, the town's its stations'."""
+        self.cases += counts.cases
+        self.immediate_done += counts.immediate_done
+        self.immediate_on_spot += counts.immediate_on_spot
+        self.promised_done += counts.promised_done
+        self.promised_on_time += counts.promised_on_time
+        self.rated += counts.rated
+        self.satisfied += counts.satisfied
+        self.bad += counts.bad
+        for key, added in counts.tallies.items():
+            tally = self.tallies.setdefault(key, [0, 0, 0])
+            for n, value in enumerate(added):
+                tally[n] += value
 
     @property
     def scores(self) -> dict[str, Score]:
@@ -116,25 +105,25 @@ class Evaluation:
 
 
 def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:
+    """The period's rates of the town, each station and each clerk (of a station), counted in the database: one
+    row per clerk of a station leaves it, stations and the town are their sums."""
     start, end, label = period_range(period)
     start, end = day_start_stamp(date.fromisoformat(start)), day_start_stamp(date.fromisoformat(end))
-    registered = case_field("registered_at")
-    rows = session.execute(select(CaseRow.station_id, CaseRow.data).where(registered >= start, registered < end)).all()
     total = Rates("", "全镇合计")
     stations: dict[str, Rates] = {}
-    clerks: dict[str, Rates] = {}
-    for station_id, data in rows:
-        total.add(data)
+    clerks: list[Rates] = []
+    for (station_id, clerk), counts in count_cases(session, start, end, by_clerk):
         name = station_names.get(station_id, station_id)
-        stations.setdefault(station_id, Rates(station_id, name)).add(data)
-        clerk = str(data.get("clerk", ""))
-        clerks.setdefault(f"{station_id}/{clerk}", Rates(clerk, f"{clerk} · {name}")).add(data)
+        total.add_counts(counts)
+        stations.setdefault(station_id, Rates(station_id, name)).add_counts(counts)
+        clerks.append(Rates(clerk, f"{clerk} · {name}"))
+        clerks[-1].add_counts(counts)
     return Evaluation(
         period,
         label,
         total,
         sorted(stations.values(), key=lambda r: natural_key(r.label)),
-        sorted(clerks.values(), key=lambda r: natural_key(r.label)),
+        sorted(clerks, key=lambda r: natural_key(r.label)),
     )
 
 
@@ -189,8 +178,8 @@ class MonthRates:
 def monthly_trend(
     session: Session, last_month: date, station_names: dict[str, str], months: int = 12
 ) -> list[MonthRates]:
-    """The ``months`` months up to ``last_month`` (Beijing), oldest first: one query over the whole range,
-    each case counted in the month it was registered (as ``evaluate`` counts it)."""
+    """The ``months`` months up to ``last_month`` (Beijing), oldest first: one query over the whole range grouped
+    by month and station, each case counted in the month it was registered (as ``evaluate`` counts it)."""
     firsts = []
     year, month = last_month.year, last_month.month
     for _ in range(months):
@@ -198,20 +187,14 @@ def monthly_trend(
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     firsts.reverse()
     end = date(last_month.year + (last_month.month == 12), last_month.month % 12 + 1, 1)
-    registered = case_field("registered_at")
-    rows = session.execute(
-        select(CaseRow.station_id, CaseRow.data).where(
-            registered >= day_start_stamp(firsts[0]), registered < day_start_stamp(end)
-        )
-    ).all()
+    by_month_and_station = by_month([(f"{d:%Y-%m}", day_start_stamp(d)) for d in firsts])
     out = {f"{d:%Y-%m}": MonthRates(f"{d:%Y-%m}", Rates("", "全镇合计"), {}) for d in firsts}
-    for station_id, data in rows:
-        bucket = out.get(f"{beijing_day(str(data['registered_at'])):%Y-%m}")
-        if bucket is None:
-            continue
-        bucket.total.add(data)
+    start, stop = day_start_stamp(firsts[0]), day_start_stamp(end)
+    for (label, station_id), counts in count_cases(session, start, stop, by_month_and_station):
+        bucket = out[label]
+        bucket.total.add_counts(counts)
         name = station_names.get(station_id, station_id)
-        bucket.stations.setdefault(station_id, Rates(station_id, name)).add(data)
+        bucket.stations.setdefault(station_id, Rates(station_id, name)).add_counts(counts)
     return list(out.values())
 
 
@@ -253,11 +236,13 @@ def open_followups(session: Session, calendar: HolidayCalendar) -> int:
     return len(bad)
 
 
-def followups(session: Session, only_open: bool = False) -> list[FollowupRow]:
+def followups(session: Session, only_open: bool = False) -> Iterator[FollowupRow]:
+    """The follow-ups, open ones first, nearest deadline first, read from the database in batches as the caller
+    goes (inside its transaction): the Excel ledger streams them."""
     query = select(FollowupRow).order_by(FollowupRow.closed_on.is_not(None), FollowupRow.due_on, FollowupRow.case_no)
     if only_open:
         query = query.where(FollowupRow.closed_on.is_(None))
-    return list(session.scalars(query))
+    yield from session.scalars(query.execution_options(yield_per=500))
 
 
 @dataclass(frozen=True)

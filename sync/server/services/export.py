@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from forms import review
 from forms.data import DIMENSION_LABELS, OVERALL, ReviewReport, ReviewRow, Score
@@ -25,13 +26,29 @@ PERCENT = "0.0%"
 _RATE_COLUMNS = (3, 4, 6)  # 即办件现场办结率, 承诺件按时办结率, 满意率
 
 
-def _rates_sheet(sheet: Worksheet, title: str, rows: Sequence[Rates]) -> None:
+_Value = str | float | datetime | None
+
+
+def _widen_names(sheet: WriteOnlyWorksheet) -> None:
+    """Column A (the names) wide enough; a write-only sheet takes it before its first row."""
+    sheet.column_dimensions["A"].width = 36  # type: ignore[attr-defined]  # openpyxl has it, its stubs miss it
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: _Value, number_format: str = "", bold: bool = False) -> Cell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if number_format:
+        cell.number_format = number_format
+    if bold:
+        cell.font = Font(bold=True, size=14)
+    return cell
+
+
+def _rates_sheet(sheet: WriteOnlyWorksheet, title: str, rows: Sequence[Rates]) -> None:
     sheet.append([title])
     sheet.append(["名称", "办件数", "即办件现场办结率", "承诺件按时办结率", "评价数", "满意率", "差评数"])
     for r in rows:
-        sheet.append([r.label, r.cases, r.on_spot_rate, r.on_time_rate, r.rated, r.satisfaction, r.bad])
-        for column in _RATE_COLUMNS:
-            sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
+        line: list[_Value] = [r.label, r.cases, r.on_spot_rate, r.on_time_rate, r.rated, r.satisfaction, r.bad]
+        sheet.append([_cell(sheet, v, PERCENT) if n + 1 in _RATE_COLUMNS else v for n, v in enumerate(line)])
     sheet.append([])
 
 
@@ -39,10 +56,10 @@ def _rates_sheet(sheet: Worksheet, title: str, rows: Sequence[Rates]) -> None:
 SCORE_LABELS = {OVERALL: "总体评价", **DIMENSION_LABELS}
 
 
-def _scores_sheet(sheet: Worksheet, ev: Evaluation) -> None:
+def _scores_sheet(sheet: WriteOnlyWorksheet, ev: Evaluation) -> None:
     """Average (1-5) and 满意率 of the overall rating and each dimension, for the town and each station."""
-    sheet.append([f"分项评价（{ev.label}，1～5分，满意率＝基本满意及以上÷评价数）"])
-    sheet["A1"].font = Font(bold=True, size=14)
+    _widen_names(sheet)
+    sheet.append([_cell(sheet, f"分项评价（{ev.label}，1～5分，满意率＝基本满意及以上÷评价数）", bold=True)])
     head = ["名称"]
     for label in SCORE_LABELS.values():
         head += [f"{label}评价数", f"{label}平均分", f"{label}满意率"]
@@ -52,30 +69,24 @@ def _scores_sheet(sheet: Worksheet, ev: Evaluation) -> None:
         line: list[object] = [r.label]
         for key in SCORE_LABELS:
             score = scores.get(key, Score())
-            line += [score.rated, score.average, score.satisfaction]
+            line += [score.rated, _cell(sheet, score.average, "0.00"), _cell(sheet, score.satisfaction, PERCENT)]
         sheet.append(line)
-        for n in range(len(SCORE_LABELS)):
-            sheet.cell(row=sheet.max_row, column=3 + 3 * n).number_format = "0.00"
-            sheet.cell(row=sheet.max_row, column=4 + 3 * n).number_format = PERCENT
-    sheet.column_dimensions["A"].width = 36
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _day(sheet: WriteOnlyWorksheet, text: str | None) -> object:
+    return _cell(sheet, datetime.fromisoformat(text), "yyyy-mm-dd") if text else None
 
 
-def evaluation_workbook(ev: Evaluation, ledger: Sequence[FollowupRow], names: dict[str, str]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    if not isinstance(ws, Worksheet):  # a new workbook always has one sheet
-        ws = wb.create_sheet()
-    ws.title = "考核"
-    ws.append([f"镇为民服务中心考核统计（{ev.label}）"])
-    ws["A1"].font = Font(bold=True, size=14)
+def evaluation_workbook(ev: Evaluation, ledger: Iterable[FollowupRow], names: dict[str, str]) -> bytes:
+    """The review (rows already counted) and the 差评 ledger, written row by row (openpyxl's write-only mode keeps
+    no sheet in memory), so a county's ledger may be streamed from the database as it is written."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("考核")
+    _widen_names(ws)
+    ws.append([_cell(ws, f"镇为民服务中心考核统计（{ev.label}）", bold=True)])
     _rates_sheet(ws, "全镇", [ev.total])
     _rates_sheet(ws, "按代办站", ev.stations)
     _rates_sheet(ws, "按代办员", ev.clerks)
-    ws.column_dimensions["A"].width = 36
     _scores_sheet(wb.create_sheet("分项评价"), ev)
     sheet = wb.create_sheet("差评台账")
     sheet.append(
@@ -89,17 +100,13 @@ def evaluation_workbook(ev: Evaluation, ledger: Sequence[FollowupRow], names: di
                 f.clerk,
                 RATING_LABELS.get(f.rating, str(f.rating)),
                 f.comment,
-                _day(f.rated_on),
-                _day(f.due_on),
-                _day(f.closed_on) or "未完成",
+                _day(sheet, f.rated_on),
+                _day(sheet, f.due_on),
+                _day(sheet, f.closed_on) or "未完成",
                 f.outcome,
                 f.closed_by,
             ]
         )
-        for column in (6, 7, 8):
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
