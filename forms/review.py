@@ -14,12 +14,14 @@ from collections.abc import Sequence
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from forms import fonts
 from forms import layout as L
 from forms.data import DIMENSION_LABELS, OVERALL, ReviewReport, ReviewRow, Score
+from forms.figure_cell import FigureCell, TextLine
 
 TITLE = "考核统计表"
 RED = colors.Color(0.75, 0.22, 0.17)
@@ -34,6 +36,9 @@ PADDING = 2.5
 #: Stations per chart block: a drawing cannot split across pages.
 CHART_ROWS = 16
 _LABEL_SIZE = 8.5
+#: The table's figures: L.SMALL_CENTER's size; red as the markup's #bf382b.
+_SIZE = float(L.SMALL_CENTER.fontSize)
+RED_TEXT = colors.HexColor("#bf382b")
 
 
 def number(data: ReviewReport) -> str:
@@ -210,20 +215,28 @@ def chart_blocks(data: ReviewReport, width: float) -> list[Flowable]:
 # ---------------------------------------------------------------- tables
 
 
+def _figure(text: str, style: ParagraphStyle = L.SMALL_CENTER) -> Flowable:
+    return FigureCell([TextLine(text, float(style.fontSize))], style)
+
+
+def _two_lines(value: str, detail: str, low: bool) -> Flowable:
+    """The figure over its count (size 7), or in red bold over 未达标 when ``low``."""
+    if low:
+        lines = [TextLine(value, _SIZE, True, RED_TEXT), TextLine("未达标", _SIZE, False, RED_TEXT)]
+        return FigureCell(lines, L.SMALL_CENTER)
+    return FigureCell([TextLine(value, _SIZE), TextLine(detail, 7)], L.SMALL_CENTER)
+
+
 def _rate_cell(value: float | None, part: int, whole: int) -> Flowable:
     if value is None:
-        return L.para("—", L.CELL_CENTER)
-    if short(value):
-        return L.markup(f'<font color="#bf382b"><b>{pct(value)}</b><br/>未达标</font>', L.SMALL_CENTER)
-    return L.markup(f"{pct(value)}<br/><font size=7>（{part}/{whole}）</font>", L.SMALL_CENTER)
+        return _figure("—", L.CELL_CENTER)
+    return _two_lines(pct(value), f"（{part}/{whole}）", short(value))
 
 
 def _satisfaction_cell(row: ReviewRow, target: float) -> Flowable:
     if row.satisfaction is None:
-        return L.para("—", L.CELL_CENTER)
-    if below_target(row, target):
-        return L.markup(f'<font color="#bf382b"><b>{pct(row.satisfaction)}</b><br/>未达标</font>', L.SMALL_CENTER)
-    return L.markup(f"{pct(row.satisfaction)}<br/><font size=7>（{row.satisfied}/{row.rated}）</font>", L.SMALL_CENTER)
+        return _figure("—", L.CELL_CENTER)
+    return _two_lines(pct(row.satisfaction), f"（{row.satisfied}/{row.rated}）", below_target(row, target))
 
 
 def _name_cell(name: str, width: float) -> Flowable:
@@ -240,14 +253,14 @@ def _name_cell(name: str, width: float) -> Flowable:
 
 def _cells(n: str, row: ReviewRow, target: float, name_width: float) -> list[L.Cell]:
     return [
-        L.para(n, L.SMALL_CENTER),
+        _figure(n),
         _name_cell(row.name, name_width),
-        L.para(str(row.cases), L.SMALL_CENTER),
+        _figure(str(row.cases)),
         _rate_cell(row.on_spot_rate, row.immediate_on_spot, row.immediate_done),
         _rate_cell(row.on_time_rate, row.promised_on_time, row.promised_done),
-        L.para(str(row.rated), L.SMALL_CENTER),
+        _figure(str(row.rated)),
         _satisfaction_cell(row, target),
-        L.para(str(row.bad), L.SMALL_CENTER),
+        _figure(str(row.bad)),
     ]
 
 
@@ -289,12 +302,11 @@ SCORE_LABELS = {OVERALL: "总体评价", **DIMENSION_LABELS}
 def _score_cell(score: Score | None, target: float) -> Flowable:
     """Average (1-5) over 满意率 (satisfied/rated); red when the 满意率 is below the target."""
     if score is None or score.average is None:
-        return L.para("—", L.CELL_CENTER)
+        return _figure("—", L.CELL_CENTER)
     low = score.satisfaction is not None and score.satisfaction < target
     rate = f"{pct(score.satisfaction)}（{score.satisfied}/{score.rated}）"
-    if low:
-        return L.markup(f'{score.average:.2f}分<br/><font color="#bf382b" size=7><b>{rate}</b></font>', L.SMALL_CENTER)
-    return L.markup(f"{score.average:.2f}分<br/><font size=7>{rate}</font>", L.SMALL_CENTER)
+    detail = TextLine(rate, 7, True, RED_TEXT) if low else TextLine(rate, 7)
+    return FigureCell([TextLine(f"{score.average:.2f}分", _SIZE), detail], L.SMALL_CENTER)
 
 
 def scores_table(data: ReviewReport, width: float) -> Flowable:
@@ -307,7 +319,7 @@ def scores_table(data: ReviewReport, width: float) -> Flowable:
     for n, row in lines:
         rows.append(
             [
-                L.para(n, L.SMALL_CENTER),
+                _figure(n),
                 _name_cell(row.name, widths[1]) if n else L.markup("<b>全镇合计</b>", L.SMALL),
                 *(_score_cell(row.scores.get(key), data.target) for key in SCORE_LABELS),
             ]
