@@ -107,12 +107,13 @@ class Evaluation:
 def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:
     """The period's rates of the town, each station and each clerk (of a station), counted in the database: one
     row per clerk of a station leaves it, stations and the town are their sums."""
-    start, end, label = period_range(period)
-    start, end = day_start_stamp(date.fromisoformat(start)), day_start_stamp(date.fromisoformat(end))
+    first, after, label = period_range(period)
+    start, end = day_start_stamp(date.fromisoformat(first)), day_start_stamp(date.fromisoformat(after))
+    long_period = (date.fromisoformat(after) - date.fromisoformat(first)).days > 92  # a year
     total = Rates("", "全镇合计")
     stations: dict[str, Rates] = {}
     clerks: list[Rates] = []
-    for (station_id, clerk), counts in count_cases(session, start, end, by_clerk):
+    for (station_id, clerk), counts in count_cases(session, start, end, by_clerk, long_period=long_period):
         name = station_names.get(station_id, station_id)
         total.add_counts(counts)
         stations.setdefault(station_id, Rates(station_id, name)).add_counts(counts)
@@ -190,7 +191,7 @@ def monthly_trend(
     by_month_and_station = by_month([(f"{d:%Y-%m}", day_start_stamp(d)) for d in firsts])
     out = {f"{d:%Y-%m}": MonthRates(f"{d:%Y-%m}", Rates("", "全镇合计"), {}) for d in firsts}
     start, stop = day_start_stamp(firsts[0]), day_start_stamp(end)
-    for (label, station_id), counts in count_cases(session, start, stop, by_month_and_station):
+    for (label, station_id), counts in count_cases(session, start, stop, by_month_and_station, long_period=True):
         bucket = out[label]
         bucket.total.add_counts(counts)
         name = station_names.get(station_id, station_id)

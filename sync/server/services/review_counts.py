@@ -161,14 +161,23 @@ def _counts(values: Sequence[Any]) -> CaseCounts:
 
 
 def count_cases(
-    session: Session, start: str, end: str, groups: Callable[[dict[str, ColumnElement[Any]]], list[ColumnElement[Any]]]
+    session: Session,
+    start: str,
+    end: str,
+    groups: Callable[[dict[str, ColumnElement[Any]]], list[ColumnElement[Any]]],
+    *,
+    long_period: bool = False,
 ) -> Iterator[tuple[tuple[Any, ...], CaseCounts]]:
     """The cases registered in [``start``, ``end``) (stored-timestamp text), counted per group: ``groups`` makes
     the grouping columns from the fields (``station_id`` and those of ``_FIELDS``); (the group's values, its
-    counts), one row per group."""
+    counts), one row per group.
+
+    A short period is filtered by ``case_field("registered_at")``, the expression of ix_cases_registered_at; a
+    ``long_period`` (a year: a large part of the table, read whole anyway) by the field already parsed for the
+    counts, which on PostgreSQL spares a second parse of every row's JSON (a county-year: 1 s of 2)."""
     f = _case_fields(session.get_bind().dialect.name)
     keys = groups({"station_id": CaseRow.__table__.c.station_id, **f.fields})
-    registered = case_field("registered_at")  # the expression of the index ix_cases_registered_at
+    registered = f.fields["registered_at"] if long_period else case_field("registered_at")
     query = (
         select(*keys, *_figures(f))
         .select_from(f.source)
