@@ -244,11 +244,13 @@ def _name_cell(name: str, width: float) -> Flowable:
     "（QX0312）" kept whole on a line of its own when the name needs more than one line."""
     clerk, _, station = name.rpartition(" · ")
     head = f"<b>{L.esc(clerk)}</b><br/>" if clerk else ""
+    lines = [TextLine(clerk, _SIZE, True)] if clerk else []
     room = width - 2 * PADDING
     if fonts.string_width(station, fonts.SONG, L.SMALL.fontSize) > room and "（" in station[1:]:
         at = station.rindex("（")
-        return L.markup(f"{head}{L.esc(station[:at])}<br/>{L.esc(station[at:])}", L.SMALL)
-    return L.markup(head + L.esc(station), L.SMALL)
+        lines += [TextLine(station[:at], _SIZE), TextLine(station[at:], _SIZE)]
+        return FigureCell(lines, L.SMALL, f"{head}{L.esc(station[:at])}<br/>{L.esc(station[at:])}")
+    return FigureCell([*lines, TextLine(station, _SIZE)], L.SMALL, head + L.esc(station))
 
 
 def _cells(n: str, row: ReviewRow, target: float, name_width: float) -> list[L.Cell]:
