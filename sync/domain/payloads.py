@@ -136,7 +136,9 @@ _STATION_CASE: dict[str, tuple[Spec, ...]] = {
         flag("result_confirmed", "是否已收到办理结果"),
         obj("comments", "评价意见", *(text(k, f"“{v}”意见", 500) for k, v in COMMENT_FIELDS.items())),
         obj("dimensions", "分项评价", *(count(k, f"“{v}”评价", 1, 5) for k, v in DIMENSIONS.items())),
-        obj("signature", "申请人签名", *_SIGNATURE_FIELDS),
+        # the villager's signature reference on the 服务意见反馈表 (checked by ``feedback.parse_feedback`` when
+        # ``result_confirmed`` is there); older events carried the pad ink itself here, in another shape
+        opaque("signature", "申请人签名"),
         *_SIGNED,
     ),
     "answer": (opaque("notice", "一次性告知内容"), text("answer", "答复内容"), day("answered_on", "答复日期")),

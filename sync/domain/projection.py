@@ -5,10 +5,13 @@ with ``apply_event``; rebuilding from the log must give the same result, so
 everything a projection needs is carried in the events (for example the due
 date that was promised, not one recomputed from today's calendar).
 
-``apply_event`` checks the transition with the state machine, sets what every
-event sets, and hands the rest to the one handler of the event type
-(``HANDLERS``). The handlers still read the stored payload; both sides parse it
-with ``sync.domain.payloads`` before it is stored.
+``apply_event`` parses the event into its typed record (``sync.domain.payloads``:
+the schema both sides check before storing an event), checks the transition with
+the state machine, sets what every event sets, and hands the rest to the one
+handler of the event type (``HANDLERS``), which reads the typed record: dates as
+``date``, counts as ``int``, flags as ``bool``. Old events fold as before: a field
+added since is optional in the schema, and the hash is over the stored payload,
+which parsing never changes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from .errors import DomainError, IllegalTransition, ValidationError
 from .events import Event
 from .feedback import DIMENSIONS, parse_feedback
 from .model import Applicant, CaseKind, CaseType, MaterialItem
+from .payloads import Payload, parse_event
 from .ratings import is_bad_rating
 from .step_signing import check_step_signature
 from .window_receipt import WindowHandover, WindowReceipt, fold_receipt, kept_originals, parse_receipt
@@ -106,7 +110,9 @@ def registered_view(event: Event) -> CaseView:
 
 
 def apply_event(view: CaseView | None, event: Event) -> CaseView:
-    """The case after ``event``; raise DomainError if the event does not fit."""
+    """The case after ``event``; raise DomainError if the event does not fit (ValidationError naming the
+    field when its payload does not parse)."""
+    record = parse_event(event)
     if event.type == CASE_REGISTERED:
         if view is not None:
             raise DomainError(f"办件{view.case_no}已登记，不能重复登记")
@@ -132,29 +138,29 @@ def apply_event(view: CaseView | None, event: Event) -> CaseView:
     check_step_signature(action, p)  # 中止/续办 signed by the villager: over exactly what was recorded
     handler = HANDLERS.get(action)
     if handler is not None:
-        changes.update(handler(view, event))
+        changes.update(handler(view, record, event))
     if target is not CaseState.SUSPENDED:
         changes["suspended_on"] = None
     return replace(view, **changes)
 
 
-def _check_extension(view: CaseView, p: Mapping[str, Any]) -> None:
+def _check_extension(view: CaseView, p: Payload) -> None:
     """延期: only with the villager's consent and a reason, and never once the deadline has passed."""
     if p.get("consent") is not True:
         raise ValidationError("consent", "延期办理须征得申请人同意，请先记录申请人的同意")
     if not str(p.get("reason", "")).strip():
         raise ValidationError("reason", "请填写延期理由")
-    if not p.get("due_on"):
+    if p.date("due_on") is None:
         raise ValidationError("due_on", "请填写延期后的办结日期")
-    requested = _opt_date(p.get("requested_on"))
+    requested = p.date("requested_on")
     if requested is None:
         raise ValidationError("requested_on", "延期申请缺少申请日期")
     if view.due_on is not None and requested > view.due_on:
         raise DomainError(f"办件已于{view.due_on:%Y年%m月%d日}到期，超过期限后申请延期按超期处理，不能再延期")
 
 
-def _handover(view: CaseView, event: Event) -> dict[str, Any]:
-    handover = parse_handover(event.payload)
+def _handover(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
+    handover = parse_handover(p.raw)
     changes: dict[str, Any] = {}
     if handover.covered_by:
         check_covered(handover, view.entrustment_sha256, view.materials, view.intake_covered)
@@ -167,79 +173,76 @@ def _handover(view: CaseView, event: Event) -> dict[str, Any]:
     return changes
 
 
-def _attach(view: CaseView, event: Event) -> dict[str, Any]:
-    sha = str(event.payload.get("sha256", ""))
+def _attach(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
+    sha = str(p.get("sha256", ""))
     if len(sha) != 64 or sha.strip("0123456789abcdef"):
         raise ValidationError("sha256", "附件的校验值无效")
-    if not str(event.payload.get("filename", "")).strip():
+    if not str(p.get("filename", "")).strip():
         raise ValidationError("filename", "附件缺少文件名")
     return {"attachment_count": view.attachment_count + 1}
 
 
-def _set_case_type(view: CaseView, event: Event) -> dict[str, Any]:
+def _set_case_type(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
     try:
-        case_type = CaseType(str(event.payload.get("case_type", "")))
+        case_type = CaseType(str(p.get("case_type", "")))
     except ValueError:
         raise ValidationError("case_type", "请选择办件类型") from None
-    if not str(event.payload.get("reason", "")).strip():
+    if not str(p.get("reason", "")).strip():
         raise ValidationError("reason", "变更办件类型须填写理由")
     return {"case_type": case_type}
 
 
-def _close_rating(view: CaseView, event: Event) -> dict[str, Any]:
+def _close_rating(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
     return {"rating_followed_up": True}
 
 
-def _handover_received(view: CaseView, event: Event) -> dict[str, Any]:
-    receipt = parse_receipt(event.id, event.occurred_at, event.payload)
+def _handover_received(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
+    receipt = parse_receipt(event.id, event.occurred_at, p.raw)
     return {"window_receipts": fold_receipt(view.window_handovers, view.window_receipts, receipt)}
 
 
-def _accept(view: CaseView, event: Event) -> dict[str, Any]:
-    p = event.payload
+def _accept(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
     return {
-        "accepted_on": date.fromisoformat(p["accepted_on"]),
-        "due_on": _opt_date(p.get("due_on")),
+        "accepted_on": p.date("accepted_on"),
+        "due_on": p.date("due_on"),
         "due_uncertain": bool(p.get("due_uncertain", False)),
         "missing": (),
     }
 
 
-def _request_correction(view: CaseView, event: Event) -> dict[str, Any]:
-    return {"missing": tuple(str(m) for m in event.payload.get("missing", ()))}
+def _request_correction(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
+    return {"missing": tuple(str(m) for m in p.get("missing", ()))}
 
 
-def _resume(view: CaseView, event: Event, *, extended: bool = False) -> dict[str, Any]:
-    p = event.payload
+def _resume(view: CaseView, p: Payload, event: Event, *, extended: bool = False) -> dict[str, Any]:
     changes: dict[str, Any] = {"extended": view.extended or extended, "suspended_from": None}
-    if p.get("due_on"):
-        changes["due_on"] = date.fromisoformat(p["due_on"])
+    due_on = p.date("due_on")
+    if due_on is not None:
+        changes["due_on"] = due_on
         changes["due_uncertain"] = bool(p.get("due_uncertain", False))
     return changes
 
 
-def _extend(view: CaseView, event: Event) -> dict[str, Any]:
-    _check_extension(view, event.payload)
-    return _resume(view, event, extended=True)
+def _extend(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
+    _check_extension(view, p)
+    return _resume(view, p, event, extended=True)
 
 
-def _suspend(view: CaseView, event: Event) -> dict[str, Any]:
-    suspended_on = _opt_date(event.payload.get("suspended_on")) or beijing_day(event.occurred_at)
+def _suspend(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
+    suspended_on = p.date("suspended_on") or beijing_day(event.occurred_at)
     return {"suspended_from": view.state, "suspended_on": suspended_on}
 
 
-def _center_complete(view: CaseView, event: Event) -> dict[str, Any]:
-    p = event.payload
-    completed_on = _opt_date(p.get("completed_on")) or beijing_day(event.occurred_at)
+def _center_complete(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
+    completed_on = p.date("completed_on") or beijing_day(event.occurred_at)
     return {"completed_on": completed_on, "result": str(p.get("result", ""))}
 
 
-def _give_feedback(view: CaseView, event: Event) -> dict[str, Any]:
-    p = event.payload
+def _give_feedback(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
     dimensions: Mapping[str, int] = {}
-    if "result_confirmed" in p:  # the signed 服务意见反馈表; older events carry only the rating
-        dimensions = parse_feedback(p).dimensions
-    rating = int(p["rating"])
+    if "result_confirmed" in p.values:  # the signed 服务意见反馈表; older events carry only the rating
+        dimensions = parse_feedback(p.raw).dimensions
+    rating = int(p.get("rating"))
     if not 1 <= rating <= 5:
         raise IllegalTransition("满意度评价应为1到5星")
     rated = tuple((k, int(dimensions[k])) for k in DIMENSIONS if k in dimensions)
@@ -252,7 +255,7 @@ def originals_blocking_archive(view: CaseView) -> list[str]:
     return originals_out(view.custody, kept_originals(view.window_handovers, view.window_receipts))
 
 
-def _archive(view: CaseView, event: Event) -> dict[str, Any]:
+def _archive(view: CaseView, p: Payload, event: Event) -> dict[str, Any]:
     out = originals_blocking_archive(view)
     if out:
         raise DomainError(f"以下原件尚未退还申请人，也没有交给办理部门或镇中心留存的记录，不能归档：{'、'.join(out)}")
@@ -261,7 +264,7 @@ def _archive(view: CaseView, event: Event) -> dict[str, Any]:
 
 #: What each action changes besides the state (``apply_event``): one handler per event type ``case.<action>``;
 #: actions without one (送件, 撤回, 退回, 终止, 答复, 镇中心受理/退回) change only the state and the common fields.
-HANDLERS: dict[str, Callable[[CaseView, Event], dict[str, Any]]] = {
+HANDLERS: dict[str, Callable[[CaseView, Payload, Event], dict[str, Any]]] = {
     "accept": _accept,
     "request_correction": _request_correction,
     "center_request_correction": _request_correction,
