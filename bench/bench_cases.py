@@ -120,10 +120,16 @@ def _case_with_events(ctx: Any, events: int) -> str:
     import hashlib
     from dataclasses import replace
 
-    from desktop.services.cases import prepare_registration, register_case
-    from desktop.services.handovers import prepare_handover, record_handover
-    from desktop.services.records import CaseDraft, HandoverDraft, HandoverInput, HandoverItemDraft, MaterialDraft
-    from desktop.services.records import SignatureInput as Sig
+    from desktop.services.casework.cases import prepare_registration, register_case
+    from desktop.services.casework.handovers import prepare_handover, record_handover
+    from desktop.services.casework.records import (
+        CaseDraft,
+        HandoverDraft,
+        HandoverInput,
+        HandoverItemDraft,
+        MaterialDraft,
+    )
+    from desktop.services.casework.records import SignatureInput as Sig
 
     item = next(i for i in ctx.catalog.items if i.materials and i.promised_days > 0)
     mats = tuple(MaterialDraft(m.name, m.original, m.copies, m.required, True) for m in item.materials)
@@ -143,11 +149,11 @@ def _case_with_events(ctx: Any, events: int) -> str:
 
 
 def run() -> Iterator[dict[str, Any]]:
-    from desktop.services.case_detail import case_detail
-    from desktop.services.cases import list_cases, search_cases
+    from desktop.services.casework.case_detail import case_detail
+    from desktop.services.casework.cases import list_cases, search_cases
+    from desktop.services.casework.home import home
+    from desktop.services.casework.records import CaseFilter
     from desktop.services.context import ServiceContext
-    from desktop.services.home import home
-    from desktop.services.records import CaseFilter
     from desktop.services.station import setup_station
 
     with tempfile.TemporaryDirectory() as tmp:

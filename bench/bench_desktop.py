@@ -20,9 +20,9 @@ def _prepare(data_dir: Path, cases: int) -> None:
     import hashlib
     from dataclasses import replace
 
-    from desktop.services.cases import prepare_registration, register_case
+    from desktop.services.casework.cases import prepare_registration, register_case
+    from desktop.services.casework.records import CaseDraft, MaterialDraft, SignatureInput
     from desktop.services.context import ServiceContext
-    from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
     from desktop.services.station import setup_station
 
     ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))

@@ -76,7 +76,7 @@ def _handover(case_id: str, seed: int, route: tuple[str, str], items: list[Hando
 
 
 def _entrustment_signatures(registered: dict[str, Any], seed: int) -> dict[str, Any]:
-    """The 委托书 signed on the pad by the applicant and the clerk, as ``desktop.services.cases.register_case``
+    """The 委托书 signed on the pad by the applicant and the clerk, as ``desktop.services.casework.cases.register_case``
     records it: the scope, references over ``registration_content`` and the ink."""
     registered = registered | {"scope": DEFAULT_SCOPE}
     content = registration_content(registered)
@@ -376,10 +376,10 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
     64 kbit/s: (seconds, HTTP requests, bytes sent) of that day's sync, counted on the wire."""
 
     from bench.bench_cases import _case_with_events
-    from desktop.services import center_sync
+    from desktop.services.casework.workflow import deliver
     from desktop.services.context import ServiceContext
     from desktop.services.station import require_station, setup_station
-    from desktop.services.workflow import deliver
+    from desktop.services.syncing import center_sync
     from sync.server.core.db import make_engine, make_sessionmaker
     from sync.server.services.center_events import record_center_event
     from sync.server.services.enrollment import issue_code

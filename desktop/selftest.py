@@ -17,11 +17,12 @@ from pathlib import Path
 import keyring
 from keyring.backends import fail
 
-from desktop.services import accounts, backup
-from desktop.services.cases import prepare_registration, register_case
+from desktop.services import accounts
+from desktop.services.casework.cases import prepare_registration, register_case
+from desktop.services.casework.records import CaseDraft, MaterialDraft, SignatureInput
 from desktop.services.context import ServiceContext
-from desktop.services.printing import entrustment_pdf
-from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
+from desktop.services.printing.case_forms import entrustment_pdf
+from desktop.services.safety import backup
 from desktop.services.station import setup_station
 from sync.domain.model import CaseType
 from sync.domain.signature import APPLICANT, CLERK, Signature

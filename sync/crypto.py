@@ -8,7 +8,7 @@ data to where it is stored (``event:<id>``, ``case:<id>``, ``blob:<sha256>``),
 so ciphertexts cannot be swapped between rows unnoticed.
 
 Where the key comes from is each side's business: a station's is in the keyring
-or wrapped with a clerk's password (``desktop.services.data_key``), the center's
+or wrapped with a clerk's password (``desktop.services.safety.data_key``), the center's
 is in a key file outside its database.
 """
 

@@ -1,4 +1,4 @@
-"""A stand-in for ZKTeco's ZKIDROnline reader service (see ``desktop.services.id_reader``), over real HTTP.
+"""A stand-in for ZKTeco's ZKIDROnline reader service (see ``desktop.services.casework.id_reader``), over real HTTP.
 
 ``python -m tests.id_reader_simulator [PORT]`` serves a card for demos (default port 24010, the
 vendor's); tests use ``running(scenario)``. Scenarios: ``card`` (the card in ``CARD``, or one given),

@@ -10,7 +10,7 @@ from desktop.store.db import current_revision, head_revision
 from sync.protocol import PROTOCOL_VERSION
 
 from .context import ServiceContext
-from .retention import retention_policy
+from .safety.retention import retention_policy
 from .station import current_station
 
 APP_NAME = "代办通"

@@ -16,11 +16,12 @@ from desktop.store.models import ClerkRow
 from sync.client.errors import WrongPassword
 from sync.domain.errors import DomainError, ValidationError
 
-from . import clerk_identity, credential_store, data_key
+from . import clerk_identity
 from .accounts_store import new_account, validate_username
+from .casework.records import ClerkInfo
 from .context import ServiceContext
-from .passwords import DUMMY_HASH, hash_password, validate_password, verify_password
-from .records import ClerkInfo
+from .safety import credential_store, data_key
+from .safety.passwords import DUMMY_HASH, hash_password, validate_password, verify_password
 
 LOGIN_FAILED = "登录名或密码不正确"
 UNLOCK_FAILED = "密码不正确，同步凭证仍未解锁。请输入当前登录的代办员的密码"

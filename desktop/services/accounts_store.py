@@ -8,7 +8,7 @@ from desktop.store.models import ClerkRow
 from sync.domain.errors import ValidationError
 from sync.domain.validation import validate_name
 
-from .passwords import hash_password, validate_password
+from .safety.passwords import hash_password, validate_password
 
 _USERNAME_RE = re.compile(r"^[a-z0-9_.]{2,32}$")
 

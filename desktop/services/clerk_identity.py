@@ -21,8 +21,8 @@ from forms.data import Party
 from sync.domain.errors import DomainError
 from sync.domain.validation import mask_id_number, validate_id_number, validate_phone
 
+from .casework.records import StationInfo
 from .context import ServiceContext
-from .records import StationInfo
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sync.domain.catalog import Catalog
 from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.town import TownInfo
 
-from . import data_key
+from .safety import data_key
 
 DEMO_CATALOG = "catalog/demo.json"
 DEFAULT_CALENDAR = "holidays/cn.json"

@@ -10,10 +10,10 @@ from sync.domain.errors import DomainError
 from sync.domain.text import clean_text
 from sync.domain.validation import validate_name, validate_phone
 
-from . import data_key
 from .accounts_store import new_account
+from .casework.records import StationInfo
 from .context import ServiceContext
-from .records import StationInfo
+from .safety import data_key
 
 
 def current_station(ctx: ServiceContext) -> StationInfo | None:

@@ -25,11 +25,12 @@ from desktop.store.models import ClerkRow
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.validation import normalize_digits
 
-from . import accounts, clerk_identity, data_key
+from . import accounts, clerk_identity
 from .accounts_store import validate_username
+from .casework.records import ClerkInfo
 from .context import ServiceContext
-from .passwords import hash_password, validate_password
-from .records import ClerkInfo
+from .safety import data_key
+from .safety.passwords import hash_password, validate_password
 
 CODE_DIGITS = 24
 WRONG_CODE = "恢复码不正确，请核对纸上抄写的恢复码（24位数字）"

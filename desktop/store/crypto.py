@@ -2,7 +2,7 @@
 
 The key itself, its envelopes and blind indexes are ``sync.crypto`` (the town center seals with the
 same code). Where the key comes from (keyring, or wrapped with a clerk's password) is the services'
-business (``desktop.services.data_key``); the store only needs the unlocked key, which a ``KeySlot``
+business (``desktop.services.safety.data_key``); the store only needs the unlocked key, which a ``KeySlot``
 on the ``Database`` holds for its sessions.
 """
 

@@ -113,7 +113,7 @@ class Database:
         self.clock = clock
         self.path = data_dir / DB_FILENAME
         self.engine = make_engine(self.path)
-        #: The data key once unlocked (desktop.services.data_key); every session carries it.
+        #: The data key once unlocked (desktop.services.safety.data_key); every session carries it.
         self.key_slot = KeySlot()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"key_slot": self.key_slot})
 

@@ -43,7 +43,7 @@ from .models import CaseRow, CenterEventRow, EventRow
 
 #: Settings row naming the key the existing rows were sealed with (absent: rows written before encryption remain).
 SEALED_FLAG = "personal_data_sealed"
-#: Settings row with the key's record (id, check value, wrapped copies: ``desktop.services.data_key``).
+#: Settings row with the key's record (id, check value, wrapped copies: ``desktop.services.safety.data_key``).
 KEY_RECORD = "data_key"
 
 SEARCH_SEP = "\x1f"

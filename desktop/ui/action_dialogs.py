@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import CaseDetail, Changed, ReturnInput
+from desktop.services.casework.records import CaseDetail, Changed, ReturnInput
 from sync.domain.calendar import extension_suggestion, next_workday
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseType

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import Changed
+from desktop.services.casework.records import Changed
 from sync.domain.errors import DomainError, ValidationError
 
 from .errors import show_error, user_message

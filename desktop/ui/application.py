@@ -16,10 +16,11 @@ from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 import resources
-from desktop.services import accounts, backup, station_admin
+from desktop.services import accounts, station_admin
+from desktop.services.casework.records import Changed
 from desktop.services.context import ServiceContext
-from desktop.services.records import Changed
-from desktop.services.retention import RetentionRun
+from desktop.services.safety import backup
+from desktop.services.safety.retention import RetentionRun
 from desktop.services.station import current_station, setup_station
 from desktop.store.db import DatabaseDamaged
 from sync.domain.clock import SYSTEM_CLOCK

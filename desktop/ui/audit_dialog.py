@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.audit import AuditEntry
+from desktop.services.safety.audit import AuditEntry
 
 from .errors import user_message
 from .tasks import run_task

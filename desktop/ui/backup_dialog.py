@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import backup
-from desktop.services.backup import BackupError, CheckedBackup, Restored
 from desktop.services.context import ServiceContext
+from desktop.services.safety import backup
+from desktop.services.safety.backup import BackupError, CheckedBackup, Restored
 
 from .backup_list import BACKUP_FILTER, check_all, fill_backup_list, selected_path
 from .errors import show_error

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from desktop.services import backup
-from desktop.services.backup import CheckedBackup
+from desktop.services.safety import backup
+from desktop.services.safety.backup import CheckedBackup
 
 #: The file filter of a backup picked by hand.
 BACKUP_FILTER = "代办通备份 (*.sqlite3)"

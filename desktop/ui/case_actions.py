@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from desktop.services.handovers import next_route
-from desktop.services.records import CaseDetail, Changed
+from desktop.services.casework.handovers import next_route
+from desktop.services.casework.records import CaseDetail, Changed
 from sync.domain.custody import CLERK, WINDOW
 from sync.domain.model import CaseKind
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.print_support import PrintableForm
-from desktop.services.records import CaseDetail, Changed
+from desktop.services.casework.records import CaseDetail, Changed
+from desktop.services.printing.support import PrintableForm
 from sync.domain.case_rules import FINISHED, CaseState
 from sync.domain.model import SPECIAL_GROUP_LABELS
 from sync.domain.validation import mask_id_number

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import CaseFilter
+from desktop.services.casework.records import CaseFilter
 from sync.domain.case_rules import STATE_LABELS
 
 from .rare_char_dialog import attach_to

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import AttachmentInfo, CustodyLine, HistoryEntry, ReceiptLine
+from desktop.services.casework.records import AttachmentInfo, CustodyLine, HistoryEntry, ReceiptLine
 from sync.domain.custody import WINDOW
 from sync.domain.model import MaterialItem
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.services.records import CaseSummary
+from desktop.services.casework.records import CaseSummary
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import Changed, ClerkInfo
+from desktop.services.casework.records import Changed, ClerkInfo
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.validation import normalize_id_number, normalize_phone
 

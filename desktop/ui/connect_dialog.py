@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.center_address import CenterAddress
-from desktop.services.records import Changed
+from desktop.services.casework.records import Changed
+from desktop.services.syncing.center_address import CenterAddress
 from sync.client.address import ALLOW_HTTP_LABEL
 
 from .errors import user_message

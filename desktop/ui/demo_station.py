@@ -14,11 +14,10 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
-from desktop.services import accounts, attachments, feedback, handovers, workflow
-from desktop.services.cases import get_case, prepare_registration, register_case
-from desktop.services.center import apply_center_event
-from desktop.services.context import ServiceContext
-from desktop.services.records import (
+from desktop.services import accounts
+from desktop.services.casework import attachments, feedback, handovers, workflow
+from desktop.services.casework.cases import get_case, prepare_registration, register_case
+from desktop.services.casework.records import (
     CaseDraft,
     FeedbackDraft,
     FeedbackInput,
@@ -28,7 +27,9 @@ from desktop.services.records import (
     MaterialDraft,
     SignatureInput,
 )
+from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
+from desktop.services.syncing.center import apply_center_event
 from desktop.store import center_log
 from sync.domain.calendar import add_working_days
 from sync.domain.clock import FixedClock

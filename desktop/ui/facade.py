@@ -8,34 +8,24 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.services import (
-    about,
-    accounts,
+from desktop.services import about, accounts, station
+from desktop.services.casework import (
     applicants,
     attachments,
-    audit,
     case_detail,
     cases,
-    center_address,
-    center_sync,
     feedback,
     handovers,
     home,
     id_reader,
     item_search,
     next_steps,
-    printing,
     registration_draft,
-    retention,
-    station,
-    transfer,
     workflow,
 )
-from desktop.services.context import ServiceContext
-from desktop.services.item_search import ItemChoice
-from desktop.services.next_steps import NextSteps
-from desktop.services.print_support import PrintableForm
-from desktop.services.records import (
+from desktop.services.casework.item_search import ItemChoice
+from desktop.services.casework.next_steps import NextSteps
+from desktop.services.casework.records import (
     CaseDetail,
     CaseDraft,
     CaseFilter,
@@ -52,7 +42,12 @@ from desktop.services.records import (
     StationInfo,
     StepConfirmation,
 )
-from desktop.services.registration_draft import RegistrationDraft
+from desktop.services.casework.registration_draft import RegistrationDraft
+from desktop.services.context import ServiceContext
+from desktop.services.printing import case_forms
+from desktop.services.printing.support import PrintableForm
+from desktop.services.safety import audit, retention
+from desktop.services.syncing import center_address, center_sync, transfer
 from sync.domain.catalog import Catalog
 from sync.domain.clock import Clock
 
@@ -216,13 +211,13 @@ class StationFacade(QObject):
 
     # --- printing and sync ---
     def entrustment_pdf(self, case_id: str) -> bytes:
-        return printing.entrustment_pdf(self.ctx, case_id)
+        return case_forms.entrustment_pdf(self.ctx, case_id)
 
     def printable_forms(self, case_id: str) -> list[PrintableForm]:
-        return printing.printable_forms(self.ctx, case_id)
+        return case_forms.printable_forms(self.ctx, case_id)
 
     def form_pdf(self, case_id: str, key: str, event_id: str | None = None) -> bytes:
-        return printing.form_pdf(self.ctx, case_id, key, event_id)
+        return case_forms.form_pdf(self.ctx, case_id, key, event_id)
 
     def sync_status(self) -> str:
         return center_sync.status(self.ctx).label

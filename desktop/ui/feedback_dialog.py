@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import (
+from desktop.services.casework.records import (
     CaseDetail,
     Changed,
     FeedbackDraft,

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import (
+from desktop.services.casework.records import (
     CaseDetail,
     Changed,
     HandoverDraft,

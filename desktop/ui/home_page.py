@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import CaseSummary, HomeView
+from desktop.services.casework.records import CaseSummary, HomeView
 
 from .errors import show_error
 from .facade import StationFacade

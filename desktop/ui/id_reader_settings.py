@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.id_reader import DEFAULT_URL, CardData
+from desktop.services.casework.id_reader import DEFAULT_URL, CardData
 
 from .errors import user_message
 from .tasks import run_task

@@ -16,7 +16,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from desktop.services.item_search import ItemChoice, find_items
+from desktop.services.casework.item_search import ItemChoice, find_items
 
 PLACEHOLDER = "输入名称、拼音或首字母查找，如“低保”“dibao”“db”"
 #: Rows the lists show before they scroll (the catalog has about 40 items).

@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import audit, printing_ledger
-from desktop.services.audit import AuditEntry
 from desktop.services.context import ServiceContext
+from desktop.services.printing import ledger as printing_ledger
+from desktop.services.safety import audit
+from desktop.services.safety.audit import AuditEntry
 from sync.domain.errors import ValidationError
 
 from .audit_dialog import AuditLogDialog

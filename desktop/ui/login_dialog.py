@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.services.records import ClerkInfo
+from desktop.services.casework.records import ClerkInfo
 from desktop.services.station_admin import FirstClerk
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.validation import normalize_id_number, normalize_phone

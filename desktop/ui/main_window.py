@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services import station_admin
-from desktop.services.backup import Restored
-from desktop.services.records import CaseSummary, Changed, ClerkInfo, StationInfo
+from desktop.services.casework.records import CaseSummary, Changed, ClerkInfo, StationInfo
+from desktop.services.safety.backup import Restored
 
 from .about_dialog import AboutDialog
 from .backup_dialog import BackupDialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QSpinBox, QTableWidget, QTableWidgetItem, QWidget
 
-from desktop.services.records import MaterialDraft
+from desktop.services.casework.records import MaterialDraft
 from sync.domain.catalog import MaterialRequirement
 
 HEADERS = ("已提交", "材料名称", "原件/复印件", "份数", "必需")

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.id_reader import CardData
-from desktop.services.item_search import ItemChoice, plain_choices
-from desktop.services.records import CaseDraft, Changed, SignedContent
+from desktop.services.casework.id_reader import CardData
+from desktop.services.casework.item_search import ItemChoice, plain_choices
+from desktop.services.casework.records import CaseDraft, Changed, SignedContent
 from sync.domain.catalog import Catalog
 from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError, ValidationError

@@ -16,8 +16,8 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.services.records import CaseDraft, SignedContent
-from desktop.services.registration_draft import DraftSignature, RegistrationDraft
+from desktop.services.casework.records import CaseDraft, SignedContent
+from desktop.services.casework.registration_draft import DraftSignature, RegistrationDraft
 from sync.domain.catalog import Catalog
 from sync.domain.clock import beijing
 

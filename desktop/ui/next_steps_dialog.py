@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.next_steps import NextSteps
-from desktop.services.print_support import PrintableForm
-from desktop.services.records import CaseDetail, Changed
+from desktop.services.casework.next_steps import NextSteps
+from desktop.services.casework.records import CaseDetail, Changed
+from desktop.services.printing.support import PrintableForm
 from sync.domain.custody import CLERK, VILLAGER
 
 from .action_form import error_label, never_default

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.records import Changed, ClerkInfo
+from desktop.services.casework.records import Changed, ClerkInfo
 from sync.domain.errors import ValidationError
 
 from .action_form import ActionDialog

@@ -4,7 +4,7 @@ Name and address fields get a "生僻字…" button, the same entry in their con
 Ctrl+R (``attach_to``). The dialog finds the character by code point (``U+20BB7``,
 ``20BB7``), as pasted (``𠮷``), or by 拼音 reading (``zhe``, ``zhé``), shows it large with
 its code point, and inserts the chosen one at the field's cursor. The lookup runs off the
-GUI thread (the reading index costs ~0.5 s once, ``desktop.services.rare_chars``); what
+GUI thread (the reading index costs ~0.5 s once, ``desktop.services.casework.rare_chars``); what
 it offers has passed the name rules, and a refused code point is explained in Chinese.
 """
 
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.rare_chars import Candidate, lookup
+from desktop.services.casework.rare_chars import Candidate, lookup
 
 from .action_form import never_default, reserve_height
 from .errors import user_message

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import backup
-from desktop.services.backup import CheckedBackup, Restored
+from desktop.services.safety import backup
+from desktop.services.safety.backup import CheckedBackup, Restored
 
 from .action_form import ERROR_STYLE
 from .backup_list import BACKUP_FILTER, check_all, fill_backup_list, selected_path

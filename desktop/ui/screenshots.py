@@ -17,8 +17,9 @@ from PySide6.QtCore import QElapsedTimer, QPoint, QRect
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.services import accounts, backup, clerk_identity, station_admin
+from desktop.services import accounts, clerk_identity, station_admin
 from desktop.services.context import ServiceContext
+from desktop.services.safety import backup
 from sync.domain.clock import FixedClock
 from sync.domain.signature import APPLICANT
 from sync.domain.validation import id_check_char

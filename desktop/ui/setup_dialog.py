@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.services.records import StationInfo
+from desktop.services.casework.records import StationInfo
 from sync.domain.errors import DomainError
 
 from .errors import show_error, user_message

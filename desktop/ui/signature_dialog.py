@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.records import SignatureInput
+from desktop.services.casework.records import SignatureInput
 from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.signature import APPLICANT, Signature

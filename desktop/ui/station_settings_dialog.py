@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import accounts, clerk_identity, id_reader, station, station_admin
+from desktop.services import accounts, clerk_identity, station, station_admin
+from desktop.services.casework import id_reader
+from desktop.services.casework.records import StationInfo
 from desktop.services.context import ServiceContext
-from desktop.services.records import StationInfo
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.validation import normalize_phone
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
-from desktop.services.records import CaseDetail, Changed, SignedContent, StepConfirmation
+from desktop.services.casework.records import CaseDetail, Changed, SignedContent, StepConfirmation
 from sync.domain.signature import APPLICANT
 from sync.domain.step_signing import FORMS
 

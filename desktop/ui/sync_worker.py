@@ -14,9 +14,9 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
-from desktop.services.credential_store import PasswordNeeded
-from desktop.services.records import Changed
-from desktop.services.sync_schedule import SyncSchedule
+from desktop.services.casework.records import Changed
+from desktop.services.safety.credential_store import PasswordNeeded
+from desktop.services.syncing.sync_schedule import SyncSchedule
 from sync.domain.errors import DomainError
 
 from .errors import user_message

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.services.credential_store import PasswordNeeded
+from desktop.services.safety.credential_store import PasswordNeeded
 
 from .errors import user_message
 from .tasks import run_task

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop.services.records import Changed
+from desktop.services.casework.records import Changed
 
 from .errors import show_error
 from .tasks import run_task

@@ -18,7 +18,7 @@ side also signs with a private key only it holds: the station's key pair is
 made on the station (its private half sealed with the station's data key),
 the center's lives in a key file outside its database. Each side learns the
 other's public key over the authenticated connection (enrollment, handshake:
-``desktop.services.signing_keys``, ``sync.server.services.signing_keys``).
+``desktop.services.syncing.signing_keys``, ``sync.server.services.signing_keys``).
 A reader that knows the writer's public key accepts **only** a valid
 Ed25519 signature (``read_transfer(public_keys=...)``); the HMAC line is then
 ignored. It is checked only for a writer whose key is not known yet (a

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.cases import prepare_registration
+from desktop.services.casework.cases import prepare_registration
+from desktop.services.casework.records import CaseDraft, MaterialDraft, SignatureInput
 from desktop.services.context import ServiceContext
-from desktop.services.records import CaseDraft, MaterialDraft, SignatureInput
 from desktop.services.station import setup_station
 from sync.domain.catalog import ServiceItem
 from sync.domain.clock import CHINA, FixedClock

@@ -11,8 +11,8 @@ import pytest
 
 from desktop.app import configure_logging
 from desktop.log_masking import mask_numbers
-from desktop.services import audit
 from desktop.services.context import ServiceContext
+from desktop.services.safety import audit
 
 from .services.workflow_helpers import registered
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.services import center_sync
 from desktop.services.context import ServiceContext
+from desktop.services.syncing import center_sync
 from sync.client.client import SyncClient
 from sync.domain.events import Event
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 import resources
-from desktop.services import center_sync
-from desktop.services.cases import get_case, list_cases, register_case
-from desktop.services.center import center_conflicts
+from desktop.services.casework.cases import get_case, list_cases, register_case
+from desktop.services.casework.workflow import deliver, withdraw
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
-from desktop.services.workflow import deliver, withdraw
+from desktop.services.syncing import center_sync
+from desktop.services.syncing.center import center_conflicts
 from desktop.store.models import SyncConflictRow
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CaseState

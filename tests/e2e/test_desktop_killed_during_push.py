@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_sync
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
+from desktop.services.syncing import center_sync
 from desktop.store import event_log
 from sync.client import credentials
 from sync.domain.clock import FixedClock

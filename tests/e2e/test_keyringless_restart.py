@@ -15,10 +15,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services import accounts, center_sync, credential_store
-from desktop.services.cases import register_case
+from desktop.services import accounts
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety import credential_store
 from desktop.services.station import require_station, setup_station
+from desktop.services.syncing import center_sync
 from desktop.ui.application import open_main_window
 from desktop.ui.facade import StationFacade
 from desktop.ui.login_dialog import LoginDialog

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from desktop.services import transfer
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
+from desktop.services.syncing import transfer
 from sync.server.services.transfer import import_station_file
 from tests.desktop.conftest import complete_draft
 from tests.domain.names_corpus import NAMES

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import resources
-from desktop.services import center_sync
 from desktop.services.context import ServiceContext
-from desktop.services.retention import retention_policy
+from desktop.services.safety.retention import retention_policy
 from desktop.services.station import setup_station
+from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
 from tests.server_web.helpers import staff_as
 from tests.sync.live_server import ServerHandle, issue_enrollment_code

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from desktop.services import center_sync
-from desktop.services.case_detail import case_detail
-from desktop.services.cases import register_case
+from desktop.services.casework.case_detail import case_detail
+from desktop.services.casework.cases import register_case
+from desktop.services.casework.workflow import withdraw
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
-from desktop.services.workflow import withdraw
+from desktop.services.syncing import center_sync
 from desktop.store import event_log
 from sync.domain.clock import FixedClock
 from sync.server.core.db import make_engine

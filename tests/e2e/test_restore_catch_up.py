@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import backup, catch_up, center_sync
-from desktop.services.cases import list_cases, register_case
+from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety import backup
 from desktop.services.station import require_station, setup_station
+from desktop.services.syncing import catch_up, center_sync
 from desktop.store import event_log
 from sync.client import credentials
 from sync.client.client import SyncClient

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_sync
-from desktop.services.cases import prepare_registration, register_case
+from desktop.services.casework.cases import prepare_registration, register_case
+from desktop.services.casework.handovers import prepare_handover, record_handover
+from desktop.services.casework.records import HandoverDraft, HandoverInput
 from desktop.services.context import ServiceContext
-from desktop.services.handovers import prepare_handover, record_handover
-from desktop.services.records import HandoverDraft, HandoverInput
 from desktop.services.station import setup_station
+from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.desktop.services.print_helpers import inked, paper_signature, scanned

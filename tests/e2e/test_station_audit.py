@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_sync, printing, printing_ledger
-from desktop.services.audit import audit_log, record_case_form_print, reveal_id_number, save_case_pdf
-from desktop.services.cases import get_case
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
+from desktop.services.printing import case_forms
+from desktop.services.printing import ledger as printing_ledger
+from desktop.services.safety.audit import audit_log, record_case_form_print, reveal_id_number, save_case_pdf
 from desktop.services.station import setup_station
+from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
 from tests.desktop.services.workflow_helpers import registered
 from tests.server_web.helpers import login, make_staff
@@ -45,7 +47,11 @@ def test_the_supervisor_reads_what_the_station_recorded(
     ledger = printing_ledger.ledger_xlsx(ctx, TODAY, TODAY)
     printing_ledger.save_ledger(ctx, tmp_path / "代办台账.xlsx", ledger, TODAY, TODAY, excel=True)
     save_case_pdf(
-        ctx, case_id, f"代办服务委托书 {case.case_no}", tmp_path / "委托书.pdf", printing.entrustment_pdf(ctx, case_id)
+        ctx,
+        case_id,
+        f"代办服务委托书 {case.case_no}",
+        tmp_path / "委托书.pdf",
+        case_forms.entrustment_pdf(ctx, case_id),
     )
     record_case_form_print(ctx, case_id, f"代办服务委托书 {case.case_no}", "HP LaserJet 1020", 2)
     center_sync.sync_now(ctx)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_sync
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
+from desktop.services.syncing import center_sync
 from sync import __version__
 from sync.client.client import SyncClient
 from sync.client.errors import ConnectionFailed

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from desktop.services import center_sync
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
+from desktop.services.syncing import center_sync
 from desktop.store import settings
 from sync.client.client import SyncClient
 from sync.domain.clock import FixedClock

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from desktop.services import center_sync, signing_keys, transfer
-from desktop.services.cases import get_case, register_case
+from desktop.services.casework.cases import get_case, register_case
+from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
-from desktop.services.workflow import deliver
+from desktop.services.syncing import center_sync, signing_keys, transfer
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import FixedClock
 from sync.domain.events import new_event

@@ -16,12 +16,12 @@ from PIL import Image
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from desktop.services import center_sync, transfer
-from desktop.services.attachments import add_attachment_bytes
-from desktop.services.cases import get_case, register_case
+from desktop.services.casework.attachments import add_attachment_bytes
+from desktop.services.casework.cases import get_case, register_case
+from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
-from desktop.services.workflow import deliver
+from desktop.services.syncing import center_sync, transfer
 from sync.client import credentials
 from sync.client.errors import TransferFileError
 from sync.domain.case_rules import CaseState

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import accounts, center_sync
-from desktop.services.cases import list_cases, register_case
+from desktop.services import accounts
+from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station, setup_station
-from desktop.services.sync_state import state_row
+from desktop.services.syncing import center_sync
+from desktop.services.syncing.sync_state import state_row
 from desktop.store import event_log
 from desktop.ui.facade import StationFacade
 from desktop.ui.main_window import MainWindow
@@ -162,7 +163,7 @@ def test_scans_go_up_before_the_events_that_name_them(enrolled: ServiceContext) 
 
     from PIL import Image
 
-    from desktop.services.attachments import add_attachment_bytes
+    from desktop.services.casework.attachments import add_attachment_bytes
 
     ctx = enrolled
     case_id = register_case(ctx, complete_draft(ctx)).case_ids[0]

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_sync, workflow
-from desktop.services.case_detail import case_detail
+from desktop.services.casework import workflow
+from desktop.services.casework.case_detail import case_detail
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.home import home
 from desktop.services.context import ServiceContext
-from desktop.services.handovers import record_handover
-from desktop.services.home import home
 from desktop.services.station import setup_station
+from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
 from tests.desktop.services.workflow_helpers import handover, registered
 from tests.server_web.helpers import Staff, login, make_staff

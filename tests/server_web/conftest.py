@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_sync
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
+from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
 from tests.sync.conftest import Station, enroll_station, live_server
 from tests.sync.live_server import ServerHandle, issue_enrollment_code, publishes_undone

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from desktop.services import center_sync
-from desktop.services.cases import get_case, register_case
+from desktop.services.casework.cases import get_case, register_case
+from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
-from desktop.services.workflow import deliver
+from desktop.services.syncing import center_sync
 from sync.domain.case_rules import CaseState
 from tests.desktop.conftest import complete_draft
 from tests.sync.live_server import ServerHandle, issue_enrollment_code

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from desktop.services import center_sync
 from desktop.services.context import ServiceContext
-from desktop.services.retention import retention_policy
+from desktop.services.safety.retention import retention_policy
+from desktop.services.syncing import center_sync
 from sync.domain.retention import DEFAULT_CLOSED_CASE_DAYS
 from tests.sync.live_server import ServerHandle
 

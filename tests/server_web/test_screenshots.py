@@ -60,7 +60,7 @@ PURPOSES = ["核对养老保险参保信息", "填写医保缴费登记表", "�
 
 def _audit(chain: Chain, rng: random.Random, case_id: str, case_no: str, i: int) -> None:
     """What a clerk did with personal data around case ``i``, earlier today: a full 身份证 number seen, a
-    form printed, the 台账 exported (the payloads the station app writes, see desktop/services/audit.py)."""
+    form printed, the 台账 exported (the payloads the station app writes, see desktop/services/safety/audit.py)."""
     one_case = {"subject_case_id": case_id, "case_no": case_no}
     at = CLOCK.now() - timedelta(minutes=(6 - i) * 47 + rng.randrange(0, 40))
     if i in (0, 3):

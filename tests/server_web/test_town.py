@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import zxingcpp
 
-from desktop.services import center_sync
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
-from desktop.services.printing import entrustment_pdf
+from desktop.services.printing.case_forms import entrustment_pdf
+from desktop.services.syncing import center_sync
 from sync.domain.errors import ValidationError
 from sync.domain.town import TownInfo
 from tests.desktop.conftest import complete_draft

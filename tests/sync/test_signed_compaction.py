@@ -45,7 +45,8 @@ def scan(signer: str, role: str) -> Signature:
 
 
 def signed(content: dict[str, Any], signatures: list[Signature], *, ink: bool = True) -> dict[str, Any]:
-    """References over ``content`` (+ the ink), as ``desktop.services.case_ops.signature_payload`` writes them."""
+    """References over ``content`` (+ the ink), as ``desktop.services.casework.case_ops.signature_payload``
+    writes them."""
     refs = [
         {"signer": s.signer, "role": s.role, "signature_sha256": s.digest(), "content_sha256": content_hash(content)}
         for s in signatures

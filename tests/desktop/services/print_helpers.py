@@ -9,11 +9,10 @@ from dataclasses import replace
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from desktop.services.cases import prepare_registration
-from desktop.services.context import ServiceContext
-from desktop.services.feedback import prepare_feedback
-from desktop.services.handovers import prepare_handover
-from desktop.services.records import (
+from desktop.services.casework.cases import prepare_registration
+from desktop.services.casework.feedback import prepare_feedback
+from desktop.services.casework.handovers import prepare_handover
+from desktop.services.casework.records import (
     CaseDraft,
     FeedbackDraft,
     FeedbackInput,
@@ -21,6 +20,7 @@ from desktop.services.records import (
     HandoverInput,
     SignatureInput,
 )
+from desktop.services.context import ServiceContext
 from sync.domain.signature import Signature
 from tests.domain.factories import SIGNED_AT
 

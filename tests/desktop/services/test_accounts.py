@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from desktop.services import accounts
-from desktop.services.cases import get_case
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
-from desktop.services.passwords import hash_password, verify_password
+from desktop.services.safety.passwords import hash_password, verify_password
 from desktop.services.station import current_station, setup_station
 from desktop.store.models import ClerkRow
 from sync.domain.errors import DomainError, ValidationError

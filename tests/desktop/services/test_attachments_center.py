@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from desktop.services import workflow
-from desktop.services.attachments import (
+from desktop.services.casework import workflow
+from desktop.services.casework.attachments import (
     add_attachment,
     blob_bytes,
     blobs_named,
@@ -16,12 +16,12 @@ from desktop.services.attachments import (
     read_attachment,
     thumbnail,
 )
-from desktop.services.case_detail import case_detail
-from desktop.services.cases import get_case
-from desktop.services.center import apply_center_event, center_conflicts, center_cursor
+from desktop.services.casework.case_detail import case_detail
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.records import StepConfirmation
 from desktop.services.context import ServiceContext
-from desktop.services.records import StepConfirmation
 from desktop.services.station import require_station
+from desktop.services.syncing.center import apply_center_event, center_conflicts, center_cursor
 from desktop.store import event_log
 from sync.domain.case_rules import CaseState
 from sync.domain.errors import ChainBroken, DomainError, ValidationError

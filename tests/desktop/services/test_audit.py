@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.services.audit import id_number_reads, reveal_id_number
-from desktop.services.case_detail import case_detail
+from desktop.services.casework.case_detail import case_detail
 from desktop.services.context import ServiceContext
+from desktop.services.safety.audit import id_number_reads, reveal_id_number
 from desktop.store import event_log
 from sync.domain.errors import ValidationError
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from desktop import app, selftest
-from desktop.services import backup
-from desktop.services.cases import list_cases, register_case
+from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety import backup
 from sync.domain.clock import FixedClock
 
 from ..conftest import TODAY, complete_draft, set_clock

@@ -7,13 +7,12 @@ from datetime import date
 
 import pytest
 
-from desktop.services import workflow
-from desktop.services.case_detail import case_history
-from desktop.services.cases import get_case
-from desktop.services.context import ServiceContext
-from desktop.services.handovers import prepare_handover, record_handover
-from desktop.services.history import SENTENCES
-from desktop.services.records import (
+from desktop.services.casework import workflow
+from desktop.services.casework.case_detail import case_history
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.handovers import prepare_handover, record_handover
+from desktop.services.casework.history import SENTENCES
+from desktop.services.casework.records import (
     HandoverDraft,
     HandoverInput,
     HandoverItemDraft,
@@ -21,6 +20,7 @@ from desktop.services.records import (
     SignatureInput,
     StepConfirmation,
 )
+from desktop.services.context import ServiceContext
 from desktop.store import event_log
 from sync.domain.case_rules import ACTIONS
 from sync.domain.errors import DomainError, ValidationError

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from desktop.services.cases import list_cases, search_cases
+from desktop.services.casework.cases import list_cases, search_cases
+from desktop.services.casework.records import CaseFilter
 from desktop.services.context import ServiceContext
-from desktop.services.records import CaseFilter
 from sync.domain.errors import ValidationError
 from tests.desktop.conftest import set_clock
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from desktop.services.cases import get_case, list_cases, register_case
+from desktop.services.casework.cases import get_case, list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import center_address, center_sync
 from desktop.services.context import ServiceContext
 from desktop.services.station import require_station
+from desktop.services.syncing import center_address, center_sync
 from desktop.store import settings
 from sync.client.address import is_loopback, is_unencrypted
 from sync.client.client import Enrollment, SyncClient

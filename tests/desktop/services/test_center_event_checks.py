@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from desktop.services import workflow
-from desktop.services.cases import get_case
-from desktop.services.center import center_conflicts, center_cursor
-from desktop.services.center_sync import apply_center_events
+from desktop.services.casework import workflow
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
-from desktop.services.retention import RETENTION
+from desktop.services.safety.retention import RETENTION
 from desktop.services.station import require_station
+from desktop.services.syncing.center import center_conflicts, center_cursor
+from desktop.services.syncing.center_sync import apply_center_events
 from desktop.store import center_log, settings
 from sync.domain.case_rules import CaseState
 from sync.domain.events import CENTER, Event, new_event

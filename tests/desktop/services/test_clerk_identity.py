@@ -9,7 +9,7 @@ import pytest
 
 from desktop.services import accounts, clerk_identity
 from desktop.services.context import ServiceContext
-from desktop.services.printing import entrustment_pdf
+from desktop.services.printing.case_forms import entrustment_pdf
 from desktop.services.station import current_station
 from desktop.store.models import ClerkRow
 from sync.domain.errors import ValidationError

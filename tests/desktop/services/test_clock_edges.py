@@ -12,11 +12,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from desktop.services import backup, workflow
-from desktop.services.audit import audit_log, reveal_id_number
-from desktop.services.cases import get_case, list_cases, register_case
+from desktop.services.casework import workflow
+from desktop.services.casework.cases import get_case, list_cases, register_case
 from desktop.services.context import ServiceContext
-from desktop.services.printing_ledger import archive_rows, ledger_rows
+from desktop.services.printing.ledger import archive_rows, ledger_rows
+from desktop.services.safety import backup
+from desktop.services.safety.audit import audit_log, reveal_id_number
 from desktop.store.event_log import iter_events
 from sync.domain.calendar import add_working_days
 from sync.domain.clock import beijing_day

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from desktop.services import audit
 from desktop.services.context import ServiceContext
+from desktop.services.safety import audit
 from desktop.store import event_log
 from sync.domain.events import verify_chain
 

@@ -10,9 +10,10 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import NoKeyringError
 
-from desktop.services import accounts, credential_store
+from desktop.services import accounts
 from desktop.services.context import ServiceContext
-from desktop.services.credential_store import PasswordNeeded
+from desktop.services.safety import credential_store
+from desktop.services.safety.credential_store import PasswordNeeded
 from desktop.services.station import require_station, setup_station
 from sync.client import credentials
 from sync.client.errors import WrongPassword

@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import audit, backup, printing, printing_ledger, transfer, workflow
-from desktop.services.audit import EXPORT, audit_log, reveal_id_number, save_case_pdf
-from desktop.services.case_detail import case_history
-from desktop.services.cases import get_case
+from desktop.services.casework import workflow
+from desktop.services.casework.case_detail import case_history
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
+from desktop.services.printing import case_forms
+from desktop.services.printing import ledger as printing_ledger
+from desktop.services.safety import audit, backup
+from desktop.services.safety.audit import EXPORT, audit_log, reveal_id_number, save_case_pdf
+from desktop.services.syncing import transfer
 from desktop.store.models import EventRow
 from sync.domain.errors import DomainError
 from sync.protocol.transfer import STATION_TO_CENTER, read_transfer, signing_key
@@ -69,7 +73,7 @@ def test_ledger_excel_and_pdf_exports_are_recorded(ctx: ServiceContext, tmp_path
 def test_a_case_form_saved_as_pdf_shows_in_the_case_history(ctx: ServiceContext, tmp_path: Path) -> None:
     case_id = registered(ctx)
     other = registered(ctx)
-    pdf = printing.entrustment_pdf(ctx, case_id)
+    pdf = case_forms.entrustment_pdf(ctx, case_id)
     case_no = get_case(ctx, case_id).case_no
     save_case_pdf(ctx, case_id, f"代办服务委托书 {case_no}", tmp_path / "委托书.pdf", pdf)
     assert reveal_id_number(ctx, case_id, "核对身份") == FULL

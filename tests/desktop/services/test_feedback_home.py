@@ -5,12 +5,12 @@ from datetime import date
 
 import pytest
 
-from desktop.services import workflow
-from desktop.services.cases import get_case
+from desktop.services.casework import workflow
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.feedback import give_feedback, prepare_feedback
+from desktop.services.casework.home import home
+from desktop.services.casework.records import FeedbackDraft, FeedbackInput
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback, prepare_feedback
-from desktop.services.home import home
-from desktop.services.records import FeedbackDraft, FeedbackInput
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days
 from sync.domain.errors import DomainError, ValidationError

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.id_reader import (
+from desktop.services.casework.id_reader import (
     DEFAULT_URL,
     NoCard,
     ReaderMissing,

@@ -7,13 +7,19 @@ from collections.abc import Callable
 
 import pytest
 
-from desktop.services import workflow
-from desktop.services.attachments import add_attachment_bytes
-from desktop.services.cases import get_case, search_cases
+from desktop.services.casework import workflow
+from desktop.services.casework.attachments import add_attachment_bytes
+from desktop.services.casework.cases import get_case, search_cases
+from desktop.services.casework.feedback import prepare_feedback
+from desktop.services.casework.handovers import prepare_handover
+from desktop.services.casework.records import (
+    CaseFilter,
+    FeedbackDraft,
+    HandoverDraft,
+    HandoverItemDraft,
+    StepConfirmation,
+)
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import prepare_feedback
-from desktop.services.handovers import prepare_handover
-from desktop.services.records import CaseFilter, FeedbackDraft, HandoverDraft, HandoverItemDraft, StepConfirmation
 from desktop.store import event_log
 from sync.domain.errors import ValidationError
 from tests.domain.names_corpus import LOOKALIKE_DOTS, NAMES

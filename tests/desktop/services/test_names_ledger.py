@@ -7,7 +7,7 @@ import io
 import openpyxl
 
 from desktop.services.context import ServiceContext
-from desktop.services.printing_ledger import ledger_xlsx
+from desktop.services.printing.ledger import ledger_xlsx
 from tests.domain.names_corpus import NAMES
 
 from ..conftest import TODAY

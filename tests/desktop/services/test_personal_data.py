@@ -17,13 +17,14 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import NoKeyringError
 
-from desktop.services import accounts, audit
-from desktop.services.attachments import add_attachment_bytes, blob_bytes, blobs_named, read_attachment
-from desktop.services.case_detail import case_detail
-from desktop.services.cases import get_case, list_cases, search_cases
+from desktop.services import accounts
+from desktop.services.casework.attachments import add_attachment_bytes, blob_bytes, blobs_named, read_attachment
+from desktop.services.casework.case_detail import case_detail
+from desktop.services.casework.cases import get_case, list_cases, search_cases
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.records import CaseFilter
 from desktop.services.context import ServiceContext
-from desktop.services.handovers import record_handover
-from desktop.services.records import CaseFilter
+from desktop.services.safety import audit
 from desktop.services.station import setup_station
 from desktop.store import event_log
 from desktop.store.crypto import DataKeyWrong, DataLocked

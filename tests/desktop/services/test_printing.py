@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from pypdf import PdfReader
 
-from desktop.services.cases import get_case, register_case
+from desktop.services.casework.cases import get_case, register_case
 from desktop.services.context import ServiceContext
-from desktop.services.printing import entrustment_pdf
+from desktop.services.printing.case_forms import entrustment_pdf
 
 from ..conftest import complete_draft, signed
 

@@ -9,14 +9,16 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from desktop.services import printing, workflow
-from desktop.services.attachments import add_attachment_bytes
-from desktop.services.case_detail import case_events
-from desktop.services.cases import get_case, register_case
+from desktop.services.casework import workflow
+from desktop.services.casework.attachments import add_attachment_bytes
+from desktop.services.casework.case_detail import case_events
+from desktop.services.casework.cases import get_case, register_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import prepare_handover, record_handover
+from desktop.services.casework.records import HandoverDraft, HandoverInput, ReturnInput, SignatureInput
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import prepare_handover, record_handover
-from desktop.services.printing_outcomes import (
+from desktop.services.printing import case_forms
+from desktop.services.printing.outcomes import (
     extension_data,
     extension_pdf,
     feedback_data,
@@ -25,7 +27,6 @@ from desktop.services.printing_outcomes import (
     return_notice_data,
     return_notice_pdf,
 )
-from desktop.services.records import HandoverDraft, HandoverInput, ReturnInput, SignatureInput
 from forms.data import HandoverDirection, Rating
 from sync.domain.errors import DomainError
 from sync.domain.signature import Signature
@@ -62,11 +63,11 @@ def test_one_time_notice_lists_every_missing_material_with_how_to_obtain_it(ctx:
     item = promised_item(ctx)
     first = item.materials[0]
     view = get_case(ctx, waiting)
-    notice = printing.one_time_notice_data(ctx, waiting)
+    notice = case_forms.one_time_notice_data(ctx, waiting)
     assert not notice.correction and [m.name for m in notice.missing] == [first.name]
     assert notice.consult_phone == "0000-1234502" and notice.supervise_phone == "0000-1234500"
     assert len(notice.process) >= 4
-    pdf = text(printing.one_time_notice_pdf(ctx, waiting))
+    pdf = text(case_forms.one_time_notice_pdf(ctx, waiting))
     for expected in (
         "一次性告知书",
         view.case_no,
@@ -96,11 +97,11 @@ def test_the_centers_correction_request_prints_as_a_correction_notice(ctx: Servi
         "case.center_request_correction",
         {"case_id": case_id, "missing": ["村委会出具的居住证明"], "reason": "户籍地与居住地不一致"},
     )
-    notice = printing.one_time_notice_data(ctx, case_id)
+    notice = case_forms.one_time_notice_data(ctx, case_id)
     assert notice.correction
-    pdf = text(printing.one_time_notice_pdf(ctx, case_id))
+    pdf = text(case_forms.one_time_notice_pdf(ctx, case_id))
     assert "补正材料通知书" in pdf and "村委会出具的居住证明" in pdf and "户籍地与居住地不一致" in pdf
-    assert [f.title for f in printing.printable_forms(ctx, case_id)][2] == "补正材料通知书"
+    assert [f.title for f in case_forms.printable_forms(ctx, case_id)][2] == "补正材料通知书"
 
 
 def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, waiting: str) -> None:
@@ -108,17 +109,17 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
     workflow.supplement_received(ctx, waiting, [promised_item(ctx).materials[0].name])
     view = get_case(ctx, waiting)
     assert view.accepted_on == date(2026, 11, 25) and view.due_on is not None
-    acceptance = text(printing.acceptance_pdf(ctx, waiting))
+    acceptance = text(case_forms.acceptance_pdf(ctx, waiting))
     for expected in ("王秀英", view.case_no, fmt(view.accepted_on), fmt(view.due_on), "承诺件", "0000-1234502"):
         assert expected in acceptance, expected
     for material in view.materials:
         assert squash(material.name) in acceptance
 
     record_handover(ctx, waiting, inked_handover(ctx, waiting, "villager", "clerk"))
-    entrust = printing.entrustment_data(ctx, waiting)  # the ink of the 委托书 signed at registration
+    entrust = case_forms.entrustment_data(ctx, waiting)  # the ink of the 委托书 signed at registration
     assert entrust.principal_signature is not None and entrust.principal_signature.strokes
     assert entrust.agent_signature is not None and entrust.agent_signature.strokes
-    entrust_text = text(printing.entrustment_pdf(ctx, waiting))
+    entrust_text = text(case_forms.entrustment_pdf(ctx, waiting))
     assert "11010519491231002X" in entrust_text and "王秀英" in entrust_text
 
     set_clock(ctx, date(2026, 11, 27))
@@ -129,7 +130,7 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
     ext_text = text(extension_pdf(ctx, waiting))
     assert "需调取1998年纸质缴费档案核实" in ext_text and fmt(new_due) in ext_text and "周主任" in ext_text
     assert ext_text.count("延期办理告知书") >= 2  # applicant's copy and file copy
-    reprint = text(printing.acceptance_pdf(ctx, waiting))  # the promised date stays; the new one beside it
+    reprint = text(case_forms.acceptance_pdf(ctx, waiting))  # the promised date stays; the new one beside it
     assert f"承诺办结日期{fmt(view.due_on)}" in reprint and f"延期办结日期{fmt(new_due)}" in reprint
 
     workflow.deliver(ctx, waiting, inked_handover(ctx, waiting, "clerk", "window"))
@@ -150,17 +151,19 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
     for expected in ("服务意见反馈表", "王秀英", result, "态度很好，讲得清楚", fmt(date(2026, 12, 1))):
         assert expected in fb_text, expected
 
-    menu = printing.printable_forms(ctx, waiting)
+    menu = case_forms.printable_forms(ctx, waiting)
     keys = [f.key for f in menu]
     assert keys[:4] == ["entrustment", "intake", "one_time_notice", "acceptance"]
     assert keys.count("handover") == 4 and "extension" in keys and keys[-1] == "feedback"
-    directions = [printing.handover_data(ctx, waiting, f.event_id or "").direction for f in menu if f.key == "handover"]
+    directions = [
+        case_forms.handover_data(ctx, waiting, f.event_id or "").direction for f in menu if f.key == "handover"
+    ]
     assert directions == list(HandoverDirection)
     last = [f for f in menu if f.key == "handover"][-1]
-    back = text(printing.form_pdf(ctx, waiting, "handover", last.event_id))
+    back = text(case_forms.form_pdf(ctx, waiting, "handover", last.event_id))
     assert "材料签收单" in back and "王秀英" in back and "李代办" in back and "原件核验无误" in back
     for form in menu:
-        assert printing.form_pdf(ctx, waiting, form.key, form.event_id).startswith(b"%PDF")
+        assert case_forms.form_pdf(ctx, waiting, form.key, form.event_id).startswith(b"%PDF")
 
 
 def test_return_prints_the_notice_and_the_denial_register(ctx: ServiceContext, waiting: str) -> None:
@@ -187,7 +190,7 @@ def test_return_prints_the_notice_and_the_denial_register(ctx: ServiceContext, w
         "缴费年限不足15年",
     ):
         assert expected in record, expected
-    assert {"return_notice", "refusal_record"} <= {f.key for f in printing.printable_forms(ctx, waiting)}
+    assert {"return_notice", "refusal_record"} <= {f.key for f in case_forms.printable_forms(ctx, waiting)}
 
 
 @pytest.mark.parametrize(
@@ -197,7 +200,7 @@ def test_return_prints_the_notice_and_the_denial_register(ctx: ServiceContext, w
         (return_notice_pdf, "没有退回记录"),
         (refusal_record_pdf, "没有退回记录"),
         (feedback_pdf, "尚未交付结果并评价"),
-        (printing.one_time_notice_pdf, "没有一次性告知书"),
+        (case_forms.one_time_notice_pdf, "没有一次性告知书"),
     ],
 )
 def test_a_form_whose_event_is_missing_says_so(ctx: ServiceContext, render: object, message: str) -> None:
@@ -208,12 +211,12 @@ def test_a_form_whose_event_is_missing_says_so(ctx: ServiceContext, render: obje
 
 def test_acceptance_and_handover_errors(ctx: ServiceContext, waiting: str) -> None:
     with pytest.raises(DomainError, match="尚未受理"):
-        printing.acceptance_pdf(ctx, waiting)
+        case_forms.acceptance_pdf(ctx, waiting)
     with pytest.raises(DomainError, match="没有这次材料交接"):
-        printing.handover_pdf(ctx, waiting, "no-such-event")
+        case_forms.handover_pdf(ctx, waiting, "no-such-event")
     with pytest.raises(DomainError, match="找不到该办件"):
-        printing.printable_forms(ctx, "no-such-case")
-    keys = [f.key for f in printing.printable_forms(ctx, waiting)]
+        case_forms.printable_forms(ctx, "no-such-case")
+    keys = [f.key for f in case_forms.printable_forms(ctx, waiting)]
     assert keys == ["entrustment", "intake", "one_time_notice"]
 
 
@@ -221,17 +224,17 @@ def test_a_consultation_prints_its_one_time_notice(ctx: ServiceContext) -> None:
     case_id = registered(ctx, kind="consult")
     workflow.answer_consult(ctx, case_id, "材料齐全后可来站代办")
     item = promised_item(ctx)
-    notice = printing.one_time_notice_data(ctx, case_id)
+    notice = case_forms.one_time_notice_data(ctx, case_id)
     assert [m.name for m in notice.missing] == [m.name for m in item.materials]
-    assert [f.key for f in printing.printable_forms(ctx, case_id)] == ["one_time_notice"]
+    assert [f.key for f in case_forms.printable_forms(ctx, case_id)] == ["one_time_notice"]
 
 
 def test_signatures_print_as_ink_scan_or_blank_lines(ctx: ServiceContext) -> None:
     case_id = registered(ctx)
-    assert printing.entrustment_data(ctx, case_id).principal_signature is None  # no handover yet: pen and paper
+    assert case_forms.entrustment_data(ctx, case_id).principal_signature is None  # no handover yet: pen and paper
     record_handover(ctx, case_id, handover(ctx, case_id, "villager", "clerk"))  # hashes only, no ink kept
-    (form,) = [f for f in printing.printable_forms(ctx, case_id) if f.key == "handover"]
-    blank = printing.handover_data(ctx, case_id, form.event_id or "")
+    (form,) = [f for f in case_forms.printable_forms(ctx, case_id) if f.key == "handover"]
+    blank = case_forms.handover_data(ctx, case_id, form.event_id or "")
     assert blank.from_signature is None and blank.to_signature is None
     assert (blank.from_name, blank.to_name) == ("王秀英", "李代办")
 
@@ -246,12 +249,12 @@ def test_signatures_print_as_ink_scan_or_blank_lines(ctx: ServiceContext) -> Non
         inked("周窗口", "窗口工作人员", content),
     )
     workflow.deliver(ctx, case_id, HandoverInput(draft, sigs))
-    last = [f for f in printing.printable_forms(ctx, case_id) if f.key == "handover"][-1]
-    data = printing.handover_data(ctx, case_id, last.event_id or "")
+    last = [f for f in case_forms.printable_forms(ctx, case_id) if f.key == "handover"][-1]
+    data = case_forms.handover_data(ctx, case_id, last.event_id or "")
     assert data.direction is HandoverDirection.CLERK_TO_CENTER
     assert data.from_signature is not None and data.from_signature.png == image.getvalue()
     assert data.to_signature is not None and data.to_signature.strokes
-    assert "周窗口" in text(printing.handover_pdf(ctx, case_id, last.event_id or ""))
+    assert "周窗口" in text(case_forms.handover_pdf(ctx, case_id, last.event_id or ""))
 
 
 def test_a_return_by_the_town_center_prints_its_reasons(ctx: ServiceContext) -> None:
@@ -274,11 +277,11 @@ def test_a_handover_inside_the_town_center_is_not_the_stations_paper(ctx: Servic
     record_handover(ctx, case_id, handover(ctx, case_id, "villager", "clerk"))
     workflow.deliver(ctx, case_id, handover(ctx, case_id, "clerk", "window"))
     record_handover(ctx, case_id, handover(ctx, case_id, "window", "department"))
-    forms = [f for f in printing.printable_forms(ctx, case_id) if f.key == "handover"]
+    forms = [f for f in case_forms.printable_forms(ctx, case_id) if f.key == "handover"]
     assert len(forms) == 2
     internal = get_events(ctx, case_id)[-1]
     with pytest.raises(DomainError, match="镇中心内部"):
-        printing.handover_pdf(ctx, case_id, internal)
+        case_forms.handover_pdf(ctx, case_id, internal)
 
 
 def test_an_immediate_case_never_gets_a_promised_case_notice(ctx: ServiceContext) -> None:
@@ -286,6 +289,6 @@ def test_an_immediate_case_never_gets_a_promised_case_notice(ctx: ServiceContext
 
     item = next(i for i in ctx.catalog.items if i.case_type is CaseType.IMMEDIATE)
     case_id = registered(ctx, item_code=item.code)
-    assert "acceptance" not in [f.key for f in printing.printable_forms(ctx, case_id)]
+    assert "acceptance" not in [f.key for f in case_forms.printable_forms(ctx, case_id)]
     with pytest.raises(DomainError, match="即办件，不出具承诺件受理通知"):
-        printing.acceptance_pdf(ctx, case_id)
+        case_forms.acceptance_pdf(ctx, case_id)

@@ -11,12 +11,12 @@ from itertools import pairwise
 import openpyxl
 import pytest
 
-from desktop.services import workflow
-from desktop.services.cases import register_case
+from desktop.services.casework import workflow
+from desktop.services.casework.cases import register_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import record_handover
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import record_handover
-from desktop.services.printing_ledger import (
+from desktop.services.printing.ledger import (
     archive_list_data,
     archive_list_pdf,
     archive_list_xlsx,

@@ -8,11 +8,12 @@ from datetime import date
 
 import pytest
 
-from desktop.services import printing, printing_ledger, workflow
-from desktop.services.cases import get_case, register_case
+from desktop.services.casework import workflow
+from desktop.services.casework.cases import get_case, register_case
+from desktop.services.casework.feedback import give_feedback
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.printing_outcomes import rating_followup_data, rating_followup_pdf
+from desktop.services.printing import case_forms, ledger
+from desktop.services.printing.outcomes import rating_followup_data, rating_followup_pdf
 from forms.data import Rating
 from sync.domain.errors import DomainError, ValidationError
 from tests.desktop.conftest import set_clock
@@ -23,19 +24,19 @@ from .workflow_helpers import center, registered
 
 
 def keys(ctx: ServiceContext, case_id: str) -> list[str]:
-    return [f.key for f in printing.printable_forms(ctx, case_id)]
+    return [f.key for f in case_forms.printable_forms(ctx, case_id)]
 
 
 def test_the_intake_slip_carries_the_request_as_registered_with_both_inks(ctx: ServiceContext) -> None:
     case_id = register_case(ctx, inked_registration(ctx, complete_draft(ctx))).case_ids[0]
     view = get_case(ctx, case_id)
-    slip = printing.intake_data(ctx, case_id)
+    slip = case_forms.intake_data(ctx, case_id)
     assert slip.service_kind == "代办" and slip.case_type == "承诺件"
     assert slip.promised_days == view.promised_days and slip.due_on == view.due_on
     assert slip.special_groups == "老年人"
     assert slip.applicant_signature is not None and slip.clerk_signature is not None
     assert [m.name for m in slip.materials] == [m.name for m in view.materials]
-    printed = text(printing.form_pdf(ctx, case_id, "intake"))
+    printed = text(case_forms.form_pdf(ctx, case_id, "intake"))
     assert view.due_on is not None
     for expected in (
         "帮办代办受理单",
@@ -57,22 +58,22 @@ def test_the_intake_slip_carries_the_request_as_registered_with_both_inks(ctx: S
 
 def test_missing_materials_are_listed_and_an_unsigned_slip_is_signed_on_paper(ctx: ServiceContext) -> None:
     case_id = registered(ctx, missing=("居民身份证",))
-    slip = printing.intake_data(ctx, case_id)
+    slip = case_forms.intake_data(ctx, case_id)
     assert [m.note for m in slip.materials if m.name == "居民身份证"] == ["未提交，待补正"]
     assert slip.applicant_signature is None and slip.clerk_signature is None
-    assert "未提交，待补正" in text(printing.intake_pdf(ctx, case_id))
+    assert "未提交，待补正" in text(case_forms.intake_pdf(ctx, case_id))
 
 
 def test_an_assisted_case_ticks_help(ctx: ServiceContext) -> None:
     case_id = registered(ctx, kind="assist")
-    assert printing.intake_data(ctx, case_id).service_kind == get_case(ctx, case_id).kind.label == "帮办"
+    assert case_forms.intake_data(ctx, case_id).service_kind == get_case(ctx, case_id).kind.label == "帮办"
 
 
 def test_a_consultation_has_no_intake_slip(ctx: ServiceContext) -> None:
     case_id = registered(ctx, kind="consult")
     assert "intake" not in keys(ctx, case_id)
     with pytest.raises(DomainError, match="不出具帮办代办受理单"):
-        printing.intake_data(ctx, case_id)
+        case_forms.intake_data(ctx, case_id)
 
 
 # ---------------------------------------------------------------- 差评回访整改反馈单
@@ -118,7 +119,7 @@ def test_a_bad_rating_prints_its_follow_up_sheet_with_the_centers_outcome(ctx: S
     closed = rating_followup_data(ctx, case_id)
     assert closed.outcome == "已电话回访，向群众说明并致歉" and closed.followed_up_on == date(2026, 11, 25)
     assert closed.followed_up_by == "周窗口"
-    again = text(printing.form_pdf(ctx, case_id, "rating_followup"))
+    again = text(case_forms.form_pdf(ctx, case_id, "rating_followup"))
     assert "已电话回访，向群众说明并致歉（2026年11月25日办结，周窗口登记）" in again
     assert "rating_followup" in keys(ctx, case_id)  # still printable for the file (存档)
 
@@ -131,7 +132,7 @@ def test_a_good_rating_has_no_follow_up_sheet(ctx: ServiceContext) -> None:
     give_feedback(ctx, case_id, inked_feedback(ctx, case_id, 3))
     assert "feedback" in keys(ctx, case_id) and "rating_followup" not in keys(ctx, case_id)
     with pytest.raises(DomainError, match="不需要差评回访整改反馈单"):
-        printing.form_pdf(ctx, case_id, "rating_followup")
+        case_forms.form_pdf(ctx, case_id, "rating_followup")
 
 
 # ---------------------------------------------------------------- 档案查阅（复制）登记表
@@ -139,10 +140,10 @@ def test_a_good_rating_has_no_follow_up_sheet(ctx: ServiceContext) -> None:
 
 def test_the_archive_register_is_the_stations_blank_register_of_a_year(ctx: ServiceContext) -> None:
     registered(ctx)  # a case on file: still nothing of it is printed on the blank register
-    register = printing_ledger.archive_register_data(ctx, 2026)
+    register = ledger.archive_register_data(ctx, 2026)
     assert register.year == 2026 and register.rows == () and register.blank_rows == 12
     assert register.station.name == "城南村代办站"
-    printed = text(printing_ledger.archive_register_pdf(ctx, 2026))
+    printed = text(ledger.archive_register_pdf(ctx, 2026))
     assert "档案查阅（复制）登记表" in printed and "2026年度" in printed and "王秀英" not in printed
     with pytest.raises(ValidationError, match="年份不正确"):
-        printing_ledger.archive_register_data(ctx, 1999)
+        ledger.archive_register_data(ctx, 1999)

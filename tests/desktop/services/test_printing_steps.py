@@ -7,13 +7,15 @@ from datetime import date
 
 import pytest
 
-from desktop.services import printing, workflow
-from desktop.services.case_detail import case_history
-from desktop.services.cases import get_case
+from desktop.services.casework import workflow
+from desktop.services.casework.case_detail import case_history
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.records import StepConfirmation
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import record_handover
-from desktop.services.printing_steps import (
+from desktop.services.printing import case_forms
+from desktop.services.printing.steps import (
     closure_data,
     closure_pdf,
     resumption_data,
@@ -23,7 +25,6 @@ from desktop.services.printing_steps import (
     withdrawal_data,
     withdrawal_pdf,
 )
-from desktop.services.records import StepConfirmation
 from forms.data import ClosureOutcome
 from sync.domain.errors import DomainError, ValidationError
 from tests.desktop.conftest import set_clock
@@ -41,7 +42,7 @@ def fmt(day: date) -> str:
 
 
 def keys(ctx: ServiceContext, case_id: str) -> list[str]:
-    return [f.key for f in printing.printable_forms(ctx, case_id)]
+    return [f.key for f in case_forms.printable_forms(ctx, case_id)]
 
 
 def test_suspend_offers_the_suspension_notice_and_resume_the_resumption_entrustment(ctx: ServiceContext) -> None:
@@ -90,13 +91,13 @@ def test_completion_prints_the_result_and_what_went_back_signed_by_the_villager(
     record_handover(ctx, case_id, inked_handover(ctx, case_id, "window", "clerk"))
     set_clock(ctx, date(2026, 12, 2))
     give_feedback(ctx, case_id, inked_feedback(ctx, case_id, 5), inked_handover(ctx, case_id, "clerk", "villager"))
-    menu = printing.printable_forms(ctx, case_id)
+    menu = case_forms.printable_forms(ctx, case_id)
     assert [f.key for f in menu][-2:] == ["closure", "feedback"]
     assert [f.title for f in menu if f.key == "closure"] == ["代办服务办结单"]
     data = closure_data(ctx, case_id)
     assert data.closed_on == date(2026, 12, 1) and data.result == result
     assert data.applicant_signature is not None and data.clerk_signature is not None and data.handed_at is not None
-    done = text(printing.form_pdf(ctx, case_id, "closure"))
+    done = text(case_forms.form_pdf(ctx, case_id, "closure"))
     for expected in ("代办服务办结（终止）单", "王秀英", result, f"办结日期{fmt(date(2026, 12, 1))}", "上列全部材料"):
         assert expected in done, expected
     for line in data.returned:
@@ -109,7 +110,7 @@ def test_termination_prints_the_reason_and_the_materials_returned_with_it(ctx: S
     workflow.terminate(
         ctx, case_id, "申请人已迁居外县，应向新户籍地申请", inked_handover(ctx, case_id, "clerk", "villager")
     )
-    menu = printing.printable_forms(ctx, case_id)
+    menu = case_forms.printable_forms(ctx, case_id)
     assert [f.title for f in menu if f.key == "closure"] == ["代办服务终止单"]
     data = closure_data(ctx, case_id)
     assert data.outcome is ClosureOutcome.TERMINATED and data.applicant_signature is not None

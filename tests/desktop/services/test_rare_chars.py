@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.services.rare_chars import READINGS, lookup, parse_code_point
+from desktop.services.casework.rare_chars import READINGS, lookup, parse_code_point
 from sync.domain.errors import ValidationError
 from tests.domain import names_corpus
 

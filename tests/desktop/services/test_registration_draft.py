@@ -6,10 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from desktop.services.cases import register_case
-from desktop.services.context import ServiceContext
-from desktop.services.records import CaseDraft, MaterialDraft
-from desktop.services.registration_draft import (
+from desktop.services.casework.cases import register_case
+from desktop.services.casework.records import CaseDraft, MaterialDraft
+from desktop.services.casework.registration_draft import (
     DRAFT_KEY,
     DraftSignature,
     RegistrationDraft,
@@ -17,6 +16,7 @@ from desktop.services.registration_draft import (
     keep_draft,
     load_draft,
 )
+from desktop.services.context import ServiceContext
 from desktop.store import settings
 from desktop.store.crypto import DataLocked
 from sync.domain.signature import Signature

@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from desktop.services import printing
-from desktop.services.case_detail import case_events
-from desktop.services.cases import SIGN_FIRST, get_case, prepare_registration, register_case
+from desktop.services.casework.case_detail import case_events
+from desktop.services.casework.cases import SIGN_FIRST, get_case, prepare_registration, register_case
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.records import CaseDraft, SignatureInput
 from desktop.services.context import ServiceContext
-from desktop.services.handovers import record_handover
-from desktop.services.records import CaseDraft, SignatureInput
+from desktop.services.printing import case_forms
 from desktop.services.station import require_station
 from desktop.store import event_log
 from sync.domain.entrustment import DEFAULT_SCOPE, registration_content
@@ -116,7 +116,7 @@ def test_a_photo_of_a_paper_signature_signs_too(ctx: ServiceContext) -> None:
 
 def test_the_entrustment_prints_the_registration_ink_not_the_handovers(ctx: ServiceContext) -> None:
     case_id = register_case(ctx, inked_registration(ctx, complete_draft(ctx))).case_ids[0]
-    data = printing.entrustment_data(ctx, case_id)
+    data = case_forms.entrustment_data(ctx, case_id)
     payload = _registered_payload(ctx, case_id)
     ink = payload["signature_data"]
     assert isinstance(ink, dict)
@@ -127,9 +127,9 @@ def test_the_entrustment_prints_the_registration_ink_not_the_handovers(ctx: Serv
     assert data.agent_signature is not None and data.agent_signature.strokes == clerk.strokes
     assert data.scope == DEFAULT_SCOPE
     record_handover(ctx, case_id, inked_handover(ctx, case_id, "villager", "clerk"))
-    again = printing.entrustment_data(ctx, case_id)
+    again = case_forms.entrustment_data(ctx, case_id)
     assert again.principal_signature == data.principal_signature
-    assert "王秀英" in text(printing.entrustment_pdf(ctx, case_id))
+    assert "王秀英" in text(case_forms.entrustment_pdf(ctx, case_id))
 
 
 def test_registrations_of_before_still_fold_and_print_with_the_intake_ink(ctx: ServiceContext) -> None:
@@ -155,9 +155,9 @@ def test_registrations_of_before_still_fold_and_print_with_the_intake_ink(ctx: S
             actor="李代办",
             occurred_at=ctx.clock.stamp(),
         )
-    assert printing.entrustment_data(ctx, "legacy-case").principal_signature is None  # pen and paper
+    assert case_forms.entrustment_data(ctx, "legacy-case").principal_signature is None  # pen and paper
     record_handover(ctx, "legacy-case", inked_handover(ctx, "legacy-case", "villager", "clerk"))
-    data = printing.entrustment_data(ctx, "legacy-case")
+    data = case_forms.entrustment_data(ctx, "legacy-case")
     assert data.principal_signature is not None and data.principal_signature.strokes
     assert data.scope == DEFAULT_SCOPE
     with ctx.db.transaction() as session:  # signed and legacy registrations replay side by side

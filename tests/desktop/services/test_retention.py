@@ -7,16 +7,16 @@ from datetime import date
 
 import pytest
 
-from desktop.services import workflow
-from desktop.services.case_detail import case_history
-from desktop.services.cases import get_case
-from desktop.services.center_sync import apply_center_events
+from desktop.services.casework import workflow
+from desktop.services.casework.case_detail import case_history
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.home import home
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import record_handover
-from desktop.services.home import home
-from desktop.services.retention import archive_expired, expired_unarchived, retention_policy
+from desktop.services.safety.retention import archive_expired, expired_unarchived, retention_policy
 from desktop.services.station import require_station
+from desktop.services.syncing.center_sync import apply_center_events
 from desktop.store import event_log
 from desktop.store.models import EventRow
 from sync.domain import events

@@ -9,16 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import printing, transfer, workflow
-from desktop.services.attachments import blobs_named, read_attachment
-from desktop.services.case_detail import case_events
-from desktop.services.cases import prepare_registration, register_case
+from desktop.services.casework import workflow
+from desktop.services.casework.attachments import blobs_named, read_attachment
+from desktop.services.casework.case_detail import case_events
+from desktop.services.casework.cases import prepare_registration, register_case
+from desktop.services.casework.feedback import give_feedback, prepare_feedback
+from desktop.services.casework.handovers import prepare_handover, record_handover
+from desktop.services.casework.records import FeedbackDraft, FeedbackInput, HandoverDraft, HandoverInput
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback, prepare_feedback
-from desktop.services.handovers import prepare_handover, record_handover
-from desktop.services.printing_outcomes import feedback_pdf
-from desktop.services.records import FeedbackDraft, FeedbackInput, HandoverDraft, HandoverInput
+from desktop.services.printing import case_forms
+from desktop.services.printing.outcomes import feedback_pdf
 from desktop.services.station import require_station
+from desktop.services.syncing import transfer
 from desktop.store import blob_store, event_log
 from sync.client import credentials
 from sync.domain.errors import ValidationError
@@ -60,10 +62,10 @@ def test_the_entrustment_signed_on_paper_keeps_the_photo_and_prints_it(ctx: Serv
     with ctx.db.reading() as session:
         assert sha in blobs_named(event_log.iter_events(session))
 
-    data = printing.entrustment_data(ctx, case_id)
+    data = case_forms.entrustment_data(ctx, case_id)
     assert data.principal_signature is not None and data.principal_signature.png == image
     assert data.agent_signature is not None and data.agent_signature.strokes
-    assert scan_images_in(printing.entrustment_pdf(ctx, case_id)) == 1
+    assert scan_images_in(case_forms.entrustment_pdf(ctx, case_id)) == 1
 
 
 def test_pad_signatures_name_no_blob_and_print_no_image(ctx: ServiceContext) -> None:
@@ -73,7 +75,7 @@ def test_pad_signatures_name_no_blob_and_print_no_image(ctx: ServiceContext) -> 
     case_id = register_case(ctx, replace(draft, signatures=sigs)).case_ids[0]
     (registered,) = events_of(ctx, case_id, "case.registered")
     assert "blobs" not in registered.payload
-    assert scan_images_in(printing.entrustment_pdf(ctx, case_id)) == 0
+    assert scan_images_in(case_forms.entrustment_pdf(ctx, case_id)) == 0
     assert not (ctx.db.data_dir / "blobs").exists()
 
 
@@ -88,9 +90,9 @@ def test_a_handover_signed_on_paper_prints_the_photo(ctx: ServiceContext) -> Non
     (event,) = events_of(ctx, case_id, "case.handover")
     sha = hashlib.sha256(image).hexdigest()
     assert event.payload["blobs"] == [sha] and read_attachment(ctx, sha) == image
-    data = printing.handover_data(ctx, case_id, event.id)
+    data = case_forms.handover_data(ctx, case_id, event.id)
     assert data.from_signature is not None and data.from_signature.png == image
-    assert scan_images_in(printing.handover_pdf(ctx, case_id, event.id)) == 1
+    assert scan_images_in(case_forms.handover_pdf(ctx, case_id, event.id)) == 1
 
 
 def test_feedback_and_its_handover_signed_on_paper_keep_both_photos(ctx: ServiceContext) -> None:
@@ -118,7 +120,7 @@ def test_feedback_and_its_handover_signed_on_paper_keep_both_photos(ctx: Service
     assert read_attachment(ctx, hashlib.sha256(handover_image).hexdigest()) == handover_image
     assert scan_images_in(feedback_pdf(ctx, case_id)) == 1
     back = events_of(ctx, case_id, "case.handover")[-1]
-    assert scan_images_in(printing.handover_pdf(ctx, case_id, back.id)) == 1
+    assert scan_images_in(case_forms.handover_pdf(ctx, case_id, back.id)) == 1
 
 
 def test_a_photo_that_is_not_the_signed_one_saves_nothing(ctx: ServiceContext) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 import keyring
 import pytest
 
-from desktop.services import accounts, clerk_identity, credential_store, station_admin
-from desktop.services.audit import reveal_id_number
-from desktop.services.cases import get_case
+from desktop.services import accounts, clerk_identity, station_admin
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety import credential_store
+from desktop.services.safety.audit import reveal_id_number
 from desktop.services.station import current_station, setup_station
 from desktop.store import settings
 from sync.domain.clock import FixedClock

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop.services.casework.records import StepConfirmation
 from desktop.services.context import ServiceContext
-from desktop.services.printing import entrustment_pdf
-from desktop.services.records import StepConfirmation
+from desktop.services.printing.case_forms import entrustment_pdf
 from desktop.services.station import current_station, update_station
 from sync.domain.errors import ValidationError
 
@@ -45,8 +45,8 @@ def test_station_data_is_corrected_and_the_code_stays(ctx: ServiceContext, tmp_p
 
 
 def test_the_stations_phone_prints_on_the_suspension_notice(ctx: ServiceContext, tmp_path: Path) -> None:
-    from desktop.services import workflow
-    from desktop.services.printing_steps import suspension_pdf
+    from desktop.services.casework import workflow
+    from desktop.services.printing.steps import suspension_pdf
 
     update_station(ctx, name="城南村代办站", village="城南村", town="城关镇", phone="0731-8888888")
     case_id = registered(ctx)

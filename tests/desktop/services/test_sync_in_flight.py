@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from desktop.services import center_sync
-from desktop.services.case_detail import case_detail
-from desktop.services.cases import register_case
+from desktop.services.casework.case_detail import case_detail
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
-from desktop.services.sync_state import SYNCED, SYNCING, UNSYNCED, state_row
+from desktop.services.syncing import center_sync
+from desktop.services.syncing.sync_state import SYNCED, SYNCING, UNSYNCED, state_row
 from sync.client.errors import ConnectionFailed
 from sync.domain.errors import DomainError
 from sync.domain.events import Event

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from desktop.services.sync_schedule import SyncSchedule
+from desktop.services.syncing.sync_schedule import SyncSchedule
 
 
 def test_regular_interval_while_all_is_well() -> None:

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.services import center_sync
 from desktop.services.context import ServiceContext
-from desktop.services.sync_state import state_row
+from desktop.services.syncing import center_sync
+from desktop.services.syncing.sync_state import state_row
 from desktop.store.models import SyncStateRow
 
 from .workflow_helpers import registered

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from desktop.services import workflow
-from desktop.services.case_detail import case_detail
-from desktop.services.cases import get_case
+from desktop.services.casework import workflow
+from desktop.services.casework.case_detail import case_detail
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.home import home
 from desktop.services.context import ServiceContext
-from desktop.services.handovers import record_handover
-from desktop.services.home import home
 from desktop.store import event_log
 from sync.domain.window_receipt import receipt_payload
 

@@ -4,13 +4,13 @@ from datetime import date
 
 import pytest
 
-from desktop.services import workflow
-from desktop.services.case_detail import case_detail
-from desktop.services.cases import get_case
+from desktop.services.casework import workflow
+from desktop.services.casework.case_detail import case_detail
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import custody, record_handover
+from desktop.services.casework.records import StepConfirmation
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import custody, record_handover
-from desktop.services.records import StepConfirmation
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days
 from sync.domain.case_rules import CaseState

@@ -10,13 +10,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from desktop.services import workflow
-from desktop.services.attachments import add_attachment_bytes
-from desktop.services.cases import get_case
+from desktop.services.casework import workflow
+from desktop.services.casework.attachments import add_attachment_bytes
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.records import HandoverItemDraft, ReturnInput, StepConfirmation
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import record_handover
-from desktop.services.records import HandoverItemDraft, ReturnInput, StepConfirmation
 from desktop.services.station import setup_station
 from desktop.store import event_log
 from sync.domain.calendar import add_working_days

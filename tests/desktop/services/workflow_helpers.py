@@ -7,12 +7,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from desktop.services.cases import register_case
-from desktop.services.center import apply_center_event
-from desktop.services.context import ServiceContext
-from desktop.services.feedback import prepare_feedback
-from desktop.services.handovers import prepare_handover
-from desktop.services.records import (
+from desktop.services.casework.cases import register_case
+from desktop.services.casework.feedback import prepare_feedback
+from desktop.services.casework.handovers import prepare_handover
+from desktop.services.casework.records import (
     FeedbackDraft,
     FeedbackInput,
     HandoverDraft,
@@ -20,7 +18,9 @@ from desktop.services.records import (
     HandoverItemDraft,
     SignatureInput,
 )
+from desktop.services.context import ServiceContext
 from desktop.services.station import require_station
+from desktop.services.syncing.center import apply_center_event
 from desktop.store import center_log
 from sync.domain.events import CENTER, new_event
 
@@ -37,7 +37,7 @@ def sign(signer: str, role: str, content_sha256: str) -> SignatureInput:
 
 
 def originals(ctx: ServiceContext, case_id: str) -> list[HandoverItemDraft]:
-    from desktop.services.cases import get_case
+    from desktop.services.casework.cases import get_case
 
     view = get_case(ctx, case_id)
     return [HandoverItemDraft(m.name, m.original, m.copies) for m in view.materials if m.present]

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.station import current_station, setup_station
 from sync.domain.clock import FixedClock

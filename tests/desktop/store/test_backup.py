@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.cases import list_cases, register_case
+from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.store import backup
 from desktop.store.backup import BackupError

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select
 
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.store import event_log
 from desktop.store.db import Database, current_revision, head_revision

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.services.cases import search_cases
+from desktop.services.casework.cases import search_cases
+from desktop.services.casework.records import CaseFilter
 from desktop.services.context import ServiceContext
-from desktop.services.records import CaseFilter
 from desktop.store.db import current_revision, migrate
 from desktop.store.personal_data import SEARCH_SEP
 from tests.domain.names_corpus import LOOKALIKE_DOTS

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from desktop.services.backup import list_backups, verify
-from desktop.services.cases import list_cases, register_case
+from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety.backup import list_backups, verify
 from desktop.services.station import current_station
 from desktop.store import backup as store_backup
 from desktop.store import event_log

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 import sync
-from desktop.services import workflow
-from desktop.services.cases import get_case
+from desktop.services.casework import workflow
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import record_handover
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import record_handover
 from desktop.store.db import head_revision
 from desktop.ui.application import schedule_retention
 from desktop.ui.ledger_dialog import LedgerDialog, ServiceLedgerSource

@@ -6,11 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services.cases import get_case
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.feedback import give_feedback
+from desktop.services.casework.handovers import record_covered_intake
+from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
-from desktop.services.handovers import record_covered_intake
-from desktop.services.workflow import deliver
 from desktop.ui.main_window import MainWindow
 from sync.domain.custody import CLERK, WINDOW
 from sync.domain.window_receipt import RECEIPT_EVENT, receipt_payload

@@ -13,9 +13,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services import backup
-from desktop.services.cases import list_cases, register_case
+from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety import backup
 from desktop.store.db import DB_FILENAME
 from desktop.ui import application
 from desktop.ui.application import schedule_retention

@@ -9,7 +9,7 @@ from PIL import Image
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from desktop.services.attachments import list_attachments, read_attachment
+from desktop.services.casework.attachments import list_attachments, read_attachment
 from desktop.services.context import ServiceContext
 from desktop.ui.camera_dialog import NO_CAMERA, CameraDialog
 from desktop.ui.facade import StationFacade

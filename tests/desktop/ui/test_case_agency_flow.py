@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services.cases import get_case
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
-from desktop.services.printing_outcomes import feedback_data
+from desktop.services.printing.outcomes import feedback_data
 from desktop.ui.action_dialogs import SupplementDialog
 from desktop.ui.feedback_dialog import BAD_RATING_NOTE, FeedbackDialog
 from desktop.ui.handover_dialog import HandoverDialog
@@ -134,8 +134,8 @@ def test_archive_is_refused_while_an_original_is_out(qtbot: QtBot, window: MainW
     from ..services.workflow_helpers import handover, registered
 
     case_id = registered(ctx)
-    from desktop.services.handovers import record_handover
-    from desktop.services.workflow import deliver
+    from desktop.services.casework.handovers import record_handover
+    from desktop.services.casework.workflow import deliver
 
     record_handover(ctx, case_id, handover(ctx, case_id, VILLAGER, CLERK))
     deliver(ctx, case_id)
@@ -162,7 +162,7 @@ def state_label(ctx: ServiceContext, case_id: str) -> str:
 
 
 def test_bad_rating_warns_and_appears_on_the_home_page(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
-    from desktop.services.workflow import deliver
+    from desktop.services.casework.workflow import deliver
 
     from ..services.workflow_helpers import registered
 

@@ -10,8 +10,8 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services.case_detail import case_events
-from desktop.services.cases import get_case, register_case
+from desktop.services.casework.case_detail import case_events
+from desktop.services.casework.cases import get_case, register_case
 from desktop.services.context import ServiceContext
 from desktop.ui.action_dialogs import ConsultAnswerDialog, ExtendDialog, ReturnDialog
 from desktop.ui.feedback_dialog import FeedbackDialog

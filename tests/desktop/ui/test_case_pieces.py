@@ -10,8 +10,8 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.services.attachments import read_attachment
-from desktop.services.case_detail import case_events
+from desktop.services.casework.attachments import read_attachment
+from desktop.services.casework.case_detail import case_events
 from desktop.services.context import ServiceContext
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
@@ -122,8 +122,8 @@ def test_full_id_number_only_with_a_purpose_and_the_read_is_recorded(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from desktop.services.audit import id_number_reads
-    from desktop.services.cases import get_case
+    from desktop.services.casework.cases import get_case
+    from desktop.services.safety.audit import id_number_reads
 
     case_id = registered(ctx)
     full = get_case(ctx, case_id).applicant.id_number

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from desktop.services import workflow
+from desktop.services.casework import workflow
+from desktop.services.casework.feedback import give_feedback
 from desktop.services.context import ServiceContext
-from desktop.services.feedback import give_feedback
 from desktop.ui.case_detail_window import CaseDetailWindow
 from desktop.ui.main_window import MainWindow
 

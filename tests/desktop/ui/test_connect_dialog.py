@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import center_sync
-from desktop.services.center_address import UNENCRYPTED_WARNING, CenterAddress
+from desktop.services.casework.records import Changed
 from desktop.services.context import ServiceContext
-from desktop.services.records import Changed
+from desktop.services.syncing import center_sync
+from desktop.services.syncing.center_address import UNENCRYPTED_WARNING, CenterAddress
 from desktop.store import settings
 from desktop.ui.connect_dialog import ConnectDialog
 from desktop.ui.main_window import MainWindow

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services.cases import get_case
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.ui.action_dialogs import ExtendDialog
 from desktop.ui.main_window import MainWindow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from desktop.services.casework.handovers import record_handover
+from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
-from desktop.services.handovers import record_handover
-from desktop.services.workflow import deliver
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
 from sync.domain.custody import CLERK, VILLAGER, WINDOW
@@ -55,7 +55,7 @@ def test_the_route_follows_the_originals(qtbot: QtBot, window: MainWindow, ctx: 
 def test_an_original_the_town_keeps_is_not_asked_back(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
     """The window keeps one original (留存): the way back leaves it unticked, and once the rest is back
     the next handover goes home to the villager, not to the window again."""
-    from desktop.services.cases import get_case
+    from desktop.services.casework.cases import get_case
     from sync.domain.window_receipt import RECEIPT_EVENT, receipt_payload
 
     from ..services.workflow_helpers import originals

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.services.casework.id_reader import DEFAULT_URL, station_reader_url
 from desktop.services.context import ServiceContext
-from desktop.services.id_reader import DEFAULT_URL, station_reader_url
 from desktop.ui.station_settings_dialog import StationSettingsDialog
 from tests.id_reader_simulator import running
 

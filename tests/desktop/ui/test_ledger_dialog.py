@@ -15,8 +15,9 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.services import audit, workflow
+from desktop.services.casework import workflow
 from desktop.services.context import ServiceContext
+from desktop.services.safety import audit
 from desktop.ui import ledger_dialog
 from desktop.ui.ledger_dialog import CUSTOM, LAST_MONTH, THIS_QUARTER, LedgerDialog, ServiceLedgerSource, period_range
 

@@ -12,11 +12,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services import printing
-from desktop.services.attachments import read_attachment
-from desktop.services.case_detail import case_events
-from desktop.services.cases import list_cases
+from desktop.services.casework.attachments import read_attachment
+from desktop.services.casework.case_detail import case_events
+from desktop.services.casework.cases import list_cases
 from desktop.services.context import ServiceContext
+from desktop.services.printing import case_forms
 from desktop.store import event_log
 from desktop.ui.main_window import MainWindow
 from desktop.ui.new_case_dialog import NewCaseDialog
@@ -128,7 +128,7 @@ def test_clerk_creates_a_case_and_sees_it_in_the_list(qtbot: QtBot, window: Main
     assert isinstance(ink, dict)
     strokes = Signature.from_dict(ink[refs[0]["signature_sha256"]]).strokes
     assert len(strokes) == 2  # the two strokes written with the mouse
-    entrustment = printing.entrustment_data(ctx, case_id)
+    entrustment = case_forms.entrustment_data(ctx, case_id)
     assert entrustment.principal_signature is not None and entrustment.principal_signature.strokes == strokes
     assert entrustment.agent_signature is not None and entrustment.agent_signature.strokes
 
@@ -262,12 +262,12 @@ def test_the_villager_may_sign_on_paper_and_import_the_photo(
     sha = hashlib.sha256(photo.read_bytes()).hexdigest()
     assert payload["blobs"] == [sha]  # the photo is stored with the registration and named for the upload
     assert read_attachment(ctx, sha) == photo.read_bytes()
-    principal = printing.entrustment_data(ctx, str(saved.args[0].case_ids[0])).principal_signature
+    principal = case_forms.entrustment_data(ctx, str(saved.args[0].case_ids[0])).principal_signature
     assert principal is not None and principal.png == photo.read_bytes()
 
 
 def test_search_filters_the_list(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
-    from desktop.services.cases import register_case
+    from desktop.services.casework.cases import register_case
 
     from ..conftest import complete_draft
 
@@ -283,7 +283,7 @@ def test_search_filters_the_list(qtbot: QtBot, window: MainWindow, ctx: ServiceC
 def test_print_entrustment_opens_the_preview_of_the_selected_case(
     qtbot: QtBot, window: MainWindow, ctx: ServiceContext
 ) -> None:
-    from desktop.services.cases import register_case
+    from desktop.services.casework.cases import register_case
 
     from ..conftest import complete_draft
 

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services.cases import list_cases
+from desktop.services.casework.cases import list_cases
+from desktop.services.casework.registration_draft import DRAFT_KEY, keep_draft, load_draft
 from desktop.services.context import ServiceContext
-from desktop.services.registration_draft import DRAFT_KEY, keep_draft, load_draft
 from desktop.ui.facade import StationFacade
 from desktop.ui.guarded_dialog import DISCARD_TITLE
 from desktop.ui.main_window import MainWindow

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
+from desktop.services.casework.id_reader import set_reader_url
 from desktop.services.context import ServiceContext
-from desktop.services.id_reader import set_reader_url
 from desktop.ui.main_window import MainWindow
 from tests.id_reader_simulator import running
 

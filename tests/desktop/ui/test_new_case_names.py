@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services.case_detail import case_events
-from desktop.services.cases import get_case, list_cases
+from desktop.services.casework.case_detail import case_events
+from desktop.services.casework.cases import get_case, list_cases
 from desktop.services.context import ServiceContext
 from desktop.store import event_log
 from desktop.ui.main_window import MainWindow

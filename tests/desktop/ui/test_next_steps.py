@@ -11,14 +11,14 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services.audit import case_audit_events
-from desktop.services.case_detail import case_history
-from desktop.services.cases import get_case
+from desktop.services.casework.case_detail import case_history
+from desktop.services.casework.cases import get_case
+from desktop.services.casework.handovers import record_covered_intake
+from desktop.services.casework.records import Changed
 from desktop.services.context import ServiceContext
-from desktop.services.handovers import record_covered_intake
-from desktop.services.print_support import case_facts
-from desktop.services.printing import handover_data, printable_forms
-from desktop.services.records import Changed
+from desktop.services.printing.case_forms import handover_data, printable_forms
+from desktop.services.printing.support import case_facts
+from desktop.services.safety.audit import case_audit_events
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.next_steps_dialog import NextStepsDialog

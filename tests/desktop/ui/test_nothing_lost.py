@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
-from desktop.services.workflow import deliver
 from desktop.ui.feedback_dialog import FeedbackDialog
 from desktop.ui.guarded_dialog import DISCARD_TITLE, GuardedDialog
 from desktop.ui.handover_dialog import HandoverDialog

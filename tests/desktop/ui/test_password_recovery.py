@@ -9,9 +9,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from desktop.services import accounts, clerk_identity, credential_store
-from desktop.services.audit import reveal_id_number
+from desktop.services import accounts, clerk_identity
 from desktop.services.context import ServiceContext
+from desktop.services.safety import credential_store
+from desktop.services.safety.audit import reveal_id_number
 from desktop.services.station import current_station, setup_station
 from desktop.ui.application import sign_in_dialog
 from desktop.ui.login_dialog import FirstClerkDialog, LoginDialog

@@ -9,7 +9,7 @@ import pypdf
 from pytestqt.qtbot import QtBot
 
 from desktop.services.context import ServiceContext
-from desktop.services.print_support import PrintableForm
+from desktop.services.printing.support import PrintableForm
 from desktop.ui.main_window import MainWindow
 from tests.domain.names_corpus import NAMES
 

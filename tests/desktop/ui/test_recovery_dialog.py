@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import backup
-from desktop.services.cases import list_cases, register_case
+from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety import backup
 from desktop.store.db import DB_FILENAME, DatabaseDamaged
 from desktop.ui.recovery_dialog import RecoveryDialog
 from sync.domain.clock import FixedClock

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.services.cases import get_case
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.ui.main_window import MainWindow
 from sync.domain.custody import CLERK

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.services import accounts, clerk_identity, station_admin
-from desktop.services.audit import reveal_id_number
 from desktop.services.context import ServiceContext
+from desktop.services.safety.audit import reveal_id_number
 from desktop.services.station import current_station
 from desktop.ui.facade import StationFacade
 from desktop.ui.main_window import MainWindow

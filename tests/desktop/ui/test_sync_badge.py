@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.services import center_sync
-from desktop.services.cases import register_case
+from desktop.services.casework.cases import register_case
+from desktop.services.casework.records import CaseSummary
 from desktop.services.context import ServiceContext
-from desktop.services.records import CaseSummary
+from desktop.services.syncing import center_sync
 from desktop.ui.case_detail_window import CaseDetailWindow
 from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.facade import StationFacade

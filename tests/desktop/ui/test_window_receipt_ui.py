@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from desktop.services.cases import get_case
+from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.ui.main_window import MainWindow
 from sync.domain.window_receipt import receipt_payload

@@ -12,7 +12,7 @@ indexes for exact search; ``search_text`` is rebuilt with masked numbers.
 When the app knows the data key at migration time (it is in the OS keyring,
 the usual case), the existing rows are sealed in this same transaction. Where
 no keyring exists the key is only opened at the first login, which seals the
-rows then (``desktop.services.data_key``); until that login the rows keep
+rows then (``desktop.services.safety.data_key``); until that login the rows keep
 their plain text, as before this migration. Either way the app rewrites the
 file afterwards (VACUUM) so no plain text stays in free pages.
 
