@@ -13,8 +13,7 @@ from sync import __version__
 
 from .api import errors, metrics
 from .api.body_limit import BodyLimit
-from .api.routes import blobs, health, stations
-from .api.routes import sync as sync_routes
+from .api.routes import blobs, exchange, health, stations
 from .core.config import Settings
 from .core.data_key import DataKeyMismatch, center_data_key, data_key_path
 from .core.db import make_engine, make_sessionmaker
@@ -54,7 +53,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health.router)
     api.include_router(stations.router)
-    api.include_router(sync_routes.router)
+    api.include_router(exchange.router)
     api.include_router(blobs.router)
     app.include_router(api)
     app.include_router(web_router)
