@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, Select, func, literal_column, select
 
-from sync.server.core.db import make_engine
+from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import CaseRow
 from sync.server.services.case_json import case_field
+from sync.server.services.case_search import read_query, search_condition
 from sync.server.services.station_audit import StationAuditFilter, audit_query
 from sync.server.services.work_queue import queue_condition
 from tests.conftest import require_postgres
@@ -86,3 +87,30 @@ def test_the_work_queue_is_served_by_indexes(engine: Engine) -> None:
     plan = _plan(engine, select(func.count()).select_from(CaseRow).where(queue_condition(date(2026, 11, 23))))
     assert "ix_cases_receipt_status" in plan and "ix_cases_state_due_on" in plan, plan
     assert ("MULTI-INDEX OR" if engine.dialect.name == "sqlite" else "BitmapOr") in plan, plan
+
+
+def test_new_arrivals_are_counted_through_their_index(engine: Engine) -> None:
+    plan = _plan(engine, select(func.count()).select_from(CaseRow).where(CaseRow.arrived_at > "2026-11-23T00:00"))
+    assert "ix_cases_arrived_at" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("text", "indexes"),
+    [
+        ("王秀英", ["ix_cases_name_trgm", "ix_cases_case_no_trgm"]),  # 3 characters or more: trigrams
+        ("20261123-0001", ["ix_cases_name_trgm", "ix_cases_case_no_trgm"]),
+        ("秀英", ["ix_cases_name_chars", "ix_cases_case_no_chars"]),  # fewer: the arrays of characters
+        ("𠮷", ["ix_cases_name_chars", "ix_cases_case_no_chars"]),
+    ],
+)
+def test_a_search_by_name_or_case_number_is_served_by_indexes(engine: Engine, text: str, indexes: list[str]) -> None:
+    """PostgreSQL (migration 0109): every branch of a text search walks an index, so no other case is read.
+    SQLite has no such index and scans (docs/performance.md)."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has no trigram index: a search scans")
+    query = read_query(text)
+    assert query is not None
+    with make_sessionmaker(engine)() as session, session.begin():
+        condition = search_condition(session, query)
+    plan = _plan(engine, select(func.count()).select_from(CaseRow).where(condition))
+    assert "BitmapOr" in plan and all(index in plan for index in indexes), plan

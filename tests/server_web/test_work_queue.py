@@ -148,18 +148,24 @@ def test_each_tile_links_to_a_list_of_its_count(live_server: ServerHandle, stati
 
 
 def test_counts_as_json_for_the_poll(live_server: ServerHandle, station: Station, window: Staff) -> None:
+    page = window.get("/").text
+    found = re.search(r'data-since="([^"]+)" data-arrived="(\d+)"', page)
+    assert found is not None, page[:2000]
+    since, shown = found[1], int(found[2])
     before: dict[str, Any] = window.get("/inbox/counts").json()
+    assert "arrived" not in before
     assert window.get("/inbox/counts").headers["cache-control"] == "no-store"
     case_id = _case(station, 1)
     _deliver(station, case_id)
     station.client.push_all(station.chain.events)
-    after: dict[str, Any] = window.get("/inbox/counts").json()
-    assert after["cases_total"] == before["cases_total"] + 1
+    after: dict[str, Any] = window.get("/inbox/counts", params={"since": since}).json()
+    assert after["arrived"] == shown + 1  # the new case, by its arrived_at
     assert after["incoming"] == before["incoming"] + 1 and after["queue"] == before["queue"] + 1
     assert all(isinstance(v, int) for v in after.values())
     tiles = _tiles(window.get("/").text)
     assert {k: n for k, (_h, n) in tiles.items()} == {k: after[k] for k in tiles}
-    assert f'data-total="{after["cases_total"]}"' in window.get("/").text
+    station.client.push_all(station.chain.events)  # nothing new: no new arrival
+    assert window.get("/inbox/counts", params={"since": since}).json()["arrived"] == shown + 1
 
 
 def test_counts_need_a_staff_session(live_server: ServerHandle) -> None:

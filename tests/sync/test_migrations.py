@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
 from sync.domain.clock import FixedClock
 from sync.server.core import models
@@ -211,3 +214,115 @@ def test_0106_keeps_accounts_made_before_it_and_their_scrypt_passwords(empty_dat
             assert session.scalars(sa.select(StaffRow)).one().password_hash.startswith("$argon2id$")
     finally:
         engine.dispose()
+
+
+def test_0109_backfills_arrived_at_from_the_first_event(empty_database: str) -> None:
+    """Cases held before 0109 arrived when the center received their first accepted event."""
+    config = alembic_config()
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0108_personal_data_at_rest")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
+                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
+                )
+            )
+            events = sa.table(
+                "events",
+                *(sa.column(c) for c in ("id", "station_id", "seq", "type", "actor", "occurred_at", "prev_hash")),
+                *(sa.column(c) for c in ("hash", "origin", "received_at", "refused")),
+                sa.column("payload", sa.JSON),
+            )
+            sent = [  # (case, received_at, refused)
+                ("c1", "2026-11-02T01:00:00.000+00:00", "拒绝"),  # refused: it made no case
+                ("c1", "2026-11-03T01:00:00.000+00:00", None),
+                ("c1", "2026-11-05T01:00:00.000+00:00", None),
+                ("c2", "2026-11-04T01:00:00.000+00:00", None),
+            ]
+            conn.execute(
+                sa.insert(events),
+                [
+                    {
+                        "id": f"e{seq}",
+                        "station_id": "s1",
+                        "seq": seq,
+                        "type": "case.registered",
+                        "actor": "代办员",
+                        "occurred_at": at,
+                        "prev_hash": "",
+                        "hash": "",
+                        "origin": "station",
+                        "received_at": at,
+                        "refused": refused,
+                        "payload": {} if refused else {"case_id": cid},
+                    }
+                    for seq, (cid, at, refused) in enumerate(sent, start=1)
+                ],
+            )
+            cases = sa.table(
+                "cases",
+                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
+                sa.column("data", sa.JSON),
+            )
+            held = ("c1", "c2", "c3")  # c3: no event (not made by a push): its updated_at
+            conn.execute(
+                sa.insert(cases),
+                [
+                    {"case_id": c, "station_id": "s1", "case_no": c, "state": "accepted", "updated_at": "u", "data": {}}
+                    for c in held
+                ],
+            )
+            conn.commit()
+            command.upgrade(config, "0109_search_indexes")
+            conn.commit()
+            found = dict(conn.execute(sa.text("SELECT case_id, arrived_at FROM cases")).all())
+            assert found == {"c1": "2026-11-03T01:00:00.000+00:00", "c2": "2026-11-04T01:00:00.000+00:00", "c3": "u"}
+            indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("cases")}
+            if conn.dialect.name == "postgresql":
+                assert {"ix_cases_name_trgm", "ix_cases_case_no_trgm"} <= indexes
+            command.downgrade(config, "0108_personal_data_at_rest")
+            conn.commit()
+            assert "arrived_at" not in {c["name"] for c in sa.inspect(conn).get_columns("cases")}
+            command.upgrade(config, "head")
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def test_0109_without_pg_trgm_upgrades_without_trigram_indexes(caplog: pytest.LogCaptureFixture) -> None:
+    """A role that may not create the extension in a database without it: logged, no trigram index, no failure."""
+    base = make_url(require_postgres())
+    name = f"t_notrgm_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE ROLE "{name}" LOGIN NOSUPERUSER NOCREATEDB'))
+    owner = sa.create_engine(base.set(database=name), isolation_level="AUTOCOMMIT")
+    try:
+        with owner.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA center AUTHORIZATION "{name}"'))
+        engine = make_engine(
+            base.set(database=name, username=name, password=None)
+            .update_query_dict({"options": "-csearch_path=center"})
+            .render_as_string(hide_password=False)
+        )
+        try:
+            with caplog.at_level(logging.WARNING):
+                upgrade_head(engine)
+            with engine.connect() as conn:
+                indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("cases")}
+                installed = sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")
+                assert conn.execute(installed).scalar() == 0
+        finally:
+            engine.dispose()
+        assert "ix_cases_arrived_at" in indexes and not {"ix_cases_name_trgm", "ix_cases_case_no_trgm"} & indexes
+        assert "无法启用 pg_trgm" in caplog.text
+    finally:
+        owner.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'DROP ROLE IF EXISTS "{name}"'))
+        admin.dispose()

@@ -19,14 +19,15 @@ def _cases(database_url: str, station_id: str) -> dict[str, tuple[Any, ...]]:
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT case_id, state, data, conflict, center_since_station FROM cases"
+                "SELECT case_id, state, data, conflict, center_since_station, arrived_at FROM cases"
                 " WHERE station_id = :s ORDER BY case_id"
             ),
             {"s": station_id},
         ).all()
     engine.dispose()
     return {
-        r[0]: (r[1], r[2] if isinstance(r[2], dict) else __import__("json").loads(r[2]), r[3], bool(r[4])) for r in rows
+        r[0]: (r[1], r[2] if isinstance(r[2], dict) else __import__("json").loads(r[2]), r[3], bool(r[4]), r[5])
+        for r in rows
     }
 
 
@@ -45,6 +46,7 @@ def test_rebuild_gives_back_the_same_projection(station: Station) -> None:
     record_center(db, station.station_id, "catalog.updated", {"version": 2}, "主任")
     before = _cases(db, station.station_id)
     assert before[second][0] == "completed" and before[second][2]
+    assert before[first][4] and before[second][4]  # arrived_at: kept by the rebuild (compared below)
     engine = make_engine(db)
     with center_sessions(engine)() as session, session.begin():
         assert rebuild_cases(session, station.station_id) == 2

@@ -139,6 +139,9 @@ class CaseRow(Base):
     #: Keyed blind indexes (HMAC) of the applicant's whole 身份证 number and phone: exact search, no number kept.
     id_number_index: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     phone_index: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    #: When the center first stored the case (its first accepted event's ``received_at``; kept by a rebuild), for
+    #: the inbox's "new cases arrived" notice (migration 0109).
+    arrived_at: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
 
 
 class EnrollmentCodeRow(Base):

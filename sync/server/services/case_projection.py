@@ -32,6 +32,7 @@ from sync.domain.projection import CaseView, apply_event, view_from_dict, view_t
 from sync.domain.window_receipt import case_receipt_status
 from sync.protocol.models import ConflictNote, ErrorCode
 
+from ..core.db import clock_of
 from ..core.models import CaseRow
 from .errors import ServiceError
 
@@ -55,8 +56,11 @@ class Projected:
     refused: dict[str, ServiceError] = field(default_factory=dict)
 
 
-def apply_station_events(session: Session, fresh: Sequence[Event]) -> Projected:
-    """Update the case projection for ``fresh`` (in seq order); a refused event leaves its case as it was."""
+def apply_station_events(session: Session, fresh: Sequence[Event], received_at: str | None = None) -> Projected:
+    """Update the case projection for ``fresh`` (in seq order); a refused event leaves its case as it was.
+
+    A case the center did not hold yet gets ``arrived_at``: ``received_at``, the time ``ingest`` stores the
+    events with (the session's clock when not given)."""
     done = Projected()
     case_ids = sorted({str(e.payload["case_id"]) for e in fresh if e.payload.get("case_id")})
     if not case_ids:
@@ -97,7 +101,8 @@ def apply_station_events(session: Session, fresh: Sequence[Event]) -> Projected:
             continue
         row = rows.get(case_id)
         if row is None:
-            row = CaseRow(case_id=case_id, station_id=view.station_id, case_no=view.case_no)
+            arrived_at = received_at or clock_of(session).stamp()
+            row = CaseRow(case_id=case_id, station_id=view.station_id, case_no=view.case_no, arrived_at=arrived_at)
             session.add(row)
         _store(row, view, conflict.get(case_id, ""), center_moved.get(case_id, False))
     return done

@@ -11,10 +11,13 @@ What is typed decides what is compared, so that no number leaks through a partia
   compared as the code points they are), or a part of a station's name or code.
 
 The fields are read from the case projection's JSON with ``case_field`` (the literal expressions an
-expression index can match). Parsing every row's JSON is what costs, so each JSON comparison comes after a
-cheap first pass over the stored JSON text (``_in_json_text``: a plain substring test that parses
-nothing); only the rows that pass are parsed. docs/performance.md has the figures and the index a
-migration should add.
+expression index can match). On PostgreSQL the indexes of migration 0109 serve the parts of a name and of a
+办件编号: GIN trigram indexes (``pg_trgm``) on the name and ``upper(case_no)`` for a text of 3 characters or
+more (the LIKE itself is what they answer), and for 1–2 characters, which trigrams cannot serve, GIN indexes
+on the arrays of characters of the same expressions (``chars_hold``: a necessary condition, the LIKE decides).
+SQLite has no such index and scans: parsing every row's JSON is what costs there, so each JSON comparison
+comes after a cheap first pass over the stored JSON text (``_in_json_text``: a plain substring test that
+parses nothing); only the rows that pass are parsed. docs/performance.md has the figures.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Text, and_, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, Text, and_, cast, false, func, null, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from sync.crypto import DataKey, id_index, phone_index
@@ -36,6 +40,8 @@ from .case_json import case_field
 
 #: The longest text the box takes (a name is at most 50 characters, a 办件编号 about 20).
 QUERY_LIMIT = 100
+#: Texts up to this long are looked up by their characters on PostgreSQL (``chars_hold``; trigrams need 3).
+CHARS_UP_TO = 2
 
 _FULL_ID = re.compile(r"^\d{17}[\dX]$")
 _FULL_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -106,6 +112,13 @@ def _stations_named(session: Session, text: str) -> list[str]:
     ]
 
 
+def chars_hold(expression: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """Whether ``expression`` holds every character of ``text`` (PostgreSQL): ``string_to_array(x, NULL)``, the
+    expression of a GIN index of migration 0109, so the rows that can hold ``text`` come from the index."""
+    chars = func.string_to_array(expression, null(), type_=ARRAY(Text))
+    return chars.contains(cast(sorted(set(text)), ARRAY(Text)))
+
+
 def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]:
     """The WHERE term of a search (combined with the inbox's other filters by the caller)."""
     if query.id_number:
@@ -113,11 +126,14 @@ def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]
     if query.phone:
         return phone_matches(key_of(session), query.phone)
     text = query.text
-    terms: list[ColumnElement[bool]] = [
-        func.upper(CaseRow.case_no).contains(text.upper(), autoescape=True),
-        and_(_in_json_text(text), case_field("applicant.name").contains(text, autoescape=True)),
-    ]
+    case_no, name = func.upper(CaseRow.case_no), case_field("applicant.name")
+    by_case_no = case_no.contains(text.upper(), autoescape=True)
+    by_name = and_(_in_json_text(text), name.contains(text, autoescape=True))
+    if len(text) <= CHARS_UP_TO and session.get_bind().dialect.name == "postgresql":
+        by_case_no = and_(chars_hold(case_no, text.upper()), by_case_no)
+        by_name = and_(chars_hold(name, text), by_name)
+    terms: list[ColumnElement[bool]] = []
     stations = _stations_named(session, text)
-    if stations:
+    if stations:  # first: the cheapest test of a row
         terms.append(CaseRow.station_id.in_(stations))
-    return or_(false(), *terms)
+    return or_(false(), *terms, by_case_no, by_name)

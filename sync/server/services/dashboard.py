@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import ClauseAdapter
 
 from sync.domain.calendar import HolidayCalendar, add_working_days, due_label
 from sync.domain.case_rules import CLOCK_RUNNING, STATE_LABELS, CaseState
@@ -179,9 +180,12 @@ def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: 
     ids: list[str] = []
     total = -1
     if flt.search is not None:
-        # A search reads every row anyway: the page and the total in one pass (count(*) OVER ()), not two.
-        # Without a search the page walks an index and stops after 50 rows, so the total is counted apart.
-        hits = session.execute(ids_of(max(1, flt.page)).add_columns(func.count().over())).all()
+        # A search reads every matching row anyway: the page and the total in one pass (count(*) OVER ()), not
+        # two. Without a search the page walks an index and stops after 50 rows, so the total is counted apart.
+        if session.get_bind().dialect.name == "postgresql":
+            hits = session.execute(_search_page(conditions, scope, max(1, flt.page))).all()
+        else:  # SQLite has no search index: it scans, and picks no other plan
+            hits = session.execute(ids_of(max(1, flt.page)).add_columns(func.count().over())).all()
         if hits:
             ids, total = [hit[0] for hit in hits], int(hits[0][1])
         elif flt.page <= 1:
@@ -200,6 +204,21 @@ def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: 
     corrected = corrected_cases(session, rows)
     items = [_item(r, stations, calendar, today, queue_reasons(r, corrected)) for r in rows]
     return InboxPage(items, total, page, pages, stations, scope)
+
+
+def _search_page(conditions: list[ColumnElement[bool]], scope: str, page: int) -> Select[str, int]:
+    """A page of a search's case ids, and how many there are (PostgreSQL): the matches found apart, then sorted.
+
+    The matches come from a subquery with ``OFFSET 0``, which PostgreSQL never merges into the outer query, so
+    its plan is chosen for finding the rows alone (the search indexes of 0109, see ``case_search``). Merged, the
+    planner walked ``ix_cases_updated_at`` to spare the sort and ran the search's text tests on every case
+    (1.2 s for a station's 5,000 of 100,000 cases, 70 ms apart). The subquery is named ``cases`` so that the
+    sort's ``case_field`` expressions (``cases.data``) read its rows.
+    """
+    found = select(CaseRow).where(*conditions).offset(0).subquery("cases")
+    adapt = ClauseAdapter(found)
+    query = select(found.c.case_id, func.count().over()).order_by(*(adapt.traverse(o) for o in order_by(scope)))
+    return query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
 
 
 @dataclass
@@ -226,8 +245,7 @@ def deadline_board(session: Session, calendar: HolidayCalendar, today: date, lim
 
 
 def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -> dict[str, int]:
-    """The inbox's tiles (each the total of the list it links to), the work queue, and every case the center
-    holds (``cases_total``: the page compares it with what it showed to say that new cases arrived)."""
+    """The inbox's tiles (each the total of the list it links to) and the work queue."""
 
     def count(*cond: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
@@ -245,7 +263,6 @@ def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -
             select(func.count()).select_from(FollowupRow).where(FollowupRow.closed_on.is_(None))
         )
         or 0,
-        "cases_total": count(),
     }
 
 

@@ -198,9 +198,9 @@ def ingest(
     _check_chain(station, fresh)
     refused = {e.id: r for e in fresh if (r := refusal_of(e, clean.get(e.id))) is not None}
     require_blobs(session, station_id, [e for e in fresh if e.id not in refused])
-    projected = apply_station_events(session, [e for e in fresh if e.id not in refused])
-    refused.update(projected.refused)
     now = clock_of(session).stamp()
+    projected = apply_station_events(session, [e for e in fresh if e.id not in refused], now)
+    refused.update(projected.refused)
     if fresh:
         key = key_of(session)
         session.execute(insert(EventRow), [_event_row(key, e, batch_id, now, refused.get(e.id)) for e in fresh])

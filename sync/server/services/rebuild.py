@@ -24,6 +24,9 @@ from .queries import row_to_event
 def rebuild_cases(session: Session, station_id: str) -> int:
     """Replace the station's case rows by a replay of its log; return how many cases there are."""
     lock_station(session, station_id)
+    # When each case first reached the center is not in the log's replay: kept from the rows replaced.
+    kept = select(CaseRow.case_id, CaseRow.arrived_at).where(CaseRow.station_id == station_id)
+    arrived = {case_id: at for case_id, at in session.execute(kept)}
     session.execute(delete(CaseRow).where(CaseRow.station_id == station_id))
     station_rows = session.scalars(
         select(EventRow).where(EventRow.station_id == station_id, EventRow.refused.is_(None))  # refused: no effect
@@ -49,7 +52,11 @@ def rebuild_cases(session: Session, station_id: str) -> int:
     if pending:
         _replay(session, pending)
     session.flush()
-    return len(session.scalars(select(CaseRow.case_id).where(CaseRow.station_id == station_id)).all())
+    rows = session.scalars(select(CaseRow).where(CaseRow.station_id == station_id)).all()
+    for row in rows:
+        row.arrived_at = arrived.get(row.case_id) or row.arrived_at
+    session.flush()
+    return len(rows)
 
 
 def _replay(session: Session, events: list[Event]) -> None:

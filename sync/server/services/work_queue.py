@@ -11,12 +11,15 @@ By default (``queue``) the inbox lists the cases waiting on the town center, mos
 The other views (已超期, 3个工作日内到期, 在办, 已办结, 已归档, 全部) are what the tiles and the 范围 filter
 open. Every condition is one of the indexed terms of the counters (state, ``receipt_status``,
 ``(state, due_on)``), so the queue stays small and fast at a county's size.
+
+The page says when new cases arrived (``arrivals_mark``, ``arrived_since``): by ``cases.arrived_at``, when the
+center first stored each case (migration 0109, indexed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -24,8 +27,10 @@ from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CLOCK_RUNNING, FINISHED, OPEN, CaseState
+from sync.domain.clock import stamp
 from sync.domain.window_receipt import PENDING
 
+from ..core.db import clock_of
 from ..core.models import CaseRow, CenterEventRow
 from .case_json import case_field
 
@@ -44,6 +49,8 @@ VIEWS = {
 #: Views listed most urgent deadline first; the others newest change first.
 BY_DEADLINE = frozenset({QUEUE, "overdue", "due_soon", "open"})
 DUE_SOON_DAYS = 3
+#: How far before the page is drawn its count of arrivals starts (``arrivals_mark``): longer than any push.
+ARRIVALS_WINDOW = timedelta(minutes=10)
 
 _RUNNING = sorted(s.value for s in CLOCK_RUNNING)
 _DONE = sorted(s.value for s in {*FINISHED, CaseState.COMPLETED})
@@ -148,3 +155,20 @@ def queue_reasons(row: CaseRow, corrected: set[str]) -> tuple[str, ...]:
     if row.state == CaseState.DELIVERED.value:
         reasons.append(CORRECTED if row.case_id in corrected else AWAITING_ACCEPT)
     return tuple(reasons)
+
+
+def arrivals_mark(session: Session) -> str:
+    """Where the page's count of arrivals starts: ``ARRIVALS_WINDOW`` before now.
+
+    The page keeps this mark and ``arrived_since(mark)`` as it was drawn; its poll asks again with the same
+    mark, and the difference is the cases that arrived since, exactly: a push stamps ``arrived_at`` before it
+    commits, so one that began before the page was drawn and committed after holds a time before the page's,
+    still after the mark (a push lasts seconds). Cases are never deleted for good (a station's rebuild keeps
+    their ``arrived_at``), so none leaves the count.
+    """
+    return stamp(clock_of(session).now() - ARRIVALS_WINDOW)
+
+
+def arrived_since(session: Session, mark: str) -> int:
+    """How many cases the center first stored after ``mark`` (a range of ``ix_cases_arrived_at``)."""
+    return session.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.arrived_at > mark)) or 0

@@ -33,7 +33,7 @@ from ..services.errors import ServiceError
 from ..services.receipts import ReceiptForm, case_receipts, confirm_receipt, receipt_summary
 from ..services.reference_docs import current_calendar
 from ..services.staff import DECIDERS, FULL_ID_ROLES, StaffUser, audit
-from ..services.work_queue import VIEWS
+from ..services.work_queue import VIEWS, arrivals_mark, arrived_since
 from .deps import (
     PREFIX,
     CsrfDep,
@@ -99,12 +99,16 @@ def _inbox(request: Request, session: SessionDep, flt: InboxFilter, due_by: str 
         calendar = current_calendar(session)
         result = inbox(session, flt, calendar, today(session))
         counts = dashboard_counts(session, calendar, today(session))
+        mark = arrivals_mark(session)
+        arrived = arrived_since(session, mark)
     return render(
         request,
         "inbox.html",
         result=result,
         flt=flt,
         counts=counts,
+        arrivals_mark=mark,
+        arrived=arrived,
         states=STATE_LABELS,
         receipts=RECEIPT_FILTERS,
         views=VIEWS,
@@ -135,10 +139,13 @@ def search_page(
 
 
 @router.get("/inbox/counts", summary="收件箱计数（页面每分钟刷新）", response_class=JSONResponse)
-def inbox_counts(session: SessionDep, user: StaffDep) -> Response:
-    """The tiles' numbers and ``cases_total`` (every case the center holds) as JSON, for the inbox's poll."""
+def inbox_counts(session: SessionDep, user: StaffDep, since: Annotated[str, Query(max_length=40)] = "") -> Response:
+    """The tiles' numbers as JSON, for the inbox's poll; with ``since`` (the page's ``arrivals_mark``) also
+    ``arrived``, how many cases the center first stored after it (``work_queue.arrived_since``)."""
     with session.begin():
         counts = dashboard_counts(session, current_calendar(session), today(session))
+        if since:
+            counts["arrived"] = arrived_since(session, since)
     return JSONResponse(counts, headers={"Cache-Control": "no-store"})
 
 

@@ -5,7 +5,9 @@
   var tiles = document.getElementById("live-counts");
   var notice = document.getElementById("new-cases");
   if (!tiles || !notice || !window.fetch) { return; }
-  var shown = Number(tiles.getAttribute("data-total"));
+  // The cases that reached the center after data-since, as the page was drawn (work_queue.arrivals_mark).
+  var since = tiles.getAttribute("data-since");
+  var shown = Number(tiles.getAttribute("data-arrived"));
   var every = window.DBT_POLL_MS || 60000;
   notice.querySelector("a").addEventListener("click", function (event) {
     event.preventDefault();
@@ -17,14 +19,15 @@
       var value = counts[cells[i].getAttribute("data-count")];
       if (typeof value === "number") { cells[i].querySelector("b").textContent = String(value); }
     }
-    var arrived = counts.cases_total - shown;
+    var arrived = counts.arrived - shown;
     if (arrived > 0) {
       notice.querySelector("a").textContent = "有 " + arrived + " 件新到办件，点击刷新";
       notice.hidden = false;
     }
   }
   function poll() {
-    fetch(tiles.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    var url = tiles.getAttribute("data-url") + "?since=" + encodeURIComponent(since);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (reply) {
         if (!reply.ok || reply.redirected) { throw new Error("counts unavailable"); }
         return reply.json();
