@@ -2,9 +2,10 @@
 
 The cases projection is filled directly in the database (20 stations × 1,000 cases over a year, every
 state, open deadlines around today, varied names with one in 400 beyond the BMP, a valid 身份证 number and
-a phone number per villager), then the real app serves each search and the work queue in-process
-(``fastapi.testclient``) to a logged-in window clerk, best of 5 after a first request. SQLite always;
-PostgreSQL too when ``TEST_POSTGRES_URL`` or the default test database answers.
+a phone number per villager, stored as the center stores them since 0108: masked, sealed, with blind
+indexes), then the real app serves each search and the work queue in-process (``fastapi.testclient``) to a
+logged-in window clerk, best of 5 after a first request. SQLite always; PostgreSQL too when
+``TEST_POSTGRES_URL`` or the default test database answers.
 ``BENCH_CENTER_SEARCH_CASES`` sets another size (e.g. 190000, a county-year).
 """
 
@@ -44,12 +45,16 @@ def _id_number(rng: random.Random) -> str:
 
 def _fill(database_url: str) -> dict[str, str]:
     """Fill the database; returns what the benchmark searches for (a case number, an ID, a phone...)."""
+    from sync.crypto import sealed_case
+    from sync.server.core.data_key import engine_data_key
     from sync.server.core.db import make_engine
     from sync.server.core.migrate import upgrade_head
     from sync.server.core.models import CaseRow, StationRow
 
     engine = make_engine(database_url)
     upgrade_head(engine)
+    key, _path = engine_data_key(engine)  # stored as the center stores them: masked JSON, sealed, blind indexes
+    arrived = hasattr(CaseRow, "arrived_at")  # (0109 and later)
     rng = random.Random(2026)
     today = datetime.now(UTC).date()
     start = datetime.now(UTC) - timedelta(days=365)
@@ -113,19 +118,20 @@ def _fill(database_url: str) -> dict[str, str]:
                 "rating_followed_up": False,
                 "attachment_count": 0,
             }
-            rows.append(
-                {
-                    "case_id": data["case_id"],
-                    "station_id": sid,
-                    "case_no": case_no,
-                    "state": state,
-                    "data": data,
-                    "updated_at": data["updated_at"],
-                    "conflict": "",
-                    "center_since_station": False,
-                    "receipt_status": "pending" if state == "in_progress" and i % 7 == 0 else "",
-                }
-            )
+            row = {
+                "case_id": data["case_id"],
+                "station_id": sid,
+                "case_no": case_no,
+                "state": state,
+                **sealed_case(key, data["case_id"], data),
+                "updated_at": data["updated_at"],
+                "conflict": "",
+                "center_since_station": False,
+                "receipt_status": "pending" if state == "in_progress" and i % 7 == 0 else "",
+            }
+            if arrived:
+                row["arrived_at"] = data["registered_at"]
+            rows.append(row)
             if len(rows) == 5000:
                 conn.execute(insert(CaseRow), rows)
                 rows = []
