@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from bench import best_ms, figure
 
 CASES = 100_000
+DIMENSIONS = ("efficiency", "competence", "attitude")
 STATIONS = 20
 TARGET_MS = 300.0
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -46,7 +47,15 @@ STATES = ["archived"] * 10 + [
 ]
 
 
-def _fill(database_url: str) -> None:
+def _fill(
+    database_url: str,
+    cases: int = CASES,
+    stations_count: int = STATIONS,
+    start: datetime | None = None,
+    step: timedelta = timedelta(seconds=630),
+) -> None:
+    """``cases`` cases over ``stations_count`` stations (two clerks each), one every ``step`` from ``start``
+    (two years before now by default); rated cases rate the three dimensions of the 反馈表 too."""
     from sync.server.core.db import make_engine
     from sync.server.core.migrate import upgrade_head
     from sync.server.core.models import CaseRow, StationRow
@@ -55,17 +64,17 @@ def _fill(database_url: str) -> None:
     upgrade_head(engine)
     rng = random.Random(2026)
     today = datetime.now(UTC).date()
-    start = datetime.now(UTC) - timedelta(days=730)
-    stations = [(str(uuid.uuid4()), f"C{i:02d}", f"第{i + 1}村代办站") for i in range(STATIONS)]
+    start = start or datetime.now(UTC) - timedelta(days=730)
+    stations = [(str(uuid.uuid4()), f"C{i:02d}", f"第{i + 1}村代办站") for i in range(stations_count)]
     with engine.begin() as conn:
         conn.execute(
             insert(StationRow),
             [{"id": sid, "code": code, "name": name, "enrolled_at": start.isoformat()} for sid, code, name in stations],
         )
         rows: list[dict[str, Any]] = []
-        for i in range(CASES):
-            sid, code, _name = stations[i % STATIONS]
-            at = start + timedelta(seconds=i * 630)
+        for i in range(cases):
+            sid, code, _name = stations[i % stations_count]
+            at = start + i * step
             code_, name, dept, days, case_type = rng.choice(ITEMS)
             state = rng.choice(STATES)
             accepted = at.date()
@@ -98,7 +107,7 @@ def _fill(database_url: str) -> None:
                 "promised_days": days,
                 "materials": [{"name": "身份证", "original": True, "copies": 1, "required": True, "present": True}],
                 "registered_at": at.isoformat(timespec="milliseconds"),
-                "clerk": f"代办员{i % STATIONS}",
+                "clerk": f"代办员{i % (2 * stations_count)}",
                 "accepted_on": accepted.isoformat(),
                 "due_on": due.isoformat(),
                 "due_uncertain": False,
@@ -115,6 +124,9 @@ def _fill(database_url: str) -> None:
                 "suspended_on": None,
                 "rating_bad": bool(rating and rating <= 2),
                 "rating_followed_up": False,
+                "rating_dimensions": (
+                    {k: max(1, rating - (i >> n) % 2) for n, k in enumerate(DIMENSIONS)} if rating else {}
+                ),
                 "attachment_count": 0,
             }
             rows.append(
