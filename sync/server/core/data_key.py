@@ -16,13 +16,12 @@ import os
 from functools import cache
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from sync.crypto import DataKey
 
 from .config import Settings
+from .key_files import key_file_path, write_new_key_file
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +38,8 @@ class DataKeyMismatch(SystemExit):
 
 def data_key_path(settings: Settings) -> Path:
     """``DAIBANTONG_DATA_KEY_FILE`` when set; else beside a SQLite database file; else in the center's data
-    folder of the user the server runs as (``~/.local/share/daibantong-center`` on Linux)."""
-    if settings.data_key_file is not None:
-        return settings.data_key_file
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        database = Path(url.database)
-        return database.with_name(database.name + ".data-key.json")
-    return platformdirs.user_data_path("daibantong-center") / KEY_FILE_NAME
+    folder of the user the server runs as (``core.key_files``)."""
+    return key_file_path(settings.database_url, settings.data_key_file, ".data-key.json", KEY_FILE_NAME)
 
 
 @cache
@@ -69,17 +62,8 @@ def _load(path: Path) -> DataKey:
 def _create(path: Path) -> DataKey:
     key = DataKey.generate()
     record = {"key_id": key.key_id, "key": base64.urlsafe_b64encode(key.raw).decode("ascii")}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(record, out)
-    try:
-        os.link(temp, path)  # never overwrite a key another process made at the same moment
-    except FileExistsError:
+    if not write_new_key_file(path, json.dumps(record).encode("ascii")):
         return _load(path)
-    finally:
-        os.unlink(temp)
     log.warning("已生成镇中心个人信息密钥文件 %s（请与数据库备份一并妥善保管，丢失后个人信息无法恢复）", path)
     return key
 

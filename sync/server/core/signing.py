@@ -11,18 +11,16 @@ at their next handshake (the operator sees that in the log).
 from __future__ import annotations
 
 import logging
-import os
 from functools import cache
 from pathlib import Path
 
-import platformdirs
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy.engine import make_url
 
 from sync.protocol.transfer import public_key_hex
 
 from .config import Settings
+from .key_files import key_file_path, write_new_key_file
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +29,8 @@ KEY_FILE_NAME = "center_signing_key.pem"
 
 def signing_key_path(settings: Settings) -> Path:
     """``DAIBANTONG_SIGNING_KEY_FILE`` when set; else beside a SQLite database file; else in the center's
-    data folder of the user the server runs as (``~/.local/share/daibantong-center`` on Linux)."""
-    if settings.signing_key_file is not None:
-        return settings.signing_key_file
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        database = Path(url.database)
-        return database.with_name(database.name + ".signing-key.pem")
-    return platformdirs.user_data_path("daibantong-center") / KEY_FILE_NAME
+    data folder of the user the server runs as (``core.key_files``)."""
+    return key_file_path(settings.database_url, settings.signing_key_file, ".signing-key.pem", KEY_FILE_NAME)
 
 
 @cache
@@ -67,16 +59,7 @@ def center_public_key(path: Path) -> str:
 def _create(path: Path) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(pem)
-    try:
-        os.link(temp, path)  # never overwrite a key another worker made at the same moment
-    except FileExistsError:
-        os.unlink(temp)
+    if not write_new_key_file(path, pem):
         return _load(path)
-    os.unlink(temp)
     log.warning("已生成镇中心签名密钥文件 %s（请与数据库备份一并妥善保管）", path)
     return key
