@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +30,7 @@ from desktop.services import accounts, clerk_identity, station, station_admin
 from desktop.services.casework import id_reader
 from desktop.services.casework.records import StationInfo
 from desktop.services.context import ServiceContext
+from desktop.services.syncing import signing_keys
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.validation import normalize_phone
 
@@ -46,6 +47,10 @@ CODE_NOTE = "代办站编码由镇中心分配，每个办件号都以它开头�
 HAS_CODE = "本站已设置恢复码。代办员忘记密码时，用它在登录窗口“忘记密码”或在“代办员”页“重设密码”。"
 NO_CODE = "本站还没有恢复码：所有代办员都忘记密码时，加密的个人信息将无法打开。请立即生成并抄写。"
 NEW_CODE_NOTE = "生成新的恢复码后，原来的恢复码立即失效（请同时更换镇为民服务中心保管的信封）。"
+KEY_NOTE = "镇中心确认U盘文件时会核对此指纹：主任来电时，请逐组读出这24位数字。"
+KEY_REGISTERED = "镇中心已登记本站的签名密钥。"
+KEY_NOT_YET = "镇中心尚未告知已登记此密钥（联网同步时自动登记；只用U盘时，由主任电话核对指纹后登记）。"
+KEY_LOCKED = "登录后显示"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class _Loaded:
     station: StationInfo
     clerk_name: str
     has_code: bool
+    key: signing_keys.KeyFingerprint
 
 
 class StationSettingsDialog(QDialog):
@@ -146,8 +152,25 @@ class StationSettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(row)  # 保存 right under the fields it saves
         layout.addWidget(self.station_error)
+        layout.addWidget(self._key_box())
         layout.addStretch(1)
         return page
+
+    def _key_box(self) -> QGroupBox:
+        box = QGroupBox("U盘文件签名密钥指纹")
+        self.fingerprint_label = QLabel(KEY_LOCKED)
+        self.fingerprint_label.setObjectName("fingerprint")
+        self.fingerprint_label.setStyleSheet("font-family: monospace; font-size: 20px; font-weight: bold;")
+        self.fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_note_label = QLabel(KEY_NOTE)
+        self.key_note_label.setWordWrap(True)
+        self.key_state_label = QLabel()
+        self.key_state_label.setWordWrap(True)
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.fingerprint_label)
+        box_layout.addWidget(self.key_note_label)
+        box_layout.addWidget(self.key_state_label)
+        return box
 
     def _security_page(self) -> QWidget:
         page = QWidget()
@@ -198,6 +221,7 @@ class StationSettingsDialog(QDialog):
                 station.require_station(ctx),
                 f"{clerk.display_name}（{clerk.username}）" if clerk else "",
                 station_admin.has_recovery_code(ctx),
+                signing_keys.fingerprint(ctx),
             )
 
         run_task(load, self._show, self._on_failed)
@@ -217,6 +241,8 @@ class StationSettingsDialog(QDialog):
         self.me_label.setText(f"当前登录：{loaded.clerk_name}" if loaded.clerk_name else "当前没有登录的代办员")
         self.change_password_button.setEnabled(bool(loaded.clerk_name))
         self._show_code_state(loaded.has_code)
+        self.fingerprint_label.setText(loaded.key.fingerprint or KEY_LOCKED)
+        self.key_state_label.setText(KEY_REGISTERED if loaded.key.registered else KEY_NOT_YET)
 
     def _show_code_state(self, has_code: bool) -> None:
         self.code_state_label.setText(HAS_CODE if has_code else NO_CODE)

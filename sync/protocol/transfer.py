@@ -5,7 +5,8 @@ A zip archive with
 * ``events.jsonl``: one event per line (``Event.to_dict()``), in seq order;
 * ``blobs/<sha256>``: each blob the events name;
 * ``manifest.json``: format, version, transfer id, direction, station id,
-  creation time, and every part's path, size and SHA-256;
+  creation time, every part's path, size and SHA-256 and, when the writer signs
+  with its own key, that key's public half (``signing_public_key``);
 * ``manifest.sig``: hex HMAC-SHA256 of the exact ``manifest.json`` bytes and, on a
   second line, ``ed25519:`` and the hex Ed25519 signature of the same bytes by the
   writer's own signing key (``Signer``).
@@ -25,6 +26,12 @@ ignored. It is checked only for a writer whose key is not known yet (a
 station or center from before the keys), so files between old and new
 releases keep working, and a writer adds the Ed25519 line only once the
 reader has its key (an old reader would refuse a second line).
+
+A key a file offers (``signing_public_key`` in its manifest, its Ed25519 line
+verifying under it) is reported as ``TransferContents.offered_key`` and proves
+only that the writer holds that key, not who the writer is: the file's other
+proof is the HMAC. The center keeps it as pending until its director confirmed
+its fingerprint (``key_fingerprint``) read from the station's screen by phone.
 
 A file thus proves which station (or the center, for that station) made it
 and that no part was changed. Importing is idempotent on both sides: the
@@ -54,11 +61,12 @@ import io
 import json
 import re
 import struct
+import unicodedata
 import uuid
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +134,8 @@ class TransferContents:
     created_at: str
     events: list[Event]
     blobs: dict[str, bytes] = field(default_factory=dict)
+    #: The public key the manifest carries, when the file's Ed25519 line verifies under it (hex), else None.
+    offered_key: str | None = None
 
 
 def signing_key(token: str) -> bytes:
@@ -165,6 +175,25 @@ def public_key_from_hex(text: str) -> Ed25519PublicKey:
     if not re.fullmatch(PUBLIC_KEY_PATTERN, text or ""):
         raise ValueError("an Ed25519 public key is 64 lowercase hex digits")
     return Ed25519PublicKey.from_public_bytes(bytes.fromhex(text))
+
+
+FINGERPRINT_DIGITS = 24
+
+
+def key_fingerprint(public_key: str) -> str:
+    """A public key (hex) as 24 decimal digits in six groups of four, to read out by phone.
+
+    Digits, not hex: read aloud in Chinese without letters to spell. 24 digits are ~80 bits of a
+    SHA-256 of the key: making another key with the same fingerprint is out of reach.
+    """
+    digest = hashlib.sha256(b"daibantong-signing-key\n" + bytes.fromhex(public_key)).digest()
+    digits = str(int.from_bytes(digest[:16], "big") % 10**FINGERPRINT_DIGITS).zfill(FINGERPRINT_DIGITS)
+    return " ".join(digits[i : i + 4] for i in range(0, FINGERPRINT_DIGITS, 4))
+
+
+def fingerprint_digits(text: str) -> str:
+    """The digits of a typed fingerprint (full-width digits too), without spaces or dashes."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if unicodedata.decimal(c, None) is not None)
 
 
 @dataclass(frozen=True)
@@ -222,6 +251,7 @@ def write_transfer(
     for sha256, content in sorted((blobs or {}).items()):
         parts[f"blobs/{sha256}"] = content
     _check_bounds({path: len(content) for path, content in parts.items()})
+    signer = key if isinstance(key, Signer) else Signer(key)
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -229,6 +259,7 @@ def write_transfer(
         "direction": direction,
         "station_id": station_id,
         "created_at": created_at,
+        **({"signing_public_key": public_key_hex(signer.private_key)} if signer.private_key is not None else {}),
         "events": {
             "count": len(events),
             "first_seq": events[0].seq if events else None,
@@ -243,7 +274,6 @@ def write_transfer(
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", manifest_bytes)
-        signer = key if isinstance(key, Signer) else Signer(key)
         archive.writestr("manifest.sig", _signature_file(manifest_bytes, signer))
         for path, content in parts.items():
             archive.writestr(path, content)
@@ -286,7 +316,7 @@ def read_transfer(
         raise TransferFormatError(FORGED)
     manifest = _object(manifest_bytes)
     try:
-        return _contents(manifest, archive, direction)
+        contents = _contents(manifest, archive, direction)
     except TransferFormatError:
         raise
     except MemoryError as exc:  # the bounds make this unlikely; a full machine must still not show a raw error
@@ -295,6 +325,19 @@ def read_transfer(
         raise TransferFormatError("传输文件的清单格式不正确，文件已损坏或被修改") from exc
     except _ZIP_ERRORS as exc:
         raise TransferFormatError(DAMAGED.format("压缩数据校验失败")) from exc
+    return replace(contents, offered_key=_offered_key(manifest, manifest_bytes, signature))
+
+
+def _offered_key(manifest: dict[str, Any], manifest_bytes: bytes, signature: str) -> str | None:
+    """The manifest's ``signing_public_key`` if the file's Ed25519 line verifies under it."""
+    offered = manifest.get("signing_public_key")
+    if not isinstance(offered, str):
+        return None
+    try:
+        public = public_key_from_hex(offered)
+    except ValueError:
+        return None
+    return offered if _verified(manifest_bytes, signature, (), [public]) else None
 
 
 def _directory_counts(data: bytes) -> tuple[int, int]:

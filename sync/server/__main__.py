@@ -88,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 for note in result.refused:
                     sys.stdout.write(f"拒收第{note.seq}号记录：{note.message}\n")
+                if result.pending_fingerprint:
+                    sys.stdout.write(
+                        f"文件带来该代办站的签名密钥，待主任确认：指纹 {result.pending_fingerprint}\n"
+                        "请在“代办站”页与代办员电话核对其“代办站设置”中显示的指纹后确认\n"
+                    )
             elif args.command == "verify-chains":
                 return _verify_chains(session)
             elif args.command == "clean-blobs":

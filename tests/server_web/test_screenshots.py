@@ -12,15 +12,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.client.client import SyncClient
+from sync.client.transfer import export_unsent
 from sync.domain.clock import FixedClock
 from sync.domain.events import new_event
 from sync.domain.validation import id_check_char
+from sync.protocol.transfer import public_key_hex
 from sync.server.core.config import FIXED_TIME_ENV
+from sync.server.services.transfer import import_station_file
+from tests.domain.factories import SIGNED_AT as MADE_AT
 from tests.domain.factories import signed_handover
 from tests.sync.factories import Chain, registered_payload
-from tests.sync.live_server import issue_enrollment_code, sqlite_url, start_server
+from tests.sync.live_server import in_center, issue_enrollment_code, sqlite_url, start_server
 
 from .browser import chromium, staff_pc_fonts
 from .drawn_text import assert_drawn
@@ -253,5 +258,41 @@ def test_rare_name_screenshot(tmp_path: Path) -> None:
             assert_drawn(page, name, {"\U00020bb7": "HanaMinB"})  # 𠮷 in the page's pixels, not an empty box
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(OUT / "center-rare-name.png"))
+    finally:
+        server.stop()
+
+
+def test_stations_pending_key_screenshot(tmp_path: Path) -> None:
+    """docs/screenshots/center_stations_pending_key.png: the 代办站 page as the director sees it after the USB
+    file of a station that syncs only by U盘 brought its signing key (待确认的签名密钥, with the form)."""
+    server = start_server(sqlite_url(tmp_path), env={FIXED_TIME_ENV: CLOCK.now().isoformat()})
+    try:
+        for n, (code, name, clerk) in enumerate(VILLAGES):
+            client = SyncClient(server.url, timeout=(5, 30))
+            station_id, token = client.enroll(issue_enrollment_code(server.database_url, code, name), station_code=code)
+            chain = Chain(station_id, actor=clerk)
+            chain.new_case()
+            key = Ed25519PrivateKey.generate()
+            if n == 1:  # 西山村: USB only, its file carries its key
+                data = export_unsent(
+                    station_id=station_id, token=token, events=chain.events, created_at=MADE_AT, private_key=key
+                )
+                in_center(server.database_url, lambda session, data=data: import_station_file(session, data))
+            else:
+                client.handshake(station_id, signing_public_key=public_key_hex(key))
+                client.push_all(chain.events)
+        director_user = make_staff(server.database_url, "director", "王主任")
+        OUT.mkdir(parents=True, exist_ok=True)
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+            page.goto(server.url + "/center/login")
+            page.fill("input[name=username]", director_user)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button:has-text('登录')")
+            page.wait_for_url(server.url + "/center/")
+            page.goto(server.url + "/center/stations")
+            assert page.locator("h2:has-text('待确认的签名密钥')").count() == 1
+            page.fill("input[name=fingerprint]", "1234 5678")
+            page.screenshot(path=str(OUT / "center_stations_pending_key.png"), full_page=True)
     finally:
         server.stop()

@@ -11,6 +11,10 @@ it signed.
 The center's public key arrives at enrollment and at each handshake, with whether the center holds
 the station's key. Once it does, the station signs its files with its key too and reads the center's
 return files only when the center's own key signed them (so no station can forge a center decision).
+
+A station that syncs only by USB never shakes hands: its files carry its public key (signed with it),
+which the center keeps as pending until its director confirmed the key's fingerprint, read to him by
+phone from 代办站设置 (``fingerprint``), as SSH and Signal do.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from desktop.store import settings
 from desktop.store.crypto import DataKeyWrong
 from sync.domain.errors import DomainError
 from sync.protocol.transfer import (
+    key_fingerprint,
     new_private_key,
     private_key_from_hex,
     private_key_hex,
@@ -73,6 +78,20 @@ def public_key_if_open(ctx: ServiceContext) -> str | None:
         return public_key_hex(station_key(ctx))
     except DomainError:
         return None
+
+
+@dataclass(frozen=True)
+class KeyFingerprint:
+    #: Six groups of four digits (``sync.protocol.transfer.key_fingerprint``); "" while the data key is locked.
+    fingerprint: str
+    #: The center said at a handshake that it holds this key (a confirmation by phone shows at the next one).
+    registered: bool
+
+
+def fingerprint(ctx: ServiceContext) -> KeyFingerprint:
+    """What 代办站设置 shows: this station's key's fingerprint, for the director to check by phone."""
+    public = public_key_if_open(ctx)
+    return KeyFingerprint(key_fingerprint(public) if public else "", center_key(ctx).station_key_registered)
 
 
 def center_key(ctx: ServiceContext) -> CenterKey:

@@ -60,6 +60,11 @@ class StationRow(Base):
     # set at the station's first authenticated handshake after enrollment, cleared by a re-enrollment.
     signing_public_key: Mapped[str | None] = mapped_column(String(64), default=None)
     signing_key_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    # A key offered in a USB file of a station without a registered key (migration 0110): never trusted,
+    # replaced by a later different offer, registered as ``signing_public_key`` only once the director
+    # confirmed its fingerprint read from the station's screen (``services.signing_keys``).
+    pending_signing_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    pending_signing_key_at: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class _EventColumns:

@@ -28,7 +28,7 @@ from ..core.models import EventRow, StationRow
 from .blobs import BlobUsage, usage
 from .enrollment import authenticate
 from .errors import ServiceError
-from .signing_keys import register_station_key
+from .signing_keys import pending_fingerprint, register_station_key
 from .versions import check_protocol
 
 _VERSION = re.compile(r"^\s*[vV]?(\d+(?:\.\d+)*)")
@@ -161,6 +161,9 @@ class StationOverview:
     blobs: BlobUsage = field(default_factory=BlobUsage)
     #: Whether the center holds its signing key for transfer files (``signing_keys``), and since when.
     signing_key_at: str = ""
+    #: A key offered in a USB file, awaiting the director's confirmation: its fingerprint and arrival ("" when none).
+    pending_key_fingerprint: str = ""
+    pending_key_at: str = ""
 
 
 def _days_between(earlier: str, now: datetime) -> int | None:
@@ -229,7 +232,15 @@ def stations_overview(
         count, last = refused.get(st.id, (0, ""))
         key_at = (st.signing_key_at or "") if st.signing_public_key else ""
         out.append(
-            replace(row, refused=count, last_refused=last, blobs=blobs.get(st.id, BlobUsage()), signing_key_at=key_at)
+            replace(
+                row,
+                refused=count,
+                last_refused=last,
+                blobs=blobs.get(st.id, BlobUsage()),
+                signing_key_at=key_at,
+                pending_key_fingerprint="" if st.signing_public_key else pending_fingerprint(st),
+                pending_key_at="" if st.signing_public_key else (st.pending_signing_key_at or ""),
+            )
         )
     return out
 

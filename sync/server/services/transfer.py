@@ -2,7 +2,9 @@
 
 A station whose signing key the center holds (``signing_keys``) must have signed its file with it: the
 HMAC that a copy of this database could make no longer counts. Return files carry the center's own
-signature (its key file, ``core.signing``) for such stations.
+signature (its key file, ``core.signing``) for such stations. A station without a registered key is
+still imported on the HMAC; the key its file offers is kept as pending until the director confirms
+its fingerprint (``signing_keys.offer_station_key``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .blobs import DEFAULT_LIMITS, store_blob
 from .center_events import center_events_after
 from .errors import ServiceError
 from .ingest import ingest
-from .signing_keys import station_public_keys
+from .signing_keys import offer_station_key, pending_fingerprint, station_public_keys
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class ImportResult:
     blobs: int
     #: Events of the file kept in the chain but refused (``ingest``): shown on the station page, told to the operator.
     refused: tuple[RefusedNote, ...] = ()
+    #: The fingerprint of the key the file offered, now pending the director's confirmation; else "".
+    pending_fingerprint: str = ""
 
 
 def _station(session: Session, station_id: str) -> StationRow:
@@ -68,10 +72,12 @@ def import_station_file(session: Session, data: bytes, limits: BlobLimits = DEFA
     """Verify and store a station's file in the caller's transaction; importing twice changes nothing."""
     try:
         station_id = peek_station_id(data)
-        public_keys = station_public_keys(_station(session, station_id))
+        station = _station(session, station_id)
+        public_keys = station_public_keys(station)
         contents = read_transfer(data, _keys(session, station_id), direction=STATION_TO_CENTER, public_keys=public_keys)
     except TransferFormatError as exc:
         raise ServiceError(ErrorCode.REJECTED, exc.message) from exc
+    pending = offer_station_key(session, station, contents.offered_key)
     for sha256, content in contents.blobs.items():
         store_blob(session, station_id, sha256, content, limits)
     result = ingest(session, station_id, contents.transfer_id, contents.events, source="file")
@@ -83,6 +89,7 @@ def import_station_file(session: Session, data: bytes, limits: BlobLimits = DEFA
         duplicates=result.duplicates,
         blobs=len(contents.blobs),
         refused=tuple(result.refused),
+        pending_fingerprint=pending_fingerprint(station) if pending else "",
     )
 
 

@@ -13,7 +13,9 @@ from sync.domain.catalog import Catalog
 from ..api.deps import SessionDep, SettingsDep
 from ..services.catalog_admin import KIND_LABELS, publish, versions
 from ..services.enrollment import issue_code, revoke_station
+from ..services.errors import ServiceError
 from ..services.reference_docs import current_document
+from ..services.signing_keys import confirm_station_key
 from ..services.staff import DIRECTOR, audit, audit_page
 from ..services.station_status import StationOverview, stations_overview
 from .deps import PREFIX, DirectorDep, DirectorPostDep, StaffDep, client_ip, render
@@ -90,13 +92,22 @@ def _stations(session: SessionDep, settings: SettingsDep) -> list[StationOvervie
 
 
 @router.get("/stations", summary="代办站管理")
-def stations_page(request: Request, session: SessionDep, settings: SettingsDep, user: StaffDep) -> Response:
+def stations_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffDep,
+    key_done: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    rows = _stations(session, settings)
+    done = next((f"{s.name}（{s.code}）" for s in rows if s.id == key_done and s.signing_key_at), "")
     return render(
         request,
         "stations.html",
-        rows=_stations(session, settings),
+        rows=rows,
         code="",
         message="",
+        done=f"指纹核对一致，已登记{done}的签名密钥：今后只导入该站用此密钥签名的U盘文件" if done else "",
         may_manage=user.role == DIRECTOR,
         settings=settings,
     )
@@ -131,6 +142,40 @@ def station_code(
         code = issue_code(session, station_code, name, valid_days=settings.enrollment_code_days)
         audit(session, user.username, "签发登记码", station_code, name, client_ip(request))
     return page(code)
+
+
+@router.post("/stations/{station_id}/signing-key", summary="核对指纹，登记U盘文件带来的签名密钥（主任）")
+def station_key_confirm(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: DirectorPostDep,
+    station_id: str,
+    fingerprint: Annotated[str, Form(max_length=100)] = "",
+    shown: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """The fingerprint typed as the clerk reads it from the station's 代办站设置: on a match the pending key
+    becomes the station's (from then on only files it signed are imported); else nothing changes."""
+
+    def refused(exc: ServiceError) -> Response:
+        with session.begin():  # the refused attempt is audited too (its own transaction: the work was rolled back)
+            audit(session, user.username, "核对签名密钥指纹（不符）", station_id, exc.message, client_ip(request))
+        return render(
+            request,
+            "stations.html",
+            422,
+            rows=_stations(session, settings),
+            code="",
+            message=exc.message,
+            key_station=station_id,
+            may_manage=True,
+            settings=settings,
+        )
+
+    with refusal_shown(refused), session.begin():
+        station = confirm_station_key(session, station_id, fingerprint, shown)
+        audit(session, user.username, "登记代办站签名密钥（指纹已核对）", station.code, shown, client_ip(request))
+    return RedirectResponse(f"{PREFIX}/stations?key_done={station_id}", status_code=303)
 
 
 @router.post("/stations/{station_id}/revoke", summary="停用代办站（主任）")

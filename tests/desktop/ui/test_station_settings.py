@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -11,10 +13,12 @@ from desktop.services import accounts, clerk_identity, station_admin
 from desktop.services.context import ServiceContext
 from desktop.services.safety.audit import reveal_id_number
 from desktop.services.station import current_station
+from desktop.services.syncing import signing_keys
 from desktop.ui.facade import StationFacade
 from desktop.ui.main_window import MainWindow
 from desktop.ui.station_settings_dialog import StationSettingsDialog
 from sync.domain.errors import DomainError
+from sync.protocol.transfer import key_fingerprint, public_key_hex
 
 from ..services.test_clerk_identity import CLERK_PHONE, clerk_id
 from ..services.test_personal_data import ID
@@ -222,3 +226,15 @@ def test_a_clerks_id_and_phone_are_corrected_from_the_list(
     qtbot.mouseClick(edit.ok_button, CLICK)
     qtbot.waitUntil(lambda: "139****5678" in _row_text(settings, "admin"), timeout=TIMEOUT)
     assert clerk_identity.identity_of(ctx, "admin") == clerk_identity.ClerkIdentity(clerk_id(), CLERK_PHONE)
+
+
+def test_the_station_tab_shows_the_signing_keys_fingerprint(
+    qtbot: QtBot, ctx: ServiceContext, settings: StationSettingsDialog
+) -> None:
+    """The fingerprint the director checks by phone before he registers a key a USB file brought."""
+    expected = key_fingerprint(public_key_hex(signing_keys.station_key(ctx)))
+    qtbot.waitUntil(lambda: settings.fingerprint_label.text() == expected, timeout=TIMEOUT)
+    assert settings.tabs.currentIndex() == 0 and settings.fingerprint_label.isVisible()
+    assert re.fullmatch(r"(\d{4} ){5}\d{4}", expected)
+    assert "镇中心确认U盘文件时会核对此指纹" in settings.key_note_label.text()
+    assert "尚未告知已登记" in settings.key_state_label.text()
