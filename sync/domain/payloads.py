@@ -264,7 +264,10 @@ class Payload:
         return self.values.get(key, default)
 
     def date(self, key: str) -> date | None:
+        """The date under ``key`` (also from an ISO string: a record read as stored, ``projection._record``)."""
         value = self.values.get(key)
+        if isinstance(value, str) and value:
+            return date.fromisoformat(value)
         return value if isinstance(value, date) else None
 
 

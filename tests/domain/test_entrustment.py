@@ -103,7 +103,7 @@ def test_the_case_number_given_after_signing_does_not_break_the_signatures() -> 
         (lambda p: p["signatures"].pop(), "需要2人签名"),
         (lambda p: p["signatures"][1].update(role="见证人"), "缺少代办员（受托人）的签名"),
         (lambda p: p["signatures"][0].update(role="代理人"), "缺少委托人的签名"),
-        (lambda p: p.update(signatures="all good"), "签名记录的格式不正确"),  # refused by the schema first
+        (lambda p: p.update(signatures="all good"), "签名记录不完整"),
     ],
 )
 def test_a_tampered_registration_is_refused_in_chinese(tamper: Any, message: str) -> None:
