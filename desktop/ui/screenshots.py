@@ -6,6 +6,7 @@ with a demo day of work first (``demo_station.seed``).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import tempfile
 import time
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import QElapsedTimer, QPoint, QRect
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,9 +22,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.services import accounts, clerk_identity, station_admin
 from desktop.services.context import ServiceContext
 from desktop.services.safety import backup
+from desktop.services.syncing import signing_keys
+from sync.client.transfer import CenterFile
 from sync.domain.clock import FixedClock
 from sync.domain.signature import APPLICANT
 from sync.domain.validation import id_check_char
+from sync.protocol.transfer import public_key_hex
 
 from .application import make_application
 from .case_detail_window import CaseDetailWindow
@@ -100,12 +105,15 @@ def _demo_id(first17: str) -> str:
 
 
 def _station_settings(app: QApplication, window: MainWindow, ctx: ServiceContext, out: Path) -> None:
-    """数据 → 代办站设置 with three clerks (one deactivated), on the 代办员 tab and the 代办站信息 tab."""
+    """数据 → 代办站设置 with three clerks (one deactivated), on the 代办员, 代办站信息 and U盘文件签名 tabs (a
+    return file brought the center's key, not yet confirmed by phone)."""
     clerk_identity.set_identity(ctx, DEMO_USER, _demo_id("51012219850615002"), "13908176543")
     accounts.create_clerk(ctx, "zhangxf", "张晓芳", "demo-pass-2", _demo_id("51012219920308004"), "13551234567")
     accounts.create_clerk(ctx, "wangjg", "王建国", "demo-pass-3")
     accounts.set_active(ctx, "wangjg", False)
     station_admin.new_recovery_code(ctx)
+    demo_center = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"demo town center").digest())
+    signing_keys.note_center_file(ctx, CenterFile([], public_key_hex(demo_center), None, None))
     settings = window.open_station_settings()
     _wait(app, lambda: len(settings.clerks_page.clerks) == 3 and bool(settings.name_edit.text()))
     settings.tabs.setCurrentWidget(settings.clerks_page)
@@ -115,6 +123,9 @@ def _station_settings(app: QApplication, window: MainWindow, ctx: ServiceContext
     _save(settings, out / "station_settings_station.png")
     settings.tabs.setCurrentIndex(2)
     _save(settings, out / "station_settings_passwords.png")
+    settings.tabs.setCurrentWidget(settings.keys_page)
+    _wait(app, settings.center_confirm_row.isVisible)
+    _save(settings, out / "station_settings_keys.png")
     settings.new_code_button.click()
     _wait(app, lambda: settings.code_dialog is not None and settings.code_dialog.isVisible())
     assert settings.code_dialog is not None

@@ -51,6 +51,14 @@ KEY_NOTE = "镇中心确认U盘文件时会核对此指纹：主任来电时，�
 KEY_REGISTERED = "镇中心已登记本站的签名密钥。"
 KEY_NOT_YET = "镇中心尚未告知已登记此密钥（联网同步时自动登记；只用U盘时，由主任电话核对指纹后登记）。"
 KEY_LOCKED = "登录后显示"
+KEYS_TAB = "U盘文件签名"
+CENTER_NONE = "尚未收到（联网同步或导入镇中心的U盘文件后显示）"
+CENTER_PENDING = (
+    "镇中心的U盘文件带来了此密钥，尚未核对。请致电镇中心，请对方读出其“代办站”页上的“镇中心签名密钥指纹”，"
+    "逐位输入下框核对；核对一致前，镇中心的U盘文件仍按原方式导入。"
+)
+CENTER_ONLINE = "已联网从镇中心取得，无需核对。"
+CENTER_CONFIRMED = "已电话核对：今后只导入镇中心用此密钥签名的U盘文件。"
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class _Loaded:
     clerk_name: str
     has_code: bool
     key: signing_keys.KeyFingerprint
+    center: signing_keys.CenterFingerprint
 
 
 class StationSettingsDialog(QDialog):
@@ -98,6 +107,8 @@ class StationSettingsDialog(QDialog):
         )
         self.reader_page.reader_changed.connect(self._tell)
         self.tabs.addTab(self.reader_page, "身份证读卡器")
+        self.keys_page = self._keys_page()
+        self.tabs.addTab(self.keys_page, KEYS_TAB)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         buttons = QDialogButtonBox()
@@ -152,12 +163,21 @@ class StationSettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(row)  # 保存 right under the fields it saves
         layout.addWidget(self.station_error)
+        layout.addStretch(1)
+        return page
+
+    def _keys_page(self) -> QWidget:
+        """Both fingerprints that are checked by phone: this station's (read out to the center's director) and
+        the center's (read out by the center, typed here)."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.addWidget(self._key_box())
+        layout.addWidget(self._center_key_box())
         layout.addStretch(1)
         return page
 
     def _key_box(self) -> QGroupBox:
-        box = QGroupBox("U盘文件签名密钥指纹")
+        box = QGroupBox("本站签名密钥指纹")
         self.fingerprint_label = QLabel(KEY_LOCKED)
         self.fingerprint_label.setObjectName("fingerprint")
         self.fingerprint_label.setStyleSheet("font-family: monospace; font-size: 20px; font-weight: bold;")
@@ -170,6 +190,34 @@ class StationSettingsDialog(QDialog):
         box_layout.addWidget(self.fingerprint_label)
         box_layout.addWidget(self.key_note_label)
         box_layout.addWidget(self.key_state_label)
+        return box
+
+    def _center_key_box(self) -> QGroupBox:
+        box = QGroupBox("镇中心签名密钥指纹")
+        self.center_fingerprint_label = QLabel(CENTER_NONE)
+        self.center_fingerprint_label.setObjectName("center_fingerprint")
+        self.center_fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.center_state_label = QLabel()
+        self.center_state_label.setWordWrap(True)
+        self.center_fingerprint_edit = QLineEdit()
+        self.center_fingerprint_edit.setPlaceholderText("镇中心电话读出的24位数字，空格可省略")
+        self.center_fingerprint_edit.setMaxLength(60)
+        self.confirm_center_button = QPushButton("核对并保存")
+        self.confirm_center_button.setAutoDefault(False)
+        self.confirm_center_button.clicked.connect(self.confirm_center_key)
+        self.center_error = error_label()
+        self.center_confirm_row = QWidget()
+        row = QHBoxLayout(self.center_confirm_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("镇中心读出的指纹"))
+        row.addWidget(self.center_fingerprint_edit, 1)
+        row.addWidget(self.confirm_center_button)
+        self.center_confirm_row.hide()
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.center_fingerprint_label)
+        box_layout.addWidget(self.center_state_label)
+        box_layout.addWidget(self.center_confirm_row)
+        box_layout.addWidget(self.center_error)
         return box
 
     def _security_page(self) -> QWidget:
@@ -222,6 +270,7 @@ class StationSettingsDialog(QDialog):
                 f"{clerk.display_name}（{clerk.username}）" if clerk else "",
                 station_admin.has_recovery_code(ctx),
                 signing_keys.fingerprint(ctx),
+                signing_keys.center_fingerprint(ctx),
             )
 
         run_task(load, self._show, self._on_failed)
@@ -243,6 +292,47 @@ class StationSettingsDialog(QDialog):
         self._show_code_state(loaded.has_code)
         self.fingerprint_label.setText(loaded.key.fingerprint or KEY_LOCKED)
         self.key_state_label.setText(KEY_REGISTERED if loaded.key.registered else KEY_NOT_YET)
+        self._show_center_key(loaded.center)
+
+    def _show_center_key(self, center: signing_keys.CenterFingerprint) -> None:
+        self.center_fingerprint_label.setText(center.fingerprint or CENTER_NONE)
+        big = "font-family: monospace; font-size: 20px; font-weight: bold;"
+        self.center_fingerprint_label.setStyleSheet(big if center.fingerprint else "")
+        if center.pending:
+            state = CENTER_PENDING
+        else:
+            state = (CENTER_CONFIRMED if center.confirmed else CENTER_ONLINE) if center.fingerprint else ""
+        self.center_state_label.setText(state)
+        self.center_state_label.setVisible(bool(state))
+        self.center_confirm_row.setVisible(center.pending)
+
+    # ------------------------------------------------------------------ the center's key
+    def confirm_center_key(self) -> None:
+        """The fingerprint the center read by phone: on a match its key is kept, else a message and no change."""
+        ctx, typed = self.ctx, self.center_fingerprint_edit.text()
+        self.center_error.hide()
+        self.confirm_center_button.setEnabled(False)
+
+        def confirm() -> tuple[str, signing_keys.CenterFingerprint]:
+            return signing_keys.confirm_center_key(ctx, typed), signing_keys.center_fingerprint(ctx)
+
+        run_task(confirm, self._on_center_confirmed, self._on_center_failed)
+
+    def _on_center_confirmed(self, done: tuple[str, signing_keys.CenterFingerprint]) -> None:
+        message, center = done
+        self.confirm_center_button.setEnabled(True)
+        self.center_fingerprint_edit.clear()
+        self._show_center_key(center)
+        self._tell(message)
+
+    def _on_center_failed(self, exc: BaseException) -> None:
+        self.confirm_center_button.setEnabled(True)
+        if not isinstance(exc, DomainError):
+            show_error(self, exc)
+            return
+        self.center_error.setText(user_message(exc))
+        self.center_error.show()
+        self.center_fingerprint_edit.setFocus()
 
     def _show_code_state(self, has_code: bool) -> None:
         self.code_state_label.setText(HAS_CODE if has_code else NO_CODE)

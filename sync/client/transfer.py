@@ -6,6 +6,7 @@ The format lives in ``sync.protocol.transfer`` (shared with the center).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -63,6 +64,19 @@ def load_file(path: Path) -> bytes:
         raise TransferFileError(exc.message) from exc
 
 
+@dataclass(frozen=True)
+class CenterFile:
+    """A return file's fresh events and what it says about the keys (``TransferContents``)."""
+
+    events: list[Event]
+    #: The center key the manifest names (hex; proves nothing alone), else None: an older center.
+    named_key: str | None
+    #: The named key when the file's Ed25519 line verifies under it, else None.
+    signed_by: str | None
+    #: The station key the center holds registered (hex), else None.
+    registered_station_key: str | None
+
+
 def read_center_file(
     data: bytes,
     *,
@@ -78,6 +92,21 @@ def read_center_file(
     signature counts: a file made with the token's hash alone (which a station can compute) is forged.
     Events the station already applied (seq <= ``after``) are skipped, so reading a file twice is harmless.
     """
+    return read_center_transfer(
+        data, station_id=station_id, token=token, after=after, after_hash=after_hash, center_key=center_key
+    ).events
+
+
+def read_center_transfer(
+    data: bytes,
+    *,
+    station_id: str,
+    token: str,
+    after: int = 0,
+    after_hash: str = GENESIS_HASH,
+    center_key: Ed25519PublicKey | None = None,
+) -> CenterFile:
+    """``read_center_file`` with what the manifest says about the center's key."""
     try:
         public_keys = [center_key] if center_key is not None else []
         contents = read_transfer(data, [signing_key(token)], direction=CENTER_TO_STATION, public_keys=public_keys)
@@ -92,4 +121,4 @@ def read_center_file(
         verify_chain(fresh, start_hash=after_hash, start_seq=after + 1)
     except ChainBroken as exc:
         raise TransferFileError(f"文件中的镇中心记录校验失败：{exc.message}") from exc
-    return fresh
+    return CenterFile(fresh, contents.named_key, contents.offered_key, contents.registered_station_key)

@@ -5,8 +5,9 @@ A zip archive with
 * ``events.jsonl``: one event per line (``Event.to_dict()``), in seq order;
 * ``blobs/<sha256>``: each blob the events name;
 * ``manifest.json``: format, version, transfer id, direction, station id,
-  creation time, every part's path, size and SHA-256 and, when the writer signs
-  with its own key, that key's public half (``signing_public_key``);
+  creation time, every part's path, size and SHA-256 and, when the writer has
+  its own key, that key's public half (``signing_public_key``); a return file
+  also names the station key the center holds (``registered_station_key``);
 * ``manifest.sig``: hex HMAC-SHA256 of the exact ``manifest.json`` bytes and, on a
   second line, ``ed25519:`` and the hex Ed25519 signature of the same bytes by the
   writer's own signing key (``Signer``).
@@ -32,6 +33,14 @@ verifying under it) is reported as ``TransferContents.offered_key`` and proves
 only that the writer holds that key, not who the writer is: the file's other
 proof is the HMAC. The center keeps it as pending until its director confirmed
 its fingerprint (``key_fingerprint``) read from the station's screen by phone.
+
+The center's return files name the center's key even when they carry no
+Ed25519 line (``Signer.announce_only``: the center cannot tell a station that
+never offered a key from one too old for a second line). Old readers ignore
+the field; a station that reads it (``TransferContents.named_key``) learns
+that the center reads station keys, signs its next exports with its own, and
+keeps the center's key as pending until the clerk confirmed its fingerprint,
+read to him by phone from the center, as the center does for the station's.
 
 A file thus proves which station (or the center, for that station) made it
 and that no part was changed. Importing is idempotent on both sides: the
@@ -136,6 +145,10 @@ class TransferContents:
     blobs: dict[str, bytes] = field(default_factory=dict)
     #: The public key the manifest carries, when the file's Ed25519 line verifies under it (hex), else None.
     offered_key: str | None = None
+    #: The public key the manifest names (well-formed hex), signed with or not: proves nothing by itself.
+    named_key: str | None = None
+    #: A return file: the station key the center holds registered for that station (hex), else None.
+    registered_station_key: str | None = None
 
 
 def signing_key(token: str) -> bytes:
@@ -202,11 +215,14 @@ class Signer:
 
     hmac_key: bytes
     private_key: Ed25519PrivateKey | None = None
+    #: Name ``private_key``'s public half in the manifest but write no Ed25519 line: the reader may be from
+    #: before the keys (it compares the whole ``manifest.sig`` with the HMAC and would refuse a second line).
+    announce_only: bool = False
 
 
 def _signature_file(manifest: bytes, signer: Signer) -> str:
     lines = [_sign(manifest, signer.hmac_key)]
-    if signer.private_key is not None:
+    if signer.private_key is not None and not signer.announce_only:
         lines.append(ED25519_PREFIX + signer.private_key.sign(manifest).hex())
     return "\n".join(lines)
 
@@ -239,9 +255,11 @@ def write_transfer(
     created_at: str,
     blobs: Mapping[str, bytes] | None = None,
     transfer_id: str | None = None,
+    registered_station_key: str | None = None,
 ) -> bytes:
     """The bytes of a signed transfer file, made at ``created_at`` (the writer's clock). ``key``: a
     ``Signer``, or an HMAC key alone (a reader that does not know the writer's public key yet).
+    ``registered_station_key``: in a return file, the station key the center holds (readers before it ignore it).
 
     Refuses (``TransferFormatError``) what the other side would refuse to read: past the bounds above.
     """
@@ -260,6 +278,7 @@ def write_transfer(
         "station_id": station_id,
         "created_at": created_at,
         **({"signing_public_key": public_key_hex(signer.private_key)} if signer.private_key is not None else {}),
+        **({"registered_station_key": registered_station_key} if registered_station_key else {}),
         "events": {
             "count": len(events),
             "first_seq": events[0].seq if events else None,
@@ -325,19 +344,25 @@ def read_transfer(
         raise TransferFormatError("传输文件的清单格式不正确，文件已损坏或被修改") from exc
     except _ZIP_ERRORS as exc:
         raise TransferFormatError(DAMAGED.format("压缩数据校验失败")) from exc
-    return replace(contents, offered_key=_offered_key(manifest, manifest_bytes, signature))
+    named = _well_formed_key(manifest.get("signing_public_key"))
+    offered = named if named and _verified(manifest_bytes, signature, (), [public_key_from_hex(named)]) else None
+    return replace(
+        contents,
+        offered_key=offered,
+        named_key=named,
+        registered_station_key=_well_formed_key(manifest.get("registered_station_key")),
+    )
 
 
-def _offered_key(manifest: dict[str, Any], manifest_bytes: bytes, signature: str) -> str | None:
-    """The manifest's ``signing_public_key`` if the file's Ed25519 line verifies under it."""
-    offered = manifest.get("signing_public_key")
-    if not isinstance(offered, str):
+def _well_formed_key(value: object) -> str | None:
+    """``value`` if it is a public key as carried on the wire, else None."""
+    if not isinstance(value, str):
         return None
     try:
-        public = public_key_from_hex(offered)
+        public_key_from_hex(value)
     except ValueError:
         return None
-    return offered if _verified(manifest_bytes, signature, (), [public]) else None
+    return value
 
 
 def _directory_counts(data: bytes) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from sync.protocol.transfer import TransferFormatError, read_file
+from sync.protocol.transfer import TransferFormatError, key_fingerprint, public_key_hex, read_file
 
 from . import logs
 from .core.config import Settings
@@ -102,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 key = center_key(signing_key_path(settings))
                 args.out.write_bytes(export_center_file(session, args.station_id, key, args.after))
                 log.info("已导出到 %s", args.out)
+                sys.stdout.write(
+                    f"镇中心签名密钥指纹 {key_fingerprint(public_key_hex(key))}\n"
+                    "（代办站导入后在“代办站设置”中核对此指纹：请电话读给代办员，不要随U盘带去）\n"
+                )
     except (ServiceError, TransferFormatError) as exc:
         log.error("%s", exc.message)
         return 1

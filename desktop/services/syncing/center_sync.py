@@ -92,7 +92,7 @@ def connect_center(ctx: ServiceContext, server_url: str, enrollment_code: str, *
     with ctx.db.transaction() as session:
         settings.put(session, SERVER, {"url": url, "allow_http": allow_http})
     # an enrollment clears the key the center held for this station: the next handshake registers it again
-    signing_keys.remember_center(ctx, client.center_signing_key, station_key_registered=False)
+    signing_keys.remember_center(ctx, client.center_signing_key, station_key_registered=False, enrolled=True)
     return Changed(sync=True, message="已连接镇中心")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.store import event_log
-from sync.client.transfer import export_unsent, load_file, read_center_file
+from sync.client.transfer import export_unsent, load_file, read_center_transfer
 from sync.domain.errors import DomainError
 
 from ..casework.attachments import blob_bytes, blobs_named
@@ -78,14 +78,15 @@ def export_to_file(ctx: ServiceContext, path: Path) -> Changed:
 
 
 def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
-    """Apply the center's decisions from a file it exported for this station."""
+    """Apply the center's decisions from a file it exported for this station, and keep what it says of the keys
+    (``signing_keys.note_center_file``: a center that reads keys is answered with signed exports)."""
     station = require_station(ctx)
     try:
         data = load_file(path)
     except OSError as exc:
         raise DomainError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
     after, after_hash = center_head(ctx)
-    events = read_center_file(
+    read = read_center_transfer(
         data,
         station_id=station.station_id,
         token=_token(ctx, station.station_id),
@@ -93,7 +94,8 @@ def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
         after_hash=after_hash,
         center_key=signing_keys.import_key(ctx),
     )
-    case_ids, applied, conflicts = apply_center_events(ctx, events)
+    case_ids, applied, conflicts = apply_center_events(ctx, read.events)
+    signing_keys.note_center_file(ctx, read)
     message = f"已导入镇中心 {applied} 条记录" if applied else "文件中没有新的记录（可能已经导入过）"
     if conflicts:
         message += f"；其中 {conflicts} 条与本站记录冲突，请人工处理"

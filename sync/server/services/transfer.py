@@ -1,10 +1,15 @@
 """USB transfer on the center side: import a station's file through the push path; export center events.
 
 A station whose signing key the center holds (``signing_keys``) must have signed its file with it: the
-HMAC that a copy of this database could make no longer counts. Return files carry the center's own
-signature (its key file, ``core.signing``) for such stations. A station without a registered key is
+HMAC that a copy of this database could make no longer counts. A station without a registered key is
 still imported on the HMAC; the key its file offers is kept as pending until the director confirms
 its fingerprint (``signing_keys.offer_station_key``).
+
+Every return file names the center's public key in its manifest (readers from before the keys ignore
+it): a station enrolled before the keys and never online since learns so that the center reads station
+keys, and keeps the center's key pending until its clerk confirmed the fingerprint the center reads to
+him by phone. The center's Ed25519 line is added once the station showed it reads two signature lines
+(a key of its own registered or pending here): an older station would refuse the second line.
 """
 
 from __future__ import annotations
@@ -96,7 +101,8 @@ def import_station_file(session: Session, data: bytes, limits: BlobLimits = DEFA
 def export_center_file(session: Session, station_id: str, center_key: Ed25519PrivateKey, after: int = 0) -> bytes:
     """A signed file of the station's center events after ``after``, for the USB trip back.
 
-    Signed with ``center_key`` too once the station registered its own key (it then reads only that).
+    Names ``center_key``'s public half always; signed with it too once the station offered a key of its
+    own (registered or pending: its release reads the Ed25519 line, and requires it once it holds ours).
     """
     station = _station(session, station_id)
     keys = _keys(session, station_id)
@@ -107,6 +113,7 @@ def export_center_file(session: Session, station_id: str, center_key: Ed25519Pri
         direction=CENTER_TO_STATION,
         station_id=station_id,
         events=events,
-        key=Signer(keys[0], center_key if station.signing_public_key else None),
+        key=Signer(keys[0], center_key, announce_only=not (station.signing_public_key or station.pending_signing_key)),
         created_at=clock_of(session).stamp(),
+        registered_station_key=station.signing_public_key,
     )

@@ -9,8 +9,11 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from sync.domain.catalog import Catalog
+from sync.protocol.transfer import key_fingerprint
 
 from ..api.deps import SessionDep, SettingsDep
+from ..core.config import Settings
+from ..core.signing import center_public_key, signing_key_path
 from ..services.catalog_admin import KIND_LABELS, publish, versions
 from ..services.enrollment import issue_code, revoke_station
 from ..services.errors import ServiceError
@@ -81,6 +84,11 @@ def publish_document(
     return RedirectResponse(f"{PREFIX}/publish/{kind}?done={row.version}", status_code=303)
 
 
+def _center_fingerprint(settings: Settings) -> str:
+    """The fingerprint of the center's signing key, read by phone to a USB-only station's clerk to confirm it."""
+    return key_fingerprint(center_public_key(signing_key_path(settings)))
+
+
 def _stations(session: SessionDep, settings: SettingsDep) -> list[StationOverview]:
     with session.begin():
         return stations_overview(
@@ -110,6 +118,7 @@ def stations_page(
         done=f"指纹核对一致，已登记{done}的签名密钥：今后只导入该站用此密钥签名的U盘文件" if done else "",
         may_manage=user.role == DIRECTOR,
         settings=settings,
+        center_fingerprint=_center_fingerprint(settings),
     )
 
 
@@ -134,6 +143,7 @@ def station_code(
             may_manage=True,
             days=settings.enrollment_code_days,
             settings=settings,
+            center_fingerprint=_center_fingerprint(settings),
         )
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -170,6 +180,7 @@ def station_key_confirm(
             key_station=station_id,
             may_manage=True,
             settings=settings,
+            center_fingerprint=_center_fingerprint(settings),
         )
 
     with refusal_shown(refused), session.begin():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -17,6 +18,7 @@ from desktop.services.syncing import signing_keys
 from desktop.ui.facade import StationFacade
 from desktop.ui.main_window import MainWindow
 from desktop.ui.station_settings_dialog import StationSettingsDialog
+from sync.client.transfer import CenterFile
 from sync.domain.errors import DomainError
 from sync.protocol.transfer import key_fingerprint, public_key_hex
 
@@ -234,7 +236,39 @@ def test_the_station_tab_shows_the_signing_keys_fingerprint(
     """The fingerprint the director checks by phone before he registers a key a USB file brought."""
     expected = key_fingerprint(public_key_hex(signing_keys.station_key(ctx)))
     qtbot.waitUntil(lambda: settings.fingerprint_label.text() == expected, timeout=TIMEOUT)
-    assert settings.tabs.currentIndex() == 0 and settings.fingerprint_label.isVisible()
+    settings.tabs.setCurrentWidget(settings.keys_page)
+    assert settings.tabs.tabText(settings.tabs.currentIndex()) == "U盘文件签名"
+    assert settings.fingerprint_label.isVisible()
     assert re.fullmatch(r"(\d{4} ){5}\d{4}", expected)
     assert "镇中心确认U盘文件时会核对此指纹" in settings.key_note_label.text()
     assert "尚未告知已登记" in settings.key_state_label.text()
+
+
+def test_the_centers_key_from_a_usb_file_is_kept_only_after_its_fingerprint_is_typed(
+    qtbot: QtBot, ctx: ServiceContext, settings: StationSettingsDialog
+) -> None:
+    """A return file named the center's key: the clerk types what the center reads out; a wrong one is refused."""
+    center = public_key_hex(Ed25519PrivateKey.generate())
+    signing_keys.note_center_file(ctx, CenterFile([], center, None, None))
+    settings.refresh()
+    settings.tabs.setCurrentWidget(settings.keys_page)
+    shown = key_fingerprint(center)
+    qtbot.waitUntil(lambda: settings.center_fingerprint_label.text() == shown, timeout=TIMEOUT)
+    assert settings.center_confirm_row.isVisible() and "尚未核对" in settings.center_state_label.text()
+    assert signing_keys.import_key(ctx) is None  # until confirmed, return files are still read on the HMAC
+
+    wrong = shown[:-1] + str((int(shown[-1]) + 1) % 10)
+    type_text(qtbot, settings.center_fingerprint_edit, wrong)
+    qtbot.mouseClick(settings.confirm_center_button, CLICK)
+    qtbot.waitUntil(settings.center_error.isVisible, timeout=TIMEOUT)
+    assert "指纹不符" in settings.center_error.text() and settings.center_confirm_row.isVisible()
+    assert signing_keys.import_key(ctx) is None and signing_keys.center_key(ctx).pending == center
+
+    settings.center_fingerprint_edit.clear()
+    type_text(qtbot, settings.center_fingerprint_edit, shown.replace(" ", ""))
+    qtbot.mouseClick(settings.confirm_center_button, CLICK)
+    qtbot.waitUntil(lambda: not settings.center_confirm_row.isVisible(), timeout=TIMEOUT)
+    assert "已电话核对" in settings.center_state_label.text() and settings.center_fingerprint_label.text() == shown
+    assert "镇中心签名密钥指纹核对一致" in settings.status_label.text()
+    imported = signing_keys.import_key(ctx)
+    assert imported is not None and imported.public_bytes_raw().hex() == center
