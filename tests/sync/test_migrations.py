@@ -326,3 +326,59 @@ def test_0109_without_pg_trgm_upgrades_without_trigram_indexes(caplog: pytest.Lo
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(sa.text(f'DROP ROLE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+def test_0111_makes_cases_data_jsonb_keeping_values_and_indexes(empty_database: str) -> None:
+    """PostgreSQL: ``cases.data`` becomes jsonb with the same values, and the indexes on its fields stay (SQLite:
+    nothing changes); the downgrade turns it back into json."""
+    data = {"applicant": {"name": "王𠮷·英", "phone": "138****8000"}, "due_on": "2026-12-01", "rating": 2, "n": None}
+    config = alembic_config()
+    engine = make_engine(empty_database)
+
+    def column_type(conn: sa.Connection) -> str:
+        return str(next(c["type"] for c in sa.inspect(conn).get_columns("cases") if c["name"] == "data")).lower()
+
+    def data_indexes(conn: sa.Connection) -> set[str]:
+        if conn.dialect.name != "postgresql":
+            return set()
+        query = "SELECT indexname FROM pg_indexes WHERE tablename = 'cases' AND schemaname = current_schema()"
+        return {name for name in conn.execute(sa.text(query + " AND indexdef LIKE '%data%'")).scalars()}
+
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0110_pending_signing_keys")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
+                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
+                )
+            )
+            cases = sa.table(
+                "cases",
+                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
+                sa.column("data", sa.JSON),
+            )
+            row = {"case_id": "c1", "station_id": "s1", "case_no": "A-1", "state": "accepted", "updated_at": "u"}
+            conn.execute(sa.insert(cases), [row | {"data": data}])
+            conn.commit()
+            before = data_indexes(conn)
+            command.upgrade(config, "0111_cases_data_jsonb")
+            conn.commit()
+            assert conn.execute(sa.select(cases.c.data)).scalar_one() == data
+            assert data_indexes(conn) == before
+            if conn.dialect.name == "postgresql":
+                assert column_type(conn) == "jsonb"
+                assert len(before) == 5  # 0101's three, 0109's name trigram and characters
+                name = conn.execute(sa.text("SELECT data #>> '{applicant,name}' FROM cases")).scalar_one()
+                assert name == "王𠮷·英"
+            command.downgrade(config, "0110_pending_signing_keys")
+            conn.commit()
+            assert conn.execute(sa.select(cases.c.data)).scalar_one() == data
+            assert data_indexes(conn) == before
+            if conn.dialect.name == "postgresql":
+                assert column_type(conn) == "json"
+            command.upgrade(config, "head")
+            conn.commit()
+    finally:
+        engine.dispose()

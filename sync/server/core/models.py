@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sync.domain.events import GENESIS_HASH, STATION
@@ -131,7 +132,9 @@ class CaseRow(Base):
     station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), index=True)
     case_no: Mapped[str] = mapped_column(String(40), index=True)
     state: Mapped[str] = mapped_column(String(32), index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: ``jsonb`` on PostgreSQL (0111): parsed once when stored, so every ``->>`` of a filter or a count reads it
+    #: without parsing the document again (``json`` text was parsed per operator: a county-year's review 1.3 s).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     updated_at: Mapped[str] = mapped_column(String(40))
     #: Set when a station event conflicted with the center's handling (the Chinese reason); "" otherwise.
     conflict: Mapped[str] = mapped_column(String(500), default="", server_default="")

@@ -17,7 +17,10 @@ more (the LIKE itself is what they answer), and for 1–2 characters, which trig
 on the arrays of characters of the same expressions (``chars_hold``: a necessary condition, the LIKE decides).
 SQLite has no such index and scans: parsing every row's JSON is what costs there, so each JSON comparison
 comes after a cheap first pass over the stored JSON text (``_in_json_text``: a plain substring test that
-parses nothing); only the rows that pass are parsed. docs/performance.md has the figures.
+parses nothing); only the rows that pass are parsed. PostgreSQL stores the JSON as ``jsonb`` (0111), already
+parsed: a field is read without parsing, and there the text would cost more than it spares (jsonb has no text
+to look into: it would be written out whole for every row tested), so it is not used. docs/performance.md has
+the figures.
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ def read_query(raw: str) -> SearchText | None:
 
 
 def _in_json_text(value: str) -> ColumnElement[bool]:
-    """Whether the case's stored JSON text holds ``value`` somewhere: a necessary condition, cheap to test.
+    """Whether the case's stored JSON text holds ``value`` somewhere: a necessary condition, cheap to test on
+    SQLite, where ``data`` is the text itself (on PostgreSQL it is ``jsonb``, and the search does not use this).
 
     The projection's JSON is written by the JSON type's serializer (``json.dumps``: non-ASCII as
     ``\\uXXXX``, a character beyond the BMP as its surrogate pair); the value is looked for in that form and
@@ -128,8 +132,10 @@ def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]
     text = query.text
     case_no, name = func.upper(CaseRow.case_no), case_field("applicant.name")
     by_case_no = case_no.contains(text.upper(), autoescape=True)
-    by_name = and_(_in_json_text(text), name.contains(text, autoescape=True))
-    if len(text) <= CHARS_UP_TO and session.get_bind().dialect.name == "postgresql":
+    by_name = name.contains(text, autoescape=True)
+    if session.get_bind().dialect.name != "postgresql":
+        by_name = and_(_in_json_text(text), by_name)
+    elif len(text) <= CHARS_UP_TO:
         by_case_no = and_(chars_hold(case_no, text.upper()), by_case_no)
         by_name = and_(chars_hold(name, text), by_name)
     terms: list[ColumnElement[bool]] = []
