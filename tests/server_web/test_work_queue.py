@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from sync.server.core.db import make_engine
 from sync.server.core.models import CaseRow
-from sync.server.services.work_queue import queue_condition, queue_count
+from sync.server.services.work_queue import QUEUE, order_by, queue_condition, queue_count, queue_page
 from tests.domain.factories import signed_handover
 from tests.sync.conftest import Station, enroll_station
 from tests.sync.factories import registered_payload
@@ -195,8 +195,8 @@ def test_the_inbox_script_is_served(live_server: ServerHandle, window: Staff) ->
 def test_the_fast_queue_count_is_the_count_of_the_queue(
     live_server: ServerHandle, station: Station, window: Staff
 ) -> None:
-    """``queue_count`` (on SQLite disjoint parts, inclusion–exclusion) equals a plain count of ``queue_condition``
-    over this server's cases: pending receipts that are delivered, overdue, both or neither among them."""
+    """``queue_count`` (disjoint parts, inclusion–exclusion) equals a plain count of ``queue_condition`` over this
+    server's cases: pending receipts that are delivered, overdue, both or neither among them."""
     _queue_station(station, window)
     engine = make_engine(live_server.database_url)
     try:
@@ -204,6 +204,29 @@ def test_the_fast_queue_count_is_the_count_of_the_queue(
             plain = session.scalar(select(func.count()).select_from(CaseRow).where(queue_condition(CENTER_TODAY)))
             assert queue_count(session, CENTER_TODAY) == plain
             assert plain and plain >= 5
+    finally:
+        engine.dispose()
+
+
+def test_the_queue_page_merged_from_its_parts_is_the_page_of_the_queue(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    """``queue_page`` (PostgreSQL: one index walk per part, merged) gives every page of the queue as the plain
+    ordered query does, with and without another filter; pages of 2 so that pages cross the parts."""
+    _queue_station(station, window)
+    engine = make_engine(live_server.database_url)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        return  # SQLite pages the OR itself (no parenthesised members in a UNION)
+    try:
+        with center_sessions(engine)() as session, session.begin():
+            for filters in ([], [CaseRow.station_id == station.station_id], [CaseRow.station_id == "elsewhere"]):
+                plain = select(CaseRow.case_id).where(*filters, queue_condition(CENTER_TODAY))
+                everything = list(session.scalars(plain.order_by(*order_by(QUEUE))))
+                assert len(everything) >= 5 or filters
+                for offset in range(0, len(everything) + 2, 2):
+                    page = list(session.scalars(queue_page(CENTER_TODAY, filters, 2, offset)))
+                    assert page == everything[offset : offset + 2]
     finally:
         engine.dispose()
 

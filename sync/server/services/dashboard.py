@@ -36,12 +36,13 @@ from .work_queue import (
     VIEWS,
     corrected_cases,
     order_by,
+    overdue_by_state,
     queue_count,
+    queue_page,
     queue_reasons,
     view_conditions,
 )
 from .work_queue import due_soon as due_soon_terms
-from .work_queue import overdue as overdue_terms
 
 PAGE_SIZE = 50
 _RUNNING = [s.value for s in CLOCK_RUNNING]
@@ -164,25 +165,37 @@ def _item(
     )
 
 
-def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: date) -> InboxPage:
-    """One page of the inbox: the view (by default the work queue), the filters and the search, all at once."""
+def inbox(
+    session: Session,
+    flt: InboxFilter,
+    calendar: HolidayCalendar,
+    today: date,
+    *,
+    queue_total: int | None = None,
+) -> InboxPage:
+    """One page of the inbox: the view (by default the work queue), the filters and the search, all at once.
+    ``queue_total``: the work queue's count when the caller has it already (``dashboard_counts``' ``queue``)."""
     scope = flt.scope
     conditions = [*flt.conditions(), *view_conditions(scope, calendar, today)]
     if flt.search is not None:
         conditions.append(search_condition(session, flt.search))
+    postgres = session.get_bind().dialect.name == "postgresql"
 
     def ids_of(page: int) -> Select[str]:
         # Only the keys are sorted and paged; the rows (with their JSON) are read for the 50 shown. Sorting
         # whole rows made a queue of 13,000 cases cost 400 ms at 100,000 cases (bench center_search).
+        offset = (page - 1) * PAGE_SIZE
+        if postgres and scope == QUEUE and flt.search is None:  # one index walk per part of the queue
+            return queue_page(today, flt.conditions(), PAGE_SIZE, offset)
         query = select(CaseRow.case_id).where(*conditions).order_by(*order_by(scope))
-        return query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        return query.limit(PAGE_SIZE).offset(offset)
 
     ids: list[str] = []
     total = -1
     if flt.search is not None:
         # A search reads every matching row anyway: the page and the total in one pass (count(*) OVER ()), not
         # two. Without a search the page walks an index and stops after 50 rows, so the total is counted apart.
-        if session.get_bind().dialect.name == "postgresql":
+        if postgres:
             hits = session.execute(_search_page(conditions, scope, max(1, flt.page))).all()
         else:  # SQLite has no search index: it scans, and picks no other plan
             hits = session.execute(ids_of(max(1, flt.page)).add_columns(func.count().over())).all()
@@ -191,7 +204,7 @@ def inbox(session: Session, flt: InboxFilter, calendar: HolidayCalendar, today: 
         elif flt.page <= 1:
             total = 0  # nothing found at all
     if total < 0 and len(conditions) == 1 and scope == QUEUE:  # the bare work queue: its fast count
-        total = queue_count(session, today)
+        total = queue_count(session, today) if queue_total is None else queue_total
     if total < 0:
         total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
@@ -245,17 +258,25 @@ def deadline_board(session: Session, calendar: HolidayCalendar, today: date, lim
 
 
 def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -> dict[str, int]:
-    """The inbox's tiles (each the total of the list it links to) and the work queue."""
+    """The inbox's tiles (each the total of the list it links to) and the work queue.
+
+    The queue's count shares the tiles' parts (已送件, the overdue per state): the overdue cases are the one
+    count that reads rows beyond an index (their deadline is in the JSON), and it is made once."""
 
     def count(*cond: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
 
+    states = (CaseState.DELIVERED.value, CaseState.IN_PROGRESS.value)
+    query = select(CaseRow.state, func.count()).where(CaseRow.state.in_(states)).group_by(CaseRow.state)
+    by_state = {str(state): int(n) for state, n in session.execute(query)}
+    incoming = by_state.get(CaseState.DELIVERED.value, 0)
+    late = overdue_by_state(session, today)
     return {
-        "queue": queue_count(session, today),
+        "queue": queue_count(session, today, delivered=incoming, late=late),
         "receipt_pending": count(CaseRow.receipt_status == PENDING),
-        "incoming": count(CaseRow.state == CaseState.DELIVERED.value),
-        "in_progress": count(CaseRow.state == CaseState.IN_PROGRESS.value),
-        "overdue": count(*overdue_terms(today)),
+        "incoming": incoming,
+        "in_progress": by_state.get(CaseState.IN_PROGRESS.value, 0),
+        "overdue": sum(late.values()),
         "due_soon": count(*due_soon_terms(calendar, today)),
         "conflicts": count(CaseRow.conflict != literal_column("''")),  # literal: the partial index applies
         "receipt_problems": count(CaseRow.receipt_status == DISCREPANCY),

@@ -97,8 +97,8 @@ def _inbox(request: Request, session: SessionDep, flt: InboxFilter, due_by: str 
     open_pending_followups(session)
     with session.begin():
         calendar = current_calendar(session)
-        result = inbox(session, flt, calendar, today(session))
         counts = dashboard_counts(session, calendar, today(session))
+        result = inbox(session, flt, calendar, today(session), queue_total=counts["queue"])
         mark = arrivals_mark(session)
         arrived = arrived_since(session, mark)
     return render(
