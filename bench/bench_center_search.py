@@ -3,17 +3,28 @@
 The cases projection is filled directly in the database (20 stations × 1,000 cases over a year, every
 state, open deadlines around today, varied names with one in 400 beyond the BMP, a valid 身份证 number and
 a phone number per villager, stored as the center stores them since 0108: masked, sealed, with blind
-indexes), then the real app serves each search and the work queue in-process (``fastapi.testclient``) to a
-logged-in window clerk, best of 5 after a first request. SQLite always; PostgreSQL too when
+indexes; then ``ANALYZE``, and on PostgreSQL ``VACUUM`` as autovacuum would), then the real app serves each
+search and the work queue in-process (``fastapi.testclient``) to a logged-in window clerk, best of 5 after a
+first request. SQLite always (``BENCH_CENTER_SEARCH_SQLITE=0`` leaves it out); PostgreSQL too when
 ``TEST_POSTGRES_URL`` or the default test database answers.
 ``BENCH_CENTER_SEARCH_CASES`` sets another size (e.g. 190000, a county-year).
+
+``BENCH_BASELINE`` set to another checkout (``git archive <commit> | tar -x -C /tmp/before``): on PostgreSQL,
+that checkout's code fills a schema of its own with the same cases (its migrations, its way of storing them)
+and serves it, this code serves its own; the two are measured in turn, ``BENCH_ROUNDS`` times (2), each round
+in a fresh process per tree (this file run as a script with ``PYTHONPATH`` set to the tree), so that both meet
+the same load on a machine whose speed drifts. Each figure is the median of the rounds (``runs``: each round's).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
+import statistics
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -26,6 +37,7 @@ from sqlalchemy import insert
 from bench import best_ms, figure
 from bench.bench_center import ITEMS, _postgres_schema
 
+ROOT = Path(__file__).resolve().parent.parent
 CASES = int(os.environ.get("BENCH_CENTER_SEARCH_CASES", "20000"))
 STATIONS = 20
 TARGET_MS = 300.0
@@ -137,24 +149,30 @@ def _fill(database_url: str) -> dict[str, str]:
                 rows = []
         if rows:
             conn.execute(insert(CaseRow), rows)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE")
+    # PostgreSQL: vacuumed too, as a running center's table is (autovacuum), so that counts of a plain column
+    # are index-only scans, not visits of the freshly loaded rows
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
     engine.dispose()
     return probe
 
 
-def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, float, str]]:
-    from fastapi.testclient import TestClient
-
-    from sync.server.core.config import Settings
+def _staff(database_url: str) -> None:
     from sync.server.core.db import make_engine, make_sessionmaker
-    from sync.server.main import create_app
     from sync.server.services.staff import create_staff
 
     engine = make_engine(database_url)
     with make_sessionmaker(engine)() as session, session.begin():
         create_staff(session, "bench", "测试窗口", "window", "bench-password")
     engine.dispose()
+
+
+def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, float, str]]:
+    from fastapi.testclient import TestClient
+
+    from sync.server.core.config import Settings
+    from sync.server.main import create_app
+
     with TestClient(create_app(Settings(database_url=database_url))) as client:
         page = client.get("/center/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -190,15 +208,74 @@ def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, fl
             yield name, best_ms(fetch, repeat=5), f"{total[1]} in the queue" if total else ""
 
 
+def _in_tree(tree: Path, *args: str) -> list[Any]:
+    """This file run as a script with ``tree``'s code (``PYTHONPATH``): its JSON lines."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith(("{", "["))]
+
+
+def _compared(baseline: Path) -> Iterator[dict[str, Any]]:
+    """PostgreSQL, before (``baseline``'s code and schema) and after (this tree's), measured in turn."""
+    trees = {"before": baseline, "after": ROOT}
+    with _postgres_schema() as before_url, _postgres_schema() as after_url:
+        if before_url is None or after_url is None:
+            return
+        urls = {"before": before_url, "after": after_url}
+        probes = {code: _in_tree(tree, "fill", urls[code])[0] for code, tree in trees.items()}
+        runs: dict[tuple[str, str], list[float]] = {}
+        notes: dict[tuple[str, str], str] = {}
+        for _round in range(int(os.environ.get("BENCH_ROUNDS", "2"))):
+            for code, tree in trees.items():
+                for name, ms, note in _in_tree(tree, "time", urls[code], json.dumps(probes[code])):
+                    runs.setdefault((name, code), []).append(ms)
+                    notes[(name, code)] = note
+        for (name, code), values in runs.items():
+            ms = statistics.median(values)
+            yield figure(
+                name,
+                ms,
+                "ms",
+                TARGET_MS,
+                database="postgresql",
+                cases=CASES,
+                code=code,
+                runs=values,
+                note=notes[(name, code)],
+            )
+
+
 def run() -> Iterator[dict[str, Any]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'center.db'}"
-        probe = _fill(url)
-        for name, ms, note in _timings(url, probe):
-            yield figure(name, ms, "ms", TARGET_MS, database="sqlite", cases=CASES, note=note)
+    if os.environ.get("BENCH_CENTER_SEARCH_SQLITE", "1") != "0":
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'center.db'}"
+            probe = _fill(url)
+            _staff(url)
+            for name, ms, note in _timings(url, probe):
+                yield figure(name, ms, "ms", TARGET_MS, database="sqlite", cases=CASES, note=note)
+    if os.environ.get("BENCH_BASELINE"):
+        yield from _compared(Path(os.environ["BENCH_BASELINE"]).resolve())
+        return
     with _postgres_schema() as pg_url:
         if pg_url is None:
             return
         probe = _fill(pg_url)
+        _staff(pg_url)
         for name, ms, note in _timings(pg_url, probe):
             yield figure(name, ms, "ms", TARGET_MS, database="postgresql", cases=CASES, note=note)
+
+
+if __name__ == "__main__":  # run by ``_in_tree``: ``fill URL`` or ``time URL PROBE``, with a tree's code
+    import sync
+
+    if not sync.__file__ or not sync.__file__.startswith(os.environ["PYTHONPATH"]):
+        raise SystemExit(f"measured {sync.__file__}, not {os.environ['PYTHONPATH']}")
+    if sys.argv[1] == "fill":
+        made = _fill(sys.argv[2])
+        _staff(sys.argv[2])
+        sys.stdout.write(json.dumps(made, ensure_ascii=False) + "\n")
+    else:
+        for line in _timings(sys.argv[2], json.loads(sys.argv[3])):
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -5,8 +5,10 @@ The cases projection is filled directly (``bench_center._fill``: 600 stations, t
 over last year, every state, 0.5 % 差评, rated dimensions); each figure is then measured in a fresh process
 (``review_probe``) so that its peak RSS is that of a worker that served it. With ``BENCH_BASELINE`` set to
 another checkout (``git archive <commit> | tar -x -C /tmp/before``) every figure is measured with that code too,
-in turn on the same database: before and after side by side on a machine whose speed drifts.
-``BENCH_REVIEW_CASES`` and ``BENCH_REVIEW_STATIONS`` change the size.
+in turn: before and after side by side on a machine whose speed drifts. That checkout fills a schema of its own
+with the same cases, through its own migrations and code (its ``cases`` table as it made it: ``json`` before
+0111), and after the figures this code upgrades it, which times the upgrade at that size
+(``review_upgrade_s``). ``BENCH_REVIEW_CASES`` and ``BENCH_REVIEW_STATIONS`` change the size.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,6 +49,25 @@ def _probe(url: str, path: str, repeat: int, tree: Path) -> dict[str, Any]:
     return result
 
 
+def _prepare(url: str, tree: Path, start: datetime) -> None:
+    """Fill and settle ``url``'s schema with ``tree``'s code (its migrations, its way of storing a case)."""
+    step = (timedelta(days=365) / CASES).total_seconds()
+    script = (
+        "import sys; from datetime import datetime, timedelta; from bench.bench_center import _fill; "
+        "from bench.bench_review import _settle; "
+        "_fill(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), datetime.fromisoformat(sys.argv[4]), "
+        "timedelta(seconds=float(sys.argv[5]))); _settle(sys.argv[1]); import sync; print(sync.__file__)"
+    )
+    argv = [sys.executable, "-c", script, url, str(CASES), str(STATIONS), start.isoformat(), repr(step)]
+    # cwd: ``-c`` puts the working directory first on the path, before PYTHONPATH
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(argv, env=env, cwd=tree, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    if not done.stdout.strip().splitlines()[-1].startswith(str(tree)):
+        raise RuntimeError(f"filled by {done.stdout.strip()}, not {tree}")
+
+
 def _settle(url: str) -> None:
     """A staff account to log in with; the table vacuumed and analysed as a running center's is (else the first
     figures pay for the hint bits and statistics of the freshly loaded rows)."""
@@ -67,11 +90,15 @@ def run() -> Iterator[dict[str, Any]]:
         trees["before"] = Path(os.environ["BENCH_BASELINE"]).resolve()
     year = datetime.now(UTC).year - 1
     start = datetime(year, 1, 1, tzinfo=UTC)
-    with _postgres_schema() as url:
-        if url is None:
+    with ExitStack() as stack:
+        urls = {code: stack.enter_context(_postgres_schema()) for code in trees}
+        if urls["after"] is None:
             return
-        _fill(url, CASES, STATIONS, start, timedelta(days=365) / CASES)
-        _settle(url)
+        _fill(urls["after"], CASES, STATIONS, start, timedelta(days=365) / CASES)
+        _settle(urls["after"])
+        if "before" in trees:
+            _prepare(str(urls["before"]), trees["before"], start)
+        extra: dict[str, Any] = {"database": "postgresql", "cases": CASES, "stations": STATIONS}
         for label, period, repeat in ((f"{year}-06", f"{year}-06", 3), ("year", f"{year}", 2)):
             for kind, path in (
                 ("page", "/center/review"),
@@ -79,13 +106,27 @@ def run() -> Iterator[dict[str, Any]]:
                 ("pdf", "/center/review.pdf"),
             ):
                 for code, tree in trees.items():
-                    got = _probe(url, f"{path}?period={period}", repeat, tree)
+                    got = _probe(str(urls[code]), f"{path}?period={period}", repeat, tree)
                     name = f"review_{kind}_{'year' if label == 'year' else 'month'}"
-                    extra = {"database": "postgresql", "cases": CASES, "stations": STATIONS, "code": code}
-                    yield figure(f"{name}_ms", got["ms"], "ms", TARGETS_MS[kind], period=period, **extra)
+                    yield figure(f"{name}_ms", got["ms"], "ms", TARGETS_MS[kind], period=period, code=code, **extra)
                     yield figure(
-                        f"{name}_peak_rss_mb", got["peak_mb"], "MB", TARGET_MB, base_mb=got["base_mb"], **extra
+                        f"{name}_peak_rss_mb",
+                        got["peak_mb"],
+                        "MB",
+                        TARGET_MB,
+                        base_mb=got["base_mb"],
+                        code=code,
+                        **extra,
                     )
+        if "before" in trees:  # this code's migrations over the baseline's database: the upgrade at this size
+            from sync.server.core.db import make_engine
+            from sync.server.core.migrate import upgrade_head
+
+            engine = make_engine(str(urls["before"]))
+            began = time.perf_counter()
+            upgrade_head(engine)
+            engine.dispose()
+            yield figure("review_upgrade_s", time.perf_counter() - began, "s", None, code="after", **extra)
 
 
 if __name__ == "__main__":
