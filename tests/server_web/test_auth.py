@@ -50,6 +50,12 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/stations", {}, dict.fromkeys(ALL, 200)),
     ("POST", "/stations/code", {"station_code": "", "name": ""}, {"director": 422, "window": 403, "supervisor": 403}),
     ("POST", f"/stations/{NO_CASE}/revoke", {"reason": "测试"}, {"director": 404, "window": 403, "supervisor": 403}),
+    (
+        "POST",
+        f"/stations/{NO_CASE}/signing-key",
+        {"fingerprint": "1234", "shown": "1234"},
+        {"director": 422, "window": 403, "supervisor": 403},
+    ),
     ("GET", "/publish/catalog", {}, {"director": 200, "window": 403, "supervisor": 403}),
     ("GET", "/publish/calendar", {}, {"director": 200, "window": 403, "supervisor": 403}),
     ("POST", "/publish/catalog", {"document": "{}"}, {"director": 422, "window": 403, "supervisor": 403}),
