@@ -32,13 +32,12 @@ from desktop.services.casework.records import (
 from sync.domain.errors import DomainError
 from sync.domain.feedback import COMMENT_FIELDS, DIMENSIONS
 from sync.domain.ratings import RATING_LABELS, is_bad_rating
-from sync.domain.signature import APPLICANT
 
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .facade import StationFacade
 from .guarded_dialog import GuardedDialog
-from .signature_dialog import CapturedSignature, SignatureDialog
+from .signature_dialog import CapturedSignature, SignatureDialog, ask_applicant_signature, show_signed
 from .tasks import run_task
 
 #: Five equal, framed choices: none looks preferred (the clerk must not hint at a rating).
@@ -178,19 +177,14 @@ class FeedbackDialog(GuardedDialog):
 
     def _on_prepared(self, signed: SignedContent) -> None:
         self.signed = signed
-        dialog = SignatureDialog(self.signer, APPLICANT, self, wall_clock=self.facade.clock)
-        dialog.setWindowTitle(f"服务意见反馈表签名 — {self.signer}")
-        dialog.captured_confirmed.connect(self.set_signature)
-        self.signature_dialog = dialog
-        dialog.open()
+        title = f"服务意见反馈表签名 — {self.signer}"
+        self.signature_dialog = ask_applicant_signature(self, self.signer, title, self.facade.clock, self.set_signature)
 
     def set_signature(self, captured: CapturedSignature) -> None:
         if self.signed is None:
             return
         self.signature = captured
-        how = "（纸质签名照片）" if captured.is_scan else ""
-        self.sign_label.setText(f"✔ {captured.signature.signer} 已签名{how}")
-        self.sign_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+        show_signed(self.sign_label, captured)
         self.save_button.setEnabled(True)
 
     def submit(self) -> None:

@@ -256,3 +256,21 @@ class SignatureDialog(QDialog):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._show_scan_preview()
+
+
+def ask_applicant_signature(
+    parent: QWidget, signer: str, title: str, wall_clock: Clock, on_captured: Callable[[CapturedSignature], None]
+) -> SignatureDialog:
+    """Open the villager's signature dialog over what was just prepared; ``on_captured`` gets his signature."""
+    dialog = SignatureDialog(signer, APPLICANT, parent, wall_clock=wall_clock)
+    dialog.setWindowTitle(title)
+    dialog.captured_confirmed.connect(on_captured)
+    dialog.open()
+    return dialog
+
+
+def show_signed(label: QLabel, captured: CapturedSignature) -> None:
+    """The form's signature row after he signed: who, and whether it is a photo of a paper signature."""
+    how = "（纸质签名照片）" if captured.is_scan else ""
+    label.setText(f"✔ {captured.signature.signer} 已签名{how}")
+    label.setStyleSheet("color: #2e7d32; font-weight: bold;")

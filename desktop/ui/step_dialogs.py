@@ -12,12 +12,11 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from desktop.services.casework.records import CaseDetail, Changed, SignedContent, StepConfirmation
-from sync.domain.signature import APPLICANT
 from sync.domain.step_signing import FORMS
 
 from .action_form import ActionDialog
 from .facade import StationFacade
-from .signature_dialog import CapturedSignature, SignatureDialog
+from .signature_dialog import CapturedSignature, SignatureDialog, ask_applicant_signature, show_signed
 from .tasks import run_task
 
 ON_PAPER_TEXT = "签在纸上（打印后由申请人在纸上签字）"
@@ -91,19 +90,14 @@ class SignedStepDialog(ActionDialog):
 
     def _on_prepared(self, signed: SignedContent) -> None:
         self.signed = signed
-        dialog = SignatureDialog(self.signer, APPLICANT, self, wall_clock=self.facade.clock)
-        dialog.setWindowTitle(f"{FORMS[self.action]}签名 — {self.signer}")
-        dialog.captured_confirmed.connect(self.set_signature)
-        self.signature_dialog = dialog
-        dialog.open()
+        title = f"{FORMS[self.action]}签名 — {self.signer}"
+        self.signature_dialog = ask_applicant_signature(self, self.signer, title, self.facade.clock, self.set_signature)
 
     def set_signature(self, captured: CapturedSignature) -> None:
         if self.signed is None:
             return
         self.signature = captured
-        how = "（纸质签名照片）" if captured.is_scan else ""
-        self.sign_label.setText(f"✔ {captured.signature.signer} 已签名{how}")
-        self.sign_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+        show_signed(self.sign_label, captured)
         self.show_error("")
 
     def confirmation(self) -> StepConfirmation:
