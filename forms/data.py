@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 #: No public address for cases: the QR code holds the case number only (what a window scanner reads).
 DEFAULT_CASE_URL = ""
@@ -105,9 +106,11 @@ class Rating(enum.Enum):
 class Entrustment:
     """《代办服务委托书》."""
 
+    PARTY_LABELS: ClassVar[Mapping[str, str]] = {"applicant": "委托人"}  # as the form names him (forms.fonts)
+
     case_no: str
     station: Station
-    principal: Party  # 委托人
+    applicant: Party  # 委托人 (the villager)
     agent: Party  # 受托人 (the clerk)
     matter: str  # 委托事项
     scope: str  # 委托权限
@@ -119,7 +122,7 @@ class Entrustment:
     promised_deadline: date | None = None
     promised_days: int | None = None  # 承诺时限, working days
     service_kind: str = "代办"  # 代办 / 帮办
-    principal_signature: Signature | None = None
+    applicant_signature: Signature | None = None
     agent_signature: Signature | None = None
     signed_on: date | None = None
     supervise_phone: str = ""  # 监督电话 published by the town center; blank to fill in by hand
@@ -331,9 +334,11 @@ class SuspensionNotice:
 class ResumptionEntrustment:
     """《续办委托书》 (DB14/T 2233, DB3205/T 1077): after a 中止 the villager entrusts the clerk again."""
 
+    PARTY_LABELS: ClassVar[Mapping[str, str]] = {"applicant": "委托人"}
+
     case_no: str
     station: Station
-    principal: Party  # 委托人
+    applicant: Party  # 委托人 (the villager)
     agent: Party  # 受托人 (the clerk)
     matter: str
     suspended_on: date | None
@@ -344,7 +349,7 @@ class ResumptionEntrustment:
     suspended_days: int | None = None  # working days the clock stood still
     entrusted_on: date | None = None  # the first 委托书's date
     scope: str = ""  # 委托权限; empty: as in the first 委托书
-    principal_signature: Signature | None = None
+    applicant_signature: Signature | None = None
     agent_signature: Signature | None = None
     signed_on: date | None = None
 

@@ -118,7 +118,7 @@ def entrustment() -> Entrustment:
     return Entrustment(
         case_no=CASE_NO,
         station=STATION,
-        principal=VILLAGER,
+        applicant=VILLAGER,
         agent=CLERK,
         reason="委托人年满68周岁，行动不便，子女在外务工，无法本人前往镇为民服务中心办理。",
         matter=MATTER,
@@ -130,7 +130,7 @@ def entrustment() -> Entrustment:
         promised_deadline=date(2026, 11, 23),
         promised_days=5,
         service_kind="代办",
-        principal_signature=signature(1),
+        applicant_signature=signature(1),
         agent_signature=signature(2),
         signed_on=DAY,
         supervise_phone="0571-8861 2345",
@@ -148,7 +148,7 @@ RARE_VILLAGER = Party(
 
 def entrustment_rare_name() -> Entrustment:
     """The 委托书 of a villager named with characters beyond GBK (issue 13's picture in docs/forms)."""
-    return replace(entrustment(), principal=RARE_VILLAGER, case_no="QX0312-20261116-0008")
+    return replace(entrustment(), applicant=RARE_VILLAGER, case_no="QX0312-20261116-0008")
 
 
 def handover_in() -> Handover:

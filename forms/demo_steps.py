@@ -86,7 +86,7 @@ def resumption() -> ResumptionEntrustment:
     return ResumptionEntrustment(
         case_no=CASE_NO,
         station=STATION,
-        principal=VILLAGER,
+        applicant=VILLAGER,
         agent=replace(CLERK, address=STATION.name),
         matter=MATTER,
         suspended_on=SUSPENDED_ON,
@@ -96,7 +96,7 @@ def resumption() -> ResumptionEntrustment:
         new_due=date(2026, 11, 30),
         suspended_days=5,
         entrusted_on=DAY,
-        principal_signature=signature(1),
+        applicant_signature=signature(1),
         agent_signature=signature(2),
         signed_on=RESUMED_ON,
     )

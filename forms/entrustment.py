@@ -48,7 +48,7 @@ def _party_rows(role: str, party: Party) -> list[list[L.Cell]]:
 def story(data: Entrustment) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
     widths = [15 * mm, 21 * mm, 56 * mm, 21 * mm, width - 113 * mm]
-    rows: list[list[L.Cell]] = [*_party_rows("委托人", data.principal), *_party_rows("受托人", data.agent)]
+    rows: list[list[L.Cell]] = [*_party_rows("委托人", data.applicant), *_party_rows("受托人", data.agent)]
     spans: list[tuple[tuple[int, int], tuple[int, int]]] = [
         ((0, 0), (0, 2)),
         ((2, 2), (4, 2)),
@@ -96,7 +96,7 @@ def story(data: Entrustment) -> list[Flowable]:
     seal_w = 33 * mm
     signatures = L.signature_lines(
         [
-            ("委托人签名", data.principal_signature, L.fmt_date(data.signed_on)),
+            ("委托人签名", data.applicant_signature, L.fmt_date(data.signed_on)),
             ("受托人签名", data.agent_signature, L.fmt_date(data.signed_on)),
         ],
         sign_width=40 * mm,

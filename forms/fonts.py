@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from reportlab.lib.fonts import addMapping
@@ -248,8 +248,11 @@ FIELD_LABELS = {
     "station": "代办站",
     "town_center": "镇为民服务中心",
 }
-#: A person's role on the form: their ``name`` is then that person's 姓名.
-PARTY_ROLES = {"principal": "委托人", "agent": "受托人", "applicant": "申请人"}
+#: A person's role on the form: their ``name`` is then that person's 姓名. A record whose form calls a party
+#: otherwise says so in its ``PARTY_LABELS`` (the 委托书's applicant is its 委托人).
+PARTY_ROLES = {"agent": "受托人", "applicant": "申请人"}
+#: Every label a party may carry, for "姓名" after it.
+_PARTY_NAMES = (*PARTY_ROLES.values(), "委托人", "代办员")
 #: Sequences whose items are numbered in the message.
 ROW_LABELS = {
     "materials": "材料第{n}项",
@@ -277,10 +280,12 @@ def _first_unprintable(value: object, where: str, item: str = "第{n}项") -> tu
     if isinstance(value, bytes | int | float | bool) or value is None:
         return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parties = {**PARTY_ROLES, **getattr(value, "PARTY_LABELS", {})}
         for f in dataclasses.fields(value):
             if f.name in {"strokes", "png", "case_url_base", "link"}:
                 continue
-            found = _first_unprintable(getattr(value, f.name), _label(where, f.name), ROW_LABELS.get(f.name, "第{n}项"))
+            label = _label(where, f.name, parties)
+            found = _first_unprintable(getattr(value, f.name), label, ROW_LABELS.get(f.name, "第{n}项"))
             if found is not None:
                 return found
         return None
@@ -292,13 +297,13 @@ def _first_unprintable(value: object, where: str, item: str = "第{n}项") -> tu
     return None
 
 
-def _label(where: str, attr: str) -> str:
-    if attr in PARTY_ROLES:
-        return PARTY_ROLES[attr]
+def _label(where: str, attr: str, parties: Mapping[str, str]) -> str:
+    if attr in parties:
+        return parties[attr]
     if attr in ROW_LABELS:
         return where
     label = FIELD_LABELS.get(attr, "")
-    if attr == "name" and where.endswith((*PARTY_ROLES.values(), "代办员")):
+    if attr == "name" and where.endswith(_PARTY_NAMES):
         label = "姓名"
     if not label:
         return where

@@ -31,7 +31,7 @@ def story(data: ResumptionEntrustment) -> list[Flowable]:
         )
     )
     out.append(L.gap(2))
-    p, a = data.principal, data.agent
+    p, a = data.applicant, data.agent
     out.append(
         L.kv_grid(
             [
@@ -61,7 +61,7 @@ def story(data: ResumptionEntrustment) -> list[Flowable]:
     seal_w, box_w = 33 * mm, 18 * mm
     signatures = L.signature_lines(
         [
-            ("委托人签名", data.principal_signature, L.fmt_date(data.signed_on)),
+            ("委托人签名", data.applicant_signature, L.fmt_date(data.signed_on)),
             ("受托人签名", data.agent_signature, L.fmt_date(data.signed_on)),
         ],
         sign_width=40 * mm,

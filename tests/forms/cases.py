@@ -68,7 +68,7 @@ CASES = [
         "resumption",
         demo_steps.resumption,
         resumption.render,
-        frozenset({"principal.id_number", "agent.id_type", "agent.id_number", "agent.address"}),
+        frozenset({"applicant.id_number", "agent.id_type", "agent.id_number", "agent.address"}),
     ),
     FormCase("completion", demo_steps.completion, closure.render, NO_ID),
     FormCase("termination", demo_steps.termination, closure.render, NO_ID),

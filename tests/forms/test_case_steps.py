@@ -54,12 +54,12 @@ def test_the_resumption_entrustment_names_the_suspension_the_reason_and_the_new_
         "委托人按指印处",
     ):
         assert pdfcheck.squash(expected) in text, expected
-    assert record.principal.id_number not in text, "the ID number is printed masked"
-    assert record.principal.id_number[-4:] in text
+    assert record.applicant.id_number not in text, "the ID number is printed masked"
+    assert record.applicant.id_number[-4:] in text
 
 
 def test_unsigned_resumption_prints_blank_lines_for_pen() -> None:
-    record = dataclasses.replace(resumption_record(), principal_signature=None, agent_signature=None, signed_on=None)
+    record = dataclasses.replace(resumption_record(), applicant_signature=None, agent_signature=None, signed_on=None)
     text = read(resumption.render(record))
     assert text.count("日期：_____年___月___日") == 2
 

@@ -28,7 +28,7 @@ def test_200_character_matter_and_address_wrap_inside_their_cells() -> None:
     data = dataclasses.replace(
         base,
         matter=LONG_MATTER,
-        principal=dataclasses.replace(base.principal, address=LONG_ADDRESS),
+        applicant=dataclasses.replace(base.applicant, address=LONG_ADDRESS),
     )
     pdf = entrustment.render(data)
     text = pdfcheck.text(pdf)
@@ -46,7 +46,7 @@ def test_200_character_matter_and_address_wrap_inside_their_cells() -> None:
 def test_unsigned_form_prints_blanks_for_hand_filling() -> None:
     data = dataclasses.replace(
         demo.entrustment(),
-        principal_signature=None,
+        applicant_signature=None,
         agent_signature=None,
         signed_on=None,
         promised_deadline=None,
@@ -66,7 +66,7 @@ def test_png_signature_is_drawn() -> None:
         image.putpixel((x, 30 + (x % 7)), (0, 0, 0, 255))
     buf = io.BytesIO()
     image.save(buf, "PNG")
-    data = dataclasses.replace(demo.entrustment(), principal_signature=Signature(png=buf.getvalue()))
+    data = dataclasses.replace(demo.entrustment(), applicant_signature=Signature(png=buf.getvalue()))
     pdf = entrustment.render(data)
     assert b"/Subtype /Image" in pdf
 
@@ -102,7 +102,7 @@ def test_pad_strokes_with_pressure_and_single_points() -> None:
         width=1.0,
         height=0.35,
     )
-    data = dataclasses.replace(demo.entrustment(), principal_signature=pad, agent_signature=Signature())
+    data = dataclasses.replace(demo.entrustment(), applicant_signature=pad, agent_signature=Signature())
     pdf = entrustment.render(data)
     assert pdfcheck.page_count(pdf) == 1
     assert b"/Subtype /Image" not in pdf
@@ -121,7 +121,7 @@ def test_concurrent_renders_are_identical() -> None:
 def test_damaged_signature_image_raises_a_clear_error() -> None:
     from forms.errors import FormDataError
 
-    data = dataclasses.replace(demo.entrustment(), principal_signature=Signature(png=b"not a png"))
+    data = dataclasses.replace(demo.entrustment(), applicant_signature=Signature(png=b"not a png"))
     with pytest.raises(FormDataError) as info:
         entrustment.render(data)
     assert "签名图片已损坏" in info.value.message
@@ -139,6 +139,6 @@ def test_a_pad_signature_of_the_shared_core_prints() -> None:
         captured_at=SIGNED_AT,
     )
     printable = Signature(strokes=captured.strokes, width=core.BOX_WIDTH, height=core.BOX_HEIGHT)
-    pdf = entrustment.render(dataclasses.replace(demo.entrustment(), principal_signature=printable))
+    pdf = entrustment.render(dataclasses.replace(demo.entrustment(), applicant_signature=printable))
     assert pdfcheck.page_count(pdf) == 1
     assert b"/Subtype /Image" not in pdf

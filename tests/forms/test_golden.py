@@ -64,7 +64,7 @@ def _entrustment_page(data: object) -> bytes:
     "change",
     [
         pytest.param(lambda d: dataclasses.replace(d, materials=(*d.materials, MaterialLine("村委会证明"))), id="row"),
-        pytest.param(lambda d: dataclasses.replace(d, principal_signature=None), id="signature"),
+        pytest.param(lambda d: dataclasses.replace(d, applicant_signature=None), id="signature"),
         pytest.param(lambda d: dataclasses.replace(d, scope=d.scope * 3), id="wrapped-text"),
     ],
 )

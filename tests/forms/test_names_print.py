@@ -41,7 +41,7 @@ PERSON_FIELDS = {
     "clerk",
     "person",
 }
-ROLES = {"principal", "agent", "applicant"}
+ROLES = {"applicant", "agent"}
 ADDRESS = "城南村\U00020bb7家湾\U0002c317组"
 LANDSCAPE = {"ledger", "archive_register"}
 
@@ -169,7 +169,7 @@ def test_the_guard_names_the_person_and_the_row() -> None:
     record = demo_records.entrustment()
     with pytest.raises(UnprintableCharacter, match="委托人姓名"):
         entrustment.render(
-            dataclasses.replace(record, principal=dataclasses.replace(record.principal, name="郑\U00030000"))
+            dataclasses.replace(record, applicant=dataclasses.replace(record.applicant, name="郑\U00030000"))
         )
     with pytest.raises(UnprintableCharacter, match="受托人地址"):
         entrustment.render(dataclasses.replace(record, agent=dataclasses.replace(record.agent, address="村\U00030000")))

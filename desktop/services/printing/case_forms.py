@@ -90,12 +90,12 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
     facts = case_facts(ctx, case_id)
     view, station = facts.view, facts.station
     registration = facts.of_type("case.registered")[0].payload
-    principal, agent = _registration_inks(ctx, facts)
+    applicant, agent = _registration_inks(ctx, facts)
     registered = facts.registered_on
     return Entrustment(
         case_no=view.case_no,
         station=form_station(station, ctx.town),
-        principal=applicant_party(view),
+        applicant=applicant_party(view),
         agent=agent_party(ctx, view.clerk or station.clerk, station),
         matter=f"{view.item_name}（{view.department}）",
         scope=str(registration.get("scope") or DEFAULT_SCOPE),
@@ -106,7 +106,7 @@ def entrustment_data(ctx: ServiceContext, case_id: str) -> Entrustment:
         promised_deadline=view.due_on,
         promised_days=view.promised_days,
         service_kind=view.kind.label,
-        principal_signature=principal,
+        applicant_signature=applicant,
         agent_signature=agent,
         signed_on=registered,
         supervise_phone=ctx.town.supervise_phone if ctx.town else "",
@@ -155,7 +155,7 @@ def intake_data(ctx: ServiceContext, case_id: str) -> IntakeSlip:
     view, station = facts.view, facts.station
     if view.kind is CaseKind.CONSULT:
         raise DomainError("咨询件只作一次告知，不出具帮办代办受理单")
-    principal, agent = _registration_inks(ctx, facts)
+    applicant, agent = _registration_inks(ctx, facts)
     return IntakeSlip(
         case_no=view.case_no,
         station=form_station(station, ctx.town),
@@ -169,7 +169,7 @@ def intake_data(ctx: ServiceContext, case_id: str) -> IntakeSlip:
         special_groups="、".join(SPECIAL_GROUP_LABELS[g] for g in view.applicant.special_groups),
         promised_days=view.promised_days if view.case_type is not CaseType.IMMEDIATE else None,
         due_on=view.due_on,
-        applicant_signature=principal,
+        applicant_signature=applicant,
         clerk_signature=agent,
         supervise_phone=ctx.town.supervise_phone if ctx.town else "",
     )

@@ -83,18 +83,18 @@ class HandedBack:
         inks = event_signatures(ctx, event.payload) if event else []
         from_clerk = event is not None and event.payload.get("from") == CLERK
         self.clerk_ink: Signature | None = inks[0] if from_clerk and inks else None
-        self.villager_ink: Signature | None = inks[1] if len(inks) > 1 else None
+        self.applicant_ink: Signature | None = inks[1] if len(inks) > 1 else None
         self.at: datetime | None = local_time(event.occurred_at) if event else None
 
 
-def _to_villager(event: Event) -> bool:
+def _to_applicant(event: Event) -> bool:
     return event.type == HANDOVER and event.payload.get("to") == VILLAGER
 
 
 def _recorded_with(facts: CaseFacts, event: Event) -> Event | None:
     """The handover to the villager recorded in the same transaction, just before ``event``."""
     before = _before(facts, event)
-    return before[-1] if before and _to_villager(before[-1]) else None
+    return before[-1] if before and _to_applicant(before[-1]) else None
 
 
 def _originals_held(facts: CaseFacts) -> list[MaterialLine]:
@@ -112,7 +112,7 @@ def _due_before(facts: CaseFacts, event: Event) -> date | None:
 # ---------------------------------------------------------------- 中止单 and 续办委托书
 
 
-def _villager_ink(ctx: ServiceContext, payload: Mapping[str, Any]) -> Signature | None:
+def _applicant_ink(ctx: ServiceContext, payload: Mapping[str, Any]) -> Signature | None:
     """The ink of the villager's signature of a 中止/续办; None (a line to sign by hand) otherwise."""
     inks = event_signatures(ctx, payload)
     return inks[0] if inks else None
@@ -136,7 +136,7 @@ def suspension_data(ctx: ServiceContext, case_id: str) -> SuspensionNotice:
         clerk_name=event.actor or _clerk(facts),
         accepted_on=view.accepted_on,
         original_due=_due_before(facts, event),
-        applicant_signature=_villager_ink(ctx, p),
+        applicant_signature=_applicant_ink(ctx, p),
         signed_on=suspended_on,
     )
 
@@ -160,7 +160,7 @@ def resumption_data(ctx: ServiceContext, case_id: str) -> ResumptionEntrustment:
     return ResumptionEntrustment(
         case_no=view.case_no,
         station=form_station(facts.station, ctx.town),
-        principal=applicant_party(view),
+        applicant=applicant_party(view),
         agent=Party(name=_clerk(facts), address=facts.station.name),
         matter=_matter(facts),
         suspended_on=_day(stop, "suspended_on") if stop else view.suspended_on,
@@ -170,7 +170,7 @@ def resumption_data(ctx: ServiceContext, case_id: str) -> ResumptionEntrustment:
         new_due=opt_date(p.get("due_on")),
         suspended_days=int(days) if days is not None else None,
         entrusted_on=facts.registered_on,
-        principal_signature=_villager_ink(ctx, p),
+        applicant_signature=_applicant_ink(ctx, p),
         signed_on=resumed_on,
     )
 
@@ -193,7 +193,7 @@ def closure_data(ctx: ServiceContext, case_id: str) -> Closure:
     p = event.payload
     if event.type == COMPLETE:
         outcome = ClosureOutcome.COMPLETED
-        backs = [e for e in _after(facts, event) if _to_villager(e)]
+        backs = [e for e in _after(facts, event) if _to_applicant(e)]
         back = HandedBack(ctx, backs[-1] if backs else None)
         result, closed_on = str(p.get("result", "")) or view.result or "已办结", _day(event, "completed_on")
         fallback = _originals_held(facts)
@@ -218,7 +218,7 @@ def closure_data(ctx: ServiceContext, case_id: str) -> Closure:
         department=view.department,
         handed_at=back.at,
         clerk_signature=back.clerk_ink,
-        applicant_signature=back.villager_ink,
+        applicant_signature=back.applicant_ink,
     )
 
 
@@ -244,7 +244,7 @@ def withdrawal_data(ctx: ServiceContext, case_id: str) -> WithdrawalConfirmation
         applied_on=facts.registered_on,
         handed_at=back.at,
         clerk_signature=back.clerk_ink,
-        applicant_signature=back.villager_ink,
+        applicant_signature=back.applicant_ink,
     )
 
 

@@ -69,5 +69,5 @@ def test_the_entrustment_prints_the_clerks_id_and_phone_as_agent(ctx: ServiceCon
     agent_block = "\n".join(lines[agent_at - 3 : agent_at + 4])
     assert "李代办" in agent_block and CLERK_PHONE in agent_block and clerk_id() in agent_block, agent_block
     assert "城南村代办站" in agent_block
-    principal_block = "\n".join(lines[: agent_at - 3])
-    assert ID in principal_block and clerk_id() not in principal_block
+    applicant_block = "\n".join(lines[: agent_at - 3])
+    assert ID in applicant_block and clerk_id() not in applicant_block

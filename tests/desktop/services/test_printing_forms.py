@@ -117,7 +117,7 @@ def test_a_case_through_its_whole_life_prints_every_form(ctx: ServiceContext, wa
 
     record_handover(ctx, waiting, inked_handover(ctx, waiting, "villager", "clerk"))
     entrust = case_forms.entrustment_data(ctx, waiting)  # the ink of the 委托书 signed at registration
-    assert entrust.principal_signature is not None and entrust.principal_signature.strokes
+    assert entrust.applicant_signature is not None and entrust.applicant_signature.strokes
     assert entrust.agent_signature is not None and entrust.agent_signature.strokes
     entrust_text = text(case_forms.entrustment_pdf(ctx, waiting))
     assert "11010519491231002X" in entrust_text and "王秀英" in entrust_text
@@ -231,7 +231,7 @@ def test_a_consultation_prints_its_one_time_notice(ctx: ServiceContext) -> None:
 
 def test_signatures_print_as_ink_scan_or_blank_lines(ctx: ServiceContext) -> None:
     case_id = registered(ctx)
-    assert case_forms.entrustment_data(ctx, case_id).principal_signature is None  # no handover yet: pen and paper
+    assert case_forms.entrustment_data(ctx, case_id).applicant_signature is None  # no handover yet: pen and paper
     record_handover(ctx, case_id, handover(ctx, case_id, "villager", "clerk"))  # hashes only, no ink kept
     (form,) = [f for f in case_forms.printable_forms(ctx, case_id) if f.key == "handover"]
     blank = case_forms.handover_data(ctx, case_id, form.event_id or "")

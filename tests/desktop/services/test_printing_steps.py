@@ -64,7 +64,7 @@ def test_suspend_offers_the_suspension_notice_and_resume_the_resumption_entrustm
     again = resumption_data(ctx, case_id)
     view = get_case(ctx, case_id)
     assert again.resumed_on == date(2026, 11, 26) and again.new_due == view.due_on and again.suspended_days == 3
-    assert again.principal_signature is None and again.agent_signature is None  # signed on paper
+    assert again.applicant_signature is None and again.agent_signature is None  # signed on paper
     resumed = text(resumption_pdf(ctx, case_id))
     assert view.due_on is not None
     for expected in (
@@ -179,7 +179,7 @@ def test_the_villager_signs_the_suspension_on_the_pad_and_the_resumption_carries
         workflow.resume(ctx, case_id, "  ", PAPER)
     workflow.resume(ctx, case_id, "申请人已交来鉴定结论", PAPER)
     entrustment = resumption_data(ctx, case_id)
-    assert entrustment.resume_reason == "申请人已交来鉴定结论" and entrustment.principal_signature is None
+    assert entrustment.resume_reason == "申请人已交来鉴定结论" and entrustment.applicant_signature is None
     assert "续办事由申请人已交来鉴定结论" in pdftotext(resumption_pdf(ctx, case_id))
     sentences = [h.sentence for h in case_history(ctx, case_id)]
     assert any("等待残疾等级鉴定结论" in s and "申请人王秀英已签名" in s for s in sentences), sentences

@@ -123,12 +123,12 @@ def test_the_entrustment_prints_the_registration_ink_not_the_handovers(ctx: Serv
     by_role = {ref["role"]: Signature.from_dict(ink[ref["signature_sha256"]]) for ref in payload["signatures"]}
     villager, clerk = by_role["委托人"], by_role["代办员"]
     assert villager.strokes != clerk.strokes
-    assert data.principal_signature is not None and data.principal_signature.strokes == villager.strokes
+    assert data.applicant_signature is not None and data.applicant_signature.strokes == villager.strokes
     assert data.agent_signature is not None and data.agent_signature.strokes == clerk.strokes
     assert data.scope == DEFAULT_SCOPE
     record_handover(ctx, case_id, inked_handover(ctx, case_id, "villager", "clerk"))
     again = case_forms.entrustment_data(ctx, case_id)
-    assert again.principal_signature == data.principal_signature
+    assert again.applicant_signature == data.applicant_signature
     assert "王秀英" in text(case_forms.entrustment_pdf(ctx, case_id))
 
 
@@ -155,10 +155,10 @@ def test_registrations_of_before_still_fold_and_print_with_the_intake_ink(ctx: S
             actor="李代办",
             occurred_at=ctx.clock.stamp(),
         )
-    assert case_forms.entrustment_data(ctx, "legacy-case").principal_signature is None  # pen and paper
+    assert case_forms.entrustment_data(ctx, "legacy-case").applicant_signature is None  # pen and paper
     record_handover(ctx, "legacy-case", inked_handover(ctx, "legacy-case", "villager", "clerk"))
     data = case_forms.entrustment_data(ctx, "legacy-case")
-    assert data.principal_signature is not None and data.principal_signature.strokes
+    assert data.applicant_signature is not None and data.applicant_signature.strokes
     assert data.scope == DEFAULT_SCOPE
     with ctx.db.transaction() as session:  # signed and legacy registrations replay side by side
         assert event_log.rebuild_projection(session) == 2

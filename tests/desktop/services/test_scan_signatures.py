@@ -63,7 +63,7 @@ def test_the_entrustment_signed_on_paper_keeps_the_photo_and_prints_it(ctx: Serv
         assert sha in blobs_named(event_log.iter_events(session))
 
     data = case_forms.entrustment_data(ctx, case_id)
-    assert data.principal_signature is not None and data.principal_signature.png == image
+    assert data.applicant_signature is not None and data.applicant_signature.png == image
     assert data.agent_signature is not None and data.agent_signature.strokes
     assert scan_images_in(case_forms.entrustment_pdf(ctx, case_id)) == 1
 

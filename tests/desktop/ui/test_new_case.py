@@ -129,7 +129,7 @@ def test_clerk_creates_a_case_and_sees_it_in_the_list(qtbot: QtBot, window: Main
     strokes = Signature.from_dict(ink[refs[0]["signature_sha256"]]).strokes
     assert len(strokes) == 2  # the two strokes written with the mouse
     entrustment = case_forms.entrustment_data(ctx, case_id)
-    assert entrustment.principal_signature is not None and entrustment.principal_signature.strokes == strokes
+    assert entrustment.applicant_signature is not None and entrustment.applicant_signature.strokes == strokes
     assert entrustment.agent_signature is not None and entrustment.agent_signature.strokes
 
 
@@ -262,8 +262,8 @@ def test_the_villager_may_sign_on_paper_and_import_the_photo(
     sha = hashlib.sha256(photo.read_bytes()).hexdigest()
     assert payload["blobs"] == [sha]  # the photo is stored with the registration and named for the upload
     assert read_attachment(ctx, sha) == photo.read_bytes()
-    principal = case_forms.entrustment_data(ctx, str(saved.args[0].case_ids[0])).principal_signature
-    assert principal is not None and principal.png == photo.read_bytes()
+    applicant = case_forms.entrustment_data(ctx, str(saved.args[0].case_ids[0])).applicant_signature
+    assert applicant is not None and applicant.png == photo.read_bytes()
 
 
 def test_search_filters_the_list(qtbot: QtBot, window: MainWindow, ctx: ServiceContext) -> None:
