@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -30,6 +31,20 @@ class Base(DeclarativeBase):
     pass
 
 
+#: The town every center's data belonged to before towns (migration 0112): a single-town center has only it.
+DEFAULT_TOWN_ID = 1
+
+
+class TownRow(Base):
+    """A town (镇) served by this deployment; a county deployment serves several (``services.towns``)."""
+
+    __tablename__ = "towns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
 class StationRow(Base):
     """An enrolled 代办站. ``head_*`` is the last stored event of its chain."""
 
@@ -39,6 +54,8 @@ class StationRow(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     enrolled_at: Mapped[str] = mapped_column(String(40))
+    #: The town it enrolled under (its enrollment code's); its cases, events and follow-ups are that town's.
+    town_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_TOWN_ID, server_default=text("1"), index=True)
     revoked_at: Mapped[str | None] = mapped_column(String(40), default=None)
     revoked_reason: Mapped[str] = mapped_column(String(200), default="")
     head_seq: Mapped[int] = mapped_column(Integer, default=0)
@@ -162,6 +179,8 @@ class EnrollmentCodeRow(Base):
     expires_at: Mapped[str] = mapped_column(String(40))
     used_at: Mapped[str | None] = mapped_column(String(40), default=None)
     station_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: The town whose director issued it: the station enrolls under it.
+    town_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_TOWN_ID, server_default=text("1"))
 
 
 class TokenRow(Base):

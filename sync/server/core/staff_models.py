@@ -31,6 +31,8 @@ class StaffRow(Base):
     last_failed_at: Mapped[str | None] = mapped_column(String(40), default=None)
     locked_until: Mapped[str | None] = mapped_column(String(40), default=None)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The town whose cases the account sees; None for a county-level account (role ``county``, migration 0112).
+    town_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class StaffSessionRow(Base):
@@ -88,6 +90,8 @@ class PublishedDocRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_at: Mapped[str] = mapped_column(String(40))
     published_by: Mapped[str] = mapped_column(String(100))
+    #: None: published for every town (catalog, calendar, 保存期限); a town's id: that town's own (本镇信息).
+    town_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 #: The inbox lists the most recently changed cases first.

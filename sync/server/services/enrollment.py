@@ -11,20 +11,29 @@ from sqlalchemy.orm import Session
 from sync.protocol.models import EnrollReply, EnrollRequest, ErrorCode
 
 from ..core.db import clock_of
-from ..core.models import EnrollmentCodeRow, StationRow, TokenRow
+from ..core.models import DEFAULT_TOWN_ID, EnrollmentCodeRow, StationRow, TokenRow
 from ..core.security import new_enrollment_code, new_token, normalize_code, secret_hash
 from .errors import ServiceError
 from .reference_docs import lock_publications, send_published_documents
 from .signing_keys import forget_station_key
+from .town_scope import ALL_TOWNS
 
 
-def issue_code(session: Session, station_code: str, name: str, *, valid_days: int = 7) -> str:
-    """A new one-time enrollment code for the station ``station_code``; shown once, stored as a hash."""
+def issue_code(
+    session: Session, station_code: str, name: str, *, valid_days: int = 7, town_id: int = DEFAULT_TOWN_ID
+) -> str:
+    """A new one-time enrollment code for the station ``station_code`` of ``town_id`` (the station enrolls
+    under that town); shown once, stored as a hash. Station codes are unique in the whole deployment."""
     station_code = station_code.strip()
     name = name.strip()
     if not station_code or not name:
         raise ServiceError(ErrorCode.INVALID_REQUEST, "请填写代办站编码和名称", field="station_code")
-    existing = session.scalar(select(StationRow).where(StationRow.code == station_code))
+    any_town = select(StationRow).where(StationRow.code == station_code).execution_options(**{ALL_TOWNS: True})
+    existing = session.scalar(any_town)
+    if existing is not None and existing.town_id != town_id:
+        raise ServiceError(
+            ErrorCode.CONFLICT, f"代办站编码{station_code}已被另一个镇的代办站使用，请换一个编码", field="station_code"
+        )
     if existing is not None and existing.revoked_at is None:
         raise ServiceError(
             ErrorCode.CONFLICT, f"代办站{station_code}已登记，如需重新登记请先停用原登记", field="station_code"
@@ -38,6 +47,7 @@ def issue_code(session: Session, station_code: str, name: str, *, valid_days: in
             name=name,
             created_at=now.isoformat(timespec="milliseconds"),
             expires_at=(now + timedelta(days=valid_days)).isoformat(timespec="milliseconds"),
+            town_id=town_id,
         )
     )
     return code
@@ -65,7 +75,7 @@ def enroll(session: Session, request: EnrollRequest) -> EnrollReply:
     if station is None:
         if session.get(StationRow, station_id) is not None:
             raise ServiceError(ErrorCode.ENROLL_FAILED, "本站标识已被其他代办站使用，请联系镇中心", field="station_id")
-        station = StationRow(id=station_id, code=row.station_code, name=row.name, enrolled_at=now)
+        station = StationRow(id=station_id, code=row.station_code, name=row.name, enrolled_at=now, town_id=row.town_id)
         session.add(station)
     else:  # re-enrollment of a revoked station: its old tokens stay revoked
         station.name = row.name
@@ -79,7 +89,8 @@ def enroll(session: Session, request: EnrollRequest) -> EnrollReply:
     token = new_token()
     session.flush()
     session.add(TokenRow(token_hash=secret_hash(token), station_id=station_id, created_at=now))
-    send_published_documents(session, station_id)  # what was published before it joined: its first pull
+    # what was published (for every town, and for its own) before it joined: its first pull
+    send_published_documents(session, station_id, station.town_id)
     return EnrollReply(station_id=station_id, station_code=station.code, name=station.name, token=token)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 import resources
@@ -52,8 +52,12 @@ def next_version(session: Session, kind: str) -> str:
     return str((count or 0) + 1)
 
 
-def latest_published(session: Session, kind: str) -> PublishedDocRow | None:
+def latest_published(session: Session, kind: str, town_id: int | None = None) -> PublishedDocRow | None:
+    """The latest document of ``kind`` the session sees (``town_scope``); with ``town_id``, that town's (for a
+    town's own kind, 本镇信息) or the county's."""
     query = select(PublishedDocRow).where(PublishedDocRow.kind == kind).order_by(PublishedDocRow.id.desc()).limit(1)
+    if town_id is not None:
+        query = query.where(or_(PublishedDocRow.town_id.is_(None), PublishedDocRow.town_id == town_id))
     return session.scalar(query)
 
 
@@ -81,7 +85,7 @@ def broadcast_document(session: Session, kind: str, document: Mapping[str, Any],
     return record_broadcast_event(session, type, payload(document), actor)
 
 
-def send_published_documents(session: Session, station_id: str) -> list[Event]:
+def send_published_documents(session: Session, station_id: str, town_id: int | None = None) -> list[Event]:
     """Queue for one station the latest published document of each kind, as the events a publish creates.
 
     Called when a station is enrolled (or re-enrolled), in the same transaction, so its first pull brings
@@ -90,7 +94,7 @@ def send_published_documents(session: Session, station_id: str) -> list[Event]:
     """
     events = []
     for kind, (type, payload) in PUBLISHED_EVENTS.items():
-        row = latest_published(session, kind)
+        row = latest_published(session, kind, town_id)
         if row is None:
             continue
         wanted = payload(row.document)

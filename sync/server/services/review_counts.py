@@ -29,6 +29,7 @@ from forms.data import DIMENSION_LABELS, OVERALL
 
 from ..core.models import CaseRow
 from .case_json import case_field
+from .town_scope import stations_condition
 
 #: The counts, in the order of ``CaseCounts``'s integer fields.
 COUNTS = (
@@ -184,6 +185,7 @@ def count_cases(
         select(*keys, *_figures(f))
         .select_from(f.source)
         .where(registered >= start, registered < end)
+        .where(stations_condition(session, CaseRow.__table__.c.station_id))  # a Core statement: scoped by hand
         .group_by(*keys)
         .order_by(*keys)  # rows in a stable order: names that sort equal stay in it
     )

@@ -15,20 +15,26 @@ from sqlalchemy.orm import Session
 from sync.protocol.models import ErrorCode
 
 from ..core.db import clock_of
+from ..core.models import DEFAULT_TOWN_ID, TownRow
 from ..core.security import hash_password, secret_hash
 from ..core.staff_models import AuditRow, StaffRow, StaffSessionRow
 from .errors import ServiceError
+from .town_scope import ALL_TOWNS
 
 DIRECTOR = "director"
 WINDOW = "window"
 SUPERVISOR = "supervisor"
-ROLE_LABELS = {DIRECTOR: "主任", WINDOW: "窗口", SUPERVISOR: "督查"}
+#: The county center (县/区政务服务中心): sees every town, read-only (its account has no town).
+COUNTY = "county"
+ROLE_LABELS = {DIRECTOR: "主任", WINDOW: "窗口", SUPERVISOR: "督查", COUNTY: "县级中心"}
+#: The roles of a town's own accounts (a director makes these).
+TOWN_ROLES = (DIRECTOR, WINDOW, SUPERVISOR)
 #: Who may decide cases (受理/补正/办结/退回) and close 差评 follow-ups.
 DECIDERS = frozenset({DIRECTOR, WINDOW})
 #: Who may see a full 身份证 number (each view audited).
 FULL_ID_ROLES = frozenset({DIRECTOR, WINDOW})
 #: Who may see what the stations did with personal data (代办站个人信息审计): those who oversee, not the windows.
-STATION_AUDIT_ROLES = frozenset({DIRECTOR, SUPERVISOR})
+STATION_AUDIT_ROLES = frozenset({DIRECTOR, SUPERVISOR, COUNTY})
 SESSION_HOURS = 10
 MIN_PASSWORD = 8
 
@@ -42,6 +48,8 @@ class StaffUser:
     csrf_token: str
     #: The director made this account or reset its password: nothing but 修改密码 until it is changed.
     must_change_password: bool = False
+    #: The town whose cases it sees (``services.town_scope``); None: every town (the county role).
+    town_id: int | None = DEFAULT_TOWN_ID
 
     @property
     def role_label(self) -> str:
@@ -51,6 +59,10 @@ class StaffUser:
     def sees_station_audit(self) -> bool:
         return self.role in STATION_AUDIT_ROLES
 
+    @property
+    def is_county(self) -> bool:
+        return self.role == COUNTY
+
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
@@ -58,16 +70,27 @@ def check_new_password(password: str) -> None:
 
 
 def create_staff(
-    session: Session, username: str, name: str, role: str, password: str, *, must_change: bool = False
+    session: Session,
+    username: str,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    must_change: bool = False,
+    town_id: int | None = DEFAULT_TOWN_ID,
 ) -> StaffRow:
-    """A new account; ``must_change`` when someone other than its owner chose the password (the staff page)."""
+    """A new account of ``town_id`` (a county account has none, whatever is given); ``must_change`` when
+    someone other than its owner chose the password (the staff page)."""
     username, name = username.strip(), name.strip()
     if not username or not name:
         raise ServiceError(ErrorCode.INVALID_REQUEST, "请填写用户名和姓名", field="username")
     if role not in ROLE_LABELS:
         raise ServiceError(ErrorCode.INVALID_REQUEST, "角色应为主任、窗口或督查", field="role")
+    if role != COUNTY and (town_id is None or session.get(TownRow, town_id) is None):
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "请选择账号所属的镇", field="town_id")
     check_new_password(password)
-    if session.scalar(select(StaffRow).where(StaffRow.username == username)) is not None:
+    taken = select(StaffRow).where(StaffRow.username == username).execution_options(**{ALL_TOWNS: True})
+    if session.scalar(taken) is not None:
         raise ServiceError(ErrorCode.CONFLICT, f"用户名{username}已存在", field="username")
     row = StaffRow(
         username=username,
@@ -77,6 +100,7 @@ def create_staff(
         created_at=clock_of(session).stamp(),
         failed_logins=0,
         must_change_password=must_change,
+        town_id=None if role == COUNTY else town_id,
     )
     session.add(row)
     session.flush()
@@ -93,7 +117,15 @@ def session_user(session: Session, token: str) -> StaffUser | None:
     staff = session.get(StaffRow, found.staff_id)
     if staff is None or not staff.active:
         return None
-    return StaffUser(staff.id, staff.username, staff.name, staff.role, found.csrf_token, staff.must_change_password)
+    return StaffUser(
+        staff.id,
+        staff.username,
+        staff.name,
+        staff.role,
+        found.csrf_token,
+        staff.must_change_password,
+        None if staff.role == COUNTY else staff.town_id,
+    )
 
 
 def new_session(session: Session, staff: StaffRow) -> str:

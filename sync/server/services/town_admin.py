@@ -1,7 +1,8 @@
 """本镇信息 published by the 主任: the center's name, address, phones and public case address.
 
-Stored as a ``published_documents`` row of kind ``town`` (no schema change) and broadcast to every
-station as a ``town.published`` center event, like the 保存期限; an enrollment sends the latest.
+Stored as a ``published_documents`` row of kind ``town`` with the town's id (each town of a county deployment has
+its own) and broadcast to every station of the town as a ``town.published`` center event, like the 保存期限; an
+enrollment sends its town's latest.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from sync.domain.town import TownInfo
 from sync.protocol.models import ErrorCode
 
 from ..core.db import clock_of
+from ..core.models import DEFAULT_TOWN_ID
 from ..core.staff_models import PublishedDocRow
 from .errors import ServiceError
 from .reference_docs import broadcast_document, latest_published, next_version
+from .town_scope import session_town
 
 KIND = "town"
 
@@ -49,6 +52,7 @@ def publish_town(session: Session, fields: Mapping[str, str], actor: str) -> tup
             document=info.to_dict(),
             published_at=now,
             published_by=actor,
+            town_id=session_town(session) or DEFAULT_TOWN_ID,  # a town's own document
         )
     )
     session.flush()

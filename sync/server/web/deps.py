@@ -24,6 +24,7 @@ from ..core.db import clock_of
 from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
 from ..services.staff import DIRECTOR, StaffUser, session_user
+from ..services.town_scope import scope_session
 from .font_slices import han_fonts_css_name
 
 COOKIE = "dbt_staff"
@@ -95,6 +96,7 @@ def get_staff(request: Request, session: SessionDep) -> StaffUser:
         user = session_user(session, token)
     if user is None:
         raise LoginRequired()
+    scope_session(session, user.town_id)  # every query of this request sees the user's town only
     request.state.staff = user
     if user.must_change_password and request.url.path not in (PASSWORD_PATH, PREFIX + "/logout"):
         raise PasswordChangeRequired()
@@ -145,7 +147,7 @@ def role_required(roles: Collection[str], message: str, *, form: bool = False) -
 
     def check(user: StaffUser) -> StaffUser:
         if user.role not in roles:
-            raise WebError(403, message)
+            raise WebError(403, COUNTY_LOOKS_ONLY if user.is_county else message)
         return user
 
     def check_post(user: CsrfDep) -> StaffUser:
@@ -158,6 +160,10 @@ def role_required(roles: Collection[str], message: str, *, form: bool = False) -
 
 
 DIRECTOR_ONLY = "只有中心主任可以进行此操作"
+#: What the county role is told where a town's staff act (it reads every town, acts in none: docs/operations.md).
+COUNTY_LOOKS_ONLY = (
+    "县级中心账号只能查看各镇的办件和考核，不能办理办件、查看完整个人信息或管理镇中心的设置，请由所在镇的工作人员办理"
+)
 DirectorDep = Annotated[StaffUser, role_required({DIRECTOR}, DIRECTOR_ONLY)]
 DirectorPostDep = Annotated[StaffUser, role_required({DIRECTOR}, DIRECTOR_ONLY, form=True)]
 

@@ -13,6 +13,7 @@ from sync.protocol.transfer import key_fingerprint
 
 from ..api.deps import SessionDep, SettingsDep
 from ..core.config import Settings
+from ..core.models import DEFAULT_TOWN_ID
 from ..core.signing import center_public_key, signing_key_path
 from ..services.catalog_admin import KIND_LABELS, publish, versions
 from ..services.enrollment import issue_code, revoke_station
@@ -149,7 +150,8 @@ def station_code(
         return response
 
     with refusal_shown(lambda exc: page(message=exc.message, status=422)), session.begin():
-        code = issue_code(session, station_code, name, valid_days=settings.enrollment_code_days)
+        town = user.town_id if user.town_id is not None else DEFAULT_TOWN_ID
+        code = issue_code(session, station_code, name, valid_days=settings.enrollment_code_days, town_id=town)
         audit(session, user.username, "签发登记码", station_code, name, client_ip(request))
     return page(code)
 
