@@ -46,7 +46,7 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/review/trend", {}, dict.fromkeys(ALL, 200)),
     ("GET", "/followups", {}, dict.fromkeys(ALL, 200)),
     ("GET", f"/followups/{NO_CASE}.pdf", {}, {"director": 404, "window": 404, "supervisor": 403}),
-    ("POST", f"/followups/{NO_CASE}/close", {"outcome": "已回访"}, {"director": 422, "window": 422, "supervisor": 403}),
+    ("POST", f"/followups/{NO_CASE}/close", {"outcome": "已回访"}, {"director": 404, "window": 404, "supervisor": 403}),
     ("GET", "/stations", {}, dict.fromkeys(ALL, 200)),
     ("POST", "/stations/code", {"station_code": "", "name": ""}, {"director": 422, "window": 403, "supervisor": 403}),
     ("POST", f"/stations/{NO_CASE}/revoke", {"reason": "测试"}, {"director": 404, "window": 403, "supervisor": 403}),

@@ -210,7 +210,7 @@ def close_followup_route(
     case_id: str,
     outcome: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    with refusal_as_error(422), session.begin():
+    with refusal_as_error(422, {ErrorCode.NOT_FOUND: 404}), session.begin():
         row = close_followup(session, case_id, outcome, f"{user.name}（镇中心）", today(session))
         audit(session, user.username, "差评回访整改", row.case_no, outcome, client_ip(request))
     return RedirectResponse(f"{PREFIX}/followups", status_code=303)

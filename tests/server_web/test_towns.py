@@ -1,0 +1,222 @@
+"""Towns as tenants of one deployment: a town's staff never reach another town's case, station, follow-up,
+account or audit line, by id, search, filter, export or URL; the county role sees every town.
+
+Each backend gets a server of its own (two towns in the shared one would show the town names to every test).
+The walk goes through every staff route of the role matrix (``test_auth.MATRIX``) as town A's staff with town
+B's ids put in: each answers what it answers for an id that does not exist, and no page, export or print shows
+anything of town B.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import requests
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from sync.client.client import SyncClient
+from sync.server.services.enrollment import issue_code
+from sync.server.services.staff import create_staff
+from sync.server.services.towns import create_town
+from tests.sync.conftest import Station
+from tests.sync.factories import Chain, registered_payload
+from tests.sync.live_server import ServerHandle, in_center, serving
+
+from .helpers import PASSWORD, Staff, login
+from .test_auth import MATRIX, NO_CASE
+
+DAY = "2026-11-23"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+    with serving(request.param, tmp_path_factory) as handle:
+        yield handle
+
+
+def staff_in(server: ServerHandle, role: str, town_id: int | None) -> Staff:
+    username = f"{role}_{uuid.uuid4().hex[:8]}"
+    in_center(
+        server.database_url,
+        lambda s: create_staff(s, username, f"测试{role}", role, PASSWORD, town_id=town_id),
+        migrate=True,
+    )
+    return login(server, username)
+
+
+def station_in(server: ServerHandle, town_id: int, code: str) -> Station:
+    name = f"{code}村代办站"
+    enrollment = in_center(server.database_url, lambda s: issue_code(s, code, name, town_id=town_id))
+    client = SyncClient(server.url, timeout=(5, 30))
+    station_id, _token = client.enroll(enrollment, station_code=code)
+    return Station(client, station_id, code, Chain(station_id), server)
+
+
+def bad_case(station: Station, decider: Staff, name: str, id_number: str, phone: str) -> tuple[str, str]:
+    """A case of ``station`` decided by ``decider``, rated 1 (a 差评: a follow-up opens); (case id, case no)."""
+    case_no = f"{station.code}-20261123-0001"
+    payload = registered_payload(case_no=case_no)
+    payload["applicant"] |= {"name": name, "id_number": id_number, "phone": phone}
+    case_id = str(payload["case_id"])
+    station.chain.add("case.registered", payload)
+    station.chain.add("case.accept", {"case_id": case_id, "accepted_on": DAY, "due_on": "2026-11-30"})
+    station.chain.add("case.deliver", {"case_id": case_id})
+    station.client.push_all(station.chain.events)
+    assert decider.post(f"/cases/{case_id}/decide", {"action": "center_accept"}).status_code == 303
+    done = decider.post(f"/cases/{case_id}/decide", {"action": "center_complete", "result": "已办结"})
+    assert done.status_code == 303
+    station.chain.add("case.give_feedback", {"case_id": case_id, "rating": 1})
+    station.client.push_all(station.chain.events)
+    assert decider.get("/followups").status_code == 200  # opens the follow-up
+    return case_id, case_no
+
+
+@dataclass
+class Towns:
+    server: ServerHandle
+    a: dict[str, Staff]
+    b_director: Staff
+    county: Staff
+    a_case: str
+    a_case_no: str
+    b_station: Station
+    b_case: str
+    b_case_no: str
+    b_id_number: str
+    b_phone: str
+    b_staff_id: int
+
+    def b_markers(self) -> list[str]:
+        """What of town B must never show to town A: its case, villager, station and director (not the ids: town
+        A's own audit log rightly shows the ids it typed)."""
+        b = self.b_station
+        return [self.b_case_no, "欧阳乙镇", b.code, f"{b.code}村代办站", self.b_director.username]
+
+
+@pytest.fixture(scope="module")
+def towns(county: ServerHandle) -> Towns:
+    town_b = in_center(county.database_url, lambda s: create_town(s, "乙镇").id, migrate=True)
+    a = {role: staff_in(county, role, 1) for role in ("director", "window", "supervisor")}
+    b_director = staff_in(county, "director", town_b)
+    tag = uuid.uuid4().hex[:6].upper()
+    a_station = station_in(county, 1, f"JA{tag}")
+    b_station = station_in(county, town_b, f"YB{tag}")
+    a_case, a_case_no = bad_case(a_station, a["window"], "张甲镇", "11010519491231002X", "13800138000")
+    b_case, b_case_no = bad_case(b_station, b_director, "欧阳乙镇", "110105194912310038", "13900139000")
+    assert b_director.post(f"/cases/{b_case}/reveal", {"field": "id"}).status_code == 200  # an audit line of B
+    find = sa.text("SELECT id FROM staff WHERE username = :u")
+    b_staff_id = in_center(county.database_url, lambda s: s.execute(find, {"u": b_director.username}).scalar_one())
+    return Towns(
+        county,
+        a,
+        b_director,
+        staff_in(county, "county", None),
+        a_case,
+        a_case_no,
+        b_station,
+        b_case,
+        b_case_no,
+        "110105194912310038",
+        "13900139000",
+        int(b_staff_id),
+    )
+
+
+def _text(reply: requests.Response) -> str:
+    """What a page, an Excel export or a PDF shows, as text."""
+    kind = reply.headers.get("content-type", "")
+    if kind.startswith("application/pdf"):
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(reply.content)).pages)
+    if "spreadsheetml" in kind:
+        book = load_workbook(io.BytesIO(reply.content), read_only=True)
+        return "\n".join(
+            str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row
+        )
+    return reply.text
+
+
+def _b_path(path: str, t: Towns) -> str:
+    """A matrix route with town B's ids where it names a case, a station or an account."""
+    path = path.replace("{case}", t.b_case).replace(f"/stations/{NO_CASE}/", f"/stations/{t.b_station.station_id}/")
+    return path.replace(NO_CASE, t.b_case).replace("/999999/", f"/{t.b_staff_id}/")
+
+
+@pytest.mark.parametrize("role", ["director", "window", "supervisor"])
+def test_town_staff_reach_nothing_of_another_town_on_any_route(towns: Towns, role: str) -> None:
+    staff = towns.a[role]
+    markers = towns.b_markers()
+    for method, path, form, expected in MATRIX:
+        wanted = expected[role]
+        if "{case}" in path and wanted == 200:
+            wanted = 404  # another town's case is a case that does not exist
+        target = _b_path(path, towns)
+        reply = staff.get(target) if method == "GET" else staff.post(target, form)
+        assert reply.status_code == wanted, (role, method, target, reply.status_code, reply.text[-300:])
+        shown = _text(reply)
+        assert not [m for m in markers if m in shown], (role, method, target)
+
+
+def test_town_staff_find_nothing_of_another_town_by_search_filter_or_export(towns: Towns) -> None:
+    director = towns.a["director"]
+    markers = towns.b_markers()
+    b = towns.b_station
+    queries = [f"q={towns.b_case_no}", "q=欧阳乙镇", f"q={b.code}", f"station={b.station_id}", "view=all"]
+    queries += ["view=done", "clerk=李代办", "matter=城乡居民养老保险参保登记"]
+    # (answer, what was typed: a search box shows its own text again)
+    pages = [(director.get("/?" + q), q) for q in queries]
+    pages += [(director.post("/search", {"q": q}), "") for q in (towns.b_id_number, towns.b_phone)]
+    for path in ("/review?period=2026", "/review.xlsx?period=2026", "/review.pdf?period=2026", "/review/trend"):
+        pages.append((director.get(path), ""))
+    for path in ("/followups", "/deadlines", "/stations", "/audit", "/staff", "/inbox/counts"):
+        pages.append((director.get(path), ""))
+    pages.append((director.get(f"/station-audit?station={b.station_id}"), ""))
+    for reply, typed in pages:
+        assert reply.status_code == 200, (reply.url, reply.status_code)
+        assert towns.b_case not in reply.text, reply.url  # no link to it
+        shown = _text(reply)
+        assert not [m for m in markers if m in shown and m not in typed], reply.url
+    assert director.get(f"/review/trend?station={b.station_id}").status_code == 404
+    assert director.get(f"/visits?station={b.station_id}").status_code == 404
+    assert director.get(f"/visits/receipt.pdf?station={b.station_id}&day={DAY}").status_code == 404
+    assert director.get(f"/followups/{towns.b_case}.pdf").status_code == 404
+    # town A's own case is there, so the empty answers above are not a broken page
+    assert towns.a_case_no in director.get(f"/?q={towns.a_case_no}").text
+    assert director.get(f"/cases/{towns.a_case}").status_code == 200
+
+
+def test_a_town_counts_only_its_own_cases(towns: Towns) -> None:
+    a = towns.a["director"].get("/inbox/counts").json()
+    b = towns.b_director.get("/inbox/counts").json()
+    everyone = towns.county.get("/inbox/counts").json()
+    assert {key: a[key] + b[key] for key in a} == everyone
+
+
+def test_town_b_and_the_county_see_town_b(towns: Towns) -> None:
+    for staff in (towns.b_director, towns.county):
+        assert staff.get(f"/cases/{towns.b_case}").status_code == 200
+        assert towns.b_case_no in staff.get(f"/?q={towns.b_case_no}").text
+    assert towns.b_director.get(f"/cases/{towns.a_case}").status_code == 404
+    assert towns.county.get(f"/cases/{towns.a_case}").status_code == 200
+
+
+def test_the_county_only_looks(towns: Towns) -> None:
+    """The county role reads every town but decides nothing and sees no whole number (docs/operations.md)."""
+    county = towns.county
+    refused = county.post(f"/cases/{towns.b_case}/decide", {"action": "center_return", "reason": "测试"})
+    assert refused.status_code == 403 and "县级中心" in refused.text
+    assert county.post(f"/cases/{towns.b_case}/reveal", {"field": "id"}).status_code == 403
+    assert county.post(f"/followups/{towns.b_case}/close", {"outcome": "已回访"}).status_code == 403
+
+
+def test_station_codes_are_unique_across_towns(towns: Towns) -> None:
+    director = towns.a["director"]
+    page = director.get("/stations")
+    reply = director.post("/stations/code", {"station_code": towns.b_station.code, "name": "冒名代办站"})
+    assert page.status_code == 200 and reply.status_code == 422
+    assert "已被另一个镇的代办站使用" in reply.text
