@@ -1,7 +1,8 @@
 """Opening the station database: SQLite in WAL mode, migrated to head.
 
 Writes use ``synchronous=FULL`` so that a committed event survives a power
-cut; every use case runs in one ``with session.begin():``.
+cut; every use case runs in one ``Database.transaction()``; transactions are SQLite's own
+(``sync.sqlite``), so a migration is one unit too.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event, inspect
+from sqlalchemy import URL, Engine, create_engine, inspect
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync.domain.clock import SYSTEM_CLOCK, Clock
 from sync.domain.errors import DomainError
+from sync.sqlite import BEGIN_MODE, take_over_transactions
 
 from .crypto import DataKey, KeySlot
 
@@ -40,22 +42,14 @@ class DatabaseDamaged(DomainError):
         self.detail = detail
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
 def make_engine(path: Path) -> Engine:
+    """The station's file (``sync.sqlite``'s recipe): reads begin DEFERRED, ``Database.transaction`` IMMEDIATE;
+    ``synchronous=FULL``, so that a committed event survives a power cut."""
     # URL.create, not f"sqlite:///{path}": a parsed URL percent-decodes the path, so a folder named "a%41b"
     # (allowed in Windows user names and in --data-dir) would open "aAb"
     url = URL.create("sqlite", database=str(path))
     engine = create_engine(url, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
-    event.listen(engine, "connect", _on_connect)
-    return engine
+    return take_over_transactions(engine, synchronous="FULL", busy_timeout_ms=10_000, begin="DEFERRED")
 
 
 def read_only_uri(path: PurePath) -> str:
@@ -175,7 +169,7 @@ class Database:
         the same head and the second append failed on its sequence number.
         """
         with self._sessions() as session, session.begin():
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            session.connection(execution_options={BEGIN_MODE: "IMMEDIATE"})
             yield session
 
     @contextmanager

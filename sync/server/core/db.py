@@ -1,16 +1,17 @@
-"""Engine and sessions. SQLite gets WAL and ``BEGIN IMMEDIATE`` so that writers
-queue instead of failing half-way; PostgreSQL uses row locks (see ingest)."""
+"""Engine and sessions. SQLite gets WAL and ``BEGIN IMMEDIATE`` (the shared recipe of ``sync.sqlite``) so that
+writers queue instead of failing half-way; PostgreSQL uses row locks (see ingest)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync.crypto import DataKey
 from sync.domain.clock import SYSTEM_CLOCK, Clock
+from sync.sqlite import take_over_transactions
 
 from .config import db_kind
 from .data_key import engine_data_key
@@ -31,22 +32,9 @@ def make_engine(url: str, *, pool_connections: int = 40, **kwargs: Any) -> Engin
     if db_kind(url) != "sqlite":
         kept = min(KEPT_CONNECTIONS, pool_connections)
         return create_engine(url, pool_pre_ping=True, pool_size=kept, max_overflow=pool_connections - kept, **kwargs)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # let us emit BEGIN ourselves
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+    # every request's unit of work takes the write lock at its BEGIN (sync.sqlite says why)
+    return take_over_transactions(engine, synchronous="NORMAL", busy_timeout_ms=30_000, begin="IMMEDIATE")
 
 
 def make_sessionmaker(
