@@ -76,28 +76,28 @@ def _median_ms(session: requests.Session, url: str) -> float:
     return statistics.median(times)
 
 
-def _ingest_rate(database_url: str, workers: int) -> float:
-    """Events stored per second while ``STATIONS`` stations push ``EVENTS`` events each, all at once."""
+def _ingest_rate(database_url: str, workers: int, stations: int = STATIONS, events: int = EVENTS) -> float:
+    """Events stored per second while ``stations`` stations push ``events`` events each, all at once."""
     from bench.bench_sync import enrolled_client, make_events, running_server
 
     with running_server(database_url, workers) as url:
-        clients = [enrolled_client(url, database_url) for _ in range(STATIONS)]
-        loads = [(client, make_events(station_id, EVENTS)) for client, station_id in clients]
-        barrier = threading.Barrier(STATIONS + 1)
+        clients = [enrolled_client(url, database_url) for _ in range(stations)]
+        loads = [(client, make_events(station_id, events)) for client, station_id in clients]
+        barrier = threading.Barrier(stations + 1)
 
         def push(load: tuple[Any, list[Any]]) -> int:
             client, events = load
             barrier.wait()
             return int(client.push_all(events, batch_size=500).acked_seq)
 
-        with ThreadPoolExecutor(STATIONS) as pool:
+        with ThreadPoolExecutor(stations) as pool:
             results = [pool.submit(push, load) for load in loads]
             barrier.wait()
             start = time.perf_counter()
             acked = [r.result() for r in results]
             elapsed = time.perf_counter() - start
-    assert acked == [EVENTS] * STATIONS, acked
-    return STATIONS * EVENTS / elapsed
+    assert acked == [events] * stations, acked
+    return stations * events / elapsed
 
 
 def _ingest_database(tmp: str, workers: int) -> AbstractContextManager[str]:
