@@ -20,8 +20,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class EventRow(Base):
-    __tablename__ = "events"
+class ChainedEvent:
+    """The columns of one event of a hash chain (``sync.domain.events.Event``), the station's own and the
+    center's alike (declared once); ``sealed`` last in both tables."""
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -35,7 +36,13 @@ class EventRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(16))
     #: The payload's personal data (AES-GCM envelope); ``payload`` holds it masked. None: nothing personal.
-    sealed: Mapped[str | None] = mapped_column(Text)
+    sealed: Mapped[str | None] = mapped_column(Text, sort_order=2)
+
+
+class EventRow(ChainedEvent, Base):
+    """An event of the station's own chain."""
+
+    __tablename__ = "events"
 
 
 class CaseRow(Base):
@@ -135,7 +142,7 @@ class ClerkRow(Base):
     sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class CenterEventRow(Base):
+class CenterEventRow(ChainedEvent, Base):
     """An event of the town center's chain for this station (pulled or imported).
 
     Not part of the station's own hash chain: it has its own (``seq`` 1, 2, …
@@ -145,23 +152,11 @@ class CenterEventRow(Base):
 
     __tablename__ = "center_events"
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    id: Mapped[str] = mapped_column(String(36), unique=True)
-    station_id: Mapped[str] = mapped_column(String(36))
-    type: Mapped[str] = mapped_column(String(64))
-    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    actor: Mapped[str] = mapped_column(String(64))
-    occurred_at: Mapped[str] = mapped_column(String(40))
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-    origin: Mapped[str] = mapped_column(String(16))
-    applied_after_seq: Mapped[int] = mapped_column(Integer)
-    applied_at: Mapped[str] = mapped_column(String(40))
+    # sort_order: after the chain's columns, before ``sealed``, as the migrations made the table
+    applied_after_seq: Mapped[int] = mapped_column(Integer, sort_order=1)
+    applied_at: Mapped[str] = mapped_column(String(40), sort_order=1)
     #: Why the event could not be applied to its case (kept and shown to a person), else None.
-    conflict: Mapped[str | None] = mapped_column(Text)
-    #: Personal data of the payload, sealed as in ``events``.
-    sealed: Mapped[str | None] = mapped_column(Text)
+    conflict: Mapped[str | None] = mapped_column(Text, sort_order=1)
 
 
 Index("ix_cases_item_name", CaseRow.item_name)
