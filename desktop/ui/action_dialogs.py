@@ -28,6 +28,7 @@ from sync.domain.model import CaseType
 
 from .action_form import ActionDialog
 from .facade import StationFacade
+from .ops import ChangeHub
 
 
 def _text_box(placeholder: str = "", height: int = 70) -> QPlainTextEdit:
@@ -45,7 +46,7 @@ class CorrectionDialog(ActionDialog):
         intro = "将一次性告知申请人需补正的全部材料，补齐后才开始计算办理时限。"
         if missing:
             intro += "\n材料清单中未提交的必需材料：" + "、".join(missing)
-        super().__init__("一次性告知补正", intro, parent, "告知并打印")
+        super().__init__("一次性告知补正", intro, parent, "告知并打印", hub=facade)
         self.facade, self.case_id = facade, detail.view.case_id
         self.extra_edit = _text_box("另需补正的材料，每行一项（可不填）")
         self.note_edit = QLineEdit()
@@ -63,7 +64,7 @@ class SupplementDialog(ActionDialog):
     """补正材料已收: tick what arrived; once complete the case is accepted and the clock starts."""
 
     def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
-        super().__init__("补正材料已收", "请勾选申请人本次送来的补正材料。", parent, "登记收到")
+        super().__init__("补正材料已收", "请勾选申请人本次送来的补正材料。", parent, "登记收到", hub=facade)
         self.facade, self.case_id = facade, detail.view.case_id
         self.list = QListWidget()
         for name in detail.missing:
@@ -97,7 +98,7 @@ class ExtendDialog(ActionDialog):
         intro = "延期办理须有正当理由并征得申请人同意，《延期办理告知书》一式两份。"
         if due is not None:
             intro += f"\n原定办结日期：{due:%Y年%m月%d日}"
-        super().__init__("延期办理", intro, parent, "登记延期")
+        super().__init__("延期办理", intro, parent, "登记延期", hub=facade)
         self.facade, self.case_id = facade, detail.view.case_id
         self.reason_edit = _text_box("如：需实地核查，部门无法在承诺时限内办结")
         self.date_edit = QDateEdit()
@@ -161,9 +162,16 @@ class ReasonDialog(ActionDialog):
     """撤回 or 终止: one reason."""
 
     def __init__(
-        self, title: str, label: str, run: Callable[[str], Changed], intro: str = "", parent: QWidget | None = None
+        self,
+        title: str,
+        label: str,
+        run: Callable[[str], Changed],
+        intro: str = "",
+        parent: QWidget | None = None,
+        *,
+        hub: ChangeHub | None = None,
     ) -> None:
-        super().__init__(title, intro, parent, title)
+        super().__init__(title, intro, parent, title, hub=hub)
         self._run = run
         self.reason_edit = _text_box()
         self.row(label, self.reason_edit, "reason")
@@ -180,7 +188,7 @@ class ReturnDialog(ActionDialog):
         view = detail.view
         intro = "退回须书面说明理由和依据，并登记《否定报备登记表》。"
         intro += f"\n申请人：{view.applicant.name}　事项：{view.item_name}"
-        super().__init__("退回办件", intro, parent, "退回并登记")
+        super().__init__("退回办件", intro, parent, "退回并登记", hub=facade)
         self.facade, self.case_id = facade, view.case_id
         self.reasons_edit = _text_box("退回理由，每行一条")
         self.basis_edit = QLineEdit()
@@ -210,7 +218,7 @@ class ConsultAnswerDialog(ActionDialog):
     def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
         view = detail.view
         intro = f"将按事项清单一次性告知“{view.item_name}”的办理依据、条件、材料、时限和收费。"
-        super().__init__("咨询答复（一次告知）", intro, parent, "答复并结束咨询")
+        super().__init__("咨询答复（一次告知）", intro, parent, "答复并结束咨询", hub=facade)
         self.facade, self.case_id = facade, view.case_id
         self.answer_edit = _text_box("答复要点（可不填）", 110)
         self.row("答复内容", self.answer_edit, "answer")
@@ -224,7 +232,7 @@ class CaseTypeDialog(ActionDialog):
     """变更办件类型 (e.g. 承诺件 → 联办件) with a reason."""
 
     def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
-        super().__init__("变更办件类型", f"当前类型：{detail.view.case_type.label}", parent, "变更")
+        super().__init__("变更办件类型", f"当前类型：{detail.view.case_type.label}", parent, "变更", hub=facade)
         self.facade, self.case_id = facade, detail.view.case_id
         self.type_combo = QComboBox()
         for case_type in CaseType:

@@ -32,7 +32,7 @@ from sync.domain.errors import DomainError, ValidationError
 
 from .errors import show_error, user_message
 from .guarded_dialog import GuardedDialog
-from .tasks import run_task
+from .ops import ChangeHub, WriteOp
 
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
@@ -110,8 +110,17 @@ class ActionDialog(GuardedDialog):
 
     saved = Signal(object)  # Changed
 
-    def __init__(self, title: str, intro: str = "", parent: QWidget | None = None, ok_text: str = "确定") -> None:
+    def __init__(
+        self,
+        title: str,
+        intro: str = "",
+        parent: QWidget | None = None,
+        ok_text: str = "确定",
+        *,
+        hub: ChangeHub | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.hub = hub  # told what the saved action changed (``WriteOp``)
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
         self.intro_label = QLabel(intro)
@@ -152,7 +161,7 @@ class ActionDialog(GuardedDialog):
             self._refused(exc)
             return
         self.ok_button.setEnabled(False)  # Qt moves the focus on, to 取消: _refused brings it back
-        run_task(op, self._on_saved, self._on_failed)
+        WriteOp(self, self.hub, op).success(self._on_saved).failure(self._on_failed).run_in_background()
 
     def _refused(self, exc: DomainError) -> None:
         """Show why, and put the cursor where the clerk must act: the refused field, else where it was."""

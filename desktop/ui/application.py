@@ -30,6 +30,7 @@ from .errors import show_error, user_message
 from .facade import StationFacade
 from .login_dialog import FirstClerkDialog, LoginDialog
 from .main_window import MainWindow
+from .ops import WriteOp
 from .recovery_dialog import run_recovery
 from .setup_dialog import SetupDialog
 from .tasks import run_task
@@ -110,10 +111,11 @@ def schedule_retention(window: MainWindow, interval_ms: int = 3_600_000) -> QTim
     facade = window.facade
     last_day: list[date] = []
 
+    def archived(run: RetentionRun) -> Changed | None:
+        return Changed(case_ids=run.archived_ids, message=run.message) if run.archived else None
+
     def done(run: RetentionRun) -> None:
-        if run.archived:
-            facade.changed.emit(Changed(case_ids=run.archived_ids, message=run.message))
-        elif run.message:
+        if not run.archived and run.message:
             window.statusBar().showMessage(run.message, 15000)
 
     def failed(exc: BaseException) -> None:
@@ -125,7 +127,8 @@ def schedule_retention(window: MainWindow, interval_ms: int = 3_600_000) -> QTim
         if last_day and last_day[0] == today:
             return
         last_day[:] = [today]
-        run_task(facade.archive_expired, done, failed)
+        retention = WriteOp(window, facade, facade.archive_expired, changes=archived)
+        retention.success(done).failure(failed).run_in_background()
 
     timer = QTimer(window)
     timer.timeout.connect(due)

@@ -32,8 +32,8 @@ from .errors import user_message
 from .facade import StationFacade
 from .feedback_dialog import FeedbackDialog
 from .handover_dialog import HandoverDialog
+from .ops import WriteOp
 from .step_dialogs import ResumeDialog, SuspendDialog
-from .tasks import run_task
 
 #: Button texts (the clerk's words) for the state machine's actions; others use the action's label.
 BUTTON_LABELS = {
@@ -106,10 +106,15 @@ class CaseActions(QObject):
             "set_case_type": lambda: CaseTypeDialog(f, detail, self.page),
             "give_feedback": lambda: FeedbackDialog(f, detail, self.page),
             "withdraw": lambda: ReasonDialog(
-                "撤回", "撤回原因", lambda r: f.withdraw(case_id, r), "申请人要求撤回办件。", self.page
+                "撤回", "撤回原因", lambda r: f.withdraw(case_id, r), "申请人要求撤回办件。", self.page, hub=f
             ),
             "terminate": lambda: ReasonDialog(
-                "终止", "终止原因", lambda r: f.terminate(case_id, r), "办结前终止办理，材料请另行交接退还。", self.page
+                "终止",
+                "终止原因",
+                lambda r: f.terminate(case_id, r),
+                "办结前终止办理，材料请另行交接退还。",
+                self.page,
+                hub=f,
             ),
             "handover": lambda: self._handover(detail, *next_route(detail.view, detail.custody)),
         }
@@ -145,6 +150,7 @@ class CaseActions(QObject):
             title,
             self.page,
             clock=f.clock,
+            hub=f,
         )
 
     def confirm_archive(self, detail: CaseDetail) -> QMessageBox | None:
@@ -172,7 +178,7 @@ class CaseActions(QObject):
         dialog.open()
 
     def _direct(self, op: Callable[[], Changed]) -> None:
-        run_task(op, self._on_done, self._on_failed)
+        WriteOp(self, self.facade, op).success(self._on_done).failure(self._on_failed).run_in_background()
 
     def add_attachment(self, case_id: str, path: str | None = None) -> None:
         if path is None and camera_available() and self._choose_camera():
@@ -207,8 +213,8 @@ class CaseActions(QObject):
         self._direct(lambda: self.facade.add_attachment_bytes(case_id, png, name))
 
     def _on_done(self, changed: Changed) -> None:
+        """The write already announced ``changed`` (``WriteOp``): the page says what was done."""
         self.finished.emit(changed.message)
-        self.facade.changed.emit(changed)
 
     def _on_failed(self, exc: BaseException) -> None:
         self.refused.emit(user_message(exc))

@@ -33,6 +33,7 @@ from .case_actions import CaseActions, offered
 from .case_sections import AttachmentsView, CustodyView, HistoryView, MaterialsView
 from .errors import show_error, user_message
 from .facade import StationFacade
+from .ops import ReadOp
 from .print_preview import PrintPreviewDialog, case_form_preview
 from .tasks import run_task
 
@@ -138,11 +139,11 @@ class CaseDetailWindow(QDialog):
     # --- loading ---
     def refresh(self) -> None:
         facade, case_id = self.facade, self.case_id
-        run_task(
-            lambda: (facade.case_detail(case_id), facade.station.clerk),
-            lambda loaded: self._show(*loaded),
-            lambda exc: show_error(self, exc),
-        )
+
+        def load() -> tuple[CaseDetail, str]:
+            return facade.case_detail(case_id), facade.station.clerk
+
+        ReadOp(self, "case", load, lambda loaded: self._show(*loaded)).run_in_background()
 
     def _on_changed(self, changed: Changed) -> None:
         if not self.isVisible():

@@ -21,6 +21,7 @@ from desktop.services.syncing.center_address import CenterAddress
 from sync.client.address import ALLOW_HTTP_LABEL
 
 from .errors import user_message
+from .ops import ChangeHub, WriteOp
 from .tasks import run_task
 
 #: Shown while the box is ticked: what plain http means, in the clerk's words.
@@ -45,9 +46,12 @@ class ConnectDialog(QDialog):
         connect: Connect,
         parent: QWidget | None = None,
         remembered: Callable[[], CenterAddress | None] | None = None,
+        *,
+        hub: ChangeHub | None = None,
     ) -> None:
         """``remembered`` (run off the GUI thread) gives the address connected to before, to fill in."""
         super().__init__(parent)
+        self.hub = hub  # told what connecting changed (``WriteOp``)
         self.setWindowTitle("连接镇中心")
         self.setMinimumWidth(560)  # room for the address and the warning on a 1366×768 screen
         self._connect = connect
@@ -110,7 +114,8 @@ class ConnectDialog(QDialog):
         self.error_label.clear()
         self.ok_button.setEnabled(False)
         self.ok_button.setText("正在连接…")
-        run_task(lambda: self._connect(url, code, allow_http), self._on_connected, self._on_failed)
+        connect = WriteOp(self, self.hub, lambda: self._connect(url, code, allow_http))
+        connect.success(self._on_connected).failure(self._on_failed).run_in_background()
 
     def _on_connected(self, changed: Changed) -> None:
         self.connected.emit(changed)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from desktop.services import about, accounts, station
 from desktop.services.casework import (
@@ -51,11 +51,12 @@ from desktop.services.syncing import center_address, center_sync, transfer
 from sync.domain.catalog import Catalog
 from sync.domain.clock import Clock
 
+from .ops import ChangeHub
 
-class StationFacade(QObject):
-    """Thin adapter: every method may run on a worker thread (no widgets here)."""
 
-    changed = Signal(object)  # Changed
+class StationFacade(ChangeHub):
+    """Thin adapter: every method may run on a worker thread (no widgets here); ``changed`` is the hub's."""
+
     #: The cases being pushed now (frozenset of case ids; empty when the batch is answered). Emitted on the
     #: sync worker's thread, so connected slots of GUI objects run queued on the GUI thread.
     sync_in_flight = Signal(object)

@@ -37,6 +37,7 @@ from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .facade import StationFacade
 from .guarded_dialog import GuardedDialog
+from .ops import WriteOp
 from .signature_dialog import CapturedSignature, SignatureDialog, ask_applicant_signature, show_signed
 from .tasks import run_task
 
@@ -194,7 +195,8 @@ class FeedbackDialog(GuardedDialog):
         data = FeedbackInput(self.draft(), self.signature.signature_input(self.signed.content_sha256))
         self.save_button.setEnabled(False)
         facade, case_id = self.facade, self.case_id
-        run_task(lambda: facade.give_feedback(case_id, data), self._on_saved, self._on_failed)
+        give = WriteOp(self, facade, lambda: facade.give_feedback(case_id, data))
+        give.success(self._on_saved).failure(self._on_failed).run_in_background()
 
     def _on_saved(self, changed: Changed) -> None:
         self.saved.emit(changed)

@@ -43,6 +43,7 @@ from sync.domain.signature import CLERK as CLERK_ROLE
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .guarded_dialog import GuardedDialog
+from .ops import ChangeHub, WriteOp
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
@@ -72,9 +73,11 @@ class HandoverDialog(GuardedDialog):
         parent: QWidget | None = None,
         *,
         clock: Clock = SYSTEM_CLOCK,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures
+        self.hub = hub  # told what the saved handover changed (``WriteOp``)
         self.setWindowTitle(f"{title} — {detail.view.case_no}")
         self.resize(760, 560)
         self.detail = detail
@@ -289,7 +292,7 @@ class HandoverDialog(GuardedDialog):
             return
         self.save_button.setEnabled(False)
         save = self._save
-        run_task(lambda: save(data), self._on_saved, self._on_failed)
+        WriteOp(self, self.hub, lambda: save(data)).success(self._on_saved).failure(self._on_failed).run_in_background()
 
     def _on_saved(self, changed: Changed) -> None:
         self.saved.emit(changed)

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
 
 from desktop.services.casework.records import CaseSummary, HomeView
 
-from .errors import show_error
 from .facade import StationFacade
-from .tasks import run_task
+from .ops import ReadOp
 
 #: (HomeView field, title, accent colour, what an empty list means)
 GROUPS: tuple[tuple[str, str, str, str], ...] = (
@@ -129,7 +128,7 @@ class HomePage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        run_task(self.facade.home, self._show, lambda exc: show_error(self, exc))
+        ReadOp(self, "home", self.facade.home, self._show).run_in_background()
 
     def _show(self, view: HomeView) -> None:
         self.view = view

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.services.casework.records import ClerkInfo
+from desktop.services.casework.records import Changed, ClerkInfo
 from desktop.services.station_admin import FirstClerk
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.validation import normalize_id_number, normalize_phone
@@ -19,14 +19,16 @@ from sync.domain.validation import normalize_id_number, normalize_phone
 from .action_form import ERROR_STYLE
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
+from .ops import ChangeHub, WriteOp
 from .password_dialogs import RecoveryCodeDialog, ResetPasswordDialog
 from .rare_char_dialog import attach_to
-from .tasks import run_task
 
 
 class _AccountForm(QDialog):
     def __init__(self, title: str, intro: str, ok_text: str, parent: QWidget | None) -> None:
         super().__init__(parent)
+        #: Told who logged in (``WriteOp``): None before the main window exists.
+        self.hub: ChangeHub | None = None
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.clerk: ClerkInfo | None = None
@@ -57,7 +59,8 @@ class _AccountForm(QDialog):
     def _run(self, op: Callable[[], ClerkInfo]) -> None:
         self.error_label.hide()
         self.ok_button.setEnabled(False)
-        run_task(op, self._on_done, self._on_failed)
+        login = WriteOp(self, self.hub, op, changes=lambda clerk: Changed(message=f"{clerk.display_name} 已登录"))
+        login.success(self._on_done).failure(self._on_failed).run_in_background()
 
     def _on_done(self, clerk: ClerkInfo) -> None:
         self.ok_button.setEnabled(True)
@@ -88,9 +91,12 @@ class LoginDialog(_AccountForm):
         station_name: str = "",
         parent: QWidget | None = None,
         reset: Callable[[str, str, str], ClerkInfo] | None = None,
+        *,
+        hub: ChangeHub | None = None,
     ) -> None:
         intro = f"{station_name}\n请输入您的登录名和密码。".strip()
         super().__init__("代办员登录", intro, "登录", parent)
+        self.hub = hub
         self._login = login
         self._reset = reset
         self.reset_dialog: ResetPasswordDialog | None = None

@@ -38,6 +38,7 @@ from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
 from .new_case_draft import DraftCalls
 from .next_steps_dialog import NextStepsDialog
+from .ops import ReadOp
 from .print_preview import PrintPreviewDialog, case_form_preview
 from .station_settings_dialog import StationSettingsDialog
 from .sync_worker import SyncWorker
@@ -115,13 +116,9 @@ class MainWindow(QMainWindow):
         self.ledger_action.triggered.connect(self.open_ledger)
         f = self.facade
         self.export_action = QAction("导出到U盘", self)
-        self.export_action.triggered.connect(
-            lambda: export_to_usb(self, f.export_to_file, f.changed.emit, f.today(), f.unlock_sync)
-        )
+        self.export_action.triggered.connect(lambda: export_to_usb(self, f.export_to_file, f, f.today(), f.unlock_sync))
         self.import_action = QAction("从U盘导入", self)
-        self.import_action.triggered.connect(
-            lambda: import_from_usb(self, f.import_from_file, f.changed.emit, f.unlock_sync)
-        )
+        self.import_action.triggered.connect(lambda: import_from_usb(self, f.import_from_file, f, f.unlock_sync))
         self.switch_user_action = QAction("切换用户", self)
         self.switch_user_action.triggered.connect(self.switch_user)
         for action in (self.new_action, self.open_action, self.print_action, self.ledger_action, self.sync_action):
@@ -164,10 +161,12 @@ class MainWindow(QMainWindow):
 
     # --- list ---
     def refresh(self) -> None:
-        case_filter = self.filters.case_filter()
-        run_task(lambda: self.facade.search_cases(case_filter), self._show_cases, self._on_error)
-        run_task(self.facade.sync_status, self._show_sync_status, self._on_error)
-        run_task(self.facade.center_link_warning, self._show_link_warning, self._on_error)
+        """The list, the sync status and the link warning, each a ``ReadOp``: a newer refresh supersedes an
+        older one still running, so a slow older search never overwrites the newer one's rows."""
+        case_filter, f = self.filters.case_filter(), self.facade
+        ReadOp(self, "cases", lambda: f.search_cases(case_filter), self._show_cases).run_in_background()
+        ReadOp(self, "sync_status", f.sync_status, self._show_sync_status).run_in_background()
+        ReadOp(self, "link_warning", f.center_link_warning, self._show_link_warning).run_in_background()
 
     def _show_cases(self, rows: list[CaseSummary]) -> None:
         self.model.set_rows(rows)
@@ -223,7 +222,11 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> LoginDialog:
         """切换用户: the next clerk logs in; every later event carries that clerk."""
         dialog = LoginDialog(
-            self.facade.login, self.station_name, self, reset=partial(station_admin.reset_password, self.facade.ctx)
+            self.facade.login,
+            self.station_name,
+            self,
+            reset=partial(station_admin.reset_password, self.facade.ctx),
+            hub=self.facade,
         )
         dialog.setWindowTitle("切换用户")
         dialog.accepted.connect(lambda: self._on_logged_in(dialog.clerk))
@@ -232,10 +235,10 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_logged_in(self, clerk: ClerkInfo | None) -> None:
+        """The login announced itself (``WriteOp``: every view refreshes, the status bar says who)."""
         if clerk is None:
             return
         self.clerk_label.setText(f"经办人：{clerk.display_name}　")
-        self.facade.changed.emit(Changed(message=f"{clerk.display_name} 已登录"))
 
     # --- actions ---
     def new_case(self) -> NewCaseDialog:
@@ -251,8 +254,8 @@ class MainWindow(QMainWindow):
             known_names=f.other_names,
             read_card=f.read_id_card,
             drafts=DraftCalls(f.keep_registration_draft, f.load_registration_draft, f.forget_registration_draft),
+            hub=f,
         )
-        dialog.case_saved.connect(self.facade.changed.emit)
         dialog.case_saved.connect(self.offer_next_steps)
         dialog.open()
         return dialog
@@ -262,7 +265,6 @@ class MainWindow(QMainWindow):
         if not changed.case_ids:
             return None
         self.next_steps_dialog = NextStepsDialog(self.facade, changed.case_ids[0], self)
-        self.next_steps_dialog.changed.connect(self.facade.changed.emit)
         self.next_steps_dialog.open()
         return self.next_steps_dialog
 
@@ -348,8 +350,7 @@ class MainWindow(QMainWindow):
         self.closed_for_reopen.emit()
 
     def connect_center(self) -> ConnectDialog:
-        dialog = ConnectDialog(self.facade.connect_center, self, self.facade.center_address)
-        dialog.connected.connect(self.facade.changed.emit)
+        dialog = ConnectDialog(self.facade.connect_center, self, self.facade.center_address, hub=self.facade)
         dialog.open()
         return dialog
 
@@ -385,9 +386,9 @@ class MainWindow(QMainWindow):
     def _on_sync_progressed(self, done: int, total: int) -> None:
         self.sync_label.setText(f"正在上传 {done}/{total} 条…")
 
-    def _on_synced(self, changed: Changed) -> None:
+    def _on_synced(self, _changed: Changed) -> None:
+        """The sync announced what it changed itself (``WriteOp``)."""
         self.sync_action.setEnabled(True)
-        self.facade.changed.emit(changed)
 
     def _on_sync_failed(self, message: str) -> None:
         # The status bar says what went wrong; a dialog would interrupt the clerk on every retry.

@@ -46,6 +46,7 @@ from .guarded_dialog import GuardedDialog
 from .item_chooser import ItemChooser
 from .materials_table import MaterialsTable
 from .new_case_draft import SIDES, DraftCalls, KeptDraft
+from .ops import ChangeHub, WriteOp
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
@@ -89,9 +90,11 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
         known_names: Callable[[str, str], list[str]] | None = None,
         drafts: DraftCalls | None = None,
         read_card: Callable[[], CardData] | None = None,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures
+        self.hub = hub  # told what the saved case changed (``WriteOp``)
         self.setWindowTitle("新建代办委托")
         self.resize(760, 720)
         self._catalog = catalog
@@ -429,7 +432,8 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
             self._show_field_error("signatures", user_message(exc))
             return
         self.save_button.setEnabled(False)
-        run_task(lambda: self._save(draft), self._on_saved, self._on_failed)
+        save = WriteOp(self, self.hub, lambda: self._save(draft))
+        save.success(self._on_saved).failure(self._on_failed).run_in_background()
 
     def _on_saved(self, changed: Changed) -> None:
         self.save_button.setEnabled(True)

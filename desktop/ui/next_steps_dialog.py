@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -36,6 +36,7 @@ from .action_form import error_label, never_default
 from .errors import user_message
 from .facade import StationFacade
 from .handover_dialog import HandoverDialog
+from .ops import WriteOp
 from .print_preview import case_form_preview, draw_pdf_page, printer_label
 from .tasks import run_task
 
@@ -77,9 +78,7 @@ def print_pdfs(printer: QPrinter, pdfs: list[bytes]) -> list[int]:
 
 
 class NextStepsDialog(QDialog):
-    """下一步 for one new case; ``changed`` carries what recording the handover changed."""
-
-    changed = Signal(object)  # Changed
+    """下一步 for one new case; recording the handover announces its change through ``WriteOp``."""
 
     def __init__(
         self,
@@ -229,7 +228,8 @@ class NextStepsDialog(QDialog):
         if steps.intake_covered:
             self.handover_button.setEnabled(False)
             facade, case_id = self.facade, self.case_id
-            run_task(lambda: facade.record_covered_intake(case_id), self._on_recorded, self._on_failed)
+            record = WriteOp(self, facade, lambda: facade.record_covered_intake(case_id))
+            record.success(self._on_recorded).failure(self._on_failed).run_in_background()
             return
         facade, case_id = self.facade, self.case_id
         run_task(lambda: facade.case_detail(case_id), self._open_handover, self._on_failed)
@@ -246,6 +246,7 @@ class NextStepsDialog(QDialog):
             "材料交接",
             self,
             clock=facade.clock,
+            hub=facade,
         )
         dialog.saved.connect(self._on_recorded)
         self.handover_dialog = dialog
@@ -253,7 +254,6 @@ class NextStepsDialog(QDialog):
 
     def _on_recorded(self, changed: Changed) -> None:
         self.handover_button.setEnabled(True)
-        self.changed.emit(changed)
         self.reload()
 
     # ------------------------------------------------------------ prints

@@ -44,18 +44,27 @@ def _alive(obj: QObject | None) -> bool:
     return obj is None or shiboken6.isValid(obj)
 
 
+def _widget(obj: QObject | None) -> QWidget | None:
+    """The window a message or progress dialog is shown over."""
+    return obj if isinstance(obj, QWidget) else None
+
+
 class WriteOp(Generic[T]):
     """Run a service write off the GUI thread; on success emit ``changed`` once, then call ``success``.
 
+    ``parent`` is the screen that asked (None: no screen): its callbacks are dropped once it was deleted.
+
     ``op`` returns a ``Changed`` (or anything, with ``changes`` saying which ``Changed`` it makes, None
-    for nothing to announce). ``with_progress`` calls ``op`` with a ``report(done, total)`` function and
-    shows a progress dialog if the write takes longer than ``PROGRESS_DELAY_MS``.
+    for nothing to announce). ``with_progress`` shows a progress dialog if the write takes longer than
+    ``PROGRESS_DELAY_MS``; with ``reports=True`` ``op`` is called with a ``report(done, total)`` function
+    that moves its bar. ``reporting`` passes such reports to a callback instead (the sync's status bar).
+    ``hub`` None: a dialog run on its own (before the main window exists, or in a test), nothing to refresh.
     """
 
     def __init__(
         self,
-        parent: QWidget | None,
-        hub: ChangeHub,
+        parent: QObject | None,
+        hub: ChangeHub | None,
         op: Callable[..., T],
         changes: Callable[[T], Changed | None] | None = None,
     ) -> None:
@@ -66,9 +75,11 @@ class WriteOp(Generic[T]):
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
         self._progress_label: str | None = None
+        self._op_reports = False
         self._progress: QProgressDialog | None = None
         self._timer: QTimer | None = None
         self._reported = (0, 0)
+        self._report_to: Callable[[int, int], Any] | None = None
 
     def success(self, success: Callable[[T], Any] | None) -> WriteOp[T]:
         self._success = success
@@ -79,23 +90,32 @@ class WriteOp(Generic[T]):
         self._failure = failure
         return self
 
-    def with_progress(self, label: str) -> WriteOp[T]:
+    def with_progress(self, label: str, reports: bool = False) -> WriteOp[T]:
         self._progress_label = label
+        self._op_reports = reports
+        return self
+
+    def reporting(self, report_to: Callable[[int, int], Any]) -> WriteOp[T]:
+        self._report_to = report_to
+        self._op_reports = True
         return self
 
     def run_in_background(self) -> None:
-        on_progress = None
+        on_progress = self._report_to
         if self._progress_label is not None:
             self._timer = QTimer(singleShot=True)
             self._timer.timeout.connect(self._show_progress)
             self._timer.start(PROGRESS_DELAY_MS)
             on_progress = self._on_progress
-        run_task(self._op, self._on_success, self._on_failure, on_progress)
+        op = self._op
+        if on_progress is not None and not self._op_reports:
+            op = lambda _report: self._op()  # noqa: E731  # the dialog shows busy, without a bar
+        run_task(op, self._on_success, self._on_failure, on_progress)
 
     def _show_progress(self) -> None:
         if not _alive(self._parent):
             return
-        dialog = QProgressDialog(self._progress_label or "", "", 0, 0, self._parent)
+        dialog = QProgressDialog(self._progress_label or "", "", 0, 0, _widget(self._parent))
         dialog.setWindowTitle("请稍候")
         dialog.setCancelButton(None)  # a write is not interrupted halfway
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -122,13 +142,12 @@ class WriteOp(Generic[T]):
     def _on_success(self, result: T) -> None:
         self._finish_progress()
         changed = self._changes(result) if self._changes is not None else result
-        try:
-            if self._success is not None and _alive(self._parent):
-                self._success(result)
-        finally:
-            # The write happened even when the screen that asked for it was closed meanwhile.
-            if isinstance(changed, Changed) and shiboken6.isValid(self._hub):
-                self._hub.changed.emit(changed)
+        # Every view refreshes first (even when the screen that asked was closed meanwhile: the write
+        # happened); then the screen's own follow-up, which may be a modal message.
+        if isinstance(changed, Changed) and self._hub is not None and shiboken6.isValid(self._hub):
+            self._hub.changed.emit(changed)
+        if self._success is not None and _alive(self._parent):
+            self._success(result)
 
     def _on_failure(self, exc: BaseException) -> None:
         self._finish_progress()
@@ -137,7 +156,7 @@ class WriteOp(Generic[T]):
         if self._failure is not None:
             self._failure(exc)
         else:
-            show_error(self._parent, exc)
+            show_error(_widget(self._parent), exc)
 
 
 #: The latest request of each (owner, kind): an older one's result is dropped.
@@ -186,6 +205,6 @@ class ReadOp(Generic[T]):
             if self._failure is not None:
                 self._failure(exc)
             else:
-                show_error(self._owner if isinstance(self._owner, QWidget) else None, exc)
+                show_error(_widget(self._owner), exc)
 
         run_task(self._op, succeeded, failed)

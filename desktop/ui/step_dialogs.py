@@ -37,7 +37,7 @@ class SignedStepDialog(ActionDialog):
     def __init__(
         self, title: str, intro: str, facade: StationFacade, detail: CaseDetail, parent: QWidget | None
     ) -> None:
-        super().__init__(title, intro, parent, title)
+        super().__init__(title, intro, parent, title, hub=facade)
         self.facade, self.case_id, self.signer = facade, detail.view.case_id, detail.view.applicant.name
         self.signed: SignedContent | None = None
         self.signature: CapturedSignature | None = None

@@ -1,10 +1,11 @@
 """Background sync: on a timer, when the network comes back, and on "立即同步".
 
-The sync itself runs through ``run_task`` on the thread pool, never on the GUI
-thread; this object only decides when, and reports what happened, including
-which cases are being sent (``sync_in_flight``: their badge reads 同步中). When the
-credential kept on this PC is still locked it says so (``credential_locked``), so
-that the window asks the clerk's password instead of failing quietly.
+The sync itself runs as a ``WriteOp`` on the thread pool, never on the GUI
+thread, and announces what it changed (``changed``); this object only decides
+when, and reports what happened, including which cases are being sent
+(``sync_in_flight``: their badge reads 同步中). When the credential kept on this
+PC is still locked it says so (``credential_locked``), so that the window asks
+the clerk's password instead of failing quietly.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sync.domain.errors import DomainError
 
 from .errors import user_message
 from .facade import StationFacade
-from .tasks import run_task
+from .ops import WriteOp
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,8 @@ class SyncWorker(QObject):
         self._asked = asked
         self.timer.stop()
         self.sync_started.emit()
-        run_task(self.facade.sync_now_with_progress, self._on_success, self._on_failure, self.sync_progressed.emit)
+        sync = WriteOp(self, self.facade, self.facade.sync_now_with_progress).reporting(self.sync_progressed.emit)
+        sync.success(self._on_success).failure(self._on_failure).run_in_background()
         return True
 
     def _on_success(self, changed: Changed) -> None:

@@ -176,7 +176,7 @@ def test_progress_reports_reach_the_dialog(qtbot, monkeypatch):
         release.wait(10)
         return Changed()
 
-    write = WriteOp(owner, hub, op).with_progress("正在导出……")
+    write = WriteOp(owner, hub, op).with_progress("正在导出……", reports=True)
     write.run_in_background()
     qtbot.waitUntil(lambda: write._progress is not None and write._progress.value() == 1)
     assert write._progress is not None and write._progress.maximum() == 4
