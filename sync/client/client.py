@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import requests
@@ -38,8 +39,9 @@ from sync.protocol.models import (
     PullReply,
     PushReply,
 )
+from sync.protocol.releases import RELEASE_CHUNK_BYTES, ReleaseManifest, SignedRelease
 
-from . import blobs
+from . import blobs, releases
 from .address import check_center_url
 from .batching import split_batches
 from .errors import BadResponse, ChainMismatch, NotEnrolled
@@ -397,3 +399,18 @@ class SyncClient:
 
     def fetch_blob(self, sha256: str) -> bytes:
         return blobs.fetch_blob(self, sha256)
+
+    def latest_release(self, platform: str) -> SignedRelease | None:
+        """The newest station release of ``platform`` the center offers (verify it: ``sync.protocol.releases``)."""
+        return releases.latest_release(self, platform)
+
+    def download_release(
+        self,
+        manifest: ReleaseManifest,
+        folder: Path,
+        *,
+        chunk_size: int = RELEASE_CHUNK_BYTES,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Path:
+        """The release file, resumed from its part file in ``folder``, checked against the manifest's SHA-256."""
+        return releases.download_release(self, manifest, folder, chunk_size=chunk_size, on_progress=on_progress)

@@ -4,7 +4,9 @@
 ``python -m sync.server import-file PATH`` imports a station's USB transfer file (idempotent);
 ``python -m sync.server export-file --station-id ID [--after N] --out PATH`` writes center events for a station;
 ``python -m sync.server verify-chains`` re-verifies every stored chain (exit 2 when a row was edited or removed);
-``python -m sync.server clean-blobs`` drops scan uploads left unfinished past ``DAIBANTONG_INCOMPLETE_BLOB_HOURS``."""
+``python -m sync.server clean-blobs`` drops scan uploads left unfinished past ``DAIBANTONG_INCOMPLETE_BLOB_HOURS``;
+``python -m sync.server publish-release FILE --version X.Y.Z --platform windows|linux-deb [--notes 说明]`` publishes a
+station release, signed with the center's key (``services.releases``); ``list-releases`` lists them."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from sync.protocol.models import ErrorCode
 from sync.protocol.transfer import TransferFormatError, key_fingerprint, public_key_hex, read_file
 
 from . import logs
@@ -27,6 +30,7 @@ from .services.audit import verify_all
 from .services.blobs import drop_stale_uploads
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
+from .services.releases import list_releases, publish_release
 from .services.transfer import export_center_file, import_station_file
 from .serving import serve
 from .web import staff_cli
@@ -55,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, required=True)
     sub.add_parser("verify-chains", help="核验所有代办站记录的校验链（发现被修改或删除的记录）")
     sub.add_parser("clean-blobs", help="删除超过期限仍未上传完成的附件（DAIBANTONG_INCOMPLETE_BLOB_HOURS）")
+    release = sub.add_parser("publish-release", help="发布代办站新版本（Windows 安装程序或 Linux 安装包）")
+    release.add_argument("path", type=Path)
+    release.add_argument("--version", required=True, help="版本号，如 1.3.0")
+    release.add_argument("--platform", required=True, help="windows 或 linux-deb")
+    release.add_argument("--notes", default="", help="更新说明（代办员可见）")
+    sub.add_parser("list-releases", help="列出已发布的代办站版本")
     return parser
 
 
@@ -95,6 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
             elif args.command == "verify-chains":
                 return _verify_chains(session)
+            elif args.command == "publish-release":
+                _publish(session, settings, args)
+            elif args.command == "list-releases":
+                for release in list_releases(session):
+                    sys.stdout.write(
+                        f"{release.platform}\t{release.version}\t{release.size_text}\t{release.published_at}\t"
+                        f"{release.sha256}\n"
+                    )
             elif args.command == "clean-blobs":
                 dropped = drop_stale_uploads(session, settings.blob_limits)
                 sys.stdout.write(f"已删除未完成的附件上传{dropped}个\n")
@@ -115,6 +133,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _publish(session: Session, settings: Settings, args: argparse.Namespace) -> None:
+    if not args.path.is_file():
+        raise ServiceError(ErrorCode.NOT_FOUND, f"找不到安装文件 {args.path}")
+    key = center_key(signing_key_path(settings))
+    release = publish_release(session, key, args.path, args.version, args.platform, args.notes)
+    sys.stdout.write(
+        f"已发布{release.platform_name} {release.version}（{release.size_text}，SHA-256 {release.sha256}），"
+        "代办站下次同步时会收到\n"
+    )
 
 
 def _verify_chains(session: Session) -> int:

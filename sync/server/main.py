@@ -13,7 +13,7 @@ from sync import __version__
 
 from .api import errors, metrics
 from .api.body_limit import BodyLimit
-from .api.routes import blobs, exchange, health, stations
+from .api.routes import blobs, exchange, health, releases, stations
 from .core.config import Settings
 from .core.data_key import DataKeyMismatch, center_data_key, data_key_path
 from .core.db import make_engine, make_sessionmaker
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     api.include_router(stations.router)
     api.include_router(exchange.router)
     api.include_router(blobs.router)
+    api.include_router(releases.router)
     app.include_router(api)
     app.include_router(web_router)
     app.include_router(metrics.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from sync.server.core import staff_models  # noqa: F401  (staff tables join the metadata)
+from sync.server.core import release_models, staff_models  # noqa: F401  (their tables join the metadata)
 from sync.server.core.models import Base
 
 config = context.config
