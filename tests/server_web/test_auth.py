@@ -86,6 +86,10 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("POST", "/staff/999999/activate", {}, {"director": 422, "window": 403, "supervisor": 403}),
     ("POST", "/staff/999999/unlock", {}, {"director": 422, "window": 403, "supervisor": 403}),
     ("POST", "/staff/999999/reset", {}, {"director": 422, "window": 403, "supervisor": 403}),
+    ("GET", "/towns", {}, dict.fromkeys(ALL, 403)),
+    ("POST", "/towns", {"name": "新镇"}, dict.fromkeys(ALL, 403)),
+    ("POST", "/towns/999999/rename", {"name": "新镇"}, dict.fromkeys(ALL, 403)),
+    ("POST", "/towns/999999/director", {"username": "x"}, dict.fromkeys(ALL, 403)),
     ("GET", "/password", {}, dict.fromkeys(ALL, 200)),
     ("POST", "/password", {"old_password": "wrong"}, dict.fromkeys(ALL, 422)),
 ]
@@ -114,6 +118,7 @@ def test_every_staff_route_is_in_the_role_matrix(live_server: ServerHandle) -> N
     matrix = {(m, p.replace("{case}", "{case_id}").replace(NO_CASE, "{case_id}")) for m, p, _f, _e in MATRIX}
     matrix = {(m, p.replace("/stations/{case_id}/", "/stations/{station_id}/")) for m, p in matrix}
     matrix |= {(m, p.replace("/publish/catalog", "/publish/{kind}")) for m, p in matrix}
+    matrix |= {(m, p.replace("/towns/999999/", "/towns/{town_id}/")) for m, p in matrix}
     matrix |= {(m, p.replace("/999999/", "/{staff_id}/")) for m, p in matrix}
     matrix |= {(m, p.split("?")[0].replace("/visits/receipt.pdf", "/visits/{kind}.pdf")) for m, p in matrix}
     assert routes <= matrix | OWN_TESTS, routes - matrix - OWN_TESTS

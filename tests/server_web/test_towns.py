@@ -10,9 +10,13 @@ anything of town B.
 from __future__ import annotations
 
 import io
+import os
+import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -21,17 +25,23 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sync.client.client import SyncClient
+from sync.domain.clock import FixedClock
+from sync.server.core.config import FIXED_TIME_ENV
 from sync.server.services.enrollment import issue_code
 from sync.server.services.staff import create_staff
-from sync.server.services.towns import create_town
+from sync.server.services.towns import create_town, rename_town
 from tests.sync.conftest import Station
 from tests.sync.factories import Chain, registered_payload
-from tests.sync.live_server import ServerHandle, in_center, serving
+from tests.sync.live_server import ServerHandle, in_center, serving, sqlite_url, start_server
 
+from .browser import chromium
 from .helpers import PASSWORD, Staff, login
 from .test_auth import MATRIX, NO_CASE
 
 DAY = "2026-11-23"
+#: What every town shares, published by the county once there are several towns.
+COUNTY_DOCUMENTS = ("/publish/", "/catalog/", "/calendar", "/retention")
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -40,11 +50,11 @@ def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield handle
 
 
-def staff_in(server: ServerHandle, role: str, town_id: int | None) -> Staff:
+def staff_in(server: ServerHandle, role: str, town_id: int | None, name: str = "") -> Staff:
     username = f"{role}_{uuid.uuid4().hex[:8]}"
     in_center(
         server.database_url,
-        lambda s: create_staff(s, username, f"测试{role}", role, PASSWORD, town_id=town_id),
+        lambda s: create_staff(s, username, name or f"测试{role}", role, PASSWORD, town_id=town_id),
         migrate=True,
     )
     return login(server, username)
@@ -155,6 +165,8 @@ def test_town_staff_reach_nothing_of_another_town_on_any_route(towns: Towns, rol
         wanted = expected[role]
         if "{case}" in path and wanted == 200:
             wanted = 404  # another town's case is a case that does not exist
+        if path.startswith(COUNTY_DOCUMENTS) and role == "director":
+            wanted = 403  # with several towns the county publishes what they share
         target = _b_path(path, towns)
         reply = staff.get(target) if method == "GET" else staff.post(target, form)
         assert reply.status_code == wanted, (role, method, target, reply.status_code, reply.text[-300:])
@@ -220,3 +232,161 @@ def test_station_codes_are_unique_across_towns(towns: Towns) -> None:
     reply = director.post("/stations/code", {"station_code": towns.b_station.code, "name": "冒名代办站"})
     assert page.status_code == 200 and reply.status_code == 422
     assert "已被另一个镇的代办站使用" in reply.text
+
+
+def test_the_county_publishes_what_every_town_shares(towns: Towns) -> None:
+    for path in ("/publish/catalog", "/calendar", "/retention", "/catalog/item"):
+        assert towns.county.get(path).status_code == 200, path
+        refused = towns.b_director.get(path)
+        assert refused.status_code == 403 and "由县级中心统一发布" in refused.text, path
+    assert towns.b_director.get("/town").status_code == 200  # its own 本镇信息 stays the town's
+
+
+def test_town_staff_make_accounts_of_their_own_town_only(towns: Towns) -> None:
+    b_director = towns.b_director
+    username = f"w_{uuid.uuid4().hex[:8]}"
+    made = b_director.post("/staff", {"username": username, "name": "乙镇窗口", "role": "window", "password": PASSWORD})
+    assert made.status_code == 303
+    assert username in b_director.get("/staff").text and username not in towns.a["director"].get("/staff").text
+    county_role = {"username": f"c_{uuid.uuid4().hex[:8]}", "name": "冒充", "role": "county", "password": PASSWORD}
+    refused = b_director.post("/staff", county_role)
+    assert refused.status_code == 422 and "角色应为主任、窗口或督查" in refused.text
+    assert 'value="county"' not in b_director.get("/staff").text
+
+
+def test_the_county_compares_towns_and_drills_down_to_stations_and_clerks(towns: Towns) -> None:
+    county = towns.county
+    page = county.get("/review?period=2026-11")
+    assert page.status_code == 200 and "全县合计" in page.text and "按镇" in page.text
+    town_b = in_center(
+        towns.server.database_url, lambda s: s.execute(sa.text("SELECT id FROM towns WHERE name = '乙镇'")).scalar_one()
+    )
+    assert f'href="?period=2026-11&amp;town={town_b}">乙镇</a>' in page.text
+    assert towns.b_station.code not in page.text  # the county level compares towns, not stations
+    drilled = county.get(f"/review?period=2026-11&town={town_b}")
+    assert drilled.status_code == 200 and "乙镇合计" in drilled.text and "按代办员" in drilled.text
+    assert f"{towns.b_station.code}村代办站" in drilled.text and towns.a_case_no.split("-")[0] not in drilled.text
+    assert county.get("/review?town=999999").status_code == 404
+    # a town's staff cannot look into another town through the parameter: it is the county's only
+    a_view = towns.a["director"].get(f"/review?period=2026-11&town={town_b}")
+    assert a_view.status_code == 200 and towns.b_station.code not in a_view.text
+
+
+def test_the_county_manages_towns(towns: Towns) -> None:
+    county = towns.county
+    name = f"丙镇{uuid.uuid4().hex[:4]}"
+    assert county.post("/towns", {"name": name}).status_code == 303
+    assert county.post("/towns", {"name": name}).status_code == 422  # the same name twice
+    assert "请填写镇名称" in county.post("/towns", {"name": "  "}).text
+    town_id = in_center(
+        towns.server.database_url,
+        lambda s: s.execute(sa.text("SELECT id FROM towns WHERE name = :n"), {"n": name}).scalar_one(),
+    )
+    assert county.post(f"/towns/{town_id}/rename", {"name": name + "新"}).status_code == 303
+    assert county.post("/towns/999999/rename", {"name": "无此镇"}).status_code == 422
+    username = f"d_{uuid.uuid4().hex[:8]}"
+    form = {"username": username, "name": "丙镇主任", "password": PASSWORD}
+    assert county.post(f"/towns/{town_id}/director", form).status_code == 303
+    page = county.get("/towns").text
+    assert name + "新" in page
+    refused = towns.a["director"].get("/towns")
+    assert refused.status_code == 403 and "只有县级中心" in refused.text
+
+
+def _browser_login(page: Any, url: str, username: str) -> None:
+    page.goto(url + "/center/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url(url + "/center/")
+
+
+def test_in_the_browser_a_town_window_cannot_open_or_find_another_towns_case(towns: Towns) -> None:
+    url = towns.server.url
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+        _browser_login(page, url, towns.a["window"].username)
+        assert towns.b_case_no not in page.inner_text("main")
+        opened = page.goto(f"{url}/center/cases/{towns.b_case}")
+        assert opened is not None and opened.status == 404 and "没有这个办件" in page.inner_text("main")
+        for typed in (towns.b_case_no, "欧阳乙镇", towns.b_id_number, towns.b_phone):
+            page.fill("header input[name=q]", typed)
+            page.press("header input[name=q]", "Enter")
+            page.wait_for_load_state()
+            assert page.locator("table.cases tbody td:first-child a").count() == 0, typed
+            assert "欧阳乙镇" not in page.inner_text("main").replace(typed, "")
+        printed = page.request.get(f"{url}/center/followups/{towns.b_case}.pdf")
+        assert printed.status == 404
+        exported = page.request.get(f"{url}/center/review.xlsx?period=2026")
+        assert exported.status == 200 and towns.b_station.code not in _xlsx_text(exported.body())
+        # and town A's own case is found the same way
+        page.fill("header input[name=q]", towns.a_case_no)
+        page.press("header input[name=q]", "Enter")
+        page.wait_for_load_state()
+        assert page.locator("table.cases tbody td:first-child a").count() == 1
+
+
+def _xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row)
+
+
+#: The county's screenshot: three towns, their stations, a month of rated cases.
+SHOT_TOWNS = {
+    "城关镇": [("CG01", "东街社区代办站", "陈代办"), ("CG02", "西关村代办站", "刘代办")],
+    "东湖镇": [
+        ("DH01", "东湖村代办站", "黄代办"),
+        ("DH02", "湖滨村代办站", "吴代办"),
+        ("DH03", "渔港村代办站", "周代办"),
+    ],
+    "西山镇": [("XS01", "西山村代办站", "郑代办"), ("XS02", "茶园村代办站", "孙代办")],
+}
+
+
+@pytest.mark.skipif(not os.environ.get("DAIBANTONG_SCREENSHOTS"), reason="DAIBANTONG_SCREENSHOTS not set")
+def test_county_review_screenshot(tmp_path: Path) -> None:
+    """docs/screenshots/center_county_review.png (the county compares its towns) and center_county_town.png
+    (one town drilled down to its stations and clerks), at 1366×768."""
+    clock = FixedClock.beijing(2026, 11, 27, 16)
+    server = start_server(sqlite_url(tmp_path), env={FIXED_TIME_ENV: clock.now().isoformat()})
+    rng = random.Random(17)
+    try:
+        in_center(server.database_url, lambda s: rename_town(s, 1, "城关镇"))
+        for n, (town, villages) in enumerate(SHOT_TOWNS.items()):
+            town_id = 1 if n == 0 else in_center(server.database_url, lambda s, t=town: create_town(s, t).id)
+            window = staff_in(server, "window", town_id)
+            for code, name, clerk in villages:
+                enrollment = in_center(
+                    server.database_url, lambda s, c=code, m=name, t=town_id: issue_code(s, c, m, town_id=t)
+                )
+                client = SyncClient(server.url, timeout=(5, 30))
+                station_id, _ = client.enroll(enrollment, station_code=code)
+                chain = Chain(station_id, actor=clerk)
+                for i in range(rng.randrange(4, 8)):
+                    payload = registered_payload(case_no=f"{code}-20261123-{i + 1:04d}")
+                    case_id = str(payload["case_id"])
+                    chain.add("case.registered", payload)
+                    accept = {"case_id": case_id, "accepted_on": DAY, "due_on": "2026-11-30"}
+                    chain.add("case.accept", accept)
+                    chain.add("case.deliver", {"case_id": case_id})
+                    client.push_all(chain.events)
+                    window.post(f"/cases/{case_id}/decide", {"action": "center_accept"})
+                    window.post(f"/cases/{case_id}/decide", {"action": "center_complete", "result": "已办结"})
+                    rating = rng.choice([5, 5, 5, 4, 5, 3] if town != "西山镇" else [5, 4, 2, 5, 3])
+                    chain.add("case.give_feedback", {"case_id": case_id, "rating": rating})
+                    client.push_all(chain.events)
+        county = staff_in(server, "county", None, "张科长").username
+        OUT.mkdir(parents=True, exist_ok=True)
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+            _browser_login(page, server.url, county)
+            page.goto(server.url + "/center/review?period=2026-11")
+            assert page.locator("table.rates").first.locator("tbody tr").count() == 3
+            page.screenshot(path=str(OUT / "center_county_review.png"))
+            page.click("table.rates >> text=东湖镇")
+            page.wait_for_load_state()
+            assert page.inner_text("h1").startswith("东湖镇")
+            assert "县级政务服务中心" in page.inner_text("header")
+            page.screenshot(path=str(OUT / "center_county_town.png"))
+    finally:
+        server.stop()

@@ -88,6 +88,18 @@ class Rates(RateFigures):
             for n, value in enumerate(added):
                 tally[n] += value
 
+    def add_rates(self, other: Rates) -> None:
+        """Add another group's figures (a town's are its stations' summed)."""
+        for name in ("cases", "immediate_done", "immediate_on_spot", "promised_done", "promised_on_time"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rated += other.rated
+        self.satisfied += other.satisfied
+        self.bad += other.bad
+        for key, added in other.tallies.items():
+            tally = self.tallies.setdefault(key, [0, 0, 0])
+            for n, value in enumerate(added):
+                tally[n] += value
+
     @property
     def scores(self) -> dict[str, Score]:
         """The overall rating's and each dimension's ``Score`` (average, 满意率), in print order."""
@@ -102,6 +114,18 @@ class Evaluation:
     total: Rates
     stations: list[Rates] = field(default_factory=list)
     clerks: list[Rates] = field(default_factory=list)
+    #: The county's review: each town's rates (its stations' summed), ``key`` the town's id.
+    towns: list[Rates] = field(default_factory=list)
+
+
+def town_rates(stations: list[Rates], station_towns: dict[str, int], town_names: dict[int, str]) -> list[Rates]:
+    """Each town's rates from its stations' (every town listed, one without cases with zeros), in name order."""
+    towns = {tid: Rates(str(tid), name) for tid, name in town_names.items()}
+    for station in stations:
+        town = towns.get(station_towns.get(station.key, -1))
+        if town is not None:
+            town.add_rates(station)
+    return sorted(towns.values(), key=lambda r: natural_key(r.label))
 
 
 def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:

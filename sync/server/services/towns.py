@@ -80,3 +80,8 @@ def town_lines(session: Session) -> list[TownLine]:
     by_staff = select(StaffRow.town_id, func.count()).group_by(StaffRow.town_id)
     staff = {tid: int(n) for tid, n in session.execute(by_staff) if tid is not None}
     return [TownLine(tid, name, stations.get(tid, 0), staff.get(tid, 0)) for tid, name in town_names(session).items()]
+
+
+def station_towns(session: Session) -> dict[str, int]:
+    """Each station's town (the county review sums stations into towns)."""
+    return {sid: tid for sid, tid in session.execute(select(StationRow.id, StationRow.town_id))}

@@ -18,6 +18,7 @@ from . import (
     routes_static,
     routes_station_audit,
     routes_town,
+    routes_towns,
     routes_visits,
 )
 from .deps import PREFIX
@@ -33,6 +34,7 @@ for module in (
     routes_calendar,
     routes_retention,
     routes_town,
+    routes_towns,
     routes_staff,
     routes_station_audit,
     routes_static,

@@ -25,6 +25,7 @@ from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
 from ..services.staff import DIRECTOR, StaffUser, session_user
 from ..services.town_scope import scope_session
+from ..services.towns import several_towns
 from .font_slices import han_fonts_css_name
 
 COOKIE = "dbt_staff"
@@ -94,9 +95,12 @@ def get_staff(request: Request, session: SessionDep) -> StaffUser:
     token = request.cookies.get(COOKIE, "")
     with session.begin():
         user = session_user(session, token)
+        several = user is not None and several_towns(session)
     if user is None:
         raise LoginRequired()
-    scope_session(session, user.town_id)  # every query of this request sees the user's town only
+    # Every query of this request sees the user's town only; with one town that is everything, so a single-town
+    # center's queries stay exactly those it ran before towns (services.town_scope).
+    scope_session(session, user.town_id if several else None)
     request.state.staff = user
     if user.must_change_password and request.url.path not in (PASSWORD_PATH, PREFIX + "/logout"):
         raise PasswordChangeRequired()
@@ -166,6 +170,34 @@ COUNTY_LOOKS_ONLY = (
 )
 DirectorDep = Annotated[StaffUser, role_required({DIRECTOR}, DIRECTOR_ONLY)]
 DirectorPostDep = Annotated[StaffUser, role_required({DIRECTOR}, DIRECTOR_ONLY, form=True)]
+#: Why a town's director may not publish what every town shares once the deployment serves several towns.
+COUNTY_PUBLISHES = "本系统服务多个镇：事项清单、节假日日历和保存期限由县级中心统一发布，镇中心主任不能修改"
+
+
+def _may_publish(user: StaffUser, session: Session) -> StaffUser:
+    """The catalog, the calendar and the 保存期限 are every town's: the county publishes them, or the director of a
+    deployment with one town (as before towns)."""
+    if user.is_county:
+        return user
+    if user.role != DIRECTOR:
+        raise WebError(403, DIRECTOR_ONLY)
+    with session.begin():
+        several = several_towns(session)
+    if several:
+        raise WebError(403, COUNTY_PUBLISHES)
+    return user
+
+
+def _publisher_get(user: StaffDep, session: SessionDep) -> StaffUser:
+    return _may_publish(user, session)
+
+
+def _publisher_post(user: CsrfDep, session: SessionDep) -> StaffUser:
+    return _may_publish(user, session)
+
+
+PublisherDep = Annotated[StaffUser, Depends(_publisher_get)]
+PublisherPostDep = Annotated[StaffUser, Depends(_publisher_post)]
 
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:

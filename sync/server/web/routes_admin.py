@@ -22,7 +22,7 @@ from ..services.reference_docs import current_document
 from ..services.signing_keys import confirm_station_key
 from ..services.staff import DIRECTOR, audit, audit_page
 from ..services.station_status import StationOverview, stations_overview
-from .deps import PREFIX, DirectorDep, DirectorPostDep, StaffDep, client_ip, render
+from .deps import PREFIX, DirectorDep, DirectorPostDep, PublisherDep, PublisherPostDep, StaffDep, client_ip, render
 from .refusals import refusal_as_error, refusal_shown
 from .route_class import WebRoute
 
@@ -59,7 +59,7 @@ def _publish_page(
 
 
 @router.get("/publish/{kind}", summary="编辑事项清单或节假日日历（主任）")
-def publish_page(request: Request, session: SessionDep, user: DirectorDep, kind: Kind, done: str = "") -> Response:
+def publish_page(request: Request, session: SessionDep, user: PublisherDep, kind: Kind, done: str = "") -> Response:
     return _publish_page(request, session, kind, done=done)
 
 
@@ -67,7 +67,7 @@ def publish_page(request: Request, session: SessionDep, user: DirectorDep, kind:
 def publish_document(
     request: Request,
     session: SessionDep,
-    user: DirectorPostDep,
+    user: PublisherPostDep,
     kind: Kind,
     document: Annotated[str, Form(max_length=2_000_000)] = "",
 ) -> Response:

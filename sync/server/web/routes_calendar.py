@@ -21,13 +21,12 @@ from sync.domain.holiday_notice import LineError, notice_spec, parse_notice, yea
 from ..api.deps import SessionDep
 from ..services.catalog_admin import parse_document
 from ..services.reference_docs import current_document
-from ..services.staff import DIRECTOR, StaffUser
-from .deps import DirectorDep, WebError, render, role_required, today
+from .deps import PublisherDep, PublisherPostDep, WebError, render, today
 from .refusals import refusal_as_error
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
-CalendarPost = Annotated[StaffUser, role_required({DIRECTOR}, "只有中心主任可以编辑节假日日历", form=True)]
+CalendarPost = PublisherPostDep
 YearField = Annotated[int, Form(ge=2000, le=2100)]
 DocumentField = Annotated[str, Form(max_length=2_000_000)]
 WEEKDAYS = "一二三四五六日"
@@ -103,7 +102,7 @@ def _page(
 
 @router.get("/calendar", summary="节假日日历（主任）")
 def calendar_page(
-    request: Request, session: SessionDep, user: DirectorDep, year: Annotated[int, Query(ge=2000, le=2100)] = 0
+    request: Request, session: SessionDep, user: PublisherDep, year: Annotated[int, Query(ge=2000, le=2100)] = 0
 ) -> Response:
     return _page(request, _document(session, ""), year or today(session).year)
 

@@ -30,7 +30,7 @@ from ..services.catalog_xlsx import (
 )
 from ..services.reference_docs import current_document, next_version
 from ..services.staff import audit
-from .deps import DirectorDep, DirectorPostDep, WebError, client_ip, render
+from .deps import PublisherDep, PublisherPostDep, WebError, client_ip, render
 from .route_class import WebRoute
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
@@ -52,7 +52,7 @@ def _download(data: bytes, name: str) -> Response:
 
 
 @router.get("/catalog/export.xlsx", summary="导出当前事项清单（Excel，主任）", response_class=Response)
-def export_catalog(request: Request, session: SessionDep, user: DirectorDep) -> Response:
+def export_catalog(request: Request, session: SessionDep, user: PublisherDep) -> Response:
     with session.begin():
         document = current_document(session, "catalog")
         audit(session, user.username, "导出事项清单", f"版本{document.get('version', '')}", ip=client_ip(request))
@@ -60,7 +60,7 @@ def export_catalog(request: Request, session: SessionDep, user: DirectorDep) -> 
 
 
 @router.get("/catalog/template.xlsx", summary="下载事项清单Excel模板（主任）", response_class=Response)
-def catalog_template(user: DirectorDep) -> Response:
+def catalog_template(user: PublisherDep) -> Response:
     return _download(template_workbook(), "事项清单模板.xlsx")
 
 
@@ -93,7 +93,7 @@ def _preview(
 async def import_catalog(
     request: Request,
     session: SessionDep,
-    user: DirectorPostDep,
+    user: PublisherPostDep,
     file: Annotated[UploadFile, File()],
     version: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
@@ -136,7 +136,7 @@ def _item_form(
 
 @router.get("/catalog/item", summary="编辑一个事项（主任）")
 def item_page(
-    request: Request, session: SessionDep, user: DirectorDep, code: Annotated[str, Query(max_length=40)] = ""
+    request: Request, session: SessionDep, user: PublisherDep, code: Annotated[str, Query(max_length=40)] = ""
 ) -> Response:
     with session.begin():
         document = current_document(session, "catalog")
@@ -151,7 +151,7 @@ def item_page(
 def save_item(
     request: Request,
     session: SessionDep,
-    user: DirectorPostDep,
+    user: PublisherPostDep,
     original_code: Annotated[str, Form(max_length=40)] = "",
     version: Annotated[str, Form(max_length=40)] = "",
     code: Annotated[str, Form(max_length=40)] = "",

@@ -12,7 +12,7 @@ from sync.domain.retention import MAX_DAYS, MIN_DAYS
 from ..api.deps import SessionDep
 from ..services.retention_admin import current_policy, history, publish_retention
 from ..services.staff import audit
-from .deps import PREFIX, DirectorDep, DirectorPostDep, client_ip, render
+from .deps import PREFIX, PublisherDep, PublisherPostDep, client_ip, render
 from .refusals import refusal_shown
 from .route_class import WebRoute
 
@@ -40,7 +40,7 @@ def _page(
 
 
 @router.get("/retention", summary="保存期限（主任）")
-def retention_page(request: Request, session: SessionDep, user: DirectorDep, done: str = "") -> Response:
+def retention_page(request: Request, session: SessionDep, user: PublisherDep, done: str = "") -> Response:
     return _page(request, session, done=done)
 
 
@@ -48,7 +48,7 @@ def retention_page(request: Request, session: SessionDep, user: DirectorDep, don
 def retention_publish(
     request: Request,
     session: SessionDep,
-    user: DirectorPostDep,
+    user: PublisherPostDep,
     closed_case_days: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     with refusal_shown(lambda exc: _page(request, session, closed_case_days, exc.message, 422)), session.begin():

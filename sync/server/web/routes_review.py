@@ -26,10 +26,13 @@ from ..services.evaluation import (
     monthly_trend,
     natural_key,
     sort_rates,
+    town_rates,
 )
 from ..services.export import evaluation_pdf, evaluation_report, evaluation_workbook
 from ..services.followup_print import followup_pdf, followup_record
 from ..services.staff import DECIDERS, StaffUser, audit
+from ..services.town_scope import scope_session
+from ..services.towns import station_towns, town_names
 from .charts import satisfaction_bars, trend_lines
 from .deps import PREFIX, StaffDep, WebError, client_ip, open_pending_followups, render, role_required, today
 from .refusals import refusal_as_error
@@ -56,15 +59,34 @@ def review_page(
     period: PeriodQuery = "",
     sort: SortQuery = "name",
     order: OrderQuery = "",
+    town: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="县级中心：只看这个镇（镇的编号）")] = None,
 ) -> Response:
-    """The rates of a period; the tables sort by any column (``sort``, ``order``), names as people read them."""
+    """The rates of a period; the tables sort by any column (``sort``, ``order``), names as people read them.
+
+    The county role sees the towns compared (``town_rates``), each town a link to that town's review: its
+    stations and clerks, read through the town's scope as its own staff read them. A town's staff are never
+    given ``town``: their scope is their town."""
     open_pending_followups(session)
+    town_name = ""
     with session.begin():
+        towns = town_names(session) if user.is_county else {}
+        if user.is_county and town is not None:
+            if town not in towns:
+                raise WebError(404, "没有这个镇")
+            town_name = towns[town]
+            scope_session(session, town)  # the drill-down: from here on the request sees that town only
         ev = _evaluation(session, period)
+        if user.is_county and town is None:
+            ev.towns = town_rates(ev.stations, station_towns(session), towns)
+            ev.total.label = "全县合计"
+        elif town_name:
+            ev.total.label = f"{town_name}合计"
     descending = None if not order else order == "desc"
     ev.stations = sort_rates(ev.stations, sort, descending)
     ev.clerks = sort_rates(ev.clerks, sort, descending)
-    chart = Markup(satisfaction_bars([(r.label, r.satisfaction) for r in ev.stations], SATISFACTION_TARGET))
+    ev.towns = sort_rates(ev.towns, sort, descending)
+    shown = ev.towns if ev.towns else ev.stations
+    chart = Markup(satisfaction_bars([(r.label, r.satisfaction) for r in shown], SATISFACTION_TARGET))
     d = today(session)
     periods = [f"{d:%Y-%m}", f"{d.year}-Q{(d.month - 1) // 3 + 1}", f"{d.year}"]
     return render(
@@ -75,6 +97,9 @@ def review_page(
         target=SATISFACTION_TARGET,
         periods=periods,
         headers=_headers(sort, descending),
+        county=user.is_county,
+        town=town if town_name else None,
+        town_name=town_name,
     )
 
 

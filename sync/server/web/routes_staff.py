@@ -10,10 +10,12 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from sync.protocol.models import ErrorCode
+
 from ..api.deps import SessionDep
 from ..core.staff_models import StaffRow
 from ..services.errors import ServiceError
-from ..services.staff import DIRECTOR, ROLE_LABELS, StaffUser, audit, create_staff, deactivate_staff
+from ..services.staff import DIRECTOR, ROLE_LABELS, TOWN_ROLES, StaffUser, audit, create_staff, deactivate_staff
 from ..services.staff_login import activate_staff, list_accounts, reset_password, unlock_staff
 from .deps import PREFIX, DirectorDep, client_ip, render, role_required
 from .refusals import refusal_shown
@@ -26,7 +28,8 @@ StaffAdminPost = Annotated[StaffUser, role_required({DIRECTOR}, "只有中心主
 def _page(request: Request, session: SessionDep, message: str = "", status: int = 200, **shown: object) -> Response:
     with session.begin():
         rows = list_accounts(session)
-    response = render(request, "staff.html", status, rows=rows, roles=ROLE_LABELS, message=message, **shown)
+    roles = {role: ROLE_LABELS[role] for role in TOWN_ROLES}
+    response = render(request, "staff.html", status, rows=rows, roles=roles, message=message, **shown)
     response.headers["Cache-Control"] = "no-store"  # a one-time password may be on it
     return response
 
@@ -65,7 +68,9 @@ def staff_create(
     password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     with refusal_shown(_refused(request, session)), session.begin():
-        create_staff(session, username, name, role, password, must_change=True)
+        if role not in TOWN_ROLES:  # a county account is made on the county's towns page, not by a town
+            raise ServiceError(ErrorCode.INVALID_REQUEST, "角色应为主任、窗口或督查", field="role")
+        create_staff(session, username, name, role, password, must_change=True, town_id=user.town_id)
         audit(session, user.username, "新建账号", username, ROLE_LABELS.get(role, role), client_ip(request))
     return _done("created")
 

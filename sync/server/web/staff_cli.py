@@ -1,4 +1,4 @@
-"""``python -m sync.server create-staff --username U --name 姓名 --role director|window|supervisor``.
+"""``python -m sync.server create-staff --username U --name 姓名 --role director|window|supervisor|county``.
 
 The password is read from ``--password``, the ``DAIBANTONG_STAFF_PASSWORD`` variable, or asked twice on the terminal.
 
@@ -34,7 +34,10 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--username", required=True)
     parser.add_argument("--name", required=True, help="姓名")
     parser.add_argument(
-        "--role", required=True, choices=sorted(ROLE_LABELS), help="director主任/window窗口/supervisor督查"
+        "--role",
+        required=True,
+        choices=sorted(ROLE_LABELS),
+        help="director主任/window窗口/supervisor督查（属于镇1）/county县级中心（查看全县各镇，只查看不办理）",
     )
     parser.add_argument("--password", default=None)
     args = parser.parse_args(argv)
