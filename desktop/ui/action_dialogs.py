@@ -104,7 +104,7 @@ class ExtendDialog(ActionDialog):
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy年MM月dd日")
-        self.calendar = facade.ctx.calendar
+        self.calendar = facade.calendar
         today = facade.today()
         earliest = next_workday(self.calendar, due or today)
         self.date_edit.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))

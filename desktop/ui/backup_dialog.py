@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.context import ServiceContext
 from desktop.services.safety import backup
 from desktop.services.safety.backup import BackupError, CheckedBackup, Restored
 
@@ -61,10 +60,18 @@ class Listing:
     checked: list[CheckedBackup]
 
 
-def _listing(ctx: ServiceContext) -> Listing:
-    folder = backup.backup_folder(ctx)
-    is_default = folder.resolve() == backup.default_backup_folder(ctx).resolve()
-    return Listing(folder, is_default, check_all(ctx.db.data_dir))
+class Backups(Protocol):
+    """What the dialog needs of the station's backups; every method runs on a worker thread."""
+
+    def listing(self) -> Listing: ...
+    def backup_now(self) -> backup.BackupInfo: ...
+    def set_folder(self, folder: Path | None) -> Path: ...
+    def restore(self, path: Path) -> Restored: ...
+
+
+def listing(folder: Path, default_folder: Path, data_dir: Path) -> Listing:
+    """The backup folder and every backup in it, each verified (integrity and hash chain)."""
+    return Listing(folder, folder.resolve() == default_folder.resolve(), check_all(data_dir))
 
 
 def confirm_restore(parent: QWidget, checked: CheckedBackup) -> bool:
@@ -85,13 +92,13 @@ class BackupDialog(QDialog):
 
     def __init__(
         self,
-        ctx: ServiceContext,
+        backups: Backups,
         parent: QWidget | None = None,
         stop_background_work: StopWork | None = None,
         resume_background_work: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.backups = backups
         self.stop_background_work: StopWork = stop_background_work or (lambda then: then())
         self.resume_background_work = resume_background_work or (lambda: None)
         self.busy = False
@@ -185,8 +192,7 @@ class BackupDialog(QDialog):
     # ------------------------------------------------------------------ listing and backing up
     def refresh(self, note: str = "") -> None:
         """List the backups, each verified (integrity and hash chain) off the GUI thread."""
-        ctx = self.ctx
-        self._run("正在校验备份……", lambda: _listing(ctx), lambda listing: self._on_listed(listing, note))
+        self._run("正在校验备份……", self.backups.listing, lambda listing: self._on_listed(listing, note))
 
     def _on_listed(self, listing: Listing, note: str) -> None:
         self.folder = listing.folder
@@ -205,8 +211,7 @@ class BackupDialog(QDialog):
         self.status_label.setText(f"{note}{summary}")
 
     def back_up_now(self) -> None:
-        ctx = self.ctx
-        self._run("正在备份……", lambda: backup.backup_now(ctx), self._on_backed_up)
+        self._run("正在备份……", self.backups.backup_now, self._on_backed_up)
 
     def _on_backed_up(self, made: backup.BackupInfo) -> None:
         self.refresh(f"已备份到 {made.path.parent}（{made.size_bytes / 1_048_576:.1f} MB）。")
@@ -221,10 +226,10 @@ class BackupDialog(QDialog):
         self._set_folder(None)
 
     def _set_folder(self, folder: Path | None) -> None:
-        ctx = self.ctx
+        backups = self.backups
         self._run(
             "正在检查这个文件夹能否写入……",
-            lambda: backup.set_backup_folder(ctx, folder),
+            lambda: backups.set_folder(folder),
             lambda now: self.refresh(f"备份位置已改为 {now}。"),
         )
 
@@ -261,7 +266,7 @@ class BackupDialog(QDialog):
         self.stop_background_work(lambda: self._restore(checked.info.path))
 
     def _restore(self, path: Path) -> None:
-        ctx = self.ctx
+        backups = self.backups
         closed: list[bool] = []
 
         def op() -> Restored:
@@ -269,7 +274,7 @@ class BackupDialog(QDialog):
             if not checked.ok:
                 raise BackupError(checked.problem)
             closed.append(True)
-            return backup.restore_backup(ctx, path)  # closes the station database first
+            return backups.restore(path)  # closes the station database first
 
         self.status_label.setText("正在恢复备份，请稍候……")
         run_task(op, self._on_restored, lambda exc: self._on_restore_failed(exc, bool(closed)))

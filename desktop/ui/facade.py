@@ -1,14 +1,21 @@
-"""The services as the UI sees them, with the one ``changed`` signal views refresh from."""
+"""The services as the UI sees them, with the one ``changed`` signal views refresh from.
+
+The one module of the screens that holds the session's ``ServiceContext``: it binds the services to it,
+as ``StationFacade`` for the main window, the case pages and their dialogs, and as the narrow sources the
+self-contained dialogs declare (``LedgerSource``, ``StationSettings``, ``Backups``). No screen touches the
+context or the store (``tests/desktop/ui/test_screens_seam.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 
-from desktop.services import about, accounts, station
+from desktop.services import about, accounts, clerk_identity, station, station_admin
 from desktop.services.casework import (
     applicants,
     attachments,
@@ -45,12 +52,19 @@ from desktop.services.casework.records import (
 from desktop.services.casework.registration_draft import RegistrationDraft
 from desktop.services.context import ServiceContext
 from desktop.services.printing import case_forms
+from desktop.services.printing import ledger as printing_ledger
 from desktop.services.printing.support import PrintableForm
-from desktop.services.safety import audit, retention
-from desktop.services.syncing import center_address, center_sync, transfer
+from desktop.services.safety import audit, backup, retention
+from desktop.services.safety.audit import AuditEntry
+from desktop.services.safety.backup import Restored
+from desktop.services.syncing import center_address, center_sync, signing_keys, transfer
+from sync.domain.calendar import HolidayCalendar
 from sync.domain.catalog import Catalog
 from sync.domain.clock import Clock
 
+from .backup_dialog import Listing, listing
+from .clerk_admin import ClerkServices
+from .ledger_dialog import Progress
 from .ops import ChangeHub
 
 
@@ -79,8 +93,23 @@ class StationFacade(ChangeHub):
         """The station's one clock (Beijing time)."""
         return self.ctx.clock
 
+    @property
+    def calendar(self) -> HolidayCalendar:
+        """The working days the deadlines count (延期's new date)."""
+        return self.ctx.calendar
+
     def today(self) -> date:
         return self.ctx.today()
+
+    # --- the self-contained dialogs' sources ---
+    def ledger_source(self) -> ServiceLedgerSource:
+        return ServiceLedgerSource(self.ctx)
+
+    def station_settings(self) -> StationSettingsServices:
+        return StationSettingsServices(self.ctx)
+
+    def backups(self) -> BackupServices:
+        return BackupServices(self.ctx)
 
     # --- cases ---
     def register_case(self, draft: CaseDraft) -> Changed:
@@ -210,6 +239,10 @@ class StationFacade(ChangeHub):
     def current_clerk(self) -> ClerkInfo | None:
         return accounts.current_clerk(self.ctx)
 
+    def reset_password(self, username: str, recovery_code: str, new_password: str) -> ClerkInfo:
+        """忘记密码 at 切换用户: the recovery code sets a new password."""
+        return station_admin.reset_password(self.ctx, username, recovery_code, new_password)
+
     # --- printing and sync ---
     def entrustment_pdf(self, case_id: str) -> bytes:
         return case_forms.entrustment_pdf(self.ctx, case_id)
@@ -276,3 +309,126 @@ class StationFacade(ChangeHub):
     def unlock_sync(self, password: str) -> None:
         """解锁同步凭证 with the clerk's password (a wrong one raises a Chinese DomainError)."""
         accounts.unlock_sync(self.ctx, password)
+
+
+class ServiceLedgerSource:
+    """``LedgerSource`` over the printing services of one station."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def today(self) -> date:
+        return self.ctx.today()
+
+    def ledger_pdf(self, start: date, end: date, progress: Progress) -> bytes:
+        return printing_ledger.ledger_pdf(self.ctx, start, end, progress)
+
+    def ledger_xlsx(self, start: date, end: date, progress: Progress) -> bytes:
+        return printing_ledger.ledger_xlsx(self.ctx, start, end, progress)
+
+    def archive_list_pdf(self, year: int, quarter: int, progress: Progress) -> bytes:
+        return printing_ledger.archive_list_pdf(self.ctx, year, quarter, progress)
+
+    def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes:
+        return printing_ledger.archive_list_xlsx(self.ctx, year, quarter, progress)
+
+    def archive_register_pdf(self, year: int, progress: Progress) -> bytes:
+        return printing_ledger.archive_register_pdf(self.ctx, year, progress)
+
+    def save_ledger(self, path: str, data: bytes, start: date, end: date, excel: bool) -> str:
+        """Write the file and record the export (who, when, period, case count, file)."""
+        return str(printing_ledger.save_ledger(self.ctx, path, data, start, end, excel))
+
+    def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str:
+        return str(printing_ledger.save_archive_list(self.ctx, path, data, year, quarter, excel))
+
+    def save_archive_register(self, path: str, data: bytes) -> str:
+        """The blank register saved from its preview (no personal data: no export record)."""
+        return str(printing_ledger.save_archive_register(path, data))
+
+    def record_ledger_print(self, start: date, end: date, printer: str, pages: int) -> None:
+        """The 台账 printed on paper: recorded like an export (printer and pages instead of a file)."""
+        record = printing_ledger.ledger_record(self.ctx, start, end, "ledger_print")
+        audit.record_print(self.ctx, record, printer, pages)
+
+    def record_archive_list_print(self, year: int, quarter: int, printer: str, pages: int) -> None:
+        record = printing_ledger.archive_list_record(self.ctx, year, quarter, "archive_list_print")
+        audit.record_print(self.ctx, record, printer, pages)
+
+    def audit_log(self) -> list[AuditEntry]:
+        return audit.audit_log(self.ctx)
+
+
+class StationSettingsServices:
+    """``StationSettings`` (代办站设置) over the station's services."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def clerks(self) -> ClerkServices:
+        ctx = self.ctx
+        return ClerkServices(
+            list_clerks=partial(accounts.list_clerks, ctx),
+            current_clerk=partial(accounts.current_clerk, ctx),
+            create_clerk=partial(accounts.create_clerk, ctx),
+            set_identity=partial(clerk_identity.set_identity, ctx),
+            set_active=partial(accounts.set_active, ctx),
+            reset_password=partial(station_admin.reset_password, ctx),
+        )
+
+    def station(self) -> StationInfo:
+        return station.require_station(self.ctx)
+
+    def current_clerk(self) -> ClerkInfo | None:
+        return accounts.current_clerk(self.ctx)
+
+    def has_recovery_code(self) -> bool:
+        return station_admin.has_recovery_code(self.ctx)
+
+    def key_fingerprint(self) -> signing_keys.KeyFingerprint:
+        return signing_keys.fingerprint(self.ctx)
+
+    def center_fingerprint(self) -> signing_keys.CenterFingerprint:
+        return signing_keys.center_fingerprint(self.ctx)
+
+    def confirm_center_key(self, typed: str) -> str:
+        return signing_keys.confirm_center_key(self.ctx, typed)
+
+    def update_station(self, *, name: str, village: str, town: str, address: str = "", phone: str = "") -> StationInfo:
+        return station.update_station(self.ctx, name=name, village=village, town=town, address=address, phone=phone)
+
+    def change_own_password(self, old_password: str, new_password: str, repeated: str) -> None:
+        station_admin.change_own_password(self.ctx, old_password, new_password, repeated)
+
+    def new_recovery_code(self) -> str:
+        return station_admin.new_recovery_code(self.ctx)
+
+    def reader_url(self) -> str:
+        return id_reader.station_reader_url(self.ctx)
+
+    def save_reader_url(self, url: str) -> str:
+        return id_reader.save_station_reader_url(self.ctx, url)
+
+    def read_card(self) -> id_reader.CardData:
+        return id_reader.read_station_card(self.ctx)
+
+
+class BackupServices:
+    """``Backups`` (数据备份与恢复) of the station's database."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def listing(self) -> Listing:
+        ctx = self.ctx
+        return listing(backup.backup_folder(ctx), backup.default_backup_folder(ctx), ctx.db.data_dir)
+
+    def backup_now(self) -> backup.BackupInfo:
+        return backup.backup_now(self.ctx)
+
+    def set_folder(self, folder: Path | None) -> Path:
+        return backup.set_backup_folder(self.ctx, folder)
+
+    def restore(self, path: Path) -> Restored:
+        """Closes the station database first."""
+        return backup.restore_backup(self.ctx, path)

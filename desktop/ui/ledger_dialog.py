@@ -1,9 +1,9 @@
 """台账与档案: print or export the 代办台账 of a period, or the quarterly 档案移交清单; print the year's
 档案查阅（复制）登记表, blank, for the consultations written in by hand (no personal data: not audited).
 
-The dialog is self-contained: it takes a ``LedgerSource`` (``ServiceLedgerSource(ctx)`` binds the
-printing services to a station; a facade with the same methods will do) and runs every
-read and render on a worker through ``run_task``, with a progress bar. Every file it writes (Excel, or
+The dialog is self-contained: it takes a ``LedgerSource`` (``facade.ServiceLedgerSource`` binds the
+printing services to the station) and runs every read and render on a worker through ``run_task``,
+with a progress bar. Every file it writes (Excel, or
 另存为PDF from the preview) goes through the source's ``save_*``, which records the export; 查看审计记录
 lists those records.
 """
@@ -32,9 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.context import ServiceContext
 from desktop.services.printing import ledger as printing_ledger
-from desktop.services.safety import audit
 from desktop.services.safety.audit import AuditEntry
 from sync.domain.errors import ValidationError
 
@@ -65,54 +63,6 @@ class LedgerSource(Protocol):
     def record_ledger_print(self, start: date, end: date, printer: str, pages: int) -> None: ...
     def record_archive_list_print(self, year: int, quarter: int, printer: str, pages: int) -> None: ...
     def audit_log(self) -> list[AuditEntry]: ...
-
-
-class ServiceLedgerSource:
-    """``LedgerSource`` over the printing services of one station."""
-
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
-    def today(self) -> date:
-        return self.ctx.today()
-
-    def ledger_pdf(self, start: date, end: date, progress: Progress) -> bytes:
-        return printing_ledger.ledger_pdf(self.ctx, start, end, progress)
-
-    def ledger_xlsx(self, start: date, end: date, progress: Progress) -> bytes:
-        return printing_ledger.ledger_xlsx(self.ctx, start, end, progress)
-
-    def archive_list_pdf(self, year: int, quarter: int, progress: Progress) -> bytes:
-        return printing_ledger.archive_list_pdf(self.ctx, year, quarter, progress)
-
-    def archive_list_xlsx(self, year: int, quarter: int, progress: Progress) -> bytes:
-        return printing_ledger.archive_list_xlsx(self.ctx, year, quarter, progress)
-
-    def archive_register_pdf(self, year: int, progress: Progress) -> bytes:
-        return printing_ledger.archive_register_pdf(self.ctx, year, progress)
-
-    def save_ledger(self, path: str, data: bytes, start: date, end: date, excel: bool) -> str:
-        """Write the file and record the export (who, when, period, case count, file)."""
-        return str(printing_ledger.save_ledger(self.ctx, path, data, start, end, excel))
-
-    def save_archive_list(self, path: str, data: bytes, year: int, quarter: int, excel: bool) -> str:
-        return str(printing_ledger.save_archive_list(self.ctx, path, data, year, quarter, excel))
-
-    def save_archive_register(self, path: str, data: bytes) -> str:
-        """The blank register saved from its preview (no personal data: no export record)."""
-        return str(printing_ledger.save_archive_register(path, data))
-
-    def record_ledger_print(self, start: date, end: date, printer: str, pages: int) -> None:
-        """The 台账 printed on paper: recorded like an export (printer and pages instead of a file)."""
-        record = printing_ledger.ledger_record(self.ctx, start, end, "ledger_print")
-        audit.record_print(self.ctx, record, printer, pages)
-
-    def record_archive_list_print(self, year: int, quarter: int, printer: str, pages: int) -> None:
-        record = printing_ledger.archive_list_record(self.ctx, year, quarter, "archive_list_print")
-        audit.record_print(self.ctx, record, printer, pages)
-
-    def audit_log(self) -> list[AuditEntry]:
-        return audit.audit_log(self.ctx)
 
 
 def period_range(choice: int, today: date) -> tuple[date, date]:

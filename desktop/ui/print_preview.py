@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QStandardPaths, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
@@ -30,8 +30,13 @@ from PySide6.QtWidgets import (
 from .errors import show_error
 from .tasks import run_task
 
-if TYPE_CHECKING:
-    from .facade import StationFacade
+
+class CaseFormExports(Protocol):
+    """Where a case's form saved or printed from the preview is recorded (both run on a worker thread)."""
+
+    def save_case_pdf(self, case_id: str, title: str, path: str, data: bytes) -> str: ...
+    def record_case_form_print(self, case_id: str, title: str, printer: str, pages: int) -> None: ...
+
 
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.25
@@ -271,7 +276,7 @@ def draw_pdf_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, 
 
 
 def case_form_preview(
-    parent: QWidget, facade: StationFacade, case_id: str, title: str, pdf: bytes
+    parent: QWidget, facade: CaseFormExports, case_id: str, title: str, pdf: bytes
 ) -> PrintPreviewDialog:
     """The preview of one case's form: saving and printing it are recorded in that case's history."""
     return PrintPreviewDialog(

@@ -9,7 +9,7 @@ the forms (the station's name and address, each clerk's 身份证 and phone as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,10 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import accounts, clerk_identity, station, station_admin
-from desktop.services.casework import id_reader
-from desktop.services.casework.records import StationInfo
-from desktop.services.context import ServiceContext
+from desktop.services.casework.id_reader import CardData
+from desktop.services.casework.records import ClerkInfo, StationInfo
 from desktop.services.syncing import signing_keys
 from sync.domain.errors import DomainError, ValidationError
 from sync.domain.validation import normalize_phone
@@ -61,6 +59,26 @@ CENTER_ONLINE = "已联网从镇中心取得，无需核对。"
 CENTER_CONFIRMED = "已电话核对：今后只导入镇中心用此密钥签名的U盘文件。"
 
 
+class StationSettings(Protocol):
+    """What 代办站设置 needs of the station's services; every call but ``clerks`` runs on a worker thread."""
+
+    def clerks(self) -> ClerkServices: ...
+    def station(self) -> StationInfo: ...
+    def current_clerk(self) -> ClerkInfo | None: ...
+    def has_recovery_code(self) -> bool: ...
+    def key_fingerprint(self) -> signing_keys.KeyFingerprint: ...
+    def center_fingerprint(self) -> signing_keys.CenterFingerprint: ...
+    def confirm_center_key(self, typed: str) -> str: ...
+    def update_station(
+        self, *, name: str, village: str, town: str, address: str = "", phone: str = ""
+    ) -> StationInfo: ...
+    def change_own_password(self, old_password: str, new_password: str, repeated: str) -> None: ...
+    def new_recovery_code(self) -> str: ...
+    def reader_url(self) -> str: ...
+    def save_reader_url(self, url: str) -> str: ...
+    def read_card(self) -> CardData: ...
+
+
 @dataclass(frozen=True)
 class _Loaded:
     station: StationInfo
@@ -78,33 +96,20 @@ class StationSettingsDialog(QDialog):
     #: Anything changed: a message for the status line.
     settings_changed = Signal(str)
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, services: StationSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.services = services
         self.setWindowTitle("代办站设置")
         self.setMinimumSize(760, 520)
         self.password_dialog: ChangePasswordDialog | None = None
         self.code_dialog: RecoveryCodeDialog | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self._station_page(), "代办站信息")
-        self.clerks_page = ClerksPage(
-            ClerkServices(
-                list_clerks=partial(accounts.list_clerks, ctx),
-                current_clerk=partial(accounts.current_clerk, ctx),
-                create_clerk=partial(accounts.create_clerk, ctx),
-                set_identity=partial(clerk_identity.set_identity, ctx),
-                set_active=partial(accounts.set_active, ctx),
-                reset_password=partial(station_admin.reset_password, ctx),
-            )
-        )
+        self.clerks_page = ClerksPage(services.clerks())
         self.clerks_page.clerks_changed.connect(self._tell)
         self.tabs.addTab(self.clerks_page, "代办员")
         self.tabs.addTab(self._security_page(), "密码与恢复码")
-        self.reader_page = IdReaderPage(
-            partial(id_reader.station_reader_url, ctx),
-            partial(id_reader.save_station_reader_url, ctx),
-            partial(id_reader.read_station_card, ctx),
-        )
+        self.reader_page = IdReaderPage(services.reader_url, services.save_reader_url, services.read_card)
         self.reader_page.reader_changed.connect(self._tell)
         self.tabs.addTab(self.reader_page, "身份证读卡器")
         self.keys_page = self._keys_page()
@@ -261,16 +266,16 @@ class StationSettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
-        ctx = self.ctx
+        services = self.services
 
         def load() -> _Loaded:
-            clerk = accounts.current_clerk(ctx)
+            clerk = services.current_clerk()
             return _Loaded(
-                station.require_station(ctx),
+                services.station(),
                 f"{clerk.display_name}（{clerk.username}）" if clerk else "",
-                station_admin.has_recovery_code(ctx),
-                signing_keys.fingerprint(ctx),
-                signing_keys.center_fingerprint(ctx),
+                services.has_recovery_code(),
+                services.key_fingerprint(),
+                services.center_fingerprint(),
             )
 
         run_task(load, self._show, self._on_failed)
@@ -309,12 +314,12 @@ class StationSettingsDialog(QDialog):
     # ------------------------------------------------------------------ the center's key
     def confirm_center_key(self) -> None:
         """The fingerprint the center read by phone: on a match its key is kept, else a message and no change."""
-        ctx, typed = self.ctx, self.center_fingerprint_edit.text()
+        services, typed = self.services, self.center_fingerprint_edit.text()
         self.center_error.hide()
         self.confirm_center_button.setEnabled(False)
 
         def confirm() -> tuple[str, signing_keys.CenterFingerprint]:
-            return signing_keys.confirm_center_key(ctx, typed), signing_keys.center_fingerprint(ctx)
+            return services.confirm_center_key(typed), services.center_fingerprint()
 
         run_task(confirm, self._on_center_confirmed, self._on_center_failed)
 
@@ -340,7 +345,7 @@ class StationSettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ station data
     def save_station(self) -> None:
-        ctx = self.ctx
+        services = self.services
         values = {
             "name": self.name_edit.text(),
             "village": self.village_edit.text(),
@@ -350,7 +355,7 @@ class StationSettingsDialog(QDialog):
         }
         self.station_error.hide()
         self.save_station_button.setEnabled(False)
-        run_task(lambda: station.update_station(ctx, **values), self._on_station_saved, self._on_station_failed)
+        run_task(lambda: services.update_station(**values), self._on_station_saved, self._on_station_failed)
 
     def _on_station_saved(self, info: StationInfo) -> None:
         self.save_station_button.setEnabled(True)
@@ -373,7 +378,7 @@ class StationSettingsDialog(QDialog):
     # ------------------------------------------------------------------ passwords
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(
-            partial(station_admin.change_own_password, self.ctx), self.me_label.text().removeprefix("当前登录："), self
+            self.services.change_own_password, self.me_label.text().removeprefix("当前登录："), self
         )
         dialog.saved.connect(lambda changed: self._tell(changed.message))
         self.password_dialog = dialog
@@ -381,10 +386,9 @@ class StationSettingsDialog(QDialog):
         return dialog
 
     def make_recovery_code(self) -> None:
-        ctx = self.ctx
         self.security_error.hide()
         self.new_code_button.setEnabled(False)
-        run_task(lambda: station_admin.new_recovery_code(ctx), self._show_new_code, self._on_code_failed)
+        run_task(self.services.new_recovery_code, self._show_new_code, self._on_code_failed)
 
     def _show_new_code(self, code: str) -> None:
         self.new_code_button.setEnabled(True)

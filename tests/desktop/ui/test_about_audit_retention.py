@@ -19,7 +19,8 @@ from desktop.services.casework.handovers import record_handover
 from desktop.services.context import ServiceContext
 from desktop.store.db import head_revision
 from desktop.ui.application import schedule_retention
-from desktop.ui.ledger_dialog import LedgerDialog, ServiceLedgerSource
+from desktop.ui.facade import ServiceLedgerSource
+from desktop.ui.ledger_dialog import LedgerDialog
 from desktop.ui.main_window import MainWindow
 from sync.domain.case_rules import CaseState
 from sync.protocol import PROTOCOL_VERSION

@@ -20,7 +20,7 @@ from desktop.store.db import DB_FILENAME
 from desktop.ui import application
 from desktop.ui.application import schedule_retention
 from desktop.ui.backup_dialog import BackupDialog
-from desktop.ui.facade import StationFacade
+from desktop.ui.facade import BackupServices, StationFacade
 from desktop.ui.main_window import MainWindow
 from sync.domain.clock import FixedClock
 
@@ -28,7 +28,7 @@ from ..conftest import TODAY, complete_draft
 
 
 def _dialog(qtbot: QtBot, ctx: ServiceContext) -> BackupDialog:
-    dialog = BackupDialog(ctx)
+    dialog = BackupDialog(BackupServices(ctx))
     qtbot.addWidget(dialog)
     dialog.show()
     _idle(qtbot, dialog)

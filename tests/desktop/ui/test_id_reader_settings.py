@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.casework.id_reader import DEFAULT_URL, station_reader_url
 from desktop.services.context import ServiceContext
+from desktop.ui.facade import StationSettingsServices
 from desktop.ui.station_settings_dialog import StationSettingsDialog
 from tests.id_reader_simulator import running
 
@@ -16,7 +17,7 @@ CLICK = Qt.MouseButton.LeftButton
 
 
 def test_the_reader_address_is_kept_and_a_test_read_shows_the_card(qtbot: QtBot, ctx: ServiceContext) -> None:
-    dialog = StationSettingsDialog(ctx)
+    dialog = StationSettingsDialog(StationSettingsServices(ctx))
     qtbot.addWidget(dialog)
     page = dialog.reader_page
     qtbot.waitUntil(lambda: page.url_edit.text() == DEFAULT_URL, timeout=5000)
@@ -32,7 +33,7 @@ def test_the_reader_address_is_kept_and_a_test_read_shows_the_card(qtbot: QtBot,
 
 
 def test_an_address_that_is_not_http_is_refused(qtbot: QtBot, ctx: ServiceContext) -> None:
-    dialog = StationSettingsDialog(ctx)
+    dialog = StationSettingsDialog(StationSettingsServices(ctx))
     qtbot.addWidget(dialog)
     page = dialog.reader_page
     qtbot.waitUntil(lambda: page.url_edit.text() == DEFAULT_URL, timeout=5000)

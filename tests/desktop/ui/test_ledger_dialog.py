@@ -19,7 +19,8 @@ from desktop.services.casework import workflow
 from desktop.services.context import ServiceContext
 from desktop.services.safety import audit
 from desktop.ui import ledger_dialog
-from desktop.ui.ledger_dialog import CUSTOM, LAST_MONTH, THIS_QUARTER, LedgerDialog, ServiceLedgerSource, period_range
+from desktop.ui.facade import ServiceLedgerSource
+from desktop.ui.ledger_dialog import CUSTOM, LAST_MONTH, THIS_QUARTER, LedgerDialog, period_range
 
 from ..conftest import TODAY, set_clock
 from ..services.workflow_helpers import registered
