@@ -35,6 +35,7 @@ from .recovery_dialog import run_recovery
 from .setup_dialog import SetupDialog
 from .tasks import run_task
 from .translations import install_qt_translations
+from .update_start import install_requested_update
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +187,16 @@ def run(data_dir: Path, ready_file: Path | None = None) -> int:
         ctx = _open_context(data_dir)
         if ctx is None:
             return 1
+        started_new, update_note = install_requested_update(ctx)  # 新版本: at start, after a backup
+        if started_new:
+            ctx.close()
+            return 0
         try:
             window = open_main_window(ctx)
             if window is None:
                 return 0
+            if update_note:
+                window.statusBar().showMessage(update_note, 120_000)
             window.closed_for_reopen.connect(app.quit)
             code = app.exec()
             reopen = window.reopen_requested

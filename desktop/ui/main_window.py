@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services import station_admin
 from desktop.services.casework.records import CaseSummary, Changed, ClerkInfo, StationInfo
 from desktop.services.safety.backup import Restored
 
@@ -31,7 +33,7 @@ from .connect_dialog import ConnectDialog
 from .errors import show_error
 from .facade import StationFacade
 from .home_page import HomePage
-from .ledger_dialog import LedgerDialog
+from .ledger_dialog import LedgerDialog, ServiceLedgerSource
 from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
 from .new_case_draft import DraftCalls
@@ -42,6 +44,7 @@ from .station_settings_dialog import StationSettingsDialog
 from .sync_worker import SyncWorker
 from .tasks import run_task, when_idle
 from .unlock_dialog import UnlockDialog
+from .update_banner import UpdateBanner
 from .usb_transfer import export_to_usb, import_from_usb
 
 
@@ -94,7 +97,13 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.home, "首页")
         self.tabs.addTab(cases_page, "办件列表")
-        self.setCentralWidget(self.tabs)
+        self.update_banner = UpdateBanner(facade)  # 新版本可用: hidden unless the center published a newer one
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.update_banner)
+        column.addWidget(self.tabs)
+        self.setCentralWidget(central)
 
         self.toolbar = toolbar = QToolBar("常用操作")
         toolbar.setMovable(False)
@@ -156,6 +165,7 @@ class MainWindow(QMainWindow):
         self.sync_worker.sync_failed.connect(self._on_sync_failed)
         self.sync_worker.credential_locked.connect(self.ask_password_for_sync)
         self.refresh()
+        self.update_banner.refresh()
 
     # --- list ---
     def refresh(self) -> None:
@@ -213,7 +223,7 @@ class MainWindow(QMainWindow):
 
     def open_ledger(self) -> LedgerDialog:
         """代办台账 / 档案移交清单 of a period: preview, print or export to Excel."""
-        dialog = LedgerDialog(self.facade.ledger_source(), self)
+        dialog = LedgerDialog(ServiceLedgerSource(self.facade.ctx), self)
         dialog.open()
         return dialog
 
@@ -223,7 +233,7 @@ class MainWindow(QMainWindow):
             self.facade.login,
             self.station_name,
             self,
-            reset=self.facade.reset_password,
+            reset=partial(station_admin.reset_password, self.facade.ctx),
             hub=self.facade,
         )
         dialog.setWindowTitle("切换用户")
@@ -290,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def open_station_settings(self) -> StationSettingsDialog:
         """数据 → 代办站设置: station data, clerks, one's own password, the recovery code."""
-        dialog = StationSettingsDialog(self.facade.station_settings(), self)
+        dialog = StationSettingsDialog(self.facade.ctx, self)
         dialog.station_saved.connect(self._on_station_saved)
         dialog.settings_changed.connect(lambda message: self.statusBar().showMessage(message, 5000))
         self.settings_dialog = dialog
@@ -303,7 +313,7 @@ class MainWindow(QMainWindow):
 
     def open_backups(self) -> BackupDialog:
         """数据 → 数据备份与恢复: the backup folder, the verified backups, 立即备份 and 恢复备份."""
-        dialog = BackupDialog(self.facade.backups(), self, self.stop_background_work, self.resume_background_work)
+        dialog = BackupDialog(self.facade.ctx, self, self.stop_background_work, self.resume_background_work)
         dialog.reopen_needed.connect(self._reopen_after_restore)
         self.backup_dialog = dialog
         dialog.open()

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.services import accounts, clerk_identity, station_admin
 from desktop.services.context import ServiceContext
 from desktop.services.safety import backup
-from desktop.services.syncing import signing_keys
+from desktop.services.syncing import signing_keys, updates
+from sync.client.releases import release_path
 from sync.client.transfer import CenterFile
 from sync.domain.clock import FixedClock
 from sync.domain.signature import APPLICANT
 from sync.domain.validation import id_check_char
+from sync.protocol.releases import ReleaseManifest, sign_release
 from sync.protocol.transfer import public_key_hex
 
 from .application import make_application
@@ -147,6 +149,35 @@ def _signature_pad(app: QApplication, path: Path) -> None:
     dialog.close()
 
 
+def _update_offer(app: QApplication, window: MainWindow, ctx: ServiceContext, out: Path) -> None:
+    """新版本可用: a release the center signed, downloaded by the last sync; the strip and its dialog."""
+    center = Ed25519PrivateKey.generate()
+    signing_keys.remember_center(ctx, public_key_hex(center), station_key_registered=True)
+    content = b"daibantong installer (demo) " * 4000
+    manifest = ReleaseManifest(
+        version="1.3.0",
+        platform=updates.current_platform(),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        notes="新增：新版本经同步自动下载，点“安装”后下次启动时安装\n修复：打印委托书时个别生僻字缺字",
+        published_at="2026-12-06T02:00:00Z",
+    )
+    updates.offer(ctx, sign_release(center, manifest), running="1.2.0")
+    folder = updates.updates_folder(ctx)
+    folder.mkdir(parents=True, exist_ok=True)
+    release_path(folder, manifest).write_bytes(content)
+    updates.mark_downloaded(ctx, manifest)
+    window.tabs.setCurrentIndex(0)
+    window.update_banner.show_offer(updates.current_offer(ctx, running="1.2.0"))
+    app.processEvents()
+    _save(window, out / "update_banner.png")
+    dialog = window.update_banner.open_dialog()
+    assert dialog is not None
+    _wait(app, dialog.isVisible)
+    _save(dialog, out / "update_dialog.png")
+    dialog.reject()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -253,6 +284,8 @@ def main(argv: list[str]) -> int:
         bad = _case_page(app, window, ids["bad"])
         bad.tabs.setCurrentWidget(bad.history_view)
         _save(bad, out / "case_detail_bad_rating.png")
+
+        _update_offer(app, window, ctx, out)
         for widget in (bad, page, window):
             widget.close()
         ctx.close()

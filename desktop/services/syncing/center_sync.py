@@ -33,7 +33,7 @@ from ..casework.records import Changed
 from ..context import ServiceContext
 from ..safety import credential_store
 from ..station import require_station
-from . import catch_up, signing_keys
+from . import catch_up, signing_keys, updates
 from .sync_state import acked_seq, case_ids_of, state_row
 
 SERVER = "server"
@@ -334,6 +334,7 @@ def sync_now(
         _record(ctx, error=exc.message)
         raise
     _record(ctx, error=None)
+    update = updates.check_and_download(ctx, client)  # 新版本可用: never fails the sync (``updates``)
     message = f"同步完成，上传 {pushed.confirmed} 条、接收镇中心 {pulled} 条记录"
     if caught.message:
         message += f"；{caught.message}"
@@ -341,6 +342,8 @@ def sync_now(
         message += f"；其中 {conflicts} 条与本站记录冲突，请在“冲突记录”中处理"
     if pushed.refused:
         message += f"；{pushed.refused} 条被镇中心拒收（标为“被拒绝”），请在办件中查看原因并重新办理更正"
+    if update is not None and update.downloaded and not update.install_requested:
+        message += f"；新版本 {update.version} 已下载，可在窗口上方点“安装”"
     changed = tuple(dict.fromkeys([*case_ids, *pushed.refused_cases]))
     return Changed(case_ids=changed, sync=True, message=message)
 

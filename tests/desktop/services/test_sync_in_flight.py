@@ -46,6 +46,9 @@ class WatchingClient:
     def pull_events(self, after: int = 0, after_hash: str = "") -> list[Event]:
         return []
 
+    def latest_release(self, platform: str) -> None:
+        return None  # a center that publishes no station release
+
 
 def _two_cases(ctx: ServiceContext) -> list[str]:
     return [

@@ -48,6 +48,9 @@ class HeldCenter:
     def pull_events(self, after: int = 0, after_hash: str = "") -> list[Event]:
         return []
 
+    def latest_release(self, platform: str) -> None:
+        return None  # a center that publishes no station release
+
 
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldCenter]:
