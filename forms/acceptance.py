@@ -14,7 +14,7 @@ TITLE = "承诺件受理通知"
 
 def story(data: AcceptanceNotice) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(TITLE, data.case_no, data.station, subtitle="（受理回执）")
+    out = L.standard_header(TITLE, data, subtitle="（受理回执）")
     out.append(L.para(f"{data.applicant.name}：", L.BODY))
     out.append(
         L.markup(
@@ -77,4 +77,4 @@ def story(data: AcceptanceNotice) -> list[Flowable]:
 
 def render(data: AcceptanceNotice) -> bytes:
     """The 受理通知 as PDF bytes."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

@@ -25,7 +25,7 @@ DATE_LABEL = {ClosureOutcome.COMPLETED: "办结日期", ClosureOutcome.TERMINATE
 
 def story(data: Closure) -> list[Flowable]:
     outcome = data.outcome
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     out.append(
         L.kv_grid(
             [
@@ -61,4 +61,4 @@ def story(data: Closure) -> list[Flowable]:
 
 def render(data: Closure) -> bytes:
     """The 办结（终止）单 as PDF bytes, the outcome ticked."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

@@ -103,13 +103,19 @@ class Rating(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Entrustment:
+class CaseForm:
+    """What every single-case form's head carries (``layout.standard_header``): the 办件编号 and the station."""
+
+    case_no: str
+    station: Station
+
+
+@dataclass(frozen=True)
+class Entrustment(CaseForm):
     """《代办服务委托书》."""
 
     PARTY_LABELS: ClassVar[Mapping[str, str]] = {"applicant": "委托人"}  # as the form names him (forms.fonts)
 
-    case_no: str
-    station: Station
     applicant: Party  # 委托人 (the villager)
     agent: Party  # 受托人 (the clerk)
     matter: str  # 委托事项
@@ -138,11 +144,9 @@ class HandoverDirection(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Handover:
+class Handover(CaseForm):
     """材料交接单 / 签收单: materials moving from one holder to another."""
 
-    case_no: str
-    station: Station
     direction: HandoverDirection
     matter: str
     from_name: str  # 交出方
@@ -157,11 +161,9 @@ class Handover:
 
 
 @dataclass(frozen=True)
-class OneTimeNotice:
+class OneTimeNotice(CaseForm):
     """《一次性告知书》, or 《补正材料通知书》 when ``correction`` is true."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     legal_basis: str
@@ -185,11 +187,9 @@ class OneTimeNotice:
 
 
 @dataclass(frozen=True)
-class AcceptanceNotice:
+class AcceptanceNotice(CaseForm):
     """《承诺件受理通知》 (受理回执)."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     materials: Sequence[MaterialLine]
@@ -208,11 +208,9 @@ class AcceptanceNotice:
 
 
 @dataclass(frozen=True)
-class ExtensionNotice:
+class ExtensionNotice(CaseForm):
     """《延期办理告知书》, printed in two copies (申请人留存 / 存档)."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     accepted_on: date
@@ -229,11 +227,9 @@ class ExtensionNotice:
 
 
 @dataclass(frozen=True)
-class ReturnNotice:
+class ReturnNotice(CaseForm):
     """《退回件通知书》."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     applied_on: date
@@ -251,11 +247,9 @@ class ReturnNotice:
 
 
 @dataclass(frozen=True)
-class RefusalRecord:
+class RefusalRecord(CaseForm):
     """《否定报备登记表》 for a refused (退回) matter."""
 
-    case_no: str
-    station: Station
     applicant: Party  # name (or unit), phone, address
     matter: str
     applied_on: date
@@ -279,11 +273,9 @@ class RefusalRecord:
 
 
 @dataclass(frozen=True)
-class Feedback:
+class Feedback(CaseForm):
     """《服务意见反馈表》: the villager confirms the result and rates the service."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     clerk_name: str
@@ -311,11 +303,9 @@ DIMENSION_LABELS = {"efficiency": "服务效率", "competence": "服务水平", 
 
 
 @dataclass(frozen=True)
-class SuspensionNotice:
+class SuspensionNotice(CaseForm):
     """《代办服务中止单》 (DB3205/T 1077 中止单): the clock stops until the villager has done something."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     reason: str  # 中止原因
@@ -331,13 +321,11 @@ class SuspensionNotice:
 
 
 @dataclass(frozen=True)
-class ResumptionEntrustment:
+class ResumptionEntrustment(CaseForm):
     """《续办委托书》 (DB14/T 2233, DB3205/T 1077): after a 中止 the villager entrusts the clerk again."""
 
     PARTY_LABELS: ClassVar[Mapping[str, str]] = {"applicant": "委托人"}
 
-    case_no: str
-    station: Station
     applicant: Party  # 委托人 (the villager)
     agent: Party  # 受托人 (the clerk)
     matter: str
@@ -362,11 +350,9 @@ class ClosureOutcome(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Closure:
+class Closure(CaseForm):
     """《代办服务办结（终止）单》 (DB3205/T 1077 办结(终止)单; DB14/T 2233 办结单 and 终止单 in one)."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     outcome: ClosureOutcome
@@ -383,11 +369,9 @@ class Closure:
 
 
 @dataclass(frozen=True)
-class WithdrawalConfirmation:
+class WithdrawalConfirmation(CaseForm):
     """《撤回确认书》: the villager withdraws the matter and takes the materials back."""
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     reason: str  # 撤回原因
@@ -404,14 +388,12 @@ class WithdrawalConfirmation:
 
 
 @dataclass(frozen=True)
-class IntakeSlip:
+class IntakeSlip(CaseForm):
     """《帮办代办受理单》 (DB3205/T 1077-2023 附录): the station takes a 帮办 or 代办 request in.
 
     The 证件号码 prints masked: the 受理单 is the villager's receipt, the 委托书 carries it in full.
     """
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     service_kind: str  # 帮办 / 代办
@@ -429,15 +411,13 @@ class IntakeSlip:
 
 
 @dataclass(frozen=True)
-class RatingFollowUp:
+class RatingFollowUp(CaseForm):
     """《差评回访整改反馈单》 (seed 000 第九条): a 不满意/非常不满意 rating verified, fixed and answered.
 
     What the app knows prints (the rating, the villager's comments, the town center's recorded
     回访整改 outcome); the 回访, 核实, 整改 and 反馈 themselves are written by hand on ruled lines.
     """
 
-    case_no: str
-    station: Station
     applicant: Party
     matter: str
     clerk_name: str

@@ -81,7 +81,7 @@ def story(data: Entrustment) -> list[Flowable]:
         L.para(f"{days}（材料齐全受理次日起算），承诺于 {L.fmt_date(data.promised_deadline)} 前办结"),
     )
 
-    out: list[Flowable] = L.standard_header(TITLE, data.case_no, data.station)
+    out: list[Flowable] = L.standard_header(TITLE, data)
     out.append(L.grid(rows, widths, spans=spans))
     out.append(L.gap(3))
     out.append(L.para("委托人提交材料清单", L.HEADING))
@@ -120,4 +120,4 @@ def story(data: Entrustment) -> list[Flowable]:
 
 def render(data: Entrustment) -> bytes:
     """The 委托书 as PDF bytes."""
-    return L.build_pdf(story, data, title=TITLE, info=L.PageInfo(data.case_no, data.station.name))
+    return L.single_case_pdf(story, data, TITLE)

@@ -18,7 +18,7 @@ REFUSAL_NOTE = "申请人不同意延期的，代办站按原承诺时限继续�
 
 def _copy(data: ExtensionNotice, label: str) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(TITLE, data.case_no, data.station, copy_label=label)
+    out = L.standard_header(TITLE, data, copy_label=label)
     out.append(L.para(f"{data.applicant.name}：", L.BODY))
     out.append(
         L.markup(
@@ -83,4 +83,4 @@ def story(data: ExtensionNotice) -> list[Flowable]:
 
 def render(data: ExtensionNotice) -> bytes:
     """Both copies of the 延期办理告知书 as one PDF."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

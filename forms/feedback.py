@@ -14,7 +14,7 @@ RESULT_OPTIONS = ("已收到办理结果及全部材料，结果属实", "未收
 
 
 def story(data: Feedback) -> list[Flowable]:
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     out.append(
         L.para(
             "尊敬的办事群众：为提高代办服务质量，请您根据本次服务的真实感受填写本表。"
@@ -76,4 +76,4 @@ def story(data: Feedback) -> list[Flowable]:
 
 def render(data: Feedback) -> bytes:
     """The 服务意见反馈表 as PDF bytes, the chosen rating ticked."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

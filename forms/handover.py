@@ -42,7 +42,7 @@ def title(direction: HandoverDirection) -> str:
 def story(data: Handover) -> list[Flowable]:
     words = WORDING[data.direction]
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(words.title, data.case_no, data.station, subtitle=words.subtitle)
+    out = L.standard_header(words.title, data, subtitle=words.subtitle)
     out.append(
         L.kv_grid(
             [
@@ -86,4 +86,4 @@ def story(data: Handover) -> list[Flowable]:
 
 def render(data: Handover) -> bytes:
     """The 交接单 (or 签收单 when materials go back to the villager) as PDF bytes."""
-    return L.single_case_pdf(story, data, title(data.direction), data.case_no, data.station)
+    return L.single_case_pdf(story, data, title(data.direction))

@@ -34,7 +34,7 @@ def time_limit(data: IntakeSlip) -> str:
 
 def story(data: IntakeSlip) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     # A 补办件, 联办件 … is named as recorded; the two usual types are ticked.
     kind_of_case: L.Value = (
         CheckOptions(TYPES, [data.case_type], font_size=10) if data.case_type in TYPES else data.case_type
@@ -96,4 +96,4 @@ def story(data: IntakeSlip) -> list[Flowable]:
 
 def render(data: IntakeSlip) -> bytes:
     """The 受理单 as PDF bytes."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from forms import fonts
-from forms.data import MaterialLine, Signature, Station
+from forms.data import CaseForm, MaterialLine, Signature, Station
 from forms.page import (
     BOTTOM_MARGIN,
     FOOTER_Y,
@@ -28,7 +28,6 @@ from forms.page import (
     RIGHT_MARGIN,
     TOP_MARGIN,
     PageInfo,
-    T,
     build_pdf,
     case_qr_caption,
     case_url,
@@ -395,14 +394,19 @@ def material_summary(lines: Sequence[MaterialLine]) -> str:
     return f"合计：共 {len(lines)} 项，原件 {originals} 份，复印件 {copies} 份。"
 
 
-def standard_header(title: str, case_no: str, station: Station, **kw: Any) -> list[Flowable]:
-    """:func:`header` for a single-case form of ``station``."""
+def standard_header(title: str, data: CaseForm, **kw: Any) -> list[Flowable]:
+    """:func:`header` for a single-case form: its 办件编号, its QR code and its station."""
+    station = data.station
     kw.setdefault("qr_caption", case_qr_caption(station.case_url_base))
-    return header(title, case_no, case_url(station.case_url_base, case_no), station.name, **kw)
+    return header(title, data.case_no, case_url(station.case_url_base, data.case_no), station.name, **kw)
 
 
-def single_case_pdf(story: Callable[[T], list[Flowable]], data: T, title: str, case_no: str, station: Station) -> bytes:
-    return build_pdf(story, data, title=title, info=PageInfo(case_no, station.name))
+#: A single-case form's record.
+F = TypeVar("F", bound=CaseForm)
+
+
+def single_case_pdf(story: Callable[[F], list[Flowable]], data: F, title: str) -> bytes:
+    return build_pdf(story, data, title=title, info=PageInfo(data.case_no, data.station.name))
 
 
 # ---------------------------------------------------------------- a table and what closes it

@@ -72,7 +72,7 @@ def _opening(data: OneTimeNotice) -> str:
 
 def story(data: OneTimeNotice) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(title(data), data.case_no, data.station)
+    out = L.standard_header(title(data), data)
     out.append(L.para(f"{data.applicant.name}：", L.BODY))
     out.append(L.markup(_opening(data), L.BODY_INDENT))
     out.append(L.gap(2))
@@ -126,4 +126,4 @@ def story(data: OneTimeNotice) -> list[Flowable]:
 
 def render(data: OneTimeNotice) -> bytes:
     """The 一次性告知书 (补正材料通知书 when ``data.correction``) as PDF bytes."""
-    return L.single_case_pdf(story, data, title(data), data.case_no, data.station)
+    return L.single_case_pdf(story, data, title(data))

@@ -71,7 +71,7 @@ def _signed(who: str) -> list[Flowable]:
 
 def story(data: RatingFollowUp) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     out.append(L.para(RULE, L.SMALL))
     out.append(L.gap(1.5))
     out.append(L.para("一、评价情况", L.HEADING))
@@ -131,4 +131,4 @@ def story(data: RatingFollowUp) -> list[Flowable]:
 
 def render(data: RatingFollowUp) -> bytes:
     """The 差评回访整改反馈单 as PDF bytes."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

@@ -36,7 +36,7 @@ def _signed(
 
 
 def story(data: RefusalRecord) -> list[Flowable]:
-    out = L.standard_header(TITLE, data.case_no, data.station, number_label="登记编号")
+    out = L.standard_header(TITLE, data, number_label="登记编号")
     unit = data.applicant_unit or "个人"
     out.append(
         L.kv_grid(

@@ -21,7 +21,7 @@ def _period(data: ResumptionEntrustment) -> str:
 
 def story(data: ResumptionEntrustment) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     out.append(
         L.markup(
             f"委托人于{L.fmt_date(data.entrusted_on)}委托受托人代为办理“{L.esc(data.matter)}”事项（办件编号"
@@ -84,4 +84,4 @@ def story(data: ResumptionEntrustment) -> list[Flowable]:
 
 def render(data: ResumptionEntrustment) -> bytes:
     """The 续办委托书 as PDF bytes."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

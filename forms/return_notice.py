@@ -22,7 +22,7 @@ def _decider(data: ReturnNotice) -> str:
 
 def story(data: ReturnNotice) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     out.append(L.para(f"{data.applicant.name}：", L.BODY))
     out.append(
         L.markup(
@@ -83,4 +83,4 @@ def story(data: ReturnNotice) -> list[Flowable]:
 
 def render(data: ReturnNotice) -> bytes:
     """The 退回件通知书 as PDF bytes."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

@@ -14,7 +14,7 @@ TITLE = "代办服务中止单"
 
 def story(data: SuspensionNotice) -> list[Flowable]:
     width = L.PORTRAIT_WIDTH
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     out.append(L.para(f"{data.applicant.name}：", L.BODY))
     out.append(
         L.markup(
@@ -69,4 +69,4 @@ def story(data: SuspensionNotice) -> list[Flowable]:
 
 def render(data: SuspensionNotice) -> bytes:
     """The 中止单 as PDF bytes."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)

@@ -12,7 +12,7 @@ TITLE = "撤回确认书"
 
 
 def story(data: WithdrawalConfirmation) -> list[Flowable]:
-    out = L.standard_header(TITLE, data.case_no, data.station)
+    out = L.standard_header(TITLE, data)
     out.append(
         L.markup(
             f"本人于{L.fmt_date(data.applied_on)}委托{L.esc(data.station.name)}代为办理的“{L.esc(data.matter)}”"
@@ -54,4 +54,4 @@ def story(data: WithdrawalConfirmation) -> list[Flowable]:
 
 def render(data: WithdrawalConfirmation) -> bytes:
     """The 撤回确认书 as PDF bytes."""
-    return L.single_case_pdf(story, data, TITLE, data.case_no, data.station)
+    return L.single_case_pdf(story, data, TITLE)
