@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
 import traceback
 from datetime import date
@@ -22,6 +23,7 @@ from desktop.services.context import ServiceContext
 from desktop.services.safety import backup
 from desktop.services.safety.retention import RetentionRun
 from desktop.services.station import current_station, setup_station
+from desktop.services.syncing import center_sync, update_install
 from desktop.store.db import DatabaseDamaged
 from sync.domain.clock import SYSTEM_CLOCK
 
@@ -35,7 +37,6 @@ from .recovery_dialog import run_recovery
 from .setup_dialog import SetupDialog
 from .tasks import run_task
 from .translations import install_qt_translations
-from .update_start import install_requested_update
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,28 @@ def schedule_retention(window: MainWindow, interval_ms: int = 3_600_000) -> QTim
     timer.start(interval_ms)
     due()
     return timer
+
+
+def install_requested_update(ctx: ServiceContext) -> tuple[bool, str]:
+    """新版本 at start, before the login (``update_install``: nothing unsent, a backup, the self-test decides):
+    (whether the new version was installed and started in this one's place, what to tell the clerk)."""
+    try:
+        result = update_install.apply_pending_update(
+            ctx, update_install.platform_step(ctx), push=lambda: center_sync.sync_now(ctx)
+        )
+    except Exception:  # an update must never keep the station from starting: the log says why
+        log.exception("installing the station release at start failed")
+        return False, ""
+    if result is None:
+        return False, ""
+    if result.installed:
+        try:
+            subprocess.Popen([sys.executable, *sys.argv[1:]], close_fds=True)  # the installed program
+        except OSError:
+            log.exception("the installed program did not start")
+            return False, result.message + "，请重新打开代办通"
+        return True, result.message
+    return False, result.message
 
 
 def _open_context(data_dir: Path) -> ServiceContext | None:

@@ -57,7 +57,7 @@ from desktop.services.printing.support import PrintableForm
 from desktop.services.safety import audit, backup, retention
 from desktop.services.safety.audit import AuditEntry
 from desktop.services.safety.backup import Restored
-from desktop.services.syncing import center_address, center_sync, signing_keys, transfer
+from desktop.services.syncing import center_address, center_sync, signing_keys, transfer, updates
 from sync.domain.calendar import HolidayCalendar
 from sync.domain.catalog import Catalog
 from sync.domain.clock import Clock
@@ -301,6 +301,14 @@ class StationFacade(ChangeHub):
 
     def center_link_warning(self) -> str:
         return center_address.link_warning(self.ctx)
+
+    def update_offer(self) -> updates.UpdateOffer | None:
+        """新版本可用: the newer release the center signed, if any (``updates``)."""
+        return updates.current_offer(self.ctx)
+
+    def request_update_install(self) -> str:
+        """The clerk's 下次启动时安装; what to tell the clerk."""
+        return updates.request_install(self.ctx)
 
     def center_address(self) -> center_address.CenterAddress | None:
         """The address this station connected to, for 连接镇中心."""

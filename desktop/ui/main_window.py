@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import station_admin
 from desktop.services.casework.records import CaseSummary, Changed, ClerkInfo, StationInfo
 from desktop.services.safety.backup import Restored
 
@@ -33,7 +31,7 @@ from .connect_dialog import ConnectDialog
 from .errors import show_error
 from .facade import StationFacade
 from .home_page import HomePage
-from .ledger_dialog import LedgerDialog, ServiceLedgerSource
+from .ledger_dialog import LedgerDialog
 from .login_dialog import LoginDialog
 from .new_case_dialog import NewCaseDialog
 from .new_case_draft import DraftCalls
@@ -223,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def open_ledger(self) -> LedgerDialog:
         """代办台账 / 档案移交清单 of a period: preview, print or export to Excel."""
-        dialog = LedgerDialog(ServiceLedgerSource(self.facade.ctx), self)
+        dialog = LedgerDialog(self.facade.ledger_source(), self)
         dialog.open()
         return dialog
 
@@ -233,7 +231,7 @@ class MainWindow(QMainWindow):
             self.facade.login,
             self.station_name,
             self,
-            reset=partial(station_admin.reset_password, self.facade.ctx),
+            reset=self.facade.reset_password,
             hub=self.facade,
         )
         dialog.setWindowTitle("切换用户")
@@ -300,7 +298,7 @@ class MainWindow(QMainWindow):
 
     def open_station_settings(self) -> StationSettingsDialog:
         """数据 → 代办站设置: station data, clerks, one's own password, the recovery code."""
-        dialog = StationSettingsDialog(self.facade.ctx, self)
+        dialog = StationSettingsDialog(self.facade.station_settings(), self)
         dialog.station_saved.connect(self._on_station_saved)
         dialog.settings_changed.connect(lambda message: self.statusBar().showMessage(message, 5000))
         self.settings_dialog = dialog
@@ -313,7 +311,7 @@ class MainWindow(QMainWindow):
 
     def open_backups(self) -> BackupDialog:
         """数据 → 数据备份与恢复: the backup folder, the verified backups, 立即备份 and 恢复备份."""
-        dialog = BackupDialog(self.facade.ctx, self, self.stop_background_work, self.resume_background_work)
+        dialog = BackupDialog(self.facade.backups(), self, self.stop_background_work, self.resume_background_work)
         dialog.reopen_needed.connect(self._reopen_after_restore)
         self.backup_dialog = dialog
         dialog.open()

@@ -82,8 +82,7 @@ class UpdateBanner(QFrame):
         facade.changed.connect(self._on_changed)
 
     def refresh(self) -> None:
-        ctx = self.facade.ctx
-        ReadOp(self, "update", lambda: updates.current_offer(ctx), self.show_offer).run_in_background()
+        ReadOp(self, "update", self.facade.update_offer, self.show_offer).run_in_background()
 
     def _on_changed(self, changed: Changed) -> None:
         if changed.sync:
@@ -108,8 +107,7 @@ class UpdateBanner(QFrame):
         return self.dialog
 
     def _request_install(self) -> None:
-        ctx = self.facade.ctx
-        run_task(lambda: updates.request_install(ctx), self._asked, lambda exc: show_error(self, exc))
+        run_task(self.facade.request_update_install, self._asked, lambda exc: show_error(self, exc))
 
     def _asked(self, message: str) -> None:
         window = self.window()
