@@ -382,3 +382,71 @@ def test_0111_makes_cases_data_jsonb_keeping_values_and_indexes(empty_database: 
             conn.commit()
     finally:
         engine.dispose()
+
+
+def test_0114_indexes_the_names_held_on_sqlite_and_does_nothing_on_postgresql(empty_database: str) -> None:
+    """SQLite: the cases held are copied into ``case_names`` and its FTS5 trigram index; the triggers keep both in
+    step; the downgrade drops them. PostgreSQL: no table (its indexes are 0109's)."""
+    config = alembic_config()
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0113_station_releases")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
+                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
+                )
+            )
+            cases = sa.table(
+                "cases",
+                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
+                sa.column("data", sa.JSON),
+            )
+            row = {"station_id": "s1", "state": "accepted", "updated_at": "u"}
+            held = [("c1", "a-20261123-0001", "王𠮷堃"), ("c2", "A-20261123-0002", "李秀英")]
+            conn.execute(
+                sa.insert(cases),
+                [row | {"case_id": c, "case_no": n, "data": {"applicant": {"name": name}}} for c, n, name in held],
+            )
+            conn.commit()
+            command.upgrade(config, "0114_sqlite_search_index")
+            conn.commit()
+            tables = set(sa.inspect(conn).get_table_names())
+            if conn.dialect.name == "postgresql":
+                assert "case_names" not in tables and "case_search" not in tables
+                command.downgrade(config, "0113_station_releases")
+                command.upgrade(config, "head")
+                conn.commit()
+                return
+
+            def matched(phrase: str) -> list[str]:
+                return list(
+                    conn.execute(
+                        sa.text(
+                            "SELECT n.case_id FROM case_search s JOIN case_names n ON n.id = s.rowid "
+                            "WHERE case_search MATCH :p ORDER BY n.case_id"
+                        ),
+                        {"p": phrase},
+                    ).scalars()
+                )
+
+            names = conn.execute(sa.text("SELECT case_id, case_no, name FROM case_names ORDER BY case_id")).all()
+            assert [tuple(r) for r in names] == [(c, n.upper(), name) for c, n, name in held]
+            assert matched('"王𠮷堃"') == ["c1"] and matched('"20261123"') == ["c1", "c2"]
+            conn.execute(sa.update(cases).where(cases.c.case_id == "c1").values(data={"applicant": {"name": "赵新"}}))
+            conn.execute(sa.delete(cases).where(cases.c.case_id == "c2"))
+            conn.execute(sa.insert(cases), [row | {"case_id": "c3", "case_no": "B-1", "data": {"applicant": {}}}])
+            assert matched('"王𠮷堃"') == [] and matched('"李秀英"') == [] and matched('"202"') == ["c1"]
+            assert conn.execute(sa.text("SELECT count(*) FROM case_names")).scalar_one() == 2
+            conn.commit()
+            command.downgrade(config, "0113_station_releases")
+            conn.commit()
+            assert not {"case_names", "case_search"} & set(sa.inspect(conn).get_table_names())
+            triggers = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars().all()
+            assert not [t for t in triggers if "search" in t or "case_names" in t]
+            command.upgrade(config, "head")
+            conn.commit()
+    finally:
+        engine.dispose()

@@ -15,12 +15,15 @@ expression index can match). On PostgreSQL the indexes of migration 0109 serve t
 办件编号: GIN trigram indexes (``pg_trgm``) on the name and ``upper(case_no)`` for a text of 3 characters or
 more (the LIKE itself is what they answer), and for 1–2 characters, which trigrams cannot serve, GIN indexes
 on the arrays of characters of the same expressions (``chars_hold``: a necessary condition, the LIKE decides).
-SQLite has no such index and scans: parsing every row's JSON is what costs there, so each JSON comparison
-comes after a cheap first pass over the stored JSON text (``_in_json_text``: a plain substring test that
-parses nothing); only the rows that pass are parsed. PostgreSQL stores the JSON as ``jsonb`` (0111), already
-parsed: a field is read without parsing, and there the text would cost more than it spares (jsonb has no text
-to look into: it would be written out whole for every row tested), so it is not used. docs/performance.md has
-the figures.
+PostgreSQL stores the JSON as ``jsonb`` (0111), already parsed: a field is read without parsing.
+
+On SQLite migration 0114 keeps ``case_names``, one narrow row per case holding the same two expressions
+(``upper(case_no)``, ``json_extract(data, '$.applicant.name')``, kept in step by triggers on ``cases``), and
+``case_search``, an FTS5 ``trigram`` index over it. A text of 3 characters or more is looked up as a phrase in
+the index (trigrams, case folded: a necessary condition), and the same LIKEs as on PostgreSQL decide among the
+rows found; 1–2 characters, which trigrams cannot serve (and a text holding a NUL, which FTS5 cannot take), are
+the LIKEs over the narrow table alone (no JSON is parsed). Either way the result is the rows ``scan_condition``
+finds by reading every case (the reference the tests compare with). docs/performance.md has the figures.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Text, and_, cast, false, func, null, or_, select
+from sqlalchemy import ColumnElement, Text, and_, bindparam, cast, column, false, func, null, or_, select, table
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -43,8 +47,12 @@ from .case_json import case_field
 
 #: The longest text the box takes (a name is at most 50 characters, a 办件编号 about 20).
 QUERY_LIMIT = 100
-#: Texts up to this long are looked up by their characters on PostgreSQL (``chars_hold``; trigrams need 3).
+#: Texts up to this long are looked up by their characters on PostgreSQL (``chars_hold``; trigrams need 3),
+#: by the narrow table alone on SQLite.
 CHARS_UP_TO = 2
+#: SQLite's narrow copy of the searched fields and its FTS5 trigram index (migration 0114).
+_NAMES = table("case_names", column("id"), column("case_id"), column("case_no"), column("name"))
+_MATCHES = sql_text("SELECT rowid FROM case_search WHERE case_search MATCH :phrase")
 
 _FULL_ID = re.compile(r"^\d{17}[\dX]$")
 _FULL_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -130,16 +138,47 @@ def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]
     if query.phone:
         return phone_matches(key_of(session), query.phone)
     text = query.text
+    if session.get_bind().dialect.name != "postgresql":
+        return or_(false(), *_station_terms(session, text), _indexed_text(text))
     case_no, name = func.upper(CaseRow.case_no), case_field("applicant.name")
     by_case_no = case_no.contains(text.upper(), autoescape=True)
     by_name = name.contains(text, autoescape=True)
-    if session.get_bind().dialect.name != "postgresql":
-        by_name = and_(_in_json_text(text), by_name)
-    elif len(text) <= CHARS_UP_TO:
+    if len(text) <= CHARS_UP_TO:
         by_case_no = and_(chars_hold(case_no, text.upper()), by_case_no)
         by_name = and_(chars_hold(name, text), by_name)
-    terms: list[ColumnElement[bool]] = []
+    return or_(false(), *_station_terms(session, text), by_case_no, by_name)
+
+
+def scan_condition(session: Session, query: SearchText) -> ColumnElement[bool]:
+    """The search of a text as every row's own fields answer it (SQLite: each JSON read): what the indexes must
+    find, no more and no less. The search itself does not use it; the tests compare against it."""
+    text = query.text
+    by_name = case_field("applicant.name").contains(text, autoescape=True)
+    if session.get_bind().dialect.name != "postgresql":
+        by_name = and_(_in_json_text(text), by_name)
+    by_case_no = func.upper(CaseRow.case_no).contains(text.upper(), autoescape=True)
+    return or_(false(), *_station_terms(session, text), by_case_no, by_name)
+
+
+def _station_terms(session: Session, text: str) -> list[ColumnElement[bool]]:
     stations = _stations_named(session, text)
-    if stations:  # first: the cheapest test of a row
-        terms.append(CaseRow.station_id.in_(stations))
-    return or_(false(), *terms, by_case_no, by_name)
+    return [CaseRow.station_id.in_(stations)] if stations else []  # first: the cheapest test of a row
+
+
+def _indexed_text(text: str) -> ColumnElement[bool]:
+    """SQLite: the cases whose 办件编号 or name holds ``text``, from ``case_names`` and its trigram index (0114).
+    ``case_names.case_no`` is ``upper(case_no)``, so the LIKEs are ``scan_condition``'s own."""
+    where: list[ColumnElement[bool]] = [
+        _NAMES.c.case_no.contains(text.upper(), autoescape=True) | _NAMES.c.name.contains(text, autoescape=True)
+    ]
+    # trigrams (folded case) find the rows that may hold it, the LIKEs decide; FTS5 takes no NUL in a query
+    if len(text) > CHARS_UP_TO and "\x00" not in text:
+        phrase = " OR ".join(sorted({_phrase(text), _phrase(text.upper())}))
+        matches = _MATCHES.bindparams(bindparam("phrase", phrase)).columns(column("rowid"))
+        where.insert(0, _NAMES.c.id.in_(matches))
+    return CaseRow.case_id.in_(select(_NAMES.c.case_id).where(*where))
+
+
+def _phrase(text: str) -> str:
+    """``text`` as an FTS5 phrase: in double quotes, a quote doubled; nothing in it is query syntax."""
+    return '"' + text.replace('"', '""') + '"'
