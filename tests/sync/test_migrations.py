@@ -7,12 +7,14 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
@@ -37,6 +39,56 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         return
     with postgres_schema_url(require_postgres()) as url:
         yield url
+
+
+@dataclass
+class Migrating:
+    """A connection to an empty center database, walked through the migrations one revision at a time: each
+    step commits, as the center's own upgrade does."""
+
+    engine: sa.Engine
+    conn: sa.Connection
+    config: Config
+
+    def upgrade(self, revision: str) -> None:
+        self.conn.commit()
+        command.upgrade(self.config, revision)
+        self.conn.commit()
+
+    def downgrade(self, revision: str) -> None:
+        self.conn.commit()
+        command.downgrade(self.config, revision)
+        self.conn.commit()
+
+    def add_stations(self, *codes: tuple[str, str]) -> None:
+        """Stations (id, code), enrolled before the test's migration."""
+        self.conn.execute(
+            sa.text(
+                "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
+                "center_seq, center_hash) VALUES (:id, :code, '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
+            ),
+            [{"id": station_id, "code": code} for station_id, code in codes or (("s1", "A"),)],
+        )
+
+
+#: The columns of ``cases`` every revision since 0100 has (a test's rows name these only).
+CASES = sa.table(
+    "cases",
+    *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
+    sa.column("data", sa.JSON),
+)
+
+
+@pytest.fixture
+def migrating(empty_database: str) -> Iterator[Migrating]:
+    config = alembic_config()
+    engine = make_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            yield Migrating(engine, conn, config)
+    finally:
+        engine.dispose()
 
 
 def _mine() -> tuple[set[str], set[str]]:
@@ -74,54 +126,38 @@ def test_upgrade_head_matches_the_models_and_is_repeatable(empty_database: str) 
         engine.dispose()
 
 
-def test_0102_station_status_backfills_last_push_and_import(empty_database: str) -> None:
+def test_0102_station_status_backfills_last_push_and_import(migrating: Migrating) -> None:
     """A center that synced before 0102 keeps its stations' last push and USB import times."""
-    config = alembic_config()
-    engine = make_engine(empty_database)
-    try:
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0101_staff_case_indexes")
-            conn.execute(
-                sa.text(
-                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
-                    "center_seq, center_hash) VALUES (:id, :code, '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
-                ),
-                [{"id": "s1", "code": "A"}, {"id": "s2", "code": "B"}],
-            )
-            conn.execute(
-                sa.text(
-                    "INSERT INTO batches (station_id, batch_id, received_at, source, accepted, duplicates, acked_seq) "
-                    "VALUES ('s1', :b, :at, :src, 1, 0, 1)"
-                ),
-                [
-                    {"b": "b1", "at": "2026-11-02T01:00:00+00:00", "src": "push"},
-                    {"b": "b2", "at": "2026-11-03T01:00:00+00:00", "src": "push"},
-                    {"b": "b3", "at": "2026-11-04T01:00:00+00:00", "src": "file"},
-                ],
-            )
-            conn.commit()
-            command.upgrade(config, "0102_station_status")
-            rows = conn.execute(
-                sa.text(
-                    "SELECT id, last_push_at, last_import_at, app_version, pending_events FROM stations ORDER BY id"
-                )
-            ).all()
-            conn.commit()
-            assert [tuple(r) for r in rows] == [
-                ("s1", "2026-11-03T01:00:00+00:00", "2026-11-04T01:00:00+00:00", None, None),
-                ("s2", None, None, None, None),
-            ]
-            command.downgrade(config, "0101_staff_case_indexes")
-            conn.commit()
-            assert "app_version" not in {c["name"] for c in sa.inspect(conn).get_columns("stations")}
-            command.upgrade(config, "head")
-            conn.commit()
-    finally:
-        engine.dispose()
+    conn = migrating.conn
+    migrating.upgrade("0101_staff_case_indexes")
+    migrating.add_stations(("s1", "A"), ("s2", "B"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO batches (station_id, batch_id, received_at, source, accepted, duplicates, acked_seq) "
+            "VALUES ('s1', :b, :at, :src, 1, 0, 1)"
+        ),
+        [
+            {"b": "b1", "at": "2026-11-02T01:00:00+00:00", "src": "push"},
+            {"b": "b2", "at": "2026-11-03T01:00:00+00:00", "src": "push"},
+            {"b": "b3", "at": "2026-11-04T01:00:00+00:00", "src": "file"},
+        ],
+    )
+    conn.commit()
+    migrating.upgrade("0102_station_status")
+    rows = conn.execute(
+        sa.text("SELECT id, last_push_at, last_import_at, app_version, pending_events FROM stations ORDER BY id")
+    ).all()
+    conn.commit()
+    assert [tuple(r) for r in rows] == [
+        ("s1", "2026-11-03T01:00:00+00:00", "2026-11-04T01:00:00+00:00", None, None),
+        ("s2", None, None, None, None),
+    ]
+    migrating.downgrade("0101_staff_case_indexes")
+    assert "app_version" not in {c["name"] for c in sa.inspect(conn).get_columns("stations")}
+    migrating.upgrade("head")
 
 
-def test_0104_fills_in_the_receipt_status_of_the_cases_held(empty_database: str) -> None:
+def test_0104_fills_in_the_receipt_status_of_the_cases_held(migrating: Migrating) -> None:
     """收件情况 of cases synced before 0104: from their stored projection, page by page."""
     book = {"name": "户口簿", "original": True, "copies": 1}
     handover = {"event_id": "h1", "at": "2026-11-02T01:00:00+00:00", "items": [book]}
@@ -137,159 +173,116 @@ def test_0104_fills_in_the_receipt_status_of_the_cases_held(empty_database: str)
         "c-all": {"window_handovers": [handover], "window_receipts": [receipt(1)]},
         "c-odd": {"window_handovers": [{"items": "?"}]},
     }
-    config = alembic_config()
-    engine = make_engine(empty_database)
-    try:
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0103_station_audit_index")
-            conn.execute(
-                sa.text(
-                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
-                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
-                )
-            )
-            cases = sa.table(
-                "cases",
-                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
-                sa.column("data", sa.JSON),
-            )
-            conn.execute(
-                sa.insert(cases),
-                [
-                    {
-                        "case_id": cid,
-                        "station_id": "s1",
-                        "case_no": cid,
-                        "state": "delivered",
-                        "updated_at": "",
-                        "data": d,
-                    }
-                    for cid, d in projections.items()
-                ],
-            )
-            conn.commit()
-            command.upgrade(config, "0104_case_receipt_status")
-            conn.commit()
-            found = dict(conn.execute(sa.text("SELECT case_id, receipt_status FROM cases")).all())
-            assert found == {
-                "c-none": "",
-                "c-pending": "pending",
-                "c-short": "discrepancy",
-                "c-all": "confirmed",
-                "c-odd": "",
+    conn = migrating.conn
+    migrating.upgrade("0103_station_audit_index")
+    migrating.add_stations()
+    cases = CASES
+    conn.execute(
+        sa.insert(cases),
+        [
+            {
+                "case_id": cid,
+                "station_id": "s1",
+                "case_no": cid,
+                "state": "delivered",
+                "updated_at": "",
+                "data": d,
             }
-    finally:
-        engine.dispose()
+            for cid, d in projections.items()
+        ],
+    )
+    conn.commit()
+    migrating.upgrade("0104_case_receipt_status")
+    found = dict(conn.execute(sa.text("SELECT case_id, receipt_status FROM cases")).all())
+    assert found == {
+        "c-none": "",
+        "c-pending": "pending",
+        "c-short": "discrepancy",
+        "c-all": "confirmed",
+        "c-odd": "",
+    }
 
 
-def test_0106_keeps_accounts_made_before_it_and_their_scrypt_passwords(empty_database: str) -> None:
+def test_0106_keeps_accounts_made_before_it_and_their_scrypt_passwords(migrating: Migrating) -> None:
     """An account of a center from before 0106 is unlocked, need not change its password, and logs in with
     its scrypt hash, which that login replaces with argon2."""
     salt = b"0123456789abcdef"
     digest = hashlib.scrypt("旧密码-old-1".encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
     old_hash = f"scrypt${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
-    config = alembic_config()
-    engine = make_engine(empty_database)
-    try:
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0105_refused_events")
-            conn.execute(
-                sa.text(
-                    "INSERT INTO staff (username, name, role, password_hash, active, created_at) "
-                    "VALUES ('zhuren', '王主任', 'director', :h, :active, '2026-11-01T00:00:00.000+00:00')"
-                ),
-                {"h": old_hash, "active": True},
-            )
-            conn.commit()
-            command.upgrade(config, "head")
-            conn.commit()
-        sessions = make_sessionmaker(engine, FixedClock.beijing(2026, 12, 6, 10))
-        with sessions() as session, session.begin():
-            row = session.scalars(sa.select(StaffRow)).one()
-            assert (row.failed_logins, row.locked_until, row.must_change_password) == (0, None, False)
-            login(session, "zhuren", "旧密码-old-1", LoginLimits())
-        with sessions() as session, session.begin():
-            assert session.scalars(sa.select(StaffRow)).one().password_hash.startswith("$argon2id$")
-    finally:
-        engine.dispose()
+    migrating.upgrade("0105_refused_events")
+    migrating.conn.execute(
+        sa.text(
+            "INSERT INTO staff (username, name, role, password_hash, active, created_at) "
+            "VALUES ('zhuren', '王主任', 'director', :h, :active, '2026-11-01T00:00:00.000+00:00')"
+        ),
+        {"h": old_hash, "active": True},
+    )
+    migrating.upgrade("head")
+    sessions = make_sessionmaker(migrating.engine, FixedClock.beijing(2026, 12, 6, 10))
+    with sessions() as session, session.begin():
+        row = session.scalars(sa.select(StaffRow)).one()
+        assert (row.failed_logins, row.locked_until, row.must_change_password) == (0, None, False)
+        login(session, "zhuren", "旧密码-old-1", LoginLimits())
+    with sessions() as session, session.begin():
+        assert session.scalars(sa.select(StaffRow)).one().password_hash.startswith("$argon2id$")
 
 
-def test_0109_backfills_arrived_at_from_the_first_event(empty_database: str) -> None:
+def test_0109_backfills_arrived_at_from_the_first_event(migrating: Migrating) -> None:
     """Cases held before 0109 arrived when the center received their first accepted event."""
-    config = alembic_config()
-    engine = make_engine(empty_database)
-    try:
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0108_personal_data_at_rest")
-            conn.execute(
-                sa.text(
-                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
-                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
-                )
-            )
-            events = sa.table(
-                "events",
-                *(sa.column(c) for c in ("id", "station_id", "seq", "type", "actor", "occurred_at", "prev_hash")),
-                *(sa.column(c) for c in ("hash", "origin", "received_at", "refused")),
-                sa.column("payload", sa.JSON),
-            )
-            sent = [  # (case, received_at, refused)
-                ("c1", "2026-11-02T01:00:00.000+00:00", "拒绝"),  # refused: it made no case
-                ("c1", "2026-11-03T01:00:00.000+00:00", None),
-                ("c1", "2026-11-05T01:00:00.000+00:00", None),
-                ("c2", "2026-11-04T01:00:00.000+00:00", None),
-            ]
-            conn.execute(
-                sa.insert(events),
-                [
-                    {
-                        "id": f"e{seq}",
-                        "station_id": "s1",
-                        "seq": seq,
-                        "type": "case.registered",
-                        "actor": "代办员",
-                        "occurred_at": at,
-                        "prev_hash": "",
-                        "hash": "",
-                        "origin": "station",
-                        "received_at": at,
-                        "refused": refused,
-                        "payload": {} if refused else {"case_id": cid},
-                    }
-                    for seq, (cid, at, refused) in enumerate(sent, start=1)
-                ],
-            )
-            cases = sa.table(
-                "cases",
-                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
-                sa.column("data", sa.JSON),
-            )
-            held = ("c1", "c2", "c3")  # c3: no event (not made by a push): its updated_at
-            conn.execute(
-                sa.insert(cases),
-                [
-                    {"case_id": c, "station_id": "s1", "case_no": c, "state": "accepted", "updated_at": "u", "data": {}}
-                    for c in held
-                ],
-            )
-            conn.commit()
-            command.upgrade(config, "0109_search_indexes")
-            conn.commit()
-            found = dict(conn.execute(sa.text("SELECT case_id, arrived_at FROM cases")).all())
-            assert found == {"c1": "2026-11-03T01:00:00.000+00:00", "c2": "2026-11-04T01:00:00.000+00:00", "c3": "u"}
-            indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("cases")}
-            if conn.dialect.name == "postgresql":
-                assert {"ix_cases_name_trgm", "ix_cases_case_no_trgm"} <= indexes
-            command.downgrade(config, "0108_personal_data_at_rest")
-            conn.commit()
-            assert "arrived_at" not in {c["name"] for c in sa.inspect(conn).get_columns("cases")}
-            command.upgrade(config, "head")
-            conn.commit()
-    finally:
-        engine.dispose()
+    conn = migrating.conn
+    migrating.upgrade("0108_personal_data_at_rest")
+    migrating.add_stations()
+    events = sa.table(
+        "events",
+        *(sa.column(c) for c in ("id", "station_id", "seq", "type", "actor", "occurred_at", "prev_hash")),
+        *(sa.column(c) for c in ("hash", "origin", "received_at", "refused")),
+        sa.column("payload", sa.JSON),
+    )
+    sent = [  # (case, received_at, refused)
+        ("c1", "2026-11-02T01:00:00.000+00:00", "拒绝"),  # refused: it made no case
+        ("c1", "2026-11-03T01:00:00.000+00:00", None),
+        ("c1", "2026-11-05T01:00:00.000+00:00", None),
+        ("c2", "2026-11-04T01:00:00.000+00:00", None),
+    ]
+    conn.execute(
+        sa.insert(events),
+        [
+            {
+                "id": f"e{seq}",
+                "station_id": "s1",
+                "seq": seq,
+                "type": "case.registered",
+                "actor": "代办员",
+                "occurred_at": at,
+                "prev_hash": "",
+                "hash": "",
+                "origin": "station",
+                "received_at": at,
+                "refused": refused,
+                "payload": {} if refused else {"case_id": cid},
+            }
+            for seq, (cid, at, refused) in enumerate(sent, start=1)
+        ],
+    )
+    cases = CASES
+    held = ("c1", "c2", "c3")  # c3: no event (not made by a push): its updated_at
+    conn.execute(
+        sa.insert(cases),
+        [
+            {"case_id": c, "station_id": "s1", "case_no": c, "state": "accepted", "updated_at": "u", "data": {}}
+            for c in held
+        ],
+    )
+    conn.commit()
+    migrating.upgrade("0109_search_indexes")
+    found = dict(conn.execute(sa.text("SELECT case_id, arrived_at FROM cases")).all())
+    assert found == {"c1": "2026-11-03T01:00:00.000+00:00", "c2": "2026-11-04T01:00:00.000+00:00", "c3": "u"}
+    indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("cases")}
+    if conn.dialect.name == "postgresql":
+        assert {"ix_cases_name_trgm", "ix_cases_case_no_trgm"} <= indexes
+    migrating.downgrade("0108_personal_data_at_rest")
+    assert "arrived_at" not in {c["name"] for c in sa.inspect(conn).get_columns("cases")}
+    migrating.upgrade("head")
 
 
 def test_0109_without_pg_trgm_upgrades_without_trigram_indexes(caplog: pytest.LogCaptureFixture) -> None:
@@ -328,12 +321,10 @@ def test_0109_without_pg_trgm_upgrades_without_trigram_indexes(caplog: pytest.Lo
         admin.dispose()
 
 
-def test_0111_makes_cases_data_jsonb_keeping_values_and_indexes(empty_database: str) -> None:
+def test_0111_makes_cases_data_jsonb_keeping_values_and_indexes(migrating: Migrating) -> None:
     """PostgreSQL: ``cases.data`` becomes jsonb with the same values, and the indexes on its fields stay (SQLite:
     nothing changes); the downgrade turns it back into json."""
     data = {"applicant": {"name": "王𠮷·英", "phone": "138****8000"}, "due_on": "2026-12-01", "rating": 2, "n": None}
-    config = alembic_config()
-    engine = make_engine(empty_database)
 
     def column_type(conn: sa.Connection) -> str:
         return str(next(c["type"] for c in sa.inspect(conn).get_columns("cases") if c["name"] == "data")).lower()
@@ -344,109 +335,74 @@ def test_0111_makes_cases_data_jsonb_keeping_values_and_indexes(empty_database: 
         query = "SELECT indexname FROM pg_indexes WHERE tablename = 'cases' AND schemaname = current_schema()"
         return {name for name in conn.execute(sa.text(query + " AND indexdef LIKE '%data%'")).scalars()}
 
-    try:
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0110_pending_signing_keys")
-            conn.execute(
-                sa.text(
-                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
-                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
-                )
-            )
-            cases = sa.table(
-                "cases",
-                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
-                sa.column("data", sa.JSON),
-            )
-            row = {"case_id": "c1", "station_id": "s1", "case_no": "A-1", "state": "accepted", "updated_at": "u"}
-            conn.execute(sa.insert(cases), [row | {"data": data}])
-            conn.commit()
-            before = data_indexes(conn)
-            command.upgrade(config, "0111_cases_data_jsonb")
-            conn.commit()
-            assert conn.execute(sa.select(cases.c.data)).scalar_one() == data
-            assert data_indexes(conn) == before
-            if conn.dialect.name == "postgresql":
-                assert column_type(conn) == "jsonb"
-                assert len(before) == 5  # 0101's three, 0109's name trigram and characters
-                name = conn.execute(sa.text("SELECT data #>> '{applicant,name}' FROM cases")).scalar_one()
-                assert name == "王𠮷·英"
-            command.downgrade(config, "0110_pending_signing_keys")
-            conn.commit()
-            assert conn.execute(sa.select(cases.c.data)).scalar_one() == data
-            assert data_indexes(conn) == before
-            if conn.dialect.name == "postgresql":
-                assert column_type(conn) == "json"
-            command.upgrade(config, "head")
-            conn.commit()
-    finally:
-        engine.dispose()
+    conn = migrating.conn
+    migrating.upgrade("0110_pending_signing_keys")
+    migrating.add_stations()
+    cases = CASES
+    row = {"case_id": "c1", "station_id": "s1", "case_no": "A-1", "state": "accepted", "updated_at": "u"}
+    conn.execute(sa.insert(cases), [row | {"data": data}])
+    conn.commit()
+    before = data_indexes(conn)
+    migrating.upgrade("0111_cases_data_jsonb")
+    assert conn.execute(sa.select(cases.c.data)).scalar_one() == data
+    assert data_indexes(conn) == before
+    if conn.dialect.name == "postgresql":
+        assert column_type(conn) == "jsonb"
+        assert len(before) == 5  # 0101's three, 0109's name trigram and characters
+        name = conn.execute(sa.text("SELECT data #>> '{applicant,name}' FROM cases")).scalar_one()
+        assert name == "王𠮷·英"
+    migrating.downgrade("0110_pending_signing_keys")
+    assert conn.execute(sa.select(cases.c.data)).scalar_one() == data
+    assert data_indexes(conn) == before
+    if conn.dialect.name == "postgresql":
+        assert column_type(conn) == "json"
+    migrating.upgrade("head")
 
 
-def test_0114_indexes_the_names_held_on_sqlite_and_does_nothing_on_postgresql(empty_database: str) -> None:
+def test_0114_indexes_the_names_held_on_sqlite_and_does_nothing_on_postgresql(migrating: Migrating) -> None:
     """SQLite: the cases held are copied into ``case_names`` and its FTS5 trigram index; the triggers keep both in
     step; the downgrade drops them. PostgreSQL: no table (its indexes are 0109's)."""
-    config = alembic_config()
-    engine = make_engine(empty_database)
-    try:
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0113_station_releases")
+    conn = migrating.conn
+    migrating.upgrade("0113_station_releases")
+    migrating.add_stations()
+    cases = CASES
+    row = {"station_id": "s1", "state": "accepted", "updated_at": "u"}
+    held = [("c1", "a-20261123-0001", "王𠮷堃"), ("c2", "A-20261123-0002", "李秀英")]
+    conn.execute(
+        sa.insert(cases),
+        [row | {"case_id": c, "case_no": n, "data": {"applicant": {"name": name}}} for c, n, name in held],
+    )
+    conn.commit()
+    migrating.upgrade("0114_sqlite_search_index")
+    tables = set(sa.inspect(conn).get_table_names())
+    if conn.dialect.name == "postgresql":
+        assert "case_names" not in tables and "case_search" not in tables
+        migrating.downgrade("0113_station_releases")
+        migrating.upgrade("head")
+        return
+
+    def matched(phrase: str) -> list[str]:
+        return list(
             conn.execute(
                 sa.text(
-                    "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
-                    "center_seq, center_hash) VALUES ('s1', 'A', '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
-                )
-            )
-            cases = sa.table(
-                "cases",
-                *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
-                sa.column("data", sa.JSON),
-            )
-            row = {"station_id": "s1", "state": "accepted", "updated_at": "u"}
-            held = [("c1", "a-20261123-0001", "王𠮷堃"), ("c2", "A-20261123-0002", "李秀英")]
-            conn.execute(
-                sa.insert(cases),
-                [row | {"case_id": c, "case_no": n, "data": {"applicant": {"name": name}}} for c, n, name in held],
-            )
-            conn.commit()
-            command.upgrade(config, "0114_sqlite_search_index")
-            conn.commit()
-            tables = set(sa.inspect(conn).get_table_names())
-            if conn.dialect.name == "postgresql":
-                assert "case_names" not in tables and "case_search" not in tables
-                command.downgrade(config, "0113_station_releases")
-                command.upgrade(config, "head")
-                conn.commit()
-                return
+                    "SELECT n.case_id FROM case_search s JOIN case_names n ON n.id = s.rowid "
+                    "WHERE case_search MATCH :p ORDER BY n.case_id"
+                ),
+                {"p": phrase},
+            ).scalars()
+        )
 
-            def matched(phrase: str) -> list[str]:
-                return list(
-                    conn.execute(
-                        sa.text(
-                            "SELECT n.case_id FROM case_search s JOIN case_names n ON n.id = s.rowid "
-                            "WHERE case_search MATCH :p ORDER BY n.case_id"
-                        ),
-                        {"p": phrase},
-                    ).scalars()
-                )
-
-            names = conn.execute(sa.text("SELECT case_id, case_no, name FROM case_names ORDER BY case_id")).all()
-            assert [tuple(r) for r in names] == [(c, n.upper(), name) for c, n, name in held]
-            assert matched('"王𠮷堃"') == ["c1"] and matched('"20261123"') == ["c1", "c2"]
-            conn.execute(sa.update(cases).where(cases.c.case_id == "c1").values(data={"applicant": {"name": "赵新"}}))
-            conn.execute(sa.delete(cases).where(cases.c.case_id == "c2"))
-            conn.execute(sa.insert(cases), [row | {"case_id": "c3", "case_no": "B-1", "data": {"applicant": {}}}])
-            assert matched('"王𠮷堃"') == [] and matched('"李秀英"') == [] and matched('"202"') == ["c1"]
-            assert conn.execute(sa.text("SELECT count(*) FROM case_names")).scalar_one() == 2
-            conn.commit()
-            command.downgrade(config, "0113_station_releases")
-            conn.commit()
-            assert not {"case_names", "case_search"} & set(sa.inspect(conn).get_table_names())
-            triggers = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars().all()
-            assert not [t for t in triggers if "search" in t or "case_names" in t]
-            command.upgrade(config, "head")
-            conn.commit()
-    finally:
-        engine.dispose()
+    names = conn.execute(sa.text("SELECT case_id, case_no, name FROM case_names ORDER BY case_id")).all()
+    assert [tuple(r) for r in names] == [(c, n.upper(), name) for c, n, name in held]
+    assert matched('"王𠮷堃"') == ["c1"] and matched('"20261123"') == ["c1", "c2"]
+    conn.execute(sa.update(cases).where(cases.c.case_id == "c1").values(data={"applicant": {"name": "赵新"}}))
+    conn.execute(sa.delete(cases).where(cases.c.case_id == "c2"))
+    conn.execute(sa.insert(cases), [row | {"case_id": "c3", "case_no": "B-1", "data": {"applicant": {}}}])
+    assert matched('"王𠮷堃"') == [] and matched('"李秀英"') == [] and matched('"202"') == ["c1"]
+    assert conn.execute(sa.text("SELECT count(*) FROM case_names")).scalar_one() == 2
+    conn.commit()
+    migrating.downgrade("0113_station_releases")
+    assert not {"case_names", "case_search"} & set(sa.inspect(conn).get_table_names())
+    triggers = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars().all()
+    assert not [t for t in triggers if "search" in t or "case_names" in t]
+    migrating.upgrade("head")
