@@ -189,7 +189,7 @@ def running_server(database_url: str, workers: int = 1) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # several workers on a busy 2-core machine took over 30 s
         while True:
             try:
                 if requests.get(url + "/api/v1/health", timeout=1).ok:
