@@ -284,6 +284,9 @@ def test_the_county_manages_towns(towns: Towns) -> None:
     )
     assert county.post(f"/towns/{town_id}/rename", {"name": name + "新"}).status_code == 303
     assert county.post("/towns/999999/rename", {"name": "无此镇"}).status_code == 422
+    for hostile in ("99999999999", "-1", "甲"):  # no town, never a database error
+        assert county.post(f"/towns/{hostile}/rename", {"name": "无此镇"}).status_code in (404, 422), hostile
+    assert county.get("/review?town=99999999999").status_code == 422
     username = f"d_{uuid.uuid4().hex[:8]}"
     form = {"username": username, "name": "丙镇主任", "password": PASSWORD}
     assert county.post(f"/towns/{town_id}/director", form).status_code == 303

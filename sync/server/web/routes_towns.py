@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Path, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..api.deps import SessionDep
@@ -20,6 +20,8 @@ COUNTY_ONLY = "只有县级中心可以管理各镇（镇中心主任在“工�
 CountyDep = Annotated[StaffUser, role_required({COUNTY}, COUNTY_ONLY)]
 CountyPost = Annotated[StaffUser, role_required({COUNTY}, COUNTY_ONLY, form=True)]
 Name = Annotated[str, Form(max_length=200)]
+#: A town's number in the path (an integer column: a larger number is no town, not a database error).
+TownId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 #: What the page confirms after a POST (``?done=``).
 DONE = {
@@ -55,7 +57,7 @@ def town_create(request: Request, session: SessionDep, user: CountyPost, name: N
 
 
 @router.post("/towns/{town_id}/rename", summary="修改镇名称（县级中心）")
-def town_rename(request: Request, session: SessionDep, user: CountyPost, town_id: int, name: Name = "") -> Response:
+def town_rename(request: Request, session: SessionDep, user: CountyPost, town_id: TownId, name: Name = "") -> Response:
     with refusal_shown(lambda exc: _page(request, session, exc.message, 422)), session.begin():
         row = rename_town(session, town_id, name)
         audit(session, user.username, "修改镇名称", row.name, ip=client_ip(request))
@@ -67,7 +69,7 @@ def town_director(
     request: Request,
     session: SessionDep,
     user: CountyPost,
-    town_id: int,
+    town_id: TownId,
     username: Annotated[str, Form(max_length=64)] = "",
     name: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
