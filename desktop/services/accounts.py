@@ -19,7 +19,7 @@ from sync.domain.errors import DomainError, ValidationError
 from . import clerk_identity
 from .accounts_store import new_account, validate_username
 from .casework.records import ClerkInfo
-from .context import ServiceContext
+from .context import ServiceContext, SessionClerk
 from .safety import credential_store, data_key
 from .safety.passwords import DUMMY_HASH, hash_password, validate_password, verify_password
 
@@ -84,14 +84,13 @@ def login(ctx: ServiceContext, username: str, password: str) -> ClerkInfo:
             raise DomainError(LOGIN_FAILED)
         if not row.active:
             raise DomainError("该账号已停用，请联系站内其他代办员或镇中心")
-        station = dict(settings.get(session, settings.STATION) or {})
+        station = settings.get(session, settings.STATION) or {}
         if not station:
             raise DomainError("代办站尚未设置，请先完成首次设置")
         unlocked = data_key.unlock_with_password(session, ctx.db.key_slot, row.username, password)
-        station["clerk"] = row.display_name
-        station["username"] = row.username
-        settings.put(session, settings.STATION, station)
+        settings.put(session, settings.LAST_CLERK, {"username": row.username, "display_name": row.display_name})
         info = clerk_info(row)
+    ctx.clerk = SessionClerk(info.username, info.display_name)  # memory only: the session's actor
     data_key.after_unlock(ctx.db, unlocked)
     credential_store.unlock_at_login(ctx, str(station.get("station_id", "")), password)
     return info
@@ -105,7 +104,7 @@ def unlock_sync(ctx: ServiceContext, password: str) -> None:
     """
     with ctx.db.reading() as session:
         station = settings.get(session, settings.STATION) or {}
-        row = session.get(ClerkRow, station.get("username", "")) if station.get("username") else None
+        row = session.get(ClerkRow, ctx.clerk.username) if ctx.clerk is not None else None
         ok = verify_password(password, row.password_hash if row else DUMMY_HASH)
     station_id = str(station.get("station_id", ""))
     if row is not None and ok:
@@ -125,10 +124,20 @@ switch_user = login
 
 
 def current_clerk(ctx: ServiceContext) -> ClerkInfo | None:
+    """The account logged in for this session (None before a login)."""
+    if ctx.clerk is None:
+        return None
     with ctx.db.reading() as session:
-        station = settings.get(session, settings.STATION) or {}
-        row = session.get(ClerkRow, station.get("username", "")) if station.get("username") else None
+        row = session.get(ClerkRow, ctx.clerk.username)
         return clerk_info(row) if row else None
+
+
+def last_username(ctx: ServiceContext) -> str:
+    """Who logged in last on this PC, to prefill the login (a station from an earlier release kept that
+    clerk in its station settings)."""
+    with ctx.db.reading() as session:
+        last = settings.get(session, settings.LAST_CLERK) or settings.get(session, settings.STATION) or {}
+    return str(last.get("username", ""))
 
 
 def set_active(ctx: ServiceContext, username: str, active: bool) -> ClerkInfo:
@@ -138,8 +147,7 @@ def set_active(ctx: ServiceContext, username: str, active: bool) -> ClerkInfo:
         if row is None:
             raise DomainError("没有这个代办员账号")
         if not active:
-            station = settings.get(session, settings.STATION) or {}
-            if station.get("username") == username:
+            if ctx.clerk is not None and ctx.clerk.username == username:
                 raise DomainError("不能停用当前登录的账号")
             others = session.scalar(
                 select(func.count()).select_from(ClerkRow).where(ClerkRow.active, ClerkRow.username != username)

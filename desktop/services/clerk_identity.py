@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.store import settings
 from desktop.store.crypto import key_slot
 from desktop.store.models import ClerkRow
 from desktop.store.personal_data import masked_phone
@@ -84,7 +83,7 @@ def acting_clerk_identity(ctx: ServiceContext, display_name: str) -> ClerkIdenti
     the logged-in clerk when the names match, else the account of that name; blank when none has them."""
     with ctx.db.reading() as session:
         rows = list(session.scalars(select(ClerkRow).where(ClerkRow.display_name == display_name)))
-        current = (settings.get(session, settings.STATION) or {}).get("username", "")
+        current = ctx.clerk.username if ctx.clerk is not None else ""
         rows.sort(key=lambda r: (r.username != current, not r.active, r.username))
         for row in rows:
             if row.sealed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,14 @@ DEMO_CATALOG = "catalog/demo.json"
 DEFAULT_CALENDAR = "holidays/cn.json"
 
 
+@dataclass(frozen=True)
+class SessionClerk:
+    """The clerk logged in for this session: the actor of every event from now on."""
+
+    username: str
+    display_name: str
+
+
 class ServiceContext:
     """Composition of the station's services; built once by the app or a test."""
 
@@ -30,6 +39,9 @@ class ServiceContext:
         #: Cases whose events are in the push batch being sent now (同步中); replaced whole, never mutated,
         #: so a reader on another thread sees either the old or the new set.
         self.sync_in_flight: frozenset[str] = frozenset()
+        #: The clerk logged in for this session (``accounts.login``; 切换用户 replaces it). Memory only: the
+        #: settings table keeps just the last login, to prefill the next one (``accounts.last_username``).
+        self.clerk: SessionClerk | None = None
 
     @classmethod
     def open(cls, data_dir: Path, clock: Clock = SYSTEM_CLOCK) -> ServiceContext:

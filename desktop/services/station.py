@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from desktop.store import settings
 from sync.domain.case_number import validate_station_code
@@ -12,14 +13,25 @@ from sync.domain.validation import validate_name, validate_phone
 
 from .accounts_store import new_account
 from .casework.records import StationInfo
-from .context import ServiceContext
+from .context import ServiceContext, SessionClerk
 from .safety import data_key
 
 
 def current_station(ctx: ServiceContext) -> StationInfo | None:
+    """The station, with the clerk logged in for this session as ``clerk`` (the actor of its events).
+
+    Before anyone logged in (the first-run setup, the login dialog) ``clerk`` is the one the settings name:
+    the first clerk, or on a station set up by an earlier release the clerk who logged in last there.
+    """
     with ctx.db.reading() as session:
         data = settings.get(session, settings.STATION)
-    return StationInfo(**data) if data else None
+    return _with_session_clerk(ctx, StationInfo(**data)) if data else None
+
+
+def _with_session_clerk(ctx: ServiceContext, info: StationInfo) -> StationInfo:
+    if ctx.clerk is None:
+        return info
+    return replace(info, clerk=ctx.clerk.display_name, username=ctx.clerk.username)
 
 
 def require_station(ctx: ServiceContext) -> StationInfo:
@@ -67,6 +79,8 @@ def setup_station(
             unlocked = data_key.unlock_with_password(session, ctx.db.key_slot, account.username, password)
     if unlocked is not None:
         data_key.after_unlock(ctx.db, unlocked)
+    if account is not None:
+        ctx.clerk = SessionClerk(account.username, info.clerk)  # the first clerk is logged in
     return info
 
 
@@ -98,15 +112,4 @@ def update_station(
             raise DomainError("代办站尚未设置，请先完成首次设置")
         data.update(changes)
         settings.put(session, settings.STATION, data)
-    return StationInfo(**data)
-
-
-def switch_clerk(ctx: ServiceContext, clerk: str) -> StationInfo:
-    """Record who is working now; every later event carries this actor."""
-    with ctx.db.transaction() as session:
-        data = dict(settings.get(session, settings.STATION) or {})
-        if not data:
-            raise DomainError("代办站尚未设置，请先完成首次设置")
-        data["clerk"] = validate_name(clerk, field="clerk", label="代办员姓名")
-        settings.put(session, settings.STATION, data)
-    return StationInfo(**data)
+    return _with_session_clerk(ctx, StationInfo(**data))

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from .models import SettingRow
 
 STATION = "station"
+#: The clerk who logged in last ({"username", "display_name"}): prefills the next login, never the actor.
+LAST_CLERK = "last_clerk"
 CATALOG = "catalog"
 CALENDAR = "calendar"
 TOWN = "town"

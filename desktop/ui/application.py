@@ -72,7 +72,10 @@ def sign_in_dialog(ctx: ServiceContext) -> QDialog:
     if not accounts.has_accounts(ctx):
         return FirstClerkDialog(partial(station_admin.first_clerk, ctx), station.clerk if station else "")
     return LoginDialog(
-        partial(accounts.login, ctx), station.name if station else "", reset=partial(station_admin.reset_password, ctx)
+        partial(accounts.login, ctx),
+        station.name if station else "",
+        reset=partial(station_admin.reset_password, ctx),
+        username=accounts.last_username(ctx),
     )
 
 

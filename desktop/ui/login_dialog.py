@@ -93,7 +93,9 @@ class LoginDialog(_AccountForm):
         reset: Callable[[str, str, str], ClerkInfo] | None = None,
         *,
         hub: ChangeHub | None = None,
+        username: str = "",
     ) -> None:
+        """``username``: who logged in last on this PC, filled in (the cursor then waits in 密码)."""
         intro = f"{station_name}\n请输入您的登录名和密码。".strip()
         super().__init__("代办员登录", intro, "登录", parent)
         self.hub = hub
@@ -111,7 +113,8 @@ class LoginDialog(_AccountForm):
         # Opens ready to type: 登录名, Tab, 密码, Enter (the default button) logs in.
         self.setTabOrder(self.username_edit, self.password_edit)
         self.setTabOrder(self.password_edit, self.ok_button)
-        self.username_edit.setFocus()
+        self.username_edit.setText(username)
+        (self.password_edit if username else self.username_edit).setFocus()
 
     def submit(self) -> None:
         username, password, login = self.username_edit.text(), self.password_edit.text(), self._login

@@ -9,6 +9,7 @@ from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.services.safety.passwords import hash_password, verify_password
 from desktop.services.station import current_station, setup_station
+from desktop.store import settings
 from desktop.store.models import ClerkRow
 from sync.domain.errors import DomainError, ValidationError
 
@@ -97,3 +98,38 @@ def test_hash_is_salted_and_verifies() -> None:
     assert first != second
     assert verify_password("同一个密码", first) and not verify_password("别的", first)
     assert not verify_password("x", "garbage")
+
+
+def test_the_logged_in_clerk_lives_in_memory_for_the_session(ctx: ServiceContext, tmp_path: Path) -> None:
+    """The session's clerk is the actor; the settings keep only who logged in last, to prefill the login."""
+    accounts.create_clerk(ctx, "admin", "李代办", "mima123456")
+    accounts.create_clerk(ctx, "zhang", "张代办", "zhang-mima-1")
+    accounts.login(ctx, "zhang", "zhang-mima-1")
+    station = current_station(ctx)
+    assert station is not None and (station.clerk, station.username) == ("张代办", "zhang")
+    clerk = accounts.current_clerk(ctx)
+    assert clerk is not None and clerk.username == "zhang"
+    with ctx.db.reading() as session:
+        assert settings.get(session, settings.STATION)["clerk"] == "李代办"  # the station's record is untouched
+    again = ServiceContext.open(tmp_path / "data", ctx.clock)  # the next start of the app
+    try:
+        assert accounts.current_clerk(again) is None
+        assert accounts.last_username(again) == "zhang"
+    finally:
+        again.close()
+
+
+def test_a_station_from_an_earlier_release_keeps_its_last_clerk(ctx: ServiceContext) -> None:
+    """Earlier releases wrote the logged-in clerk into the station's settings: before a login that clerk still
+    prefills the login and names the station's clerk; the first login takes over in memory."""
+    accounts.create_clerk(ctx, "zhang", "张代办", "zhang-mima-1")
+    with ctx.db.transaction() as session:
+        old = dict(settings.get(session, settings.STATION))
+        settings.put(session, settings.STATION, {**old, "clerk": "张代办", "username": "zhang"})
+    assert accounts.current_clerk(ctx) is None
+    assert accounts.last_username(ctx) == "zhang"
+    station = current_station(ctx)
+    assert station is not None and station.clerk == "张代办"
+    accounts.login(ctx, "zhang", "zhang-mima-1")
+    clerk = accounts.current_clerk(ctx)
+    assert clerk is not None and clerk.display_name == "张代办"

@@ -13,7 +13,6 @@ from desktop.services.context import ServiceContext
 from desktop.services.safety import credential_store
 from desktop.services.safety.audit import reveal_id_number
 from desktop.services.station import current_station, setup_station
-from desktop.store import settings
 from sync.domain.clock import FixedClock
 from sync.domain.errors import DomainError, ValidationError
 
@@ -41,10 +40,7 @@ def test_deactivation_refuses_the_last_active_clerk_and_oneself(ctx: ServiceCont
     with pytest.raises(DomainError, match="已停用"):
         accounts.login(ctx, "zhang", "zhang-mima-1")
     accounts.login(ctx, "admin", "mima123456")
-    with ctx.db.transaction() as session:  # the logged-in clerk is no longer named: the count alone refuses
-        settings_row = dict(current_station(ctx).__dict__)  # type: ignore[union-attr]
-        settings_row["username"] = ""
-        settings.put(session, settings.STATION, settings_row)
+    ctx.clerk = None  # nobody logged in for this session: the count alone refuses
     with pytest.raises(DomainError, match="至少需要保留一个"):
         accounts.set_active(ctx, "admin", False)
     assert accounts.set_active(ctx, "zhang", True).active

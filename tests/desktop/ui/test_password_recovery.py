@@ -95,7 +95,8 @@ def test_forgotten_password_at_the_login_keeps_cases_and_sync_credential(qtbot: 
         qtbot.addWidget(login)
         login.show()
         assert login.forgot_button.isVisible()
-        type_text(qtbot, login.username_edit, "admin")
+        assert login.username_edit.text() == "admin"  # who logged in last on this PC, filled in
+        assert login.focusWidget() is login.password_edit
         qtbot.mouseClick(login.forgot_button, CLICK)
         reset = login.reset_dialog
         assert reset is not None and reset.username_edit.text() == "admin"
