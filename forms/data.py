@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar
 
+from sync.domain.ratings import ReviewCounts
+
 #: No public address for cases: the QR code holds the case number only (what a window scanner reads).
 DEFAULT_CASE_URL = ""
 
@@ -522,33 +524,6 @@ class ArchiveConsultRegister:
     head_name: str = ""  # 负责人 whose consent is needed, when known
 
 
-class RateFigures:
-    """The three rates of the 考核 figures, from the counts of the class that mixes this in."""
-
-    immediate_done: int
-    immediate_on_spot: int
-    promised_done: int
-    promised_on_time: int
-    rated: int
-    satisfied: int
-
-    @staticmethod
-    def _ratio(part: int, whole: int) -> float | None:
-        return part / whole if whole else None
-
-    @property
-    def on_spot_rate(self) -> float | None:
-        return self._ratio(self.immediate_on_spot, self.immediate_done)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self._ratio(self.promised_on_time, self.promised_done)
-
-    @property
-    def satisfaction(self) -> float | None:
-        return self._ratio(self.satisfied, self.rated)
-
-
 #: The key of the overall rating among a row's ``scores``, beside ``DIMENSION_LABELS``'s.
 OVERALL = "overall"
 
@@ -571,24 +546,12 @@ class Score:
         return self.satisfied / self.rated if self.rated else None
 
 
-@dataclass(frozen=True)
-class ReviewRow(RateFigures):
-    """One line of the 考核统计表: a village's 代办站, a clerk, or the town's total.
-
-    The counts are those of the center's 考核 page: 即办件 completed (on the spot = the day they were
-    accepted), 承诺件 completed (on time = by their promised date), ratings (satisfied = 基本满意 or better;
-    差评 = 不满意 or 非常不满意).
-    """
+@dataclass
+class ReviewRow(ReviewCounts):
+    """One line of the 考核统计表: a village's 代办站, a clerk, or the town's total, with the counts of the
+    center's 考核 page (``sync.domain.ratings.ReviewCounts``: what each count is, and its rates)."""
 
     name: str
-    cases: int = 0
-    immediate_done: int = 0
-    immediate_on_spot: int = 0
-    promised_done: int = 0
-    promised_on_time: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    bad: int = 0
     #: ``OVERALL`` and the rated dimensions (``DIMENSION_LABELS``) → their ``Score``; empty: none rated.
     scores: Mapping[str, Score] = field(default_factory=dict)
 

@@ -49,8 +49,8 @@ def _old_add(r: Rates, d: dict[str, Any]) -> None:
         rated = d.get("rating_dimensions")
         tallies += [(k, int(v)) for k, v in (rated.items() if isinstance(rated, dict) else ()) if k in DIMENSION_LABELS]
         for key, value in tallies:
-            tally = r.tallies.setdefault(key, [0, 0, 0])
-            tally[0], tally[1], tally[2] = tally[0] + 1, tally[1] + value, tally[2] + int(value >= 3)
+            had = r.tallies.get(key, (0, 0, 0))
+            r.tallies[key] = (had[0] + 1, had[1] + value, had[2] + int(value >= 3))
 
 
 def _old_evaluate(session: Session, period: str, names: dict[str, str]) -> Evaluation:

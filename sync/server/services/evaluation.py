@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from forms.data import DIMENSION_LABELS, OVERALL, RateFigures, Score
+from forms.data import DIMENSION_LABELS, OVERALL, Score
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import beijing_day, day_start_stamp
@@ -27,7 +27,7 @@ from ..core.staff_models import FollowupRow
 from .case_json import case_field
 from .center_events import record_center_event
 from .errors import ServiceError
-from .review_counts import CaseCounts, by_clerk, by_month, count_cases
+from .review_counts import COUNTS, CaseCounts, by_clerk, by_month, count_cases
 
 SATISFACTION_TARGET = 0.98
 FOLLOWUP_DAYS = 5
@@ -55,19 +55,12 @@ def period_range(period: str) -> tuple[str, str, str]:
 
 
 @dataclass
-class Rates(RateFigures):
+class Rates(CaseCounts):
+    """A row of the 考核 page: a station, a clerk or the town (``key``, ``label``) and its counts, summed from
+    the groups ``review_counts`` gives (``CaseCounts``: the counts, the rates and the dimensions' tallies)."""
+
     key: str
     label: str
-    cases: int = 0
-    immediate_done: int = 0
-    immediate_on_spot: int = 0
-    promised_done: int = 0
-    promised_on_time: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    bad: int = 0
-    #: ``forms.data.OVERALL`` and each rated dimension → [rated, sum of ratings, satisfied].
-    tallies: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def below_target(self) -> bool:
@@ -75,30 +68,15 @@ class Rates(RateFigures):
 
     def add_counts(self, counts: CaseCounts) -> None:
         """Add a group's counts (``review_counts``): a station's are its clerks' summed, the town's its stations'."""
-        self.cases += counts.cases
-        self.immediate_done += counts.immediate_done
-        self.immediate_on_spot += counts.immediate_on_spot
-        self.promised_done += counts.promised_done
-        self.promised_on_time += counts.promised_on_time
-        self.rated += counts.rated
-        self.satisfied += counts.satisfied
-        self.bad += counts.bad
-        for key, added in counts.tallies.items():
-            tally = self.tallies.setdefault(key, [0, 0, 0])
-            for n, value in enumerate(added):
-                tally[n] += value
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(counts, name))
+        for key, (rated, total, satisfied) in counts.tallies.items():
+            had = self.tallies.get(key, (0, 0, 0))
+            self.tallies[key] = (had[0] + rated, had[1] + total, had[2] + satisfied)
 
     def add_rates(self, other: Rates) -> None:
         """Add another group's figures (a town's are its stations' summed)."""
-        for name in ("cases", "immediate_done", "immediate_on_spot", "promised_done", "promised_on_time"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.rated += other.rated
-        self.satisfied += other.satisfied
-        self.bad += other.bad
-        for key, added in other.tallies.items():
-            tally = self.tallies.setdefault(key, [0, 0, 0])
-            for n, value in enumerate(added):
-                tally[n] += value
+        self.add_counts(other)
 
     @property
     def scores(self) -> dict[str, Score]:

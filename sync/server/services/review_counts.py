@@ -16,7 +16,7 @@ did in Python.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Integer, String, and_, case, cast, column, func, select, true
@@ -26,36 +26,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from forms.data import DIMENSION_LABELS, OVERALL
+from sync.domain.ratings import ReviewCounts
 
 from ..core.models import CaseRow
 from .case_json import case_field
 from .town_scope import stations_condition
 
-#: The counts, in the order of ``CaseCounts``'s integer fields.
-COUNTS = (
-    "cases",
-    "immediate_done",
-    "immediate_on_spot",
-    "promised_done",
-    "promised_on_time",
-    "rated",
-    "satisfied",
-    "bad",
-)
+#: The counts, in the order of ``CaseCounts``'s integer fields (``sync.domain.ratings.ReviewCounts``).
+COUNTS = tuple(f.name for f in fields(ReviewCounts))
 
 
-@dataclass(frozen=True)
-class CaseCounts:
+@dataclass(kw_only=True)
+class CaseCounts(ReviewCounts):
     """One group's figures; ``tallies``: ``OVERALL`` and each rated dimension → (rated, sum, satisfied)."""
 
-    cases: int = 0
-    immediate_done: int = 0
-    immediate_on_spot: int = 0
-    promised_done: int = 0
-    promised_on_time: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    bad: int = 0
     tallies: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
@@ -157,10 +141,7 @@ def _counts(values: Sequence[Any]) -> CaseCounts:
         tally = dims[3 * n], dims[3 * n + 1], dims[3 * n + 2]
         if tally[0]:
             tallies[key] = tally
-    cases, immediate_done, immediate_on_spot, promised_done, promised_on_time, rated, satisfied, bad = ints
-    return CaseCounts(
-        cases, immediate_done, immediate_on_spot, promised_done, promised_on_time, rated, satisfied, bad, tallies
-    )
+    return CaseCounts(**dict(zip(COUNTS, ints, strict=True)), tallies=tallies)
 
 
 def count_cases(
