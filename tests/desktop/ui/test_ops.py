@@ -183,3 +183,38 @@ def test_progress_reports_reach_the_dialog(qtbot, monkeypatch):
     release.set()
     _settled(qtbot, before)
     assert write._progress is None
+
+
+def test_the_main_window_keeps_the_newer_search(qtbot, ctx, monkeypatch: pytest.MonkeyPatch):
+    """The clerk types, then clears the search: the first, slower search finishing last does not win."""
+    from desktop.ui.facade import StationFacade
+    from desktop.ui.main_window import MainWindow
+
+    from ..services.workflow_helpers import registered
+
+    registered(ctx)
+    window = MainWindow(StationFacade(ctx))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.count_label.text() == "共 1 件")
+    held, release = threading.Event(), threading.Event()
+    search = window.facade.search_cases
+
+    def slow_when_typed(case_filter):
+        if case_filter.text:
+            held.set()
+            release.wait(10)
+            return []  # what the older search found: nothing
+        return search(case_filter)
+
+    monkeypatch.setattr(window.facade, "search_cases", slow_when_typed)
+    before = set(tasks._running)
+    window.search_edit.setText("没有这个人")
+    window.refresh()
+    assert held.wait(10)
+    window.count_label.setText("")
+    window.search_edit.setText("")
+    window.refresh()
+    qtbot.waitUntil(lambda: window.count_label.text() == "共 1 件")
+    release.set()
+    _settled(qtbot, before)
+    assert window.count_label.text() == "共 1 件" and window.model.rowCount() == 1
