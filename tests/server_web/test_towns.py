@@ -30,6 +30,7 @@ from sync.server.core.config import FIXED_TIME_ENV
 from sync.server.services.enrollment import issue_code
 from sync.server.services.staff import create_staff
 from sync.server.services.towns import create_town, rename_town
+from tests.forms import glyphs
 from tests.sync.conftest import Station
 from tests.sync.factories import Chain, registered_payload
 from tests.sync.live_server import ServerHandle, in_center, serving, sqlite_url, start_server
@@ -393,3 +394,11 @@ def test_county_review_screenshot(tmp_path: Path) -> None:
             page.screenshot(path=str(OUT / "center_county_town.png"))
     finally:
         server.stop()
+
+
+def test_a_town_prints_its_own_name(towns: Towns) -> None:
+    """Before its 本镇信息 is published, a town of a county deployment prints "<town>为民服务中心", not the
+    deployment's setting; the 本镇信息 page starts from that name."""
+    pdf = towns.b_director.get("/review.pdf?period=2026-11")
+    assert pdf.status_code == 200 and "乙镇为民服务中心" in glyphs.pdftotext(pdf.content)
+    assert 'value="乙镇为民服务中心"' in towns.b_director.get("/town").text

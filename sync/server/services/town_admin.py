@@ -17,7 +17,7 @@ from sync.domain.town import TownInfo
 from sync.protocol.models import ErrorCode
 
 from ..core.db import clock_of
-from ..core.models import DEFAULT_TOWN_ID
+from ..core.models import DEFAULT_TOWN_ID, TownRow
 from ..core.staff_models import PublishedDocRow
 from .errors import ServiceError
 from .reference_docs import broadcast_document, latest_published, next_version
@@ -27,9 +27,20 @@ KIND = "town"
 
 
 def current_town(session: Session, default_name: str) -> TownInfo:
-    """The last published 本镇信息, else a default that names the center only (not yet published)."""
+    """The last published 本镇信息 (the session's town's, ``town_scope``), else a default that names the center only
+    (not yet published): ``default_name`` (the setting), or in a county deployment "<the town>为民服务中心"."""
     row = latest_published(session, KIND)
-    return TownInfo.from_dict(row.document) if row is not None else TownInfo(center_name=default_name)
+    if row is not None:
+        return TownInfo.from_dict(row.document)
+    town = session_town(session)
+    found = session.get(TownRow, town) if town is not None else None
+    return TownInfo(center_name=f"{found.name}为民服务中心" if found is not None else default_name)
+
+
+def printed_center_name(session: Session, default_name: str) -> str:
+    """The center named on what a town prints (考核统计表, 收件回执): ``default_name`` (the setting) as before towns,
+    or in a county deployment the town's own (its 本镇信息, else "<the town>为民服务中心")."""
+    return default_name if session_town(session) is None else current_town(session, default_name).center_name
 
 
 def history(session: Session, limit: int = 20) -> list[PublishedDocRow]:

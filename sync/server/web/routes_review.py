@@ -31,6 +31,7 @@ from ..services.evaluation import (
 from ..services.export import evaluation_pdf, evaluation_report, evaluation_workbook
 from ..services.followup_print import followup_pdf, followup_record
 from ..services.staff import DECIDERS, StaffUser, audit
+from ..services.town_admin import printed_center_name
 from ..services.town_scope import scope_session
 from ..services.towns import station_towns, town_names
 from .charts import satisfaction_bars, trend_lines
@@ -176,11 +177,10 @@ def review_pdf(
     """The same numbers as the page, printed by ``forms.review`` (bar chart, tables per station and clerk)."""
     with session.begin():
         ev = _evaluation(session, period)
+        center_name = printed_center_name(session, settings.center_name)
         audit(session, user.username, "导出考核统计表PDF", ev.label, ip=client_ip(request))
     link = f"{request.url_for('review_page')}?period={quote(ev.period)}"
-    report = evaluation_report(
-        ev, center_name=settings.center_name, printed_by=user.name, printed_on=today(session), link=link
-    )
+    report = evaluation_report(ev, center_name=center_name, printed_by=user.name, printed_on=today(session), link=link)
     name = quote(f"考核统计表-{ev.period}.pdf")
     with refusal_as_error(422):
         pdf = evaluation_pdf(report)

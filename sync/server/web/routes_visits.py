@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from ..api.deps import SessionDep, SettingsDep
 from ..core.db import clock_of
 from ..services.staff import DECIDERS, StaffUser, audit
+from ..services.town_admin import printed_center_name
 from ..services.visit_receipts import station_choices, visit, visit_pdf, visit_record
 from .deps import WebError, client_ip, render, role_required, today
 from .refusals import refusal_as_error
@@ -69,7 +70,7 @@ def visit_print(
         record = visit_record(
             found,
             returning=returning,
-            center_name=settings.center_name,
+            center_name=printed_center_name(session, settings.center_name),
             staff_name=user.name,
             printed_at=clock_of(session).local_now().replace(tzinfo=None),
         )
