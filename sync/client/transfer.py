@@ -75,6 +75,8 @@ class CenterFile:
     signed_by: str | None
     #: The station key the center holds registered (hex), else None.
     registered_station_key: str | None
+    #: A station release the file carries (its signed manifest as JSON, its file), to be verified; else None.
+    release: tuple[bytes, bytes] | None = None
 
 
 def read_center_file(
@@ -121,4 +123,6 @@ def read_center_transfer(
         verify_chain(fresh, start_hash=after_hash, start_seq=after + 1)
     except ChainBroken as exc:
         raise TransferFileError(f"文件中的镇中心记录校验失败：{exc.message}") from exc
-    return CenterFile(fresh, contents.named_key, contents.offered_key, contents.registered_station_key)
+    return CenterFile(
+        fresh, contents.named_key, contents.offered_key, contents.registered_station_key, contents.release
+    )

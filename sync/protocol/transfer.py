@@ -4,6 +4,10 @@ A zip archive with
 
 * ``events.jsonl``: one event per line (``Event.to_dict()``), in seq order;
 * ``blobs/<sha256>``: each blob the events name;
+* in a return file, optionally, ``release.json`` (a station release with the center's Ed25519 signature of
+  its manifest, ``sync.protocol.releases``) and ``release/<sha256>``: that release's installer or package,
+  at most ``MAX_RELEASE_BYTES``; readers before releases refuse such a file as a whole (an unknown member),
+  so the center adds it only when asked (``export-file --with-release``);
 * ``manifest.json``: format, version, transfer id, direction, station id,
   creation time, every part's path, size and SHA-256 and, when the writer has
   its own key, that key's public half (``signing_public_key``); a return file
@@ -83,6 +87,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from sync.domain.events import Event, canonical_json
+from sync.domain.releases import MAX_RELEASE_BYTES
 from sync.protocol.models import MAX_BLOB_BYTES, PUBLIC_KEY_PATTERN
 
 FORMAT = "daibantong-transfer"
@@ -102,12 +107,14 @@ MAX_SIGNATURE_BYTES = 512
 #: Members of the zip: the manifest, its signature, the events and up to 9,997 scans.
 MAX_MEMBERS = 10_000
 #: The file itself: everything above, stored (scans do not compress), plus the zip's own records.
-MAX_FILE_BYTES = MAX_EVENTS_BYTES + MAX_BLOBS_BYTES + MAX_MANIFEST_BYTES + 16 * MiB
+#: ``release.json``: one signed manifest of a station release.
+MAX_RELEASE_JSON_BYTES = 64 * 1024
+MAX_FILE_BYTES = MAX_EVENTS_BYTES + MAX_BLOBS_BYTES + MAX_RELEASE_BYTES + MAX_MANIFEST_BYTES + 16 * MiB
 
 NOT_OURS = "文件不是代办通传输文件（请选择代办通导出的 .dbt 文件）"
 DAMAGED = "文件已损坏（{}），请重新导出后再导入"
 FORGED = "文件签名不符：不是由本站（或镇中心为本站）导出的文件，或文件已被修改"
-_PART_NAME = re.compile(r"events\.jsonl|blobs/[0-9a-f]{64}")
+_PART_NAME = re.compile(r"events\.jsonl|blobs/[0-9a-f]{64}|release\.json|release/[0-9a-f]{64}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: What a broken zip raises somewhere in ``zipfile``/``zlib``; all of them mean a damaged file.
 _ZIP_ERRORS = (
@@ -149,6 +156,9 @@ class TransferContents:
     named_key: str | None = None
     #: A return file: the station key the center holds registered for that station (hex), else None.
     registered_station_key: str | None = None
+    #: A return file with a station release: its signed manifest (JSON bytes, ``sync.protocol.releases``) and
+    #: the file; None when it carries none. The reader verifies the release's own signature before using it.
+    release: tuple[bytes, bytes] | None = None
 
 
 def signing_key(token: str) -> bytes:
@@ -256,10 +266,12 @@ def write_transfer(
     blobs: Mapping[str, bytes] | None = None,
     transfer_id: str | None = None,
     registered_station_key: str | None = None,
+    release: tuple[bytes, bytes] | None = None,
 ) -> bytes:
     """The bytes of a signed transfer file, made at ``created_at`` (the writer's clock). ``key``: a
     ``Signer``, or an HMAC key alone (a reader that does not know the writer's public key yet).
     ``registered_station_key``: in a return file, the station key the center holds (readers before it ignore it).
+    ``release``: in a return file, a station release (its signed manifest as JSON, its file).
 
     Refuses (``TransferFormatError``) what the other side would refuse to read: past the bounds above.
     """
@@ -268,6 +280,9 @@ def write_transfer(
     }
     for sha256, content in sorted((blobs or {}).items()):
         parts[f"blobs/{sha256}"] = content
+    if release is not None:
+        parts["release.json"] = release[0]
+        parts[f"release/{hashlib.sha256(release[1]).hexdigest()}"] = release[1]
     _check_bounds({path: len(content) for path, content in parts.items()})
     signer = key if isinstance(key, Signer) else Signer(key)
     manifest = {
@@ -444,6 +459,13 @@ def _check_bounds(sizes: dict[str, int]) -> None:
     blobs = {path: size for path, size in sizes.items() if path.startswith("blobs/")}
     if any(size > MAX_BLOB_BYTES for size in blobs.values()):
         raise TransferFormatError(f"附件超过{MAX_BLOB_BYTES // MiB}MB，超出上限")
+    if sizes.get("release.json", 0) > MAX_RELEASE_JSON_BYTES:
+        raise TransferFormatError("新版本说明超过上限")
+    releases = [size for path, size in sizes.items() if path.startswith("release/")]
+    if len(releases) > 1 or any(size > MAX_RELEASE_BYTES for size in releases):
+        raise TransferFormatError(f"新版本安装文件超过{MAX_RELEASE_BYTES // MiB}MB，或不止一个，超出上限")
+    if bool(releases) != ("release.json" in sizes):
+        raise TransferFormatError("传输文件中的新版本不完整")
     if sum(blobs.values()) > MAX_BLOBS_BYTES:
         raise TransferFormatError(f"附件合计超过{MAX_BLOBS_BYTES // MiB}MB，超出一个传输文件的上限，请分次联网同步")
 
@@ -477,7 +499,9 @@ def _contents(manifest: dict[str, Any], archive: zipfile.ZipFile, direction: str
         raise TransferFormatError("传输文件的方向不对（例如把本站导出的文件导入本站）")
     contents: dict[str, bytes] = {}
     for path, (size, sha256) in _parts(manifest, archive).items():
-        limit = MAX_EVENTS_BYTES if path == "events.jsonl" else MAX_BLOB_BYTES
+        limit = {"events.jsonl": MAX_EVENTS_BYTES, "release.json": MAX_RELEASE_JSON_BYTES}.get(path, MAX_BLOB_BYTES)
+        if path.startswith("release/"):
+            limit = MAX_RELEASE_BYTES
         content = _read_member(archive, path, limit, size)
         if hashlib.sha256(content).hexdigest() != sha256:
             raise TransferFormatError(DAMAGED.format(f"“{path}”校验失败，文件已损坏或被修改"))
@@ -493,6 +517,9 @@ def _contents(manifest: dict[str, Any], archive: zipfile.ZipFile, direction: str
     blobs = {path.removeprefix("blobs/"): content for path, content in contents.items() if path.startswith("blobs/")}
     if any(hashlib.sha256(content).hexdigest() != sha for sha, content in blobs.items()):
         raise TransferFormatError("传输文件中的附件校验失败")
+    release_files = [content for path, content in contents.items() if path.startswith("release/")]
+    if release_files and direction != CENTER_TO_STATION:
+        raise TransferFormatError("只有镇中心导出的文件才能带新版本")
     return TransferContents(
         transfer_id=str(manifest["transfer_id"]),
         direction=direction,
@@ -500,4 +527,5 @@ def _contents(manifest: dict[str, Any], archive: zipfile.ZipFile, direction: str
         created_at=str(manifest["created_at"]),
         events=events,
         blobs=blobs,
+        release=(contents["release.json"], release_files[0]) if release_files else None,
     )

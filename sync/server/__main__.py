@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--station-id", required=True)
     exp.add_argument("--after", type=int, default=0)
     exp.add_argument("--out", type=Path, required=True)
+    exp.add_argument("--with-release", default=None, metavar="PLATFORM", help="同时带上该平台的最新代办站版本")
     sub.add_parser("verify-chains", help="核验所有代办站记录的校验链（发现被修改或删除的记录）")
     sub.add_parser("clean-blobs", help="删除超过期限仍未上传完成的附件（DAIBANTONG_INCOMPLETE_BLOB_HOURS）")
     release = sub.add_parser("publish-release", help="发布代办站新版本（Windows 安装程序或 Linux 安装包）")
@@ -118,7 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stdout.write(f"已删除未完成的附件上传{dropped}个\n")
             else:
                 key = center_key(signing_key_path(settings))
-                args.out.write_bytes(export_center_file(session, args.station_id, key, args.after))
+                written = export_center_file(
+                    session, args.station_id, key, args.after, release_platform=args.with_release
+                )
+                args.out.write_bytes(written)
                 log.info("已导出到 %s", args.out)
                 sys.stdout.write(
                     f"镇中心签名密钥指纹 {key_fingerprint(public_key_hex(key))}\n"

@@ -19,16 +19,23 @@ import pytest
 import sync.client.client as client_module
 from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
-from desktop.services.safety import backup
-from desktop.services.station import setup_station
+from desktop.services.safety import backup, credential_store
+from desktop.services.station import require_station, setup_station
 from desktop.services.syncing import center_sync, update_install, updates
+from desktop.services.syncing.transfer import import_from_file
 from desktop.store import backup as backup_store
 from sync.client.client import SyncClient
 from sync.client.errors import SyncError
 from sync.domain.clock import FixedClock
 from sync.protocol.releases import ReleaseManifest, sign_release
 from sync.protocol.transfer import (
+    CENTER_TO_STATION,
+    STATION_TO_CENTER,
+    TransferFormatError,
     new_private_key,
+    read_transfer,
+    signing_key,
+    write_transfer,
 )
 from tests.conftest import child_pythonpath
 from tests.desktop.conftest import TODAY, complete_draft
@@ -203,3 +210,79 @@ def test_a_tampered_download_is_not_installed(
     result = update_install.apply_pending_update(ctx, step, running=RUNNING)
     assert result is not None and "已被改动" in result.message and step.installed == []
     assert not file.exists()
+
+
+def test_the_release_travels_on_a_usb_stick(
+    station: tuple[ServiceContext, str], server: ServerHandle, tmp_path: Path
+) -> None:
+    """A station that never syncs: the center's return file carries the release; a forged one is refused."""
+    ctx, code = station  # enrolled: it knows the center's key, but never synced
+    station_id = require_station(ctx).station_id
+    publish(server, tmp_path, "0.3.0", code)
+    out = tmp_path / "return.dbt"
+    env = os.environ | {"DATABASE_URL": server.database_url, "PYTHONPATH": child_pythonpath()}
+    args = ["export-file", "--station-id", station_id, "--out", str(out)]
+    exported = subprocess.run(
+        [sys.executable, "-m", "sync.server", *args, "--with-release", updates.current_platform()],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert exported.returncode == 0, exported.stderr
+    wrong = subprocess.run(
+        [sys.executable, "-m", "sync.server", *args, "--with-release", "macos"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert wrong.returncode == 1 and "平台“macos”不正确" in wrong.stderr
+
+    # first a forged release in an otherwise good return file: the records go in, the release does not
+    forged = sign_release(
+        new_private_key(),
+        ReleaseManifest(
+            version="0.4.0",
+            platform=updates.current_platform(),
+            size=4,
+            sha256=hashlib.sha256(b"evil").hexdigest(),
+            published_at="2026-12-06T00:00:00Z",
+        ),
+    )
+    token = credential_store.load_token(ctx, station_id)
+    assert token
+    bad = tmp_path / "forged.dbt"
+    bad.write_bytes(
+        write_transfer(
+            direction=CENTER_TO_STATION,
+            station_id=station_id,
+            events=[],
+            key=signing_key(token),
+            created_at="2026-12-06T00:00:00Z",
+            release=(forged.model_dump_json().encode(), b"evil"),
+        )
+    )
+    assert "签名不符" in import_from_file(ctx, bad).message
+    assert updates.current_offer(ctx, running=RUNNING) is None
+
+    changed = import_from_file(ctx, out)
+    assert "收到新版本 0.3.0" in changed.message
+    held = updates.current_offer(ctx, running=RUNNING)
+    assert held is not None and held.version == "0.3.0" and held.downloaded
+
+
+def test_a_station_file_cannot_carry_a_release() -> None:
+    release = (b"{}", b"x")
+    data = write_transfer(
+        direction=STATION_TO_CENTER,
+        station_id="s1",
+        events=[],
+        key=b"k" * 32,
+        created_at="2026-12-06T00:00:00Z",
+        release=release,
+    )
+    with pytest.raises(TransferFormatError, match="只有镇中心"):
+        read_transfer(data, [b"k" * 32], direction=STATION_TO_CENTER)

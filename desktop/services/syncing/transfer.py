@@ -11,6 +11,8 @@ cases, the file name), which itself travels with the next sync or transfer file.
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 from desktop.store import event_log
@@ -23,9 +25,11 @@ from ..context import ServiceContext
 from ..safety import credential_store
 from ..safety.audit import ExportRecord, append_export, write_atomically
 from ..station import require_station
-from . import signing_keys
+from . import signing_keys, updates
 from .center_sync import apply_center_events, center_head
 from .sync_state import acked_seq, state_row
+
+log = logging.getLogger(__name__)
 
 
 def _token(ctx: ServiceContext, station_id: str) -> str:
@@ -99,4 +103,20 @@ def import_from_file(ctx: ServiceContext, path: Path) -> Changed:
     message = f"已导入镇中心 {applied} 条记录" if applied else "文件中没有新的记录（可能已经导入过）"
     if conflicts:
         message += f"；其中 {conflicts} 条与本站记录冲突，请人工处理"
+    if read.release is not None:  # a station release: verified like one the sync brings (``updates``)
+        message += "；" + _take_release(ctx, read.release)
     return Changed(case_ids=tuple(dict.fromkeys(case_ids)), message=message)
+
+
+def _take_release(ctx: ServiceContext, release: tuple[bytes, bytes]) -> str:
+    """What became of the release a return file carried, in Chinese (the records were imported either way)."""
+    try:
+        signed = json.loads(release[0])
+        return updates.take_file(ctx, signed, release[1]) or "文件中的新版本不比本机的新，未保存"
+    except ValueError:
+        return "文件中的新版本说明无法识别，未保存"
+    except DomainError as exc:
+        log.warning("station release in a return file refused: %s", exc.message)
+        return exc.message
+    except OSError as exc:
+        return f"文件中的新版本未能保存（{exc.strerror or exc}）"

@@ -191,6 +191,22 @@ def list_releases(session: Session) -> Sequence[Release]:
     return [_release(row) for row in rows]
 
 
+def release_for_file(session: Session, platform: str) -> tuple[bytes, bytes]:
+    """The latest release of ``platform`` for a USB return file: its signed manifest (JSON) and its bytes."""
+    try:
+        check_platform(platform)
+    except DomainError as exc:
+        raise _refuse(exc.message, "platform") from None
+    signed = latest_release(session, platform)
+    if signed is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, f"尚未发布{PLATFORMS[platform]}，请先用 publish-release 发布")
+    size = signed.manifest.size
+    content, _ = read_release(session, signed.manifest.sha256, 0, size)
+    if len(content) != size or hashlib.sha256(content).hexdigest() != signed.manifest.sha256:
+        raise ServiceError(ErrorCode.CONFLICT, "镇中心保存的安装文件不完整，请重新发布")
+    return signed.model_dump_json().encode("utf-8"), content
+
+
 def release_size(session: Session, sha256: str) -> int | None:
     return session.scalar(select(StationReleaseRow.size).where(StationReleaseRow.sha256 == sha256))
 

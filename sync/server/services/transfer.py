@@ -38,6 +38,7 @@ from .blobs import DEFAULT_LIMITS, store_blob
 from .center_events import center_events_after
 from .errors import ServiceError
 from .ingest import ingest
+from .releases import release_for_file
 from .signing_keys import offer_station_key, pending_fingerprint, station_public_keys
 
 
@@ -98,8 +99,16 @@ def import_station_file(session: Session, data: bytes, limits: BlobLimits = DEFA
     )
 
 
-def export_center_file(session: Session, station_id: str, center_key: Ed25519PrivateKey, after: int = 0) -> bytes:
-    """A signed file of the station's center events after ``after``, for the USB trip back.
+def export_center_file(
+    session: Session,
+    station_id: str,
+    center_key: Ed25519PrivateKey,
+    after: int = 0,
+    *,
+    release_platform: str | None = None,
+) -> bytes:
+    """A signed file of the station's center events after ``after``, for the USB trip back; with
+    ``release_platform``, also the latest station release of that platform (``services.releases``).
 
     Names ``center_key``'s public half always; signed with it too once the station offered a key of its
     own (registered or pending: its release reads the Ed25519 line, and requires it once it holds ours).
@@ -109,6 +118,7 @@ def export_center_file(session: Session, station_id: str, center_key: Ed25519Pri
     if not keys:
         raise ServiceError(ErrorCode.NOT_FOUND, "该代办站没有有效的登记凭证，请先重新登记")
     events = center_events_after(session, station_id, after)
+    release = release_for_file(session, release_platform) if release_platform is not None else None
     return write_transfer(
         direction=CENTER_TO_STATION,
         station_id=station_id,
@@ -116,4 +126,5 @@ def export_center_file(session: Session, station_id: str, center_key: Ed25519Pri
         key=Signer(keys[0], center_key, announce_only=not (station.signing_public_key or station.pending_signing_key)),
         created_at=clock_of(session).stamp(),
         registered_station_key=station.signing_public_key,
+        release=release,
     )
