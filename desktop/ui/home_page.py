@@ -8,7 +8,10 @@ the case. Read through ``home()`` in the background, redrawn on ``changed``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from datetime import date
+from typing import Protocol
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from desktop.services.casework.records import CaseSummary, HomeView
 
-from .facade import StationFacade
 from .ops import ReadOp
 
 #: (HomeView field, title, accent colour, what an empty list means)
@@ -94,10 +96,20 @@ class HomeCard(QFrame):
         return [i for i in ids if i]
 
 
+class HomeServices(Protocol):
+    """What 首页 needs (the facade has it): today's work, read on a worker thread, the station's today, and
+    the ``changed`` signal it refreshes on."""
+
+    changed: SignalInstance
+
+    def home(self) -> HomeView: ...
+    def today(self) -> date: ...
+
+
 class HomePage(QWidget):
     case_opened = Signal(str)  # case_id
 
-    def __init__(self, facade: StationFacade, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: HomeServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.facade = facade
         self.view: HomeView | None = None
