@@ -27,6 +27,7 @@ from desktop.store import backup as backup_store
 from sync.client.client import SyncClient
 from sync.client.errors import SyncError
 from sync.domain.clock import FixedClock
+from sync.domain.releases import PLATFORMS
 from sync.protocol.releases import ReleaseManifest, sign_release
 from sync.protocol.transfer import (
     CENTER_TO_STATION,
@@ -169,6 +170,7 @@ def test_published_release_reaches_the_station_and_installs_after_backup(
     page = staff_as(server, "supervisor").get("/stations").text
     row = re.search(rf"<tr[^>]*>\s*<td>{code}</td>.*?</tr>", page, re.S)
     assert row and NEXT in row[0]
+    assert "已发布的代办站新版本" in page and f"{PLATFORMS[updates.current_platform()]} {NEXT}" in page
 
 
 def test_a_release_that_fails_its_self_test_is_rolled_back(

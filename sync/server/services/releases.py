@@ -191,6 +191,14 @@ def list_releases(session: Session) -> Sequence[Release]:
     return [_release(row) for row in rows]
 
 
+def latest_releases(session: Session) -> list[Release]:
+    """The newest release of each platform (the stations page)."""
+    newest: dict[str, Release] = {}
+    for release in list_releases(session):
+        newest.setdefault(release.platform, release)
+    return list(newest.values())
+
+
 def release_for_file(session: Session, platform: str) -> tuple[bytes, bytes]:
     """The latest release of ``platform`` for a USB return file: its signed manifest (JSON) and its bytes."""
     try:

@@ -19,6 +19,7 @@ from ..services.catalog_admin import KIND_LABELS, publish, versions
 from ..services.enrollment import issue_code, revoke_station
 from ..services.errors import ServiceError
 from ..services.reference_docs import current_document
+from ..services.releases import latest_releases
 from ..services.signing_keys import confirm_station_key
 from ..services.staff import DIRECTOR, audit, audit_page
 from ..services.station_status import StationOverview, stations_overview
@@ -109,6 +110,8 @@ def stations_page(
     key_done: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
     rows = _stations(session, settings)
+    with session.begin():
+        releases = latest_releases(session)
     done = next((f"{s.name}（{s.code}）" for s in rows if s.id == key_done and s.signing_key_at), "")
     return render(
         request,
@@ -120,6 +123,7 @@ def stations_page(
         may_manage=user.role == DIRECTOR,
         settings=settings,
         center_fingerprint=_center_fingerprint(settings),
+        releases=releases,
     )
 
 
