@@ -1,5 +1,6 @@
 """``python -m sync.server [--host H] [--port P]`` serves the town center;
-``python -m sync.server enroll-code --station-code CODE --name 名称`` prints a one-time code;
+``python -m sync.server enroll-code --station-code CODE --name 名称 [--town N]`` prints a one-time code (for town N of
+a county deployment, see ``list-towns``);
 ``python -m sync.server revoke --station-id ID [--reason 原因]`` stops a station;
 ``python -m sync.server import-file PATH`` imports a station's USB transfer file (idempotent);
 ``python -m sync.server export-file --station-id ID [--after N] --out PATH`` writes center events for a station;
@@ -25,12 +26,14 @@ from . import logs
 from .core.config import Settings
 from .core.db import make_engine, make_sessionmaker
 from .core.migrate import upgrade_head
+from .core.models import DEFAULT_TOWN_ID
 from .core.signing import center_key, signing_key_path
 from .services.audit import verify_all
 from .services.blobs import drop_stale_uploads
 from .services.enrollment import issue_code, revoke_station
 from .services.errors import ServiceError
 from .services.releases import list_releases, publish_release
+from .services.towns import town_lines
 from .services.transfer import export_center_file, import_station_file
 from .serving import serve
 from .web import staff_cli
@@ -48,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     code = sub.add_parser("enroll-code", help="为代办站签发一次性登记码")
     code.add_argument("--station-code", required=True)
     code.add_argument("--name", required=True)
+    code.add_argument(
+        "--town", type=int, default=DEFAULT_TOWN_ID, help="所属镇的编号（见 list-towns；只有一个镇时不用填）"
+    )
     revoke = sub.add_parser("revoke", help="停用代办站")
     revoke.add_argument("--station-id", required=True)
     revoke.add_argument("--reason", default="")
@@ -66,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--platform", required=True, help="windows 或 linux-deb")
     release.add_argument("--notes", default="", help="更新说明（代办员可见）")
     sub.add_parser("list-releases", help="列出已发布的代办站版本")
+    sub.add_parser("list-towns", help="列出本部署的各镇（编号、名称、代办站数、账号数）")
     return parser
 
 
@@ -86,7 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sessions = make_sessionmaker(engine, settings.clock)
         with sessions() as session, session.begin():
             if args.command == "enroll-code":
-                code = issue_code(session, args.station_code, args.name, valid_days=settings.enrollment_code_days)
+                code = issue_code(
+                    session, args.station_code, args.name, valid_days=settings.enrollment_code_days, town_id=args.town
+                )
                 sys.stdout.write(code + "\n")
             elif args.command == "revoke":
                 revoke_station(session, args.station_id, args.reason)
@@ -114,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"{release.platform}\t{release.version}\t{release.size_text}\t{release.published_at}\t"
                         f"{release.sha256}\n"
                     )
+            elif args.command == "list-towns":
+                for town in town_lines(session):
+                    sys.stdout.write(f"{town.id}\t{town.name}\t代办站{town.stations}个\t账号{town.staff}个\n")
             elif args.command == "clean-blobs":
                 dropped = drop_stale_uploads(session, settings.blob_limits)
                 sys.stdout.write(f"已删除未完成的附件上传{dropped}个\n")

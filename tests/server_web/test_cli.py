@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 
 import requests
+from sqlalchemy import select
 
+from sync.server.core.db import make_engine, make_sessionmaker
+from sync.server.core.migrate import upgrade_head
+from sync.server.core.models import EnrollmentCodeRow
+from sync.server.core.staff_models import StaffRow
+from sync.server.services.town_scope import ALL_TOWNS
+from sync.server.services.towns import create_town
 from tests.conftest import child_pythonpath
 from tests.sync.live_server import ROOT, sqlite_url, start_server
 
@@ -71,3 +78,35 @@ def test_reset_password_from_the_command_line(tmp_path: Path) -> None:
         assert first.status_code == 303 and first.headers["location"] == "/center/password"
     finally:
         server.stop()
+
+
+def test_a_county_operator_enrolls_stations_and_staff_into_a_town(tmp_path: Path) -> None:
+    """In a county deployment the CLI names the town: ``list-towns`` shows the numbers, ``--town`` picks one, and a
+    number that is no town is refused in Chinese, with nothing issued."""
+    url = sqlite_url(tmp_path)
+    engine = make_engine(url)
+    upgrade_head(engine)
+    with make_sessionmaker(engine)() as session, session.begin():
+        town = create_town(session, "石桥镇").id
+    listed = _run(url, "list-towns")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == ["1\t本镇\t代办站0个\t账号0个", f"{town}\t石桥镇\t代办站0个\t账号0个"]
+
+    code = _run(url, "enroll-code", "--station-code", "SQ01", "--name", "石桥一村代办站", "--town", str(town))
+    assert code.returncode == 0, code.stderr
+    made = _create(url, "--username", "sq-zhuren", "--name", "石主任", "--role", "director", "--town", str(town))
+    assert made.returncode == 0, made.stderr
+    with make_sessionmaker(engine)() as session, session.begin():
+        everywhere = {ALL_TOWNS: True}
+        codes = session.scalars(select(EnrollmentCodeRow).execution_options(**everywhere)).all()
+        assert [(c.station_code, c.town_id) for c in codes] == [("SQ01", town)]
+        staff = session.scalars(select(StaffRow).execution_options(**everywhere)).one()
+        assert (staff.username, staff.town_id) == ("sq-zhuren", town)
+
+    no_town = _run(url, "enroll-code", "--station-code", "XX01", "--name", "无镇代办站", "--town", "99")
+    assert no_town.returncode == 1 and "没有编号为99的镇" in no_town.stderr and "Traceback" not in no_town.stderr
+    no_staff = _create(url, "--username", "nobody", "--name", "某人", "--role", "window", "--town", "99")
+    assert no_staff.returncode == 1 and "请选择账号所属的镇" in no_staff.stderr
+    with make_sessionmaker(engine)() as session, session.begin():
+        assert len(session.scalars(select(EnrollmentCodeRow).execution_options(**everywhere)).all()) == 1
+    engine.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sync.protocol.models import EnrollReply, EnrollRequest, ErrorCode
 
 from ..core.db import clock_of
-from ..core.models import DEFAULT_TOWN_ID, EnrollmentCodeRow, StationRow, TokenRow
+from ..core.models import DEFAULT_TOWN_ID, EnrollmentCodeRow, StationRow, TokenRow, TownRow
 from ..core.security import new_enrollment_code, new_token, normalize_code, secret_hash
 from .errors import ServiceError
 from .reference_docs import lock_publications, send_published_documents
@@ -28,6 +28,9 @@ def issue_code(
     name = name.strip()
     if not station_code or not name:
         raise ServiceError(ErrorCode.INVALID_REQUEST, "请填写代办站编码和名称", field="station_code")
+    if session.get(TownRow, town_id) is None:
+        listing = "python -m sync.server list-towns 可列出各镇"
+        raise ServiceError(ErrorCode.NOT_FOUND, f"没有编号为{town_id}的镇（{listing}）")
     any_town = select(StationRow).where(StationRow.code == station_code).execution_options(**{ALL_TOWNS: True})
     existing = session.scalar(any_town)
     if existing is not None and existing.town_id != town_id:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ..core.config import Settings
 from ..core.db import make_engine, make_sessionmaker
 from ..core.migrate import upgrade_head
+from ..core.models import DEFAULT_TOWN_ID
 from ..core.staff_models import StaffRow
 from ..services.errors import ServiceError
 from ..services.staff import ROLE_LABELS, audit, create_staff
@@ -37,7 +38,11 @@ def main(argv: Sequence[str]) -> int:
         "--role",
         required=True,
         choices=sorted(ROLE_LABELS),
-        help="director主任/window窗口/supervisor督查（属于镇1）/county县级中心（查看全县各镇，只查看不办理）",
+        help="director主任/window窗口/supervisor督查（属于 --town 所指的镇）/"
+        "county县级中心（查看全县各镇，只查看不办理）",
+    )
+    parser.add_argument(
+        "--town", type=int, default=DEFAULT_TOWN_ID, help="所属镇的编号（见 list-towns；县级账号不属于任何镇）"
     )
     parser.add_argument("--password", default=None)
     args = parser.parse_args(argv)
@@ -53,7 +58,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         upgrade_head(engine)
         with make_sessionmaker(engine, settings.clock)() as session, session.begin():
-            create_staff(session, args.username, args.name, args.role, password)
+            create_staff(session, args.username, args.name, args.role, password, town_id=args.town)
             audit(session, "命令行", "新建账号", args.username, ROLE_LABELS[args.role])
     except ServiceError as exc:
         log.error("%s", exc.message)
