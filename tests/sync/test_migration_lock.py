@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import requests
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from sync.server.core.migrate import alembic_config
-from tests.conftest import require_postgres
 
-from .live_server import ServerHandle, postgres_schema_url, sqlite_url, start_server
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        yield url
+from .live_server import ServerHandle, start_server
 
 
 def _start_together(database_url: str, count: int) -> list[ServerHandle]:

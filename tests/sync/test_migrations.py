@@ -6,15 +6,10 @@ import base64
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
@@ -29,47 +24,7 @@ from sync.server.core.staff_models import StaffRow
 from sync.server.services.staff_login import login
 from tests.conftest import require_postgres
 
-from .live_server import postgres_schema_url, sqlite_url
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        yield url
-
-
-@dataclass
-class Migrating:
-    """A connection to an empty center database, walked through the migrations one revision at a time: each
-    step commits, as the center's own upgrade does."""
-
-    engine: sa.Engine
-    conn: sa.Connection
-    config: Config
-
-    def upgrade(self, revision: str) -> None:
-        self.conn.commit()
-        command.upgrade(self.config, revision)
-        self.conn.commit()
-
-    def downgrade(self, revision: str) -> None:
-        self.conn.commit()
-        command.downgrade(self.config, revision)
-        self.conn.commit()
-
-    def add_stations(self, *codes: tuple[str, str]) -> None:
-        """Stations (id, code), enrolled before the test's migration."""
-        self.conn.execute(
-            sa.text(
-                "INSERT INTO stations (id, code, name, enrolled_at, revoked_reason, head_seq, head_hash, "
-                "center_seq, center_hash) VALUES (:id, :code, '站', '2026-11-01T00:00:00+00:00', '', 0, '', 0, '')"
-            ),
-            [{"id": station_id, "code": code} for station_id, code in codes or (("s1", "A"),)],
-        )
-
+from .migrating import Migrating
 
 #: The columns of ``cases`` every revision since 0100 has (a test's rows name these only).
 CASES = sa.table(
@@ -77,18 +32,6 @@ CASES = sa.table(
     *(sa.column(c) for c in ("case_id", "station_id", "case_no", "state", "updated_at")),
     sa.column("data", sa.JSON),
 )
-
-
-@pytest.fixture
-def migrating(empty_database: str) -> Iterator[Migrating]:
-    config = alembic_config()
-    engine = make_engine(empty_database)
-    try:
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            yield Migrating(engine, conn, config)
-    finally:
-        engine.dispose()
 
 
 def _mine() -> tuple[set[str], set[str]]:
