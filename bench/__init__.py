@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+#: The PostgreSQL the benchmarks fill throw-away schemas of (the test database).
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def figure(name: str, value: float, unit: str, target: float | None = None, **extra: Any) -> dict[str, Any]:
@@ -40,3 +46,40 @@ def log_in(client: Any, username: str = "bench", password: str = "bench-password
     form = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/center/").text)
     assert form, "not logged in"
     return form[1]
+
+
+@contextmanager
+def postgres_schema(prefix: str = "bench") -> Iterator[str | None]:
+    """The URL of a throw-away schema of ``POSTGRES_URL`` (None when PostgreSQL does not answer), dropped after."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = sa.create_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError:
+        yield None
+        return
+    try:
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def postgres_available() -> bool:
+    """Whether ``POSTGRES_URL`` answers."""
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return True
+    except sa.exc.OperationalError:
+        return False

@@ -8,28 +8,23 @@ SQLite always; PostgreSQL too when ``TEST_POSTGRES_URL`` or the default test dat
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
-from bench import best_ms, figure
+from bench import best_ms, figure, postgres_schema
 
 CASES = 100_000
 DIMENSIONS = ("efficiency", "competence", "attitude")
 STATIONS = 20
 TARGET_MS = 300.0
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 ITEMS = [
     ("YL001", "城乡居民养老保险参保登记", "镇社保所", 5, "promised"),
@@ -181,35 +176,13 @@ def _pages(database_url: str) -> Iterator[tuple[str, float]]:
             yield name, best_ms(fetch, repeat=5)
 
 
-@contextmanager
-def _postgres_schema() -> Iterator[str | None]:
-    try:
-        admin = sa.create_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            schema = f"bench_center_{uuid.uuid4().hex[:10]}"
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError:
-        yield None
-        return
-    try:
-        yield (
-            make_url(POSTGRES_URL)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def run() -> Iterator[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'center.db'}"
         _fill(url)
         for name, ms in _pages(url):
             yield figure(name, ms, "ms", TARGET_MS, database="sqlite", cases=CASES)
-    with _postgres_schema() as pg_url:
+    with postgres_schema("bench_center") as pg_url:
         if pg_url is None:
             return
         _fill(pg_url)

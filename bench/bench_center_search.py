@@ -34,8 +34,8 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bench import best_ms, figure
-from bench.bench_center import ITEMS, _postgres_schema
+from bench import best_ms, figure, postgres_schema
+from bench.bench_center import ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = int(os.environ.get("BENCH_CENTER_SEARCH_CASES", "20000"))
@@ -220,7 +220,7 @@ def _in_tree(tree: Path, *args: str) -> list[Any]:
 def _compared(baseline: Path) -> Iterator[dict[str, Any]]:
     """PostgreSQL, before (``baseline``'s code and schema) and after (this tree's), measured in turn."""
     trees = {"before": baseline, "after": ROOT}
-    with _postgres_schema() as before_url, _postgres_schema() as after_url:
+    with postgres_schema("bench_search") as before_url, postgres_schema("bench_search") as after_url:
         if before_url is None or after_url is None:
             return
         urls = {"before": before_url, "after": after_url}
@@ -258,7 +258,7 @@ def run() -> Iterator[dict[str, Any]]:
     if os.environ.get("BENCH_BASELINE"):
         yield from _compared(Path(os.environ["BENCH_BASELINE"]).resolve())
         return
-    with _postgres_schema() as pg_url:
+    with postgres_schema("bench_search") as pg_url:
         if pg_url is None:
             return
         probe = _fill(pg_url)

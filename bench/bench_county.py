@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench import county, figure, percentile
+from bench import county, figure, percentile, postgres_schema
 
 REPEAT = int(os.environ.get("BENCH_COUNTY_REPEAT", "10"))
 INGEST_STATIONS = int(os.environ.get("BENCH_COUNTY_INGEST_STATIONS", "8"))
@@ -173,7 +173,7 @@ def measure(
 
 
 def run() -> Iterator[dict[str, Any]]:
-    with county.postgres_schema() as url:
+    with postgres_schema("bench_county") as url:
         if url is None:
             return
         _stations, stats = county.load(url, progress=lambda line: sys.stderr.write(line + "\n"))

@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import figure
-from bench.bench_center import _fill, _postgres_schema
+from bench import figure, postgres_schema
+from bench.bench_center import _fill
 
 CASES = int(os.environ.get("BENCH_REVIEW_CASES", "190000"))
 STATIONS = int(os.environ.get("BENCH_REVIEW_STATIONS", "600"))
@@ -91,7 +91,7 @@ def run() -> Iterator[dict[str, Any]]:
     year = datetime.now(UTC).year - 1
     start = datetime(year, 1, 1, tzinfo=UTC)
     with ExitStack() as stack:
-        urls = {code: stack.enter_context(_postgres_schema()) for code in trees}
+        urls = {code: stack.enter_context(postgres_schema("bench_review")) for code in trees}
         if urls["after"] is None:
             return
         _fill(urls["after"], CASES, STATIONS, start, timedelta(days=365) / CASES)

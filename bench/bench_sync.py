@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from bench import figure
+from bench import figure, postgres_schema
 from sync.client.client import SyncClient
 from sync.domain.clock import FixedClock
 from sync.domain.custody import HandoverItem, handover_content
@@ -38,7 +38,6 @@ from sync.domain.signing import content_hash
 from sync.protocol import encoding
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 #: The benchmark station's clock (events and signatures are stamped from it, as a station's are).
 CLOCK = FixedClock.on(date(2026, 11, 23))
 
@@ -310,37 +309,6 @@ def _naive_rate(url: str, database_url: str, count: int) -> float:
     return count / (time.perf_counter() - start)
 
 
-def _postgres_available() -> bool:
-    import sqlalchemy as sa
-
-    try:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.connect() as conn:
-            conn.execute(sa.text("select 1"))
-        engine.dispose()
-        return True
-    except sa.exc.OperationalError:
-        return False
-
-
-@contextmanager
-def _postgres_schema() -> Iterator[str]:
-    import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
-
-    schema = f"bench_sync_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @contextmanager
 def slow_link(target_port: int, bits_per_s: int = 64_000) -> Iterator[str]:
     """A loopback proxy that paces both directions to ``bits_per_s`` (a station's mobile link)."""
@@ -490,8 +458,10 @@ def run() -> Iterator[dict[str, Any]]:
             yield figure(
                 "sync_500_stations_errors", errors, "errors", 0, db="sqlite", wall_s=round(wall, 2), p95_ms=round(p95)
             )
-    if _postgres_available():
-        with _postgres_schema() as database_url, running_server(database_url) as url:
+    with postgres_schema("bench_sync") as database_url:
+        if database_url is None:
+            return
+        with running_server(database_url) as url:
             yield figure("sync_push_one_case_ms", _one_case_ms(url, database_url), "ms", None, db="postgresql")
             rate = _throughput(url, database_url, 10_000, 500)
             yield figure("sync_push_10k_events_per_s", rate, "events/s", 2000, db="postgresql", batch=500)

@@ -101,10 +101,10 @@ def _ingest_rate(database_url: str, workers: int, stations: int = STATIONS, even
 
 
 def _ingest_database(tmp: str, workers: int) -> AbstractContextManager[str]:
-    from bench.bench_sync import _postgres_available, _postgres_schema
+    from bench import postgres_available, postgres_schema
 
-    if _postgres_available():
-        return _postgres_schema()
+    if postgres_available():
+        return postgres_schema("bench_workers")  # type: ignore[return-value]  # it answers: never None
     return nullcontext(f"sqlite:///{Path(tmp) / f'ingest_{workers}.db'}")
 
 

@@ -38,7 +38,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -55,7 +54,6 @@ from sync.domain.signing import content_hash
 from sync.domain.step_signing import step_content
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 STATIONS = int(os.environ.get("BENCH_COUNTY_STATIONS", "600"))
 CASES = int(os.environ.get("BENCH_COUNTY_CASES", "190000"))
 YEAR = int(os.environ.get("BENCH_COUNTY_YEAR", "2025"))
@@ -661,29 +659,6 @@ def settle(database_url: str) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
-
-
-@contextmanager
-def postgres_schema(prefix: str = "bench_county") -> Iterator[str | None]:
-    """A throw-away schema in the test database (None when it does not answer), dropped afterwards."""
-    import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
-
-    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = sa.create_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError:
-        yield None
-        return
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def now_of(year: int = YEAR) -> datetime:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench import bench_county, county
+from bench import bench_county, county, postgres_schema
 from bench.county_probe import pages
 from sync.server.core.db import make_engine
 from sync.server.core.models import CaseRow, CenterEventRow, EventRow, StationRow
@@ -34,7 +34,7 @@ TYPES = {
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     require_postgres()
-    with county.postgres_schema("test_county") as url:
+    with postgres_schema("test_county") as url:
         assert url is not None
         yield url
 
