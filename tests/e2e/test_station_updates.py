@@ -62,19 +62,19 @@ def publish(server: ServerHandle, tmp_path: Path, version: str, seed: str) -> Pa
     suffix = ".exe" if updates.current_platform() == "windows" else ".deb"
     package = tmp_path / f"daibantong-{version}-{seed}{suffix}"
     package.write_bytes(hashlib.sha256(seed.encode()).digest() * 6000)  # 192 KB
-    env = os.environ | {"DATABASE_URL": server.database_url, "PYTHONPATH": child_pythonpath()}
-    env["DAIBANTONG_FIXED_TIME"] = center_time_env()
     args = ["publish-release", str(package), "--version", version, "--platform", updates.current_platform()]
-    done = subprocess.run(
-        [sys.executable, "-m", "sync.server", *args, "--notes", "新增：自动更新"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = center_cli(server, *args, "--notes", "新增：自动更新")
     assert done.returncode == 0, done.stderr
     return package
+
+
+def center_cli(server: ServerHandle, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sync.server ARGS`` on ``server``'s database, at the center's fixed time."""
+    env = os.environ | {"DATABASE_URL": server.database_url, "PYTHONPATH": child_pythonpath()}
+    env["DAIBANTONG_FIXED_TIME"] = center_time_env()
+    return subprocess.run(
+        [sys.executable, "-m", "sync.server", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 class FakeStep:
@@ -222,25 +222,10 @@ def test_the_release_travels_on_a_usb_stick(
     station_id = require_station(ctx).station_id
     publish(server, tmp_path, "0.3.0", code)
     out = tmp_path / "return.dbt"
-    env = os.environ | {"DATABASE_URL": server.database_url, "PYTHONPATH": child_pythonpath()}
     args = ["export-file", "--station-id", station_id, "--out", str(out)]
-    exported = subprocess.run(
-        [sys.executable, "-m", "sync.server", *args, "--with-release", updates.current_platform()],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    exported = center_cli(server, *args, "--with-release", updates.current_platform())
     assert exported.returncode == 0, exported.stderr
-    wrong = subprocess.run(
-        [sys.executable, "-m", "sync.server", *args, "--with-release", "macos"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    wrong = center_cli(server, *args, "--with-release", "macos")
     assert wrong.returncode == 1 and "平台“macos”不正确" in wrong.stderr
 
     # first a forged release in an otherwise good return file: the records go in, the release does not
