@@ -142,6 +142,13 @@ def schedule_retention(window: MainWindow, interval_ms: int = 3_600_000) -> QTim
     return timer
 
 
+#: Told the clerk when installing the new version failed unexpectedly (the station starts as it was).
+UPDATE_CRASHED = (
+    "新版本没有装上：安装时出现意外错误，代办通仍按原版本打开，数据没有变化。"
+    "请把数据文件夹（“帮助 → 关于”中可见）下 logs 里的日志发给镇中心"
+)
+
+
 def install_requested_update(ctx: ServiceContext) -> tuple[bool, str]:
     """新版本 at start, before the login (``update_install``: nothing unsent, a backup, the self-test decides):
     (whether the new version was installed and started in this one's place, what to tell the clerk)."""
@@ -149,9 +156,9 @@ def install_requested_update(ctx: ServiceContext) -> tuple[bool, str]:
         result = update_install.apply_pending_update(
             ctx, update_install.platform_step(ctx), push=lambda: center_sync.sync_now(ctx)
         )
-    except Exception:  # an update must never keep the station from starting: the log says why
+    except Exception:  # an update must never keep the station from starting: the log says why, the clerk is told
         log.exception("installing the station release at start failed")
-        return False, ""
+        return False, UPDATE_CRASHED
     if result is None:
         return False, ""
     if result.installed:
