@@ -241,6 +241,11 @@ def test_the_county_publishes_what_every_town_shares(towns: Towns) -> None:
         refused = towns.b_director.get(path)
         assert refused.status_code == 403 and "由县级中心统一发布" in refused.text, path
     assert towns.b_director.get("/town").status_code == 200  # its own 本镇信息 stays the town's
+    menu = towns.b_director.get("/").text  # and its menu offers only what it may do
+    assert "/publish/catalog" not in menu and "/calendar" not in menu and "/retention" not in menu
+    assert "/town" in menu and "/staff" in menu
+    county_menu = towns.county.get("/").text
+    assert "/publish/catalog" in county_menu and "/calendar" in county_menu and "/retention" in county_menu
 
 
 def test_town_staff_make_accounts_of_their_own_town_only(towns: Towns) -> None:

@@ -102,6 +102,7 @@ def get_staff(request: Request, session: SessionDep) -> StaffUser:
     # center's queries stay exactly those it ran before towns (services.town_scope).
     scope_session(session, user.town_id if several else None)
     request.state.staff = user
+    request.state.several_towns = several  # the menu: with several towns only the county publishes what they share
     if user.must_change_password and request.url.path not in (PASSWORD_PATH, PREFIX + "/logout"):
         raise PasswordChangeRequired()
     return user
@@ -202,7 +203,10 @@ PublisherPostDep = Annotated[StaffUser, Depends(_publisher_post)]
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:
     user = getattr(request.state, "staff", None)
-    return templates.TemplateResponse(request, name, {"user": user, "prefix": PREFIX, **context}, status_code=status)
+    shared = {"several_towns": getattr(request.state, "several_towns", False)}
+    return templates.TemplateResponse(
+        request, name, {"user": user, "prefix": PREFIX, **shared, **context}, status_code=status
+    )
 
 
 def open_pending_followups(session: Session) -> None:
