@@ -1,5 +1,6 @@
 """The deadline, rating, period and conflict queries of the staff pages are served by the indexes of 0101,
-the 代办站个人信息审计 by the partial index of 0103, the inbox's work queue by those of 0101 and 0104."""
+the 代办站个人信息审计 by the partial index of 0103, the inbox's work queue by those of 0101 and 0104, its 代办员
+and 事项 filters by those of 0115."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import CaseRow
 from sync.server.services.case_json import case_field
 from sync.server.services.case_search import read_query, search_condition
+from sync.server.services.dashboard import InboxFilter
 from sync.server.services.station_audit import StationAuditFilter, audit_query
 from sync.server.services.work_queue import queue_condition
 from tests.conftest import require_postgres
@@ -118,3 +120,29 @@ def test_a_search_by_name_or_case_number_is_served_by_indexes(engine: Engine, te
         assert (fts in plan) if len(query.text) > 2 else ("SCAN case_names" in plan and fts not in plan), plan
         return
     assert "BitmapOr" in plan and all(index in plan for index in indexes), plan
+
+
+def test_the_clerk_filter_walks_its_index(engine: Engine) -> None:
+    """The inbox's 代办员 filter (migration 0115): the clerk's name from ``ix_cases_clerk``, not every case's JSON."""
+    postgres = engine.dialect.name == "postgresql"
+    plan = _plan(
+        engine, select(func.count()).select_from(CaseRow).where(*InboxFilter(clerk="陈晓燕").conditions(postgres))
+    )
+    assert "ix_cases_clerk" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("城乡居民", "ix_cases_item_name_trgm"),
+        ("养老", "ix_cases_item_name_chars"),
+        ("\U00020bb7", "ix_cases_item_name_chars"),
+    ],
+)
+def test_the_matter_filter_is_served_by_an_index_on_postgresql(engine: Engine, text: str, index: str) -> None:
+    """The inbox's 事项 filter (0115): a part of the item's name through trigrams (3 characters or more) or the
+    array of its characters (fewer). SQLite has no index for a part of a text: it scans, as before."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's indexes")
+    plan = _plan(engine, select(func.count()).select_from(CaseRow).where(*InboxFilter(matter=text).conditions(True)))
+    assert index in plan, plan

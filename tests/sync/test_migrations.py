@@ -349,3 +349,51 @@ def test_0114_indexes_the_names_held_on_sqlite_and_does_nothing_on_postgresql(mi
     triggers = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars().all()
     assert not [t for t in triggers if "search" in t or "case_names" in t]
     migrating.upgrade("head")
+
+
+def test_0115_indexes_the_clerk_and_the_item_name_of_the_cases_held(migrating: Migrating) -> None:
+    """The inbox's 代办员 index on both databases, the 事项 name's trigram and character indexes on PostgreSQL:
+    built over the cases held (which they then find), dropped by the downgrade."""
+    conn = migrating.conn
+    migrating.upgrade("0114_sqlite_search_index")
+    migrating.add_stations()
+    row = {"station_id": "s1", "state": "accepted", "updated_at": "u", "case_no": "A-1"}
+    held = [
+        ("c1", "陈晓燕", "城乡居民基本养老保险"),
+        ("c2", "王\U00020bb7堃", "\U00020bb7氏宗祠备案"),
+        ("c3", None, None),
+    ]
+    conn.execute(
+        sa.insert(CASES),
+        [
+            row | {"case_id": c, "data": {k: v for k, v in (("clerk", clerk), ("item_name", item)) if v is not None}}
+            for c, clerk, item in held
+        ],
+    )
+    conn.commit()
+
+    def indexes() -> set[str]:
+        if conn.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"
+        else:
+            query = "SELECT indexname FROM pg_indexes WHERE tablename = 'cases' AND schemaname = current_schema()"
+        return {name for name in conn.execute(sa.text(query)).scalars() if "clerk" in name or "item_name" in name}
+
+    assert indexes() == set()
+    migrating.upgrade("0115_inbox_filter_indexes")
+    postgres = conn.dialect.name == "postgresql"
+    expected = {"ix_cases_clerk"} | ({"ix_cases_item_name_trgm", "ix_cases_item_name_chars"} if postgres else set())
+    assert indexes() == expected
+    clerk = "(data ->> 'clerk')" if postgres else "json_extract(data, '$.clerk')"
+    if postgres:
+        conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        like = "(data ->> 'item_name') LIKE '%居民基本%'"
+        assert conn.execute(sa.text(f"SELECT case_id FROM cases WHERE {like}")).scalars().all() == ["c1"]
+        chars = "string_to_array((data ->> 'item_name'), NULL) @> ARRAY['\U00020bb7']"
+        assert conn.execute(sa.text(f"SELECT case_id FROM cases WHERE {chars}")).scalars().all() == ["c2"]
+    found = conn.execute(sa.text(f"SELECT case_id FROM cases WHERE {clerk} = :c"), {"c": "王\U00020bb7堃"})
+    assert found.scalars().all() == ["c2"]
+    conn.rollback()
+    migrating.downgrade("0114_sqlite_search_index")
+    assert indexes() == set()
+    migrating.upgrade("head")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -28,7 +28,7 @@ from sync.domain.window_receipt import CONFIRMED, DISCREPANCY, PENDING, RECEIPT_
 from ..core.models import CaseRow, CenterEventRow, EventRow, StationRow
 from ..core.staff_models import FollowupRow
 from .case_json import case_field
-from .case_search import SearchText, search_condition
+from .case_search import CHARS_UP_TO, SearchText, chars_hold, search_condition
 from .work_queue import (
     ALL,
     DUE_SOON_DAYS,
@@ -76,23 +76,36 @@ class InboxFilter:
         narrowed = self.station_id or self.clerk or self.matter or self.state or self.receipt in RECEIPT_FILTERS
         return ALL if (narrowed or self.due_by or self.search) else QUEUE
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """The filters besides the view and the search (which ``inbox`` adds: they need the calendar and stations)."""
+    def conditions(self, postgres: bool = False) -> list[ColumnElement[bool]]:
+        """The filters besides the view and the search (which ``inbox`` adds: they need the calendar and stations).
+
+        The 代办员 and the 事项 are read with ``case_field`` (the expressions of migration 0115's indexes): the
+        代办员 compared whole (a btree), the 事项 by a part of its name (on PostgreSQL a trigram index, and for
+        1–2 characters the array of its characters, as the search box's name: ``matter_condition``)."""
         out: list[ColumnElement[bool]] = []
         if self.station_id:
             out.append(CaseRow.station_id == self.station_id)
         if self.state:
             out.append(CaseRow.state == self.state)
         if self.clerk:
-            out.append(CaseRow.data["clerk"].as_string() == self.clerk)
+            out.append(case_field("clerk") == self.clerk)
         if self.matter:
-            out.append(CaseRow.data["item_name"].as_string().contains(self.matter, autoescape=True))
+            out.append(matter_condition(self.matter, postgres))
         if self.receipt in RECEIPT_FILTERS:
             out.append(CaseRow.receipt_status == self.receipt)
         if self.due_by is not None:
             out.append(_due_on() <= self.due_by.isoformat())
             out.append(CaseRow.state.in_(_RUNNING))
         return out
+
+
+def matter_condition(text: str, postgres: bool) -> ColumnElement[bool]:
+    """Cases whose 事项 name holds ``text``. On PostgreSQL a text of 1–2 characters, which trigrams cannot serve,
+    first needs every one of its characters (``chars_hold``, the GIN index ix_cases_item_name_chars): a necessary
+    condition, the LIKE decides. The cases found are those the LIKE alone finds."""
+    name = case_field("item_name")
+    found = name.contains(text, autoescape=True)
+    return and_(chars_hold(name, text), found) if postgres and len(text) <= CHARS_UP_TO else found
 
 
 @dataclass(frozen=True)
@@ -176,17 +189,17 @@ def inbox(
     """One page of the inbox: the view (by default the work queue), the filters and the search, all at once.
     ``queue_total``: the work queue's count when the caller has it already (``dashboard_counts``' ``queue``)."""
     scope = flt.scope
-    conditions = [*flt.conditions(), *view_conditions(scope, calendar, today)]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    conditions = [*flt.conditions(postgres), *view_conditions(scope, calendar, today)]
     if flt.search is not None:
         conditions.append(search_condition(session, flt.search))
-    postgres = session.get_bind().dialect.name == "postgresql"
 
     def ids_of(page: int) -> Select[str]:
         # Only the keys are sorted and paged; the rows (with their JSON) are read for the 50 shown. Sorting
         # whole rows made a queue of 13,000 cases cost 400 ms at 100,000 cases (bench center_search).
         offset = (page - 1) * PAGE_SIZE
         if postgres and scope == QUEUE and flt.search is None:  # one index walk per part of the queue
-            return queue_page(today, flt.conditions(), PAGE_SIZE, offset)
+            return queue_page(today, flt.conditions(postgres), PAGE_SIZE, offset)
         query = select(CaseRow.case_id).where(*conditions).order_by(*order_by(scope))
         return query.limit(PAGE_SIZE).offset(offset)
 
