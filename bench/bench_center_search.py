@@ -1,12 +1,13 @@
-"""The town center's search box and work queue over 20,000 cases (docs/performance.md, 镇中心搜索与待办).
+"""The town center's search box, work queue and inbox filters over 20,000 cases (docs/performance.md,
+镇中心搜索与待办).
 
 The cases projection is filled directly in the database (20 stations × 1,000 cases over a year, every
 state, open deadlines around today, varied names with one in 400 beyond the BMP, a valid 身份证 number and
 a phone number per villager, stored as the center stores them since 0108: masked, sealed, with blind
 indexes; then ``ANALYZE``, and on PostgreSQL ``VACUUM`` as autovacuum would), then the real app serves each
-search and the work queue in-process (``fastapi.testclient``) to a logged-in window clerk, best of 5 after a
-first request. SQLite always (``BENCH_CENTER_SEARCH_SQLITE=0`` leaves it out); PostgreSQL too when
-``TEST_POSTGRES_URL`` or the default test database answers.
+search, the work queue and the inbox's 代办员 and 事项 filters in-process (``fastapi.testclient``) to a
+logged-in window clerk, best of 5 after a first request. SQLite always (``BENCH_CENTER_SEARCH_SQLITE=0`` leaves
+it out); PostgreSQL too when ``TEST_POSTGRES_URL`` or the default test database answers.
 ``BENCH_CENTER_SEARCH_CASES`` sets another size (e.g. 190000, a county-year).
 
 ``BENCH_BASELINE`` set to another checkout (``git archive <commit> | tar -x -C /tmp/before``): on PostgreSQL,
@@ -197,7 +198,14 @@ def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, fl
 
             total = re.search(r"共(\d+)件", search())
             yield name, best_ms(search, repeat=5), f"{total[1] if total else '?'} found"
-        for name, path in (("center_work_queue_ms", "/center/"), ("center_inbox_counts_ms", "/center/inbox/counts")):
+        pages = {
+            "center_work_queue_ms": "/center/",
+            "center_inbox_counts_ms": "/center/inbox/counts",
+            "center_filter_clerk_ms": "/center/?clerk=代办员7",  # one clerk of 20: 1 case in 20
+            "center_filter_matter_ms": "/center/?matter=城乡居民",  # a part of 2 of the 4 items' names
+            "center_filter_matter_2_chars_ms": "/center/?matter=残疾",  # 2 characters: 1 item of 4
+        }
+        for name, path in pages.items():
 
             def fetch(path: str = path) -> str:
                 reply = client.get(path)
@@ -205,7 +213,7 @@ def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, fl
                 return reply.text
 
             total = re.search(r"共(\d+)件", fetch())
-            yield name, best_ms(fetch, repeat=5), f"{total[1]} in the queue" if total else ""
+            yield name, best_ms(fetch, repeat=5), f"{total[1]} listed" if total else ""
 
 
 def _in_tree(tree: Path, *args: str) -> list[Any]:
