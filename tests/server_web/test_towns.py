@@ -227,6 +227,14 @@ def test_the_county_only_looks(towns: Towns) -> None:
     assert county.post(f"/followups/{towns.b_case}/close", {"outcome": "已回访"}).status_code == 403
 
 
+def test_the_countys_stations_page_names_each_stations_town(towns: Towns) -> None:
+    page = towns.county.get("/stations").text
+    assert "<th>所属镇</th>" in page
+    row = page[page.index(towns.b_station.code) :]
+    assert row[: row.index("</tr>")].count('<td class="town">乙镇</td>') == 1
+    assert "所属镇" not in towns.b_director.get("/stations").text  # a town's own page lists its own stations
+
+
 def test_station_codes_are_unique_across_towns(towns: Towns) -> None:
     director = towns.a["director"]
     page = director.get("/stations")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from sync.protocol.models import ErrorCode, Handshake
 
 from ..core.db import clock_of
-from ..core.models import EventRow, StationRow
+from ..core.models import DEFAULT_TOWN_ID, EventRow, StationRow
 from .blobs import BlobUsage, usage
 from .enrollment import authenticate
 from .errors import ServiceError
@@ -164,6 +164,8 @@ class StationOverview:
     #: A key offered in a USB file, awaiting the director's confirmation: its fingerprint and arrival ("" when none).
     pending_key_fingerprint: str = ""
     pending_key_at: str = ""
+    #: The town it serves (``towns``; the county's page names it when the deployment has several).
+    town_id: int = DEFAULT_TOWN_ID
 
 
 def _days_between(earlier: str, now: datetime) -> int | None:
@@ -211,6 +213,7 @@ def _overview(st: StationRow, now: datetime, stale_days: int, current_app: str, 
         app_version=st.app_version or "",
         protocol_version=st.protocol_version or "",
         version_warning=warning,
+        town_id=st.town_id,
     )
 
 

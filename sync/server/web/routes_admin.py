@@ -23,6 +23,7 @@ from ..services.releases import latest_releases
 from ..services.signing_keys import confirm_station_key
 from ..services.staff import DIRECTOR, audit, audit_page
 from ..services.station_status import StationOverview, stations_overview
+from ..services.towns import town_names
 from .deps import PREFIX, DirectorDep, DirectorPostDep, PublisherDep, PublisherPostDep, StaffDep, client_ip, render
 from .refusals import refusal_as_error, refusal_shown
 from .route_class import WebRoute
@@ -112,6 +113,8 @@ def stations_page(
     rows = _stations(session, settings)
     with session.begin():
         releases = latest_releases(session)
+        # the county sees every town's stations: each row names its town
+        towns = town_names(session) if user.is_county and request.state.several_towns else {}
     done = next((f"{s.name}（{s.code}）" for s in rows if s.id == key_done and s.signing_key_at), "")
     return render(
         request,
@@ -124,6 +127,7 @@ def stations_page(
         settings=settings,
         center_fingerprint=_center_fingerprint(settings),
         releases=releases,
+        towns=towns,
     )
 
 
