@@ -21,17 +21,14 @@ the command: must be 0), and probes whose outcome was not the expected one. The 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import uuid
-import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -49,6 +46,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import make_url
 
 from bench import figure
+from bench.hostile_zip import MADE_AT, MB, manifest, zip_bomb, zip_of
 from sync.client.client import SyncClient
 from sync.client.errors import TransferFileError
 from sync.client.transfer import export_unsent, read_center_file
@@ -64,11 +62,9 @@ from sync.server.core.signing import center_key
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-MB = 1024 * 1024
 #: The stations' clock, and the center's (pinned, running on from 10:00): events happen on this day.
 DAY = date(2026, 11, 23)
 CENTER_START = datetime(2026, 11, 23, 10, tzinfo=CHINA)
-MADE_AT = "2026-11-23T10:00:00+08:00"
 #: One path per route group (a body limit does not care whether the route would authenticate).
 ROUTES = {
     "enroll": "/api/v1/enroll",
@@ -894,95 +890,21 @@ def probe_tampered(server: Center, station: Station, scale: Scale) -> Iterator[C
 # USB transfer files
 
 
-def _zip(members: list[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # duplicate names, on purpose
-        with zipfile.ZipFile(out, "w", compression=compression) as archive:
-            for name, content in members:
-                archive.writestr(name, content)
-    return out.getvalue()
-
-
-def _manifest(station_id: str, direction: str, sizes: dict[str, tuple[int, str]], **change: object) -> bytes:
-    manifest: dict[str, object] = {
-        "format": transfer.FORMAT,
-        "version": transfer.VERSION,
-        "transfer_id": "hostile",
-        "direction": direction,
-        "station_id": station_id,
-        "created_at": MADE_AT,
-        "events": {"count": 0, "first_seq": None, "last_seq": None},
-        "parts": [{"path": p, "size": size, "sha256": sha} for p, (size, sha) in sizes.items()],
-    }
-    manifest.update(change)
-    return json.dumps(manifest, ensure_ascii=False).encode("utf-8")
-
-
-def _signed(manifest: bytes, signer: Signer) -> list[tuple[str, bytes]]:
-    return [("manifest.json", manifest), ("manifest.sig", transfer._signature_file(manifest, signer).encode())]
-
-
-@cache
-def _bomb_member(inflated: int) -> bytes:
-    """A zip of ``events.jsonl``: ``inflated`` zeros, deflated."""
-    out = io.BytesIO()
-    zeros = bytes(MB)
-    with (
-        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
-        archive.open("events.jsonl", "w", force_zip64=False) as member,
-    ):
-        for _ in range(inflated // MB):
-            member.write(zeros)
-    return out.getvalue()
-
-
-def _merge(first: bytes, second: bytes) -> bytes:
-    """One zip with the members of both, copied raw (the second's compressed stream is not re-made)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for data in (first, second):
-            source = zipfile.ZipFile(io.BytesIO(data))
-            for info in source.infolist():
-                raw = data[info.header_offset :]
-                name_len, extra_len = struct.unpack("<HH", raw[26:30])
-                start = 30 + name_len + extra_len
-                copy = zipfile.ZipInfo(info.filename, info.date_time)
-                copy.compress_type = info.compress_type
-                copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
-                copy.header_offset = target.fp.tell()  # type: ignore[union-attr]
-                target.fp.write(copy.FileHeader(False))  # type: ignore[union-attr]
-                target.fp.write(raw[start : start + info.compress_size])  # type: ignore[union-attr]
-                target.filelist.append(copy)
-                target.NameToInfo[copy.filename] = copy
-                target.start_dir = target.fp.tell()  # type: ignore[union-attr]
-    return out.getvalue()
-
-
-def _patch_size(data: bytes, name: str, size: int) -> bytes:
-    """The zip with ``name``'s uncompressed size in the central directory set to ``size``."""
-    buf = bytearray(data)
-    at = struct.unpack("<I", data[-6:-2])[0]
-    while buf[at : at + 4] == b"PK\x01\x02":
-        name_len, extra_len, comment_len = struct.unpack("<HHH", buf[at + 28 : at + 34])
-        if buf[at + 46 : at + 46 + name_len].decode() == name:
-            buf[at + 24 : at + 28] = struct.pack("<I", size)
-        at += 46 + name_len + extra_len + comment_len
-    return bytes(buf)
-
-
 def _zip_bomb(station_id: str, direction: str, signer: Signer, inflated: int, *, declared: int | None) -> bytes:
     """A signed manifest naming a ``inflated``-byte events member; ``declared``: the size the manifest and the
     zip's directory claim instead (a lie), None for the honest size."""
     size = inflated if declared is None else declared
-    manifest = _manifest(station_id, direction, {"events.jsonl": (size, "0" * 64)})
-    merged = _merge(_zip(_signed(manifest, signer), zipfile.ZIP_STORED), _bomb_member(inflated))
-    return merged if declared is None else _patch_size(merged, "events.jsonl", declared)
+    signed = _signed(manifest(station_id, direction, {"events.jsonl": (size, "0" * 64)}), signer)
+    return zip_bomb(signed, inflated, declared=declared)
+
+
+def _signed(made: bytes, signer: Signer) -> list[tuple[str, bytes]]:
+    return [("manifest.json", made), ("manifest.sig", transfer._signature_file(made, signer).encode())]
 
 
 def _names(station_id: str, direction: str, signer: Signer, *names: str) -> bytes:
     parts = {n: (0, hashlib.sha256(b"").hexdigest()) for n in names}
-    return _zip([*_signed(_manifest(station_id, direction, parts), signer), *((n, b"") for n in names)])
+    return zip_of([*_signed(manifest(station_id, direction, parts), signer), *((n, b"") for n in names)])
 
 
 def hostile_files(
@@ -993,16 +915,16 @@ def hostile_files(
         "zip bomb, unsigned": lambda: _zip_bomb(station_id, direction, unsigned, inflated, declared=None),
         "zip bomb, signed, honest size": lambda: _zip_bomb(station_id, direction, signer, inflated, declared=None),
         "zip bomb, signed, lying size": lambda: _zip_bomb(station_id, direction, signer, inflated, declared=100),
-        "manifest bomb": lambda: _zip([("manifest.json", bytes(64 * MB)), ("manifest.sig", b"0")]),
+        "manifest bomb": lambda: zip_of([("manifest.json", bytes(64 * MB)), ("manifest.sig", b"0")]),
         "empty": lambda: b"",
         "not a zip": lambda: "你好，这不是传输文件".encode(),
         "truncated": lambda: genuine[: len(genuine) // 2],
         "appended": lambda: genuine + b"tail",
-        "10,001 members": lambda: _zip([(f"blobs/{i:064x}", b"") for i in range(10_001)], zipfile.ZIP_STORED),
+        "10,001 members": lambda: zip_of([(f"blobs/{i:064x}", b"") for i in range(10_001)], zipfile.ZIP_STORED),
         "dot-dot name": lambda: _names(station_id, direction, signer, "events.jsonl", "../events.jsonl"),
         "absolute name": lambda: _names(station_id, direction, signer, "events.jsonl", "/etc/passwd"),
         "duplicate name": lambda: _names(station_id, direction, signer, "events.jsonl", "events.jsonl"),
-        "deep json manifest": lambda: _zip([("manifest.json", b"[" * 100_000), ("manifest.sig", b"0")]),
+        "deep json manifest": lambda: zip_of([("manifest.json", b"[" * 100_000), ("manifest.sig", b"0")]),
     }
 
 

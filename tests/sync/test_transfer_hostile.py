@@ -10,21 +10,17 @@ duplicate names, a manifest of the wrong shape. A 1 MB bomb's import is measured
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import logging
 import os
-import struct
 import subprocess
 import sys
-import warnings
 import zipfile
 from collections.abc import Callable, Iterator
-from functools import cache
 from pathlib import Path
 
 import pytest
 
+from bench.hostile_zip import manifest, zip_bomb, zip_of
 from sync.client.errors import TransferFileError
 from sync.client.transfer import export_unsent, load_file, read_center_file
 from sync.protocol import transfer
@@ -52,48 +48,8 @@ REASONS = ("文件已损坏", "文件不是代办通传输文件", "文件签名
 BOMB_BYTES = 1024 * 1024 * 1024
 
 
-def _zip(members: list[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # duplicate names, on purpose
-        with zipfile.ZipFile(out, "w", compression=compression) as archive:
-            for name, content in members:
-                archive.writestr(name, content)
-    return out.getvalue()
-
-
-def _manifest(
-    station_id: str, direction: str, sizes: dict[str, tuple[int, str]], change: dict[str, object] | None = None
-) -> bytes:
-    manifest: dict[str, object] = {
-        "format": transfer.FORMAT,
-        "version": transfer.VERSION,
-        "transfer_id": "hostile",
-        "direction": direction,
-        "station_id": station_id,
-        "created_at": MADE_AT,
-        "events": {"count": 0, "first_seq": None, "last_seq": None},
-        "parts": [{"path": p, "size": size, "sha256": sha} for p, (size, sha) in sizes.items()],
-    }
-    manifest.update(change or {})
-    return json.dumps(manifest, ensure_ascii=False).encode("utf-8")
-
-
-def _signed(manifest: bytes, key: bytes) -> list[tuple[str, bytes]]:
-    return [("manifest.json", manifest), ("manifest.sig", transfer._sign(manifest, key).encode())]
-
-
-@cache
-def _bomb_member() -> bytes:
-    """A zip of ``events.jsonl``: 1 GiB of zeros, deflated (~1 MB)."""
-    out = io.BytesIO()
-    zeros = bytes(1024 * 1024)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        member = archive.open("events.jsonl", "w", force_zip64=False)
-        for _ in range(BOMB_BYTES // len(zeros)):
-            member.write(zeros)
-        member.close()
-    return out.getvalue()
+def _signed(made: bytes, key: bytes) -> list[tuple[str, bytes]]:
+    return [("manifest.json", made), ("manifest.sig", transfer._sign(made, key).encode())]
 
 
 def _bomb(station_id: str, direction: str, key: bytes, *, declared: int | None, sign: bool = True) -> bytes:
@@ -102,48 +58,9 @@ def _bomb(station_id: str, direction: str, key: bytes, *, declared: int | None, 
     ``declared=None``: honest (1 GiB, past the bound); else the zip's directory is patched to say ``declared``
     too, so only the stream itself is a lie.
     """
-    bomb = _bomb_member()
     size = BOMB_BYTES if declared is None else declared
-    manifest = _manifest(station_id, direction, {"events.jsonl": (size, "0" * 64)})
-    key_used = key if sign else b"not-the-key"
-    head = _zip(_signed(manifest, key_used), zipfile.ZIP_STORED)
-    merged = _merge(head, bomb)
-    return merged if declared is None else _patch_size(merged, "events.jsonl", declared)
-
-
-def _merge(first: bytes, second: bytes) -> bytes:
-    """One zip with the members of both, copied raw (the second's compressed stream is not re-made)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for data in (first, second):
-            source = zipfile.ZipFile(io.BytesIO(data))
-            for info in source.infolist():
-                raw = data[info.header_offset :]
-                name_len, extra_len = struct.unpack("<HH", raw[26:30])
-                start = 30 + name_len + extra_len
-                copy = zipfile.ZipInfo(info.filename, info.date_time)
-                copy.compress_type = info.compress_type
-                copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
-                copy.header_offset = target.fp.tell()  # type: ignore[union-attr]
-                target.fp.write(copy.FileHeader(False))  # type: ignore[union-attr]
-                target.fp.write(raw[start : start + info.compress_size])  # type: ignore[union-attr]
-                target.filelist.append(copy)
-                target.NameToInfo[copy.filename] = copy
-                target.start_dir = target.fp.tell()  # type: ignore[union-attr]
-    return out.getvalue()
-
-
-def _patch_size(data: bytes, name: str, size: int) -> bytes:
-    """The zip with ``name``'s uncompressed size in the central directory set to ``size``."""
-    buf = bytearray(data)
-    cd_at = struct.unpack("<I", data[-6:-2])[0]
-    at = cd_at
-    while buf[at : at + 4] == b"PK\x01\x02":
-        name_len, extra_len, comment_len = struct.unpack("<HHH", buf[at + 28 : at + 34])
-        if buf[at + 46 : at + 46 + name_len].decode() == name:
-            buf[at + 24 : at + 28] = struct.pack("<I", size)
-        at += 46 + name_len + extra_len + comment_len
-    return bytes(buf)
+    made = manifest(station_id, direction, {"events.jsonl": (size, "0" * 64)})
+    return zip_bomb(_signed(made, key if sign else b"not-the-key"), BOMB_BYTES, declared=declared)
 
 
 def _genuine(station_id: str, direction: str, key: bytes) -> bytes:
@@ -163,7 +80,7 @@ def _names(*names: str) -> Hostile:
     def make(station_id: str, direction: str, key: bytes) -> bytes:
         events = b""
         parts = {n: (len(events), hashlib.sha256(events).hexdigest()) for n in names}
-        return _zip([*_signed(_manifest(station_id, direction, parts), key), *((n, events) for n in names)])
+        return zip_of([*_signed(manifest(station_id, direction, parts), key), *((n, events) for n in names)])
 
     return make
 
@@ -172,8 +89,7 @@ def _signed_manifest(**change: object) -> Hostile:
     def make(station_id: str, direction: str, key: bytes) -> bytes:
         events = b""
         parts = {"events.jsonl": (0, hashlib.sha256(events).hexdigest())}
-        manifest = _manifest(station_id, direction, parts, change)
-        return _zip([*_signed(manifest, key), ("events.jsonl", events)])
+        return zip_of([*_signed(manifest(station_id, direction, parts, change), key), ("events.jsonl", events)])
 
     return make
 
@@ -188,8 +104,8 @@ HOSTILE: dict[str, Hostile] = {
     "bomb-unsigned": lambda s, d, k: _bomb(s, d, k, declared=None, sign=False),
     "bomb-signed-honest-size": lambda s, d, k: _bomb(s, d, k, declared=None),
     "bomb-signed-lying-size": lambda s, d, k: _bomb(s, d, k, declared=100),
-    "bomb-manifest": lambda s, d, k: _zip([("manifest.json", bytes(64 * 1024 * 1024)), ("manifest.sig", b"0")]),
-    "many-members": lambda s, d, k: _zip([(f"blobs/{i:064x}", b"") for i in range(10_001)], zipfile.ZIP_STORED),
+    "bomb-manifest": lambda s, d, k: zip_of([("manifest.json", bytes(64 * 1024 * 1024)), ("manifest.sig", b"0")]),
+    "many-members": lambda s, d, k: zip_of([(f"blobs/{i:064x}", b"") for i in range(10_001)], zipfile.ZIP_STORED),
     "nested": _names("events.jsonl", "blobs/a/b"),
     "dot-dot": _names("events.jsonl", "../events.jsonl"),
     "absolute": _names("events.jsonl", "/etc/passwd"),
@@ -199,7 +115,7 @@ HOSTILE: dict[str, Hostile] = {
     "parts-not-a-list": _signed_manifest(parts={"path": "events.jsonl"}),
     "negative-size": _signed_manifest(parts=[{"path": "events.jsonl", "size": -1, "sha256": "0" * 64}]),
     "station-id-nul": _signed_manifest(station_id="s\x00"),
-    "deep-json": lambda s, d, k: _zip([("manifest.json", b"[" * 100_000), ("manifest.sig", b"0")]),
+    "deep-json": lambda s, d, k: zip_of([("manifest.json", b"[" * 100_000), ("manifest.sig", b"0")]),
 }
 
 
