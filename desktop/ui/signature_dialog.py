@@ -1,6 +1,6 @@
 """签名对话框: "请 {name} 签名" on the pad, or a photo of a paper signature.
 
-Its screenshot (with a drawn name, ``signature_demo``) is taken by ``desktop.ui.screenshots``.
+Its screenshot (with a drawn name, ``demo.signature``) is taken by ``desktop.ui.demo.screenshots``.
 """
 
 from __future__ import annotations

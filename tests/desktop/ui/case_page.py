@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.case_detail_window import CaseDetailWindow
+from desktop.ui.demo.signature import draw_demo
 from desktop.ui.main_window import MainWindow
-from desktop.ui.signature_demo import draw_demo
 
 TIMEOUT = 5000
 

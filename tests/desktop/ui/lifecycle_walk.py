@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 from desktop.services.casework.cases import get_case
 from desktop.services.context import ServiceContext
 from desktop.ui.case_detail_window import CaseDetailWindow
+from desktop.ui.demo.signature import draw_demo
 from desktop.ui.handover_dialog import HandoverDialog
 from desktop.ui.main_window import MainWindow
-from desktop.ui.signature_demo import draw_demo
 from sync.domain.window_receipt import RECEIPT_EVENT, receipt_payload
 
 from ..services.workflow_helpers import center

@@ -27,10 +27,10 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.ui.demo.signature import draw_demo
 from desktop.ui.main_window import MainWindow
 from desktop.ui.new_case_dialog import NewCaseDialog
 from desktop.ui.next_steps_dialog import NextStepsDialog
-from desktop.ui.signature_demo import draw_demo
 
 from .keyboard import type_text
 

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.signature_demo import demo_points, draw_demo
+from desktop.ui.demo.signature import demo_points, draw_demo
 from desktop.ui.signature_dialog import SignatureDialog
 from desktop.ui.signature_pad import SignaturePad
 from sync.domain.signature import BOX_HEIGHT, BOX_WIDTH, Signature

@@ -37,8 +37,8 @@ from sync.domain.events import CENTER, new_event
 from sync.domain.signature import APPLICANT, CLERK, WINDOW_STAFF, Signature
 from sync.domain.validation import id_check_char
 
-from .fonts import with_fallbacks
-from .signature_demo import demo_points
+from ..fonts import with_fallbacks
+from .signature import demo_points
 
 TODAY = date(2026, 11, 23)
 PEOPLE = (

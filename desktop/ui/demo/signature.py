@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from itertools import pairwise
 
-from .signature_pad import SignaturePad
+from ..signature_pad import SignaturePad
 
 #: "王小川" as pen strokes: polylines in box units (drawn left to right, top to bottom).
 DEMO_NAME = "王小川"

@@ -1,7 +1,7 @@
-"""Screenshots of the main screens for docs/: ``python -m desktop.ui.screenshots OUTDIR``.
+"""Screenshots of the main screens for docs/: ``python -m desktop.ui.demo.screenshots OUTDIR``.
 
 Run under Xvfb (``xvfb-run -a``) or offscreen; a throw-away station is filled
-with a demo day of work first (``demo_station.seed``).
+with a demo day of work first (``station.seed``).
 """
 
 from __future__ import annotations
@@ -31,17 +31,17 @@ from sync.domain.validation import id_check_char
 from sync.protocol.releases import ReleaseManifest, sign_release
 from sync.protocol.transfer import public_key_hex
 
-from .application import make_application
-from .case_detail_window import CaseDetailWindow
-from .demo_station import DEMO_USER, TODAY, seed
-from .facade import StationFacade
-from .feedback_dialog import FeedbackDialog
-from .handover_dialog import HandoverDialog
-from .login_dialog import LoginDialog
-from .main_window import MainWindow
-from .rare_char_dialog import CANDIDATE, open_for
-from .signature_demo import DEMO_NAME, draw_demo
-from .signature_dialog import SignatureDialog
+from ..application import make_application
+from ..case_detail_window import CaseDetailWindow
+from ..facade import StationFacade
+from ..feedback_dialog import FeedbackDialog
+from ..handover_dialog import HandoverDialog
+from ..login_dialog import LoginDialog
+from ..main_window import MainWindow
+from ..rare_char_dialog import CANDIDATE, open_for
+from ..signature_dialog import SignatureDialog
+from .signature import DEMO_NAME, draw_demo
+from .station import DEMO_USER, TODAY, seed
 
 
 def _wait(app: QApplication, done: Callable[[], bool], ms: int = 5000) -> None:
