@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -83,3 +84,10 @@ def postgres_available() -> bool:
         return True
     except sa.exc.OperationalError:
         return False
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free at the moment (for a server the benchmark starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

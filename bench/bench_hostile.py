@@ -43,9 +43,8 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy.engine import make_url
 
-from bench import figure
+from bench import figure, free_port, postgres_available, postgres_schema
 from bench.hostile_zip import MADE_AT, MB, manifest, zip_bomb, zip_of
 from sync.client.client import SyncClient
 from sync.client.errors import TransferFileError
@@ -61,7 +60,6 @@ from sync.server.api.body_limit import limit_for
 from sync.server.core.signing import center_key
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 #: The stations' clock, and the center's (pinned, running on from 10:00): events happen on this day.
 DAY = date(2026, 11, 23)
 CENTER_START = datetime(2026, 11, 23, 10, tzinfo=CHINA)
@@ -186,39 +184,15 @@ _PEAK = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def postgres_available() -> bool:
-    try:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.connect() as conn:
-            conn.execute(sa.text("select 1"))
-        engine.dispose()
-        return True
-    except sa.exc.OperationalError:
-        return False
-
-
 @contextmanager
 def _database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'town_center.db'}"
         return
-    schema = f"bench_hostile_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("bench_hostile") as url:
+        if url is None:
+            raise RuntimeError("PostgreSQL does not answer")
+        yield url
 
 
 @contextmanager
@@ -226,7 +200,7 @@ def center(backend: str) -> Iterator[Center]:
     """``python -m sync.server`` on ``backend`` ("sqlite" or "postgresql"), its key files in a temp folder, its
     clock pinned to the stations' day (running on), default enrollment throttle."""
     with tempfile.TemporaryDirectory(prefix="bench_hostile_") as tmp, _database(backend, Path(tmp)) as database_url:
-        port = _free_port()
+        port = free_port()
         env = os.environ | {
             "DATABASE_URL": database_url,
             "PYTHONPATH": str(ROOT),

@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from bench import figure, postgres_schema
+from bench import figure, free_port, postgres_schema
 from sync.client.client import SyncClient
 from sync.domain.clock import FixedClock
 from sync.domain.custody import HandoverItem, handover_content
@@ -169,15 +169,9 @@ def day_batch(station_id: str, cases: int = 15, **options: bool) -> list[Event]:
     return events
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def running_server(database_url: str, workers: int = 1) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sync.server", "--port", str(port), "--log-level", "warning", "--workers", str(workers)],

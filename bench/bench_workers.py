@@ -13,7 +13,6 @@ at once with the real ``SyncClient``; events stored per second over the whole bu
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from typing import Any
 
 import requests
 
-from bench import figure
+from bench import figure, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = 200
@@ -37,14 +36,8 @@ STATIONS = int(os.environ.get("BENCH_WORKERS_STATIONS", "4"))
 EVENTS = int(os.environ.get("BENCH_WORKERS_EVENTS", "2500"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start(database: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
     args = [sys.executable, "-m", "sync.server", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
