@@ -1,8 +1,8 @@
 """Issue #5: the requests of a desktop 立即同步 over real loopback HTTP, counted on the wire.
 
-The first sync after start greets the center (handshake: versions, backlog, push codings); every later
-one is a push per batch and a pull, with the station's backlog in their ``X-Station-*`` headers; with
-nothing to send, a pull alone.
+The first sync after start greets the center (handshake: versions, backlog, push codings) and asks it for a
+new station version; every later one is a push per batch and a pull, with the station's backlog in their
+``X-Station-*`` headers; with nothing to send, a pull alone.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ def _calls(wire: list[tuple[str, str, dict[str, str]]]) -> list[str]:
 
 
 HANDSHAKE, PUSH, PULL = "POST /sync/handshake", "POST /sync/push", "GET /sync/pull"
+RELEASE = "GET /releases/latest"  # with the greeting only (and while a download is unfinished)
 
 
 def test_a_day_of_syncs_is_one_push_and_one_pull_after_the_first_greeting(
@@ -75,7 +76,7 @@ def test_a_day_of_syncs_is_one_push_and_one_pull_after_the_first_greeting(
     ctx, code = station
     register_case(ctx, complete_draft(ctx))
     center_sync.sync_now(ctx)
-    assert _calls(wire) == [HANDSHAKE, PUSH, PULL]
+    assert _calls(wire) == [HANDSHAKE, PUSH, PULL, RELEASE]
 
     for name in ("李桂兰", "王秀英", "张建国"):
         register_case(ctx, complete_draft(ctx, applicant_name=name))
@@ -101,10 +102,10 @@ def test_a_new_center_url_is_greeted_again(
 ) -> None:
     ctx, _ = station
     center_sync.sync_now(ctx)
-    assert _calls(wire) == [HANDSHAKE, PULL]
+    assert _calls(wire) == [HANDSHAKE, PULL, RELEASE]
     center_sync.sync_now(ctx)
     assert _calls(wire) == [PULL]
     with ctx.db.transaction() as session:
         settings.put(session, center_sync.SERVER, {"url": server.url.replace("127.0.0.1", "localhost")})
     center_sync.sync_now(ctx)
-    assert _calls(wire) == [HANDSHAKE, PULL]
+    assert _calls(wire) == [HANDSHAKE, PULL, RELEASE]

@@ -313,7 +313,8 @@ def sync_now(
     client = client or make_client(ctx)
     try:
         box = outbox(ctx)
-        if not client.greeted:
+        greeting = not client.greeted
+        if greeting:
             _handshake(ctx, client, box)
         _report(client, box)
         caught = catch_up.catch_up(ctx, client) if catch_up.needed(ctx) else catch_up.CaughtUp(0)
@@ -334,7 +335,9 @@ def sync_now(
         _record(ctx, error=exc.message)
         raise
     _record(ctx, error=None)
-    update = updates.check_and_download(ctx, client)  # 新版本可用: never fails the sync (``updates``)
+    # 新版本可用: asked with the greeting (once a start, or a new center) and while a download is unfinished, so
+    # a day's later syncs stay one push and one pull; it never fails the sync (``updates``)
+    update = updates.check_and_download(ctx, client) if greeting or updates.unfinished(ctx) else None
     message = f"同步完成，上传 {pushed.confirmed} 条、接收镇中心 {pulled} 条记录"
     if caught.message:
         message += f"；{caught.message}"

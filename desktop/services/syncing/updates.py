@@ -151,6 +151,12 @@ def refusal(ctx: ServiceContext) -> str:
     return str(_state(ctx).get("error") or "")
 
 
+def unfinished(ctx: ServiceContext, *, running: str = sync.__version__) -> bool:
+    """Whether a trusted release is held whose file is not yet downloaded (the next sync resumes it)."""
+    held = current_offer(ctx, running=running)
+    return held is not None and not held.downloaded
+
+
 def check_and_download(
     ctx: ServiceContext, client: SyncClient, *, running: str = sync.__version__
 ) -> UpdateOffer | None:
