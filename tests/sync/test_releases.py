@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from sync.client.client import SyncClient
 from sync.client.errors import ChainMismatch, SyncError
@@ -176,6 +177,12 @@ def test_a_file_that_does_not_match_its_manifest_is_deleted(center: ServerHandle
 def test_no_release_and_unknown_platform(center: ServerHandle) -> None:
     station = enroll_station(center)
     assert station.client.latest_release("nothing-here") is None
+    headers = {"Authorization": f"Bearer {station.client.token}"}
+    for garbage in ("\x1b8\x8a\x00K", "windows\x00", "' OR 1=1 --"):  # a NUL once made PostgreSQL answer 500
+        reply = requests.get(
+            center.url + "/api/v1/releases/latest", params={"platform": garbage}, headers=headers, timeout=30
+        )
+        assert reply.status_code == 200 and reply.json()["release"] is None, garbage
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from sync.domain.releases import PLATFORMS
 from sync.protocol.models import ErrorBody, ErrorCode
 from sync.protocol.releases import RELEASE_CHUNK_BYTES, LatestRelease
 
@@ -25,7 +26,10 @@ _REFUSALS: dict[int | str, dict[str, object]] = {code: {"model": ErrorBody} for 
 def latest(
     station: CurrentStation, session: SessionDep, platform: Annotated[str, Query(max_length=16)]
 ) -> LatestRelease:
-    """The newest release of ``platform`` with the center's signature of its manifest (``release`` null if none)."""
+    """The newest release of ``platform`` with the center's signature of its manifest (``release`` null if none,
+    as for a platform this center does not know: a newer station's, or garbage that must never reach the query)."""
+    if platform not in PLATFORMS:
+        return LatestRelease(release=None)
     with session.begin():
         return LatestRelease(release=latest_release(session, platform))
 
