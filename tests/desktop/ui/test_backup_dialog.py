@@ -280,6 +280,7 @@ def test_run_opens_the_database_again_after_a_restore_and_only_then(monkeypatch:
     monkeypatch.setattr(application, "make_application", lambda: app)
     monkeypatch.setattr(application, "_open_context", open_context)
     monkeypatch.setattr(application, "open_main_window", open_window)
+    monkeypatch.setattr(application, "install_requested_update", lambda ctx: (False, ""))  # no 新版本 pending
 
     assert application.run(Path("unused")) == 0
 
@@ -300,6 +301,7 @@ def test_run_exits_when_the_window_closes_without_asking_to_reopen(monkeypatch: 
     monkeypatch.setattr(application, "make_application", lambda: app)
     monkeypatch.setattr(application, "_open_context", lambda data_dir: Ctx())
     monkeypatch.setattr(application, "open_main_window", lambda ctx: _FakeWindow(reopen=False))
+    monkeypatch.setattr(application, "install_requested_update", lambda ctx: (False, ""))  # no 新版本 pending
 
     assert application.run(Path("unused")) == 0
     assert app.runs == 1 and len(contexts) == 1
