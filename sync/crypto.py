@@ -21,7 +21,7 @@ import json
 import os
 import uuid
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -74,7 +74,7 @@ class DataKey:
         self._index_key = _subkey(raw, b"blind-index")
 
     @classmethod
-    def generate(cls) -> DataKey:
+    def generate(cls) -> Self:
         return cls(AESGCM.generate_key(bit_length=256), str(uuid.uuid4()))
 
     def __repr__(self) -> str:  # never print the key

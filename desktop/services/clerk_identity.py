@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from desktop.store.crypto import key_slot
 from desktop.store.models import ClerkRow
-from desktop.store.personal_data import masked_phone
 from forms.data import Party
 from sync.domain.errors import DomainError
+from sync.domain.personal_data import masked_phone
 from sync.domain.validation import mask_id_number, validate_id_number, validate_phone
 
 from .casework.records import StationInfo

@@ -25,7 +25,6 @@ from sqlalchemy import select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from desktop.store import personal_data
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
 from desktop.store.models import CaseRow
 from sync.crypto import id_index, phone_index
@@ -34,6 +33,7 @@ from sync.domain.case_rules import CLOCK_RUNNING, CaseState
 from sync.domain.clock import beijing_day, day_start_stamp
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseKind, CaseType
+from sync.domain.personal_data import masked_phone
 from sync.domain.projection import CaseView
 from sync.domain.text import normalize_name
 from sync.domain.validation import mask_id_number, normalize_id_number, normalize_phone
@@ -284,7 +284,7 @@ def case_summary(ctx: ServiceContext, view: CaseView, today: date, sync_label: s
         case_no=view.case_no,
         applicant_name=view.applicant.name,
         id_masked=mask_id_number(view.applicant.id_number),
-        phone_masked=personal_data.masked_phone(view.applicant.phone),
+        phone_masked=masked_phone(view.applicant.phone),
         item_name=view.item_name,
         kind=view.kind,
         case_type=view.case_type,

@@ -66,7 +66,7 @@ def _before(facts: CaseFacts, event: Event) -> list[Event]:
     return out
 
 
-def _after(facts: CaseFacts, event: Event) -> list[Event]:
+def _after(facts: CaseFacts, event: Event) -> tuple[Event, ...]:
     return facts.events[len(_before(facts, event)) + 1 :]
 
 

@@ -78,7 +78,8 @@ def upgrade() -> None:
         batch.drop_column("phone")
         batch.create_index("ix_cases_id_number_index", ["id_number_index"], unique=False)
         batch.create_index("ix_cases_phone_index", ["phone_index"], unique=False)
-    attributes = op.get_context().config.attributes if op.get_context().config else {}
+    config = op.get_context().config
+    attributes = config.attributes if config else {}
     if attributes.get("data_key") is not None:
         _seal_existing_rows(connection, attributes["data_key"], attributes.get("data_key_record"))
 
