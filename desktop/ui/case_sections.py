@@ -21,6 +21,8 @@ from desktop.services.casework.records import AttachmentInfo, CustodyLine, Histo
 from sync.domain.custody import WINDOW
 from sync.domain.model import MaterialItem
 
+from .table_cells import filled_item
+
 RED = QColor("#c62828")
 GREEN = QColor("#2e7d32")
 GREY = QColor("#6b7280")
@@ -92,12 +94,12 @@ class CustodyView(QTableWidget):
         ]
         _fill(self, rows)
         for r, line in enumerate(lines):
-            self.item(r, 2).setForeground(QBrush(GREEN if line.settled else RED))
+            filled_item(self, r, 2).setForeground(QBrush(GREEN if line.settled else RED))
             if line.window_word:
-                self.item(r, 3).setForeground(QBrush(RED if line.window_problem else GREEN))
+                filled_item(self, r, 3).setForeground(QBrush(RED if line.window_problem else GREEN))
         for offset, receipt in enumerate(receipts):
             color = RED if receipt.problem else (GREEN if receipt.status == "confirmed" else AMBER)
-            item = self.item(len(lines) + offset, 3)
+            item = filled_item(self, len(lines) + offset, 3)
             item.setForeground(QBrush(color))
             item.setToolTip(receipt.sentence)
         self.resizeRowsToContents()
@@ -115,7 +117,7 @@ class HistoryView(QTableWidget):
         rows = [(e.at, f"{e.actor}（镇中心）" if e.from_center else e.actor, e.sentence) for e in entries]
         _fill(self, rows)
         for r, entry in enumerate(entries):
-            self.item(r, 2).setToolTip(entry.sentence)
+            filled_item(self, r, 2).setToolTip(entry.sentence)
         self.resizeRowsToContents()
 
 

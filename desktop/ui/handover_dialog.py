@@ -46,6 +46,7 @@ from .guarded_dialog import GuardedDialog
 from .ops import ChangeHub, WriteOp
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
+from .table_cells import filled_item
 from .tasks import run_task
 
 ROLES = {VILLAGER: APPLICANT, CLERK: CLERK_ROLE, WINDOW: WINDOW_STAFF, DEPARTMENT: "部门经办人"}
@@ -180,8 +181,10 @@ class HandoverDialog(GuardedDialog):
 
     def set_checked(self, name: str, checked: bool = True) -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 1).text() == name:
-                self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            if filled_item(self.table, row, 1).text() == name:
+                filled_item(self.table, row, 0).setCheckState(
+                    Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+                )
 
     def _default_checks(self) -> None:
         """Tick what the giver holds: originals by custody (not those the town keeps); copies leave the
@@ -193,7 +196,7 @@ class HandoverDialog(GuardedDialog):
         present = {m.name for m in self.detail.view.materials if m.present}
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
-            name = self.table.item(row, 1).text()
+            name = filled_item(self.table, row, 1).text()
             form = self._widget(row, 2)
             assert isinstance(form, QComboBox)
             if form.currentIndex() == 0:
@@ -202,17 +205,17 @@ class HandoverDialog(GuardedDialog):
                 )
             else:
                 checked = name in present and giver in (VILLAGER, CLERK)
-            self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            filled_item(self.table, row, 0).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.table.blockSignals(False)
 
     def draft(self) -> HandoverDraft:
         items = []
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).checkState() != Qt.CheckState.Checked:
+            if filled_item(self.table, row, 0).checkState() != Qt.CheckState.Checked:
                 continue
             form, copies, pages = (self._widget(row, c) for c in (2, 3, 4))
             assert isinstance(form, QComboBox) and isinstance(copies, QSpinBox) and isinstance(pages, QSpinBox)
-            name = self.table.item(row, 1).text()
+            name = filled_item(self.table, row, 1).text()
             items.append(HandoverItemDraft(name.strip(), form.currentIndex() == 0, copies.value(), pages.value()))
         return HandoverDraft(
             str(self.from_combo.currentData()), str(self.to_combo.currentData()), tuple(items), self.note_edit.text()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter, QLineEdit, QWidget
 
 from desktop.services.casework.item_search import ItemChoice, find_items
 
@@ -32,30 +32,41 @@ class ItemChooser(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(VISIBLE_ROWS)
-        self.setCompleter(None)  # Qt's own is prefix-only: ours below
-        line = self.lineEdit()
+        # Qt's own is prefix-only: ours below. Qt takes None (no completer); the stubs do not say so.
+        self.setCompleter(None)  # type: ignore[arg-type]
+        line = self._line()
         line.setPlaceholderText(PLACEHOLDER)
         self.matches = QStandardItemModel(self)
         self.finder = QCompleter(self.matches, self)
         self.finder.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.finder.setMaxVisibleItems(VISIBLE_ROWS)
         self.finder.setWidget(line)
-        self.finder.activated[QModelIndex].connect(self._found)
+        self.finder.activated[QModelIndex].connect(self._found)  # type: ignore[index]  # stubs miss overloads
         line.textEdited.connect(self._search)
         line.editingFinished.connect(self._settle)
         self.choices: list[ItemChoice] = []
         self.set_choices(choices)
 
+    def _line(self) -> QLineEdit:
+        line = self.lineEdit()
+        assert line is not None  # an editable combo box always has its line edit
+        return line
+
+    def _popup(self) -> QAbstractItemView:
+        popup = self.finder.popup()
+        assert popup is not None  # a popup-mode QCompleter makes its list on first call
+        return popup
+
     def set_choices(self, choices: Sequence[ItemChoice]) -> None:
         """Show ``choices`` in this order, keeping the chosen item (and what is being typed)."""
-        code, text = self.currentData(), self.lineEdit().text()
+        code, text = self.currentData(), self._line().text()
         self.choices = list(choices)
         self.blockSignals(True)
         self.clear()
         for choice in self.choices:
             self.addItem(choice.label, choice.code)
         self.setCurrentIndex(self.findData(code) if code else -1)
-        self.lineEdit().setText(text)
+        self._line().setText(text)
         self.blockSignals(False)
 
     def select(self, code: str) -> None:
@@ -69,21 +80,20 @@ class ItemChooser(QComboBox):
             row.setData(choice.code, CODE)
             self.matches.appendRow(row)
         if not found:
-            self.finder.popup().hide()
+            self._popup().hide()
             return
         self.finder.complete()
-        popup = self.finder.popup()
-        popup.setCurrentIndex(self.finder.completionModel().index(0, 0))
+        self._popup().setCurrentIndex(self.finder.completionModel().index(0, 0))
 
     def _found(self, index: QModelIndex) -> None:
         self.select(str(index.data(CODE)))
-        self.lineEdit().setText(self.currentText())
+        self._line().setText(self.currentText())
 
     def _settle(self) -> None:
         """Leaving the field: the typed text names one item, or the chosen one is shown again."""
-        if self.finder.popup().isVisible():
+        if self._popup().isVisible():
             return
-        text = self.lineEdit().text()
+        text = self._line().text()
         if self.currentIndex() >= 0 and text == self.itemText(self.currentIndex()):
             return
         found = find_items(self.choices, text) if text.strip() else []
@@ -92,4 +102,4 @@ class ItemChooser(QComboBox):
         elif not text.strip():
             self.select("")
         if self.currentIndex() >= 0:
-            self.lineEdit().setText(self.itemText(self.currentIndex()))
+            self._line().setText(self.itemText(self.currentIndex()))

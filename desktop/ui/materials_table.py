@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QComboBox, QHeaderView, QSpinBox, QTableWidget, QT
 from desktop.services.casework.records import MaterialDraft
 from sync.domain.catalog import MaterialRequirement
 
+from .table_cells import filled_item
+
 HEADERS = ("已提交", "材料名称", "原件/复印件", "份数", "必需")
 
 
@@ -66,8 +68,7 @@ class MaterialsTable(QTableWidget):
         return row
 
     def set_present(self, row: int, present: bool) -> None:
-        item = self.item(row, 0)
-        item.setCheckState(Qt.CheckState.Checked if present else Qt.CheckState.Unchecked)
+        filled_item(self, row, 0).setCheckState(Qt.CheckState.Checked if present else Qt.CheckState.Unchecked)
 
     def set_all_present(self, present: bool = True) -> None:
         for row in range(self.rowCount()):
@@ -85,8 +86,8 @@ class MaterialsTable(QTableWidget):
                     name=name_item.text().strip() if name_item else "",
                     original=kind.currentIndex() == 0,
                     copies=count.value(),
-                    required=bool(self.item(row, 4).data(Qt.ItemDataRole.UserRole)),
-                    present=self.item(row, 0).checkState() == Qt.CheckState.Checked,
+                    required=bool(filled_item(self, row, 4).data(Qt.ItemDataRole.UserRole)),
+                    present=filled_item(self, row, 0).checkState() == Qt.CheckState.Checked,
                 )
             )
         return tuple(result)

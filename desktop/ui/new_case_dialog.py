@@ -194,11 +194,11 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
         sign_hint.setStyleSheet("color: #4b5563;")
         sign_layout.addWidget(sign_hint)
         for side in SIDES:
-            button = self.sign_buttons[side]
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _c=False, s=side: self.sign(s))
+            sign_button = self.sign_buttons[side]
+            sign_button.setAutoDefault(False)
+            sign_button.clicked.connect(lambda _c=False, s=side: self.sign(s))
             row = QHBoxLayout()
-            row.addWidget(button)
+            row.addWidget(sign_button)
             row.addWidget(self.sign_labels[side], 1)
             sign_layout.addLayout(row)
 

@@ -12,9 +12,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLineEdit, QMessageBox, QWidget
 
 from desktop.services.casework.records import CaseDraft, SignedContent
 from desktop.services.casework.registration_draft import DraftSignature, RegistrationDraft
@@ -23,6 +24,12 @@ from sync.domain.clock import beijing
 
 from .signature_dialog import CapturedSignature
 from .tasks import run_task
+
+if TYPE_CHECKING:
+    from .guarded_dialog import GuardedDialog as _Dialog
+    from .materials_table import MaterialsTable
+else:
+    _Dialog = object  # at run time a plain mixin; NewCaseDialog brings the dialog
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +144,7 @@ def restore_question(parent: QWidget, draft: RegistrationDraft, catalog: Catalog
     return box, restore
 
 
-class KeptDraft:
+class KeptDraft(_Dialog):
     """The new-case dialog's side of its draft: keep what is entered, offer a kept draft back, restore it.
 
     Mixed into ``NewCaseDialog`` (before ``GuardedDialog``, whose ``on_discarded`` it answers); it uses the
@@ -146,6 +153,27 @@ class KeptDraft:
 
     drafts: DraftKeeper | None
     restore_box: QMessageBox | None
+
+    if TYPE_CHECKING:  # what it uses of NewCaseDialog, for the type checker only
+        _catalog: Catalog
+        _prepare: Callable[[CaseDraft], SignedContent]
+        _clerk: Callable[[], str]
+        signed: SignedContent | None
+        _signed_draft: CaseDraft | None
+        clerk_name: str
+        signatures: dict[str, CapturedSignature]
+        kind_group: QButtonGroup
+        materials: MaterialsTable
+        name_edit: QLineEdit
+        id_edit: QLineEdit
+        phone_edit: QLineEdit
+        address_edit: QLineEdit
+        group_boxes: dict[str, QCheckBox]
+
+        def draft(self) -> CaseDraft: ...
+        def select_item(self, code: str) -> None: ...
+        def set_signature(self, side: str, captured: CapturedSignature) -> None: ...
+        def _show_field_error(self, field: str, message: str) -> None: ...
 
     def start_drafts(self, calls: DraftCalls | None) -> None:
         """Call last in ``__init__``: what the form holds now counts as nothing entered."""
