@@ -558,7 +558,8 @@ class ReviewRow(ReviewCounts):
 
 @dataclass(frozen=True)
 class ReviewReport:
-    """考核统计表 of the town center for a month, quarter or year: per 代办站 (village) and per clerk."""
+    """考核统计表 of the town center for a month, quarter or year: per 代办站 (village) and per clerk; the
+    county's compares its towns instead (``towns``)."""
 
     center_name: str  # 青溪镇为民服务中心
     period: str  # 2026-11, 2026-Q4 or 2026
@@ -570,3 +571,6 @@ class ReviewReport:
     printed_on: date | None = None
     printed_by: str = ""
     link: str = ""  # the center's review page for this period, printed as a QR code when given
+    #: The county's report: one line per town (its stations and clerks are in that town's own report).
+    towns: Sequence[ReviewRow] = ()
+    total_label: str = "全镇合计"  # 全县合计 for the county, 青溪镇合计 for a town the county drilled into

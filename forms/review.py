@@ -5,6 +5,9 @@ Portrait A4: the town's total, a horizontal bar chart of 满意率 per station (
 and one per clerk (header repeated on every page), then the 分项评价: the average and 满意率 of the
 overall rating and of each rated dimension (服务效率, 服务水平, 服务态度) per station. The numbers
 are those of the center's 考核 page and its Excel export.
+
+The county's report (``ReviewReport.towns``) compares its towns the same way: the chart, the table and the
+分项评价 are per town, and a town's stations and clerks are in that town's own report (the county's drill-down).
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ def summary(data: ReviewReport) -> str:
     t = data.total
     verdict = "" if t.satisfaction is None else ("，未达标" if below_target(t, data.target) else "，达标")
     return (
-        f"全镇合计：办件 {t.cases} 件；即办件现场办结率 {pct(t.on_spot_rate)}"
+        f"{data.total_label}：办件 {t.cases} 件；即办件现场办结率 {pct(t.on_spot_rate)}"
         f"（{t.immediate_on_spot}/{t.immediate_done}，目标100%{_verdict(t.on_spot_rate, not short(t.on_spot_rate))}）；"
         f"承诺件按时办结率 {pct(t.on_time_rate)}"
         f"（{t.promised_on_time}/{t.promised_done}，目标100%{_verdict(t.on_time_rate, not short(t.on_time_rate))}）；"
@@ -202,8 +205,13 @@ def satisfaction_chart(rows: Sequence[ReviewRow], target: float, width: float, l
     return d
 
 
+def compared(data: ReviewReport) -> Sequence[ReviewRow]:
+    """The lines the chart and the 分项评价 compare: the county's towns, else the town's stations."""
+    return data.towns or data.stations
+
+
 def chart_blocks(data: ReviewReport, width: float) -> list[Flowable]:
-    rows = list(data.stations)
+    rows = list(compared(data))
     if not rows:
         return [L.para("本期没有办件。", L.BODY)]
     lo = _scale_floor([r.satisfaction for r in rows if r.satisfaction is not None])
@@ -282,7 +290,7 @@ def rates_table(rows: Sequence[ReviewRow], data: ReviewReport, width: float, *, 
         extra.append(("SPAN", (0, 1), (-1, 1)))
     if total:
         table_rows.append(_cells("", data.total, data.target, widths[1]))
-        table_rows[-1][1] = L.markup("<b>全镇合计</b>", L.SMALL)
+        table_rows[-1][1] = L.markup(f"<b>{L.esc(data.total_label)}</b>", L.SMALL)
         extra.append(("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)))
     pink = colors.Color(0.99, 0.92, 0.91)
     for n, row in enumerate(rows, 1):
@@ -312,17 +320,18 @@ def _score_cell(score: Score | None, target: float) -> Flowable:
 
 
 def scores_table(data: ReviewReport, width: float) -> Flowable:
-    """Per station and for the town: each dimension's average and 满意率 (header on every page)."""
+    """Per station (the county's: per town) and the total: each dimension's average and 满意率 (header on every
+    page)."""
     rest = (width - 9 * mm) * 0.64 / len(SCORE_LABELS)
     widths = [9 * mm, width - 9 * mm - rest * len(SCORE_LABELS)] + [rest] * len(SCORE_LABELS)
     head = ["序号", "名称", *SCORE_LABELS.values()]
     rows: list[list[L.Cell]] = [[L.para(h, L.TH_SMALL) for h in head]]
-    lines = [(str(n), r) for n, r in enumerate(data.stations, 1)] + [("", data.total)]
+    lines = [(str(n), r) for n, r in enumerate(compared(data), 1)] + [("", data.total)]
     for n, row in lines:
         rows.append(
             [
                 _figure(n),
-                _name_cell(row.name, widths[1]) if n else L.markup("<b>全镇合计</b>", L.SMALL),
+                _name_cell(row.name, widths[1]) if n else L.markup(f"<b>{L.esc(data.total_label)}</b>", L.SMALL),
                 *(_score_cell(row.scores.get(key), data.target) for key in SCORE_LABELS),
             ]
         )
@@ -349,19 +358,23 @@ def story(data: ReviewReport) -> list[Flowable]:
     out.append(tiles(data, width))
     out.append(L.gap(2))
     charts = chart_blocks(data, width)
-    out.append(KeepTogether([L.para("各代办站满意率", L.HEADING), charts[0]]))
+    out.append(KeepTogether([L.para("各镇满意率" if data.towns else "各代办站满意率", L.HEADING), charts[0]]))
     out.extend(charts[1:])
     out.append(L.gap(2))
     out.append(CondPageBreak(40 * mm))
-    out.append(L.para("按代办站（村）统计", L.HEADING))
-    out.append(rates_table(data.stations, data, width, total=True))
+    if data.towns:
+        out.append(L.para("按镇统计（各镇的代办站和代办员见该镇的考核统计表）", L.HEADING))
+        out.append(rates_table(data.towns, data, width, total=True))
+    else:
+        out.append(L.para("按代办站（村）统计", L.HEADING))
+        out.append(rates_table(data.stations, data, width, total=True))
+        out.append(L.gap(2))
+        out.append(CondPageBreak(40 * mm))
+        out.append(L.para("按代办员统计", L.HEADING))
+        out.append(rates_table(data.clerks, data, width, total=False))
     out.append(L.gap(2))
     out.append(CondPageBreak(40 * mm))
-    out.append(L.para("按代办员统计", L.HEADING))
-    out.append(rates_table(data.clerks, data, width, total=False))
-    out.append(L.gap(2))
-    out.append(CondPageBreak(40 * mm))
-    out.append(L.para("分项评价（按代办站，服务意见反馈表）", L.HEADING))
+    out.append(L.para(f"分项评价（{'按镇' if data.towns else '按代办站'}，服务意见反馈表）", L.HEADING))
     out.append(scores_table(data, width))
     out.append(L.gap(2))
     out.append(

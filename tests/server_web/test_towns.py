@@ -286,6 +286,61 @@ def test_the_county_compares_towns_and_drills_down_to_stations_and_clerks(towns:
     assert a_view.status_code == 200 and towns.b_station.code not in a_view.text
 
 
+def _town_id(towns: Towns, name: str) -> int:
+    find = sa.text("SELECT id FROM towns WHERE name = :n")
+    return int(in_center(towns.server.database_url, lambda s: s.execute(find, {"n": name}).scalar_one()))
+
+
+def test_the_county_exports_its_towns_compared_and_each_town_drilled_into(towns: Towns) -> None:
+    """The county's Excel and PDF carry what its page shows: the towns compared (the Excel lists the stations too,
+    each named with its town, since two towns may each have a 新村); with ``town``, that town's own review, as
+    its director would export it, and nothing of another town."""
+    county, b = towns.county, towns.b_station
+    a_station = towns.a_case_no.split("-")[0]
+    first_town = in_center(
+        towns.server.database_url, lambda s: s.execute(sa.text("SELECT name FROM towns WHERE id = 1")).scalar_one()
+    )
+    whole = county.get("/review.xlsx?period=2026-11")
+    assert whole.status_code == 200 and "%E5%85%A8%E5%8E%BF-2026-11.xlsx" in whole.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(whole.content), read_only=True)["考核"]
+    sections: dict[str, list[tuple[object, ...]]] = {}
+    title = ""
+    for row in sheet.iter_rows(values_only=True):
+        cells = [v for v in row if v is not None]
+        if len(cells) == 1:
+            title = str(cells[0])
+            sections[title] = []
+        elif cells and cells[0] != "名称":
+            sections[title].append(tuple(row))
+    assert list(sections)[:5] == ["全县考核统计（2026年11月）", "全县", "按镇", "按代办站", "按代办员"]
+    total, *_ = sections["全县"]
+    by_town = {row[0]: row for row in sections["按镇"]}
+    assert total[0] == "全县合计" and set(by_town) == {first_town, "乙镇"}
+    assert by_town["乙镇"][1] == 1 and by_town["乙镇"][6] == 1  # 乙镇: one case, one 差评
+    assert total[1] == sum(int(str(row[1])) for row in by_town.values()) and total[6] == 2
+    names = [row[0] for row in sections["按代办站"]]
+    assert f"乙镇 · {b.code}村代办站（{b.code}）" in names and any(n.startswith(f"{first_town} · {a_station}") for n in names)
+
+    pdf = _text(county.get("/review.pdf?period=2026-11"))
+    assert "各镇满意率" in pdf and "按镇统计" in pdf and "全县合计" in pdf and "乙镇" in pdf
+    assert b.code not in pdf and a_station not in pdf  # the county's paper compares towns, not stations
+
+    town_b = _town_id(towns, "乙镇")
+    drilled = county.get(f"/review.xlsx?period=2026-11&town={town_b}")
+    assert "%E4%B9%99%E9%95%87-2026-11.xlsx" in drilled.headers["content-disposition"]  # 乙镇-2026-11
+    shown = _text(drilled)
+    assert "乙镇考核统计（2026年11月）" in shown and f"{b.code}村代办站" in shown and "按镇" not in shown
+    assert a_station not in shown and "张甲镇" not in shown
+    drilled_pdf = _text(county.get(f"/review.pdf?period=2026-11&town={town_b}"))
+    assert "乙镇合计" in drilled_pdf and "按代办员统计" in drilled_pdf and b.code in drilled_pdf
+    assert a_station not in drilled_pdf and "各镇满意率" not in drilled_pdf
+    assert county.get("/review.pdf?period=2026-11&town=999999").status_code == 404
+    assert county.get("/review.xlsx?period=2026-11&town=甲").status_code == 422
+    # a town's own staff export their town as before: the parameter is the county's only
+    own = _text(towns.a["director"].get(f"/review.xlsx?period=2026-11&town={town_b}"))
+    assert own.startswith("镇为民服务中心考核统计") and b.code not in own
+
+
 def test_the_county_manages_towns(towns: Towns) -> None:
     county = towns.county
     name = f"丙镇{uuid.uuid4().hex[:4]}"

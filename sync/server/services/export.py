@@ -57,14 +57,15 @@ SCORE_LABELS = {OVERALL: "总体评价", **DIMENSION_LABELS}
 
 
 def _scores_sheet(sheet: WriteOnlyWorksheet, ev: Evaluation) -> None:
-    """Average (1-5) and 满意率 of the overall rating and each dimension, for the town and each station."""
+    """Average (1-5) and 满意率 of the overall rating and each dimension, for the town and each station (the
+    county's: for the county and each town)."""
     _widen_names(sheet)
     sheet.append([_cell(sheet, f"分项评价（{ev.label}，1～5分，满意率＝基本满意及以上÷评价数）", bold=True)])
     head = ["名称"]
     for label in SCORE_LABELS.values():
         head += [f"{label}评价数", f"{label}平均分", f"{label}满意率"]
     sheet.append(head)
-    for r in [ev.total, *ev.stations]:
+    for r in [ev.total, *(ev.towns or ev.stations)]:
         scores = r.scores
         line: list[object] = [r.label]
         for key in SCORE_LABELS:
@@ -83,8 +84,12 @@ def evaluation_workbook(ev: Evaluation, ledger: Iterable[FollowupRow], names: di
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("考核")
     _widen_names(ws)
-    ws.append([_cell(ws, f"镇为民服务中心考核统计（{ev.label}）", bold=True)])
-    _rates_sheet(ws, "全镇", [ev.total])
+    whole = ev.total.label.removesuffix("合计")  # 全镇, 全县, or the town the county drilled into
+    heading = "镇为民服务中心考核统计" if whole == "全镇" else f"{whole}考核统计"
+    ws.append([_cell(ws, f"{heading}（{ev.label}）", bold=True)])
+    _rates_sheet(ws, whole, [ev.total])
+    if ev.towns:
+        _rates_sheet(ws, "按镇", ev.towns)
     _rates_sheet(ws, "按代办站", ev.stations)
     _rates_sheet(ws, "按代办员", ev.clerks)
     _scores_sheet(wb.create_sheet("分项评价"), ev)
@@ -135,9 +140,12 @@ def evaluation_report(
         center_name=center_name,
         period=ev.period,
         period_label=ev.label,
-        total=_review_row(ev.total, "全镇合计"),
-        stations=[_review_row(r) for r in ev.stations],
-        clerks=[_review_row(r) for r in ev.clerks],
+        total=_review_row(ev.total),
+        # The county's report compares towns; each town's stations and clerks are in that town's report.
+        stations=[] if ev.towns else [_review_row(r) for r in ev.stations],
+        clerks=[] if ev.towns else [_review_row(r) for r in ev.clerks],
+        towns=[_review_row(r) for r in ev.towns],
+        total_label=ev.total.label,
         target=SATISFACTION_TARGET,
         printed_on=printed_on,
         printed_by=printed_by,

@@ -47,9 +47,39 @@ SortQuery = Annotated[str, Query(max_length=20, description="排序列：" + "�
 OrderQuery = Annotated[str, Query(max_length=4, pattern="^(asc|desc)?$", description="asc 升序，desc 降序")]
 
 
+TownQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="县级中心：只看这个镇（镇的编号）")]
+
+
 def _evaluation(session: SessionDep, period: str) -> Evaluation:
     with refusal_as_error(422):
         return evaluate(session, period or f"{today(session):%Y-%m}", station_names(session))
+
+
+def _scoped_evaluation(session: SessionDep, user: StaffUser, period: str, town: int | None) -> tuple[Evaluation, str]:
+    """The period's review as ``user`` reads it, inside the caller's transaction, and the name of the town the
+    county drilled into ("" otherwise). The page and both exports read it here, so they show the same numbers.
+
+    The county role sees the towns compared (``town_rates``; its stations named with their town, since two towns
+    may each have a 新村); with ``town``, that town's stations and clerks, read through the town's scope as its
+    own staff read them. A town's staff are never given ``town``: their scope is their town."""
+    towns = town_names(session) if user.is_county else {}
+    town_name = ""
+    if user.is_county and town is not None:
+        if town not in towns:
+            raise WebError(404, "没有这个镇")
+        town_name = towns[town]
+        scope_session(session, town)  # the drill-down: from here on the request sees that town only
+    ev = _evaluation(session, period)
+    if user.is_county and town is None:
+        where = station_towns(session)
+        ev.towns = town_rates(ev.stations, where, towns)
+        ev.total.label = "全县合计"
+        for r in ev.stations:
+            if where.get(r.key) in towns:
+                r.label = f"{towns[where[r.key]]} · {r.label}"
+    elif town_name:
+        ev.total.label = f"{town_name}合计"
+    return ev, town_name
 
 
 @router.get("/review", summary="考核与好差评")
@@ -60,28 +90,13 @@ def review_page(
     period: PeriodQuery = "",
     sort: SortQuery = "name",
     order: OrderQuery = "",
-    town: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="县级中心：只看这个镇（镇的编号）")] = None,
+    town: TownQuery = None,
 ) -> Response:
     """The rates of a period; the tables sort by any column (``sort``, ``order``), names as people read them.
-
-    The county role sees the towns compared (``town_rates``), each town a link to that town's review: its
-    stations and clerks, read through the town's scope as its own staff read them. A town's staff are never
-    given ``town``: their scope is their town."""
+    The county sees its towns compared, each a link to that town's review (``_scoped_evaluation``)."""
     open_pending_followups(session)
-    town_name = ""
     with session.begin():
-        towns = town_names(session) if user.is_county else {}
-        if user.is_county and town is not None:
-            if town not in towns:
-                raise WebError(404, "没有这个镇")
-            town_name = towns[town]
-            scope_session(session, town)  # the drill-down: from here on the request sees that town only
-        ev = _evaluation(session, period)
-        if user.is_county and town is None:
-            ev.towns = town_rates(ev.stations, station_towns(session), towns)
-            ev.total.label = "全县合计"
-        elif town_name:
-            ev.total.label = f"{town_name}合计"
+        ev, town_name = _scoped_evaluation(session, user, period, town)
     descending = None if not order else order == "desc"
     ev.stations = sort_rates(ev.stations, sort, descending)
     ev.clerks = sort_rates(ev.clerks, sort, descending)
@@ -102,6 +117,11 @@ def review_page(
         town=town if town_name else None,
         town_name=town_name,
     )
+
+
+def _file_scope(ev: Evaluation, town_name: str) -> str:
+    """What a county's export file is of, in its name: 全县-, 青溪镇-; nothing for a town's own."""
+    return f"{town_name}-" if town_name else ("全县-" if ev.towns else "")
 
 
 def _headers(sort: str, descending: bool | None) -> list[dict[str, str]]:
@@ -156,13 +176,17 @@ def review_trend(
 
 
 @router.get("/review.xlsx", summary="导出考核与差评台账（Excel）", response_class=Response)
-def review_export(request: Request, session: SessionDep, user: StaffDep, period: PeriodQuery = "") -> Response:
+def review_export(
+    request: Request, session: SessionDep, user: StaffDep, period: PeriodQuery = "", town: TownQuery = None
+) -> Response:
+    """The page's numbers (the county's: per town, and each station named with its town) and the 差评 ledger
+    of what the reader sees."""
     open_pending_followups(session)
     with session.begin():
-        ev = _evaluation(session, period)
+        ev, town_name = _scoped_evaluation(session, user, period, town)
         data = evaluation_workbook(ev, followups(session), station_names(session))
-        audit(session, user.username, "导出考核表", ev.label, ip=client_ip(request))
-    name = quote(f"考核与差评台账-{ev.period}.xlsx")
+        audit(session, user.username, "导出考核表", f"{town_name}{ev.label}", ip=client_ip(request))
+    name = quote(f"考核与差评台账-{_file_scope(ev, town_name)}{ev.period}.xlsx")
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -172,16 +196,22 @@ def review_export(request: Request, session: SessionDep, user: StaffDep, period:
 
 @router.get("/review.pdf", summary="导出考核统计表（PDF）", response_class=Response)
 def review_pdf(
-    request: Request, session: SessionDep, settings: SettingsDep, user: StaffDep, period: PeriodQuery = ""
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffDep,
+    period: PeriodQuery = "",
+    town: TownQuery = None,
 ) -> Response:
-    """The same numbers as the page, printed by ``forms.review`` (bar chart, tables per station and clerk)."""
+    """The same numbers as the page, printed by ``forms.review`` (bar chart, tables per station and clerk; the
+    county's per town)."""
     with session.begin():
-        ev = _evaluation(session, period)
+        ev, town_name = _scoped_evaluation(session, user, period, town)
         center_name = printed_center_name(session, settings.center_name)
-        audit(session, user.username, "导出考核统计表PDF", ev.label, ip=client_ip(request))
-    link = f"{request.url_for('review_page')}?period={quote(ev.period)}"
+        audit(session, user.username, "导出考核统计表PDF", f"{town_name}{ev.label}", ip=client_ip(request))
+    link = f"{request.url_for('review_page')}?period={quote(ev.period)}" + (f"&town={town}" if town_name else "")
     report = evaluation_report(ev, center_name=center_name, printed_by=user.name, printed_on=today(session), link=link)
-    name = quote(f"考核统计表-{ev.period}.pdf")
+    name = quote(f"考核统计表-{_file_scope(ev, town_name)}{ev.period}.pdf")
     with refusal_as_error(422):
         pdf = evaluation_pdf(report)
     return Response(
