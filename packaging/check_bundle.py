@@ -5,6 +5,8 @@
 2. Linux: every shared library and plugin in it finds the libraries it names as NEEDED, in the bundle or on
    the system (`ldd`). A library left out by build.spec that a kept plugin still needs shows up here, not
    on a station PC when the clerk first opens the camera (the FFmpeg media plugin needs libQt6Quick).
+3. Linux: Qt answers what it asks ICU (collation as the file dialog sorts, the Chinese encodings, time-zone
+   names) the same with the bundle's trimmed ICU data (packaging/icu_data.py) as with the full one.
 Exits 1 with what is wrong.
 """
 
@@ -71,11 +73,48 @@ def unresolved_libraries(bundle: Path) -> list[str]:
     return problems
 
 
+# What Qt asks ICU for, printed: run once with the venv's full ICU data, once with the bundle's preloaded.
+ICU_PROBE = """
+import functools
+from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone, Qt
+names = ["张三", "李四", "王五", "阿宝", "赵六", "欧阳", "吕", "曾", "单", "𠮷田", "备份10.db", "备份9.db", "Zeta", "a"]
+for locale in ["zh_CN", "zh_TW", "en_US", "C"]:
+    collator = QCollator(QLocale(locale))
+    collator.setNumericMode(True)  # as QFileSystemModel sorts
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    print(locale, sorted(names, key=functools.cmp_to_key(collator.compare)))
+for codec in ["GB18030", "GBK", "GB2312", "Big5", "Big5-HKSCS", "windows-936", "EUC-CN", "UTF-16LE", "ISO-8859-1"]:
+    print(codec, QStringDecoder(codec).isValid(), QStringDecoder(codec).name())
+zone = QTimeZone(b"Asia/Shanghai")
+for locale in ["zh_CN", "en_US"]:
+    for kind in QTimeZone.NameType.LongName, QTimeZone.NameType.ShortName, QTimeZone.NameType.OffsetName:
+        print(locale, kind, zone.displayName(QTimeZone.TimeType.StandardTime, kind, QLocale(locale)))
+print(QLocale("tr_TR").toUpper("istanbul"), QLocale("zh_CN").toUpper("straße"))
+"""
+
+
+def icu_differences(bundle: Path) -> list[str]:
+    trimmed = next((p for p in (bundle / "_internal").rglob("libicudata.so.*") if not p.is_symlink()), None)
+    if trimmed is None:
+        return []
+
+    def answers(**env: str) -> list[str]:
+        run = subprocess.run(
+            [sys.executable, "-c", ICU_PROBE], capture_output=True, text=True, env={**os.environ, **env}, check=True
+        )
+        return run.stdout.splitlines()
+
+    full, small = answers(), answers(LD_PRELOAD=str(trimmed))
+    pairs = zip(full, small, strict=True)
+    return [f"ICU: {a!r} with the full data, {b!r} with the bundle's" for a, b in pairs if a != b]
+
+
 def main(argv: list[str]) -> int:
     bundle = Path(argv[1])
     problems = [f"bundle carries {part}" for part in forbidden_parts(bundle)]
     if sys.platform.startswith("linux"):
         problems += unresolved_libraries(bundle)
+        problems += icu_differences(bundle)
     for problem in problems:
         sys.stderr.write(f"bundle check: {problem}\n")
     return 1 if problems else 0
