@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Protocol
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QTextCharFormat
@@ -22,13 +23,27 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.casework.records import CaseDetail, Changed, ReturnInput
-from sync.domain.calendar import extension_suggestion, next_workday
+from sync.domain.calendar import HolidayCalendar, extension_suggestion, next_workday
 from sync.domain.errors import ValidationError
 from sync.domain.model import CaseType
 
 from .action_form import ActionDialog
-from .facade import StationFacade
-from .ops import ChangeHub
+from .ops import Hub
+
+
+class ActionServices(Hub, Protocol):
+    """What these dialogs need (the facade has it): their writes, run by ``WriteOp`` on a worker thread,
+    and for 延期 the working-day calendar and the station's today."""
+
+    @property
+    def calendar(self) -> HolidayCalendar: ...
+    def today(self) -> date: ...
+    def request_correction(self, case_id: str, extra_missing: Sequence[str] = (), note: str = "") -> Changed: ...
+    def supplement_received(self, case_id: str, received: Sequence[str]) -> Changed: ...
+    def extend(self, case_id: str, new_due_on: date, reason: str, consent: bool, approved_by: str = "") -> Changed: ...
+    def return_case(self, case_id: str, data: ReturnInput) -> Changed: ...
+    def answer_consult(self, case_id: str, answer: str = "") -> Changed: ...
+    def override_case_type(self, case_id: str, case_type: str, reason: str) -> Changed: ...
 
 
 def _text_box(placeholder: str = "", height: int = 70) -> QPlainTextEdit:
@@ -41,7 +56,7 @@ def _text_box(placeholder: str = "", height: int = 70) -> QPlainTextEdit:
 class CorrectionDialog(ActionDialog):
     """一次性告知补正: every missing material at once (the checklist's missing ones plus any added here)."""
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: ActionServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         missing = [m.name for m in detail.view.materials if m.required and not m.present]
         intro = "将一次性告知申请人需补正的全部材料，补齐后才开始计算办理时限。"
         if missing:
@@ -63,7 +78,7 @@ class CorrectionDialog(ActionDialog):
 class SupplementDialog(ActionDialog):
     """补正材料已收: tick what arrived; once complete the case is accepted and the clock starts."""
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: ActionServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__("补正材料已收", "请勾选申请人本次送来的补正材料。", parent, "登记收到", hub=facade)
         self.facade, self.case_id = facade, detail.view.case_id
         self.list = QListWidget()
@@ -93,7 +108,7 @@ class SupplementDialog(ActionDialog):
 class ExtendDialog(ActionDialog):
     """延期: reason, the new deadline and the villager's consent (required)."""
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: ActionServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         due = detail.view.due_on
         intro = "延期办理须有正当理由并征得申请人同意，《延期办理告知书》一式两份。"
         if due is not None:
@@ -169,7 +184,7 @@ class ReasonDialog(ActionDialog):
         intro: str = "",
         parent: QWidget | None = None,
         *,
-        hub: ChangeHub | None = None,
+        hub: Hub | None = None,
     ) -> None:
         super().__init__(title, intro, parent, title, hub=hub)
         self._run = run
@@ -184,7 +199,7 @@ class ReasonDialog(ActionDialog):
 class ReturnDialog(ActionDialog):
     """退回 with written reasons and legal basis, and the 否定报备 data."""
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: ActionServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         view = detail.view
         intro = "退回须书面说明理由和依据，并登记《否定报备登记表》。"
         intro += f"\n申请人：{view.applicant.name}　事项：{view.item_name}"
@@ -215,7 +230,7 @@ class ReturnDialog(ActionDialog):
 class ConsultAnswerDialog(ActionDialog):
     """咨询答复: the matter's 一次性告知 from the catalog plus what the clerk told."""
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: ActionServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         view = detail.view
         intro = f"将按事项清单一次性告知“{view.item_name}”的办理依据、条件、材料、时限和收费。"
         super().__init__("咨询答复（一次告知）", intro, parent, "答复并结束咨询", hub=facade)
@@ -231,7 +246,7 @@ class ConsultAnswerDialog(ActionDialog):
 class CaseTypeDialog(ActionDialog):
     """变更办件类型 (e.g. 承诺件 → 联办件) with a reason."""
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: ActionServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__("变更办件类型", f"当前类型：{detail.view.case_type.label}", parent, "变更", hub=facade)
         self.facade, self.case_id = facade, detail.view.case_id
         self.type_combo = QComboBox()

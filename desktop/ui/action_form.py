@@ -32,7 +32,7 @@ from sync.domain.errors import DomainError, ValidationError
 
 from .errors import show_error, user_message
 from .guarded_dialog import GuardedDialog
-from .ops import ChangeHub, WriteOp
+from .ops import Hub, WriteOp
 
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
@@ -117,7 +117,7 @@ class ActionDialog(GuardedDialog):
         parent: QWidget | None = None,
         ok_text: str = "确定",
         *,
-        hub: ChangeHub | None = None,
+        hub: Hub | None = None,
     ) -> None:
         super().__init__(parent)
         self.hub = hub  # told what the saved action changed (``WriteOp``)

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from desktop.services.casework.handovers import next_route
-from desktop.services.casework.records import CaseDetail, Changed
+from desktop.services.casework.records import CaseDetail, Changed, HandoverDraft, HandoverInput, SignedContent
 from sync.domain.custody import CLERK, WINDOW
 from sync.domain.model import CaseKind
 
 from .action_dialogs import (
+    ActionServices,
     CaseTypeDialog,
     ConsultAnswerDialog,
     CorrectionDialog,
@@ -29,11 +31,10 @@ from .action_dialogs import (
 )
 from .camera_dialog import CameraDialog, camera_available
 from .errors import user_message
-from .facade import StationFacade
-from .feedback_dialog import FeedbackDialog
+from .feedback_dialog import FeedbackDialog, FeedbackServices
 from .handover_dialog import HandoverDialog
 from .ops import WriteOp
-from .step_dialogs import ResumeDialog, SuspendDialog
+from .step_dialogs import ResumeDialog, StepServices, SuspendDialog
 
 #: Button texts (the clerk's words) for the state machine's actions; others use the action's label.
 BUTTON_LABELS = {
@@ -67,6 +68,20 @@ ORDER = (
 IMAGE_FILTER = "照片、扫描件或PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.pdf)"
 
 
+class CaseActionServices(ActionServices, StepServices, FeedbackServices, Protocol):
+    """What the case page's actions need (the facade has it): their dialogs' services, and the writes run
+    here or in the handover dialog."""
+
+    def withdraw(self, case_id: str, reason: str) -> Changed: ...
+    def terminate(self, case_id: str, reason: str) -> Changed: ...
+    def deliver(self, case_id: str, handover: HandoverInput | None = None) -> Changed: ...
+    def archive(self, case_id: str) -> Changed: ...
+    def prepare_handover(self, case_id: str, draft: HandoverDraft) -> SignedContent: ...
+    def record_handover(self, case_id: str, handover: HandoverInput) -> Changed: ...
+    def add_attachment(self, case_id: str, path: Path, note: str = "") -> Changed: ...
+    def add_attachment_bytes(self, case_id: str, data: bytes, filename: str, note: str = "") -> Changed: ...
+
+
 def offered(detail: CaseDetail) -> list[tuple[str, str]]:
     """(action, button text) for the actions allowed now."""
     allowed = {a.name: a.label for a in detail.actions}
@@ -84,7 +99,7 @@ class CaseActions(QObject):
     finished = Signal(str)
     refused = Signal(str)
 
-    def __init__(self, facade: StationFacade, parent: QWidget) -> None:
+    def __init__(self, facade: CaseActionServices, parent: QWidget) -> None:
         super().__init__(parent)
         self.facade = facade
         self.page = parent

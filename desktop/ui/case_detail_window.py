@@ -7,6 +7,8 @@ machine's allowed actions; a refusal is shown in red on the page.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,18 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.casework.records import CaseDetail, Changed
+from desktop.services.casework.records import CaseDetail, Changed, StationInfo
 from desktop.services.printing.support import PrintableForm
 from sync.domain.case_rules import FINISHED, CaseState
 from sync.domain.model import SPECIAL_GROUP_LABELS
 from sync.domain.validation import mask_id_number
 
-from .case_actions import CaseActions, offered
+from .case_actions import CaseActions, CaseActionServices, offered
 from .case_sections import AttachmentsView, CustodyView, HistoryView, MaterialsView
 from .errors import show_error, user_message
-from .facade import StationFacade
 from .ops import ReadOp
-from .print_preview import PrintPreviewDialog, case_form_preview
+from .print_preview import CaseFormExports, PrintPreviewDialog, case_form_preview
 from .tasks import run_task
 
 BADGE = "padding: 3px 10px; border-radius: 10px; font-weight: bold; color: white; background: {};"
@@ -46,8 +47,21 @@ MESSAGE_OK = "color: #2e7d32; font-weight: bold;"
 MESSAGE_REFUSED = "color: #c62828; font-weight: bold; background: #fdecea; padding: 6px; border-radius: 4px;"
 
 
+class CasePageServices(CaseActionServices, CaseFormExports, Protocol):
+    """What the case page needs (the facade has it): the case and its forms, read on a worker thread, the
+    actions' services, and where a form saved or printed from its preview is recorded."""
+
+    @property
+    def station(self) -> StationInfo: ...
+    def case_detail(self, case_id: str) -> CaseDetail: ...
+    def thumbnail(self, sha256: str) -> bytes | None: ...
+    def printable_forms(self, case_id: str) -> list[PrintableForm]: ...
+    def form_pdf(self, case_id: str, key: str, event_id: str | None = None) -> bytes: ...
+    def reveal_id_number(self, case_id: str, purpose: str) -> str: ...
+
+
 class CaseDetailWindow(QDialog):
-    def __init__(self, facade: StationFacade, case_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: CasePageServices, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.facade, self.case_id = facade, case_id
         self.detail: CaseDetail | None = None

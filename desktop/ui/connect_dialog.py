@@ -21,7 +21,7 @@ from desktop.services.syncing.center_address import CenterAddress
 from sync.client.address import ALLOW_HTTP_LABEL
 
 from .errors import user_message
-from .ops import ChangeHub, WriteOp
+from .ops import Hub, WriteOp
 from .tasks import run_task
 
 #: Shown while the box is ticked: what plain http means, in the clerk's words.
@@ -47,7 +47,7 @@ class ConnectDialog(QDialog):
         parent: QWidget | None = None,
         remembered: Callable[[], CenterAddress | None] | None = None,
         *,
-        hub: ChangeHub | None = None,
+        hub: Hub | None = None,
     ) -> None:
         """``remembered`` (run off the GUI thread) gives the address connected to before, to fill in."""
         super().__init__(parent)

@@ -1,9 +1,11 @@
 """The services as the UI sees them, with the one ``changed`` signal views refresh from.
 
 The one module of the screens that holds the session's ``ServiceContext``: it binds the services to it,
-as ``StationFacade`` for the main window, the case pages and their dialogs, and as the narrow sources the
-self-contained dialogs declare (``LedgerSource``, ``StationSettings``, ``Backups``). No screen touches the
-context or the store (``tests/desktop/ui/test_screens_seam.py``).
+as ``StationFacade`` and as the narrow sources the self-contained dialogs declare (``LedgerSource``,
+``StationSettings``, ``Backups``). No screen names ``StationFacade``: each takes the ``Protocol`` of what it
+calls (the main window's ``StationServices``, the case page's ``CasePageServices``…), which the facade has
+(``tests/desktop/ui/test_screen_interfaces.py``); no screen touches the context or the store
+(``tests/desktop/ui/test_screens_seam.py``).
 """
 
 from __future__ import annotations
@@ -143,9 +145,6 @@ class StationFacade(ChangeHub):
         """The logged-in clerk, who signs the 委托书 and the handovers as 代办员."""
         return station.require_station(self.ctx).clerk
 
-    def list_cases(self, text: str = "", state: str | None = None) -> list[CaseSummary]:
-        return cases.list_cases(self.ctx, text, state)
-
     def search_cases(self, case_filter: CaseFilter) -> list[CaseSummary]:
         return cases.search_cases(self.ctx, case_filter)
 
@@ -227,17 +226,8 @@ class StationFacade(ChangeHub):
         return attachments.thumbnail(self.ctx, sha256)
 
     # --- accounts ---
-    def has_accounts(self) -> bool:
-        return accounts.has_accounts(self.ctx)
-
     def login(self, username: str, password: str) -> ClerkInfo:
         return accounts.login(self.ctx, username, password)
-
-    def create_clerk(self, username: str, display_name: str, password: str) -> ClerkInfo:
-        return accounts.create_clerk(self.ctx, username, display_name, password)
-
-    def current_clerk(self) -> ClerkInfo | None:
-        return accounts.current_clerk(self.ctx)
 
     def reset_password(self, username: str, recovery_code: str, new_password: str) -> ClerkInfo:
         """忘记密码 at 切换用户: the recovery code sets a new password."""
@@ -255,9 +245,6 @@ class StationFacade(ChangeHub):
 
     def sync_status(self) -> str:
         return center_sync.status(self.ctx).label
-
-    def sync_now(self) -> Changed:
-        return center_sync.sync_now(self.ctx)
 
     def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed:
         return center_sync.sync_now(self.ctx, progress=report, in_flight=self._report_in_flight)

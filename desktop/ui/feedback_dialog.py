@@ -7,6 +7,8 @@ center's 回访 and 整改, and the dialog says so once one is chosen.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,15 +31,15 @@ from desktop.services.casework.records import (
     FeedbackInput,
     SignedContent,
 )
+from sync.domain.clock import Clock
 from sync.domain.errors import DomainError
 from sync.domain.feedback import COMMENT_FIELDS, DIMENSIONS
 from sync.domain.ratings import RATING_LABELS, is_bad_rating
 
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
-from .facade import StationFacade
 from .guarded_dialog import GuardedDialog
-from .ops import WriteOp
+from .ops import Hub, WriteOp
 from .signature_dialog import CapturedSignature, SignatureDialog, ask_applicant_signature, show_signed
 from .tasks import run_task
 
@@ -51,12 +53,22 @@ RATING_STYLE = (
 BAD_RATING_NOTE = "该评价为差评，提交后镇为民服务中心将进行回访核实并督促整改。"
 
 
+class FeedbackServices(Hub, Protocol):
+    """What the 服务意见反馈表 needs (the facade has it): the form fixed for signing, the write, and the
+    clock that stamps the signature."""
+
+    @property
+    def clock(self) -> Clock: ...
+    def prepare_feedback(self, case_id: str, draft: FeedbackDraft) -> SignedContent: ...
+    def give_feedback(self, case_id: str, data: FeedbackInput) -> Changed: ...
+
+
 class FeedbackDialog(GuardedDialog):
     """Closing it after a choice or a signature asks first (``GuardedDialog``)."""
 
     saved = Signal(object)  # Changed
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: FeedbackServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         view = detail.view
         self.facade, self.case_id, self.signer = facade, view.case_id, view.applicant.name

@@ -19,7 +19,7 @@ from sync.domain.validation import normalize_id_number, normalize_phone
 from .action_form import ERROR_STYLE
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
-from .ops import ChangeHub, WriteOp
+from .ops import Hub, WriteOp
 from .password_dialogs import RecoveryCodeDialog, ResetPasswordDialog
 from .rare_char_dialog import attach_to
 
@@ -28,7 +28,7 @@ class _AccountForm(QDialog):
     def __init__(self, title: str, intro: str, ok_text: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         #: Told who logged in (``WriteOp``): None before the main window exists.
-        self.hub: ChangeHub | None = None
+        self.hub: Hub | None = None
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.clerk: ClerkInfo | None = None
@@ -92,7 +92,7 @@ class LoginDialog(_AccountForm):
         parent: QWidget | None = None,
         reset: Callable[[str, str, str], ClerkInfo] | None = None,
         *,
-        hub: ChangeHub | None = None,
+        hub: Hub | None = None,
         username: str = "",
     ) -> None:
         """``username``: who logged in last on this PC, filled in (the cursor then waits in 密码)."""

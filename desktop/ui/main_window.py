@@ -29,7 +29,6 @@ from .case_filters import CaseFilterBar
 from .case_table_model import CaseTableModel
 from .connect_dialog import ConnectDialog
 from .errors import show_error
-from .facade import StationFacade
 from .home_page import HomePage
 from .ledger_dialog import LedgerDialog
 from .login_dialog import LoginDialog
@@ -44,13 +43,14 @@ from .tasks import run_task, when_idle
 from .unlock_dialog import UnlockDialog
 from .update_banner import UpdateBanner
 from .usb_transfer import export_to_usb, import_from_usb
+from .window_services import StationServices
 
 
 class MainWindow(QMainWindow):
     #: The window closed because the station database was closed for a restore: open it again and log in.
     closed_for_reopen = Signal()
 
-    def __init__(self, facade: StationFacade) -> None:
+    def __init__(self, facade: StationServices) -> None:
         super().__init__()
         self.facade = facade
         self.reopen_requested = False

@@ -9,6 +9,7 @@ for both to sign once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QTimer
 from PySide6.QtGui import QPainter
@@ -28,20 +29,35 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.casework.next_steps import NextSteps
-from desktop.services.casework.records import CaseDetail, Changed
+from desktop.services.casework.records import CaseDetail, Changed, HandoverDraft, HandoverInput, SignedContent
 from desktop.services.printing.support import PrintableForm
+from sync.domain.clock import Clock
 from sync.domain.custody import CLERK, VILLAGER
 
 from .action_form import error_label, never_default
 from .errors import user_message
-from .facade import StationFacade
 from .handover_dialog import HandoverDialog
-from .ops import WriteOp
-from .print_preview import case_form_preview, draw_pdf_page, printer_label
+from .ops import Hub, WriteOp
+from .print_preview import CaseFormExports, case_form_preview, draw_pdf_page, printer_label
 from .tasks import run_task
 
 DONE_STYLE = "color: #2e7d32; font-weight: bold;"
 HINT_STYLE = "color: #4b5563;"
+
+
+class NextStepsServices(Hub, CaseFormExports, Protocol):
+    """What 下一步 needs (the facade has it): the case's next steps and forms, read on a worker thread, the
+    intake handover, and where a form printed or saved is recorded."""
+
+    @property
+    def clock(self) -> Clock: ...
+    def next_steps(self, case_id: str) -> NextSteps: ...
+    def case_detail(self, case_id: str) -> CaseDetail: ...
+    def clerk_name(self) -> str: ...
+    def form_pdf(self, case_id: str, key: str, event_id: str | None = None) -> bytes: ...
+    def record_covered_intake(self, case_id: str) -> Changed: ...
+    def prepare_handover(self, case_id: str, draft: HandoverDraft) -> SignedContent: ...
+    def record_handover(self, case_id: str, handover: HandoverInput) -> Changed: ...
 
 
 def ask_printer(parent: QWidget, printer: QPrinter, title: str) -> bool:
@@ -82,7 +98,7 @@ class NextStepsDialog(QDialog):
 
     def __init__(
         self,
-        facade: StationFacade,
+        facade: NextStepsServices,
         case_id: str,
         parent: QWidget | None = None,
         *,

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.services.casework.records import Changed
@@ -38,6 +38,13 @@ class ChangeHub(QObject):
     """Where the one ``changed`` signal lives; views connect to it, only ``WriteOp`` (and sync) emit it."""
 
     changed = Signal(object)  # Changed
+
+
+class Hub(Protocol):
+    """A hub as a screen's narrow interface sees it (``ChangeHub``, the facade): its ``changed`` signal,
+    which the screen's views connect to and which ``WriteOp`` emits."""
+
+    changed: SignalInstance
 
 
 def _alive(obj: QObject | None) -> bool:
@@ -64,7 +71,7 @@ class WriteOp(Generic[T]):
     def __init__(
         self,
         parent: QObject | None,
-        hub: ChangeHub | None,
+        hub: Hub | None,
         op: Callable[..., T],
         changes: Callable[[T], Changed | None] | None = None,
     ) -> None:

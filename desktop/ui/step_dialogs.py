@@ -8,18 +8,31 @@ printed form. Changing the text after he signed asks for his signature again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from desktop.services.casework.records import CaseDetail, Changed, SignedContent, StepConfirmation
+from sync.domain.clock import Clock
 from sync.domain.step_signing import FORMS
 
 from .action_form import ActionDialog
-from .facade import StationFacade
+from .ops import Hub
 from .signature_dialog import CapturedSignature, SignatureDialog, ask_applicant_signature, show_signed
 from .tasks import run_task
 
 ON_PAPER_TEXT = "签在纸上（打印后由申请人在纸上签字）"
+
+
+class StepServices(Hub, Protocol):
+    """What 中止 and 续办 need (the facade has it): the text fixed for signing, the write, and the clock
+    that stamps the signature."""
+
+    @property
+    def clock(self) -> Clock: ...
+    def prepare_step(self, case_id: str, action: str, reason: str, restart_condition: str = "") -> SignedContent: ...
+    def suspend(self, case_id: str, reason: str, restart_condition: str, confirmation: StepConfirmation) -> Changed: ...
+    def resume(self, case_id: str, reason: str, confirmation: StepConfirmation) -> Changed: ...
 
 
 def _text_box(placeholder: str, height: int = 70) -> QPlainTextEdit:
@@ -35,7 +48,7 @@ class SignedStepDialog(ActionDialog):
     action = ""
 
     def __init__(
-        self, title: str, intro: str, facade: StationFacade, detail: CaseDetail, parent: QWidget | None
+        self, title: str, intro: str, facade: StepServices, detail: CaseDetail, parent: QWidget | None
     ) -> None:
         super().__init__(title, intro, parent, title, hub=facade)
         self.facade, self.case_id, self.signer = facade, detail.view.case_id, detail.view.applicant.name
@@ -111,7 +124,7 @@ class SuspendDialog(SignedStepDialog):
 
     action = "suspend"
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: StepServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         intro = "中止期间不计算办理时限，续办后期限相应顺延。中止原因须经申请人签名确认。"
         super().__init__("中止办理", intro, facade, detail, parent)
         self.ok_button.setText("中止")
@@ -138,7 +151,7 @@ class ResumeDialog(SignedStepDialog):
 
     action = "resume"
 
-    def __init__(self, facade: StationFacade, detail: CaseDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: StepServices, detail: CaseDetail, parent: QWidget | None = None) -> None:
         intro = "中止原因消除后续办，办理时限顺延中止的工作日数。申请人须签署《续办委托书》。"
         super().__init__("续办", intro, facade, detail, parent)
         self.reason_edit = _text_box("如：申请人已交来鉴定结论，中止原因已消除")

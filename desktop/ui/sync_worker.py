@@ -11,8 +11,10 @@ the clerk's password instead of failing quietly.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from PySide6.QtNetwork import QNetworkInformation
 
 from desktop.services.casework.records import Changed
@@ -21,12 +23,20 @@ from desktop.services.syncing.sync_schedule import SyncSchedule
 from sync.domain.errors import DomainError
 
 from .errors import user_message
-from .facade import StationFacade
-from .ops import WriteOp
+from .ops import Hub, WriteOp
 
 log = logging.getLogger(__name__)
 
 FIRST_ATTEMPT_MS = 3000
+
+
+class SyncServices(Hub, Protocol):
+    """What the background sync needs (the facade has it): the sync, run by ``WriteOp`` on a worker thread
+    and reporting its progress, and the signal that names the cases being pushed."""
+
+    sync_in_flight: SignalInstance
+
+    def sync_now_with_progress(self, report: Callable[[int, int], None]) -> Changed: ...
 
 
 class SyncWorker(QObject):
@@ -40,7 +50,7 @@ class SyncWorker(QObject):
     #: asked for this sync (立即同步), False for the timer or the network coming back.
     credential_locked = Signal(bool)
 
-    def __init__(self, facade: StationFacade, schedule: SyncSchedule | None = None, parent: QObject | None = None):
+    def __init__(self, facade: SyncServices, schedule: SyncSchedule | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.facade = facade
         self.schedule = schedule or SyncSchedule()

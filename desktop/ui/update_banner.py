@@ -8,7 +8,9 @@ the new version fails its self-test).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import Protocol
+
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +28,6 @@ from desktop.services.syncing import updates
 from sync.domain.releases import size_text
 
 from .errors import show_error
-from .facade import StationFacade
 from .ops import ReadOp
 from .tasks import run_task
 
@@ -34,6 +35,16 @@ HOW = (
     "点“下次启动时安装”后，请关闭代办通再重新打开：启动时先把未上传的记录同步到镇中心，"
     "再自动备份本站数据，然后安装新版本。新版本自检未通过时自动恢复原版本，数据不受影响。"
 )
+
+
+class UpdateServices(Protocol):
+    """What the banner needs (the facade has it): the offer and the install request, run on a worker
+    thread, and the ``changed`` signal it refreshes on after a sync."""
+
+    changed: SignalInstance
+
+    def update_offer(self) -> updates.UpdateOffer | None: ...
+    def request_update_install(self) -> str: ...
 
 
 class UpdateDialog(QDialog):
@@ -64,7 +75,7 @@ class UpdateDialog(QDialog):
 class UpdateBanner(QFrame):
     """Hidden unless a newer release is offered; refreshed after every sync."""
 
-    def __init__(self, facade: StationFacade, parent: QWidget | None = None) -> None:
+    def __init__(self, facade: UpdateServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.facade = facade
         self.offer: updates.UpdateOffer | None = None

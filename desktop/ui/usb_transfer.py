@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from desktop.services.casework.records import Changed
 
 from .errors import show_error
-from .ops import ChangeHub, WriteOp
+from .ops import Hub, WriteOp
 from .unlock_dialog import Unlock, ask_password_then
 
 FILTER = "代办通传输文件 (*.dbt)"
@@ -20,7 +20,7 @@ FILTER = "代办通传输文件 (*.dbt)"
 def export_to_usb(
     parent: QWidget,
     export: Callable[[Path], Changed],
-    hub: ChangeHub,
+    hub: Hub,
     today: date,
     unlock: Unlock | None = None,
 ) -> None:
@@ -32,16 +32,14 @@ def export_to_usb(
         _run(parent, lambda: export(Path(path)), hub, unlock, "导出的文件要用本站的同步凭证签名。")
 
 
-def import_from_usb(
-    parent: QWidget, load: Callable[[Path], Changed], hub: ChangeHub, unlock: Unlock | None = None
-) -> None:
+def import_from_usb(parent: QWidget, load: Callable[[Path], Changed], hub: Hub, unlock: Unlock | None = None) -> None:
     """Ask for the file the town center exported for this station, then apply it off the GUI thread."""
     path, _ = QFileDialog.getOpenFileName(parent, "从U盘导入镇中心的处理结果", "", FILTER)
     if path:
         _run(parent, lambda: load(Path(path)), hub, unlock, "导入前要用本站的同步凭证核对文件的签名。")
 
 
-def _run(parent: QWidget, op: Callable[[], Changed], hub: ChangeHub, unlock: Unlock | None, why: str) -> None:
+def _run(parent: QWidget, op: Callable[[], Changed], hub: Hub, unlock: Unlock | None, why: str) -> None:
     def failed(exc: BaseException) -> None:
         if ask_password_then(parent, exc, unlock, again, why) is None:
             show_error(parent, exc)
