@@ -5,6 +5,11 @@ An AST scan of ``desktop/ui``: outside the allow-list below, no module imports t
 ``application.py`` opens the database and builds the window, ``facade.py`` binds the session's services
 for the screens. ``desktop/ui/demo`` (the demo station and the screenshot script, which build a demo station
 to photograph) holds no screen and is not scanned.
+
+The same scan checks the two halves of the seam (``ops.py``): no screen imports ``StationFacade`` (each
+takes the ``Protocol`` of what it calls; only the composition builds the facade), and no screen emits
+``changed`` by hand (``WriteOp`` does, for a write that succeeded; besides it only the facade, when the
+sync marks cases 同步中).
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ import desktop.ui
 UI = Path(desktop.ui.__file__).parent
 ALLOWED = {"application.py", "facade.py"}
 FORBIDDEN_MODULES = ("desktop.store", "desktop.services.context")
+#: Where the facade is built: the composition root and the facade itself.
+FACADE_ALLOWED = {"application.py", "facade.py"}
+#: Where ``changed`` is emitted: ``WriteOp``, and the facade for the sync's 同步中.
+EMIT_ALLOWED = {"ops.py", "facade.py"}
 
 
 def _violations(path: Path) -> list[str]:
@@ -57,3 +66,47 @@ def test_the_allow_list_is_still_needed():
     """An allowed module that no longer touches the context leaves the allow-list."""
     for name in ALLOWED:
         assert _violations(UI / name), f"{name} no longer needs to be allowed"
+
+
+def _seam_breaks(path: Path) -> list[str]:
+    """Where ``path`` imports ``StationFacade`` or emits ``changed`` (``….changed.emit(…)``), outside the
+    allow-lists."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        where = f"{path.name}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.ImportFrom) and path.name not in FACADE_ALLOWED:
+            found += [f"{where} imports StationFacade" for a in node.names if a.name == "StationFacade"]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "emit"
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "changed"
+            and path.name not in EMIT_ALLOWED
+        ):
+            found.append(f"{where} emits changed by hand")
+    return found
+
+
+def test_no_screen_takes_the_whole_facade_or_announces_a_change_by_hand():
+    found = [v for path in sorted(UI.glob("*.py")) for v in _seam_breaks(path)]
+    why = "take a narrow Protocol and write through WriteOp (see docs/architecture.md):\n"
+    assert found == [], why + "\n".join(found)
+
+
+def test_the_seam_scan_sees_a_break(tmp_path: Path):
+    bad = tmp_path / "bad_screen.py"
+    bad.write_text(
+        "from .facade import StationFacade\n"
+        "def saved(facade, changed):\n    facade.changed.emit(changed)\n    facade.clerks_changed.emit('')\n",
+        encoding="utf-8",
+    )
+    assert _seam_breaks(bad) == ["bad_screen.py:1 imports StationFacade", "bad_screen.py:3 emits changed by hand"]
+
+
+def test_the_seam_allow_lists_are_still_needed():
+    for name in FACADE_ALLOWED:
+        assert "StationFacade" in (UI / name).read_text(encoding="utf-8"), f"{name} no longer builds the facade"
+    for name in EMIT_ALLOWED:
+        assert ".changed.emit(" in (UI / name).read_text(encoding="utf-8"), f"{name} no longer emits changed"
