@@ -23,7 +23,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # stubs say bytes; PySide6 takes only str
     buffer.close()
     return bytes(data.data())
 
@@ -44,6 +44,7 @@ class CameraDialog(QDialog):
         self.capture = QImageCapture(self)
         self.session.setImageCapture(self.capture)
         self.capture.imageCaptured.connect(self._on_image)
+        self.status: QLabel  # made below, with the layout
         self.capture.errorOccurred.connect(lambda _id, _err, text: self.status.setText(f"拍照失败：{text}"))
         self.view = QVideoWidget()
         self.session.setVideoOutput(self.view)

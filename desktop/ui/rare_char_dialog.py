@@ -10,7 +10,7 @@ it offers has passed the name rules, and a refused code point is explained in Ch
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QDialog,
@@ -54,18 +54,18 @@ class CandidateDelegate(QStyledItemDelegate):
     ) -> None:
         candidate: Candidate = index.data(CANDIDATE)
         painter.save()
-        rect: QRect = option.rect.adjusted(2, 2, -2, -2)  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect: QRect = option.rect.adjusted(2, 2, -2, -2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.fillRect(rect, QColor("#d6e6f7") if selected else QColor("#ffffff"))
         painter.setPen(QColor("#1f5fa8") if selected else QColor("#d5dde6"))
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
-        big = QFont(option.font)  # type: ignore[attr-defined]
+        big = QFont(option.font)
         big.setPixelSize(40)
         drawable = QFontMetrics(big).inFontUcs4(ord(candidate.char))
         painter.setFont(big)
         painter.setPen(QColor("#1b2430") if drawable else QColor("#9aa5b1"))
         painter.drawText(rect.adjusted(0, 4, 0, -28), Qt.AlignmentFlag.AlignCenter, candidate.char)
-        small = QFont(option.font)  # type: ignore[attr-defined]
+        small = QFont(option.font)
         small.setPixelSize(12)
         painter.setFont(small)
         painter.setPen(QColor("#52606d"))
@@ -210,7 +210,10 @@ class RareCharDialog(QDialog):
 
     def selected(self) -> Candidate | None:
         item = self.candidates.currentItem()
-        return item.data(CANDIDATE) if item is not None else None
+        if item is None:
+            return None
+        candidate: Candidate = item.data(CANDIDATE)
+        return candidate
 
     def _show_current(self) -> None:
         candidate = self.selected()
@@ -237,7 +240,7 @@ class RareCharDialog(QDialog):
         self.char_chosen.emit(candidate.char)
         self.accept()
 
-    def eventFilter(self, watched: object, event: object) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Arrow keys in the query field move through the candidates, so the hands stay on the keyboard.
         if watched is self.query_edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 6, Qt.Key.Key_PageUp: -6}.get(
@@ -247,7 +250,7 @@ class RareCharDialog(QDialog):
                 row = min(max(self.candidates.currentRow() + step, 0), self.candidates.count() - 1)
                 self.candidates.setCurrentRow(row)
                 return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
 
 
 def _describe(candidate: Candidate, drawable: bool) -> str:
@@ -290,12 +293,12 @@ def attach_to(edit: QLineEdit, *, button: bool = True) -> QWidget:
     action.triggered.connect(lambda: open_for(edit))
     edit.addAction(action)
 
-    def context_menu(pos: object) -> None:
+    def context_menu(pos: QPoint) -> None:
         menu = edit.createStandardContextMenu()
         menu.addSeparator()
         menu.addAction(action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(edit.mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.popup(edit.mapToGlobal(pos))
 
     edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     edit.customContextMenuRequested.connect(context_menu)

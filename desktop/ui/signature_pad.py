@@ -92,7 +92,7 @@ def strokes_png(strokes: Sequence[Sequence[Sequence[float]]], width: int, height
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # stubs say bytes; PySide6 takes only str
     buffer.close()
     return bytes(data.data())
 

@@ -38,7 +38,7 @@ def demo_points(strokes: tuple[tuple[tuple[float, float], ...], ...] = DEMO_STRO
             samples += [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps) for i in range(steps)]
         samples.append(polyline[-1])
         samples = [(x + 30, y) for x, y in samples]
-        stroke = []
+        stroke: list[tuple[float, ...]] = []
         for i, (x, y) in enumerate(samples):
             phase = i / max(1, len(samples) - 1)
             stroke.append((x, y, t, 0.35 + 0.45 * math.sin(math.pi * min(1.0, phase * 1.4))))
