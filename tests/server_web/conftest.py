@@ -1,4 +1,4 @@
-"""Live servers (SQLite and PostgreSQL) from tests/sync, with staff of every role logged in."""
+"""Live servers (SQLite and PostgreSQL) from tests/sync, with staff of every role logged in; migrated databases."""
 
 from __future__ import annotations
 
@@ -8,13 +8,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from desktop.services.context import ServiceContext
 from desktop.services.station import setup_station
 from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
+from sync.server.core.db import make_engine
+from sync.server.core.migrate import upgrade_head
+from tests.conftest import require_postgres
 from tests.sync.conftest import Station, enroll_station, live_server
-from tests.sync.live_server import ServerHandle, issue_enrollment_code, publishes_undone
+from tests.sync.live_server import (
+    ServerHandle,
+    issue_enrollment_code,
+    postgres_schema_url,
+    publishes_undone,
+    sqlite_url,
+)
 
 from .helpers import Staff, staff_as
 
@@ -24,6 +34,23 @@ __all__ = ["live_server"]
 @pytest.fixture
 def station(live_server: ServerHandle) -> Station:
     return enroll_station(live_server)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def migrated_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """An engine on a center database migrated to head, no server: a fresh SQLite file in ``tmp_path``
+    (``town_center.db``), and a fresh schema of the test PostgreSQL (in CI, a missing one fails)."""
+    if request.param == "sqlite":
+        engine = make_engine(sqlite_url(tmp_path))
+        upgrade_head(engine)
+        yield engine
+        engine.dispose()
+        return
+    with postgres_schema_url(require_postgres()) as url:
+        engine = make_engine(url)
+        upgrade_head(engine)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

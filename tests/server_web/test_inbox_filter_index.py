@@ -6,19 +6,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from sync.server.core.db import make_engine
-from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import CaseRow, StationRow
 from sync.server.services.dashboard import InboxFilter
-from tests.conftest import require_postgres
-from tests.sync.live_server import center_sessions, postgres_schema_url, sqlite_url
+from tests.sync.live_server import center_sessions
 
 CLERKS = ["陈晓燕", "王\U00020bb7堃", "阿卜杜·热合曼", "Anna Li", "anna", "张三%", "李_四", '赵"五', "钱/六", "", None]
 ITEMS = [
@@ -48,21 +42,6 @@ MATTERS = [
     "Tax/",
     "不存在的事项",
 ]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def center(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(sqlite_url(tmp_path))
-        upgrade_head(engine)
-        yield engine
-        engine.dispose()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        engine = make_engine(url)
-        upgrade_head(engine)
-        yield engine
-        engine.dispose()
 
 
 def _fill(session: Session) -> None:
@@ -96,8 +75,8 @@ def _scanned(session: Session, condition: sa.ColumnElement[bool]) -> set[str]:
     return set(session.scalars(sa.select(CaseRow.case_id).where(condition)))
 
 
-def test_the_filters_find_what_reading_every_case_found(center: sa.Engine) -> None:
-    with center_sessions(center)() as session, session.begin():
+def test_the_filters_find_what_reading_every_case_found(migrated_engine: sa.Engine) -> None:
+    with center_sessions(migrated_engine)() as session, session.begin():
         _fill(session)
         clerk, item_name = CaseRow.data["clerk"].as_string(), CaseRow.data["item_name"].as_string()
         counts = {}

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -18,8 +16,7 @@ from sync.server.core.db import make_engine
 from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import CaseRow, StationRow
 from sync.server.services.case_search import SearchText, read_query, scan_condition, search_condition
-from tests.conftest import require_postgres
-from tests.sync.live_server import center_sessions, postgres_schema_url, sqlite_url
+from tests.sync.live_server import center_sessions, sqlite_url
 
 RARE = "王\U00020bb7堃"
 NAMES = [
@@ -71,22 +68,6 @@ QUERIES = [
 PHONE, ID_NUMBER = "13912345678", "430521198001010012"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def center(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path)
-        engine = make_engine(url)
-        upgrade_head(engine)
-        yield engine
-        engine.dispose()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        engine = make_engine(url)
-        upgrade_head(engine)
-        yield engine
-        engine.dispose()
-
-
 def _fill(session: Session) -> list[str]:
     rng = random.Random(16)
     stations = [(str(uuid.uuid4()), f"Z{i:02d}", f"第{i + 1}村代办站") for i in range(3)]
@@ -133,8 +114,8 @@ def _compare(session: Session) -> dict[str, int]:
     return counts
 
 
-def test_the_index_finds_what_a_scan_finds(center: sa.Engine) -> None:
-    with center_sessions(center)() as session, session.begin():
+def test_the_index_finds_what_a_scan_finds(migrated_engine: sa.Engine) -> None:
+    with center_sessions(migrated_engine)() as session, session.begin():
         _fill(session)
         counts = _compare(session)
     # the texts do find cases (an empty result on both sides would prove nothing)
@@ -147,8 +128,8 @@ def test_the_index_finds_what_a_scan_finds(center: sa.Engine) -> None:
     assert counts["琦\U0002a6a5"] > 0
 
 
-def test_the_index_follows_a_renamed_and_a_deleted_case(center: sa.Engine) -> None:
-    with center_sessions(center)() as session, session.begin():
+def test_the_index_follows_a_renamed_and_a_deleted_case(migrated_engine: sa.Engine) -> None:
+    with center_sessions(migrated_engine)() as session, session.begin():
         ids = _fill(session)
         renamed = session.get(CaseRow, ids[0])
         assert renamed is not None and renamed.data["applicant"]["name"] == RARE
