@@ -43,7 +43,7 @@ from sync.domain.signature import CLERK as CLERK_ROLE
 from .action_form import error_label, ok_cancel
 from .errors import show_error, user_message
 from .guarded_dialog import GuardedDialog
-from .ops import ChangeHub, WriteOp
+from .ops import Hub, WriteOp
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .table_cells import filled_item
@@ -74,7 +74,7 @@ class HandoverDialog(GuardedDialog):
         parent: QWidget | None = None,
         *,
         clock: Clock = SYSTEM_CLOCK,
-        hub: ChangeHub | None = None,
+        hub: Hub | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures

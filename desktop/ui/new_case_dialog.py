@@ -46,7 +46,7 @@ from .guarded_dialog import GuardedDialog
 from .item_chooser import ItemChooser
 from .materials_table import MaterialsTable
 from .new_case_draft import SIDES, DraftCalls, KeptDraft
-from .ops import ChangeHub, WriteOp
+from .ops import Hub, WriteOp
 from .rare_char_dialog import attach_to
 from .signature_dialog import CapturedSignature, SignatureDialog
 from .tasks import run_task
@@ -90,7 +90,7 @@ class NewCaseDialog(KeptDraft, GuardedDialog):
         known_names: Callable[[str, str], list[str]] | None = None,
         drafts: DraftCalls | None = None,
         read_card: Callable[[], CardData] | None = None,
-        hub: ChangeHub | None = None,
+        hub: Hub | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock  # the station's: stamps the signatures
