@@ -1,4 +1,19 @@
-"""The matter catalog (事项清单) published by the town center."""
+"""The matter catalog (事项清单) published by the town center, and a town's own 事项 in a county deployment.
+
+One town: its director publishes the whole list, as always. Several towns: the county publishes the list
+every town shares (县级事项清单), and a town's director may publish the town's own extra 事项 (本镇事项: a
+matter the county's list lacks, e.g. a town's own subsidy). A station uses its town's merged list
+(``merged_catalog``), made once here for the center that sends it and the tests that check it:
+
+* the county's 事项 first, in the county's order, then the town's own in the town's order;
+* a town's own 事项 must use a code the county's list does not: a collision is refused when the town publishes
+  (``town_extension_collisions``, ``check_town_extension``: the codes are listed, nothing is published);
+* should the county later take a code a town already uses, the county's 事项 wins: the town's one is left out
+  of the merged list (never two 事项 under one code at a station) until the town gives it another code, and
+  the town's page lists it;
+* the merged version reads ``<county version>+本镇<town version>``; with no town extension it is the county's list
+  unchanged, so a station of a one-town deployment gets exactly what it got before towns.
+"""
 
 from __future__ import annotations
 
@@ -111,3 +126,38 @@ class Catalog:
             if item.code == code:
                 return item
         raise DomainError(f"事项清单中没有编码为“{code}”的事项")
+
+
+def _items(document: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    items = (document or {}).get("items") or []
+    return [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
+
+
+def town_extension_collisions(county: Mapping[str, Any], town: Mapping[str, Any] | None) -> list[str]:
+    """The codes of the town's own 事项 that the county's list already uses (in the town's order)."""
+    taken = {str(i.get("code")) for i in _items(county)}
+    return [str(i.get("code")) for i in _items(town) if str(i.get("code")) in taken]
+
+
+def check_town_extension(county: Mapping[str, Any], town: Mapping[str, Any]) -> Catalog:
+    """The town's own 事项 as a valid list whose codes the county's list does not use; else ValidationError
+    (Chinese, listing the codes)."""
+    extension = Catalog.from_dict(town)
+    taken = town_extension_collisions(county, town)
+    if taken:
+        raise ValidationError(
+            "catalog",
+            f"本镇事项的编码与县级事项清单重复：{'、'.join(taken)}。请改用县级事项清单未使用的编码（未发布任何内容）",
+        )
+    return extension
+
+
+def merged_catalog(county: Mapping[str, Any], town: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The list a station of the town uses: the county's 事项, then the town's own whose code the county's list
+    does not use (the county wins a collision); the county's list unchanged when the town has none."""
+    own = _items(town)
+    if town is None or not own:
+        return dict(county)
+    taken = {str(i.get("code")) for i in _items(county)}
+    items = [*_items(county), *(i for i in own if str(i.get("code")) not in taken)]
+    return {**county, "version": f"{county.get('version', '')}+本镇{town.get('version', '')}", "items": items}
