@@ -1,4 +1,8 @@
-"""Publishing the 事项清单 and the holiday calendar: validate, store a new version, broadcast to every station."""
+"""Publishing the 事项清单 and the holiday calendar: validate, store a new version, broadcast to every station.
+
+A town's own 事项 (本镇事项, several towns only) are published by ``publish_town_catalog``: refused when a code is
+the county's (``sync.domain.catalog.check_town_extension``), else stored for the town and sent, merged into the
+county's list, to the town's stations only."""
 
 from __future__ import annotations
 
@@ -9,16 +13,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar
-from sync.domain.catalog import Catalog
+from sync.domain.catalog import Catalog, check_town_extension
 from sync.domain.errors import DomainError
 from sync.protocol.models import ErrorCode
 
 from ..core.db import clock_of
 from ..core.staff_models import PublishedDocRow
 from .errors import ServiceError
-from .reference_docs import broadcast_document
+from .reference_docs import (
+    TOWN_CATALOG,
+    broadcast_catalog,
+    broadcast_document,
+    current_document,
+    lock_publications,
+    town_extension,
+)
 
 KIND_LABELS = {"catalog": "事项清单", "calendar": "节假日日历"}
+#: The most 事项 a town may add of its own (a county's whole list is a few hundred).
+MAX_TOWN_ITEMS = 2000
 
 
 def parse_document(kind: str, text: str) -> dict[str, Any]:
@@ -54,13 +67,77 @@ def publish(session: Session, kind: str, text: str, actor: str) -> tuple[Publish
     )
     if last == version:
         raise ServiceError(ErrorCode.CONFLICT, f"版本{version}已发布过，请修改版本号后再发布", field="document")
-    events = broadcast_document(session, kind, document, actor)
+    if kind != "catalog":
+        events = broadcast_document(session, kind, document, actor)
     row = PublishedDocRow(
         kind=kind, version=version, document=document, published_at=clock_of(session).stamp(), published_by=actor
     )
+    if kind == "catalog":
+        lock_publications(session)  # before the row: a catalog is sent merged with each town's own 事项
     session.add(row)
     session.flush()
+    if kind == "catalog":
+        events = broadcast_catalog(session, actor)
     return row, len(events)
+
+
+def empty_extension() -> dict[str, Any]:
+    return {"version": "", "items": []}
+
+
+def current_extension(session: Session, town_id: int) -> dict[str, Any]:
+    """The town's own 事项 as last published (an empty list before the first)."""
+    row = town_extension(session, town_id)
+    return dict(row.document) if row is not None else empty_extension()
+
+
+def extension_refusal(session: Session, document: dict[str, Any]) -> str:
+    """Why the town's own 事项 cannot be published over the county's list now (empty: they can)."""
+    items = document.get("items")
+    if isinstance(items, list) and len(items) > MAX_TOWN_ITEMS:
+        return f"本镇事项不能超过{MAX_TOWN_ITEMS}个（现有{len(items)}个）"
+    try:
+        check_town_extension(current_document(session, "catalog"), document)
+    except DomainError as exc:
+        return exc.message
+    return ""
+
+
+def publish_town_catalog(session: Session, town_id: int, text: str, actor: str) -> tuple[PublishedDocRow, int]:
+    """Store the town's own 事项 as a new version and send the town's stations the county's list merged with them;
+    (row, number of stations). Refused, nothing stored, when a code is the county's (the codes listed)."""
+    document = parse_document("catalog", text)
+    version = str(document.get("version", "")).strip()
+    if not version:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, "请填写版本号（version）", field="document")
+    lock_publications(session)  # the county's list checked against is the one the stations get
+    refusal = extension_refusal(session, document)
+    if refusal:
+        raise ServiceError(ErrorCode.INVALID_REQUEST, refusal, field="document")
+    last = town_extension(session, town_id)
+    if last is not None and last.version == version:
+        raise ServiceError(ErrorCode.CONFLICT, f"版本{version}已发布过，请修改版本号后再发布", field="document")
+    row = PublishedDocRow(
+        kind=TOWN_CATALOG,
+        version=version,
+        document=document,
+        published_at=clock_of(session).stamp(),
+        published_by=actor,
+        town_id=town_id,
+    )
+    session.add(row)
+    session.flush()
+    return row, len(broadcast_catalog(session, actor, town_id))
+
+
+def town_history(session: Session, town_id: int) -> list[PublishedDocRow]:
+    query = select(PublishedDocRow).where(PublishedDocRow.kind == TOWN_CATALOG, PublishedDocRow.town_id == town_id)
+    return list(session.scalars(query.order_by(PublishedDocRow.id.desc()).limit(20)))
+
+
+def next_town_version(session: Session, town_id: int) -> str:
+    query = select(PublishedDocRow.id).where(PublishedDocRow.kind == TOWN_CATALOG, PublishedDocRow.town_id == town_id)
+    return str(len(session.scalars(query).all()) + 1)
 
 
 def versions(session: Session, kind: str) -> list[PublishedDocRow]:

@@ -1,5 +1,10 @@
 """The reference documents in force at the center (the last published version, else the shipped one), and
-the center events that carry them to stations: a publish broadcasts them, an enrollment queues the latest."""
+the center events that carry them to stations: a publish broadcasts them, an enrollment queues the latest.
+
+The catalog a station gets is its town's merged list (``sync.domain.catalog.merged_catalog``): the county's
+(kind ``catalog``, every town's) with the town's own 事项 (kind ``town_catalog``, that town's row), so a county
+publish sends each town's stations the new county list merged with that town's own, and a town's publish
+sends only its stations theirs (``broadcast_catalog``)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlalchemy.orm import Session
 
 import resources
 from sync.domain.calendar import HolidayCalendar
+from sync.domain.catalog import merged_catalog
 from sync.domain.events import Event
 from sync.domain.reference import (
     CALENDAR_PUBLISHED,
@@ -25,11 +31,13 @@ from sync.domain.reference import (
     town_payload,
 )
 
-from ..core.models import CenterEventRow
+from ..core.models import CenterEventRow, StationRow
 from ..core.staff_models import PublishedDocRow
 from .center_events import record_broadcast_event, record_center_event
 
 SHIPPED = {"catalog": "catalog/demo.json", "calendar": "holidays/cn.json"}
+#: Kind of a town's own 事项 (本镇事项), stored with the town's id and sent merged into the county's catalog.
+TOWN_CATALOG = "town_catalog"
 
 
 @lru_cache(maxsize=2)
@@ -78,6 +86,47 @@ def lock_publications(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLICATION_LOCK})
 
 
+def town_extension(session: Session, town_id: int) -> PublishedDocRow | None:
+    """The town's latest published own 事项 (本镇事项), if it ever published any."""
+    query = select(PublishedDocRow).where(PublishedDocRow.kind == TOWN_CATALOG, PublishedDocRow.town_id == town_id)
+    return session.scalar(query.order_by(PublishedDocRow.id.desc()).limit(1))
+
+
+def station_catalog(session: Session, town_id: int) -> PublishedDocRow | None:
+    """What a station of the town uses, as a (transient) published row: the county's latest catalog merged with the
+    town's own 事项 (the shipped list stands in for a county list never published); None while neither exists."""
+    county = latest_published(session, "catalog")
+    own = town_extension(session, town_id)
+    if own is None:
+        return county
+    if county is None:
+        base = json.loads(_shipped("catalog"))
+        return PublishedDocRow(document=merged_catalog(base, own.document), published_by=own.published_by)
+    return PublishedDocRow(
+        document=merged_catalog(county.document, own.document),
+        published_by=own.published_by if own.id > county.id else county.published_by,
+    )
+
+
+def broadcast_catalog(session: Session, actor: str, town_id: int | None = None) -> list[Event]:
+    """A catalog publish (the county's, or with ``town_id`` that town's own 事项, already stored in the caller's
+    transaction): each active station (of that town) gets a ``catalog.published`` with its town's merged list."""
+    lock_publications(session)
+    query = select(StationRow.id, StationRow.town_id).where(StationRow.revoked_at.is_(None)).order_by(StationRow.id)
+    if town_id is not None:
+        query = query.where(StationRow.town_id == town_id)
+    payloads: dict[int, dict[str, Any]] = {}
+    events = []
+    for station_id, station_town in session.execute(query).all():
+        if station_town not in payloads:
+            row = station_catalog(session, station_town)
+            if row is None:  # cannot be: the caller stored a document
+                continue
+            payloads[station_town] = catalog_payload(row.document)
+        events.append(record_center_event(session, station_id, CATALOG_PUBLISHED, payloads[station_town], actor))
+    return events
+
+
 def broadcast_document(session: Session, kind: str, document: Mapping[str, Any], actor: str) -> list[Event]:
     """A publish: the document's center event for every active station (in the caller's transaction)."""
     lock_publications(session)
@@ -94,7 +143,10 @@ def send_published_documents(session: Session, station_id: str, town_id: int | N
     """
     events = []
     for kind, (type, payload) in PUBLISHED_EVENTS.items():
-        row = latest_published(session, kind, town_id)
+        if kind == "catalog" and town_id is not None:
+            row = station_catalog(session, town_id)
+        else:
+            row = latest_published(session, kind, town_id)
         if row is None:
             continue
         wanted = payload(row.document)
