@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sized
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -172,7 +172,7 @@ def run() -> Iterator[dict[str, Any]]:
             _fill(ctx)
             probe_id, probe_phone = _probe(ctx)
             # what the case list does on each keystroke: list_cases(text, state) → 500 summaries at most
-            scenarios = {
+            scenarios: dict[str, Callable[[], Sized]] = {
                 "rare_name_full_scan": lambda: list_cases(ctx, "欧阳"),
                 "common_surname_500_rows": lambda: list_cases(ctx, "王"),
                 "id_last_digits": lambda: search_cases(ctx, CaseFilter(id_number="3X")),

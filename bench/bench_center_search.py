@@ -92,8 +92,9 @@ def _fill(database_url: str) -> dict[str, str]:
             case_no = f"{code}-{at:%Y%m%d}-{i % 9999:04d}"
             if i == CASES // 2:
                 probe = {"case_no": case_no, "id_number": id_number, "phone": phone, "station": stations[7][2]}
+            case_id = f"00000000-0000-4000-8000-{i:012d}"
             data = {
-                "case_id": f"00000000-0000-4000-8000-{i:012d}",
+                "case_id": case_id,
                 "case_no": case_no,
                 "station_id": sid,
                 "kind": "agency",
@@ -132,11 +133,11 @@ def _fill(database_url: str) -> dict[str, str]:
                 "attachment_count": 0,
             }
             row = {
-                "case_id": data["case_id"],
+                "case_id": case_id,
                 "station_id": sid,
                 "case_no": case_no,
                 "state": state,
-                **sealed_case(key, data["case_id"], data),
+                **sealed_case(key, case_id, data),
                 "updated_at": data["updated_at"],
                 "conflict": "",
                 "center_since_station": False,
@@ -194,7 +195,8 @@ def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, fl
             def search(text: str = text) -> str:
                 reply = client.post("/center/search", data={"q": text, "csrf_token": csrf[1]})
                 assert reply.status_code == 200, reply.text[-300:]
-                return reply.text
+                html: str = reply.text  # starlette's TestClient answers untyped
+                return html
 
             total = re.search(r"共(\d+)件", search())
             yield name, best_ms(search, repeat=5), f"{total[1] if total else '?'} found"
@@ -210,7 +212,8 @@ def _timings(database_url: str, probe: dict[str, str]) -> Iterator[tuple[str, fl
             def fetch(path: str = path) -> str:
                 reply = client.get(path)
                 assert reply.status_code == 200, reply.text[-300:]
-                return reply.text
+                html: str = reply.text  # starlette's TestClient answers untyped
+                return html
 
             total = re.search(r"共(\d+)件", fetch())
             yield name, best_ms(fetch, repeat=5), f"{total[1]} listed" if total else ""

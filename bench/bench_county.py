@@ -176,5 +176,9 @@ def run() -> Iterator[dict[str, Any]]:
     with postgres_schema("bench_county") as url:
         if url is None:
             return
-        _stations, stats = county.load(url, progress=lambda line: sys.stderr.write(line + "\n"))
+
+        def progress(line: str) -> None:
+            sys.stderr.write(line + "\n")
+
+        _stations, stats = county.load(url, progress=progress)
         yield from measure(url, stats)

@@ -452,14 +452,14 @@ def run() -> Iterator[dict[str, Any]]:
             yield figure(
                 "sync_500_stations_errors", errors, "errors", 0, db="sqlite", wall_s=round(wall, 2), p95_ms=round(p95)
             )
-    with postgres_schema("bench_sync") as database_url:
-        if database_url is None:
+    with postgres_schema("bench_sync") as postgres_url:
+        if postgres_url is None:
             return
-        with running_server(database_url) as url:
-            yield figure("sync_push_one_case_ms", _one_case_ms(url, database_url), "ms", None, db="postgresql")
-            rate = _throughput(url, database_url, 10_000, 500)
+        with running_server(postgres_url) as url:
+            yield figure("sync_push_one_case_ms", _one_case_ms(url, postgres_url), "ms", None, db="postgresql")
+            rate = _throughput(url, postgres_url, 10_000, 500)
             yield figure("sync_push_10k_events_per_s", rate, "events/s", 2000, db="postgresql", batch=500)
-            wall, p95, errors = _many_stations(url, database_url, 500)
+            wall, p95, errors = _many_stations(url, postgres_url, 500)
             yield figure(
                 "sync_500_stations_errors",
                 errors,

@@ -120,7 +120,7 @@ class Ink:
     """A few pen traces (``Signature.from_pad`` of smooth 3-stroke traces), reused with each signer's name and time."""
 
     def __init__(self, count: int = 8) -> None:
-        self.traces: list[dict[str, Any]] = []
+        self.traces: list[Signature] = []
         for seed in range(count):
             strokes = [
                 [
@@ -136,15 +136,20 @@ class Ink:
             self.traces.append(Signature.from_pad("样", APPLICANT, strokes, captured_at="2025-01-01T00:00:00+00:00"))
         self._dicts = [t.to_dict() for t in self.traces]
 
-    def sign(self, rng: random.Random, signer: str, role: str, at: str, content: dict[str, Any]) -> tuple[dict, dict]:
+    def sign(
+        self, rng: random.Random, signer: str, role: str, at: str, content: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """(reference, ink) of ``signer``'s pad signature over ``content`` at ``at``: what the station records."""
         ink = self._dicts[rng.randrange(len(self._dicts))] | {"signer": signer, "role": role, "captured_at": at}
         digest = hashlib.sha256(canonical_json(ink).encode("utf-8")).hexdigest()  # Signature.digest()
         ref = {"signer": signer, "role": role, "signature_sha256": digest, "content_sha256": content_hash(content)}
         return ref, ink
 
-    def signed(self, rng: random.Random, signers: list[tuple[str, str]], at: str, content: dict[str, Any]) -> dict:
-        refs, data = [], {}
+    def signed(
+        self, rng: random.Random, signers: list[tuple[str, str]], at: str, content: dict[str, Any]
+    ) -> dict[str, Any]:
+        refs: list[dict[str, Any]] = []
+        data: dict[str, dict[str, Any]] = {}
         for signer, role in signers:
             ref, ink = self.sign(rng, signer, role, at, content)
             refs.append(ref)
@@ -216,8 +221,9 @@ def lifecycle(
     at = _beijing(day, minute)
     case_id = ids()
     code, item_name, department, days, case_type, listed = rng.choice(ITEMS)
-    applicant = {
-        "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+    applicant: dict[str, Any] = {
+        "name": name,
         "id_number": _id_number(rng),
         "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
         "address": f"{rng.randrange(1, 12)}组{rng.randrange(1, 80)}号",
@@ -227,7 +233,7 @@ def lifecycle(
     consult = roll < 0.03
     kind = "consult" if consult else ("assist" if rng.random() < 0.15 else "agency")
     incomplete = not consult and rng.random() < 0.08
-    materials = [
+    materials: list[dict[str, Any]] = [
         {
             "name": n,
             "original": o,
@@ -246,7 +252,7 @@ def lifecycle(
         "item": {"code": code, "name": item_name, "department": department, "promised_days": days},
         "materials": [] if consult else [dict(m) for m in materials],
     }
-    name = applicant["name"]
+    payload: dict[str, Any]
 
     def tick(minutes: int = 3) -> str:
         nonlocal at

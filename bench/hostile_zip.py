@@ -67,6 +67,8 @@ def merge_zips(first: bytes, second: bytes) -> bytes:
     """One zip with the members of both, copied raw (the second's compressed stream is not re-made)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
+        fp = target.fp
+        assert fp is not None  # a ZipFile open for writing holds its file
         for data in (first, second):
             source = zipfile.ZipFile(io.BytesIO(data))
             for info in source.infolist():
@@ -76,12 +78,12 @@ def merge_zips(first: bytes, second: bytes) -> bytes:
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type = info.compress_type
                 copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
-                copy.header_offset = target.fp.tell()  # type: ignore[union-attr]
-                target.fp.write(copy.FileHeader(False))  # type: ignore[union-attr]
-                target.fp.write(raw[start : start + info.compress_size])  # type: ignore[union-attr]
+                copy.header_offset = fp.tell()
+                fp.write(copy.FileHeader(False))
+                fp.write(raw[start : start + info.compress_size])
                 target.filelist.append(copy)
                 target.NameToInfo[copy.filename] = copy
-                target.start_dir = target.fp.tell()  # type: ignore[union-attr]
+                target.start_dir = fp.tell()
     return out.getvalue()
 
 
