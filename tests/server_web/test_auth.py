@@ -69,6 +69,12 @@ MATRIX: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("POST", "/catalog/import", {"version": "x"}, {"director": 422, "window": 403, "supervisor": 403}),
     ("GET", "/catalog/item", {}, {"director": 200, "window": 403, "supervisor": 403}),
     ("POST", "/catalog/item", {"code": ""}, {"director": 422, "window": 403, "supervisor": 403}),
+    # 本镇事项 are a town's own once there are several towns (test_town_catalog); with one, everything is 事项清单
+    ("GET", "/town-catalog", {}, dict.fromkeys(ALL, 403)),
+    ("POST", "/town-catalog", {"document": "{}"}, dict.fromkeys(ALL, 403)),
+    ("GET", "/town-catalog/export.xlsx", {}, dict.fromkeys(ALL, 403)),
+    ("GET", "/town-catalog/template.xlsx", {}, dict.fromkeys(ALL, 403)),
+    ("POST", "/town-catalog/import", {"version": "x"}, dict.fromkeys(ALL, 403)),
     ("GET", "/retention", {}, {"director": 200, "window": 403, "supervisor": 403}),
     ("POST", "/retention", {"closed_case_days": "0"}, {"director": 422, "window": 403, "supervisor": 403}),
     ("GET", "/town", {}, {"director": 200, "window": 403, "supervisor": 403}),

@@ -18,6 +18,7 @@ from . import (
     routes_static,
     routes_station_audit,
     routes_town,
+    routes_town_catalog,
     routes_towns,
     routes_visits,
 )
@@ -34,6 +35,7 @@ for module in (
     routes_calendar,
     routes_retention,
     routes_town,
+    routes_town_catalog,
     routes_towns,
     routes_staff,
     routes_station_audit,

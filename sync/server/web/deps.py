@@ -199,6 +199,31 @@ def _publisher_post(user: CsrfDep, session: SessionDep) -> StaffUser:
 
 PublisherDep = Annotated[StaffUser, Depends(_publisher_get)]
 PublisherPostDep = Annotated[StaffUser, Depends(_publisher_post)]
+#: Why a one-town deployment has no 本镇事项 of their own: its director keeps the whole list.
+ONE_TOWN_CATALOG = "本系统只服务一个镇：全部事项都在“事项清单”页维护，请由中心主任在该页编辑"
+
+
+def _may_extend(user: StaffUser, session: Session) -> StaffUser:
+    """A town's own 事项 (本镇事项) are its director's to publish, once the deployment serves several towns."""
+    if user.role != DIRECTOR or user.town_id is None:
+        raise WebError(403, COUNTY_LOOKS_ONLY if user.is_county else DIRECTOR_ONLY)
+    with session.begin():
+        several = several_towns(session)
+    if not several:
+        raise WebError(403, ONE_TOWN_CATALOG)
+    return user
+
+
+def _extender_get(user: StaffDep, session: SessionDep) -> StaffUser:
+    return _may_extend(user, session)
+
+
+def _extender_post(user: CsrfDep, session: SessionDep) -> StaffUser:
+    return _may_extend(user, session)
+
+
+TownPublisherDep = Annotated[StaffUser, Depends(_extender_get)]
+TownPublisherPostDep = Annotated[StaffUser, Depends(_extender_post)]
 
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:

@@ -45,7 +45,7 @@ MAX_MATERIAL_ROWS = 60
 MATERIAL_NAME_MAX, MATERIAL_HOW_MAX = 200, 400
 
 
-def _download(data: bytes, name: str) -> Response:
+def xlsx_download(data: bytes, name: str) -> Response:
     return Response(
         data, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
     )
@@ -56,12 +56,12 @@ def export_catalog(request: Request, session: SessionDep, user: PublisherDep) ->
     with session.begin():
         document = current_document(session, "catalog")
         audit(session, user.username, "导出事项清单", f"版本{document.get('version', '')}", ip=client_ip(request))
-    return _download(catalog_workbook(document), f"事项清单-{document.get('version', '')}.xlsx")
+    return xlsx_download(catalog_workbook(document), f"事项清单-{document.get('version', '')}.xlsx")
 
 
 @router.get("/catalog/template.xlsx", summary="下载事项清单Excel模板（主任）", response_class=Response)
 def catalog_template(user: PublisherDep) -> Response:
-    return _download(template_workbook(), "事项清单模板.xlsx")
+    return xlsx_download(template_workbook(), "事项清单模板.xlsx")
 
 
 def _preview(

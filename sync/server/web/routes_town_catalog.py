@@ -1,0 +1,162 @@
+"""本镇事项: a town's own 事项 in a county deployment, kept by the town's director beside the county's list.
+
+The page shows the county's 事项清单 read-only and the town's own 事项 (Excel out and in, like the county's list);
+an import ends on the same preview as the county's (``catalog_preview.html``), whose 确认发布 posts here. A code
+the county's list already uses is refused, the codes listed, nothing published (``sync.domain.catalog``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from sync.domain.catalog import Catalog, town_extension_collisions
+
+from ..api.deps import SessionDep
+from ..services.catalog_admin import (
+    current_extension,
+    extension_refusal,
+    next_town_version,
+    publish_town_catalog,
+    town_history,
+)
+from ..services.catalog_xlsx import (
+    CatalogImportError,
+    RowProblem,
+    catalog_diff,
+    catalog_workbook,
+    read_catalog_workbook,
+    template_workbook,
+)
+from ..services.reference_docs import current_document
+from ..services.staff import audit
+from ..services.towns import town_names
+from .deps import PREFIX, TownPublisherDep, TownPublisherPostDep, client_ip, render
+from .refusals import refusal_shown
+from .route_class import WebRoute
+from .routes_catalog import MAX_UPLOAD, xlsx_download
+
+router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
+PAGE = "/town-catalog"
+
+
+def _page(
+    request: Request, session: SessionDep, town_id: int, message: str = "", status: int = 200, done: str = ""
+) -> Response:
+    with session.begin():
+        county = current_document(session, "catalog")
+        own = current_extension(session, town_id)
+        town = town_names(session).get(town_id, "")
+        history = town_history(session, town_id)
+    shadowed = set(town_extension_collisions(county, own))
+    return render(
+        request,
+        "town_catalog.html",
+        status,
+        town=town,
+        county_version=county.get("version", ""),
+        county_items=Catalog.from_dict(county).items,
+        own_version=own.get("version", ""),
+        own_items=Catalog.from_dict(own).items,
+        shadowed=shadowed,
+        history=history,
+        message=message,
+        done=done,
+    )
+
+
+@router.get(PAGE, summary="本镇事项：县级事项清单之外本镇自有的事项（镇中心主任）")
+def town_catalog_page(
+    request: Request, session: SessionDep, user: TownPublisherDep, done: Annotated[str, Query(max_length=40)] = ""
+) -> Response:
+    assert user.town_id is not None
+    return _page(request, session, user.town_id, done=done)
+
+
+@router.post(PAGE, summary="发布本镇事项（镇中心主任）")
+def publish_town_items(
+    request: Request,
+    session: SessionDep,
+    user: TownPublisherPostDep,
+    document: Annotated[str, Form(max_length=2_000_000)] = "",
+) -> Response:
+    town_id = user.town_id
+    assert town_id is not None
+    refused = refusal_shown(lambda exc: _page(request, session, town_id, exc.message, 422))
+    with refused, session.begin():
+        row, sent = publish_town_catalog(session, town_id, document, f"{user.name}（镇中心主任）")
+        audit(session, user.username, "发布本镇事项", f"版本{row.version}", f"发往{sent}个代办站", client_ip(request))
+    return RedirectResponse(f"{PREFIX}{PAGE}?done={row.version}", status_code=303)
+
+
+@router.get(PAGE + "/export.xlsx", summary="导出本镇事项（Excel，镇中心主任）", response_class=Response)
+def export_town_items(request: Request, session: SessionDep, user: TownPublisherDep) -> Response:
+    assert user.town_id is not None
+    with session.begin():
+        own = current_extension(session, user.town_id)
+        audit(session, user.username, "导出本镇事项", f"版本{own.get('version', '')}", ip=client_ip(request))
+    return xlsx_download(catalog_workbook(own), f"本镇事项-{own.get('version', '') or '未发布'}.xlsx")
+
+
+@router.get(PAGE + "/template.xlsx", summary="下载本镇事项Excel模板（镇中心主任）", response_class=Response)
+def town_items_template(user: TownPublisherDep) -> Response:
+    return xlsx_download(template_workbook(), "本镇事项模板.xlsx")
+
+
+def _preview(
+    request: Request,
+    session: SessionDep,
+    town_id: int,
+    document: dict[str, Any] | None,
+    problems: list[RowProblem] | None = None,
+    source: str = "",
+    status: int = 200,
+) -> Response:
+    with session.begin():
+        published = current_extension(session, town_id)
+    changes = catalog_diff(published, document) if document else []
+    return render(
+        request,
+        "catalog_preview.html",
+        status,
+        title="核对本镇事项",
+        action=PAGE,
+        document=json.dumps(document, ensure_ascii=False) if document else "",
+        version=(document or {}).get("version", ""),
+        count=len((document or {}).get("items", [])),
+        published_version=published.get("version", "") or "（尚未发布）",
+        changes=changes,
+        problems=problems or [],
+        source=source,
+    )
+
+
+@router.post(PAGE + "/import", summary="导入Excel本镇事项并核对差异（镇中心主任）")
+async def import_town_items(
+    request: Request,
+    session: SessionDep,
+    user: TownPublisherPostDep,
+    file: Annotated[UploadFile, File()],
+    version: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    town_id = user.town_id
+    assert town_id is not None
+    data = await file.read(MAX_UPLOAD + 1)
+    name = file.filename or "Excel文件"
+    if len(data) > MAX_UPLOAD:
+        problems = [RowProblem("文件", 0, f"文件超过{MAX_UPLOAD // 1024 // 1024}MB，不是一份事项清单")]
+        return _preview(request, session, town_id, None, problems, name, 422)
+    with session.begin():
+        version = version.strip() or next_town_version(session, town_id)
+    try:
+        document = read_catalog_workbook(data, version)
+    except CatalogImportError as exc:
+        return _preview(request, session, town_id, None, exc.problems, name, 422)
+    with session.begin():
+        refusal = extension_refusal(session, document)
+    if refusal:
+        return _preview(request, session, town_id, None, [RowProblem("事项", 0, refusal)], name, 422)
+    return _preview(request, session, town_id, document, source=name)
