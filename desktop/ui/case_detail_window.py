@@ -33,8 +33,8 @@ from sync.domain.validation import mask_id_number
 
 from .case_actions import CaseActions, CaseActionServices, offered
 from .case_sections import AttachmentsView, CustodyView, HistoryView, MaterialsView
-from .errors import show_error, user_message
-from .ops import ReadOp
+from .errors import user_message
+from .ops import ReadOp, WriteOp
 from .print_preview import CaseFormExports, PrintPreviewDialog, case_form_preview
 from .tasks import run_task
 
@@ -264,19 +264,17 @@ class CaseDetailWindow(QDialog):
         self.action_row.addStretch()
         self.action_row.addWidget(self.print_button)
         facade, case_id = self.facade, self.case_id
-        run_task(lambda: facade.printable_forms(case_id), self._show_forms, lambda exc: show_error(self, exc))
+        ReadOp(self, "forms", lambda: facade.printable_forms(case_id), self._show_forms).run_in_background()
 
     def reveal_id_number(self) -> None:
-        """The full 身份证 number, only with a stated purpose; the read is recorded as an event."""
+        """The full 身份证 number, only with a stated purpose; the read is recorded as an event (a write that
+        changes no case: nothing to announce)."""
         purpose, ok = QInputDialog.getText(self, "查看完整身份证号码", "用途（将记录在案）：")
         if not ok:
             return
         facade, case_id = self.facade, self.case_id
-        run_task(
-            lambda: facade.reveal_id_number(case_id, purpose),
-            lambda number: self.fields["身份证号"].setText(number),
-            lambda exc: show_error(self, exc),
-        )
+        reveal = WriteOp(self, facade, lambda: facade.reveal_id_number(case_id, purpose))
+        reveal.success(lambda number: self.fields["身份证号"].setText(number)).run_in_background()
 
     def _show_forms(self, forms: list[PrintableForm]) -> None:
         self.print_menu.clear()

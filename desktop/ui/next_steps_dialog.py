@@ -37,7 +37,7 @@ from sync.domain.custody import CLERK, VILLAGER
 from .action_form import error_label, never_default
 from .errors import user_message
 from .handover_dialog import HandoverDialog
-from .ops import Hub, WriteOp
+from .ops import Hub, ReadOp, WriteOp
 from .print_preview import CaseFormExports, case_form_preview, draw_pdf_page, printer_label
 from .tasks import run_task
 
@@ -168,8 +168,10 @@ class NextStepsDialog(QDialog):
     # ------------------------------------------------------------ loading
 
     def reload(self) -> None:
+        """A newer reload (after a handover was recorded) supersedes an older one still running."""
         facade, case_id = self.facade, self.case_id
-        run_task(lambda: facade.next_steps(case_id), self.show_steps, self._on_failed)
+        load = ReadOp(self, "next_steps", lambda: facade.next_steps(case_id), self.show_steps)
+        load.failure(self._on_failed).run_in_background()
 
     def show_steps(self, steps: NextSteps) -> None:
         if self.steps is None and not (steps.prints or steps.intake or steps.intake_note):
@@ -314,7 +316,7 @@ class NextStepsDialog(QDialog):
                 if pages:
                     facade.record_case_form_print(case_id, form.title, label, pages)
 
-        run_task(record, lambda _r: None, self._on_failed)
+        WriteOp(self, facade, record).failure(self._on_failed).run_in_background()  # an export record: no case changed
 
     def open_preview(self, form: PrintableForm) -> None:
         facade, case_id = self.facade, self.case_id

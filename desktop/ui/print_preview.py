@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .errors import show_error
-from .tasks import run_task
+from .ops import WriteOp
 
 
 class CaseFormExports(Protocol):
@@ -186,7 +186,8 @@ class PrintPreviewDialog(QDialog):
         self.save_button.setEnabled(False)
         self.status_label.setText("正在保存…")
         data, saver = self.pdf_bytes, self.saver
-        run_task(lambda: saver(path, data), self.on_saved, self.on_save_failed)
+        save = WriteOp(self, None, lambda: saver(path, data))  # a file and an export record: no case changed
+        save.success(self.on_saved).failure(self.on_save_failed).run_in_background()
 
     def on_saved(self, path: str) -> None:
         self.save_button.setEnabled(True)
@@ -253,7 +254,7 @@ class PrintPreviewDialog(QDialog):
         def failed(exc: BaseException) -> None:
             show_error(self, exc, title="打印记录未能保存")
 
-        run_task(lambda: recorder(printer, pages), lambda _event: None, failed)
+        WriteOp(self, None, lambda: recorder(printer, pages)).failure(failed).run_in_background()
 
     def _draw_page(self, painter: QPainter, printer: QPrinter, page: int) -> None:
         draw_pdf_page(painter, printer, self.document, page)

@@ -27,9 +27,7 @@ from desktop.services.casework.records import Changed
 from desktop.services.syncing import updates
 from sync.domain.releases import size_text
 
-from .errors import show_error
-from .ops import ReadOp
-from .tasks import run_task
+from .ops import ReadOp, WriteOp
 
 HOW = (
     "点“下次启动时安装”后，请关闭代办通再重新打开：启动时先把未上传的记录同步到镇中心，"
@@ -118,7 +116,7 @@ class UpdateBanner(QFrame):
         return self.dialog
 
     def _request_install(self) -> None:
-        run_task(self.facade.request_update_install, self._asked, lambda exc: show_error(self, exc))
+        WriteOp(self, self.facade, self.facade.request_update_install).success(self._asked).run_in_background()
 
     def _asked(self, message: str) -> None:
         window = self.window()
