@@ -107,9 +107,9 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
-        self.new_action = QAction("新建委托", self, shortcut=QKeySequence.StandardKey.New)
+        self.new_action = QAction("新建委托", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
         self.new_action.triggered.connect(self.new_case)
-        self.print_action = QAction("打印委托书", self, shortcut=QKeySequence.StandardKey.Print)
+        self.print_action = QAction("打印委托书", self, shortcut=QKeySequence(QKeySequence.StandardKey.Print))
         self.print_action.triggered.connect(self.print_entrustment)
         self.sync_action = QAction("立即同步", self)
         self.sync_action.triggered.connect(self.sync_now)
@@ -317,6 +317,12 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def _frame_parts(self) -> tuple[QWidget, ...]:
+        """The page, the toolbar and the menu bar: what a restore makes inert."""
+        central = self.centralWidget()
+        assert central is not None  # set once in __init__
+        return central, self.toolbar, self.menuBar()
+
     def stop_background_work(self, then: Callable[[], None]) -> None:
         """Before the station database is closed: no more syncs or timers, case pages closed, the window
         inert; ``then`` runs once every background task has finished."""
@@ -326,13 +332,13 @@ class MainWindow(QMainWindow):
             timer.stop()
         for window in list(self.case_windows.values()):
             window.close()
-        for part in (self.centralWidget(), self.toolbar, self.menuBar()):
+        for part in self._frame_parts():
             part.setEnabled(False)
         when_idle(then)
 
     def resume_background_work(self) -> None:
         """The restore did not start after all: the database is still open, carry on."""
-        for part in (self.centralWidget(), self.toolbar, self.menuBar()):
+        for part in self._frame_parts():
             part.setEnabled(True)
         for timer in self._stopped_timers:
             timer.start()
