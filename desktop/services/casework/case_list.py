@@ -151,7 +151,7 @@ def search_cases(ctx: ServiceContext, f: CaseFilter) -> list[CaseSummary]:
     )
     with ctx.db.reading() as session:
         rows = session.execute(query, params).all()
-        labels = sync_labels(session, rows, ctx.sync_in_flight)  # type: ignore[arg-type]
+        labels = sync_labels(session, rows, ctx.sync_in_flight)
     return _summaries(ctx, rows, labels)
 
 
@@ -173,7 +173,7 @@ def summaries_where(
     total = len(rows)
     if total == limit:
         total = int(session.execute(sql_text(f"SELECT count(*) FROM cases WHERE {where}"), params).scalar() or 0)
-    return _summaries(ctx, rows, sync_labels(session, rows, ctx.sync_in_flight)), total  # type: ignore[arg-type]
+    return _summaries(ctx, rows, sync_labels(session, rows, ctx.sync_in_flight)), total
 
 
 def with_phones(session: Session, summaries: Sequence[CaseSummary]) -> list[CaseSummary]:

@@ -8,12 +8,13 @@ cleared by ``center_sync._push_pending``), and the labels read it.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from desktop.store.models import CaseRow, CenterEventRow, EventRow, SyncConflictRow, SyncRejectionRow, SyncStateRow
+from desktop.store.models import CenterEventRow, EventRow, SyncConflictRow, SyncRejectionRow, SyncStateRow
 from sync.domain.events import Event
 
 UNSYNCED = "未同步"
@@ -45,7 +46,16 @@ def case_ids_of(events: Iterable[Event]) -> frozenset[str]:
     return frozenset(str(e.payload["case_id"]) for e in events if e.payload.get("case_id"))
 
 
-def sync_labels(session: Session, rows: Sequence[CaseRow], in_flight: Collection[str] = ()) -> dict[str, str]:
+class SyncedCase(Protocol):
+    """What a label is read from: a ``CaseRow``, or a row of a query selecting these two columns."""
+
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def last_seq(self) -> int: ...
+
+
+def sync_labels(session: Session, rows: Sequence[SyncedCase], in_flight: Collection[str] = ()) -> dict[str, str]:
     """未同步 / 同步中 / 已同步, or 被拒绝 / 有冲突 (which need a person, so they win over 同步中).
 
     被拒绝 lasts until a later event of the case (the clerk's correction) is accepted by the center."""
