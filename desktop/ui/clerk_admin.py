@@ -1,6 +1,6 @@
 """代办站设置 → 代办员: the station's clerk accounts; add, 身份证 and phone, 停用/启用, 重设密码.
 
-Every call runs in the background (``run_task``); the list is read again
+Every call runs in the background (reads ``run_task``, writes ``WriteOp``); the list is read again
 after each change. The services refuse what must not happen (the last active
 clerk or oneself deactivated, a wrong recovery code) with a Chinese message,
 shown under the list.
@@ -34,6 +34,7 @@ from sync.domain.validation import normalize_id_number, normalize_phone
 from .action_form import ActionDialog, error_label
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
+from .ops import WriteOp
 from .password_dialogs import ResetPasswordDialog, password_edit
 from .rare_char_dialog import attach_to
 from .tasks import run_task
@@ -254,7 +255,7 @@ class ClerksPage(QWidget):
             done = set_active(username, active)
             return Changed(message=f"已{verb}代办员 {done.display_name}（{done.username}）")
 
-        run_task(run, self._on_saved, self._on_failed)
+        WriteOp(self, None, run).success(self._on_saved).failure(self._on_failed).run_in_background()
 
     def _on_saved(self, changed: Changed) -> None:
         self.error_label.hide()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from desktop.services.casework.id_reader import DEFAULT_URL, CardData
 
 from .errors import user_message
+from .ops import WriteOp
 from .tasks import run_task
 
 
@@ -58,7 +59,8 @@ class IdReaderPage(QWidget):
 
     def save(self) -> None:
         url = self.url_edit.text()
-        run_task(lambda: self._save(url), self._on_saved, self._show_failure)
+        save = self._save
+        WriteOp(self, None, lambda: save(url)).success(self._on_saved).failure(self._show_failure).run_in_background()
 
     def _on_saved(self, url: str) -> None:
         self.url_edit.setText(url)

@@ -37,6 +37,7 @@ from .clerk_admin import ClerkServices, ClerksPage
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
 from .id_reader_settings import IdReaderPage
+from .ops import WriteOp
 from .password_dialogs import ChangePasswordDialog, RecoveryCodeDialog
 from .rare_char_dialog import attach_to
 from .tasks import run_task
@@ -321,7 +322,8 @@ class StationSettingsDialog(QDialog):
         def confirm() -> tuple[str, signing_keys.CenterFingerprint]:
             return services.confirm_center_key(typed), services.center_fingerprint()
 
-        run_task(confirm, self._on_center_confirmed, self._on_center_failed)
+        check = WriteOp(self, None, confirm)  # on a match the center's key is kept
+        check.success(self._on_center_confirmed).failure(self._on_center_failed).run_in_background()
 
     def _on_center_confirmed(self, done: tuple[str, signing_keys.CenterFingerprint]) -> None:
         message, center = done
@@ -355,7 +357,8 @@ class StationSettingsDialog(QDialog):
         }
         self.station_error.hide()
         self.save_station_button.setEnabled(False)
-        run_task(lambda: services.update_station(**values), self._on_station_saved, self._on_station_failed)
+        save = WriteOp(self, None, lambda: services.update_station(**values))
+        save.success(self._on_station_saved).failure(self._on_station_failed).run_in_background()
 
     def _on_station_saved(self, info: StationInfo) -> None:
         self.save_station_button.setEnabled(True)
@@ -388,7 +391,8 @@ class StationSettingsDialog(QDialog):
     def make_recovery_code(self) -> None:
         self.security_error.hide()
         self.new_code_button.setEnabled(False)
-        run_task(self.services.new_recovery_code, self._show_new_code, self._on_code_failed)
+        make = WriteOp(self, None, self.services.new_recovery_code)
+        make.success(self._show_new_code).failure(self._on_code_failed).run_in_background()
 
     def _show_new_code(self, code: str) -> None:
         self.new_code_button.setEnabled(True)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from desktop.services.safety.credential_store import PasswordNeeded
 
 from .errors import user_message
-from .tasks import run_task
+from .ops import WriteOp
 
 INTRO = "本机没有系统凭据库，同步凭证用代办员密码加密保存在本机。请输入当前登录的代办员的密码解锁（本次运行期间有效）。"
 #: ``unlock(password)``: raises a Chinese DomainError when the password is wrong.
@@ -61,7 +61,8 @@ class UnlockDialog(QDialog):
         self.password_edit.clear()
         self.error_label.clear()
         self.ok_button.setEnabled(False)
-        run_task(lambda: unlock(password), self._on_unlocked, self._on_failed)
+        unlocking = WriteOp(self, None, lambda: unlock(password))
+        unlocking.success(self._on_unlocked).failure(self._on_failed).run_in_background()
 
     def _on_unlocked(self, _result: object) -> None:
         self.ok_button.setEnabled(True)
