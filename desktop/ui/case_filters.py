@@ -31,6 +31,12 @@ def _date_edit(day: date) -> QDateEdit:
     return edit
 
 
+def _day(edit: QDateEdit) -> date:
+    day = edit.date().toPython()
+    assert isinstance(day, date)  # a QDate converts to a date (the stubs say object)
+    return day
+
+
 class CaseFilterBar(QWidget):
     """``filters_changed`` fires (debounced) whenever a filter changes; ``case_filter()`` reads them."""
 
@@ -115,8 +121,8 @@ class CaseFilterBar(QWidget):
             case_no=self.case_no_edit.text().strip(),
             item=self.item_edit.text().strip(),
             state=str(self.state_combo.currentData() or "") or None,
-            date_from=self.date_from.date().toPython() if use_dates else None,  # type: ignore[arg-type]
-            date_to=self.date_to.date().toPython() if use_dates else None,  # type: ignore[arg-type]
+            date_from=_day(self.date_from) if use_dates else None,
+            date_to=_day(self.date_to) if use_dates else None,
         )
 
     def clear(self) -> None:
