@@ -95,7 +95,7 @@ class FeedbackDialog(GuardedDialog):
             self.rating_group.addButton(button, rating)
             self.rating_buttons[rating] = button
             rating_row.addWidget(button, 1)
-        self.rating_group.idToggled.connect(lambda _id, on: on and self._content_changed())
+        self.rating_group.idToggled.connect(self._button_toggled)
 
         # 服务效率 / 服务水平 / 服务态度: five plain levels each, none chosen, all optional.
         dimensions_box = QGroupBox("分项评价（可不选）")
@@ -113,7 +113,7 @@ class FeedbackDialog(GuardedDialog):
                 self.dimension_buttons[key][rating] = button
                 row.addWidget(button)
             row.addStretch(1)
-            group.idToggled.connect(lambda _id, on: on and self._content_changed())
+            group.idToggled.connect(self._button_toggled)
             dimensions.addRow(label, row)
 
         self.comment_edits: dict[str, QLineEdit] = {}
@@ -164,6 +164,10 @@ class FeedbackDialog(GuardedDialog):
         comments = {k: e.text() for k, e in self.comment_edits.items() if e.text().strip()}
         dimensions = {k: g.checkedId() for k, g in self.dimension_groups.items() if g.checkedId() > 0}
         return FeedbackDraft(self.confirm_box.isChecked(), self.rating_group.checkedId(), comments, dimensions)
+
+    def _button_toggled(self, _id: int, on: bool) -> None:
+        if on:  # a choice moved: the button turned off says nothing more
+            self._content_changed()
 
     def _content_changed(self) -> None:
         rating = self.rating_group.checkedId()
