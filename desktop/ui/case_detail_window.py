@@ -7,6 +7,7 @@ machine's allowed actions; a refusal is shown in red on the page.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -69,9 +70,9 @@ class CaseDetailWindow(QDialog):
         self.setWindowTitle("办件详情")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1080, 760)
-        self.actions = CaseActions(facade, self)
-        self.actions.finished.connect(lambda text: self.show_message(text, refused=False))
-        self.actions.refused.connect(lambda text: self.show_message(text, refused=True))
+        self.case_actions = CaseActions(facade, self)  # not .actions: that is QWidget.actions()
+        self.case_actions.finished.connect(lambda text: self.show_message(text, refused=False))
+        self.case_actions.refused.connect(lambda text: self.show_message(text, refused=True))
 
         self.title_label = QLabel()
         font = self.title_label.font()
@@ -167,7 +168,7 @@ class CaseDetailWindow(QDialog):
 
     def _show(self, detail: CaseDetail, clerk_name: str = "") -> None:
         self.detail = detail
-        self.actions.clerk_name = clerk_name
+        self.case_actions.clerk_name = clerk_name
         view, summary = detail.view, detail.summary
         self.setWindowTitle(f"办件详情 — {view.case_no} {view.applicant.name}")
         self.title_label.setText(f"{view.case_no}　{view.applicant.name}　{view.item_name}")
@@ -241,15 +242,20 @@ class CaseDetailWindow(QDialog):
         for attachment in detail.attachments:
             if attachment.mime.startswith("image/"):
                 sha = attachment.sha256
+
+                def show(png: bytes | None, sha: str = sha) -> None:  # a closure over self: run_task sees it go
+                    self.attachments_view.set_thumbnail(sha, png)
+
                 run_task(
-                    lambda sha=sha: facade.thumbnail(sha),
-                    lambda png, sha=sha: self.attachments_view.set_thumbnail(sha, png),
+                    partial(facade.thumbnail, sha),
+                    show,
                     lambda exc: self.show_message(str(getattr(exc, "message", "缩略图无法显示")), refused=True),
                 )
 
     def _show_actions(self, detail: CaseDetail) -> None:
         while self.action_row.count():
-            widget = self.action_row.takeAt(0).widget()
+            item = self.action_row.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None and widget is not self.print_button:
                 widget.deleteLater()
         self.action_buttons.clear()
@@ -288,7 +294,7 @@ class CaseDetailWindow(QDialog):
         if self.detail is None:
             return
         self.message_label.hide()
-        self.actions.run(name, self.detail)
+        self.case_actions.run(name, self.detail)
 
     def show_message(self, text: str, refused: bool) -> None:
         self.message_label.setText(text)

@@ -37,9 +37,9 @@ def offered(page: CaseDetailWindow) -> set[str]:
 def click_action(qtbot: QtBot, page: CaseDetailWindow, name: str) -> QDialog | None:
     """Click the page's button for ``name``; returns the dialog it opened, if any."""
     qtbot.waitUntil(lambda: name in page.action_buttons, timeout=TIMEOUT)
-    before = page.actions.dialog
+    before = page.case_actions.dialog
     qtbot.mouseClick(page.action_buttons[name], Qt.MouseButton.LeftButton)
-    dialog = page.actions.dialog
+    dialog = page.case_actions.dialog
     return dialog if dialog is not before else None
 
 

@@ -37,9 +37,9 @@ def _wait_state(qtbot: QtBot, page: CaseDetailWindow, label: str) -> None:
 
 def _action(qtbot: QtBot, inputs: Inputs, page: CaseDetailWindow, name: str, what: str) -> QDialog | None:
     qtbot.waitUntil(lambda: name in page.action_buttons, timeout=TIMEOUT)
-    before = page.actions.dialog
+    before = page.case_actions.dialog
     inputs.click(page.action_buttons[name], what)
-    dialog = page.actions.dialog
+    dialog = page.case_actions.dialog
     return dialog if dialog is not before else None
 
 

@@ -38,7 +38,7 @@ def test_a_captured_frame_is_stored_as_the_cases_attachment(
 ) -> None:
     case_id = registered(ctx)
     page = open_case(qtbot, window, case_id)
-    dialog = page.actions.take_photo(case_id, CameraDialog(page, devices=[]))
+    dialog = page.case_actions.take_photo(case_id, CameraDialog(page, devices=[]))
     frame = QImage(640, 480, QImage.Format.Format_RGB32)
     frame.fill(QColor("#d9cfb8"))
     with qtbot.waitSignal(dialog.photo_taken, timeout=5000):

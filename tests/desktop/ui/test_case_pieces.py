@@ -28,14 +28,14 @@ def test_attached_scan_shows_as_a_thumbnail(
     Image.new("RGB", (600, 400), "#e8dcc0").save(scan)
     case_id = registered(ctx)
     page = open_case(qtbot, window, case_id)
-    page.actions.add_attachment(case_id, str(scan))
+    page.case_actions.add_attachment(case_id, str(scan))
     qtbot.waitUntil(lambda: page.attachments_view.count() == 1, timeout=5000)
     qtbot.waitUntil(lambda: not page.attachments_view.item(0).icon().isNull(), timeout=5000)
     assert page.attachments_view.item(0).text() == "户口簿.png"
     assert page.tabs.tabText(3) == "附件（1）"
     bad = tmp_path / "note.txt"
     bad.write_text("not an image", encoding="utf-8")
-    page.actions.add_attachment(case_id, str(bad))
+    page.case_actions.add_attachment(case_id, str(bad))
     qtbot.waitUntil(lambda: "不支持的附件类型" in page.message_label.text(), timeout=5000)
     assert page.attachments_view.count() == 1
 
