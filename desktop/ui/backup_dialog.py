@@ -1,6 +1,6 @@
 """数据 → 数据备份与恢复: the backup folder (e.g. a USB stick), the verified backups, 立即备份, 恢复备份.
 
-Every file and database step runs through ``run_task``. A restore closes the
+Every file and database step runs off the GUI thread (the writes as ``WriteOp``). A restore closes the
 station database: before it, the main window stops its background work
 (``stop_background_work``); afterwards the dialog emits ``reopen_needed`` and
 the application opens the database again and asks the clerk to log in.
@@ -33,6 +33,7 @@ from desktop.services.safety.backup import BackupError, CheckedBackup, Restored
 
 from .backup_list import BACKUP_FILTER, check_all, fill_backup_list, selected_path
 from .errors import show_error
+from .ops import WriteOp
 from .tasks import run_task
 
 EXPLANATION = (
@@ -161,13 +162,21 @@ class BackupDialog(QDialog):
         self.refresh()
 
     # ------------------------------------------------------------------ busy state
-    def _run(self, what: str, op: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        """Run ``op`` off the GUI thread with the buttons disabled and ``what`` shown."""
+    def _run(self, what: str, op: Callable[[], Any], on_done: Callable[[Any], None], *, write: bool = False) -> None:
+        """Run ``op`` off the GUI thread (a ``write`` as a ``WriteOp``) with the buttons disabled and ``what``
+        shown."""
         self.busy = True
         self.status_label.setText(what)
         self.progress.show()
         self._update_buttons()
-        run_task(op, lambda result: self._finish(on_done, result), self._on_failed)
+
+        def finish(result: Any) -> None:
+            self._finish(on_done, result)
+
+        if write:
+            WriteOp(self, None, op).success(finish).failure(self._on_failed).run_in_background()
+        else:
+            run_task(op, finish, self._on_failed)
 
     def _finish(self, on_done: Callable[[Any], None], result: Any) -> None:
         self.busy = False
@@ -211,7 +220,7 @@ class BackupDialog(QDialog):
         self.status_label.setText(f"{note}{summary}")
 
     def back_up_now(self) -> None:
-        self._run("正在备份……", self.backups.backup_now, self._on_backed_up)
+        self._run("正在备份……", self.backups.backup_now, self._on_backed_up, write=True)
 
     def _on_backed_up(self, made: backup.BackupInfo) -> None:
         self.refresh(f"已备份到 {made.path.parent}（{made.size_bytes / 1_048_576:.1f} MB）。")
@@ -231,6 +240,7 @@ class BackupDialog(QDialog):
             "正在检查这个文件夹能否写入……",
             lambda: backups.set_folder(folder),
             lambda now: self.refresh(f"备份位置已改为 {now}。"),
+            write=True,
         )
 
     # ------------------------------------------------------------------ restoring
@@ -277,7 +287,9 @@ class BackupDialog(QDialog):
             return backups.restore(path)  # closes the station database first
 
         self.status_label.setText("正在恢复备份，请稍候……")
-        run_task(op, self._on_restored, lambda exc: self._on_restore_failed(exc, bool(closed)))
+        restore = WriteOp(self, None, op)  # the window reopens the database after it (``reopen_needed``)
+        restore.success(self._on_restored).failure(lambda exc: self._on_restore_failed(exc, bool(closed)))
+        restore.run_in_background()
 
     def _on_restored(self, restored: Restored) -> None:
         self.restored = restored

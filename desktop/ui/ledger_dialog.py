@@ -2,8 +2,8 @@
 档案查阅（复制）登记表, blank, for the consultations written in by hand (no personal data: not audited).
 
 The dialog is self-contained: it takes a ``LedgerSource`` (``facade.ServiceLedgerSource`` binds the
-printing services to the station) and runs every read and render on a worker through ``run_task``,
-with a progress bar. Every file it writes (Excel, or
+printing services to the station) and runs every read and render on a worker through ``run_task``
+and an export as a ``WriteOp``, with a progress bar. Every file it writes (Excel, or
 另存为PDF from the preview) goes through the source's ``save_*``, which records the export; 查看审计记录
 lists those records.
 """
@@ -38,6 +38,7 @@ from sync.domain.errors import ValidationError
 
 from .audit_dialog import AuditLogDialog
 from .errors import show_error
+from .ops import WriteOp
 from .print_preview import PrintPreviewDialog, safe_file_name
 from .tasks import run_task
 
@@ -282,7 +283,8 @@ class LedgerDialog(QDialog):
             path += ".xlsx"
         self._start("正在导出，请稍候…")
         save, render = job.save, job.render
-        run_task(lambda report: save(path, render(report)), self._on_exported, self._on_failed, self._on_progress)
+        export = WriteOp(self, None, lambda report: save(path, render(report)))  # a file and an export record
+        export.reporting(self._on_progress).success(self._on_exported).failure(self._on_failed).run_in_background()
 
     def show_audit_log(self) -> AuditLogDialog:
         """查看审计记录: the station's record of full 身份证 reads and exports."""

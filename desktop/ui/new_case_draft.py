@@ -22,6 +22,7 @@ from desktop.services.casework.registration_draft import DraftSignature, Registr
 from sync.domain.catalog import Catalog
 from sync.domain.clock import beijing
 
+from .ops import WriteOp
 from .signature_dialog import CapturedSignature
 from .tasks import run_task
 
@@ -106,9 +107,10 @@ class DraftKeeper(QObject):
         calls = self._calls
         if isinstance(op, RegistrationDraft):
             draft = op
-            run_task(lambda: calls.keep(draft), self._done, self._failed)
+            write = WriteOp(self, None, lambda: calls.keep(draft))
         else:
-            run_task(calls.forget, self._done, self._failed)
+            write = WriteOp(self, None, calls.forget)
+        write.success(self._done).failure(self._failed).run_in_background()
 
     def _done(self, _result: object) -> None:
         self._busy = False

@@ -28,6 +28,7 @@ from desktop.services.safety.backup import CheckedBackup, Restored
 from .action_form import ERROR_STYLE
 from .backup_list import BACKUP_FILTER, check_all, fill_backup_list, selected_path
 from .errors import user_message
+from .ops import WriteOp
 from .tasks import run_task
 
 EXPLANATION = (
@@ -129,7 +130,8 @@ class RecoveryDialog(QDialog):
         self.restore_button.setEnabled(False)
         self.quit_button.setEnabled(False)
         self.status_label.setText("正在恢复……")
-        run_task(lambda: backup.restore_backup(data_dir, path), self._on_restored, self._on_failed)
+        restore = WriteOp(self, None, lambda: backup.restore_backup(data_dir, path))  # no session yet: no hub
+        restore.success(self._on_restored).failure(self._on_failed).run_in_background()
 
     def _on_restored(self, restored: Restored) -> None:
         self.restored = restored
