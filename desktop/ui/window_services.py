@@ -16,6 +16,7 @@ from desktop.services.casework.id_reader import CardData
 from desktop.services.casework.item_search import ItemChoice
 from desktop.services.casework.records import CaseDraft, CaseFilter, CaseSummary, Changed, ClerkInfo, SignedContent
 from desktop.services.casework.registration_draft import RegistrationDraft
+from desktop.services.safety.retention import RetentionRun
 from desktop.services.syncing.center_address import CenterAddress
 from sync.domain.catalog import Catalog
 
@@ -61,6 +62,9 @@ class StationServices(CasePageServices, NextStepsServices, HomeServices, UpdateS
     def import_from_file(self, path: Path) -> Changed: ...
     def unlock_sync(self, password: str) -> None: ...
     def about_info(self) -> AboutInfo: ...
+
+    # 保存期限: the daily archiving run (``application.schedule_retention``)
+    def archive_expired(self) -> RetentionRun: ...
 
     # the self-contained dialogs' own narrow interfaces
     def ledger_source(self) -> LedgerSource: ...
