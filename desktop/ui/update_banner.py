@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,7 +27,7 @@ from desktop.services.casework.records import Changed
 from desktop.services.syncing import updates
 from sync.domain.releases import size_text
 
-from .ops import ReadOp, WriteOp
+from .ops import Hub, ReadOp, WriteOp
 
 HOW = (
     "点“下次启动时安装”后，请关闭代办通再重新打开：启动时先把未上传的记录同步到镇中心，"
@@ -35,11 +35,9 @@ HOW = (
 )
 
 
-class UpdateServices(Protocol):
+class UpdateServices(Hub, Protocol):
     """What the banner needs (the facade has it): the offer and the install request, run on a worker
     thread, and the ``changed`` signal it refreshes on after a sync."""
-
-    changed: SignalInstance
 
     def update_offer(self) -> updates.UpdateOffer | None: ...
     def request_update_install(self) -> str: ...
