@@ -87,11 +87,11 @@ class CaseDetailWindow(QDialog):
 
         self.fields: dict[str, QLabel] = {}
         applicant_box, case_box = QGroupBox("申请人"), QGroupBox("办件")
-        for box, names in (
-            (applicant_box, ("姓名", "身份证号", "联系电话", "住址", "特殊群体")),
-            (case_box, ("办理事项", "办理部门", "服务方式", "办件类型", "受理日期", "办理期限", "经办代办员")),
+        applicant_form, case_form = QFormLayout(applicant_box), QFormLayout(case_box)
+        for form, names in (
+            (applicant_form, ("姓名", "身份证号", "联系电话", "住址", "特殊群体")),
+            (case_form, ("办理事项", "办理部门", "服务方式", "办件类型", "受理日期", "办理期限", "经办代办员")),
         ):
-            form = QFormLayout(box)
             for name in names:
                 label = QLabel()
                 label.setWordWrap(True)
@@ -106,11 +106,11 @@ class CaseDetailWindow(QDialog):
         note_row = QHBoxLayout()
         note_row.addWidget(self.id_note, 1)
         note_row.addWidget(self.reveal_button)
-        applicant_box.layout().addRow(note_row)  # type: ignore[union-attr]
+        applicant_form.addRow(note_row)
         self.due_warning = QLabel()
         self.due_warning.setWordWrap(True)
         self.due_warning.setStyleSheet("color: #8a6d00;")
-        case_box.layout().addWidget(self.due_warning)  # type: ignore[union-attr]
+        case_form.addWidget(self.due_warning)
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         info = QGridLayout()
