@@ -166,7 +166,8 @@ class ExtendDialog(ActionDialog):
             calendar_widget.setDateTextFormat(QDate(day.year, day.month, day.day), fmt)
 
     def operation(self) -> Callable[[], Changed]:
-        new_due: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        new_due = self.date_edit.date().toPython()
+        assert isinstance(new_due, date)  # a QDate converts to a date (the stubs say object)
         reason, consent = self.reason_edit.toPlainText(), self.consent_box.isChecked()
         approved = self.approved_edit.text()
         facade, case_id = self.facade, self.case_id
