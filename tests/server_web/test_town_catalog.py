@@ -153,6 +153,13 @@ def test_the_town_page_names_its_items_the_county_took(world: World) -> None:
     own = {"version": f"{tag}-1", "items": [_item(f"YT{tag}", "乙镇被收录事项")]}
     assert world.b_director.post("/town-catalog", _doc(own)).status_code == 303
     taken = _county_list(f"县{tag}", [_item(f"YT{tag}", "县级收录事项")])
+    preview = world.county.http.post(
+        world.county.base + "/catalog/import",
+        data={"csrf_token": world.county.csrf, "version": f"县{tag}"},
+        files={"file": ("县级事项清单.xlsx", catalog_workbook(taken), "application/octet-stream")},
+        timeout=60,
+    )
+    assert preview.status_code == 200 and f"乙镇（YT{tag}）" in preview.text  # the county is told first
     assert world.county.post("/publish/catalog", _doc(taken)).status_code == 303
     at_b = _catalog_at(world.b_station)
     assert (

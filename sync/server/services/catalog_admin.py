@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.domain.calendar import HolidayCalendar
-from sync.domain.catalog import Catalog, check_town_extension
+from sync.domain.catalog import Catalog, check_town_extension, town_extension_collisions
 from sync.domain.errors import DomainError
 from sync.protocol.models import ErrorCode
 
@@ -28,6 +28,7 @@ from .reference_docs import (
     lock_publications,
     town_extension,
 )
+from .towns import town_names
 
 KIND_LABELS = {"catalog": "事项清单", "calendar": "节假日日历"}
 #: The most 事项 a town may add of its own (a county's whole list is a few hundred).
@@ -128,6 +129,18 @@ def publish_town_catalog(session: Session, town_id: int, text: str, actor: str) 
     session.add(row)
     session.flush()
     return row, len(broadcast_catalog(session, actor, town_id))
+
+
+def towns_overridden(session: Session, county: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The towns whose own 事项 use a code of ``county`` (a county list about to be published), with those codes:
+    once it is, those towns' stations use the county's 事项 under the code (``merged_catalog``)."""
+    rows = session.scalars(
+        select(PublishedDocRow).where(PublishedDocRow.kind == TOWN_CATALOG).order_by(PublishedDocRow.id)
+    )
+    latest = {row.town_id: row.document for row in rows}
+    names = town_names(session)
+    found = [(names.get(town or 0, ""), town_extension_collisions(county, own)) for town, own in latest.items()]
+    return [(name, codes) for name, codes in found if codes]
 
 
 def town_history(session: Session, town_id: int) -> list[PublishedDocRow]:

@@ -19,6 +19,7 @@ from sync.domain.errors import DomainError
 from sync.domain.model import CaseType
 
 from ..api.deps import SessionDep
+from ..services.catalog_admin import towns_overridden
 from ..services.catalog_xlsx import (
     CASE_TYPES,
     CatalogImportError,
@@ -74,6 +75,7 @@ def _preview(
 ) -> Response:
     with session.begin():
         published = current_document(session, "catalog")
+        overridden = towns_overridden(session, document) if document else []
     changes = catalog_diff(published, document) if document else []
     return render(
         request,
@@ -86,6 +88,7 @@ def _preview(
         changes=changes,
         problems=problems or [],
         source=source,
+        overridden=overridden,
     )
 
 
