@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.services.safety.audit import AuditEntry
 
 from .errors import user_message
-from .tasks import run_task
+from .ops import ReadOp
 
 COLUMNS = ("时间", "操作人", "操作", "办件编号", "内容")
 
@@ -57,7 +57,8 @@ class AuditLogDialog(QDialog):
 
     def refresh(self) -> None:
         self.status_label.setText("正在读取…")
-        run_task(self.load, self.show_entries, lambda exc: self.status_label.setText(user_message(exc)))
+        load = ReadOp(self, "audit", self.load, self.show_entries)  # 刷新 again: the newest read wins
+        load.failure(lambda exc: self.status_label.setText(user_message(exc))).run_in_background()
 
     def show_entries(self, entries: Sequence[AuditEntry]) -> None:
         self.table.setRowCount(len(entries))

@@ -1,6 +1,6 @@
 """代办站设置 → 代办员: the station's clerk accounts; add, 身份证 and phone, 停用/启用, 重设密码.
 
-Every call runs in the background (reads ``run_task``, writes ``WriteOp``); the list is read again
+Every call runs in the background (the list as a ``ReadOp``, writes as ``WriteOp``); it is read again
 after each change. The services refuse what must not happen (the last active
 clerk or oneself deactivated, a wrong recovery code) with a Chinese message,
 shown under the list.
@@ -34,10 +34,9 @@ from sync.domain.validation import normalize_id_number, normalize_phone
 from .action_form import ActionDialog, error_label
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
-from .ops import WriteOp
+from .ops import ReadOp, WriteOp
 from .password_dialogs import ResetPasswordDialog, password_edit
 from .rare_char_dialog import attach_to
-from .tasks import run_task
 
 HEADERS = ("登录名", "姓名", "身份证号码", "联系电话", "状态")
 ID_HINT = "打印在委托书“受托人”一栏"
@@ -181,7 +180,8 @@ class ClerksPage(QWidget):
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:
         services = self.services
-        run_task(lambda: (services.list_clerks(), services.current_clerk()), self._show, self._on_failed)
+        load = ReadOp(self, "clerks", lambda: (services.list_clerks(), services.current_clerk()), self._show)
+        load.failure(self._on_failed).run_in_background()  # read again after each change: the newest wins
 
     def _show(self, result: tuple[list[ClerkInfo], ClerkInfo | None]) -> None:
         selected = self.selected()

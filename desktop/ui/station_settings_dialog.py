@@ -37,10 +37,9 @@ from .clerk_admin import ClerkServices, ClerksPage
 from .entry_fields import normalise_as_typed
 from .errors import show_error, user_message
 from .id_reader_settings import IdReaderPage
-from .ops import WriteOp
+from .ops import ReadOp, WriteOp
 from .password_dialogs import ChangePasswordDialog, RecoveryCodeDialog
 from .rare_char_dialog import attach_to
-from .tasks import run_task
 
 CODE_NOTE = "代办站编码由镇中心分配，每个办件号都以它开头，不能修改。"
 HAS_CODE = "本站已设置恢复码。代办员忘记密码时，用它在登录窗口“忘记密码”或在“代办员”页“重设密码”。"
@@ -279,7 +278,7 @@ class StationSettingsDialog(QDialog):
                 services.center_fingerprint(),
             )
 
-        run_task(load, self._show, self._on_failed)
+        ReadOp(self, "settings", load, self._show).failure(self._on_failed).run_in_background()
         self.clerks_page.refresh()
 
     def _show(self, loaded: _Loaded) -> None:
