@@ -2,10 +2,11 @@
 
 Each screen takes a ``typing.Protocol`` listing only what it calls (``CasePageServices``, ``HomeServices``…;
 the main window's ``StationServices`` puts together those of the screens it opens), and ``facade.py``
-binds them to the session. mypy does not check ``desktop/ui``, so this test does what it would: every
-member of every screen Protocol exists on the class that ``facade.py`` hands over, a method with the
-same parameters (names, kinds, types, defaults; an extra one only with a default) and a return type
-that is the same, a subclass, or a class having every member of the returned Protocol in turn.
+binds them to the session. mypy checks that where ``application.py`` hands the facade to ``MainWindow``;
+this test checks every screen Protocol, each on its own: every member exists on the class that
+``facade.py`` hands over, a method with the same parameters (names, kinds, types, defaults; an extra
+one only with a default) and a return type that is the same, a subclass, or a class having every
+member of the returned Protocol in turn.
 """
 
 from __future__ import annotations
