@@ -35,7 +35,6 @@ from .main_window import MainWindow
 from .ops import WriteOp
 from .recovery_dialog import run_recovery
 from .setup_dialog import SetupDialog
-from .tasks import run_task
 from .translations import install_qt_translations
 
 log = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ def _schedule_daily_backup(window: MainWindow, ctx: ServiceContext) -> None:
         window.statusBar().showMessage(f"自动备份未完成：{user_message(exc)}", 15000)
 
     def due() -> None:
-        run_task(lambda: backup.daily_backup_if_due(ctx), lambda _info: None, on_failed)
+        WriteOp(window, None, lambda: backup.daily_backup_if_due(ctx)).failure(on_failed).run_in_background()
 
     timer = QTimer(window)
     timer.timeout.connect(due)
