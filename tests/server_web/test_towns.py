@@ -475,3 +475,6 @@ def test_a_town_prints_its_own_name(towns: Towns) -> None:
     pdf = towns.b_director.get("/review.pdf?period=2026-11")
     assert pdf.status_code == 200 and "乙镇为民服务中心" in glyphs.pdftotext(pdf.content)
     assert 'value="乙镇为民服务中心"' in towns.b_director.get("/town").text
+    # and its pages name it in the header: 乙镇's staff work at 乙镇为民服务中心, the county at the county
+    assert '<span class="brand">代办通 · 乙镇为民服务中心</span>' in towns.b_director.get("/").text
+    assert '<span class="brand">代办通 · 县级政务服务中心</span>' in towns.county.get("/").text

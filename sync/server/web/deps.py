@@ -24,6 +24,7 @@ from ..core.db import clock_of
 from ..services.evaluation import open_followups
 from ..services.reference_docs import current_calendar
 from ..services.staff import DIRECTOR, StaffUser, session_user
+from ..services.town_admin import printed_center_name
 from ..services.town_scope import scope_session
 from ..services.towns import several_towns
 from .font_slices import han_fonts_css_name
@@ -101,6 +102,9 @@ def get_staff(request: Request, session: SessionDep) -> StaffUser:
     # Every query of this request sees the user's town only; with one town that is everything, so a single-town
     # center's queries stay exactly those it ran before towns (services.town_scope).
     scope_session(session, user.town_id if several else None)
+    if several and not user.is_county:
+        with session.begin():  # the header names the staff member's own center, as the town's prints do
+            request.state.brand = printed_center_name(session, "")
     request.state.staff = user
     request.state.several_towns = several  # the menu: with several towns only the county publishes what they share
     if user.must_change_password and request.url.path not in (PASSWORD_PATH, PREFIX + "/logout"):
@@ -228,7 +232,10 @@ TownPublisherPostDep = Annotated[StaffUser, Depends(_extender_post)]
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> Response:
     user = getattr(request.state, "staff", None)
-    shared = {"several_towns": getattr(request.state, "several_towns", False)}
+    shared = {
+        "several_towns": getattr(request.state, "several_towns", False),
+        "brand": getattr(request.state, "brand", ""),
+    }
     return templates.TemplateResponse(
         request, name, {"user": user, "prefix": PREFIX, **shared, **context}, status_code=status
     )
