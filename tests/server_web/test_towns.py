@@ -420,6 +420,25 @@ SHOT_TOWNS = {
 }
 
 
+def test_a_long_center_name_keeps_the_header_on_one_line(towns: Towns) -> None:
+    """A town's staff see their own center in the header; a long name (the whole 四川省…镇为民服务中心) is cut
+    with an ellipsis and kept whole in its title, so the header stays one line at a window PC's 1366 px."""
+    long_town = f"四川省遂宁市蓬溪县青溪镇{uuid.uuid4().hex[:4]}"
+    town_id = in_center(towns.server.database_url, lambda s: create_town(s, long_town).id)
+    director = staff_in(towns.server, "director", town_id).username
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+        _browser_login(page, towns.server.url, director)
+        brand = page.locator("header.top .brand")
+        assert brand.get_attribute("title") == f"{long_town}为民服务中心"
+        assert brand.evaluate("e => e.scrollWidth > e.clientWidth")  # cut, not wrapped
+        assert page.locator("header.top").bounding_box()["height"] <= 50  # one line (two were 66 px)
+        usual = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+        _browser_login(usual, towns.server.url, towns.b_director.username)
+        assert usual.locator("header.top .brand").evaluate("e => e.scrollWidth <= e.clientWidth")  # not cut
+        assert usual.inner_text("header.top .brand") == "代办通 · 乙镇为民服务中心"
+
+
 @pytest.mark.skipif(not os.environ.get("DAIBANTONG_SCREENSHOTS"), reason="DAIBANTONG_SCREENSHOTS not set")
 def test_county_review_screenshot(tmp_path: Path) -> None:
     """docs/screenshots/center_county_review.png (the county compares its towns) and center_county_town.png
@@ -476,5 +495,5 @@ def test_a_town_prints_its_own_name(towns: Towns) -> None:
     assert pdf.status_code == 200 and "乙镇为民服务中心" in glyphs.pdftotext(pdf.content)
     assert 'value="乙镇为民服务中心"' in towns.b_director.get("/town").text
     # and its pages name it in the header: 乙镇's staff work at 乙镇为民服务中心, the county at the county
-    assert '<span class="brand">代办通 · 乙镇为民服务中心</span>' in towns.b_director.get("/").text
-    assert '<span class="brand">代办通 · 县级政务服务中心</span>' in towns.county.get("/").text
+    assert ">代办通 · 乙镇为民服务中心</span>" in towns.b_director.get("/").text
+    assert ">代办通 · 县级政务服务中心</span>" in towns.county.get("/").text
