@@ -54,6 +54,7 @@ def _fill(
     from sync.server.core.db import make_engine
     from sync.server.core.migrate import upgrade_head
     from sync.server.core.models import CaseRow, StationRow
+    from sync.server.services.review_counts import review_columns
 
     engine = make_engine(database_url)
     upgrade_head(engine)
@@ -134,6 +135,7 @@ def _fill(
                     "updated_at": data["updated_at"],
                     "conflict": "",
                     "center_since_station": False,
+                    **review_columns(data),  # as the projection fills them (``store_view``)
                 }
             )
             if len(rows) == 5000:

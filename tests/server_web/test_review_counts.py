@@ -1,12 +1,17 @@
 """The 考核 figures counted in the database equal those of the Python counting they replaced, case by case, on a
 varied data set (every state, on time and late, 即办件 and 承诺件, ratings 1-5 with and without dimensions,
-timestamps at Beijing's midnight, several stations and clerks), on SQLite and PostgreSQL."""
+timestamps at Beijing's midnight, several stations and clerks), on SQLite and PostgreSQL.
+
+The counts read the review's columns of ``cases`` (0116), the reference reads the projection's JSON: the data set
+fills the columns as the projection does (``review_columns``), and cases then changed through the projection
+(``store_view``: completed, rated, rated again, reopened) and deleted must keep the two equal."""
 
 from __future__ import annotations
 
 import random
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,11 +22,15 @@ from sqlalchemy.orm import Session
 
 from forms.data import DIMENSION_LABELS, OVERALL
 from sync.domain.clock import beijing_day, day_start_stamp
-from sync.server.core.db import make_engine
+from sync.domain.projection import view_from_dict
+from sync.server.core.db import make_engine, make_sessionmaker
 from sync.server.core.migrate import upgrade_head
 from sync.server.core.models import CaseRow, StationRow
 from sync.server.services.case_json import case_field
+from sync.server.services.case_projection import store_view
 from sync.server.services.evaluation import Evaluation, Rates, evaluate, monthly_trend, natural_key, period_range
+from sync.server.services.review_counts import by_clerk, count_query, month_query, review_columns
+from sync.server.services.town_scope import scope_session
 from tests.conftest import require_postgres
 from tests.sync.live_server import postgres_schema_url, sqlite_url
 
@@ -151,6 +160,7 @@ def _fill(engine: Engine) -> dict[str, str]:
                     "state": data["state"],
                     "data": data,
                     "updated_at": "2027-01-01T00:00:00.000+00:00",
+                    **review_columns(data),
                 }
             )
         conn.execute(insert(CaseRow), rows)
@@ -194,3 +204,66 @@ def test_the_trend_counts_each_month_as_the_review_counts_it(engine: Engine) -> 
             old = _old_evaluate(session, m.month, names)
             assert _figures(m.total) == _figures(old.total)
             assert {k: _figures(r) for k, r in m.stations.items()} == {r.key: _figures(r) for r in old.stations}
+
+
+def _whole(data: dict[str, Any]) -> dict[str, Any]:
+    """A test row's projection with the keys a ``CaseView`` needs besides the review's."""
+    applicant = {"name": "陈秀英", "id_number": "", "phone": "", "address": "一组", "special_groups": []}
+    extra = {"kind": "agency", "applicant": applicant, "item_code": "X1", "item_name": "事项", "department": "部门"}
+    state = "accepted" if data["state"] == "registered" else data["state"]  # the data set's one unknown state
+    return {**extra, "promised_days": 5, "materials": [], **data, "state": state}
+
+
+def test_cases_changed_through_the_projection_are_counted_as_their_json_says(engine: Engine) -> None:
+    names = _fill(engine)
+    rng = random.Random(5)
+    with make_sessionmaker(engine)() as session, session.begin():  # the center's sessions: personal data sealed
+        rows = session.scalars(select(CaseRow).order_by(CaseRow.case_id)).all()
+        for n, row in enumerate(rows[::4]):
+            view = view_from_dict(_whole(row.data))
+            registered = beijing_day(view.registered_at)
+            done = registered + timedelta(days=rng.randrange(0, 12))
+            rating = rng.choice([1, 2, 3, 4, 5])
+            dims = tuple((k, rng.randrange(1, 6)) for k in DIMENSION_LABELS if rng.random() < 0.7)
+            store_view(row, replace(view, completed_on=done, rating=rating, rating_dimensions=dims))
+            session.flush()
+            if n % 3 == 0:  # rated again, with other dimensions, and its deadline moved
+                changed = replace(view, completed_on=done, rating=6 - rating, rating_dimensions=dims[::-1][:1])
+                store_view(row, replace(changed, due_on=registered + timedelta(days=3), clerk="代办员9"))
+            elif n % 3 == 1:  # reopened: neither done nor rated any more, and of the other kind
+                other = {"immediate": "promised", "promised": "immediate"}[view.case_type.value]
+                store_view(row, replace(view, case_type=type(view.case_type)(other), completed_on=None, rating=None))
+        for row in rows[1::40]:
+            session.delete(row)
+    with Session(engine) as session:
+        stored = session.scalars(select(CaseRow)).all()
+        assert all({k: getattr(r, k) for k in review_columns(r.data)} == review_columns(r.data) for r in stored)
+        assert any(r.clerk == "代办员9" for r in stored)
+        for period in ("2026", "2026-06", "2027-01"):
+            old, new = _old_evaluate(session, period, names), evaluate(session, period, names)
+            assert _figures(new.total) == _figures(old.total)
+            assert [_figures(r) for r in new.clerks] == [_figures(r) for r in old.clerks]
+        months = monthly_trend(session, date(2026, 12, 1), names)
+        old_months = [_old_evaluate(session, m.month, names).total for m in months]
+        assert [_figures(m.total) for m in months] == [_figures(t) for t in old_months]
+
+
+@pytest.mark.parametrize("town", [None, 1])
+def test_a_years_counts_read_the_review_index_alone(engine: Engine, town: int | None) -> None:
+    """Each clerk's and each month's counts of a year, for the county and for a town, are read from
+    ``ix_cases_review`` without the table (SQLite: a covering index; PostgreSQL: an index-only scan)."""
+    firsts = [date(2026, m, 1) for m in range(1, 13)]
+    start, end = day_start_stamp(firsts[0]), day_start_stamp(date(2027, 1, 1))
+    with make_sessionmaker(engine)() as session:
+        scope_session(session, town)
+        months = [(f"{d:%Y-%m}", day_start_stamp(d)) for d in firsts]
+        for query in (count_query(session, start, end, by_clerk), month_query(session, months, end)):
+            sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+            with engine.connect() as conn:
+                if engine.dialect.name == "sqlite":
+                    plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+                    assert "USING COVERING INDEX ix_cases_review" in plan, plan
+                else:
+                    conn.exec_driver_sql("SET enable_seqscan = off")
+                    plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN " + sql))
+                    assert "Index Only Scan using ix_cases_review" in plan, plan

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -167,6 +168,37 @@ class CaseRow(Base):
     #: When the center first stored the case (its first accepted event's ``received_at``; kept by a rebuild), for
     #: the inbox's "new cases arrived" notice (migration 0109).
     arrived_at: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    # What the 考核 counts read (``services.review_counts``), copied from ``data`` by ``store_view`` (0116): a
+    # county-year's review reads these narrow columns, through ``ix_cases_review``, instead of every case's JSON.
+    registered_at: Mapped[str | None] = mapped_column(String(40), default=None)
+    clerk: Mapped[str | None] = mapped_column(String, default=None)
+    case_type: Mapped[str | None] = mapped_column(String(32), default=None)
+    accepted_on: Mapped[str | None] = mapped_column(String(40), default=None)
+    completed_on: Mapped[str | None] = mapped_column(String(40), default=None)
+    due_on: Mapped[str | None] = mapped_column(String(40), default=None)
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: The 反馈表's rated dimensions (``forms.data.DIMENSION_LABELS``), each 1-5 or None.
+    rating_efficiency: Mapped[int | None] = mapped_column(Integer, default=None)
+    rating_competence: Mapped[int | None] = mapped_column(Integer, default=None)
+    rating_attitude: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    __table_args__ = (
+        # the period's range, then every column the counts read: the review is read from the index alone
+        Index(
+            "ix_cases_review",
+            "registered_at",
+            "station_id",
+            "clerk",
+            "case_type",
+            "accepted_on",
+            "completed_on",
+            "due_on",
+            "rating",
+            "rating_efficiency",
+            "rating_competence",
+            "rating_attitude",
+        ),
+    )
 
 
 class EnrollmentCodeRow(Base):

@@ -35,6 +35,7 @@ from sync.protocol.models import ConflictNote, ErrorCode
 from ..core.db import clock_of
 from ..core.models import CaseRow
 from .errors import ServiceError
+from .review_counts import review_columns
 
 
 def _refuse(event: Event, exc: Exception) -> ServiceError:
@@ -115,9 +116,11 @@ def _store(row: CaseRow, view: CaseView, conflict: str, center_moved: bool) -> N
 
 
 def store_view(row: CaseRow, view: CaseView) -> None:
-    """The case's projection and the columns the staff pages filter on."""
+    """The case's projection and the columns the staff pages filter and count on."""
     row.state = view.state.value
     row.data = view_to_dict(view)
+    for name, value in review_columns(row.data).items():
+        setattr(row, name, value)
     row.updated_at = view.updated_at
     row.receipt_status = case_receipt_status(view.window_handovers, view.window_receipts)
 

@@ -27,7 +27,7 @@ from ..core.staff_models import FollowupRow
 from .case_json import case_field
 from .center_events import record_center_event
 from .errors import ServiceError
-from .review_counts import COUNTS, CaseCounts, by_clerk, by_month, count_cases
+from .review_counts import COUNTS, CaseCounts, by_clerk, count_cases, count_months
 
 SATISFACTION_TARGET = 0.98
 FOLLOWUP_DAYS = 5
@@ -111,11 +111,10 @@ def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Ev
     row per clerk of a station leaves it, stations and the town are their sums."""
     first, after, label = period_range(period)
     start, end = day_start_stamp(date.fromisoformat(first)), day_start_stamp(date.fromisoformat(after))
-    long_period = (date.fromisoformat(after) - date.fromisoformat(first)).days > 92  # a year
     total = Rates("", "全镇合计")
     stations: dict[str, Rates] = {}
     clerks: list[Rates] = []
-    for (station_id, clerk), counts in count_cases(session, start, end, by_clerk, long_period=long_period):
+    for (station_id, clerk), counts in count_cases(session, start, end, by_clerk):
         name = station_names.get(station_id, station_id)
         total.add_counts(counts)
         stations.setdefault(station_id, Rates(station_id, name)).add_counts(counts)
@@ -181,8 +180,8 @@ class MonthRates:
 def monthly_trend(
     session: Session, last_month: date, station_names: dict[str, str], months: int = 12
 ) -> list[MonthRates]:
-    """The ``months`` months up to ``last_month`` (Beijing), oldest first: one query over the whole range grouped
-    by month and station, each case counted in the month it was registered (as ``evaluate`` counts it)."""
+    """The ``months`` months up to ``last_month`` (Beijing), oldest first: one query, each month's cases grouped
+    by station, each case counted in the month it was registered (as ``evaluate`` counts it)."""
     firsts = []
     year, month = last_month.year, last_month.month
     for _ in range(months):
@@ -190,10 +189,9 @@ def monthly_trend(
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     firsts.reverse()
     end = date(last_month.year + (last_month.month == 12), last_month.month % 12 + 1, 1)
-    by_month_and_station = by_month([(f"{d:%Y-%m}", day_start_stamp(d)) for d in firsts])
     out = {f"{d:%Y-%m}": MonthRates(f"{d:%Y-%m}", Rates("", "全镇合计"), {}) for d in firsts}
-    start, stop = day_start_stamp(firsts[0]), day_start_stamp(end)
-    for (label, station_id), counts in count_cases(session, start, stop, by_month_and_station, long_period=True):
+    starts = [(f"{d:%Y-%m}", day_start_stamp(d)) for d in firsts]
+    for (label, station_id), counts in count_months(session, starts, day_start_stamp(end)):
         bucket = out[label]
         bucket.total.add_counts(counts)
         name = station_names.get(station_id, station_id)
