@@ -16,6 +16,26 @@ from typing import Any
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def registered_payload(case_id: str | None = None, case_no: str = "CS01-20261123-0001") -> dict[str, Any]:
+    """A ``case.registered`` payload as a station writes it: 张三's 城乡居民养老保险参保登记, one original (the
+    benchmarks' and the tests' one definition, ``tests.sync.factories``)."""
+    return {
+        "case_id": case_id or str(uuid.uuid4()),
+        "case_no": case_no,
+        "kind": "agency",
+        "case_type": "promised",
+        "applicant": {
+            "name": "张三",
+            "id_number": "11010519491231002X",
+            "phone": "13800138000",
+            "address": "一组",
+            "special_groups": [],
+        },
+        "item": {"code": "YL001", "name": "城乡居民养老保险参保登记", "department": "镇社保所", "promised_days": 5},
+        "materials": [{"name": "身份证", "original": True, "copies": 1, "required": True, "present": True}],
+    }
+
+
 def figure(name: str, value: float, unit: str, target: float | None = None, **extra: Any) -> dict[str, Any]:
     """One result line: ``{"name", "value", "unit", "target"}`` plus any extra context."""
     return {"name": name, "value": round(value, 3), "unit": unit, "target": target, **extra}

@@ -44,7 +44,7 @@ import requests
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bench import figure, free_port, postgres_available, postgres_schema
+from bench import figure, free_port, postgres_available, postgres_schema, registered_payload
 from bench.hostile_zip import MADE_AT, MB, manifest, zip_bomb, zip_of
 from sync.client.client import SyncClient
 from sync.client.errors import TransferFileError
@@ -284,31 +284,13 @@ class Station:
         """register → accept → deliver one case (added to the chain)."""
         case_id = str(uuid.uuid4())
         first = len(self.events)
-        self.add("case.registered", registered_payload(case_id, len(self.events) + 1))
+        self.add("case.registered", registered_payload(case_id, f"CS01-20261123-{len(self.events) + 1:04d}"))
         self.add("case.accept", {"case_id": case_id, "accepted_on": "2026-11-23", "due_on": "2026-11-30"})
         self.add("case.deliver", {"case_id": case_id})
         return self.events[first:]
 
     def headers(self, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", "X-Protocol-Version": "1.1"} | extra
-
-
-def registered_payload(case_id: str, n: int) -> dict[str, Any]:
-    return {
-        "case_id": case_id,
-        "case_no": f"CS01-20261123-{n:04d}",
-        "kind": "agency",
-        "case_type": "promised",
-        "applicant": {
-            "name": "张三",
-            "id_number": "11010519491231002X",
-            "phone": "13800138000",
-            "address": "一组",
-            "special_groups": [],
-        },
-        "item": {"code": "YL001", "name": "城乡居民养老保险参保登记", "department": "镇社保所", "promised_days": 5},
-        "materials": [{"name": "身份证", "original": True, "copies": 1, "required": True, "present": True}],
-    }
 
 
 def enroll(server: Center) -> Station:
@@ -506,7 +488,8 @@ def _push_outcome(reply: requests.Response, events: list[Event], *, expect_refus
 # event payloads
 
 
-def _valid(spec: Spec) -> Any:
+def valid_value(spec: Spec) -> Any:
+    """A value ``spec`` accepts (the least of its kind)."""
     if spec.kind in (Kind.TEXT, Kind.NAME):
         return "甲"
     if spec.kind is Kind.CHOICE:
@@ -520,14 +503,15 @@ def _valid(spec: Spec) -> Any:
     if spec.kind is Kind.TEXTS:
         return [spec.choices[0] if spec.choices else "甲"]
     if spec.kind is Kind.OBJECT:
-        return _base(spec.fields)
+        return minimal_payload(spec.fields)
     if spec.kind is Kind.LIST:
-        return [_base(spec.fields)]
+        return [minimal_payload(spec.fields)]
     return {"a": "甲"}
 
 
-def _base(specs: tuple[Spec, ...]) -> dict[str, Any]:
-    return {s.key: _valid(s) for s in specs if s.required}
+def minimal_payload(specs: tuple[Spec, ...]) -> dict[str, Any]:
+    """A payload with only the required fields of ``specs``, each a valid value."""
+    return {s.key: valid_value(s) for s in specs if s.required}
 
 
 def bad_values(spec: Spec) -> list[tuple[str, Any]]:
@@ -565,7 +549,7 @@ def _deep(depth: int) -> Any:
 def variants(event_type: str, fields_per_type: int | None) -> list[tuple[str, dict[str, Any]]]:
     """(field path, payload) with one hostile value each, the rest valid."""
     specs = SCHEMAS[event_type]
-    base = _base(specs)
+    base = minimal_payload(specs)
     out: list[tuple[str, dict[str, Any]]] = []
     chosen = specs if fields_per_type is None else specs[:fields_per_type]
     if fields_per_type is not None:  # the small run still reaches one nested field
@@ -577,7 +561,7 @@ def variants(event_type: str, fields_per_type: int | None) -> list[tuple[str, di
             inner_specs = spec.fields if fields_per_type is None else spec.fields[:fields_per_type]
             for inner in inner_specs:
                 for what, value in bad_values(inner):
-                    payload = {**base, spec.key: {**_base(spec.fields), inner.key: value}}
+                    payload = {**base, spec.key: {**minimal_payload(spec.fields), inner.key: value}}
                     out.append((f"{spec.key}.{inner.key}:{what}", payload))
     return out
 
@@ -622,9 +606,9 @@ def probe_fields(server: Center, station: Station, scale: Scale) -> Iterator[Cat
         for spec in SCHEMAS[event_type]:
             if spec.kind not in (Kind.TEXT, Kind.NAME) or spec.key == "case_id":
                 continue
-            event = station.event(event_type, _base(SCHEMAS[event_type]))
+            event = station.event(event_type, minimal_payload(SCHEMAS[event_type]))
             body = _batch(station, [event])
-            body["events"][0]["payload"] = {**_base(SCHEMAS[event_type]), spec.key: "城南\ud800"}
+            body["events"][0]["payload"] = {**minimal_payload(SCHEMAS[event_type]), spec.key: "城南\ud800"}
             reply = push_raw(station, json.dumps(body, ensure_ascii=True).encode("ascii"))
             cat.add(f"{event_type} {spec.key}:surrogate", status_outcome(reply.status_code))
     # the control: the station's next real case goes through after all of the above
@@ -814,7 +798,7 @@ def probe_tampered(server: Center, station: Station, scale: Scale) -> Iterator[C
     cat = Category("tampered-chain")
     case_id = str(uuid.uuid4())
     seq = len(station.events) + 1
-    first = station.event("case.registered", registered_payload(case_id, seq))
+    first = station.event("case.registered", registered_payload(case_id, f"CS01-20261123-{seq:04d}"))
     second = station.event(
         "case.accept",
         {"case_id": case_id, "accepted_on": "2026-11-23", "due_on": "2026-11-30"},
@@ -853,7 +837,7 @@ def probe_tampered(server: Center, station: Station, scale: Scale) -> Iterator[C
     cat.add("a center event authored by the station", outcome)
     if station.events and station.events[-1] is center_move:  # kept refused: the good events follow it
         seq = len(station.events) + 1
-        first = station.event("case.registered", registered_payload(case_id, seq))
+        first = station.event("case.registered", registered_payload(case_id, f"CS01-20261123-{seq:04d}"))
         second = station.event("case.accept", dict(second.payload), seq=seq + 1, prev=first.hash)
         good = [first, second]
     station.events.extend(good)

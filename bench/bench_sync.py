@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from bench import figure, free_port, postgres_schema
+from bench import figure, free_port, postgres_schema, registered_payload
 from sync.client.client import SyncClient
 from sync.domain.clock import FixedClock
 from sync.domain.custody import HandoverItem, handover_content
@@ -108,21 +108,7 @@ def typical_case(
         {"name": "一寸照片", "original": True, "copies": 2, "required": False, "present": True},
     ]
     originals = [HandoverItem("身份证"), HandoverItem("户口本")]
-    registered = {
-        "case_id": case_id,
-        "case_no": f"CS01-20261123-{n:04d}",
-        "kind": "agency",
-        "case_type": "promised",
-        "applicant": {
-            "name": "张三",
-            "id_number": "11010519491231002X",
-            "phone": "13800138000",
-            "address": "一组",
-            "special_groups": [],
-        },
-        "item": {"code": "YL001", "name": "城乡居民养老保险参保登记", "department": "镇社保所", "promised_days": 5},
-        "materials": materials,
-    }
+    registered = {**registered_payload(case_id, f"CS01-20261123-{n:04d}"), "materials": materials}
     if entrustment_signatures:
         registered = _entrustment_signatures(registered, n)
     payloads: list[tuple[str, dict[str, Any]]] = [

@@ -10,12 +10,13 @@ from pathlib import Path
 import keyring
 import pytest
 
+from bench import POSTGRES_URL, postgres_available
 from tests.keyring_backend import PATH_VARIABLE, MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+__all__ = ["POSTGRES_URL", "postgres_available"]  # the benchmarks' (bench/__init__.py), one definition
 
 
 @pytest.fixture(autouse=True)
@@ -27,19 +28,6 @@ def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MemoryKey
     backend = MemoryKeyring(path)
     keyring.set_keyring(backend)
     return backend
-
-
-def postgres_available() -> bool:
-    import sqlalchemy as sa
-
-    try:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.connect() as conn:
-            conn.execute(sa.text("select 1"))
-        engine.dispose()
-        return True
-    except sa.exc.OperationalError:
-        return False
 
 
 def require_postgres() -> str:

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from bench import registered_payload
 from sync.domain.clock import FixedClock
 from sync.domain.events import GENESIS_HASH, Event, new_event
-
-
-def registered_payload(case_id: str | None = None, case_no: str = "CS01-20261123-0001") -> dict[str, Any]:
-    return {
-        "case_id": case_id or str(uuid.uuid4()),
-        "case_no": case_no,
-        "kind": "agency",
-        "case_type": "promised",
-        "applicant": {
-            "name": "张三",
-            "id_number": "11010519491231002X",
-            "phone": "13800138000",
-            "address": "一组",
-            "special_groups": [],
-        },
-        "item": {"code": "YL001", "name": "城乡居民养老保险参保登记", "department": "镇社保所", "promised_days": 5},
-        "materials": [{"name": "身份证", "original": True, "copies": 1, "required": True, "present": True}],
-    }
 
 
 @dataclass

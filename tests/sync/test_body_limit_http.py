@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bench.bench_hostile import ROUTES
 from sync.server.api.body_limit import LIMITS, limit_for
 
 from .conftest import Station
@@ -25,16 +26,6 @@ from .live_server import ServerHandle
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
-#: One path per route group (a body limit does not care whether the route would authenticate).
-ROUTES = {
-    "enroll": "/api/v1/enroll",
-    "handshake": "/api/v1/sync/handshake",
-    "push": "/api/v1/sync/push",
-    "blob": "/api/v1/blobs/" + "0" * 64,
-    "staff-login": "/center/login",
-    "staff-form": "/center/stations/code",
-    "publish": "/center/publish/catalog",
-}
 
 
 def _answer(sock: socket.socket) -> tuple[int, dict[str, Any]]:

@@ -16,6 +16,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from bench.bench_hostile import minimal_payload
 from sync.client.errors import Rejected
 from sync.domain.events import Event, new_event
 from sync.domain.payload_fields import Kind, Spec
@@ -26,30 +27,6 @@ from .conftest import Station
 from .live_server import row_counts
 
 STATION_TYPES = sorted(t for t in SCHEMAS if not t.startswith("case.center_"))
-
-
-def _valid(spec: Spec) -> Any:
-    if spec.kind in (Kind.TEXT, Kind.NAME):
-        return "甲"
-    if spec.kind is Kind.CHOICE:
-        return spec.choices[0]
-    if spec.kind is Kind.DATE:
-        return "2026-11-23"
-    if spec.kind is Kind.INT:
-        return max(spec.low, 1) if spec.high >= 1 else spec.low
-    if spec.kind is Kind.BOOL:
-        return True
-    if spec.kind is Kind.TEXTS:
-        return [spec.choices[0] if spec.choices else "甲"]
-    if spec.kind is Kind.OBJECT:
-        return _base(spec.fields)
-    if spec.kind is Kind.LIST:
-        return [_base(spec.fields)]
-    return {"a": "甲"}
-
-
-def _base(specs: tuple[Spec, ...]) -> dict[str, Any]:
-    return {s.key: _valid(s) for s in specs if s.required}
 
 
 def _bad_values(spec: Spec) -> list[tuple[str, Any]]:
@@ -72,17 +49,16 @@ def _bad_values(spec: Spec) -> list[tuple[str, Any]]:
 def _variants(event_type: str) -> list[tuple[str, dict[str, Any]]]:
     """(field path, payload) with one hostile value each, the rest valid."""
     specs = SCHEMAS[event_type]
-    base = _base(specs)
+    base = minimal_payload(specs)
     out = []
     for spec in specs:
         for _what, value in _bad_values(spec):
             out.append((spec.key, {**base, spec.key: value}))
         if spec.kind is Kind.OBJECT:
+            inside = minimal_payload(spec.fields)
             for inner in spec.fields:
                 for _what, value in _bad_values(inner):
-                    out.append(
-                        (f"{spec.key}.{inner.key}", {**base, spec.key: {**_base(spec.fields), inner.key: value}})
-                    )
+                    out.append((f"{spec.key}.{inner.key}", {**base, spec.key: {**inside, inner.key: value}}))
     return out
 
 
@@ -135,13 +111,13 @@ def test_every_hostile_field_is_refused_by_name_and_changes_nothing(station: Sta
 def test_a_lone_surrogate_refuses_its_batch_and_stores_nothing(station: Station, event_type: str) -> None:
     specs = SCHEMAS[event_type]
     text_key = next(s.key for s in specs if s.kind is Kind.TEXT and s.key != "case_id")
-    payload = {**_base(specs), text_key: "城南\ud800"}
+    payload = {**minimal_payload(specs), text_key: "城南\ud800"}
     event = new_event(
         station_id=station.station_id,
         seq=1,
         prev_hash="0" * 64,
         type=event_type,
-        payload={**_base(specs)},
+        payload={**minimal_payload(specs)},
         actor="李代办",
         occurred_at=station.chain.clock.stamp(),
     )
