@@ -142,7 +142,7 @@ def typical_case(
 def wire_bytes(events: list[Event], coding: str | None = None) -> int:
     """Bytes of the push body ``SyncClient.push`` sends for ``events`` (``encoding.encode_push`` with the
     client's coding, a uuid batch id as ``push_all`` gives)."""
-    coding = coding or SyncClient("http://bench.invalid").push_encoding
+    coding = coding or SyncClient("http://bench.invalid", allow_http=True).push_encoding
     return len(encoding.encode_push(str(uuid.uuid4()), events[0].station_id, events, coding))
 
 
@@ -375,7 +375,7 @@ def _one_day_over_slow_link(url: str, database_url: str, cases: int = 15) -> tup
 
 def run() -> Iterator[dict[str, Any]]:
     station = "00000000-0000-4000-8000-000000000001"
-    coding = SyncClient("http://bench.invalid").push_encoding
+    coding = SyncClient("http://bench.invalid", allow_http=True).push_encoding
     # the case as the app records it now: the 委托书 signed at registration, 7 signatures in all
     case = typical_case(station, 1, GENESIS_HASH, 1, full=True, entrustment_signatures=True)
     raw = len(json.dumps([e.to_dict() for e in case], ensure_ascii=False).encode("utf-8"))
