@@ -8,6 +8,7 @@ document to the publish route, which validates it once more, broadcasts it and a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -50,6 +51,15 @@ def xlsx_download(data: bytes, name: str) -> Response:
     return Response(
         data, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
     )
+
+
+async def read_upload(file: UploadFile, version: Callable[[], str]) -> dict[str, Any]:
+    """The uploaded 事项清单 as a document of ``version()`` (asked only of a file small enough to be one);
+    ``CatalogImportError`` lists what makes it none, its size included (the county's list and a town's own)."""
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise CatalogImportError([RowProblem("文件", 0, f"文件超过{MAX_UPLOAD // 1024 // 1024}MB，不是一份事项清单")])
+    return read_catalog_workbook(data, version())
 
 
 @router.get("/catalog/export.xlsx", summary="导出当前事项清单（Excel，主任）", response_class=Response)
@@ -100,14 +110,9 @@ async def import_catalog(
     file: Annotated[UploadFile, File()],
     version: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    data = await file.read(MAX_UPLOAD + 1)
     name = file.filename or "Excel文件"
-    if len(data) > MAX_UPLOAD:
-        problems = [RowProblem("文件", 0, f"文件超过{MAX_UPLOAD // 1024 // 1024}MB，不是一份事项清单")]
-        return _preview(request, session, None, problems, name, 422)
-    version = version.strip() or _next(session)
     try:
-        document = read_catalog_workbook(data, version)
+        document = await read_upload(file, lambda: version.strip() or _next(session))
     except CatalogImportError as exc:
         return _preview(request, session, None, exc.problems, name, 422)
     return _preview(request, session, document, source=name)

@@ -28,7 +28,6 @@ from ..services.catalog_xlsx import (
     RowProblem,
     catalog_diff,
     catalog_workbook,
-    read_catalog_workbook,
     template_workbook,
 )
 from ..services.reference_docs import current_document
@@ -37,7 +36,7 @@ from ..services.towns import town_names
 from .deps import PREFIX, TownPublisherDep, TownPublisherPostDep, client_ip, render
 from .refusals import refusal_shown
 from .route_class import WebRoute
-from .routes_catalog import MAX_UPLOAD, xlsx_download
+from .routes_catalog import read_upload, xlsx_download
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 PAGE = "/town-catalog"
@@ -144,15 +143,14 @@ async def import_town_items(
 ) -> Response:
     town_id = user.town_id
     assert town_id is not None
-    data = await file.read(MAX_UPLOAD + 1)
+
+    def next_version() -> str:
+        with session.begin():
+            return version.strip() or next_town_version(session, town_id)
+
     name = file.filename or "Excel文件"
-    if len(data) > MAX_UPLOAD:
-        problems = [RowProblem("文件", 0, f"文件超过{MAX_UPLOAD // 1024 // 1024}MB，不是一份事项清单")]
-        return _preview(request, session, town_id, None, problems, name, 422)
-    with session.begin():
-        version = version.strip() or next_town_version(session, town_id)
     try:
-        document = read_catalog_workbook(data, version)
+        document = await read_upload(file, next_version)
     except CatalogImportError as exc:
         return _preview(request, session, town_id, None, exc.problems, name, 422)
     with session.begin():
