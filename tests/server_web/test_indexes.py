@@ -5,24 +5,19 @@ and 事项 filters by those of 0115."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, Select, func, literal_column, select
 
-from sync.server.core.db import make_engine, make_sessionmaker
-from sync.server.core.migrate import upgrade_head
+from sync.server.core.db import make_sessionmaker
 from sync.server.core.models import CaseRow
 from sync.server.services.case_json import case_field
 from sync.server.services.case_search import read_query, search_condition
 from sync.server.services.dashboard import InboxFilter
 from sync.server.services.station_audit import StationAuditFilter, audit_query
 from sync.server.services.work_queue import queue_condition
-from tests.conftest import require_postgres
-from tests.sync.live_server import postgres_schema_url, sqlite_url
 
 QUERIES = {
     "ix_cases_state_due_on": [CaseRow.state.in_(["accepted", "delivered"]), case_field("due_on") < "2026-11-23"],
@@ -32,19 +27,10 @@ QUERIES = {
 }
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        eng = make_engine(sqlite_url(tmp_path))
-        upgrade_head(eng)
-        yield eng
-        eng.dispose()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        eng = make_engine(url)
-        upgrade_head(eng)
-        yield eng
-        eng.dispose()
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Engine:
+    """The center database migrated to head, on each backend (``conftest.migrated_engine``)."""
+    return migrated_engine
 
 
 def _plan(engine: Engine, query: Select[Any]) -> str:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,16 +21,13 @@ from sqlalchemy.orm import Session
 from forms.data import DIMENSION_LABELS, OVERALL
 from sync.domain.clock import beijing_day, day_start_stamp
 from sync.domain.projection import view_from_dict
-from sync.server.core.db import make_engine, make_sessionmaker
-from sync.server.core.migrate import upgrade_head
+from sync.server.core.db import make_sessionmaker
 from sync.server.core.models import CaseRow, StationRow
 from sync.server.services.case_json import case_field
 from sync.server.services.case_projection import store_view
 from sync.server.services.evaluation import Evaluation, Rates, evaluate, monthly_trend, natural_key, period_range
 from sync.server.services.review_counts import by_clerk, count_query, month_query, review_columns
 from sync.server.services.town_scope import scope_session
-from tests.conftest import require_postgres
-from tests.sync.live_server import postgres_schema_url, sqlite_url
 
 STATES = ["registered", "accepted", "in_progress", "completed", "feedback_done", "archived", "terminated"]
 
@@ -121,19 +116,10 @@ def _case(rng: random.Random, n: int, station_id: str, clerks: list[str]) -> dic
     return data
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        eng = make_engine(sqlite_url(tmp_path))
-        upgrade_head(eng)
-        yield eng
-        eng.dispose()
-        return
-    with postgres_schema_url(require_postgres()) as url:
-        eng = make_engine(url)
-        upgrade_head(eng)
-        yield eng
-        eng.dispose()
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Engine:
+    """The center database migrated to head, on each backend (``conftest.migrated_engine``)."""
+    return migrated_engine
 
 
 def _fill(engine: Engine) -> dict[str, str]:
