@@ -86,7 +86,20 @@ def _preview(
     with session.begin():
         published = current_document(session, "catalog")
         overridden = towns_overridden(session, document) if document else []
-    changes = catalog_diff(published, document) if document else []
+    return preview_page(request, published, document, problems, source, status, overridden=overridden)
+
+
+def preview_page(
+    request: Request,
+    published: dict[str, Any],
+    document: dict[str, Any] | None,
+    problems: list[RowProblem] | None,
+    source: str,
+    status: int,
+    **context: object,
+) -> Response:
+    """The page every change of a list ends on (the county's 事项清单 or a town's own): ``document``'s
+    difference from ``published`` to confirm, or the ``problems`` to fix."""
     return render(
         request,
         "catalog_preview.html",
@@ -94,11 +107,11 @@ def _preview(
         document=json.dumps(document, ensure_ascii=False) if document else "",
         version=(document or {}).get("version", ""),
         count=len((document or {}).get("items", [])),
-        published_version=published.get("version", ""),
-        changes=changes,
+        published_version=published.get("version", "") or "（尚未发布）",
+        changes=catalog_diff(published, document) if document else [],
         problems=problems or [],
         source=source,
-        overridden=overridden,
+        **context,
     )
 
 

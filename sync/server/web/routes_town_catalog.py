@@ -7,7 +7,6 @@ the county's list already uses is refused, the codes listed, nothing published (
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -26,7 +25,6 @@ from ..services.catalog_admin import (
 from ..services.catalog_xlsx import (
     CatalogImportError,
     RowProblem,
-    catalog_diff,
     catalog_workbook,
     template_workbook,
 )
@@ -36,7 +34,7 @@ from ..services.towns import town_names
 from .deps import PREFIX, TownPublisherDep, TownPublisherPostDep, client_ip, render
 from .refusals import refusal_shown
 from .route_class import WebRoute
-from .routes_catalog import read_upload, xlsx_download
+from .routes_catalog import preview_page, read_upload, xlsx_download
 
 router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 PAGE = "/town-catalog"
@@ -116,21 +114,7 @@ def _preview(
 ) -> Response:
     with session.begin():
         published = current_extension(session, town_id)
-    changes = catalog_diff(published, document) if document else []
-    return render(
-        request,
-        "catalog_preview.html",
-        status,
-        title="核对本镇事项",
-        action=PAGE,
-        document=json.dumps(document, ensure_ascii=False) if document else "",
-        version=(document or {}).get("version", ""),
-        count=len((document or {}).get("items", [])),
-        published_version=published.get("version", "") or "（尚未发布）",
-        changes=changes,
-        problems=problems or [],
-        source=source,
-    )
+    return preview_page(request, published, document, problems, source, status, title="核对本镇事项", action=PAGE)
 
 
 @router.post(PAGE + "/import", summary="导入Excel本镇事项并核对差异（镇中心主任）")
