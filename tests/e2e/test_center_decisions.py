@@ -15,7 +15,7 @@ import resources
 from desktop.services.casework.cases import get_case, list_cases, register_case
 from desktop.services.casework.workflow import deliver, withdraw
 from desktop.services.context import ServiceContext
-from desktop.services.station import require_station, setup_station
+from desktop.services.station import require_station
 from desktop.services.syncing import center_sync
 from desktop.services.syncing.center import center_conflicts
 from desktop.store.models import SyncConflictRow
@@ -29,16 +29,16 @@ from tests.desktop.conftest import complete_draft
 from tests.sync.live_server import (
     ServerHandle,
     center_sessions,
-    issue_enrollment_code,
 )
+
+from .conftest import connect_station
 
 
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"D{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 12, 28)))
-    setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
+    connect_station(ctx, server, code, "城南村", "李代办")
     yield ctx
     ctx.close()
 

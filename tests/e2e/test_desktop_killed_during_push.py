@@ -14,7 +14,7 @@ import pytest
 
 from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
-from desktop.services.station import require_station, setup_station
+from desktop.services.station import require_station
 from desktop.services.syncing import center_sync
 from desktop.store import event_log
 from sync.client import credentials
@@ -24,9 +24,10 @@ from tests.conftest import child_pythonpath
 from tests.desktop.conftest import complete_draft
 from tests.sync.live_server import (
     ServerHandle,
-    issue_enrollment_code,
     row_counts,
 )
+
+from .conftest import connect_station
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = 700  # 1,400 events: three batches of at most 500
@@ -39,8 +40,7 @@ def test_station_killed_during_push_loses_and_duplicates_nothing(
     code = f"K{uuid.uuid4().hex[:6].upper()}"
     data_dir = tmp_path / "station"
     ctx = ServiceContext.open(data_dir, FixedClock.on(date(2026, 11, 23)))
-    setup_station(ctx, code=code, name="河口村代办站", village="河口村", town="城关镇", clerk="郑代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "河口村代办站"))
+    connect_station(ctx, server, code, "河口村", "郑代办")
     for i in range(CASES):
         register_case(ctx, complete_draft(ctx, applicant_name=f"村民{i}"))
     token = credentials.load_token(require_station(ctx).station_id)

@@ -15,7 +15,7 @@ import pytest
 from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.safety import backup
-from desktop.services.station import require_station, setup_station
+from desktop.services.station import require_station
 from desktop.services.syncing import catch_up, center_sync
 from desktop.store import event_log
 from sync.client import credentials
@@ -24,7 +24,9 @@ from sync.domain.clock import FixedClock
 from sync.domain.errors import DomainError
 from sync.domain.events import verify_chain
 from tests.desktop.conftest import TODAY, complete_draft
-from tests.sync.live_server import ServerHandle, issue_enrollment_code
+from tests.sync.live_server import ServerHandle
+
+from .conftest import connect_station
 
 
 @pytest.fixture
@@ -33,8 +35,7 @@ def station_dir(tmp_path: Path, server: ServerHandle) -> Iterator[Path]:
     data_dir = tmp_path / "station"
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(data_dir, FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
+    connect_station(ctx, server, code, "城南村", "李代办")
     register_case(ctx, complete_draft(ctx, applicant_name="村民甲"))
     center_sync.sync_now(ctx)
     backup.backup_now(ctx)

@@ -17,12 +17,13 @@ from desktop.services.context import ServiceContext
 from desktop.services.printing import case_forms
 from desktop.services.printing import ledger as printing_ledger
 from desktop.services.safety.audit import audit_log, record_case_form_print, reveal_id_number, save_case_pdf
-from desktop.services.station import setup_station
 from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
 from tests.desktop.services.workflow_helpers import registered
 from tests.server_web.helpers import login, make_staff
-from tests.sync.live_server import ServerHandle, issue_enrollment_code
+from tests.sync.live_server import ServerHandle
+
+from .conftest import connect_station
 
 TODAY = date(2026, 11, 23)
 
@@ -31,8 +32,7 @@ TODAY = date(2026, 11, 23)
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceContext, str]]:
     code = f"A{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="李代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
+    connect_station(ctx, server, code, "城南村", "李代办")
     yield ctx, code
     ctx.close()
 

@@ -11,7 +11,6 @@ import pytest
 
 from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
-from desktop.services.station import setup_station
 from desktop.services.syncing import center_sync
 from sync import __version__
 from sync.client.client import SyncClient
@@ -21,15 +20,16 @@ from sync.domain.events import Event
 from sync.protocol.models import PushReply
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
-from tests.sync.live_server import ServerHandle, issue_enrollment_code
+from tests.sync.live_server import ServerHandle
+
+from .conftest import connect_station
 
 
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceContext, str]]:
     code = f"V{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="城北村代办站", village="城北村", town="城关镇", clerk="赵代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
+    connect_station(ctx, server, code, "城北村", "赵代办")
     yield ctx, code
     ctx.close()
 

@@ -20,7 +20,7 @@ import sync.client.client as client_module
 from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
 from desktop.services.safety import backup, credential_store
-from desktop.services.station import require_station, setup_station
+from desktop.services.station import require_station
 from desktop.services.syncing import center_sync, update_install, updates
 from desktop.services.syncing.transfer import import_from_file
 from desktop.store import backup as backup_store
@@ -42,7 +42,9 @@ from tests.conftest import child_pythonpath
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
 from tests.sync.fault_proxy import CuttingProxy
-from tests.sync.live_server import ROOT, ServerHandle, center_time_env, issue_enrollment_code
+from tests.sync.live_server import ROOT, ServerHandle, center_time_env
+
+from .conftest import connect_station
 
 RUNNING = "0.1.0"
 NEXT = "0.2.0"
@@ -52,8 +54,7 @@ NEXT = "0.2.0"
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceContext, str]]:
     code = f"U{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="城南村代办站", village="城南村", town="城关镇", clerk="钱代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城南村代办站"))
+    connect_station(ctx, server, code, "城南村", "钱代办")
     yield ctx, code
     ctx.close()
 

@@ -18,15 +18,15 @@ import requests
 
 from desktop.services.casework.cases import register_case
 from desktop.services.context import ServiceContext
-from desktop.services.station import setup_station
 from desktop.services.syncing import center_sync
 from desktop.store import settings
 from sync.client.client import SyncClient
 from sync.domain.clock import FixedClock
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
-from tests.sync.live_server import ServerHandle, issue_enrollment_code
+from tests.sync.live_server import ServerHandle
 
+from .conftest import connect_station
 from .test_station_status import _row
 
 
@@ -34,8 +34,7 @@ from .test_station_status import _row
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[tuple[ServiceContext, str]]:
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="城西村代办站", village="城西村", town="城关镇", clerk="钱代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城西村代办站"))
+    connect_station(ctx, server, code, "城西村", "钱代办")
     yield ctx, code
     ctx.close()
 

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from desktop.services.casework.cases import get_case, register_case
 from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
-from desktop.services.station import require_station, setup_station
+from desktop.services.station import require_station
 from desktop.services.syncing import center_sync, signing_keys, transfer
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import FixedClock
@@ -31,22 +30,18 @@ from sync.server.services.center_events import center_events_after, record_cente
 from sync.server.services.errors import ServiceError
 from sync.server.services.transfer import export_center_file, import_station_file
 from tests.desktop.conftest import TODAY, complete_draft
-from tests.sync.live_server import ServerHandle, in_center, issue_enrollment_code, row_counts
+from tests.sync.live_server import ServerHandle, in_center, row_counts
+
+from .conftest import connect_station, token_hash
 
 
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"K{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="东岭村代办站", village="东岭村", town="城关镇", clerk="孙代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "东岭村代办站"))
+    connect_station(ctx, server, code, "东岭村", "孙代办")
     yield ctx
     ctx.close()
-
-
-def _token_hash(database_url: str, station_id: str) -> bytes:
-    query = sa.text("SELECT token_hash FROM tokens WHERE station_id = :s AND revoked_at IS NULL")
-    return bytes.fromhex(in_center(database_url, lambda s: str(s.execute(query, {"s": station_id}).scalar_one())))
 
 
 def test_keys_registered_at_sync_make_both_directions_unforgeable(
@@ -75,7 +70,7 @@ def test_keys_registered_at_sync_make_both_directions_unforgeable(
         direction=STATION_TO_CENTER,
         station_id=station_id,
         events=[forged_case],
-        key=_token_hash(db, station_id),
+        key=token_hash(db, station_id),
         created_at=ctx.clock.stamp(),
     )
     with pytest.raises(ServiceError) as caught:
@@ -102,7 +97,7 @@ def test_keys_registered_at_sync_make_both_directions_unforgeable(
             direction=CENTER_TO_STATION,
             station_id=station_id,
             events=center_events,
-            key=_token_hash(db, station_id),
+            key=token_hash(db, station_id),
             created_at=ctx.clock.stamp(),
         )
     )

@@ -22,14 +22,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop.services.casework.cases import get_case, register_case
 from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
-from desktop.services.station import require_station, setup_station
-from desktop.services.syncing import center_sync, signing_keys, transfer
+from desktop.services.station import require_station
+from desktop.services.syncing import signing_keys, transfer
 from desktop.store import settings
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import FixedClock
@@ -39,7 +38,9 @@ from sync.server.services.center_events import center_events_after, record_cente
 from sync.server.services.signing_keys import confirm_station_key
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
-from tests.sync.live_server import ROOT, ServerHandle, in_center, issue_enrollment_code
+from tests.sync.live_server import ROOT, ServerHandle, in_center
+
+from .conftest import connect_station, token_hash
 
 
 @pytest.fixture
@@ -47,8 +48,7 @@ def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     """Enrolled online once, by a release from before the keys: it kept no center key."""
     code = f"K{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="东坡村代办站", village="东坡村", town="城关镇", clerk="吴代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "东坡村代办站"))
+    connect_station(ctx, server, code, "东坡村", "吴代办")
     with ctx.db.transaction() as session:
         settings.put(session, signing_keys.CENTER_KEY, {})
     yield ctx
@@ -67,11 +67,6 @@ def _cli(database_url: str, *args: str) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def _token_hash(database_url: str, station_id: str) -> bytes:
-    query = sa.text("SELECT token_hash FROM tokens WHERE station_id = :s AND revoked_at IS NULL")
-    return bytes.fromhex(in_center(database_url, lambda s: str(s.execute(query, {"s": station_id}).scalar_one())))
 
 
 def _export_back(database_url: str, station_id: str, path: Path) -> str:
@@ -132,8 +127,8 @@ def test_a_station_from_before_the_keys_learns_the_centers_by_usb_and_a_phone_ca
     in_center(db, lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": second_case}, "窗口"))
     decisions = in_center(db, lambda s: center_events_after(s, station_id, 0))
     for signer in (
-        Signer(_token_hash(db, station_id)),
-        Signer(_token_hash(db, station_id), Ed25519PrivateKey.generate()),  # with a key of the forger's own
+        Signer(token_hash(db, station_id)),
+        Signer(token_hash(db, station_id), Ed25519PrivateKey.generate()),  # with a key of the forger's own
     ):
         forged = tmp_path / "forged.dbt"
         forged.write_bytes(

@@ -16,13 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from desktop.services.casework.cases import get_case, register_case
 from desktop.services.casework.workflow import deliver
 from desktop.services.context import ServiceContext
-from desktop.services.station import require_station, setup_station
-from desktop.services.syncing import center_sync, signing_keys, transfer
+from desktop.services.station import require_station
+from desktop.services.syncing import signing_keys, transfer
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import FixedClock
 from sync.domain.events import new_event
@@ -35,22 +34,18 @@ from sync.server.services.errors import ServiceError
 from sync.server.services.transfer import export_center_file, import_station_file
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
-from tests.sync.live_server import ROOT, ServerHandle, in_center, issue_enrollment_code, row_counts
+from tests.sync.live_server import ROOT, ServerHandle, in_center, row_counts
+
+from .conftest import connect_station, token_hash
 
 
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"U{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(TODAY))
-    setup_station(ctx, code=code, name="西岭村代办站", village="西岭村", town="城关镇", clerk="周代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "西岭村代办站"))
+    connect_station(ctx, server, code, "西岭村", "周代办")
     yield ctx
     ctx.close()
-
-
-def _token_hash(database_url: str, station_id: str) -> bytes:
-    query = sa.text("SELECT token_hash FROM tokens WHERE station_id = :s AND revoked_at IS NULL")
-    return bytes.fromhex(in_center(database_url, lambda s: str(s.execute(query, {"s": station_id}).scalar_one())))
 
 
 def _registered_key(database_url: str, station_id: str) -> str | None:
@@ -98,7 +93,7 @@ def test_a_usb_only_station_is_made_unforgeable_by_a_phone_call(
                 occurred_at=ctx.clock.stamp(),
             )
         ],
-        key=_token_hash(db, station_id),
+        key=token_hash(db, station_id),
         created_at=ctx.clock.stamp(),
     )
     with pytest.raises(ServiceError) as caught:

@@ -16,20 +16,20 @@ from desktop.services.casework.case_detail import case_detail
 from desktop.services.casework.handovers import record_handover
 from desktop.services.casework.home import home
 from desktop.services.context import ServiceContext
-from desktop.services.station import setup_station
 from desktop.services.syncing import center_sync
 from sync.domain.clock import FixedClock
 from tests.desktop.services.workflow_helpers import handover, registered
 from tests.server_web.helpers import Staff, login, make_staff
-from tests.sync.live_server import ServerHandle, issue_enrollment_code
+from tests.sync.live_server import ServerHandle
+
+from .conftest import connect_station
 
 
 @pytest.fixture
 def station(tmp_path: Path, server: ServerHandle) -> Iterator[ServiceContext]:
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     ctx = ServiceContext.open(tmp_path / "station", FixedClock.on(date(2026, 12, 28)))
-    setup_station(ctx, code=code, name="城北村代办站", village="城北村", town="城关镇", clerk="李代办")
-    center_sync.connect_center(ctx, server.url, issue_enrollment_code(server.database_url, code, "城北村代办站"))
+    connect_station(ctx, server, code, "城北村", "李代办")
     yield ctx
     ctx.close()
 
