@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
+from keyring.errors import NoKeyringError
 
 PATH_VARIABLE = "DAIBANTONG_TEST_KEYRING"
 
@@ -49,3 +50,18 @@ class MemoryKeyring(KeyringBackend):
         self._load()
         self.store.pop((service, username), None)
         self._save()
+
+
+class NoKeyring(KeyringBackend):
+    """A PC without any keyring backend: every call fails as keyring's fail backend does."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise NoKeyringError("none")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise NoKeyringError("none")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise NoKeyringError("none")

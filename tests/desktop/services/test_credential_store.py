@@ -7,8 +7,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import NoKeyringError
 
 from desktop.services import accounts
 from desktop.services.context import ServiceContext
@@ -18,22 +16,10 @@ from desktop.services.station import require_station, setup_station
 from sync.client import credentials
 from sync.client.errors import WrongPassword
 from sync.domain.errors import DomainError
+from tests.keyring_backend import NoKeyring
 
 TOKEN = "tok-" + "x" * 40
 PASSWORD = "mima-123456"
-
-
-class NoKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise NoKeyringError("none")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise NoKeyringError("none")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise NoKeyringError("none")
 
 
 def test_keyring_is_used_when_present(ctx: ServiceContext) -> None:

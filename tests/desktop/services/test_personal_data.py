@@ -14,8 +14,6 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import NoKeyringError
 
 from desktop.services import accounts
 from desktop.services.casework.attachments import add_attachment_bytes, blob_bytes, blobs_named, read_attachment
@@ -31,6 +29,7 @@ from desktop.store.crypto import DataKeyWrong, DataLocked
 from desktop.store.db import DB_FILENAME
 from sync.domain.clock import FixedClock
 from sync.domain.errors import DomainError
+from tests.keyring_backend import NoKeyring
 
 from ..conftest import TODAY
 from ..store.test_upgrade_from_first_schema import FIXTURE
@@ -40,21 +39,6 @@ from .workflow_helpers import registered
 ID = "11010519491231002X"
 PHONE = "13800138000"
 SCAN = b"%PDF-1.4 scan of the household register, page 1: 11010519491231002X " + bytes(range(256)) * 4
-
-
-class NoKeyring(KeyringBackend):
-    """A PC without any keyring backend."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise NoKeyringError("none")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise NoKeyringError("none")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise NoKeyringError("none")
 
 
 def raw_files(data_dir: Path) -> bytes:

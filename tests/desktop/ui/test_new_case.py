@@ -6,10 +6,9 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop.services.casework.attachments import read_attachment
@@ -26,6 +25,7 @@ from sync.domain.signing import content_hash
 
 from .case_page import sign_with_pad
 from .keyboard import type_text
+from .pen import stroke
 
 SIGN_FIRST = "请委托人和代办员在《代办服务委托书》上签名后再登记"
 
@@ -42,22 +42,6 @@ def _fill(qtbot: QtBot, dialog: NewCaseDialog, *, name: str, id_number: str, pho
     dialog.group_boxes["老"].setChecked(True)
 
 
-def _drag(widget: QWidget, points: list[QPoint]) -> None:
-    """A pen stroke: press, moves with the left button held, release."""
-    QTest.mousePress(widget, Qt.MouseButton.LeftButton, pos=points[0])
-    for pos in points[1:-1]:
-        event = QMouseEvent(
-            QEvent.Type.MouseMove,
-            QPointF(pos),
-            QPointF(widget.mapToGlobal(pos)),
-            Qt.MouseButton.NoButton,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(widget, event)
-    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=points[-1])
-
-
 def _sign_with_the_mouse(qtbot: QtBot, dialog: NewCaseDialog, side: str) -> None:
     """Press 委托人签名 / 代办员签名, write a zigzag on the pad with the mouse, confirm."""
     before = dialog.signature_dialog
@@ -68,8 +52,8 @@ def _sign_with_the_mouse(qtbot: QtBot, dialog: NewCaseDialog, side: str) -> None
     pad = pad_dialog.pad
     qtbot.waitExposed(pad)
     w, h = pad.width(), pad.height()
-    _drag(pad, [QPoint(int(w * (0.15 + 0.06 * i)), int(h * (0.3 if i % 2 else 0.65))) for i in range(10)])
-    _drag(pad, [QPoint(int(w * (0.2 + 0.1 * i)), int(h * 0.75)) for i in range(6)])
+    stroke(pad, [QPoint(int(w * (0.15 + 0.06 * i)), int(h * (0.3 if i % 2 else 0.65))) for i in range(10)])
+    stroke(pad, [QPoint(int(w * (0.2 + 0.1 * i)), int(h * 0.75)) for i in range(6)])
     assert len(pad.strokes()) == 2
     qtbot.mouseClick(pad_dialog.confirm_button, Qt.MouseButton.LeftButton)
     assert not pad_dialog.isVisible()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QInputDevice, QMouseEvent, QPainter, QPointingDevice, QTabletEvent
+from PySide6.QtGui import QColor, QImage, QInputDevice, QPainter, QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
@@ -17,6 +17,8 @@ from desktop.ui.signature_dialog import SignatureDialog
 from desktop.ui.signature_pad import SignaturePad
 from sync.domain.signature import BOX_HEIGHT, BOX_WIDTH, Signature
 from tests.domain.factories import SIGNED_AT
+
+from .pen import held_move
 
 
 class FakeClock:
@@ -42,26 +44,13 @@ def pad(qtbot: QtBot, clock: FakeClock) -> SignaturePad:
     return widget
 
 
-def _move(widget: SignaturePad, pos: QPoint) -> None:
-    """A move with the left button held (QTest.mouseMove does not always carry buttons)."""
-    event = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(pos),
-        QPointF(widget.mapToGlobal(pos)),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(widget, event)
-
-
 def drag(
     qtbot: QtBot, widget: SignaturePad, clock: FakeClock, points: list[tuple[int, int]], step_ms: int = 10
 ) -> None:
     qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=QPoint(*points[0]))
     for x, y in points[1:-1]:
         clock.now += step_ms
-        _move(widget, QPoint(x, y))
+        held_move(widget, QPoint(x, y))
     clock.now += step_ms
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(*points[-1]))
 
