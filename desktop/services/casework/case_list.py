@@ -21,12 +21,11 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from desktop.store.event_log import SEARCH_FIELDS, SEARCH_SEP
-from desktop.store.models import CaseRow
+from desktop.store.personal_data import applicant_phones
 from sync.crypto import id_index, phone_index
 from sync.domain.calendar import DeadlineResult, due_label
 from sync.domain.case_rules import CLOCK_RUNNING, CaseState
@@ -177,17 +176,11 @@ def summaries_where(
 
 
 def with_phones(session: Session, summaries: Sequence[CaseSummary]) -> list[CaseSummary]:
-    """The summaries with the villager's full phone, for a list the clerk calls from.
-
-    Loading the rows opens their sealed values (the session's data key); only these few rows are read.
-    """
-    ids = [s.case_id for s in summaries]
-    if not ids:
+    """The summaries with the villager's full phone, for a list the clerk calls from (only the phones are
+    opened, with the session's data key)."""
+    if not summaries:
         return list(summaries)
-    phones = {
-        row.case_id: str((row.data.get("applicant") or {}).get("phone", "")).strip()
-        for row in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(ids)))
-    }
+    phones = applicant_phones(session, [s.case_id for s in summaries])
     return [replace(s, phone=phones.get(s.case_id, "")) for s in summaries]
 
 

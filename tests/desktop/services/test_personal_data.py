@@ -7,6 +7,7 @@ database file and its WAL are searched for them, while the app still shows, veri
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import keyring
 import pytest
+import sqlalchemy as sa
 
 from desktop.services import accounts
 from desktop.services.casework.attachments import add_attachment_bytes, blob_bytes, blobs_named, read_attachment
@@ -27,6 +29,7 @@ from desktop.services.station import setup_station
 from desktop.store import event_log
 from desktop.store.crypto import DataKeyWrong, DataLocked
 from desktop.store.db import DB_FILENAME
+from desktop.store.personal_data import applicant_phones
 from sync.domain.clock import FixedClock
 from sync.domain.errors import DomainError
 from tests.keyring_backend import NoKeyring
@@ -124,6 +127,27 @@ def test_case_list_finds_full_numbers_and_shows_them_masked(ctx: ServiceContext)
     ):
         assert [r.case_id for r in rows] == [case_id]
         assert (rows[0].id_masked, rows[0].phone_masked) == ("110105********002X", "138****8000")
+
+
+def test_a_call_list_opens_each_phone_alone_sealed_or_from_before_encryption(ctx: ServiceContext) -> None:
+    """``applicant_phones`` (the home page's lists to call) opens only the phone of a sealed row, and reads a
+    row written before encryption (no ``sealed``) as it stands."""
+    sealed = registered(ctx)
+    old = registered(ctx, applicant_name="赵四", id_number="440308199001011239", phone="13900139000")
+    with ctx.db.transaction() as session:  # as a row written before encryption: the real phone in its JSON
+        data = json.loads(
+            session.execute(sa.text("SELECT data FROM cases WHERE case_id = :c"), {"c": old}).scalar_one()
+        )
+        data["applicant"]["phone"] = " 13900139000 "
+        session.execute(
+            sa.text("UPDATE cases SET sealed = NULL, data = :d WHERE case_id = :c"),
+            {"d": json.dumps(data, ensure_ascii=False), "c": old},
+        )
+    with ctx.db.reading() as session:
+        phones = applicant_phones(session, [sealed, old, "no-such-case"])
+        raw = session.execute(sa.text("SELECT data FROM cases WHERE case_id = :c"), {"c": sealed}).scalar_one()
+    assert phones == {sealed: PHONE, old: "13900139000"}
+    assert PHONE not in raw  # the sealed row keeps only the masked phone in its JSON
 
 
 def test_a_wrong_key_in_the_keyring_is_a_clear_chinese_error(ctx: ServiceContext, memory_keyring: Any) -> None:
