@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,11 +35,10 @@ from sync.protocol.transfer import (
     signing_key,
     write_transfer,
 )
-from tests.conftest import child_pythonpath
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
 from tests.sync.fault_proxy import CuttingProxy
-from tests.sync.live_server import ROOT, ServerHandle, center_time_env
+from tests.sync.live_server import ServerHandle, center_cli
 
 from .conftest import connect_station
 
@@ -67,15 +63,6 @@ def publish(server: ServerHandle, tmp_path: Path, version: str, seed: str) -> Pa
     done = center_cli(server, *args, "--notes", "新增：自动更新")
     assert done.returncode == 0, done.stderr
     return package
-
-
-def center_cli(server: ServerHandle, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m sync.server ARGS`` on ``server``'s database, at the center's fixed time."""
-    env = os.environ | {"DATABASE_URL": server.database_url, "PYTHONPATH": child_pythonpath()}
-    env["DAIBANTONG_FIXED_TIME"] = center_time_env()
-    return subprocess.run(
-        [sys.executable, "-m", "sync.server", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
 
 
 class FakeStep:

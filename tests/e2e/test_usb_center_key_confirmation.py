@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -38,7 +35,7 @@ from sync.server.services.center_events import center_events_after, record_cente
 from sync.server.services.signing_keys import confirm_station_key
 from tests.desktop.conftest import TODAY, complete_draft
 from tests.server_web.helpers import staff_as
-from tests.sync.live_server import ROOT, ServerHandle, in_center
+from tests.sync.live_server import ServerHandle, center_cli, in_center
 
 from .conftest import connect_station, token_hash
 
@@ -60,18 +57,15 @@ def _manifest(path: Path) -> tuple[dict[str, object], list[str]]:
         return json.loads(archive.read("manifest.json")), archive.read("manifest.sig").decode().split()
 
 
-def _cli(database_url: str, *args: str) -> str:
-    env = os.environ | {"DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "sync.server", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+def _cli(server: ServerHandle, *args: str) -> str:
+    done = center_cli(server, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def _export_back(database_url: str, station_id: str, path: Path) -> str:
+def _export_back(server: ServerHandle, station_id: str, path: Path) -> str:
     """The center's return file (the real CLI); the fingerprint it prints for the operator."""
-    out = _cli(database_url, "export-file", "--station-id", station_id, "--out", str(path))
+    out = _cli(server, "export-file", "--station-id", station_id, "--out", str(path))
     found = re.search(r"镇中心签名密钥指纹 ((?:\d{4} ){5}\d{4})", out)
     assert found, out
     return found.group(1)
@@ -88,12 +82,12 @@ def test_a_station_from_before_the_keys_learns_the_centers_by_usb_and_a_phone_ca
     transfer.export_to_file(ctx, first)
     manifest, lines = _manifest(first)
     assert "signing_public_key" not in manifest and len(lines) == 1  # what a center from before the keys reads
-    assert "待主任确认" not in _cli(db, "import-file", str(first))
+    assert "待主任确认" not in _cli(server, "import-file", str(first))
 
     # the center's return file names its key; one signature line, since the station never showed it reads two
     in_center(db, lambda s: record_center_event(s, station_id, "case.center_accept", {"case_id": first_case}, "窗口"))
     back = tmp_path / "back.dbt"
-    printed = _export_back(db, station_id, back)
+    printed = _export_back(server, station_id, back)
     manifest, lines = _manifest(back)
     assert key_fingerprint(str(manifest["signing_public_key"])) == printed and len(lines) == 1
     page = staff_as(server, "supervisor").get("/stations").text  # any staff sees it, to read it out by phone
@@ -113,7 +107,7 @@ def test_a_station_from_before_the_keys_learns_the_centers_by_usb_and_a_phone_ca
     manifest, lines = _manifest(second)
     own = signing_keys.fingerprint(ctx).fingerprint
     assert key_fingerprint(str(manifest["signing_public_key"])) == own and len(lines) == 2
-    assert f"指纹 {own}" in _cli(db, "import-file", str(second))
+    assert f"指纹 {own}" in _cli(server, "import-file", str(second))
 
     # the clerk types the fingerprint read to him: a wrong one changes nothing
     wrong = printed[:-1] + str((int(printed[-1]) + 3) % 10)
@@ -148,7 +142,7 @@ def test_a_station_from_before_the_keys_learns_the_centers_by_usb_and_a_phone_ca
     # the director registers the station's key too; the center's genuine file goes through and says so
     in_center(db, lambda s: confirm_station_key(s, station_id, own))
     genuine = tmp_path / "genuine.dbt"
-    _export_back(db, station_id, genuine)
+    _export_back(server, station_id, genuine)
     assert len(_manifest(genuine)[1]) == 2
     assert not signing_keys.fingerprint(ctx).registered
     transfer.import_from_file(ctx, genuine)

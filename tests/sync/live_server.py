@@ -173,6 +173,23 @@ def in_center(database_url: str, action: Callable[[Session], T], *, migrate: boo
         engine.dispose()
 
 
+def center_cli(server: ServerHandle, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sync.server ARGS`` on ``server``'s database with its settings, at the center's pinned time, as
+    the county's IT person runs it on the center host."""
+    env = (
+        os.environ
+        | server.env
+        | {
+            "DATABASE_URL": server.database_url,
+            "PYTHONPATH": child_pythonpath(),
+            FIXED_TIME_ENV: center_time_env(),
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "sync.server", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
 def issue_enrollment_code(database_url: str, station_code: str, name: str) -> str:
     """What the staff page / CLI does: a fresh one-time code (the database is migrated first)."""
     return in_center(database_url, lambda session: issue_code(session, station_code, name), migrate=True)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
-import subprocess
-import sys
 import uuid
 from datetime import datetime, timedelta
 
@@ -16,7 +13,7 @@ from sync.client.client import SyncClient
 from sync.client.errors import AuthError, EnrollmentFailed, NotEnrolled, ProtocolOutdated, StationRevoked
 
 from .conftest import Station
-from .live_server import CENTER_START, ROOT, ServerHandle, issue_enrollment_code, revoke
+from .live_server import CENTER_START, ServerHandle, center_cli, issue_enrollment_code, revoke
 
 
 def _code() -> str:
@@ -123,38 +120,16 @@ def test_client_maps_outdated_protocol(station: Station, monkeypatch: pytest.Mon
 
 
 def test_command_line_issues_codes_and_revokes(live_server: ServerHandle) -> None:
-    env = os.environ | {"DATABASE_URL": live_server.database_url}
     station_code = _code()
-    issued = subprocess.run(
-        [sys.executable, "-m", "sync.server", "enroll-code", "--station-code", station_code, "--name", "五组代办站"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    issued = center_cli(live_server, "enroll-code", "--station-code", station_code, "--name", "五组代办站")
     assert issued.returncode == 0, issued.stderr
     code = issued.stdout.strip()
     assert len(code) == 14 and code.count("-") == 2
     client = SyncClient(live_server.url)
     station_id, _ = client.enroll(code, station_code=station_code)
-    again = subprocess.run(
-        [sys.executable, "-m", "sync.server", "enroll-code", "--station-code", station_code, "--name", "五组代办站"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = center_cli(live_server, "enroll-code", "--station-code", station_code, "--name", "五组代办站")
     assert again.returncode == 1 and "已登记" in again.stderr
-    revoked = subprocess.run(
-        [sys.executable, "-m", "sync.server", "revoke", "--station-id", station_id, "--reason", "撤站"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    revoked = center_cli(live_server, "revoke", "--station-id", station_id, "--reason", "撤站")
     assert revoked.returncode == 0, revoked.stderr
     with pytest.raises(StationRevoked):
         client.digest()

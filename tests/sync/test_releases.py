@@ -4,9 +4,6 @@ checks the signature against the center key it trusts and downloads it over a cu
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +17,10 @@ from sync.domain.errors import DomainError
 from sync.domain.releases import is_newer, parse_version, version_key
 from sync.protocol.releases import UNSIGNED, ReleaseManifest, SignedRelease, sign_release, verify_release
 from sync.protocol.transfer import new_private_key, public_key_from_hex
-from tests.conftest import child_pythonpath
 
 from .conftest import enroll_station
 from .fault_proxy import CuttingProxy
-from .live_server import ROOT, ServerHandle, center_time_env, serving
+from .live_server import ServerHandle, center_cli, serving
 
 FIXED_TIME_ENV = "DAIBANTONG_FIXED_TIME"
 
@@ -37,21 +33,6 @@ def center(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield handle
 
 
-def run_cli(server: ServerHandle, *args: str) -> subprocess.CompletedProcess[str]:
-    env = (
-        os.environ
-        | server.env
-        | {
-            "DATABASE_URL": server.database_url,
-            "PYTHONPATH": child_pythonpath(),
-            FIXED_TIME_ENV: center_time_env(),
-        }
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "sync.server", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-
-
 def installer(tmp_path: Path, name: str, size: int, seed: int = 0) -> Path:
     path = tmp_path / name
     block = hashlib.sha256(f"{name}-{seed}".encode()).digest()
@@ -60,7 +41,9 @@ def installer(tmp_path: Path, name: str, size: int, seed: int = 0) -> Path:
 
 
 def publish(server: ServerHandle, path: Path, version: str, platform: str = "windows", notes: str = "修复若干问题"):
-    return run_cli(server, "publish-release", str(path), "--version", version, "--platform", platform, "--notes", notes)
+    return center_cli(
+        server, "publish-release", str(path), "--version", version, "--platform", platform, "--notes", notes
+    )
 
 
 def test_versions_compare_number_by_number() -> None:
@@ -93,7 +76,7 @@ def test_publish_cli_and_its_refusals(center: ServerHandle, tmp_path: Path) -> N
     made = publish(center, good, "1.3.0")
     assert made.returncode == 0, made.stderr
     assert "已发布Windows 安装程序 1.3.0" in made.stdout
-    listed = run_cli(center, "list-releases")
+    listed = center_cli(center, "list-releases")
     assert "windows\t1.3.0" in listed.stdout
 
     refusals = {
@@ -121,8 +104,8 @@ def test_publish_cli_and_its_refusals(center: ServerHandle, tmp_path: Path) -> N
     assert missing.returncode == 1 and "找不到安装文件" in missing.stderr
     control = publish(center, installer(tmp_path, "ctl.exe", 100), "1.5.0", notes="坏\x07说明")
     assert control.returncode == 1 and "控制字符" in control.stderr
-    assert "windows\t1.3.0" in run_cli(center, "list-releases").stdout
-    assert "1.5.0" not in run_cli(center, "list-releases").stdout
+    assert "windows\t1.3.0" in center_cli(center, "list-releases").stdout
+    assert "1.5.0" not in center_cli(center, "list-releases").stdout
 
 
 def test_station_learns_verifies_and_downloads_over_a_cut_link(center: ServerHandle, tmp_path: Path) -> None:
