@@ -1,4 +1,4 @@
-"""The deadline, rating, period and conflict queries of the staff pages are served by the indexes of 0101,
+"""The deadline, rating and conflict queries of the staff pages are served by the indexes of 0101,
 the 代办站个人信息审计 by the partial index of 0103, the inbox's work queue by those of 0101 and 0104, its 代办员
 and 事项 filters by those of 0115."""
 
@@ -22,7 +22,6 @@ from sync.server.services.work_queue import queue_condition
 QUERIES = {
     "ix_cases_state_due_on": [CaseRow.state.in_(["accepted", "delivered"]), case_field("due_on") < "2026-11-23"],
     "ix_cases_rating": [case_field("rating") <= 2],
-    "ix_cases_registered_at": [case_field("registered_at") >= "2026-11-01", case_field("registered_at") < "2026-12-01"],
     "ix_cases_conflicted": [CaseRow.conflict != literal_column("''")],
 }
 

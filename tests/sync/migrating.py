@@ -38,3 +38,11 @@ class Migrating:
             ),
             [{"id": station_id, "code": code} for station_id, code in codes or (("s1", "A"),)],
         )
+
+    def indexes(self, table: str = "cases") -> set[str]:
+        """The names of ``table``'s indexes as the database holds them now."""
+        if self.conn.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :table"
+        else:
+            query = "SELECT indexname FROM pg_indexes WHERE tablename = :table AND schemaname = current_schema()"
+        return set(self.conn.execute(sa.text(query), {"table": table}).scalars())
