@@ -21,7 +21,8 @@ seeded generator instead of ``uuid4`` so a load is reproducible), and pushed onc
 through ``ingest.ingest`` itself (what ``POST /api/v1/sync/push`` calls; only HTTP is bypassed), which
 checks the chain and the schema, seals the personal data and folds the projection. Center events go
 through ``record_center_event`` (what the staff pages call). A day is one transaction, its clock (the
-session's, so ``received_at`` and the center's stamps) set to that evening. An event the center refused
+session's, so ``received_at`` and the center's stamps) set to that evening; ``BENCH_COUNTY_LOAD_WORKERS``
+processes (1) store the days, each of its own stations (``Storers``: the same rows). An event the center refused
 or kept as a conflict fails the load: the events are the ones the real path stores. A pad signature's
 ink is one of a few pen traces made by ``Signature.from_pad`` once, its ``to_dict()`` with this signer's
 name and time (a digest per signature, as the station computes it).
@@ -58,6 +59,8 @@ STATIONS = int(os.environ.get("BENCH_COUNTY_STATIONS", "600"))
 CASES = int(os.environ.get("BENCH_COUNTY_CASES", "190000"))
 YEAR = int(os.environ.get("BENCH_COUNTY_YEAR", "2025"))
 SEED = 2026
+#: Processes storing the days (``Storers``); the events are made in one process, in one seeded order.
+LOAD_WORKERS = int(os.environ.get("BENCH_COUNTY_LOAD_WORKERS", "1"))
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 #: The clerks' given names: never an applicant's, so a handover's two signers are two people.
@@ -556,22 +559,153 @@ def _day_counts(rng: random.Random, stations: int, cases: int, days: list[date])
     return counts
 
 
+@dataclass
+class Day:
+    """What one storing worker stores of a day, in one transaction: its stations' pushes (station id, batch id,
+    events), then the center's steps (station id, step) in time order."""
+
+    day: date
+    evening: datetime
+    pushes: list[tuple[str, str, list[Event]]] = field(default_factory=list)
+    center: list[tuple[str, Step]] = field(default_factory=list)
+
+
+def _store(sessions: Any, day: Day) -> tuple[int, int, int]:
+    """Store ``day`` through the real path (``ingest``, ``record_center_event``) in one transaction, its clock that
+    evening (each center step's at its time); (station events, center events, batches) stored."""
+    from sync.server.core.db import CLOCK
+    from sync.server.services.center_events import record_center_event
+    from sync.server.services.ingest import ingest
+
+    with sessions() as session, session.begin():
+        session.info[CLOCK] = FixedClock(day.evening, tick=False)
+        for station_id, batch_id, events in day.pushes:
+            result = ingest(session, station_id, batch_id, events)
+            if result.refused or result.conflicts:
+                note = (result.refused or result.conflicts)[0]
+                raise RuntimeError(f"{station_id} day {day.day}: the center refused or flagged {note}")
+        for station_id, step in day.center:
+            session.info[CLOCK] = FixedClock(step.at, tick=False)
+            record_center_event(session, station_id, step.type, step.payload, step.actor)
+    return sum(len(events) for _s, _b, events in day.pushes), len(day.center), len(day.pushes)
+
+
+def _storing(database_url: str, data_key: Any, inbox: Any, outbox: Any) -> None:
+    """A storing worker: ``Day``s from ``inbox`` until None, (counts) or the error's text to ``outbox``."""
+    from sync.server.core.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    sessions = make_sessionmaker(engine, data_key=data_key)
+    try:
+        while (day := inbox.get()) is not None:
+            outbox.put(_store(sessions, day))
+    except BaseException as exc:  # noqa: BLE001 - the loading process raises it
+        outbox.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        engine.dispose()
+
+
+class Storers:
+    """``workers`` processes storing the days of their stations (station ``s``: worker ``s % workers``); each
+    station's chain, its cases and its center chain are its own, so the stored rows are those of one process
+    storing the days in order (``workers`` 1: this process does)."""
+
+    def __init__(self, database_url: str, sessions: Any, workers: int, stats: Stats) -> None:
+        import multiprocessing
+
+        from sync.server.core.db import DATA_KEY
+
+        self.sessions, self.stats, self.sent, self.workers = sessions, stats, 0, workers
+        self.inboxes: list[Any] = []
+        self.processes: list[Any] = []
+        if workers <= 1:
+            return
+        context = multiprocessing.get_context("fork")
+        self.outbox = context.Queue()
+        for _ in range(workers):
+            inbox = context.Queue(maxsize=8)
+            process = context.Process(
+                target=_storing, args=(database_url, sessions.kw["info"][DATA_KEY], inbox, self.outbox), daemon=True
+            )
+            process.start()
+            self.inboxes.append(inbox)
+            self.processes.append(process)
+
+    def days(self, day: date, evening: datetime) -> list[Day]:
+        return [Day(day, evening) for _ in range(max(1, self.workers))]
+
+    def _count(self, done: tuple[int, int, int] | str) -> None:
+        if isinstance(done, str):
+            raise RuntimeError(f"a storing worker failed: {done}")
+        self.stats.station_events += done[0]
+        self.stats.center_events += done[1]
+        self.stats.batches += done[2]
+
+    def _collect(self, wait: bool) -> None:
+        import queue
+
+        while self.sent:
+            try:
+                done = self.outbox.get(timeout=1.0) if wait else self.outbox.get_nowait()
+            except queue.Empty:
+                if not wait:
+                    return
+                if not all(p.is_alive() for p in self.processes):
+                    raise RuntimeError("a storing worker died") from None
+                continue
+            self.sent -= 1
+            self._count(done)
+
+    def store(self, days: list[Day]) -> None:
+        import queue
+
+        if not self.processes:
+            self._count(_store(self.sessions, days[0]))
+            return
+        for inbox, day in zip(self.inboxes, days, strict=True):
+            if not day.pushes and not day.center:
+                continue
+            while True:
+                try:
+                    inbox.put(day, timeout=1.0)
+                    break
+                except queue.Full:
+                    self._collect(wait=False)
+                    if not all(p.is_alive() for p in self.processes):
+                        raise RuntimeError("a storing worker died") from None
+            self.sent += 1
+        self._collect(wait=False)
+
+    def close(self, finished: bool) -> None:
+        """Wait for what was sent (``finished``) and end the workers."""
+        try:
+            if finished:
+                self._collect(wait=True)
+        finally:
+            for inbox in self.inboxes:
+                inbox.put(None)
+            for process in self.processes:
+                process.join(timeout=None if finished else 5)
+                if process.is_alive():
+                    process.terminate()
+
+
 def load(
     database_url: str,
     stations: int = STATIONS,
     cases: int = CASES,
     year: int = YEAR,
     progress: Callable[[str], None] | None = None,
+    workers: int = LOAD_WORKERS,
 ) -> tuple[list[Station], Stats]:
     """Enroll ``stations`` and store a year of their work (``cases`` cases registered in ``year``; what their
     lifecycles would record after the year's last evening is left undone, so the last ones are still open at
-    ``now_of(year)``); returns the stations (with their tokens) and what was stored."""
+    ``now_of(year)``); returns the stations (with their tokens) and what was stored. The events are made here, in
+    one seeded order, and stored by ``workers`` processes (``Storers``)."""
     import heapq
 
-    from sync.server.core.db import CLOCK, make_engine, make_sessionmaker
+    from sync.server.core.db import make_engine, make_sessionmaker
     from sync.server.core.migrate import upgrade_head
-    from sync.server.services.center_events import record_center_event
-    from sync.server.services.ingest import ingest
 
     rng = random.Random(SEED)
 
@@ -594,49 +728,50 @@ def load(
     live: list[tuple[datetime, int, int, Iterator[Step], Step]] = []
     order = 0
     began = time.perf_counter()
-    day = first
-    while day < end:
-        for s, n in enumerate(registrations.get(day, ())):
-            for minute in sorted(rng.randrange(8 * 60 + 30, 17 * 60) for _ in range(n)):
-                steps = lifecycle(random.Random(rng.getrandbits(64)), ink, county[s], day, minute, ids)
-                step = next(steps)
-                heapq.heappush(live, (step.at, order, s, steps, step))
-                order += 1
-        evening = _beijing(day, 19 * 60)
-        pushed: dict[int, list[Event]] = {}
-        center: list[tuple[int, Step]] = []
-        while live and live[0][0] < evening:
-            _at, tie, s, steps, step = heapq.heappop(live)
-            if step.type == "case.registered" and not stats.probe and step.at.month == 6:
-                stats.probe = _probe_of(county[s], step)
-            if step.type == "case.deliver" and stats.probe.get("case_id") == step.payload["case_id"]:
-                stats.probe["day"] = step.payload["delivered_on"]
-            if step.center:
-                center.append((s, step))
-            else:
-                pushed.setdefault(s, []).append(_seal(county[s], step, ids))
-            stats.by_type[step.type] = stats.by_type.get(step.type, 0) + 1
-            following = next(steps, None)
-            if following is not None:
-                heapq.heappush(live, (following.at, tie, s, steps, following))
-        if pushed or center:
-            with sessions() as session, session.begin():
-                session.info[CLOCK] = FixedClock(evening, tick=False)
-                for s in sorted(pushed):
-                    result = ingest(session, county[s].id, ids(), pushed[s])
-                    if result.refused or result.conflicts:
-                        note = (result.refused or result.conflicts)[0]
-                        raise RuntimeError(f"{county[s].code} day {day}: the center refused or flagged {note}")
-                    stats.station_events += len(pushed[s])
-                    stats.batches += 1
+    if workers > 1:
+        engine.dispose()  # the workers are forked: none of this process's connections goes with them
+    storers = Storers(database_url, sessions, workers, stats)
+    finished = False
+    try:
+        day = first
+        while day < end:
+            for s, n in enumerate(registrations.get(day, ())):
+                for minute in sorted(rng.randrange(8 * 60 + 30, 17 * 60) for _ in range(n)):
+                    steps = lifecycle(random.Random(rng.getrandbits(64)), ink, county[s], day, minute, ids)
+                    step = next(steps)
+                    heapq.heappush(live, (step.at, order, s, steps, step))
+                    order += 1
+            evening = _beijing(day, 19 * 60)
+            pushed: dict[int, list[Event]] = {}
+            center: list[tuple[int, Step]] = []
+            while live and live[0][0] < evening:
+                _at, tie, s, steps, step = heapq.heappop(live)
+                if step.type == "case.registered" and not stats.probe and step.at.month == 6:
+                    stats.probe = _probe_of(county[s], step)
+                if step.type == "case.deliver" and stats.probe.get("case_id") == step.payload["case_id"]:
+                    stats.probe["day"] = step.payload["delivered_on"]
+                if step.center:
+                    center.append((s, step))
+                else:
+                    pushed.setdefault(s, []).append(_seal(county[s], step, ids))
+                stats.by_type[step.type] = stats.by_type.get(step.type, 0) + 1
+                following = next(steps, None)
+                if following is not None:
+                    heapq.heappush(live, (following.at, tie, s, steps, following))
+            if pushed or center:
+                days = storers.days(day, evening)
+                for s in sorted(pushed):  # the batch ids in the station order the pushes always had
+                    days[s % len(days)].pushes.append((county[s].id, ids(), pushed[s]))
                 for s, step in center:
-                    session.info[CLOCK] = FixedClock(step.at, tick=False)
-                    record_center_event(session, county[s].id, step.type, step.payload, step.actor)
-                    stats.center_events += 1
-        if progress is not None and day.day == 1:
-            rate = stats.events / max(time.perf_counter() - began, 1e-9)
-            progress(f"{day}: {stats.events} events, {rate:.0f} events/s")
-        day += timedelta(days=1)
+                    days[s % len(days)].center.append((county[s].id, step))
+                storers.store(days)
+            if progress is not None and day.day == 1:
+                rate = stats.events / max(time.perf_counter() - began, 1e-9)
+                progress(f"{day}: {stats.events} events, {rate:.0f} events/s")
+            day += timedelta(days=1)
+        finished = True
+    finally:
+        storers.close(finished)
     stats.seconds = time.perf_counter() - began
     engine.dispose()
     return county, stats

@@ -83,16 +83,20 @@ def test_a_small_county_loads_verifies_and_every_page_answers(postgres_url: str)
 
 
 def test_the_load_is_the_same_every_time_on_sqlite(tmp_path: Path) -> None:
-    """Seeded: the same stations, events and chain heads twice (SQLite, the same real path)."""
-    heads = []
-    for run in ("a", "b"):
+    """Seeded: the same stations, events and chain heads twice (SQLite, the same real path), stored by this
+    process or by two storing workers."""
+    heads, events = [], []
+    for run, workers in (("a", 1), ("b", 2)):
         url = f"sqlite:///{tmp_path / run}.db"
-        _stations, stats = county.load(url, stations=2, cases=20)
+        _stations, stats = county.load(url, stations=2, cases=20, workers=workers)
         assert county.verify_chains(url)[0] == 0
         assert _counts(url) == (2, 20, stats.station_events, stats.center_events)
         engine = make_engine(url)
         with engine.connect() as conn:
             heads.append(conn.execute(sa.select(StationRow.code, StationRow.head_seq, StationRow.head_hash)).all())
+            columns = (EventRow.id, EventRow.hash, EventRow.batch_id, EventRow.received_at)
+            events.append(conn.execute(sa.select(*columns).order_by(EventRow.station_id, EventRow.seq)).all())
         engine.dispose()
     assert heads[0] == heads[1]
+    assert events[0] == events[1]
     assert all(seq > 0 for _code, seq, _hash in heads[0])
