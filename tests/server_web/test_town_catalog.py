@@ -295,7 +295,8 @@ def test_non_utf8_form_bytes_get_no_server_error(world: World) -> None:
 
 @pytest.mark.skipif(not os.environ.get("DAIBANTONG_SCREENSHOTS"), reason="DAIBANTONG_SCREENSHOTS not set")
 def test_town_catalog_screenshot(tmp_path: Path) -> None:
-    """docs/screenshots/center_town_catalog.png: a town's director on 本镇事项, at 1366×768."""
+    """docs/screenshots/center_town_catalog.png: a town's director on 本镇事项, and center_town_catalog_item.png:
+    the form of one of the town's own 事项 (编辑), at 1366×768."""
     clock = FixedClock.beijing(2026, 11, 27, 16)
     server = start_server(sqlite_url(tmp_path), env={FIXED_TIME_ENV: clock.now().isoformat()})
     try:
@@ -303,7 +304,7 @@ def test_town_catalog_screenshot(tmp_path: Path) -> None:
         town = in_center(server.database_url, lambda s: create_town(s, "东湖镇").id)
         director = staff_in(server, "director", town, "李主任")
         own = {
-            "version": "2",
+            "version": "1",
             "items": [
                 _item("DH001", "东湖镇莲藕种植补贴申请") | {"department": "东湖镇农业农村办公室"},
                 _item("DH002", "东湖镇渔船停泊证明")
@@ -318,5 +319,9 @@ def test_town_catalog_screenshot(tmp_path: Path) -> None:
             page.goto(server.url + "/center/town-catalog")
             assert page.locator("table.town-items tbody tr").count() == 2
             page.screenshot(path=str(OUT / "center_town_catalog.png"))
+            page.click("table.town-items tbody tr:first-child a:has-text('编辑')")  # the form of one 事项
+            page.wait_for_url("**/town-catalog/item?code=DH001")
+            assert page.locator("input[name=name]").input_value() == "东湖镇莲藕种植补贴申请"
+            page.screenshot(path=str(OUT / "center_town_catalog_item.png"))
     finally:
         server.stop()
