@@ -51,10 +51,11 @@ def _fill(
 ) -> None:
     """``cases`` cases over ``stations_count`` stations (two clerks each), one every ``step`` from ``start``
     (two years before now by default); rated cases rate the three dimensions of the 反馈表 too."""
-    from sync.server.core.db import make_engine
+    from sync.server.core.db import make_engine, make_sessionmaker
     from sync.server.core.migrate import upgrade_head
     from sync.server.core.models import CaseRow, StationRow
     from sync.server.services.review_counts import review_columns
+    from sync.server.services.review_months import recount_all
 
     engine = make_engine(database_url)
     upgrade_head(engine)
@@ -141,6 +142,8 @@ def _fill(
             if len(rows) == 5000:
                 conn.execute(insert(CaseRow), rows)
                 rows = []
+    with make_sessionmaker(engine)() as session, session.begin():
+        recount_all(session)  # written past the ORM: the review's monthly counts, as the cases' writers keep them
     engine.dispose()
 
 

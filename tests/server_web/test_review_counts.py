@@ -26,7 +26,8 @@ from sync.server.core.models import CaseRow, StationRow
 from sync.server.services.case_json import case_field
 from sync.server.services.case_projection import store_view
 from sync.server.services.evaluation import Evaluation, Rates, evaluate, monthly_trend, natural_key, period_range
-from sync.server.services.review_counts import by_clerk, count_query, month_query, review_columns
+from sync.server.services.review_counts import recount_query, review_columns
+from sync.server.services.review_months import MONTHS, month_bounds, month_of, recount_all
 from sync.server.services.town_scope import scope_session
 
 STATES = ["registered", "accepted", "in_progress", "completed", "feedback_done", "archived", "terminated"]
@@ -150,7 +151,15 @@ def _fill(engine: Engine) -> dict[str, str]:
                 }
             )
         conn.execute(insert(CaseRow), rows)
+    with make_sessionmaker(engine)() as session, session.begin():
+        recount_all(session)  # written past the ORM, as a bulk load would be
     return stations
+
+
+def _kept(engine: Engine) -> list[tuple[Any, ...]]:
+    """The rows of ``review_months``, in key order."""
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(MONTHS).order_by(*MONTHS.primary_key.columns))]
 
 
 def _figures(r: Rates) -> tuple[Any, ...]:
@@ -232,24 +241,99 @@ def test_cases_changed_through_the_projection_are_counted_as_their_json_says(eng
         months = monthly_trend(session, date(2026, 12, 1), names)
         old_months = [_old_evaluate(session, m.month, names).total for m in months]
         assert [_figures(m.total) for m in months] == [_figures(t) for t in old_months]
+    kept = _kept(engine)
+    with make_sessionmaker(engine)() as session, session.begin():
+        recount_all(session)
+    assert _kept(engine) == kept  # what the writes kept is what counting everything again gives
 
 
 @pytest.mark.parametrize("town", [None, 1])
-def test_a_years_counts_read_the_review_index_alone(engine: Engine, town: int | None) -> None:
-    """Each clerk's and each month's counts of a year, for the county and for a town, are read from
-    ``ix_cases_review`` without the table (SQLite: a covering index; PostgreSQL: an index-only scan)."""
-    firsts = [date(2026, m, 1) for m in range(1, 13)]
-    start, end = day_start_stamp(firsts[0]), day_start_stamp(date(2027, 1, 1))
+def test_a_months_recount_reads_the_review_index_alone(engine: Engine, town: int | None) -> None:
+    """Recounting a station's month reads ``ix_cases_review`` without the table (SQLite: a covering index;
+    PostgreSQL: an index-only scan), whatever the writer's town scope."""
+    start, end = month_bounds("2026-06")
     with make_sessionmaker(engine)() as session:
         scope_session(session, town)
-        months = [(f"{d:%Y-%m}", day_start_stamp(d)) for d in firsts]
-        for query in (count_query(session, start, end, by_clerk), month_query(session, months, end)):
-            sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
-            with engine.connect() as conn:
-                if engine.dialect.name == "sqlite":
-                    plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-                    assert "USING COVERING INDEX ix_cases_review" in plan, plan
-                else:
-                    conn.exec_driver_sql("SET enable_seqscan = off")
-                    plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN " + sql))
-                    assert "Index Only Scan using ix_cases_review" in plan, plan
+        query = recount_query(start, end, ["s1", "s2"], "2026-06")
+        sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "USING COVERING INDEX ix_cases_review" in plan, plan
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN " + sql))
+            assert "Index Only Scan using ix_cases_review" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2026-06-30T15:59:59.999+00:00",
+        "2026-06-30T16:00:00.000+00:00",
+        "2026-06-30T16:00:00.000Z",
+        "2026-06-30T16:00:00",
+        "2026-07-01T00:00:00.000+08:00",
+        "2025-12-31T16:00:00.000+00:00",
+        "2026-1-5",
+        "2026",
+        "0999-01-01",
+        "garbage",
+        "",
+    ],
+)
+def test_a_cases_month_is_the_one_whose_bounds_hold_it_as_text(stamp: str) -> None:
+    """``month_of`` agrees with the text comparison every period makes (``period_range``'s bounds), odd text
+    included: a case is in a month exactly when that month's period would count it."""
+    holding = [
+        f"{y:04d}-{m:02d}"
+        for y in (999, 1000, 2025, 2026, 2027)
+        for m in range(1, 13)
+        if y >= 1000 and month_bounds(f"{y:04d}-{m:02d}")[0] <= stamp < month_bounds(f"{y:04d}-{m:02d}")[1]
+    ]
+    assert [month_of(stamp)] == (holding or [None]), holding
+
+
+def test_the_kept_counts_follow_every_write_and_equal_a_recount(engine: Engine) -> None:
+    """Changes through the ORM (store_view, a deletion, a case moved to another station's clerk) and a rollback:
+    the kept rows always equal counting everything again, and a reader sees its own transaction's writes."""
+    names = _fill(engine)
+    fresh = _kept(engine)
+    assert len(fresh) > 40
+    maker = make_sessionmaker(engine)
+    with maker() as session, session.begin():
+        before = evaluate(session, "2026-05", names)
+    with maker() as session, session.begin():
+        rows = session.scalars(select(CaseRow).where(CaseRow.rating.is_(None)).order_by(CaseRow.case_id)).all()
+        row = next(r for r in rows if r.registered_at and r.registered_at.startswith("2026-05-1"))
+        view = view_from_dict(_whole(row.data))
+        store_view(row, replace(view, completed_on=beijing_day(view.registered_at), rating=1))
+        seen = evaluate(session, "2026-05", names)  # before the commit: the transaction's own write counted
+        assert (seen.total.bad, seen.total.rated) == (before.total.bad + 1, before.total.rated + 1)
+    with maker() as session, pytest.raises(RuntimeError), session.begin():
+        doomed = session.scalars(select(CaseRow).order_by(CaseRow.case_id)).first()
+        assert doomed is not None
+        session.delete(doomed)
+        raise RuntimeError("rolled back")
+    with maker() as session, session.begin():  # a deletion on its own
+        gone = session.scalars(select(CaseRow).where(CaseRow.registered_at.is_not(None)).order_by(CaseRow.case_no))
+        session.delete(gone.first())
+    kept = _kept(engine)
+    assert kept != fresh  # the rating and the deletion were kept
+    with maker() as session, session.begin():
+        recount_all(session)
+    assert _kept(engine) == kept  # and equal counting everything again; the rolled-back deletion left no trace
+
+
+def test_the_trend_counts_each_month_as_the_review_counts_it_for_a_town(engine: Engine) -> None:
+    names = _fill(engine)
+    with make_sessionmaker(engine)() as session:
+        with session.begin():
+            station = session.scalars(select(StationRow).order_by(StationRow.code)).first()
+            assert station is not None
+            station.town_id = 2
+        scope_session(session, 2)
+        with session.begin():
+            months = monthly_trend(session, date(2026, 12, 1), names)
+            review = evaluate(session, "2026", names)
+    assert {k for m in months for k in m.stations} == {station.id} == {r.key for r in review.stations}

@@ -31,6 +31,16 @@ def _cases(database_url: str, station_id: str) -> dict[str, tuple[Any, ...]]:
     }
 
 
+def _months(database_url: str, station_id: str) -> list[tuple[Any, ...]]:
+    """The station's kept monthly counts for the review (``review_months``), in key order."""
+    engine = sa.create_engine(database_url)
+    query = "SELECT * FROM review_months WHERE station_id = :s ORDER BY month, clerk"
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(sa.text(query), {"s": station_id})]
+    engine.dispose()
+    return rows
+
+
 def test_rebuild_gives_back_the_same_projection(station: Station) -> None:
     db = station.server.database_url
     first = station.chain.new_case(1)
@@ -44,11 +54,15 @@ def test_rebuild_gives_back_the_same_projection(station: Station) -> None:
     station.chain.add("case.withdraw", {"case_id": second, "reason": "申请人已自行办理"})  # late: a conflict
     assert len(station.client.push(station.chain.events[-2:]).conflicts) == 1
     record_center(db, station.station_id, "catalog.updated", {"version": 2}, "主任")
-    before = _cases(db, station.station_id)
+    before, months = _cases(db, station.station_id), _months(db, station.station_id)
+    assert months and sum(row[3] for row in months) == 2  # the pushes and center events kept the review's counts
     assert before[second][0] == "completed" and before[second][2]
     assert before[first][4] and before[second][4]  # arrived_at: kept by the rebuild (compared below)
     engine = make_engine(db)
     with center_sessions(engine)() as session, session.begin():
+        stale = sa.text("DELETE FROM review_months WHERE station_id = :s")  # the rebuild counts the station again
+        session.execute(stale, {"s": station.station_id})
         assert rebuild_cases(session, station.station_id) == 2
     engine.dispose()
     assert _cases(db, station.station_id) == before
+    assert _months(db, station.station_id) == months

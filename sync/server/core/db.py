@@ -42,7 +42,10 @@ def make_sessionmaker(
 ) -> sessionmaker[Session]:
     """Sessions that carry the center's one clock (``Settings.clock``): services read the time from
     the unit of work they run in (``clock_of``), never from the system; and its data key, with which
-    personal data is sealed at rest (``core.sealing``; None: the key file of ``engine``'s database)."""
+    personal data is sealed at rest (``core.sealing``; None: the key file of ``engine``'s database). Writing a
+    case through one keeps the review's monthly counts (``services.review_months``, whose listeners this loads)."""
+    from ..services import review_months  # noqa: F401  (its listeners keep the review's monthly counts)
+
     if data_key is None:
         data_key = engine_data_key(engine)[0]
     return sessionmaker(engine, expire_on_commit=False, autobegin=False, info={CLOCK: clock, DATA_KEY: data_key})

@@ -201,6 +201,40 @@ class CaseRow(Base):
     )
 
 
+class ReviewMonthRow(Base):
+    """The 考核 counts of one clerk of a station in one month (``services.review_months``, 0118): what
+    ``review_counts`` counts over the cases registered in that month, kept up to date as the cases are written.
+    A period's review sums its months' rows (a county-year: ~14,000 rows, where the cases are 190,000); the
+    columns are ``sync.domain.ratings.ReviewCounts``'s, the sum of the ratings, then each rated dimension's
+    tally."""
+
+    __tablename__ = "review_months"
+
+    #: ``YYYY-MM``: the month whose Beijing-midnight bounds (``day_start_stamp``) hold the case's ``registered_at``.
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The case's clerk, "" when the projection has none (as ``review_counts.by_clerk`` groups).
+    clerk: Mapped[str] = mapped_column(String, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)
+    immediate_done: Mapped[int] = mapped_column(Integer)
+    immediate_on_spot: Mapped[int] = mapped_column(Integer)
+    promised_done: Mapped[int] = mapped_column(Integer)
+    promised_on_time: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    bad: Mapped[int] = mapped_column(Integer)
+    rating_sum: Mapped[int] = mapped_column(Integer)
+    efficiency_rated: Mapped[int] = mapped_column(Integer)
+    efficiency_sum: Mapped[int] = mapped_column(Integer)
+    efficiency_satisfied: Mapped[int] = mapped_column(Integer)
+    competence_rated: Mapped[int] = mapped_column(Integer)
+    competence_sum: Mapped[int] = mapped_column(Integer)
+    competence_satisfied: Mapped[int] = mapped_column(Integer)
+    attitude_rated: Mapped[int] = mapped_column(Integer)
+    attitude_sum: Mapped[int] = mapped_column(Integer)
+    attitude_satisfied: Mapped[int] = mapped_column(Integer)
+
+
 class EnrollmentCodeRow(Base):
     __tablename__ = "enrollment_codes"
 

@@ -8,9 +8,10 @@ follow-up (回访/整改) due ``FOLLOWUP_DAYS`` working days after the rating.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache, partial
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from forms.data import DIMENSION_LABELS, OVERALL, Score
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
-from sync.domain.clock import beijing_day, day_start_stamp
+from sync.domain.clock import beijing_day
 from sync.domain.validation import mask_phone
 from sync.protocol.models import ErrorCode
 
@@ -27,7 +28,8 @@ from ..core.staff_models import FollowupRow
 from .case_json import case_field
 from .center_events import record_center_event
 from .errors import ServiceError
-from .review_counts import COUNTS, CaseCounts, by_clerk, count_cases, count_months
+from .review_counts import COUNTS, CaseCounts, counts_of
+from .review_months import kept_counts
 
 SATISFACTION_TARGET = 0.98
 FOLLOWUP_DAYS = 5
@@ -107,30 +109,31 @@ def town_rates(stations: list[Rates], station_towns: dict[str, int], town_names:
 
 
 def evaluate(session: Session, period: str, station_names: dict[str, str]) -> Evaluation:
-    """The period's rates of the town, each station and each clerk (of a station), counted in the database: one
-    row per clerk of a station leaves it, stations and the town are their sums."""
+    """The period's rates of the town, each station and each clerk (of a station): the counts its months keep
+    (``review_months``), summed in the database per clerk of a station, per station and in all."""
     first, after, label = period_range(period)
-    start, end = day_start_stamp(date.fromisoformat(first)), day_start_stamp(date.fromisoformat(after))
-    total = Rates("", "全镇合计")
-    stations: dict[str, Rates] = {}
-    clerks: list[Rates] = []
-    for (station_id, clerk), counts in count_cases(session, start, end, by_clerk):
-        name = station_names.get(station_id, station_id)
-        total.add_counts(counts)
-        stations.setdefault(station_id, Rates(station_id, name)).add_counts(counts)
-        clerks.append(Rates(clerk, f"{clerk} · {name}"))
-        clerks[-1].add_counts(counts)
-    return Evaluation(
-        period,
-        label,
-        total,
-        sorted(stations.values(), key=lambda r: natural_key(r.label)),
-        sorted(clerks, key=lambda r: natural_key(r.label)),
-    )
+    months = first[:7], after[:7]
+    ((_, values),) = kept_counts(session, *months)  # no group: one row, zeros when nothing was registered
+    total = counts_of(values, partial(Rates, "", "全镇合计"))
+    stations = [
+        counts_of(values, partial(Rates, station_id, station_names.get(station_id, station_id)))
+        for (station_id,), values in kept_counts(session, *months, ("station_id",))
+    ]
+    clerks = [
+        counts_of(values, partial(Rates, clerk, f"{clerk} · {station_names.get(station_id, station_id)}"))
+        for (station_id, clerk), values in kept_counts(session, *months, ("station_id", "clerk"))
+    ]
+    return Evaluation(period, label, total, _by_name(stations), _by_name(clerks))
 
 
+def _by_name(rows: list[Rates]) -> list[Rates]:
+    return sorted(rows, key=lambda r: natural_key(r.label))
+
+
+@lru_cache(maxsize=16384)
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Order names as people read them: "2组" before "10组" (numbers by value, the rest as text)."""
+    """Order names as people read them: "2组" before "10组" (numbers by value, the rest as text); kept for the
+    names seen, which are the same few thousand stations and clerks page after page."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
 
 
@@ -178,24 +181,30 @@ class MonthRates:
 
 
 def monthly_trend(
-    session: Session, last_month: date, station_names: dict[str, str], months: int = 12
+    session: Session,
+    last_month: date,
+    station_names: dict[str, str],
+    months: int = 12,
+    stations: Collection[str] | None = None,
 ) -> list[MonthRates]:
-    """The ``months`` months up to ``last_month`` (Beijing), oldest first: one query, each month's cases grouped
-    by station, each case counted in the month it was registered (as ``evaluate`` counts it)."""
-    firsts = []
+    """The ``months`` months up to ``last_month`` (Beijing), oldest first: the town's rates each month and those
+    of ``stations`` (every station if None), from the counts kept per month (``review_months``); each case
+    counted in the month it was registered (as ``evaluate`` counts it)."""
+    labels = []
     year, month = last_month.year, last_month.month
     for _ in range(months):
-        firsts.append(date(year, month, 1))
+        labels.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    firsts.reverse()
-    end = date(last_month.year + (last_month.month == 12), last_month.month % 12 + 1, 1)
-    out = {f"{d:%Y-%m}": MonthRates(f"{d:%Y-%m}", Rates("", "全镇合计"), {}) for d in firsts}
-    starts = [(f"{d:%Y-%m}", day_start_stamp(d)) for d in firsts]
-    for (label, station_id), counts in count_months(session, starts, day_start_stamp(end)):
-        bucket = out[label]
-        bucket.total.add_counts(counts)
-        name = station_names.get(station_id, station_id)
-        bucket.stations.setdefault(station_id, Rates(station_id, name)).add_counts(counts)
+    labels.reverse()
+    after = f"{last_month.year + (last_month.month == 12):04d}-{last_month.month % 12 + 1:02d}"
+    out = {label: MonthRates(label, Rates("", "全镇合计"), {}) for label in labels}
+    for (label,), values in kept_counts(session, labels[0], after, ("month",)):
+        out[label] = MonthRates(label, counts_of(values, partial(Rates, "", "全镇合计")), {})
+    if stations is None or stations:
+        rows = kept_counts(session, labels[0], after, ("month", "station_id"), stations)
+        for (label, station_id), values in rows:
+            name = station_names.get(station_id, station_id)
+            out[label].stations[station_id] = counts_of(values, partial(Rates, station_id, name))
     return list(out.values())
 
 

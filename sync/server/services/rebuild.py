@@ -19,6 +19,7 @@ from .case_projection import apply_station_events
 from .center_events import apply_center_event
 from .ingest import lock_station
 from .queries import row_to_event
+from .review_months import mark_station
 
 
 def rebuild_cases(session: Session, station_id: str) -> int:
@@ -28,6 +29,7 @@ def rebuild_cases(session: Session, station_id: str) -> int:
     kept = select(CaseRow.case_id, CaseRow.arrived_at).where(CaseRow.station_id == station_id)
     arrived = {case_id: at for case_id, at in session.execute(kept)}
     session.execute(delete(CaseRow).where(CaseRow.station_id == station_id))
+    mark_station(session, station_id)  # a bulk delete, past the ORM: the review's months of the station recounted
     station_rows = session.scalars(
         select(EventRow).where(EventRow.station_id == station_id, EventRow.refused.is_(None))  # refused: no effect
     ).all()

@@ -1,11 +1,13 @@
-"""The 考核 counts in the database: one GROUP BY over a period's cases, the same figures on SQLite and PostgreSQL.
+"""The 考核 counts in the database: the figures of a month's cases, grouped per clerk of a station, the same on
+SQLite and PostgreSQL; ``review_months`` keeps them (0118) and a period's review sums its months.
 
 The review, its Excel and its PDF used to load every case of the period into Python (15.6 s and 3.8 GB for a
 county-year); then each figure became a SUM over ``case_field`` expressions, which still read every case's JSON
 (554 ms for a county-year's review). Now (0116) the fields the counts read are columns of ``cases`` of their own,
 copied from the projection by ``store_view`` (``review_columns``), and ``ix_cases_review`` holds the period's
-range and all of them: only narrow index entries are read, and one row per group (a clerk of a station, a month
-of a station) leaves the database.
+range and all of them: only narrow index entries are read. Even so a county-year's review read 190,000 entries
+(~100 ms); now each station's month is counted when its cases are written (``review_months``), and a year reads
+at most 12 rows per clerk.
 
 The figures, as ``evaluation`` states them: a case counts in the period its ``registered_at`` falls in;
 即办件 done = ``case_type`` immediate with a ``completed_on``, on the spot = completed on or before the day it was
@@ -18,20 +20,18 @@ did in Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, String, and_, func, literal, select, text, union_all
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from forms.data import DIMENSION_LABELS, OVERALL
 from sync.domain.ratings import ReviewCounts
 
 from ..core.models import CaseRow
-from .town_scope import stations_condition
 
 #: The counts, in the order of ``CaseCounts``'s integer fields (``sync.domain.ratings.ReviewCounts``).
 COUNTS = tuple(f.name for f in fields(ReviewCounts))
@@ -42,6 +42,9 @@ class CaseCounts(ReviewCounts):
     """One group's figures; ``tallies``: ``OVERALL`` and each rated dimension → (rated, sum, satisfied)."""
 
     tallies: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+
+C = TypeVar("C", bound=CaseCounts)
 
 
 class beijing_date(FunctionElement[str]):
@@ -58,11 +61,18 @@ def _sqlite_day(element: beijing_date, compiler: Any, **kw: Any) -> str:
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
+#: The ISO-8601 text PostgreSQL converts (the forms the stations store, naive or with an offset); other text, which
+#: a station's event cannot carry anyway, gives NULL, as SQLite's ``date()`` does, never an error (a recount runs
+#: inside a push: ``review_months``).
+_ISO_DAY = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?"
+_OFFSET = "(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$"
+
+
 @compiles(beijing_date)
 def _postgres_day(element: beijing_date, compiler: Any, **kw: Any) -> str:
     stamp = compiler.process(element.clauses, **kw)
-    aware = f"CASE WHEN {stamp} ~ '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN ({stamp})::timestamptz"
-    naive = f"ELSE ({stamp})::timestamp AT TIME ZONE 'UTC' END"
+    aware = f"CASE WHEN {stamp} ~ '{_ISO_DAY}{_OFFSET}' THEN ({stamp})::timestamptz"
+    naive = f"WHEN {stamp} ~ '{_ISO_DAY}$' THEN ({stamp})::timestamp AT TIME ZONE 'UTC' END"
     return f"to_char(({aware} {naive}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
 
 
@@ -145,7 +155,9 @@ def _figures(f: _CaseFields) -> list[ColumnElement[Any]]:
     return columns
 
 
-def _counts(values: Sequence[Any]) -> CaseCounts:
+def counts_of(values: Sequence[Any], make: Callable[..., C]) -> C:
+    """A group's counts from its figures in the order of ``_figures`` (``FIGURE_COLUMNS``; a NULL sum is 0), made
+    by ``make`` (``CaseCounts``, or a subclass with its own leading fields bound)."""
     numbers = [int(v or 0) for v in values]
     ints, rated_sum, dims = numbers[: len(COUNTS)], numbers[len(COUNTS)], numbers[len(COUNTS) + 1 :]
     tallies: dict[str, tuple[int, int, int]] = {}
@@ -155,80 +167,29 @@ def _counts(values: Sequence[Any]) -> CaseCounts:
         tally = dims[3 * n], dims[3 * n + 1], dims[3 * n + 2]
         if tally[0]:
             tallies[key] = tally
-    return CaseCounts(**dict(zip(COUNTS, ints, strict=True)), tallies=tallies)
+    return make(**dict(zip(COUNTS, ints, strict=True)), tallies=tallies)
 
 
-#: PostgreSQL's ``work_mem`` for the rest of a transaction that counts.
-WORK_MEM = "32MB"
+#: The columns of ``review_months`` that keep the figures, in the order of ``_figures`` (and ``counts_of``).
+FIGURE_COLUMNS = (
+    *COUNTS,
+    "rating_sum",
+    *(f"{key}_{part}" for key in DIMENSION_LABELS for part in ("rated", "sum", "satisfied")),
+)
 
-#: How ``count_cases`` groups: the grouping columns, made from the fields (``station_id`` and ``_FIELDS``).
-Groups = Callable[[dict[str, ColumnElement[Any]]], list[ColumnElement[Any]]]
 
-
-def _counting(session: Session, start: str, end: str, keys: list[ColumnElement[Any]], lead: list[Any]) -> Select[Any]:
-    """The figures of the cases registered in [``start``, ``end``) grouped by ``keys``, after ``lead`` (constant
-    columns) and the keys."""
+def recount_query(start: str, end: str, station_ids: Sequence[str], month: str) -> Select[Any]:
+    """The rows of ``review_months`` for ``month`` of ``station_ids``: the cases registered in [``start``,
+    ``end``) (stored-timestamp text, compared as text), one row per clerk of a station: (month, station, clerk
+    ("" when the projection has none), then ``FIGURE_COLUMNS``). Not scoped to a town: the stations say whose.
+    Reads ``ix_cases_review`` alone (its range is the month's)."""
     f = _case_fields()
+    station = CaseRow.__table__.c.station_id
+    clerk = func.coalesce(f.fields["clerk"], "")
     registered = f.fields["registered_at"]
     return (
-        select(*lead, *keys, *_figures(f))
+        select(literal(month, String).label("month"), station, clerk, *(func.coalesce(c, 0) for c in _figures(f)))
         .select_from(CaseRow.__table__)
-        .where(registered >= start, registered < end)
-        # a Core statement: scoped by hand
-        .where(stations_condition(session, not_indexed(CaseRow.__table__.c.station_id)))
-        .group_by(*keys)
+        .where(registered >= start, registered < end, not_indexed(station).in_(station_ids))
+        .group_by(station, clerk)
     )
-
-
-def count_query(session: Session, start: str, end: str, groups: Groups) -> Select[Any]:
-    """The statement of ``count_cases``: the grouping columns, then the figures (``_figures``)."""
-    keys = groups({"station_id": CaseRow.__table__.c.station_id, **_case_fields().fields})
-    # rows in a stable order: names that sort equal stay in it
-    return _counting(session, start, end, keys, []).order_by(*keys)
-
-
-def month_query(session: Session, months: Sequence[tuple[str, str]], end: str) -> CompoundSelect[Any]:
-    """The statement of ``count_months``: one part per month (its label, then station, then the figures). One
-    part per month, not one GROUP BY over a month worked out per row: PostgreSQL cannot estimate how many
-    groups such an expression makes, takes every row for a group and sorts the year (480 ms at a county-year
-    instead of 230)."""
-    station = CaseRow.__table__.c.station_id
-    ends = [start for _label, start in months[1:]] + [end]
-    parts = [
-        _counting(session, start, stop, [station], [literal(label, String).label("month")])
-        for (label, start), stop in zip(months, ends, strict=True)
-    ]
-    query = union_all(*parts)
-    return query.order_by(*list(query.selected_columns)[:2])
-
-
-def count_cases(session: Session, start: str, end: str, groups: Groups) -> Iterator[tuple[tuple[Any, ...], CaseCounts]]:
-    """The cases registered in [``start``, ``end``) (stored-timestamp text), counted per group: ``groups`` makes
-    the grouping columns; (the group's values, its counts), one row per group."""
-    return _counted(session, count_query(session, start, end, groups))
-
-
-def count_months(
-    session: Session, months: Sequence[tuple[str, str]], end: str
-) -> Iterator[tuple[tuple[Any, ...], CaseCounts]]:
-    """The cases registered in each month, per station: ``months`` are (label, start stamp) in order, each month
-    ending where the next starts (the last at ``end``), compared as text as ``count_cases``'s period is; ((the
-    month's label, the station), its counts), one row per month and station with cases."""
-    return _counted(session, month_query(session, months, end))
-
-
-def _counted(
-    session: Session, query: Select[Any] | CompoundSelect[Any]
-) -> Iterator[tuple[tuple[Any, ...], CaseCounts]]:
-    if session.get_bind().dialect.name == "postgresql":
-        # a county-year's rows (190,000 index entries) grouped in memory: with the default 4 MB the planner
-        # sorts them on disk (330 ms); with this it hashes the groups (1,200 clerks of stations)
-        session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-    width = len(query.selected_columns) - (len(COUNTS) + 1 + 3 * len(DIMENSION_LABELS))  # the figures follow
-    for row in session.execute(query):
-        yield tuple(row[:width]), _counts(row[width:])
-
-
-def by_clerk(fields: dict[str, ColumnElement[Any]]) -> list[ColumnElement[Any]]:
-    """Group by station and the case's clerk ("" when the projection has none)."""
-    return [fields["station_id"], func.coalesce(fields["clerk"], "")]
