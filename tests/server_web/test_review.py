@@ -181,12 +181,101 @@ def test_trend_page_shows_twelve_months_for_the_town_and_each_station(
     months = re.findall(r"<th>(\d\d-\d\d)</th>", page.text)
     assert len(months) == 24 and months[11] == CENTER_TODAY.strftime("%y-%m")  # two tables of 12 months
     label = f"测试代办站{station.code}（{station.code}）"
-    row = re.search(rf'<a href="\?station={station.station_id}">{re.escape(label)}</a></td>(.*?)</tr>', page.text, re.S)
+    link = rf'<a href="\?station={station.station_id}&amp;page=1">{re.escape(label)}</a></td>(.*?)</tr>'
+    row = re.search(link, page.text, re.S)
     assert row and re.findall(r">([^<]*)</td>", row[1])[-1] == "66.7%"  # this month's 满意率
     one = window.get(f"/review/trend?station={station.station_id}")
     assert one.status_code == 200 and f"{label}，近12个月" in one.text
     missing = window.get("/review/trend?station=nobody")
     assert missing.status_code == 404 and "没有这个代办站" in missing.text
+
+
+def test_the_trend_tables_page_the_stations_and_keep_the_towns_months(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    """A county's 600 stations do not fit one page: 50 a page in name order, the town's row and chart the same
+    on every page, the chosen station's line kept while paging; odd pages are clamped or refused in Chinese."""
+    from sqlalchemy.orm import Session
+
+    from sync.server.core.models import StationRow
+    from tests.sync.live_server import in_center
+
+    _known_data_set(station, window)
+
+    def more(session: Session) -> None:  # named to sort after the other tests' 测试代办站 (a shared server)
+        for n in range(1, 56):
+            at = "2026-11-01T00:00:00+00:00"
+            session.add(StationRow(id=f"trend-{n}", code=f"T{n:02d}", name=f"龙{n}村代办站", enrolled_at=at))
+
+    in_center(live_server.database_url, more)
+    first = window.get("/review/trend")
+    count = re.search(r"第1/(\d+)页（共(\d+)个代办站，每页50个）", first.text)
+    assert count and int(count[2]) >= 56 and int(count[1]) == -(-int(count[2]) // 50) and 'href="?page=2"' in first.text
+    pages = [first] + [window.get(f"/review/trend?page={p}") for p in range(2, int(count[1]) + 1)]
+    rows = [re.findall(r'<a href="\?station=([^"&]+)&amp;page=\d+">', p.text) for p in pages]
+    assert len(rows[0]) == 100 and sum(len(r) for r in rows) == 2 * int(count[2])  # two tables a page
+    listed = [r for page_rows in rows for r in page_rows[: len(page_rows) // 2]]
+    ours = [r for r in listed if r.startswith("trend-")]
+    assert len(listed) == len(set(listed)) and station.station_id in listed
+    assert ours == [f"trend-{n}" for n in range(1, 56)]  # once each, in the order people read the names
+    total = [re.search(r'<tr class="total"><td>全镇合计</td>(.*?)</tr>', p.text, re.S) for p in pages]
+    assert all(t and t[1] == total[0][1] for t in total) and "%</td>" in total[0][1]  # the town's row on every page
+    chosen = window.get(f"/review/trend?station={station.station_id}&page=1")
+    label = f"测试代办站{station.code}（{station.code}），近12个月"
+    assert label in chosen.text and f'href="?station={station.station_id}&amp;page=2"' in chosen.text
+    assert f"第{count[1]}/{count[1]}页" in window.get("/review/trend?page=99").text  # past the end: the last page
+    for bad in ("0", "abc", "100001"):
+        refused = window.get(f"/review/trend?page={bad}")
+        assert refused.status_code == 422 and "Traceback" not in refused.text
+
+
+def test_the_review_tables_page_their_rows_in_the_sorted_order(
+    live_server: ServerHandle, station: Station, window: Staff
+) -> None:
+    """50 stations and 50 clerks a page, after sorting: the pages together hold each row once, in order; a
+    pager keeps the period, the sort and the other table's page. The cases are written through the ORM, as the
+    center writes them, so the counts the review keeps follow them."""
+    from sqlalchemy.orm import Session
+
+    from sync.server.core.models import CaseRow, StationRow
+    from sync.server.services.review_counts import review_columns
+    from tests.sync.live_server import in_center
+
+    at = "2019-03-02T02:00:00.000+00:00"  # a month of its own: the other tests' stations share the server
+
+    def more(session: Session) -> None:
+        for n in range(1, 61):
+            session.add(StationRow(id=f"paged-{n}", code=f"P{n:02d}", name=f"第{n}村", enrolled_at=at))
+        session.flush()
+        for n in range(1, 61):
+            sid = f"paged-{n}"
+            for k in range(n % 3 + 1):  # 1-3 cases: sorting by 办件数 reorders them
+                data = {"registered_at": at, "clerk": f"代办员{n}", "case_type": "promised", "case_id": f"{sid}-{k}"}
+                row = {"case_id": f"{sid}-{k}", "station_id": sid, "case_no": f"P{n:02d}-{k}", "state": "accepted"}
+                session.add(CaseRow(**row, data=data, updated_at=at, **review_columns(data)))
+
+    in_center(live_server.database_url, more)
+    period = "2019-03"
+
+    def names(html: str, table: int) -> list[str]:
+        body = html.split('<table class="rates">')[table].split("</tbody>")[0]
+        return re.findall(r"<tr[^>]*><td>(.*?)</td>", body)
+
+    pages = [window.get(f"/review?period={period}&sort=cases&order=desc&page={p}&cpage=2").text for p in (1, 2)]
+    stations = names(pages[0], 1) + names(pages[1], 1)
+    counts = {f"第{n}村（P{n:02d}）": n % 3 + 1 for n in range(1, 61)}
+    assert len(names(pages[0], 1)) == 50 and sorted(stations) == sorted(counts)  # each on one page
+    assert [counts[s] for s in stations] == sorted(counts.values(), reverse=True)  # one order over the pages
+    assert "第1/2页（共" in pages[0] and "个代办站，每页50个）" in pages[0]
+    pager = f'href="?period={period}&amp;sort=cases&amp;order=desc&amp;cpage=2&amp;page=2"'
+    assert pager in pages[0]  # the stations' next page keeps the sort and the clerks' page
+    clerks = names(pages[0], 2)
+    assert "第2/2页" in pages[0].split('<table class="rates">')[2] and 0 < len(clerks) <= 50
+    last = window.get(f"/review?period={period}&page=99&cpage=99").text
+    assert "第2/2页（共" in last  # past the end: the last page
+    for bad in ("page=0", "cpage=abc", "page=100001"):
+        refused = window.get(f"/review?period={period}&{bad}")
+        assert refused.status_code == 422 and "Traceback" not in refused.text
 
 
 def test_review_tables_sort_by_any_column(live_server: ServerHandle, station: Station, window: Staff) -> None:
