@@ -36,11 +36,10 @@ PROBE = Path(__file__).with_name("review_probe.py")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _probe(url: str, path: str, repeat: int, tree: Path) -> dict[str, Any]:
+def _probe(url: str, path: str, repeat: int, tree: Path, now: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    done = subprocess.run(
-        [sys.executable, str(PROBE), url, path, str(repeat)], env=env, capture_output=True, text=True, check=False
-    )
+    argv = [sys.executable, str(PROBE), url, path, str(repeat), now]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -99,25 +98,29 @@ def run() -> Iterator[dict[str, Any]]:
         if "before" in trees:
             _prepare(str(urls["before"]), trees["before"], start)
         extra: dict[str, Any] = {"database": "postgresql", "cases": CASES, "stations": STATIONS}
-        for label, period, repeat in ((f"{year}-06", f"{year}-06", 3), ("year", f"{year}", 2)):
+        now = f"{year + 1}-01-02T10:00:00+08:00"  # the center's clock: the trend's 12 months are the filled year
+        figures = [
+            (kind, f"{path}?period={period}", repeat, f"review_{kind}_{'year' if label == 'year' else 'month'}")
+            for label, period, repeat in ((f"{year}-06", f"{year}-06", 3), ("year", f"{year}", 2))
             for kind, path in (
                 ("page", "/center/review"),
                 ("xlsx", "/center/review.xlsx"),
                 ("pdf", "/center/review.pdf"),
-            ):
-                for code, tree in trees.items():
-                    got = _probe(str(urls[code]), f"{path}?period={period}", repeat, tree)
-                    name = f"review_{kind}_{'year' if label == 'year' else 'month'}"
-                    yield figure(f"{name}_ms", got["ms"], "ms", TARGETS_MS[kind], period=period, code=code, **extra)
-                    yield figure(
-                        f"{name}_peak_rss_mb",
-                        got["peak_mb"],
-                        "MB",
-                        TARGET_MB,
-                        base_mb=got["base_mb"],
-                        code=code,
-                        **extra,
-                    )
+            )
+        ] + [("page", "/center/review/trend", 3, "review_trend_page")]
+        for kind, path, repeat, name in figures:
+            for code, tree in trees.items():
+                got = _probe(str(urls[code]), path, repeat, tree, now)
+                yield figure(f"{name}_ms", got["ms"], "ms", TARGETS_MS[kind], path=path, code=code, **extra)
+                yield figure(
+                    f"{name}_peak_rss_mb",
+                    got["peak_mb"],
+                    "MB",
+                    TARGET_MB,
+                    base_mb=got["base_mb"],
+                    code=code,
+                    **extra,
+                )
         if "before" in trees:  # this code's migrations over the baseline's database: the upgrade at this size
             from sync.server.core.db import make_engine
             from sync.server.core.migrate import upgrade_head

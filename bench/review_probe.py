@@ -1,9 +1,9 @@
-"""One process, one 考核 request: ``python bench/review_probe.py DATABASE_URL PATH REPEAT``.
+"""One process, one 考核 request: ``python bench/review_probe.py DATABASE_URL PATH REPEAT [NOW]``.
 
 Run by ``bench_review`` in a fresh process per figure so that the peak RSS is that request's own (a worker that
 served it); with ``PYTHONPATH`` set to another checkout it measures that code on the same database. Prints one
 JSON line: the best time in ms, the RSS before the first request and the peak RSS, in MB, and where ``sync`` came
-from.
+from. ``NOW`` (ISO-8601, aware) pins the center's clock: the 12-month trend is of the months before it.
 """
 
 from __future__ import annotations
@@ -22,13 +22,17 @@ def _rss_mb() -> float:
 
 def main(argv: list[str]) -> int:
     url, path, repeat = argv[1], argv[2], int(argv[3])
+    from datetime import datetime
+
     from fastapi.testclient import TestClient
 
     import sync
+    from sync.domain.clock import SYSTEM_CLOCK, FixedClock
     from sync.server.core.config import Settings
     from sync.server.main import create_app
 
-    with TestClient(create_app(Settings(database_url=url), migrate=False)) as client:
+    clock = FixedClock(datetime.fromisoformat(argv[4])) if len(argv) > 4 else SYSTEM_CLOCK
+    with TestClient(create_app(Settings(database_url=url, clock=clock), migrate=False)) as client:
         page = client.get("/center/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert token
