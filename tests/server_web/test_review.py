@@ -341,7 +341,7 @@ def test_the_rated_dimensions_reach_the_review_page_excel_and_pdf(
     for n in range(1, 100):  # the station's page of the table (a shared server holds many stations)
         page = window.get(f"/review?period={period}&page={n}").text
         scores = re.split(r"分项评价（按代办站[^）]*）", page)[1]
-        if f"<td>{label}</td>" in scores or f"&amp;page={n + 1}\">下一页" not in page:
+        if f"<td>{label}</td>" in scores or f'&amp;page={n + 1}">下一页' not in page:
             break
     assert _row_cells(scores, label)[1:] == [
         "4.50分·100.0%（2/2）",  # overall: 5 (older form) and 4 (signed with dimensions)
