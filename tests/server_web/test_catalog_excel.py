@@ -164,6 +164,9 @@ def test_one_matter_edited_in_its_form_shows_what_changed(director: Staff) -> No
     assert "修改1个" in reply.text and "承诺时限（工作日）" in reply.text and "新增0个" in reply.text
     reported = director.get("/catalog/item?code=MZ001").text  # the shipped 低保 matter is a 上报件
     assert '<option value="reported" selected>上报件</option>' in reported
+    added = director.get("/catalog/item").text  # a new matter starts as 承诺件, the type a post without one gets
+    kind = re.search(r'<select name="case_type">(.*?)</select>', added, re.S)
+    assert kind and re.findall(r"<option [^>]*selected>([^<]*)</option>", kind[1]) == ["承诺件"]
     empty = director.http.post(
         director.base + "/catalog/item", data={"csrf_token": director.csrf, "code": ""}, timeout=30
     )

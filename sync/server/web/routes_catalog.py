@@ -254,7 +254,8 @@ def item_form(
 def item_page_of(request: Request, page: ItemPage, document: dict[str, Any], code: str, version: str) -> Response:
     """The form of the matter ``code`` of ``document`` (an empty one to add a matter when ``code`` is empty);
     404 when the list has no such matter."""
-    item = next((i for i in document.get("items", []) if i.get("code") == code), None) if code else {}
+    new = {"case_type": CaseType.PROMISED.value}  # as a posted matter without a type is taken
+    item = next((i for i in document.get("items", []) if i.get("code") == code), None) if code else new
     if item is None:
         raise WebError(404, page.missing)
     return item_form(request, page, {**item, "original_code": code}, version)
