@@ -26,6 +26,7 @@ from .reference_docs import (
     broadcast_document,
     current_document,
     lock_publications,
+    next_version,
     town_extension,
 )
 from .towns import town_names
@@ -149,8 +150,8 @@ def town_history(session: Session, town_id: int) -> list[PublishedDocRow]:
 
 
 def next_town_version(session: Session, town_id: int) -> str:
-    query = select(PublishedDocRow.id).where(PublishedDocRow.kind == TOWN_CATALOG, PublishedDocRow.town_id == town_id)
-    return str(len(session.scalars(query).all()) + 1)
+    """The version to suggest for the town's own 事项 (``next_version`` of its own)."""
+    return next_version(session, TOWN_CATALOG, town_id)
 
 
 def versions(session: Session, kind: str) -> list[PublishedDocRow]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 import resources
@@ -54,10 +54,18 @@ PUBLISHED_EVENTS: dict[str, tuple[str, Callable[[Mapping[str, Any]], dict[str, A
 }
 
 
-def next_version(session: Session, kind: str) -> str:
-    """The version number of the next document of ``kind`` published (1, 2, …)."""
-    count = session.scalar(select(func.count()).select_from(PublishedDocRow).where(PublishedDocRow.kind == kind))
-    return str((count or 0) + 1)
+def next_version(session: Session, kind: str, town_id: int | None = None) -> str:
+    """The version number to suggest for the next document of ``kind`` published (of ``town_id``'s own, if
+    given): one more than how many were published (1, 2, …), or the next number no version of them uses yet (a
+    director may have typed "3" for the second: publishing "3" again would be refused as already published)."""
+    query = select(PublishedDocRow.version).where(PublishedDocRow.kind == kind)
+    if town_id is not None:
+        query = query.where(PublishedDocRow.town_id == town_id)
+    taken = list(session.scalars(query))
+    number, used = len(taken) + 1, set(taken)
+    while str(number) in used:
+        number += 1
+    return str(number)
 
 
 def latest_published(session: Session, kind: str, town_id: int | None = None) -> PublishedDocRow | None:
