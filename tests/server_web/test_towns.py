@@ -498,4 +498,6 @@ def test_a_town_prints_its_own_name(towns: Towns) -> None:
     assert 'value="乙镇为民服务中心"' in towns.b_director.get("/town").text
     # and its pages name it in the header: 乙镇's staff work at 乙镇为民服务中心, the county at the county
     assert ">代办通 · 乙镇为民服务中心</span>" in towns.b_director.get("/").text
+    refused = towns.b_director.get("/cases/no-such-case")  # an error page is framed as every other page
+    assert refused.status_code == 404 and ">代办通 · 乙镇为民服务中心</span>" in refused.text
     assert ">代办通 · 县级政务服务中心</span>" in towns.county.get("/").text

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 
-from .deps import PASSWORD_PATH, PREFIX, LoginRequired, PasswordChangeRequired, WebError, templates
+from .deps import PASSWORD_PATH, PREFIX, LoginRequired, PasswordChangeRequired, WebError, render
 from .refusals import PageRefusal
 
 
@@ -39,6 +39,5 @@ class WebRoute(APIRoute):
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
-    user = getattr(request.state, "staff", None)
-    context = {"user": user, "prefix": PREFIX, "message": message, "status": status}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    """The Chinese error page, in the frame of every page (the header names the reader's own center)."""
+    return render(request, "error.html", status, message=message)
