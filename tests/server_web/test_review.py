@@ -60,15 +60,26 @@ def _row_cells(html: str, label: str) -> list[str]:
     raise AssertionError(f"no row {label}")
 
 
+def _paged_to(window: Staff, url: str, label: str, param: str = "page") -> str:
+    """The review page of ``url`` whose table, paged by ``param`` (``page`` the stations', ``cpage`` the
+    clerks'), holds ``label``'s row: a server shared by many tests holds more stations than one page."""
+    for n in range(1, 1000):
+        html = window.get(f"{url}&{param}={n}").text
+        if re.search(rf"<td>{re.escape(label)}</td>", html) or f'&amp;{param}={n + 1}">下一页' not in html:
+            return html
+    raise AssertionError(f"no page of {url} ends")
+
+
 def test_evaluation_numbers_and_followup(live_server: ServerHandle, station: Station, window: Staff) -> None:
     cases = _known_data_set(station, window)
     period = CENTER_TODAY.strftime("%Y-%m")
-    page = window.get(f"/review?period={period}")
-    assert page.status_code == 200
+    assert window.get(f"/review?period={period}").status_code == 200
     label = f"测试代办站{station.code}（{station.code}）"
-    assert _row_cells(page.text, label) == [label, "4", "100.0%（1/1）", "50.0%（1/2）", "3", "66.7%", "1"]
-    assert "<svg" in page.text and f">{label}</text>" in page.text and "目标98%" in page.text
-    clerk = _row_cells(page.text, f"李代办·{label}")
+    page = _paged_to(window, f"/review?period={period}", label)
+    assert _row_cells(page, label) == [label, "4", "100.0%（1/1）", "50.0%（1/2）", "3", "66.7%", "1"]
+    assert "<svg" in page and f">{label}</text>" in page and "目标98%" in page
+    clerks = _paged_to(window, f"/review?period={period}", f"李代办 · {label}", "cpage")
+    clerk = _row_cells(clerks, f"李代办·{label}")
     assert clerk[1:] == ["4", "100.0%（1/1）", "50.0%（1/2）", "3", "66.7%", "1"]
 
     ledger = window.get("/followups").text
@@ -176,12 +187,13 @@ def test_trend_page_shows_twelve_months_for_the_town_and_each_station(
     live_server: ServerHandle, station: Station, window: Staff
 ) -> None:
     _known_data_set(station, window)
-    page = window.get("/review/trend")
+    assert window.get("/review/trend").status_code == 200
+    page = window.get(f"/review/trend?station={station.station_id}")  # the tables' page holding its row
     assert page.status_code == 200 and "<svg" in page.text and "目标98%" in page.text
     months = re.findall(r"<th>(\d\d-\d\d)</th>", page.text)
     assert len(months) == 24 and months[11] == CENTER_TODAY.strftime("%y-%m")  # two tables of 12 months
     label = f"测试代办站{station.code}（{station.code}）"
-    link = rf'<a href="\?station={station.station_id}&amp;page=1">{re.escape(label)}</a></td>(.*?)</tr>'
+    link = rf'<a href="\?station={station.station_id}&amp;page=\d+">{re.escape(label)}</a></td>(.*?)</tr>'
     row = re.search(link, page.text, re.S)
     assert row and re.findall(r">([^<]*)</td>", row[1])[-1] == "66.7%"  # this month's 满意率
     one = window.get(f"/review/trend?station={station.station_id}")
@@ -338,11 +350,8 @@ def test_the_rated_dimensions_reach_the_review_page_excel_and_pdf(
 
     period = CENTER_TODAY.strftime("%Y-%m")
     label = f"测试代办站{station.code}（{station.code}）"
-    for n in range(1, 100):  # the station's page of the table (a shared server holds many stations)
-        page = window.get(f"/review?period={period}&page={n}").text
-        scores = re.split(r"分项评价（按代办站[^）]*）", page)[1]
-        if f"<td>{label}</td>" in scores or f'&amp;page={n + 1}">下一页' not in page:
-            break
+    page = _paged_to(window, f"/review?period={period}", label)
+    scores = re.split(r"分项评价（按代办站[^）]*）", page)[1]
     assert _row_cells(scores, label)[1:] == [
         "4.50分·100.0%（2/2）",  # overall: 5 (older form) and 4 (signed with dimensions)
         "5.00分·100.0%（1/1）",

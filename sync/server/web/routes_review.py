@@ -182,15 +182,19 @@ def review_trend(
     session: SessionDep,
     user: StaffDep,
     station: Annotated[str, Query(max_length=64)] = "",
-    page: PageQuery = 1,
+    page: Annotated[int | None, Query(ge=1, le=100_000, description="第几页（每页50个代办站）")] = None,
 ) -> Response:
     """The last 12 months: the town's (or one station's) 满意率 and 按时办结率 as lines, and the stations' rates
-    month by month in two tables, ``REVIEW_PAGE`` stations a page in name order."""
+    month by month in two tables, ``REVIEW_PAGE`` stations a page in name order; a station chosen without a
+    page opens the page that holds its row."""
     with session.begin():
         names = station_names(session)
         if station and station not in names:
             raise WebError(404, "没有这个代办站")
         ordered = sorted(names.items(), key=lambda item: natural_key(item[1]))
+        if page is None:
+            at = [station_id for station_id, _name in ordered].index(station) if station else 0
+            page = at // REVIEW_PAGE + 1
         listed = RowPage.of(ordered, page)
         wanted = {station_id for station_id, _name in listed.rows} | ({station} if station else set())
         months = monthly_trend(session, today(session), names, stations=wanted)
