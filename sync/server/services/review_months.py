@@ -26,7 +26,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, delete, event, func, insert, inspect, select
+from sqlalchemy import ColumnElement, Table, delete, event, func, insert, inspect, select, true
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from sync.domain.clock import day_start_stamp
@@ -140,7 +140,6 @@ def recount_stale(session: Session) -> None:
     if ("", None) in stale:
         recount_all(session)
         return
-    cases = CaseRow.__table__.c
     by_month: dict[str, set[str]] = {}
     for station_id, month in stale:
         if month is not None:
@@ -148,11 +147,7 @@ def recount_stale(session: Session) -> None:
     whole = sorted(station_id for station_id, month in stale if month is None)
     if whole:  # every month of these stations: the ones they have cases in, and none of their old rows
         session.execute(delete(MONTHS).where(MONTHS.c.station_id.in_(whole)))
-        held = session.execute(select(cases.station_id, cases.registered_at).where(cases.station_id.in_(whole)))
-        for station_id, registered_at in held:
-            month = month_of(registered_at)
-            if month is not None:
-                by_month.setdefault(month, set()).add(station_id)
+        _add_months_held(session, by_month, CaseRow.__table__.c.station_id.in_(whole))
     _recount(session, by_month)
 
 
@@ -160,13 +155,20 @@ def recount_all(session: Session) -> None:
     """Count every month of every station again from the cases (after a bulk load, or to repair)."""
     session.info.pop(_STALE, None)
     session.execute(delete(MONTHS))
-    cases = CaseRow.__table__.c
     by_month: dict[str, set[str]] = {}
-    for station_id, registered_at in session.execute(select(cases.station_id, cases.registered_at).distinct()):
+    _add_months_held(session, by_month, true())
+    _recount(session, by_month)
+
+
+def _add_months_held(session: Session, by_month: dict[str, set[str]], which: ColumnElement[bool]) -> None:
+    """Add to ``by_month`` (month → station ids) every month in which the cases ``which`` were registered."""
+    cases = CaseRow.__table__.c
+    for station_id, registered_at in session.execute(
+        select(cases.station_id, cases.registered_at).where(which).distinct()
+    ):
         month = month_of(registered_at)
         if month is not None:
             by_month.setdefault(month, set()).add(station_id)
-    _recount(session, by_month)
 
 
 def _recount(session: Session, by_month: dict[str, set[str]]) -> None:
@@ -176,10 +178,6 @@ def _recount(session: Session, by_month: dict[str, set[str]]) -> None:
         ids = sorted(stations)
         session.execute(delete(MONTHS).where(MONTHS.c.month == month, MONTHS.c.station_id.in_(ids)))
         session.execute(insert(MONTHS).from_select(names, recount_query(start, end, ids, month)))
-
-
-def _sums() -> list[ColumnElement[Any]]:
-    return [func.sum(MONTHS.c[name]) for name in FIGURE_COLUMNS]
 
 
 def kept_counts(
