@@ -115,6 +115,10 @@ def test_bad_period_is_refused_in_chinese(live_server: ServerHandle, supervisor:
     assert reply.status_code == 422 and "月份" in reply.text
     assert supervisor.get("/review?period=2026-Q4").status_code == 200
     assert supervisor.get("/review?period=2026").status_code == 200
+    for odd in ("0000", "9999", "9999-12", "1999-Q1"):  # no 500: year 0, or a next year past 9999
+        for path in ("/review", "/review.xlsx", "/review.pdf"):
+            refused = supervisor.get(f"{path}?period={odd}")
+            assert refused.status_code == 422 and "统计周期的年份应在2000年到2100年之间" in refused.text, path
 
 
 def test_supervisor_cannot_close_a_followup(

@@ -20,6 +20,7 @@ from forms.data import DIMENSION_LABELS, OVERALL, Score
 from sync.domain.calendar import HolidayCalendar, add_working_days
 from sync.domain.case_rules import CaseState
 from sync.domain.clock import beijing_day
+from sync.domain.payloads import FIRST_DATE
 from sync.domain.validation import mask_phone
 from sync.protocol.models import ErrorCode
 
@@ -32,6 +33,8 @@ from .review_counts import COUNTS, CaseCounts, counts_of
 from .review_months import kept_counts
 
 SATISFACTION_TARGET = 0.98
+#: The last year a period may name: as for the time of an event (``payloads``), registrations stop there.
+LAST_YEAR = 2100
 FOLLOWUP_DAYS = 5
 #: Periods and dates are Beijing's (sync.domain.clock); events carry UTC timestamps.
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
@@ -43,6 +46,10 @@ def period_range(period: str) -> tuple[str, str, str]:
     if not match:
         raise ServiceError(ErrorCode.INVALID_REQUEST, "统计周期格式应为 2026-11、2026-Q4 或 2026", field="period")
     year = int(match[1])
+    if not FIRST_DATE.year <= year <= LAST_YEAR:  # year 0 or 9999's next January are no dates at all
+        raise ServiceError(
+            ErrorCode.INVALID_REQUEST, f"统计周期的年份应在{FIRST_DATE.year}年到{LAST_YEAR}年之间", field="period"
+        )
     if match[2]:
         month = int(match[2])
         if not 1 <= month <= 12:
