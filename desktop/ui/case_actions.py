@@ -29,6 +29,7 @@ from .action_dialogs import (
     ReturnDialog,
     SupplementDialog,
 )
+from .action_form import ActionDialog
 from .camera_dialog import CameraDialog, camera_available
 from .errors import user_message
 from .feedback_dialog import FeedbackDialog, FeedbackServices
@@ -66,6 +67,8 @@ ORDER = (
     "set_case_type",
 )
 IMAGE_FILTER = "照片、扫描件或PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.pdf)"
+#: The dialogs a case's action opens: each says ``saved`` (with the ``Changed``) once its step is recorded.
+SavingDialog = ActionDialog | FeedbackDialog | HandoverDialog
 
 
 class CaseActionServices(ActionServices, StepServices, FeedbackServices, Protocol):
@@ -110,7 +113,7 @@ class CaseActions(QObject):
     def run(self, name: str, detail: CaseDetail) -> None:
         case_id = detail.view.case_id
         f = self.facade
-        dialogs: dict[str, Callable[[], QDialog]] = {
+        dialogs: dict[str, Callable[[], SavingDialog]] = {
             "request_correction": lambda: CorrectionDialog(f, detail, self.page),
             "accept": lambda: SupplementDialog(f, detail, self.page),
             "extend": lambda: ExtendDialog(f, detail, self.page),
@@ -187,9 +190,9 @@ class CaseActions(QObject):
         box.open()
         return box
 
-    def _open(self, dialog: QDialog) -> None:
+    def _open(self, dialog: SavingDialog) -> None:
         self.dialog = dialog
-        dialog.saved.connect(self._on_done)  # type: ignore[attr-defined]
+        dialog.saved.connect(self._on_done)
         dialog.open()
 
     def _direct(self, op: Callable[[], Changed]) -> None:
