@@ -8,14 +8,16 @@ import uuid
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from sync.client.errors import Conflict, Forbidden, Rejected, SequenceGap, TooLarge
 from sync.domain.events import Event, chain_digest
 from sync.protocol import encoding
+from sync.server.core.models import BatchRow
 
 from .conftest import Station, enroll_station
 from .factories import Chain, registered_payload, resealed, tampered
-from .live_server import row_counts
+from .live_server import in_center, row_counts
 from .test_signed_compaction import APPLICANT, CLERK, handover, pad, registration, scan
 
 
@@ -34,8 +36,6 @@ def test_push_chain_and_list_it_back(station: Station) -> None:
 
 
 def test_case_projection_follows_pushed_events(station: Station) -> None:
-    import sqlalchemy as sa
-
     case_id = station.chain.new_case()
     station.client.push(station.chain.events)
     engine = sa.create_engine(station.server.database_url)
@@ -58,6 +58,15 @@ def test_resending_a_batch_is_harmless(station: Station) -> None:
     assert (overlap.acked_seq, overlap.accepted, overlap.duplicates) == (6, 3, 3)
     assert station.client.digest().count == 6
     assert row_counts(station.server.database_url, station.station_id)["events"] == 6
+    batches = in_center(
+        station.server.database_url,
+        lambda session: session.execute(
+            sa.select(BatchRow.batch_id, BatchRow.accepted, BatchRow.duplicates, BatchRow.acked_seq)
+            .where(BatchRow.station_id == station.station_id)
+            .order_by(BatchRow.acked_seq)
+        ).all(),
+    )
+    assert [tuple(b) for b in batches] == [("same", 3, 0, 3), (overlap.batch_id, 3, 3, 6)]  # the first receipt kept
 
 
 def test_paging_through_events(station: Station) -> None:

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from sync.crypto import DataKey
@@ -210,18 +212,16 @@ def ingest(
         station.last_import_at = now
     else:
         station.last_push_at = now
-    if session.get(BatchRow, (station_id, batch_id)) is None:
-        session.add(
-            BatchRow(
-                station_id=station_id,
-                batch_id=batch_id,
-                received_at=now,
-                source=source,
-                accepted=len(fresh) - len(refused),
-                duplicates=duplicates,
-                acked_seq=station.head_seq,
-            )
-        )
+    _record_batch(
+        session,
+        station_id=station_id,
+        batch_id=batch_id,
+        received_at=now,
+        source=source,
+        accepted=len(fresh) - len(refused),
+        duplicates=duplicates,
+        acked_seq=station.head_seq,
+    )
     session.flush()
     notes = [*known_refused, *(_note(e, refused[e.id]) for e in fresh if e.id in refused)]
     return IngestResult(
@@ -232,6 +232,13 @@ def ingest(
         refused=sorted(notes, key=lambda n: n.seq),
         newly_refused=[e.id for e in fresh if e.id in refused],
     )
+
+
+def _record_batch(session: Session, **row: str | int) -> None:
+    """The batch's first receipt, kept; a batch sent again (its answer lost on the way) keeps that first row.
+    One statement, no look-up first: ``INSERT … ON CONFLICT DO NOTHING`` on either database."""
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(dialect_insert(BatchRow).values(**row).on_conflict_do_nothing())
 
 
 def _note(event: Event, refusal: ServiceError) -> RefusedNote:
