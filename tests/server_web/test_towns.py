@@ -298,9 +298,9 @@ def _town_id(towns: Towns, name: str) -> int:
 
 
 def test_the_county_exports_its_towns_compared_and_each_town_drilled_into(towns: Towns) -> None:
-    """The county's Excel and PDF carry what its page shows: the towns compared (the Excel lists the stations too,
-    each named with its town, since two towns may each have a 新村); with ``town``, that town's own review, as
-    its director would export it, and nothing of another town."""
+    """The county's Excel and PDF carry what its page shows: the towns compared (the Excel lists the stations and
+    the clerks too, each named with its town, since two towns may each have a 新村); with ``town``, that town's own
+    review, as its director would export it, and nothing of another town."""
     county, b = towns.county, towns.b_station
     a_station = towns.a_case_no.split("-")[0]
     first_town = in_center(
@@ -327,6 +327,9 @@ def test_the_county_exports_its_towns_compared_and_each_town_drilled_into(towns:
     names = [row[0] for row in sections["按代办站"]]
     assert f"乙镇 · {b.code}村代办站（{b.code}）" in names
     assert any(str(n).startswith(f"{first_town} · {a_station}") for n in names)
+    clerks = [str(row[0]) for row in sections["按代办员"]]  # a clerk is named with the station and its town
+    assert clerks and all(" · 乙镇 · " in c or f" · {first_town} · " in c for c in clerks)
+    assert any(c.endswith(f" · 乙镇 · {b.code}村代办站（{b.code}）") for c in clerks)
 
     pdf = _text(county.get("/review.pdf?period=2026-11"))
     assert "各镇满意率" in pdf and "按镇统计" in pdf and "全县合计" in pdf and "乙镇" in pdf

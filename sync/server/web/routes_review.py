@@ -52,18 +52,21 @@ TownQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="县级�
 PageQuery = Annotated[int, Query(ge=1, le=100_000, description="第几页（每页50行）")]
 
 
-def _evaluation(session: SessionDep, period: str) -> Evaluation:
+def _evaluation(session: SessionDep, period: str, names: dict[str, str] | None = None) -> Evaluation:
+    """The period's review, its stations (and its clerks' stations) called by ``names`` (by default their own)."""
     with refusal_as_error(422):
-        return evaluate(session, period or f"{today(session):%Y-%m}", station_names(session))
+        return evaluate(
+            session, period or f"{today(session):%Y-%m}", station_names(session) if names is None else names
+        )
 
 
 def _scoped_evaluation(session: SessionDep, user: StaffUser, period: str, town: int | None) -> tuple[Evaluation, str]:
     """The period's review as ``user`` reads it, inside the caller's transaction, and the name of the town the
     county drilled into ("" otherwise). The page and both exports read it here, so they show the same numbers.
 
-    The county role sees the towns compared (``town_rates``; its stations named with their town, since two towns
-    may each have a 新村); with ``town``, that town's stations and clerks, read through the town's scope as its
-    own staff read them. A town's staff are never given ``town``: their scope is their town."""
+    The county role sees the towns compared (``town_rates``; its stations and clerks named with their town, since
+    two towns may each have a 新村); with ``town``, that town's stations and clerks, read through the town's scope
+    as its own staff read them. A town's staff are never given ``town``: their scope is their town."""
     towns = town_names(session) if user.is_county else {}
     town_name = ""
     if user.is_county and town is not None:
@@ -71,15 +74,18 @@ def _scoped_evaluation(session: SessionDep, user: StaffUser, period: str, town: 
             raise WebError(404, "没有这个镇")
         town_name = towns[town]
         scope_session(session, town)  # the drill-down: from here on the request sees that town only
-    ev = _evaluation(session, period)
     if user.is_county and town is None:
         where = station_towns(session)
+        names = {
+            sid: f"{towns[where[sid]]} · {name}" if where.get(sid) in towns else name
+            for sid, name in station_names(session).items()
+        }
+        ev = _evaluation(session, period, names)  # a station, and a clerk with it, named with the town
         ev.towns = town_rates(ev.stations, where, towns)
         ev.total.label = "全县合计"
-        for r in ev.stations:
-            if where.get(r.key) in towns:
-                r.label = f"{towns[where[r.key]]} · {r.label}"
-    elif town_name:
+        return ev, town_name
+    ev = _evaluation(session, period)
+    if town_name:
         ev.total.label = f"{town_name}合计"
     return ev, town_name
 
