@@ -137,3 +137,26 @@ def test_a_lone_surrogate_refuses_its_batch_and_stores_nothing(station: Station,
 def _json_with_escapes(body: dict[str, Any]) -> bytes:
     """JSON with every non-ASCII character escaped (``\\ud800`` stays a lone escape, as a hostile client sends)."""
     return json.dumps(body, ensure_ascii=True).encode("ascii")
+
+
+@pytest.mark.parametrize("batch_id", ["b\x00", "b\x1b[2J", "b\ufffe", "\U000f0000"])
+def test_a_batch_id_the_center_cannot_keep_refuses_the_batch(station: Station, batch_id: str) -> None:
+    """A batch id is stored with the batch: one PostgreSQL cannot hold (a NUL) or the rules refuse is a 422 in
+    Chinese naming ``batch_id``, never a 500, and nothing of the batch is stored."""
+    station.chain.new_case()
+    body = {
+        "batch_id": batch_id,
+        "station_id": station.station_id,
+        "events": [e.to_dict() for e in station.chain.events],
+    }
+    headers = {"Authorization": f"Bearer {station.client.token}", "Content-Type": "application/json"}
+    data = _json_with_escapes(body)
+    response = requests.post(station.server.url + "/api/v1/sync/push", data=data, headers=headers, timeout=10)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "batch_id" and "编号不正确" in response.json()["message"]
+    assert row_counts(station.server.database_url, station.station_id) == {
+        "events": 0,
+        "batches": 0,
+        "cases": 0,
+        "center_events": 0,
+    }

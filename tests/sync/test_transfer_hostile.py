@@ -171,11 +171,20 @@ def _center_import(database_url: str, data: bytes) -> None:
         engine.dispose()
 
 
-@pytest.mark.parametrize("case", sorted(HOSTILE))
+#: A station file's id becomes its batch's id at the center (nothing at a station reads it).
+HOSTILE_AT_CENTER: dict[str, Hostile] = {
+    **HOSTILE,
+    "transfer-id-nul": _signed_manifest(transfer_id="t\x00"),
+    "transfer-id-wide": _signed_manifest(transfer_id="t" * 65),
+    "transfer-id-empty": _signed_manifest(transfer_id=""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_AT_CENTER))
 def test_center_refuses_hostile_station_files(center_station: Station, case: str) -> None:
     station = center_station
     key = signing_key(station.client.token or "")
-    data = HOSTILE[case](station.station_id, STATION_TO_CENTER, key)
+    data = HOSTILE_AT_CENTER[case](station.station_id, STATION_TO_CENTER, key)
     with pytest.raises(ServiceError) as caught:
         _center_import(station.server.database_url, data)
     assert caught.value.code == "rejected", caught.value.message

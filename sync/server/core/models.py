@@ -129,11 +129,15 @@ class CenterEventRow(_EventColumns, Base):
     __table_args__ = (UniqueConstraint("station_id", "seq", name="uq_center_events_station_seq"),)
 
 
+#: The width of a batch's id: a push's ``batch_id``, a station file's ``transfer_id`` (``ingest`` refuses wider).
+BATCH_ID_WIDTH = 64
+
+
 class BatchRow(Base):
     __tablename__ = "batches"
 
     station_id: Mapped[str] = mapped_column(String(64), ForeignKey("stations.id"), primary_key=True)
-    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(BATCH_ID_WIDTH), primary_key=True)
     received_at: Mapped[str] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(16), default="push")
     accepted: Mapped[int] = mapped_column(Integer, default=0)

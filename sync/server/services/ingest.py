@@ -46,11 +46,11 @@ from sync.domain.errors import ChainBroken, ValidationError
 from sync.domain.events import STATION, Event, verify_chain
 from sync.domain.payload_fields import may_hold_refused
 from sync.domain.payloads import parse_event
-from sync.domain.text import BadChar, BadText, find_bad_text
+from sync.domain.text import BadChar, BadText, bad_char, find_bad_text
 from sync.protocol.models import ConflictNote, ErrorCode, RefusedNote
 
 from ..core.db import clock_of
-from ..core.models import BatchRow, EventRow, StationRow
+from ..core.models import BATCH_ID_WIDTH, BatchRow, EventRow, StationRow
 from ..core.sealing import event_columns, key_of, seal_raw_payload
 from .blobs import require_blobs
 from .case_projection import apply_station_events
@@ -186,6 +186,7 @@ def refusal_of(event: Event, clean: bool | None = None) -> ServiceError | None:
 def ingest(
     session: Session, station_id: str, batch_id: str, events: Sequence[Event], *, source: str = "push"
 ) -> IngestResult:
+    _check_batch_id(batch_id)
     clean = {e.id: payload_is_clean(e.payload) for e in events}
     refuse_bad_text(events, clean)
     for event in events:
@@ -232,6 +233,19 @@ def ingest(
         refused=sorted(notes, key=lambda n: n.seq),
         newly_refused=[e.id for e in fresh if e.id in refused],
     )
+
+
+def _check_batch_id(batch_id: str) -> None:
+    """Refuse a batch id the center cannot keep: a push's ``batch_id`` (the wire bounds its length) or a station
+    file's ``transfer_id`` (nothing else reads it): empty, wider than ``batches.batch_id``, or holding a code point
+    the rules refuse (a NUL, which PostgreSQL cannot store in text, failed the push's whole transaction)."""
+    if not batch_id or len(batch_id) > BATCH_ID_WIDTH or bad_char(batch_id) is not None:
+        raise ServiceError(
+            ErrorCode.REJECTED,
+            f"上传批次或传输文件的编号不正确（应为1到{BATCH_ID_WIDTH}个字符，不能有控制字符或无法识别的字符），"
+            "镇中心未保存任何记录；请联系技术支持",
+            field="batch_id",
+        )
 
 
 def _record_batch(session: Session, **row: str | int) -> None:
