@@ -10,12 +10,12 @@ What is typed decides what is compared, so that no number leaks through a partia
   of ``sync.domain.text.normalize_name``: NFC, look-alike dots as "·", characters beyond the BMP such as 𠮷
   compared as the code points they are), or a part of a station's name or code.
 
-The fields are read from the case projection's JSON with ``case_field`` (the literal expressions an
-expression index can match). On PostgreSQL the indexes of migration 0109 serve the parts of a name and of a
-办件编号: GIN trigram indexes (``pg_trgm``) on the name and ``upper(case_no)`` for a text of 3 characters or
-more (the LIKE itself is what they answer), and for 1–2 characters, which trigrams cannot serve, GIN indexes
-on the arrays of characters of the same expressions (``chars_hold``: a necessary condition, the LIKE decides).
-PostgreSQL stores the JSON as ``jsonb`` (0111), already parsed: a field is read without parsing.
+On PostgreSQL the name is compared in ``CaseRow.applicant_name``, a column the database generates from the
+projection's JSON (0119: no match unpacks a case's JSON, which a real case's size keeps compressed out of line),
+and the 办件编号 as ``upper(case_no)``. Indexes serve the parts of both: GIN trigram indexes (``pg_trgm``,
+0109, moved onto the column by 0119) for a text of 3 characters or more (the LIKE itself is what they answer),
+and for 1–2 characters, which trigrams cannot serve, GIN indexes on the arrays of their characters
+(``chars_hold``: a necessary condition, the LIKE decides).
 
 On SQLite migration 0114 keeps ``case_names``, one narrow row per case holding the same two expressions
 (``upper(case_no)``, ``json_extract(data, '$.applicant.name')``, kept in step by triggers on ``cases``), and
@@ -32,7 +32,21 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Text, and_, bindparam, cast, column, false, func, null, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    column,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -124,9 +138,11 @@ def _stations_named(session: Session, text: str) -> list[str]:
     ]
 
 
-def chars_hold(expression: ColumnElement[str], text: str) -> ColumnElement[bool]:
+def chars_hold(
+    expression: SQLColumnExpression[str | None] | SQLColumnExpression[str], text: str
+) -> ColumnElement[bool]:
     """Whether ``expression`` holds every character of ``text`` (PostgreSQL): ``string_to_array(x, NULL)``, the
-    expression of a GIN index of migration 0109, so the rows that can hold ``text`` come from the index."""
+    expression of a GIN index (0109, 0119), so the rows that can hold ``text`` come from the index."""
     chars = func.string_to_array(expression, null(), type_=ARRAY(Text))
     return chars.contains(cast(sorted(set(text)), ARRAY(Text)))
 
@@ -140,7 +156,7 @@ def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]
     text = query.text
     if session.get_bind().dialect.name != "postgresql":
         return or_(false(), *_station_terms(session, text), _indexed_text(text))
-    case_no, name = func.upper(CaseRow.case_no), case_field("applicant.name")
+    case_no, name = func.upper(CaseRow.case_no), CaseRow.applicant_name
     by_case_no = case_no.contains(text.upper(), autoescape=True)
     by_name = name.contains(text, autoescape=True)
     if len(text) <= CHARS_UP_TO:
@@ -150,8 +166,9 @@ def search_condition(session: Session, query: SearchText) -> ColumnElement[bool]
 
 
 def scan_condition(session: Session, query: SearchText) -> ColumnElement[bool]:
-    """The search of a text as every row's own fields answer it (SQLite: each JSON read): what the indexes must
-    find, no more and no less. The search itself does not use it; the tests compare against it."""
+    """The search of a text as every row's own fields answer it (each case's JSON read): what the indexes and the
+    generated column must find, no more and no less. The search itself does not use it; the tests compare
+    against it."""
     text = query.text
     by_name = case_field("applicant.name").contains(text, autoescape=True)
     if session.get_bind().dialect.name != "postgresql":

@@ -79,9 +79,9 @@ class InboxFilter:
     def conditions(self, postgres: bool = False) -> list[ColumnElement[bool]]:
         """The filters besides the view and the search (which ``inbox`` adds: they need the calendar and stations).
 
-        The 代办员 and the 事项 are read with ``case_field`` (the expressions of migration 0115's indexes): the
-        代办员 compared whole (a btree), the 事项 by a part of its name (on PostgreSQL a trigram index, and for
-        1–2 characters the array of its characters, as the search box's name: ``matter_condition``)."""
+        The 代办员 is read with ``case_field`` (the expression of migration 0115's btree) and compared whole; the
+        事项 by a part of its name, from its generated column (on PostgreSQL a trigram index, and for 1–2
+        characters the array of its characters, as the search box's name: ``matter_condition``)."""
         out: list[ColumnElement[bool]] = []
         if self.station_id:
             out.append(CaseRow.station_id == self.station_id)
@@ -100,10 +100,12 @@ class InboxFilter:
 
 
 def matter_condition(text: str, postgres: bool) -> ColumnElement[bool]:
-    """Cases whose 事项 name holds ``text``. On PostgreSQL a text of 1–2 characters, which trigrams cannot serve,
-    first needs every one of its characters (``chars_hold``, the GIN index ix_cases_item_name_chars): a necessary
-    condition, the LIKE decides. The cases found are those the LIKE alone finds."""
-    name = case_field("item_name")
+    """Cases whose 事项 name holds ``text``, compared in ``CaseRow.item_name`` (0119: generated from the JSON, so
+    PostgreSQL's rechecks and counts never unpack a case's JSON). There a text of 3 characters or more is served
+    by the trigram index ix_cases_item_name_trgm; one of 1–2 characters, which trigrams cannot serve, first needs
+    every one of its characters (``chars_hold``, the GIN index ix_cases_item_name_chars): a necessary condition,
+    the LIKE decides. The cases found are those the LIKE alone finds."""
+    name = CaseRow.item_name
     found = name.contains(text, autoescape=True)
     return and_(chars_hold(name, text), found) if postgres and len(text) <= CHARS_UP_TO else found
 
