@@ -162,10 +162,13 @@ def view_conditions(view: str, calendar: HolidayCalendar, today: date) -> list[C
     return []
 
 
-def order_by(view: str) -> list[Any]:
+def order_by(view: str, due: Any = None) -> list[Any]:
+    """The view's order; ``due``: the deadline's expression when not the JSON's (that of ix_cases_state_due_on).
+    Every term is an expression (``.asc()``), not a bare attribute, so that a ``ClauseAdapter`` moves it onto a
+    subquery's columns."""
     if view in BY_DEADLINE:  # no deadline (not accepted yet, or an 即办件) after those that have one
-        return [due_on().asc().nulls_last(), CaseRow.updated_at, CaseRow.case_id]
-    return [CaseRow.updated_at.desc(), CaseRow.case_id]
+        return [(due_on() if due is None else due).asc().nulls_last(), CaseRow.updated_at.asc(), CaseRow.case_id.asc()]
+    return [CaseRow.updated_at.desc(), CaseRow.case_id.asc()]
 
 
 def corrected_cases(session: Session, rows: Sequence[CaseRow]) -> set[str]:
