@@ -249,8 +249,9 @@ def test_cases_changed_through_the_projection_are_counted_as_their_json_says(eng
 
 @pytest.mark.parametrize("town", [None, 1])
 def test_a_months_recount_reads_the_review_index_alone(engine: Engine, town: int | None) -> None:
-    """Recounting a station's month reads ``ix_cases_review`` without the table (SQLite: a covering index;
-    PostgreSQL: an index-only scan), whatever the writer's town scope."""
+    """Recounting a station's month reads ``ix_cases_review`` (PostgreSQL: an index-only scan, without the
+    table), whatever the writer's town scope. SQLite's planner takes no index holding a virtual column for
+    covering (``due_on`` is one since 0120): it walks the month's range of the index and reads those rows."""
     start, end = month_bounds("2026-06")
     with make_sessionmaker(engine)() as session:
         scope_session(session, town)
@@ -259,7 +260,7 @@ def test_a_months_recount_reads_the_review_index_alone(engine: Engine, town: int
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-            assert "USING COVERING INDEX ix_cases_review" in plan, plan
+            assert "USING INDEX ix_cases_review (registered_at>? AND registered_at<?)" in plan, plan
         else:
             conn.exec_driver_sql("SET enable_seqscan = off")
             plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN " + sql))

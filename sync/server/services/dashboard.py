@@ -31,11 +31,11 @@ from .case_json import case_field
 from .case_search import CHARS_UP_TO, SearchText, chars_hold, search_condition
 from .work_queue import (
     ALL,
-    BY_DEADLINE,
     DUE_SOON_DAYS,
     QUEUE,
     VIEWS,
     corrected_cases,
+    due_on,
     order_by,
     overdue_by_state,
     queue_count,
@@ -47,10 +47,6 @@ from .work_queue import due_soon as due_soon_terms
 
 PAGE_SIZE = 50
 _RUNNING = [s.value for s in CLOCK_RUNNING]
-
-
-def _due_on() -> Any:
-    return case_field("due_on")
 
 
 #: 收件情况 of the inbox filter: ``CaseRow.receipt_status`` words and their labels.
@@ -95,7 +91,7 @@ class InboxFilter:
         if self.receipt in RECEIPT_FILTERS:
             out.append(CaseRow.receipt_status == self.receipt)
         if self.due_by is not None:
-            out.append(_due_on() <= self.due_by.isoformat())
+            out.append(due_on() <= self.due_by.isoformat())
             out.append(CaseRow.state.in_(_RUNNING))
         return out
 
@@ -241,17 +237,13 @@ def _search_page(conditions: list[ColumnElement[bool]], scope: str, page: int) -
     The matches come from a subquery with ``OFFSET 0``, which PostgreSQL never merges into the outer query, so
     its plan is chosen for finding the rows alone (the search indexes of 0109, see ``case_search``). Merged, the
     planner walked ``ix_cases_updated_at`` to spare the sort and ran the search's text tests on every case
-    (1.2 s for a station's 5,000 of 100,000 cases, 70 ms apart). The subquery yields the sort's keys only, so
-    that no match has its JSON unpacked (a county-year's "秀英" is 13,000 matches; whole rows made it 400 ms),
-    but for the deadline of a view sorted by it, read for the matches of that view alone.
+    (1.2 s for a station's 5,000 of 100,000 cases, 70 ms apart). The subquery yields the sort's keys only (the
+    deadline is a column too, 0120), so that no match has its JSON unpacked (a county-year's "秀英" is 13,000
+    matches; whole rows made it 400 ms).
     """
-    keys = [CaseRow.case_id, CaseRow.updated_at]
-    if scope in BY_DEADLINE:
-        keys.append(_due_on().label("due"))
-    found = select(*keys).where(*conditions).offset(0).subquery()
+    found = select(CaseRow.case_id, CaseRow.updated_at, due_on()).where(*conditions).offset(0).subquery()
     adapt = ClauseAdapter(found)
-    order = order_by(scope, due=found.c.get("due"))
-    query = select(found.c.case_id, func.count().over()).order_by(*(adapt.traverse(o) for o in order))
+    query = select(found.c.case_id, func.count().over()).order_by(*(adapt.traverse(o) for o in order_by(scope)))
     return query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
 
 
@@ -270,11 +262,11 @@ def deadline_board(session: Session, calendar: HolidayCalendar, today: date, lim
     running = CaseRow.state.in_(_RUNNING)
 
     def fetch(*cond: ColumnElement[bool]) -> list[CaseItem]:
-        rows = session.scalars(select(CaseRow).where(running, *cond).order_by(_due_on(), CaseRow.case_no).limit(limit))
+        rows = session.scalars(select(CaseRow).where(running, *cond).order_by(due_on(), CaseRow.case_no).limit(limit))
         return [_item(r, stations, calendar, today) for r in rows]
 
-    overdue = fetch(_due_on() < today.isoformat())
-    soon = fetch(_due_on() >= today.isoformat(), _due_on() <= until.isoformat())
+    overdue = fetch(due_on() < today.isoformat())
+    soon = fetch(due_on() >= today.isoformat(), due_on() <= until.isoformat())
     return DeadlineBoard(overdue, soon, until, dashboard_counts(session, calendar, today))
 
 

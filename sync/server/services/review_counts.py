@@ -102,14 +102,17 @@ def _ones(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 #: The fields of the projection the review reads, each a column of ``cases`` of the same name (text unless said).
 _FIELDS = ("registered_at", "clerk", "case_type", "accepted_on", "due_on", "completed_on", "rating")
+#: Those the database generates from the JSON itself (0120): read, never written.
+GENERATED = frozenset({"due_on"})
 #: Each rated dimension's column.
 DIMENSION_COLUMNS = {key: f"rating_{key}" for key in DIMENSION_LABELS}
 
 
 def review_columns(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The review's columns of a case, from its projection (``view_to_dict``), as its JSON holds them; a rated
-    dimension only beside a rating (as the counts take it)."""
-    out = {key: data.get(key) for key in _FIELDS}
+    """The review's columns of a case that the projection writes (``store_view``), as its JSON holds them; a rated
+    dimension only beside a rating (as the counts take it). ``due_on`` is not among them: the database generates
+    it from the JSON (0120)."""
+    out = {key: data.get(key) for key in _FIELDS if key not in GENERATED}
     rating = out["rating"]
     out["rating"] = None if rating is None else int(rating)
     rated = data.get("rating_dimensions") if rating is not None else None  # counted only beside a rating

@@ -33,7 +33,6 @@ from sync.domain.window_receipt import PENDING
 
 from ..core.db import clock_of
 from ..core.models import CaseRow, CenterEventRow
-from .case_json import case_field
 
 QUEUE = "queue"
 ALL = "all"
@@ -65,7 +64,10 @@ CORRECTED = "补正已交回"
 
 
 def due_on() -> Any:
-    return case_field("due_on")
+    """The case's deadline: the column the database generates from the JSON's ``due_on`` (0120), which
+    ``ix_cases_state_due_on`` holds beside the state, so a deadline count reads the index alone (on the JSON
+    expression it unpacked every running case's JSON: 469 ms for 40,000 of them)."""
+    return CaseRow.due_on
 
 
 def overdue(today: date) -> list[ColumnElement[bool]]:
@@ -138,7 +140,7 @@ def queue_page(today: date, filters: Sequence[ColumnElement[bool]], limit: int, 
         [CaseRow.state == CaseState.DELIVERED.value],
         *([CaseRow.state == s, due_on() < today.isoformat()] for s in others),
     ]
-    keys = (CaseRow.case_id, due_on().label("due_on"), CaseRow.updated_at)
+    keys = (CaseRow.case_id, due_on(), CaseRow.updated_at)
     merged = union(
         *(select(*keys).where(*filters, *part).order_by(*order_by(QUEUE)).limit(first) for part in parts)
     ).subquery("queue")
@@ -162,12 +164,11 @@ def view_conditions(view: str, calendar: HolidayCalendar, today: date) -> list[C
     return []
 
 
-def order_by(view: str, due: Any = None) -> list[Any]:
-    """The view's order; ``due``: the deadline's expression when not the JSON's (that of ix_cases_state_due_on).
-    Every term is an expression (``.asc()``), not a bare attribute, so that a ``ClauseAdapter`` moves it onto a
-    subquery's columns."""
+def order_by(view: str) -> list[Any]:
+    """The view's order. Every term is an expression (``.asc()``), not a bare attribute, so that a
+    ``ClauseAdapter`` moves it onto a subquery's columns."""
     if view in BY_DEADLINE:  # no deadline (not accepted yet, or an 即办件) after those that have one
-        return [(due_on() if due is None else due).asc().nulls_last(), CaseRow.updated_at.asc(), CaseRow.case_id.asc()]
+        return [due_on().asc().nulls_last(), CaseRow.updated_at.asc(), CaseRow.case_id.asc()]
     return [CaseRow.updated_at.desc(), CaseRow.case_id.asc()]
 
 
