@@ -25,15 +25,17 @@ Create Date: 2026-12-06 08:00:00
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from alembic import op
-
-from sync.server.migrations.trigram import trigram_schema
 
 revision = "0109_search_indexes"
 down_revision = "0108_personal_data_at_rest"
 branch_labels = None
 depends_on = None
+
+log = logging.getLogger(__name__)
 
 #: The expressions must stay those of services.case_search (case_field("applicant.name"), upper(case_no)).
 TRIGRAM = {
@@ -56,7 +58,7 @@ def upgrade() -> None:
     if bind.dialect.name == "postgresql":
         for name, expr in CHARS.items():
             op.execute(f"CREATE INDEX {name} ON cases USING gin ({expr})")
-        schema = trigram_schema(bind, "不建姓名和办件编号的三字索引，搜索仍可用但在数据多时较慢")
+        schema = _trigram_schema(bind)
         if schema is not None:
             for name, expr in TRIGRAM.items():
                 op.execute(f'CREATE INDEX {name} ON cases USING gin ({expr} "{schema}".gin_trgm_ops)')
@@ -69,6 +71,27 @@ def downgrade() -> None:
             op.execute(f"DROP INDEX IF EXISTS {name}")
     op.drop_index("ix_cases_arrived_at", table_name="cases")
     op.drop_column("cases", "arrived_at")
+
+
+def _trigram_schema(bind: sa.Connection) -> str | None:
+    """The schema holding ``pg_trgm`` (installed into ``public`` if need be), or None when it cannot be had."""
+    find = sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pg_trgm'"
+    )
+    schema = bind.execute(find).scalar()
+    if schema is not None:
+        return str(schema)
+    try:
+        with bind.begin_nested():  # a savepoint: a refusal must not abort the upgrade's transaction
+            bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    except sa.exc.DBAPIError as exc:
+        log.warning(
+            "无法启用 pg_trgm（%s）：不建姓名和办件编号的三字索引，搜索仍可用但在数据多时较慢。"
+            "请由数据库管理员执行 CREATE EXTENSION pg_trgm SCHEMA public，再重建这两个索引（见 docs/performance.md）",
+            str(exc.orig).strip().splitlines()[0] if exc.orig else exc,
+        )
+        return None
+    return str(bind.execute(find).scalar())
 
 
 def _backfill_arrived_at(bind: sa.Connection) -> None:

@@ -20,14 +20,17 @@ Create Date: 2026-12-06 11:00:00
 
 from __future__ import annotations
 
-from alembic import op
+import logging
 
-from sync.server.migrations.trigram import trigram_schema
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0115_inbox_filter_indexes"
 down_revision = "0114_sqlite_search_index"
 branch_labels = None
 depends_on = None
+
+log = logging.getLogger(__name__)
 
 #: The expressions must stay those of services.case_json.case_field("clerk") and case_field("item_name").
 CLERK = {"sqlite": "json_extract(data, '$.clerk')", "postgresql": "(data ->> 'clerk')"}
@@ -43,7 +46,7 @@ def upgrade() -> None:
     if dialect != "postgresql":
         return
     op.execute(f"CREATE INDEX {CHARS} ON cases USING gin (string_to_array({ITEM_NAME}, NULL))")
-    schema = trigram_schema(bind, "不建事项名称的三字索引，按事项筛选仍可用但在数据多时较慢")
+    schema = _trigram_schema(bind)
     if schema is not None:
         op.execute(f'CREATE INDEX {TRIGRAM} ON cases USING gin ({ITEM_NAME} "{schema}".gin_trgm_ops)')
 
@@ -54,3 +57,24 @@ def downgrade() -> None:
         for name in (TRIGRAM, CHARS):
             op.execute(f"DROP INDEX IF EXISTS {name}")
     op.drop_index("ix_cases_clerk", table_name="cases")
+
+
+def _trigram_schema(bind: sa.Connection) -> str | None:
+    """The schema holding ``pg_trgm`` (installed into ``public`` if need be), or None when it cannot be had."""
+    find = sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pg_trgm'"
+    )
+    schema = bind.execute(find).scalar()
+    if schema is not None:
+        return str(schema)
+    try:
+        with bind.begin_nested():  # a savepoint: a refusal must not abort the upgrade's transaction
+            bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    except sa.exc.DBAPIError as exc:
+        log.warning(
+            "无法启用 pg_trgm（%s）：不建事项名称的三字索引，按事项筛选仍可用但在数据多时较慢。"
+            "请由数据库管理员执行 CREATE EXTENSION pg_trgm SCHEMA public，再重建该索引（见 docs/performance.md）",
+            str(exc.orig).strip().splitlines()[0] if exc.orig else exc,
+        )
+        return None
+    return str(bind.execute(find).scalar())

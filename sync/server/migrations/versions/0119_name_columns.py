@@ -24,14 +24,17 @@ Create Date: 2026-12-07 01:30:00
 
 from __future__ import annotations
 
-from alembic import op
+import logging
 
-from sync.server.migrations.trigram import trigram_schema
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0119_name_columns"
 down_revision = "0118_review_months"
 branch_labels = None
 depends_on = None
+
+log = logging.getLogger(__name__)
 
 #: Each column and what it is generated from, per backend (the expressions of ``case_field``).
 COLUMNS = {
@@ -46,7 +49,6 @@ INDEXES = {
     "applicant_name": ("ix_cases_name_trgm", "ix_cases_name_chars"),
     "item_name": ("ix_cases_item_name_trgm", "ix_cases_item_name_chars"),
 }
-_WITHOUT = "不建姓名和事项名称的三字索引，搜索和按事项筛选仍可用但在数据多时较慢"
 
 
 def upgrade() -> None:
@@ -83,7 +85,29 @@ def _create_indexes(expressions: dict[str, str]) -> None:
     """The character-array index of each column (or expression), then its trigram index when ``pg_trgm`` is had."""
     for name, expr in expressions.items():
         op.execute(f"CREATE INDEX {INDEXES[name][1]} ON cases USING gin (string_to_array({expr}, NULL))")
-    schema = trigram_schema(op.get_bind(), _WITHOUT)
+    schema = _trigram_schema(op.get_bind())
     if schema is not None:
         for name, expr in expressions.items():
             op.execute(f'CREATE INDEX {INDEXES[name][0]} ON cases USING gin ({expr} "{schema}".gin_trgm_ops)')
+
+
+def _trigram_schema(bind: sa.Connection) -> str | None:
+    """The schema holding ``pg_trgm`` (installed into ``public`` if need be), or None when it cannot be had
+    (0109's, copied: a migration imports no app code)."""
+    find = sa.text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pg_trgm'"
+    )
+    schema = bind.execute(find).scalar()
+    if schema is not None:
+        return str(schema)
+    try:
+        with bind.begin_nested():  # a savepoint: a refusal must not abort the upgrade's transaction
+            bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    except sa.exc.DBAPIError as exc:
+        log.warning(
+            "无法启用 pg_trgm（%s）：不建姓名和事项名称的三字索引，搜索和按事项筛选仍可用但在数据多时较慢。"
+            "请由数据库管理员执行 CREATE EXTENSION pg_trgm SCHEMA public，再重建这些索引（见 docs/performance.md）",
+            str(exc.orig).strip().splitlines()[0] if exc.orig else exc,
+        )
+        return None
+    return str(bind.execute(find).scalar())
