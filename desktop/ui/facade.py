@@ -271,9 +271,6 @@ class StationFacade(ChangeHub):
         """A case's form sent to a printer: recorded as an export of that case."""
         audit.record_case_form_print(self.ctx, case_id, title, printer, pages)
 
-    def audit_log(self) -> list[audit.AuditEntry]:
-        return audit.audit_log(self.ctx)
-
     def about_info(self) -> about.AboutInfo:
         return about.about(self.ctx)
 

@@ -16,11 +16,12 @@ from pytestqt.qtbot import QtBot
 from desktop.services.casework.cases import list_cases, register_case
 from desktop.services.context import ServiceContext
 from desktop.services.safety import backup
+from desktop.services.safety.audit import audit_log
 from desktop.store.db import DB_FILENAME
 from desktop.ui import application
 from desktop.ui.application import schedule_retention
 from desktop.ui.backup_dialog import BackupDialog
-from desktop.ui.facade import BackupServices, StationFacade
+from desktop.ui.facade import BackupServices
 from desktop.ui.main_window import MainWindow
 from sync.domain.clock import FixedClock
 
@@ -108,8 +109,7 @@ def test_a_usb_folder_gets_the_next_backup_which_is_audited_as_an_export(
     usb = tmp_path / "U盘"
     usb.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a: str(usb)))
-    facade = StationFacade(ctx)
-    audited_before = len(facade.audit_log())
+    audited_before = len(audit_log(ctx))
     dialog = _dialog(qtbot, ctx)
 
     dialog.change_button.click()
@@ -122,7 +122,7 @@ def test_a_usb_folder_gets_the_next_backup_which_is_audited_as_an_export(
     _idle(qtbot, dialog)
     (on_usb,) = usb.glob("station-*-manual.sqlite3")
     assert dialog.backup_list.item(0).toolTip() == str(on_usb)
-    entries = facade.audit_log()
+    entries = audit_log(ctx)
     assert len(entries) == audited_before + 1 and "备份" in entries[0].detail
 
     dialog.default_button.click()
@@ -131,7 +131,7 @@ def test_a_usb_folder_gets_the_next_backup_which_is_audited_as_an_export(
     dialog.backup_button.click()
     _idle(qtbot, dialog)
     assert len(list((ctx.db.data_dir / "backups").glob("*.sqlite3"))) == 1
-    assert len(facade.audit_log()) == audited_before + 1  # a backup in the default folder is no export
+    assert len(audit_log(ctx)) == audited_before + 1  # a backup in the default folder is no export
 
 
 def test_a_folder_that_cannot_be_written_is_refused_in_chinese_and_nothing_changes(

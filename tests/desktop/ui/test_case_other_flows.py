@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop.services.casework.case_detail import case_events
 from desktop.services.casework.cases import get_case, register_case
 from desktop.services.context import ServiceContext
+from desktop.services.safety.audit import audit_log
 from desktop.ui.action_dialogs import ConsultAnswerDialog, ExtendDialog, ReturnDialog
 from desktop.ui.feedback_dialog import FeedbackDialog
 from desktop.ui.main_window import MainWindow
@@ -83,7 +84,7 @@ def test_consultation_gets_its_one_time_notice(
     pages = page.preview.print_to(printer)
     assert pages == page.preview.page_count
 
-    qtbot.waitUntil(lambda: any(e.action == "打印个人信息" for e in window.facade.audit_log()), timeout=5000)
+    qtbot.waitUntil(lambda: any(e.action == "打印个人信息" for e in audit_log(window.facade.ctx)), timeout=5000)
     page.refresh()
 
     def printed_line() -> str:
