@@ -58,12 +58,23 @@ def _tamper(url: str) -> None:
     engine.dispose()
 
 
+def _vacuums_of_events(url: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        query = "SELECT vacuum_count + autovacuum_count FROM pg_stat_user_tables"
+        query += " WHERE schemaname = current_schema() AND relname = 'events'"
+        count = int(conn.execute(sa.text(query)).scalar_one())
+    engine.dispose()
+    return count
+
+
 def test_a_small_county_loads_verifies_and_every_page_answers(postgres_url: str) -> None:
     stations, stats = county.load(postgres_url, stations=6, cases=80)
     assert len(stations) == 6
     assert set(stats.by_type) >= TYPES, stats.by_type
     assert _counts(postgres_url) == (6, 80, stats.station_events, stats.center_events)
     assert stats.events > 9 * 80  # about 10 events a case, as a county-year's 2 million for 190,000
+    assert _vacuums_of_events(postgres_url) >= 11  # once a month after the first, as autovacuum would
     figures = {
         f["name"]: f
         for f in bench_county.measure(
