@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from sync.server.core.db import make_engine
 from sync.server.core.models import CaseRow
+from sync.server.services.dashboard import dashboard_counts
+from sync.server.services.reference_docs import current_calendar
 from sync.server.services.work_queue import QUEUE, order_by, queue_condition, queue_count, queue_page
 from tests.domain.factories import signed_handover
 from tests.sync.conftest import Station, enroll_station
@@ -204,6 +206,8 @@ def test_the_fast_queue_count_is_the_count_of_the_queue(
             plain = session.scalar(select(func.count()).select_from(CaseRow).where(queue_condition(CENTER_TODAY)))
             assert queue_count(session, CENTER_TODAY) == plain
             assert plain and plain >= 5
+            # the tiles' own counts given to it (待确认收件, 已送件, the overdue per state): the same number
+            assert dashboard_counts(session, current_calendar(session), CENTER_TODAY)["queue"] == plain
     finally:
         engine.dispose()
 

@@ -273,8 +273,7 @@ def deadline_board(session: Session, calendar: HolidayCalendar, today: date, lim
 def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -> dict[str, int]:
     """The inbox's tiles (each the total of the list it links to) and the work queue.
 
-    The queue's count shares the tiles' parts (已送件, the overdue per state): the overdue cases are the one
-    count that reads rows beyond an index (their deadline is in the JSON), and it is made once."""
+    The queue's count shares the tiles' parts (待确认收件, 已送件, the overdue per state), each counted once."""
 
     def count(*cond: ColumnElement[bool]) -> int:
         return session.scalar(select(func.count()).select_from(CaseRow).where(*cond)) or 0
@@ -284,9 +283,10 @@ def dashboard_counts(session: Session, calendar: HolidayCalendar, today: date) -
     by_state = {str(state): int(n) for state, n in session.execute(query)}
     incoming = by_state.get(CaseState.DELIVERED.value, 0)
     late = overdue_by_state(session, today)
+    pending = count(CaseRow.receipt_status == PENDING)
     return {
-        "queue": queue_count(session, today, delivered=incoming, late=late),
-        "receipt_pending": count(CaseRow.receipt_status == PENDING),
+        "queue": queue_count(session, today, pending=pending, delivered=incoming, late=late),
+        "receipt_pending": pending,
         "incoming": incoming,
         "in_progress": by_state.get(CaseState.IN_PROGRESS.value, 0),
         "overdue": sum(late.values()),

@@ -96,7 +96,12 @@ def overdue_by_state(session: Session, today: date) -> dict[str, int]:
 
 
 def queue_count(
-    session: Session, today: date, *, delivered: int | None = None, late: dict[str, int] | None = None
+    session: Session,
+    today: date,
+    *,
+    pending: int | None = None,
+    delivered: int | None = None,
+    late: dict[str, int] | None = None,
 ) -> int:
     """How many cases ``queue_condition`` holds, counted as disjoint parts that each an index answers alone.
 
@@ -105,8 +110,8 @@ def queue_count(
     visits every queued row: on SQLite its MULTI-INDEX OR looks each one up (73 ms for a queue of 13,000 at
     100,000 cases; the parts 23 ms); on PostgreSQL it became a scan of the whole table at a county-year (25,000
     queued of 190,000: 160 ms), where the parts are index-only counts (``state``, ``receipt_status``) but for
-    the overdue one, which the 已超期 tile needs anyway. ``delivered`` and ``late`` (``overdue_by_state``) are
-    those parts when the caller has counted them already (``dashboard.dashboard_counts``).
+    the overdue one, which the 已超期 tile needs anyway. ``pending``, ``delivered`` and ``late``
+    (``overdue_by_state``) are those parts when the caller has counted them already (``dashboard_counts``).
     """
 
     def count(*cond: ColumnElement[bool]) -> int:
@@ -114,13 +119,15 @@ def queue_count(
 
     others = [s for s in _RUNNING if s != CaseState.DELIVERED.value]
     is_delivered = CaseRow.state == CaseState.DELIVERED.value
-    pending = CaseRow.receipt_status == PENDING
+    is_pending = CaseRow.receipt_status == PENDING
+    if pending is None:
+        pending = count(is_pending)
     if delivered is None:
         delivered = count(is_delivered)
     if late is None:
         late = overdue_by_state(session, today)
-    both = count(pending, or_(is_delivered, and_(CaseRow.state.in_(others), due_on() < today.isoformat())))
-    return count(pending) + delivered + sum(late.get(s, 0) for s in others) - both
+    both = count(is_pending, or_(is_delivered, and_(CaseRow.state.in_(others), due_on() < today.isoformat())))
+    return pending + delivered + sum(late.get(s, 0) for s in others) - both
 
 
 def queue_page(today: date, filters: Sequence[ColumnElement[bool]], limit: int, offset: int) -> Select[str]:
