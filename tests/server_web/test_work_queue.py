@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
+from sync.crypto import DataKey
 from sync.server.core.db import make_engine
 from sync.server.core.models import CaseRow
-from sync.server.services.dashboard import dashboard_counts
+from sync.server.services.dashboard import InboxFilter, case_item, dashboard_counts, deadline_board, inbox
 from sync.server.services.reference_docs import current_calendar
 from sync.server.services.work_queue import QUEUE, order_by, queue_condition, queue_count, queue_page
 from tests.domain.factories import signed_handover
@@ -245,3 +247,35 @@ def test_the_view_select_asks_for_the_queue_explicitly_once_filtered(
     searched = window.get("/?q=张三").text
     assert '<option value="queue" >待办（需镇中心处理）</option>' in searched
     assert '<input type="hidden" name="q" value="张三">' in searched  # the filters narrow the search
+
+
+def test_the_lists_show_the_cases_masked_as_stored_and_unseal_none(
+    live_server: ServerHandle, station: Station, window: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inbox and the 期限看板 read each case's JSON as stored, its 身份证 number masked (``work_queue.Listed``):
+    no case is decrypted for a list; the case's own page, which does unseal, shows the same masked number."""
+    ids = _queue_station(station, window)
+    opened: list[str] = []
+    real_open = DataKey.open
+
+    def counted_open(key: DataKey, sealed: str, aad: str) -> Any:
+        opened.append(aad)
+        return real_open(key, sealed, aad)
+
+    monkeypatch.setattr(DataKey, "open", counted_open)
+    engine = make_engine(live_server.database_url)
+    try:
+        with center_sessions(engine)() as session, session.begin():
+            calendar = current_calendar(session)
+            sealed = session.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.sealed.is_not(None)))
+            board = deadline_board(session, calendar, CENTER_TODAY)
+            items = [*inbox(session, InboxFilter(view="all"), calendar, CENTER_TODAY).items, *board.overdue]
+            items += board.due_soon
+            assert sealed and len({item.case_id for item in items}) >= len(ids) - 1
+            assert not [aad for aad in opened if aad.startswith("case:")], opened
+            listed = {item.case_id: item.id_masked for item in items}
+            late = case_item(session, session.get_one(CaseRow, ids["late_at_station"]), calendar, CENTER_TODAY)
+            assert [aad for aad in opened if aad.startswith("case:")]  # the case itself was unsealed
+            assert "*" in late.id_masked and listed[late.case_id] == late.id_masked
+    finally:
+        engine.dispose()

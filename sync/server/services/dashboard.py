@@ -32,10 +32,13 @@ from .case_search import CHARS_UP_TO, SearchText, chars_hold, search_condition
 from .work_queue import (
     ALL,
     DUE_SOON_DAYS,
+    LISTED,
     QUEUE,
     VIEWS,
+    Listed,
     corrected_cases,
     due_on,
+    listed,
     order_by,
     overdue_by_state,
     queue_count,
@@ -146,7 +149,11 @@ def station_names(session: Session) -> dict[str, str]:
 
 
 def _item(
-    row: CaseRow, stations: dict[str, str], calendar: HolidayCalendar, today: date, reasons: tuple[str, ...] = ()
+    row: Listed | CaseRow,
+    stations: dict[str, str],
+    calendar: HolidayCalendar,
+    today: date,
+    reasons: tuple[str, ...] = (),
 ) -> CaseItem:
     d = row.data
     due = d.get("due_on")
@@ -223,7 +230,7 @@ def inbox(
     page = min(max(1, flt.page), pages)
     if not ids and total:
         ids = list(session.scalars(ids_of(page)))
-    found = {row.case_id: row for row in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(ids)))}
+    found = {row.case_id: row for row in listed(session, select(*LISTED).where(CaseRow.case_id.in_(ids)))}
     rows = [found[case_id] for case_id in ids if case_id in found]
     stations = station_names(session)
     corrected = corrected_cases(session, rows)
@@ -262,8 +269,8 @@ def deadline_board(session: Session, calendar: HolidayCalendar, today: date, lim
     running = CaseRow.state.in_(_RUNNING)
 
     def fetch(*cond: ColumnElement[bool]) -> list[CaseItem]:
-        rows = session.scalars(select(CaseRow).where(running, *cond).order_by(due_on(), CaseRow.case_no).limit(limit))
-        return [_item(r, stations, calendar, today) for r in rows]
+        query = select(*LISTED).where(running, *cond).order_by(due_on(), CaseRow.case_no).limit(limit)
+        return [_item(r, stations, calendar, today) for r in listed(session, query)]
 
     overdue = fetch(due_on() < today.isoformat())
     soon = fetch(due_on() >= today.isoformat(), due_on() <= until.isoformat())
